@@ -1,0 +1,45 @@
+"""The one scoped query helper: every list, detail, export and report —
+core's and plugins' — filters through :func:`scoped`.
+
+A role's data scope decides which owned records a user sees: ``own`` (theirs),
+``team`` (theirs and their team's, sub-teams included) or ``all``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, false, select
+from sqlalchemy.orm import aliased
+
+from core.extensions import db
+from core.models import DataScope, Team, User
+
+
+def team_subtree(team_id: int) -> list[int]:
+    """``team_id`` and every team below it."""
+    tree = select(Team.id).where(Team.id == team_id).cte(recursive=True)
+    child = aliased(Team)
+    tree = tree.union_all(select(child.id).where(child.parent_id == tree.c.id))
+    return list(db.session.scalars(select(tree.c.id)))
+
+
+def scoped(query: Select, model, user: User | None, *, owner_attr: str = "owner_id",
+           team_attr: str | None = "team_id", include_deleted: bool = False) -> Select:
+    """Restrict ``query`` over ``model`` to the rows ``user`` may see.
+
+    ``owner_attr``/``team_attr`` name the model's owner and team columns, so
+    plugins use the same helper for deals, work orders or visits (a work
+    order passes ``owner_attr="engineer_id"``). Soft-deleted rows are left
+    out unless ``include_deleted``.
+    """
+    if not include_deleted and hasattr(model, "deleted_at"):
+        query = query.where(model.deleted_at.is_(None))
+    if user is None or not user.is_active or user.role is None:
+        return query.where(false())
+    scope = user.role.scope
+    if scope == DataScope.all:
+        return query
+    owner = getattr(model, owner_attr)
+    if scope == DataScope.team and user.team_id is not None and team_attr is not None:
+        teams = team_subtree(user.team_id)
+        return query.where((owner == user.id) | getattr(model, team_attr).in_(teams))
+    return query.where(owner == user.id)

@@ -1,0 +1,67 @@
+"""Core's public surface: the one module a plugin imports.
+
+Everything a plugin — built-in or third-party — may use is re-exported
+here; the import-linter contracts in ``pyproject.toml`` forbid plugins from
+reaching into core's other modules. If a plugin needs something that is not
+here, it belongs here, for every plugin.
+"""
+
+import pluggy
+
+from core import __version__ as core_version
+from core.access import scoped, team_subtree
+from core.declarations import (
+    ActivityKind,
+    CustomerTab,
+    DashboardWidget,
+    DueTask,
+    FieldType,
+    FollowUpRule,
+    Manifest,
+    MenuItem,
+    Permission,
+)
+from core.errors import NotFoundError, StaleVersionError, TrellisError, ValidationError
+from core.events import emit, transaction
+from core.extensions import db
+from core.i18n import translator
+from core.models import (
+    Activity,
+    Contact,
+    Customer,
+    DataScope,
+    FollowUpPlan,
+    Role,
+    SoftDeleteMixin,
+    Team,
+    TimestampMixin,
+    User,
+    UTCDateTime,
+    VersionedMixin,
+    utcnow,
+)
+from core.registry import current_registry
+from core.services.activities import complete_task, log_activity, record_attempt
+from core.services.base import audit, check_version, load, snapshot
+from core.services.contacts import create_contact
+from core.services.customers import create_customer, get_customer, update_customer
+
+#: decorate hook implementations with ``@hookimpl``
+hookimpl = pluggy.HookimplMarker("trellis")
+
+
+def plugin_settings(name: str) -> dict:
+    """The validated settings of plugin ``name`` (see ``trellis_settings_schema``)."""
+    return current_registry().plugin_settings.get(name, {})
+
+
+__all__ = [
+    "Activity", "ActivityKind", "Contact", "Customer", "CustomerTab", "DashboardWidget",
+    "DataScope", "DueTask", "FieldType", "FollowUpPlan", "FollowUpRule", "Manifest", "MenuItem",
+    "NotFoundError", "Permission", "Role", "SoftDeleteMixin", "StaleVersionError", "Team",
+    "TimestampMixin", "TrellisError", "UTCDateTime", "User", "ValidationError", "VersionedMixin",
+    "audit", "check_version", "complete_task", "core_version", "create_contact",
+    "create_customer", "db", "emit", "get_customer", "hookimpl", "load", "log_activity",
+    "plugin_settings", "record_attempt", "scoped", "snapshot", "team_subtree", "transaction",
+    "translator", "update_customer", "utcnow",
+]

@@ -1,0 +1,179 @@
+"""The application factory: settings → plugins → extensions → blueprints.
+
+Everything that can be wrong is checked before the app is returned, so a
+Trellis that starts is a Trellis that is whole.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import marshmallow
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from core import config as cfg
+from core import models  # noqa: F401  (registers core's tables)
+from core.custom_fields import CORE_FIELD_TYPES
+from core.declarations import ActivityKind, Permission
+from core.errors import PluginError
+from core.extensions import babel, db, login_manager, migrate
+from core.followups import CORE_RULES
+from core.i18n import CORE_TRANSLATIONS, _l, select_locale, template_gettext
+from core.models import CORE_ACTIVITY_KINDS
+from core.plugins import load_plugins, make_plugin_manager
+from core.registry import Registry, register_declarations
+
+CORE_DIR = Path(__file__).parent
+PROJECT_DIR = CORE_DIR.parent
+CORE_PERMISSIONS = [
+    Permission("customer.read", _l("View customers")),
+    Permission("customer.write", _l("Create and edit customers")),
+    Permission("customer.delete", _l("Delete customers")),
+    Permission("customer.export", _l("Export customers")),
+    Permission("customer.merge", _l("Merge duplicate customers")),
+    Permission("customer.transfer", _l("Transfer customers")),
+    Permission("pool.claim", _l("Claim from the customer pool")),
+    Permission("admin.users", _l("Manage users, teams and roles")),
+    Permission("admin.settings", _l("Manage settings")),
+]
+_KIND_LABELS = {
+    "call": _l("Call"), "email": _l("E-mail"), "meeting": _l("Meeting"), "visit": _l("Visit"),
+    "sms": _l("SMS"), "wechat": _l("WeChat"), "note": _l("Note"), "task": _l("Follow-up"),
+}
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build a Trellis app. ``config`` overrides settings (tests, embedding).
+
+    Raises :class:`~core.errors.ConfigError` or :class:`~core.errors.PluginError`
+    with a one-line message when a setting or a plugin is wrong.
+    """
+    config = dict(config or {})
+    extra_plugins = config.pop("TRELLIS_EXTRA_PLUGINS", [])
+    settings = cfg.load_settings(config)
+
+    enabled, disabled = load_plugins(settings["TRELLIS_PLUGINS"], extra_plugins)
+    pm = make_plugin_manager(enabled)
+    reg = Registry(pm=pm, plugins=enabled, disabled=disabled)
+    register_declarations(reg, {
+        "permissions": CORE_PERMISSIONS,
+        "activity_kinds": [ActivityKind(k, _KIND_LABELS[k]) for k in CORE_ACTIVITY_KINDS],
+        "field_types": CORE_FIELD_TYPES,
+        "followup_rules": CORE_RULES,
+    })
+    _register_models(reg)
+
+    app = Flask("core", instance_path=settings["TRELLIS_INSTANCE_PATH"],
+                instance_relative_config=True)
+    app.config.update(settings)
+    app.config.update(
+        SECRET_KEY=cfg.secret_key(settings, create=not settings.get("TESTING")),
+        SQLALCHEMY_DATABASE_URI=cfg.database_url(settings),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        BABEL_DEFAULT_LOCALE=settings["TRELLIS_LOCALE"],
+        BABEL_DEFAULT_TIMEZONE=settings["TRELLIS_TIMEZONE"],
+        BABEL_TRANSLATION_DIRECTORIES=str(CORE_TRANSLATIONS),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings["TRELLIS_ENV"] == "production",
+    )
+    app.extensions["trellis"] = reg
+    app.extensions["trellis_translation_dirs"] = {
+        name: Path(path) for name, path in reg.answers("trellis_translations_dir") if path
+    }
+    reg.plugin_settings = _load_plugin_settings(reg, settings["TRELLIS_PLUGIN_SETTINGS"])
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(CORE_DIR / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["_"] = template_gettext
+    _template_loader(app, reg, settings["TRELLIS_THEME"])
+
+    from core.web import auth_bp, web_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(web_bp)
+    for _name, blueprints in reg.answers("trellis_blueprints"):
+        for bp in blueprints or ():
+            app.register_blueprint(bp)
+    for name, blueprints in reg.answers("trellis_api_blueprints"):
+        for bp in blueprints or ():
+            app.register_blueprint(bp, url_prefix=f"/api/v1/{name}")
+
+    pm.hook.trellis_app_created(app=app)
+    logging.getLogger("core").setLevel(logging.INFO)
+    return app
+
+
+def _register_models(reg: Registry) -> None:
+    """Record which tables belong to core and to each plugin; check prefixes."""
+    for table in db.metadata.tables:
+        reg.table_owners.setdefault(table, "core")
+    for name, classes in reg.answers("trellis_models"):
+        for cls in classes or ():
+            table = cls.__tablename__
+            if not table.startswith(f"{name}_"):
+                raise PluginError(
+                    f"plugin {name!r}: table {table!r} must be named {name}_<something>"
+                )
+            reg.table_owners[table] = name
+            for other in cls.__table__.metadata.sorted_tables:
+                # association tables declared beside the models
+                if other.name.startswith(f"{name}_"):
+                    reg.table_owners.setdefault(other.name, name)
+
+
+def _load_plugin_settings(reg: Registry, raw: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    known = set(reg.enabled_names)
+    for name in raw:
+        if name not in known:
+            raise PluginError(f"trellis.toml: [plugins_settings.{name}] names no enabled plugin")
+    out: dict[str, dict[str, Any]] = {}
+    for name, schema_cls in reg.answers("trellis_settings_schema"):
+        if schema_cls is None:
+            continue
+        try:
+            out[name] = schema_cls().load(raw.get(name, {}))
+        except marshmallow.ValidationError as exc:
+            field, messages = next(iter(exc.messages.items()))
+            raise PluginError(
+                f"trellis.toml: [plugins_settings.{name}] {field}: {messages[0]}"
+            ) from None
+    return out
+
+
+def _template_loader(app: Flask, reg: Registry, theme: str) -> None:
+    """Look templates up in the theme, then the plugins, then core."""
+    themes_dir = PROJECT_DIR / "themes"
+    theme_dir = themes_dir / theme
+    if not (theme_dir / "theme.toml").exists():
+        from core.errors import ConfigError
+
+        available = sorted(p.name for p in themes_dir.glob("*") if (p / "theme.toml").exists())
+        raise ConfigError(f"TRELLIS_THEME: no theme {theme!r} (available: {', '.join(available)})")
+    folders = [theme_dir / "templates"]
+    folders += [Path(p) for _, p in reg.answers("trellis_templates_dir") if p]
+    folders.append(CORE_DIR / "templates")
+    app.jinja_loader = jinja2.FileSystemLoader([str(f) for f in folders])
+    app.config["TRELLIS_THEME_DIR"] = str(theme_dir)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """SQLite: enforce foreign keys; WAL so readers never block the writer."""
+    module = type(dbapi_connection).__module__
+    if "sqlite" not in module:
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()

@@ -1,0 +1,395 @@
+"""The ``trellis`` command line.
+
+Every command works without prompts (scripts and CI drive it); ``init``
+prompts only for what is missing and only on a terminal. User errors print
+one line and exit 1, with nothing written.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from alembic.util import CommandError
+from flask import Flask
+
+from core import __version__
+from core.errors import TrellisError
+
+CORE_COMMANDS = ("init", "run", "serve", "db", "plugins", "users", "jobs")
+
+
+def _fail(message: str):
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def _app() -> Flask:
+    ctx = click.get_current_context()
+    root = ctx.find_root()
+    if "app" not in root.meta:
+        from core.app import create_app
+
+        try:
+            root.meta["app"] = create_app()
+        except TrellisError as exc:
+            _fail(str(exc))
+    return root.meta["app"]
+
+
+def with_app(fn):
+    """Run the command inside an app context; turn TrellisErrors into one line."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        app = _app()
+        with app.app_context():
+            try:
+                return fn(*args, **kwargs)
+            except TrellisError as exc:
+                _fail(str(exc))
+            except CommandError as exc:  # Alembic's own user errors
+                _fail(f"migration: {exc}")
+    return wrapper
+
+
+class TrellisGroup(click.Group):
+    """Core's commands plus those plugins add through ``trellis_cli_commands``."""
+
+    def _plugin_commands(self) -> dict[str, click.Command]:
+        ctx = click.get_current_context(silent=True)
+        if ctx is None:
+            return {}
+        try:
+            app = _app()
+        except SystemExit:
+            return {}
+        commands = {}
+        for _name, answer in app.extensions["trellis"].answers("trellis_cli_commands"):
+            for cmd in answer or ():
+                commands[cmd.name] = cmd
+        return commands
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self._plugin_commands()))
+
+    def get_command(self, ctx, name):
+        cmd = super().get_command(ctx, name)
+        if cmd is None:
+            cmd = self._plugin_commands().get(name)
+            if cmd is not None:
+                cmd = _in_app_context(cmd)
+        return cmd
+
+
+def _in_app_context(cmd: click.Command) -> click.Command:
+    original = cmd.invoke
+
+    def invoke(ctx):
+        with _app().app_context():
+            try:
+                return original(ctx)
+            except TrellisError as exc:
+                _fail(str(exc))
+    cmd.invoke = invoke
+    return cmd
+
+
+@click.group(cls=TrellisGroup)
+@click.version_option(__version__, prog_name="trellis")
+def main() -> None:
+    """Trellis — a self-hosted CRM. Settings come from TRELLIS_* variables."""
+
+
+# ----------------------------------------------------------------------- init
+
+@main.command()
+@click.option("--demo", is_flag=True, help="Load believable demo data.")
+@click.option("--locale", type=click.Choice(["en", "zh_CN"]), default=None,
+              help="Default language (and the language of the demo data).")
+@click.option("--admin-email", help="E-mail of the first administrator.")
+@click.option("--admin-password", help="Password (8+ characters); generated if omitted "
+              "when not on a terminal.")
+@with_app
+def init(demo: bool, locale: str | None, admin_email: str | None,
+         admin_password: str | None) -> None:
+    """Create the instance: database, secret key, first administrator."""
+    from sqlalchemy import func, select
+
+    from core import migrate as mig
+    from core.extensions import db
+    from core.models import User
+
+    app = _app()
+    mig.check_connection()
+    if not mig.is_empty():
+        mig.ensure_not_ahead()
+        if _has_users() and db.session.scalar(select(func.count()).select_from(User)):
+            _fail(f"Trellis is already initialised at {_shown_url(app)}; nothing changed "
+                  "(use `trellis db upgrade` to migrate, `trellis users create` to add users)")
+    interactive = sys.stdin.isatty()
+    if not admin_email:
+        if not interactive:
+            _fail("--admin-email is required when not running on a terminal")
+        admin_email = click.prompt("Administrator e-mail")
+    generated = False
+    if not admin_password:
+        if interactive:
+            admin_password = click.prompt("Administrator password", hide_input=True,
+                                          confirmation_prompt=True)
+        else:
+            admin_password, generated = secrets.token_urlsafe(12), True
+    locale = locale or app.config["TRELLIS_LOCALE"]
+
+    from core.schemas import UserInput
+    from core.services.base import load
+
+    load(UserInput(), {"email": admin_email, "name": "Administrator", "password": admin_password})
+    mig.upgrade()
+    from core.demo import load_demo
+    from core.services.users import create_user, ensure_default_roles
+
+    try:
+        ensure_default_roles()
+        admin = create_user({"email": admin_email, "name": _admin_name(locale),
+                             "password": admin_password, "locale": locale}, None, role="admin")
+        if demo:
+            load_demo(locale, admin)
+    except Exception:
+        _undo_init()
+        raise
+    _write_locale(app, locale)
+    click.echo(f"Trellis is ready at {_shown_url(app)}.")
+    click.echo(f"Administrator: {admin.email}")
+    if generated:
+        click.echo(f"Password: {admin_password}   (shown once; change it with "
+                   "`trellis users set-password`)")
+
+
+def _has_users() -> bool:
+    from sqlalchemy import inspect
+
+    from core.extensions import db
+
+    return "user_account" in inspect(db.engine).get_table_names()
+
+
+def _undo_init() -> None:
+    """init failed after migrating: drop what it made, so a retry starts clean."""
+    from core import migrate as mig
+    from core.extensions import db
+
+    db.session.rollback()
+    for branch in reversed(mig.enabled_branches()):
+        try:
+            mig.downgrade(branch, "base")
+        except TrellisError:
+            pass
+
+
+def _admin_name(locale: str) -> str:
+    return "系统管理员" if locale == "zh_CN" else "Administrator"
+
+
+def _shown_url(app: Flask) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+
+
+def _write_locale(app: Flask, locale: str) -> None:
+    """Remember the chosen default language in the instance trellis.toml."""
+    path = Path(app.instance_path) / "trellis.toml"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if "locale" not in text and "TRELLIS_LOCALE" not in os.environ:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text + f'locale = "{locale}"\n', encoding="utf-8")
+
+
+# ------------------------------------------------------------------ run/serve
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@with_app
+def run(host: str, port: int) -> None:
+    """Start the development server."""
+    from core import migrate as mig
+
+    mig.ensure_current()
+    _app().run(host=host, port=port, use_reloader=False, threaded=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@with_app
+def serve(host: str, port: int, workers: int) -> None:
+    """Start the production server (gunicorn)."""
+    from core import migrate as mig
+
+    mig.ensure_current()
+    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--workers", str(workers),
+                               "--bind", f"{host}:{port}", "core.wsgi:app"])
+
+
+# ------------------------------------------------------------------------- db
+
+@main.group()
+def db() -> None:
+    """Database migrations (core and every enabled plugin)."""
+
+
+@db.command("upgrade")
+@with_app
+def db_upgrade() -> None:
+    """Migrate core and every enabled plugin to their newest revision."""
+    from core import migrate as mig
+
+    branches = mig.upgrade()
+    click.echo(f"Up to date: {', '.join(branches)}")
+
+
+@db.command("downgrade")
+@click.argument("branch")
+@click.argument("revision", default="-1")
+@with_app
+def db_downgrade(branch: str, revision: str) -> None:
+    """Step BRANCH (core or a plugin) back to REVISION (-1, base or an id)."""
+    from core import migrate as mig
+
+    mig.downgrade(branch, revision)
+    click.echo(f"Downgraded {branch} to {revision}")
+
+
+@db.command("current")
+@with_app
+def db_current() -> None:
+    """Show each branch's revision in the database and in the code."""
+    from core import migrate as mig
+
+    st = mig.status()
+    for branch, head in st.heads.items():
+        now = st.current.get(branch) or "(none)"
+        state = "up to date" if now == head else f"behind (code has {head})"
+        click.echo(f"{branch:20} {now:14} {state}")
+    for rev in st.unknown:
+        click.echo(f"{'?':20} {rev:14} unknown to this code (newer Trellis or removed plugin)")
+
+
+@db.command("revision")
+@click.argument("branch")
+@click.option("-m", "--message", required=True)
+@click.option("--empty", is_flag=True, help="Do not autogenerate; write an empty revision.")
+@with_app
+def db_revision(branch: str, message: str, empty: bool) -> None:
+    """Write a new migration for BRANCH (core or a plugin), touching only its tables."""
+    from core import migrate as mig
+
+    click.echo(mig.new_revision(branch, message, autogenerate=not empty))
+
+
+# -------------------------------------------------------------------- plugins
+
+@main.group()
+def plugins() -> None:
+    """Installed plugins."""
+
+
+@plugins.command("list")
+@with_app
+def plugins_list() -> None:
+    """Every plugin found, enabled or not, with version and requirements."""
+    reg = _app().extensions["trellis"]
+    rows = [(p, "enabled") for p in reg.plugins] + [(p, "disabled") for p in reg.disabled]
+    click.echo(f"{'NAME':18} {'VERSION':9} {'STATE':9} {'ORIGIN':9} {'REQUIRES':16} TITLE")
+    for info, state in rows:
+        origin = "built-in" if info.builtin else "installed"
+        if info.manifest is None:
+            click.echo(f"{info.name:18} {'?':9} {'broken':9} {origin:9} {'':16} {info.error}")
+            continue
+        m = info.manifest
+        click.echo(f"{m.name:18} {m.version:9} {state:9} {origin:9} "
+                   f"{', '.join(m.requires) or '-':16} {m.title}")
+
+
+# ---------------------------------------------------------------------- users
+
+@main.group()
+def users() -> None:
+    """User accounts."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--name", default=None, help="Display name (default: the part before @).")
+@click.option("--password", default=None, help="8+ characters; prompted on a terminal.")
+@click.option("--role", default="sales", show_default=True)
+@with_app
+def users_create(email: str, name: str | None, password: str | None, role: str) -> None:
+    """Create a user who can sign in."""
+    from core.services.users import create_user
+
+    if password is None:
+        if not sys.stdin.isatty():
+            _fail("--password is required when not running on a terminal")
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = create_user({"email": email, "name": name or email.split("@")[0],
+                        "password": password}, None, role=role)
+    click.echo(f"Created {user.email} ({role})")
+
+
+@users.command("list")
+@with_app
+def users_list() -> None:
+    """All users with role, team and state."""
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.models import User
+
+    for u in db.session.scalars(select(User).order_by(User.email)):
+        state = "active" if u.is_active else "inactive"
+        click.echo(f"{u.email:32} {u.name:20} {(u.role.name if u.role else '-'):10} "
+                   f"{(u.team.name if u.team else '-'):16} {state}")
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.option("--password", default=None, help="8+ characters; prompted on a terminal.")
+@with_app
+def users_set_password(email: str, password: str | None) -> None:
+    """Set a user's password (their other sessions end)."""
+    from core.services.users import find_user, set_password
+
+    user = find_user(email)
+    if password is None:
+        if not sys.stdin.isatty():
+            _fail("--password is required when not running on a terminal")
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    set_password(user, password, None)
+    click.echo(f"Password changed for {user.email}")
+
+
+# ----------------------------------------------------------------------- jobs
+
+@main.group()
+def jobs() -> None:
+    """Background jobs (cron-friendly)."""
+
+
+@jobs.command("run-due")
+@with_app
+def jobs_run_due() -> None:
+    """Create the follow-up tasks that are due (safe to run repeatedly)."""
+    from core import migrate as mig
+    from core.followups import run_due
+
+    mig.ensure_current()
+    report = run_due()
+    click.echo(f"{report.plans} plans checked, {report.created} tasks created, "
+               f"{report.existing} already existed")

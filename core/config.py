@@ -1,0 +1,150 @@
+"""Settings: environment variables prefixed ``TRELLIS_`` over an optional
+``trellis.toml`` in the instance folder, over defaults.
+
+Every setting is validated here, once, at start-up. A wrong one raises
+:class:`~core.errors.ConfigError` whose message names the setting, so that a
+self-hosting business sees *which* line to fix instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from core.errors import ConfigError
+
+#: setting name -> default; the environment variable is ``TRELLIS_<NAME>``.
+DEFAULTS: dict[str, Any] = {
+    "INSTANCE_PATH": "instance",
+    "DATABASE_URL": None,  # default: SQLite file in the instance folder
+    "SECRET_KEY": None,  # default: generated into the instance folder
+    "PLUGINS": None,  # default: every built-in plugin
+    "THEME": "default",
+    "LOCALE": "en",
+    "TIMEZONE": "UTC",
+    "REDIS_URL": None,
+    "ENV": "development",  # or "production"
+}
+LOCALES = ("en", "zh_CN")
+CONFIG_FILE = "trellis.toml"
+SECRET_FILE = "secret_key"
+
+
+def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the validated settings as a dict of ``TRELLIS_*`` keys.
+
+    Precedence, highest first: ``overrides`` (what ``create_app(config)``
+    was given), environment variables, the instance ``trellis.toml``,
+    defaults.
+    """
+    overrides = {_key(k): v for k, v in (overrides or {}).items()}
+    instance = Path(
+        overrides.get("TRELLIS_INSTANCE_PATH")
+        or os.environ.get("TRELLIS_INSTANCE_PATH")
+        or DEFAULTS["INSTANCE_PATH"]
+    ).resolve()
+    file_values = _read_config_file(instance / CONFIG_FILE)
+
+    settings: dict[str, Any] = {}
+    for name, default in DEFAULTS.items():
+        key = f"TRELLIS_{name}"
+        if key in overrides:
+            settings[key] = overrides[key]
+        elif key in os.environ:
+            settings[key] = os.environ[key]
+        elif name.lower() in file_values:
+            settings[key] = file_values[name.lower()]
+        else:
+            settings[key] = default
+    settings["TRELLIS_INSTANCE_PATH"] = str(instance)
+    settings["TRELLIS_PLUGIN_SETTINGS"] = file_values.get("plugins_settings", {})
+    for key, value in overrides.items():  # extra Flask settings (TESTING, ...)
+        settings.setdefault(key, value)
+
+    _validate(settings)
+    return settings
+
+
+def _key(name: str) -> str:
+    name = name.upper()
+    return name if name.startswith("TRELLIS_") or name not in DEFAULTS else f"TRELLIS_{name}"
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    unknown = set(data) - {n.lower() for n in DEFAULTS} - {"plugins_settings"}
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting {sorted(unknown)[0]!r}")
+    return data
+
+
+def _validate(settings: dict[str, Any]) -> None:
+    url = settings["TRELLIS_DATABASE_URL"]
+    if url:
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise ConfigError(f"TRELLIS_DATABASE_URL: not a database URL: {url!r}") from None
+        if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ConfigError(
+                "TRELLIS_DATABASE_URL: only sqlite:// and postgresql:// are supported, "
+                f"got {parsed.get_backend_name()!r}"
+            )
+    if settings["TRELLIS_LOCALE"] not in LOCALES:
+        raise ConfigError(
+            f"TRELLIS_LOCALE: {settings['TRELLIS_LOCALE']!r} is not one of {', '.join(LOCALES)}"
+        )
+    if settings["TRELLIS_ENV"] not in ("development", "production"):
+        raise ConfigError(
+            f"TRELLIS_ENV: {settings['TRELLIS_ENV']!r} is not 'development' or 'production'"
+        )
+    plugins = settings["TRELLIS_PLUGINS"]
+    if isinstance(plugins, str):
+        settings["TRELLIS_PLUGINS"] = [p.strip() for p in plugins.split(",") if p.strip()]
+    if not isinstance(settings["TRELLIS_PLUGINS"], (list, tuple, type(None))):
+        raise ConfigError("TRELLIS_PLUGINS: expected a comma-separated list of plugin names")
+
+
+def database_url(settings: dict[str, Any]) -> str:
+    """The configured database URL, or the default SQLite file."""
+    url = settings["TRELLIS_DATABASE_URL"]
+    if url:
+        return url
+    return "sqlite:///" + str(Path(settings["TRELLIS_INSTANCE_PATH"]) / "trellis.db")
+
+
+def secret_key(settings: dict[str, Any], *, create: bool) -> str:
+    """The secret key: the setting, else the instance file.
+
+    In development a missing key is generated into the instance folder (when
+    ``create``); in production a missing key is an error, because sessions
+    signed with a throw-away key would silently die at every restart.
+    """
+    if settings["TRELLIS_SECRET_KEY"]:
+        return settings["TRELLIS_SECRET_KEY"]
+    path = Path(settings["TRELLIS_INSTANCE_PATH"]) / SECRET_FILE
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    if settings["TRELLIS_ENV"] == "production":
+        raise ConfigError(
+            "TRELLIS_SECRET_KEY: not set, and no instance/secret_key file "
+            "(run `trellis init` or set the variable)"
+        )
+    if not create:
+        return "development-only-" + secrets.token_hex(16)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return key

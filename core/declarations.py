@@ -1,0 +1,104 @@
+"""The small value types plugins return from hooks.
+
+They are plain frozen dataclasses so that a plugin's answer is data core can
+check, sort and show, not behaviour core has to trust.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a plugin says about itself (cf. Odoo's ``__manifest__``).
+
+    ``requires`` lists plugin names that must be loaded first;
+    ``min_core`` is the oldest core version (``"0.1"``) the plugin works with.
+    """
+
+    name: str
+    version: str
+    title: str
+    description: str = ""
+    requires: tuple[str, ...] = ()
+    min_core: str = "0.1"
+
+
+@dataclass(frozen=True)
+class Permission:
+    name: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ActivityKind:
+    code: str
+    label: str
+    icon: str = "dot"
+
+
+@dataclass(frozen=True)
+class FieldType:
+    code: str
+    label: str
+    #: returns the cleaned value or raises ValueError with a readable message
+    validate: Callable[[Any, Any], Any]
+
+
+@dataclass(frozen=True)
+class DueTask:
+    """One task a follow-up rule wants to exist.
+
+    ``key`` identifies it within its plan (e.g. ``"customer:42:2026-11-24"``),
+    so running the due job twice creates it once.
+    """
+
+    key: str
+    customer_id: int | None
+    owner_id: int | None
+    due_at: datetime
+    subject: str
+    link_type: str | None = None
+    link_id: int | None = None
+
+
+@dataclass(frozen=True)
+class FollowUpRule:
+    """A way of turning a follow-up plan into due tasks.
+
+    ``due(plan, now)`` yields :class:`DueTask`; ``validate_params(params)``
+    returns cleaned params or raises ``ValueError`` naming the parameter.
+    """
+
+    code: str
+    title: str
+    due: Callable[[Any, datetime], Iterable[DueTask]]
+    validate_params: Callable[[dict], dict] = field(default=lambda params: params)
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    endpoint: str
+    order: int = 100
+    icon: str = ""
+
+
+@dataclass(frozen=True)
+class CustomerTab:
+    key: str
+    label: str
+    endpoint: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DashboardWidget:
+    key: str
+    title: str
+    endpoint: str
+    order: int = 100

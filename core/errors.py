@@ -1,0 +1,38 @@
+"""Exceptions that carry a message meant for a person, not a traceback."""
+
+
+class TrellisError(Exception):
+    """Base class for errors whose message is shown to the user as one line."""
+
+
+class ConfigError(TrellisError):
+    """A setting is wrong; start-up stops. The message names the setting."""
+
+
+class PluginError(TrellisError):
+    """A plugin cannot be loaded; start-up stops. The message names the plugin."""
+
+
+class ValidationError(TrellisError):
+    """Input was rejected. ``errors`` maps each field name to its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        fields = ", ".join(f"{name}: {'; '.join(msgs)}" for name, msgs in errors.items())
+        super().__init__(f"invalid input — {fields}")
+
+
+class StaleVersionError(TrellisError):
+    """Someone else changed the record since the caller read it (HTTP 409)."""
+
+    def __init__(self, entity: str, entity_id: int, expected: int, actual: int):
+        self.entity, self.entity_id = entity, entity_id
+        self.expected, self.actual = expected, actual
+        super().__init__(
+            f"{entity} {entity_id} was changed by someone else "
+            f"(you had version {expected}, it is now {actual})"
+        )
+
+
+class NotFoundError(TrellisError):
+    """The record does not exist, or the caller may not know it exists."""

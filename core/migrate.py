@@ -1,0 +1,172 @@
+"""``trellis db``: Alembic, one version tree for core and one per plugin.
+
+Core's tree carries the branch label ``core``; each plugin's first revision
+carries its plugin name as branch label and ``depends_on`` core's first
+revision. Upgrading walks every enabled branch to its head, so enabling a
+plugin later migrates just that plugin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import inspect
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from core.errors import ConfigError, TrellisError
+from core.extensions import db, migrate
+from core.registry import current_registry
+
+CORE_VERSIONS = Path(__file__).parent / "migrations" / "versions"
+#: core's first revision; every plugin's first revision depends on it
+CORE_BASE_REVISION = "c0de00000001"
+
+
+def alembic_config(include_tables: set[str] | None = None) -> Config:
+    config: Config = migrate.get_config()
+    dirs = [CORE_VERSIONS, *branch_dirs().values()]
+    config.set_main_option("version_locations", " ".join(str(d) for d in dirs))
+    config.set_main_option("path_separator", "space")
+    config.attributes["include_tables"] = include_tables
+    return config
+
+
+def branch_dirs() -> dict[str, Path]:
+    """plugin -> versions folder, for enabled plugins and for disabled ones
+    that were read (so a database that knows a disabled plugin's revisions
+    still makes sense to Alembic)."""
+    reg = current_registry()
+    dirs = dict(reg.migration_dirs())
+    for info in reg.disabled:
+        hook = getattr(info.module, "trellis_migrations_dir", None)
+        if hook is not None and hook():
+            dirs.setdefault(info.name, Path(hook()))
+    return dirs
+
+
+def enabled_branches() -> list[str]:
+    """core plus every enabled plugin that has at least one revision."""
+    dirs = current_registry().migration_dirs()
+    return ["core", *(name for name, d in dirs.items() if any(Path(d).glob("*.py")))]
+
+
+def check_connection() -> None:
+    """Raise a one-line ConfigError if the database cannot be reached."""
+    try:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except SQLAlchemyError as exc:
+        url = db.engine.url.render_as_string(hide_password=True)
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise ConfigError(f"TRELLIS_DATABASE_URL: cannot connect to {url}: {reason}") from None
+
+
+def upgrade() -> list[str]:
+    """Migrate core and every enabled plugin to their heads; return what was upgraded."""
+    check_connection()
+    ensure_not_ahead()
+    config = alembic_config()
+    for branch in enabled_branches():
+        command.upgrade(config, f"{branch}@head")
+    return enabled_branches()
+
+
+def downgrade(branch: str, revision: str = "-1") -> None:
+    """Step one branch back: ``revision`` is ``-1``, ``base`` or a revision id."""
+    check_connection()
+    if branch not in enabled_branches():
+        raise TrellisError(f"no migration branch {branch!r} (enabled: {', '.join(enabled_branches())})")
+    target = revision if revision not in ("base",) and not revision.startswith("-") else (
+        f"{branch}@{revision}")
+    try:
+        command.downgrade(alembic_config(), target)
+    except CommandError as exc:
+        raise TrellisError(f"cannot downgrade {branch}: {exc}") from None
+
+
+@dataclass
+class SchemaStatus:
+    current: dict[str, str | None]  # branch -> revision in the database
+    heads: dict[str, str]  # branch -> newest revision in the code
+    unknown: list[str]  # revisions in the database this code does not know
+
+    @property
+    def ahead(self) -> bool:
+        return bool(self.unknown)
+
+    @property
+    def behind(self) -> list[str]:
+        return [b for b, head in self.heads.items() if self.current.get(b) != head]
+
+
+def status() -> SchemaStatus:
+    check_connection()
+    script = ScriptDirectory.from_config(alembic_config())
+    with db.engine.connect() as conn:
+        db_heads = set(MigrationContext.configure(conn).get_current_heads())
+    heads = {b: script.get_revision(f"{b}@head").revision for b in enabled_branches()}
+    current: dict[str, str | None] = {b: None for b in heads}
+    unknown = []
+    for rev_id in db_heads:
+        try:
+            script.get_revision(rev_id)
+        except CommandError:
+            unknown.append(rev_id)
+            continue
+        # Newest first; a plugin head implies core's revisions it depends on.
+        for rev in script.iterate_revisions(rev_id, "base"):
+            for branch in rev.branch_labels:
+                if current.get(branch) is None:
+                    current[branch] = rev.revision
+    return SchemaStatus(current, heads, sorted(unknown))
+
+
+def ensure_not_ahead() -> None:
+    st = status()
+    if st.ahead:
+        raise ConfigError(
+            "TRELLIS_DATABASE_URL: the database schema is newer than this Trellis "
+            f"(unknown revision {st.unknown[0]}); upgrade Trellis before using this database"
+        )
+
+
+def ensure_current() -> None:
+    """Refuse to serve a database that is ahead of or behind the code."""
+    ensure_not_ahead()
+    behind = status().behind
+    if behind:
+        raise ConfigError(
+            f"the database is not up to date for {', '.join(behind)}; run `trellis db upgrade`"
+        )
+
+
+def is_empty() -> bool:
+    return not inspect(db.engine).get_table_names()
+
+
+def new_revision(branch: str, message: str, autogenerate: bool = True) -> str:
+    """Write a new revision into ``branch``'s tree; autogenerate sees only its tables."""
+    reg = current_registry()
+    dirs = {"core": CORE_VERSIONS, **reg.migration_dirs()}
+    if branch not in dirs:
+        raise TrellisError(f"no migration folder for {branch!r}; implement trellis_migrations_dir")
+    tables = {t for t, owner in reg.table_owners.items() if owner == branch}
+    config = alembic_config(include_tables=tables)
+    first = not any(True for _ in Path(dirs[branch]).glob("*.py"))
+    try:
+        rev = command.revision(
+            config, message=message, autogenerate=autogenerate,
+            head="base" if first else f"{branch}@head",
+            branch_label=branch if first else None,
+            version_path=str(dirs[branch]),
+            depends_on=CORE_BASE_REVISION if first and branch != "core" else None,
+        )
+    except (CommandError, OperationalError) as exc:
+        raise TrellisError(f"cannot create a revision for {branch}: {exc}") from None
+    return rev.path if not isinstance(rev, list) else rev[0].path

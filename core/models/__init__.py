@@ -1,0 +1,33 @@
+"""Core's models. Importing this package registers every core table."""
+
+from core.models.activities import CORE_ACTIVITY_KINDS, Activity
+from core.models.base import (
+    SoftDeleteMixin,
+    TimestampMixin,
+    UTCDateTime,
+    VersionedMixin,
+    utcnow,
+)
+from core.models.customers import (
+    Contact,
+    ContactPoint,
+    Customer,
+    CustomerKind,
+    Grade,
+    Stage,
+    Tag,
+    customer_tag,
+)
+from core.models.settings import (
+    AuditEntry,
+    CustomFieldDefinition,
+    FollowUpPlan,
+)
+from core.models.users import DataScope, Role, Team, User
+
+__all__ = [
+    "CORE_ACTIVITY_KINDS", "Activity", "AuditEntry", "Contact",
+    "ContactPoint", "CustomFieldDefinition", "Customer", "CustomerKind", "DataScope",
+    "FollowUpPlan", "Grade", "Role", "SoftDeleteMixin", "Stage", "Tag", "Team",
+    "TimestampMixin", "UTCDateTime", "User", "VersionedMixin", "customer_tag", "utcnow",
+]

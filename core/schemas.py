@@ -1,0 +1,89 @@
+"""marshmallow schemas for core's records: one definition of valid input.
+
+Service functions load their input through these, so the JSON API, the web
+forms, the CLI and the demo loader all obey the same rules and report the
+same per-field messages.
+"""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from core.models import CustomerKind, Grade, Stage
+
+_TEXT = {"validate": validate.Length(max=200)}
+
+
+class CustomerInput(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.Enum(CustomerKind, load_default=CustomerKind.company)
+    industry = fields.String(allow_none=True, validate=validate.Length(max=80))
+    grade = fields.Enum(Grade, allow_none=True)
+    source = fields.String(allow_none=True, validate=validate.Length(max=60))
+    stage = fields.Enum(Stage, load_default=Stage.lead)
+    owner_id = fields.Integer(allow_none=True, strict=True)
+    team_id = fields.Integer(allow_none=True, strict=True)
+    region = fields.String(allow_none=True, validate=validate.Length(max=80))
+    city = fields.String(allow_none=True, validate=validate.Length(max=80))
+    address = fields.String(allow_none=True, validate=validate.Length(max=300))
+    phones = fields.List(fields.String(validate=validate.Length(max=40)), load_default=list)
+    emails = fields.List(fields.String(validate=validate.Length(max=254)), load_default=list)
+    website = fields.String(allow_none=True, validate=validate.Length(max=300))
+    notes = fields.String(allow_none=True, validate=validate.Length(max=20000))
+    custom_fields = fields.Dict(keys=fields.String(), load_default=dict)
+    tags = fields.List(fields.String(validate=validate.Length(min=1, max=60)), load_default=list)
+
+
+class ContactInput(Schema):
+    customer_id = fields.Integer(required=True, strict=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    title = fields.String(allow_none=True, validate=validate.Length(max=120))
+    phones = fields.List(fields.String(validate=validate.Length(max=40)), load_default=list)
+    emails = fields.List(fields.String(validate=validate.Length(max=254)), load_default=list)
+    is_primary = fields.Boolean(load_default=False)
+    birthday = fields.Date(allow_none=True)
+    preferred_channel = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(["phone", "email", "sms", "wechat", "visit"]),
+    )
+    notes = fields.String(allow_none=True, validate=validate.Length(max=20000))
+
+
+class ActivityInput(Schema):
+    kind = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    direction = fields.String(allow_none=True, validate=validate.OneOf(["in", "out"]))
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    body = fields.String(allow_none=True, validate=validate.Length(max=20000))
+    occurred_at = fields.AwareDateTime(allow_none=True, default_timezone=None)
+    due_at = fields.AwareDateTime(allow_none=True)
+    customer_id = fields.Integer(allow_none=True, strict=True)
+    contact_id = fields.Integer(allow_none=True, strict=True)
+    owner_id = fields.Integer(allow_none=True, strict=True)
+    task_id = fields.Integer(allow_none=True, strict=True)
+    outcome = fields.String(allow_none=True, validate=validate.Length(max=32))
+    link_type = fields.String(allow_none=True, validate=validate.Length(max=64))
+    link_id = fields.Integer(allow_none=True, strict=True)
+
+
+class UserInput(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    password = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=8, max=256),
+        load_only=True,
+    )
+    role_id = fields.Integer(allow_none=True, strict=True)
+    team_id = fields.Integer(allow_none=True, strict=True)
+    locale = fields.String(allow_none=True, validate=validate.OneOf(["en", "zh_CN"]))
+    timezone = fields.String(allow_none=True, validate=validate.Length(max=64))
+
+
+class FollowUpPlanInput(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    rule = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    params = fields.Dict(load_default=dict)
+    team_id = fields.Integer(allow_none=True, strict=True)
+    active = fields.Boolean(load_default=True)

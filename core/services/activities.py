@@ -1,0 +1,123 @@
+"""The timeline: log an activity, plan a task, record contact attempts,
+complete a task. A customer's ``last_contacted_at`` and
+``next_follow_up_at`` are kept here, in the same transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from core.errors import NotFoundError, ValidationError
+from core.events import emit, transaction
+from core.extensions import db
+from core.i18n import _
+from core.models import Activity, Contact, Customer, User, utcnow
+from core.registry import current_registry
+from core.schemas import ActivityInput
+from core.services.base import audit, check_version, load, snapshot
+
+_schema = ActivityInput()
+#: kinds that count as having contacted the customer
+CONTACT_KINDS = frozenset({"call", "email", "meeting", "visit", "sms", "wechat"})
+
+
+def get_activity(activity_id: int) -> Activity:
+    activity = db.session.get(Activity, activity_id)
+    if activity is None or activity.deleted_at is not None:
+        raise NotFoundError(_("activity %(id)s not found", id=activity_id))
+    return activity
+
+
+def log_activity(payload: dict, actor: User | None) -> Activity:
+    """Add an activity (or, with ``due_at``, a task) to a customer's timeline."""
+    data = _clean(load(_schema, payload))
+    with transaction():
+        activity = Activity(**data)
+        activity.occurred_at = data.get("occurred_at") or utcnow()
+        if activity.owner_id is None and actor is not None:
+            activity.owner_id = actor.id
+        db.session.add(activity)
+        db.session.flush()
+        if activity.customer_id:
+            refresh_customer_dates(activity.customer_id)
+        audit(actor, activity, "create", None, snapshot(activity))
+        emit("activity_logged", activity=activity)
+    return activity
+
+
+def complete_task(task: Activity, actor: User | None, outcome: str | None = None,
+                  expected_version: int | None = None) -> Activity:
+    """Mark a task done (idempotent: completing a done task changes nothing)."""
+    if task.due_at is None:
+        raise ValidationError({"id": [_("this activity is not a task")]})
+    check_version(task, expected_version)
+    if task.done_at is not None:
+        return task
+    with transaction():
+        before = snapshot(task)
+        task.done_at = utcnow()
+        task.outcome = outcome or task.outcome
+        if task.customer_id:
+            refresh_customer_dates(task.customer_id)
+        audit(actor, task, "complete", before, snapshot(task))
+    return task
+
+
+def record_attempt(task: Activity, payload: dict, actor: User | None,
+                   done: bool = False) -> Activity:
+    """Log one contact attempt on a task (a call that reached nobody, say);
+    with ``done`` the task is completed in the same transaction."""
+    if task.due_at is None:
+        raise ValidationError({"task_id": [_("this activity is not a task")]})
+    with transaction():
+        attempt = log_activity({**payload, "task_id": task.id,
+                                "customer_id": task.customer_id,
+                                "contact_id": payload.get("contact_id", task.contact_id)}, actor)
+        if done:
+            complete_task(task, actor, outcome=attempt.outcome)
+    return attempt
+
+
+def refresh_customer_dates(customer_id: int) -> None:
+    """Recompute ``last_contacted_at`` and ``next_follow_up_at`` from the timeline."""
+    db.session.flush()
+    last = db.session.scalar(
+        select(func.max(Activity.occurred_at)).where(
+            Activity.customer_id == customer_id, Activity.kind.in_(CONTACT_KINDS),
+            Activity.due_at.is_(None) | Activity.task_id.is_not(None),
+            Activity.deleted_at.is_(None))
+    )
+    nxt = db.session.scalar(
+        select(func.min(Activity.due_at)).where(
+            Activity.customer_id == customer_id, Activity.due_at.is_not(None),
+            Activity.done_at.is_(None), Activity.deleted_at.is_(None))
+    )
+    customer = db.session.get(Customer, customer_id)
+    if customer.last_contacted_at != last or customer.next_follow_up_at != nxt:
+        customer.last_contacted_at, customer.next_follow_up_at = last, nxt
+
+
+def _clean(data: dict) -> dict:
+    errors: dict[str, list[str]] = {}
+    if data["kind"] not in current_registry().activity_kinds:
+        errors["kind"] = [_("unknown activity kind %(kind)r", kind=data["kind"])]
+    if data.get("customer_id") is not None:
+        customer = db.session.get(Customer, data["customer_id"])
+        if customer is None or customer.deleted_at is not None:
+            errors["customer_id"] = [_("no customer with this id")]
+    if data.get("contact_id") is not None:
+        contact = db.session.get(Contact, data["contact_id"])
+        if contact is None or contact.deleted_at is not None:
+            errors["contact_id"] = [_("no contact with this id")]
+        elif data.get("customer_id") not in (None, contact.customer_id):
+            errors["contact_id"] = [_("this contact belongs to another customer")]
+        else:
+            data["customer_id"] = contact.customer_id
+    if data.get("owner_id") is not None:
+        owner = db.session.get(User, data["owner_id"])
+        if owner is None or not owner.is_active:
+            errors["owner_id"] = [_("no active user with this id")]
+    if (data.get("link_type") is None) != (data.get("link_id") is None):
+        errors["link_id"] = [_("link_type and link_id go together")]
+    if errors:
+        raise ValidationError(errors)
+    return data

@@ -1,0 +1,88 @@
+"""What every service shares: loading input through a schema, the stale
+version check, and writing the audit log."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import marshmallow
+from sqlalchemy import inspect
+
+from core.errors import StaleVersionError, ValidationError
+from core.extensions import db
+from core.models import AuditEntry, User
+
+
+def load(schema: marshmallow.Schema, payload: Any, *, partial: bool = False) -> dict:
+    """Validate ``payload``; raise :class:`ValidationError` with per-field messages."""
+    if not isinstance(payload, dict):
+        raise ValidationError({"_schema": ["expected an object"]})
+    try:
+        return schema.load(payload, partial=partial)
+    except marshmallow.ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        raise ValidationError({k: _flatten(v) for k, v in messages.items()}) from None
+
+
+def _flatten(messages) -> list[str]:
+    if isinstance(messages, dict):
+        return [f"{k}: {m}" for k, v in messages.items() for m in _flatten(v)]
+    return [str(m) for m in messages]
+
+
+def check_version(record, expected: int | None) -> None:
+    """Refuse a write based on an old read (optimistic locking → HTTP 409)."""
+    if expected is not None and expected != record.version:
+        raise StaleVersionError(record.__tablename__, record.id, expected, record.version)
+
+
+def snapshot(record) -> dict[str, Any]:
+    """The record's column values as JSON-safe data, for the audit log."""
+    return {
+        attr.key: _json_safe(getattr(record, attr.key))
+        for attr in inspect(record).mapper.column_attrs
+        if attr.key not in ("created_at", "updated_at", "password_hash")
+    }
+
+
+def _json_safe(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def audit(actor: User | None, record, action: str, before: dict | None, after: dict | None,
+          entity: str | None = None) -> None:
+    """Add an audit entry in the current transaction (flushes to get the id)."""
+    if record.id is None:
+        db.session.flush()
+    if before is not None and after is not None:  # keep only what changed
+        keys = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+        before = {k: before.get(k) for k in sorted(keys)}
+        after = {k: after.get(k) for k in sorted(keys)}
+    db.session.add(AuditEntry(
+        user_id=actor.id if actor else None,
+        entity=entity or record.__tablename__,
+        entity_id=record.id,
+        action=action,
+        before=before,
+        after=after,
+    ))
+
+
+def apply(record, values: dict[str, Any]) -> dict[str, tuple]:
+    """Set attributes; return ``{field: (before, after)}`` of what really changed."""
+    changes = {}
+    for key, value in values.items():
+        old = getattr(record, key)
+        if old != value:
+            changes[key] = (_json_safe(old), _json_safe(value))
+            setattr(record, key, value)
+    return changes

@@ -1,0 +1,235 @@
+"""Customers: create (reporting likely duplicates), edit, delete to the
+recycle bin, restore, change owner, merge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, or_, select, update
+
+from core.custom_fields import clean_custom_fields
+from core.errors import NotFoundError, ValidationError
+from core.events import emit, transaction
+from core.extensions import db
+from core.i18n import _
+from core.models import Activity, Contact, ContactPoint, Customer, Tag, Team, User, utcnow
+from core.normalize import normalize_email, normalize_list, normalize_phone
+from core.registry import current_registry
+from core.schemas import CustomerInput
+from core.services.base import apply, audit, check_version, load, snapshot
+
+_schema = CustomerInput()
+
+
+@dataclass
+class Created:
+    """A new customer and the existing ones that look like the same business."""
+
+    customer: Customer
+    duplicates: list[Customer]
+
+
+def get_customer(customer_id: int, *, include_deleted: bool = False) -> Customer:
+    customer = db.session.get(Customer, customer_id)
+    if customer is None or (customer.deleted_at is not None and not include_deleted):
+        raise NotFoundError(_("customer %(id)s not found", id=customer_id))
+    return customer
+
+
+def create_customer(payload: dict, actor: User | None) -> Created:
+    """Create a customer; report likely duplicates (same phone, e-mail or name)."""
+    data = _clean(load(_schema, payload))
+    with transaction():
+        tags = _tags(data.pop("tags"))
+        customer = Customer(**data, tags=tags)
+        if customer.owner_id and customer.team_id is None:
+            customer.team_id = db.session.get(User, customer.owner_id).team_id
+        db.session.add(customer)
+        db.session.flush()
+        duplicates = find_duplicates(customer.name, customer.phones, customer.emails,
+                                     exclude_id=customer.id)
+        _sync_points(customer.id, None, customer.phones, customer.emails)
+        audit(actor, customer, "create", None, snapshot(customer))
+        emit("customer_created", customer=customer)
+    return Created(customer, duplicates)
+
+
+def update_customer(customer: Customer, payload: dict, actor: User | None,
+                    expected_version: int | None = None) -> Customer:
+    """Change the given fields only; refuse a stale ``expected_version``."""
+    data = _clean(load(_schema, payload, partial=True), partial=True)
+    check_version(customer, expected_version)
+    with transaction():
+        before = snapshot(customer)
+        if "tags" in data:
+            customer.tags = _tags(data.pop("tags"))
+        if "custom_fields" in data:
+            merged = {**customer.custom_fields, **data.pop("custom_fields")}
+            data["custom_fields"] = {k: v for k, v in merged.items() if v is not None}
+        owner_changed = "owner_id" in data and data["owner_id"] != customer.owner_id
+        previous_owner = customer.owner_id
+        changes = apply(customer, data)
+        if not changes:
+            return customer
+        if "phones" in changes or "emails" in changes:
+            _sync_points(customer.id, None, customer.phones, customer.emails)
+        audit(actor, customer, "update", before, snapshot(customer))
+        emit("customer_updated", customer=customer, changes=changes)
+        if owner_changed:
+            emit("customer_owner_changed", customer=customer,
+                 previous_owner_id=previous_owner, new_owner_id=customer.owner_id)
+    return customer
+
+
+def change_owner(customer: Customer, new_owner_id: int | None, actor: User | None,
+                 expected_version: int | None = None) -> Customer:
+    """Hand the customer to another user (their team follows), or to the pool (``None``)."""
+    team_id = None
+    if new_owner_id is not None:
+        owner = _active_user(new_owner_id, "owner_id")
+        team_id = owner.team_id
+    return update_customer(customer, {"owner_id": new_owner_id, "team_id": team_id}, actor,
+                           expected_version)
+
+
+def delete_customer(customer: Customer, actor: User | None,
+                    expected_version: int | None = None) -> None:
+    """Move to the recycle bin (回收站); the row and its history stay."""
+    check_version(customer, expected_version)
+    with transaction():
+        before = snapshot(customer)
+        customer.deleted_at = utcnow()
+        audit(actor, customer, "delete", before, snapshot(customer))
+        emit("customer_deleted", customer=customer)
+
+
+def restore_customer(customer: Customer, actor: User | None) -> Customer:
+    if customer.deleted_at is None:
+        raise ValidationError({"id": [_("this customer is not in the recycle bin")]})
+    with transaction():
+        before = snapshot(customer)
+        customer.deleted_at = None
+        audit(actor, customer, "restore", before, snapshot(customer))
+        emit("customer_restored", customer=customer)
+    return customer
+
+
+def merge_customers(survivor: Customer, other: Customer, actor: User | None) -> Customer:
+    """Fold ``other`` into ``survivor``: empty fields of the survivor take the
+    other's values, lists and tags are united, contacts and activities move,
+    and ``other`` goes to the recycle bin. The audit entry keeps both
+    snapshots, so the merge can be explained later. (Field-by-field choice
+    and moving plugin records come with the API issue.)"""
+    if survivor.id == other.id:
+        raise ValidationError({"merge_id": [_("a customer cannot be merged with itself")]})
+    if other.deleted_at is not None:
+        raise ValidationError({"merge_id": [_("that customer is in the recycle bin")]})
+    with transaction():
+        before = {"survivor": snapshot(survivor), "merged": snapshot(other)}
+        for key in ("industry", "grade", "source", "region", "city", "address", "website",
+                    "notes", "owner_id", "team_id"):
+            if getattr(survivor, key) in (None, "") and getattr(other, key) not in (None, ""):
+                setattr(survivor, key, getattr(other, key))
+        survivor.phones = list(dict.fromkeys(survivor.phones + other.phones))
+        survivor.emails = list(dict.fromkeys(survivor.emails + other.emails))
+        survivor.custom_fields = {**other.custom_fields, **survivor.custom_fields}
+        survivor.tags = list({t.id: t for t in survivor.tags + other.tags}.values())
+        db.session.execute(update(Contact).where(Contact.customer_id == other.id)
+                           .values(customer_id=survivor.id))
+        db.session.execute(update(Activity).where(Activity.customer_id == other.id)
+                           .values(customer_id=survivor.id))
+        db.session.execute(delete(ContactPoint).where(ContactPoint.customer_id == other.id,
+                                                      ContactPoint.contact_id.is_(None)))
+        db.session.execute(update(ContactPoint).where(ContactPoint.customer_id == other.id)
+                           .values(customer_id=survivor.id))
+        _sync_points(survivor.id, None, survivor.phones, survivor.emails)
+        other.deleted_at = utcnow()
+        db.session.expire(survivor, ["contacts"])
+        audit(actor, survivor, "merge", before,
+              {"survivor": snapshot(survivor), "merged_id": other.id})
+        emit("customer_merged", survivor=survivor, merged_id=other.id)
+    return survivor
+
+
+def find_duplicates(name: str, phones: list[str], emails: list[str],
+                    exclude_id: int | None = None, limit: int = 10) -> list[Customer]:
+    """Customers sharing a normalised phone or e-mail (customer's or a
+    contact's), or the same name ignoring case."""
+    points = [("phone", p) for p in phones] + [("email", e) for e in emails]
+    matches = [func.lower(Customer.name) == name.strip().lower()]
+    if points:
+        matches.append(Customer.id.in_(
+            select(ContactPoint.customer_id).where(or_(*(
+                (ContactPoint.kind == kind) & (ContactPoint.value == value)
+                for kind, value in points
+            )))
+        ))
+    query = select(Customer).where(or_(*matches), Customer.deleted_at.is_(None))
+    if exclude_id is not None:
+        query = query.where(Customer.id != exclude_id)
+    return list(db.session.scalars(query.order_by(Customer.id).limit(limit)))
+
+
+def _clean(data: dict, *, partial: bool = False) -> dict:
+    """Normalise phones/e-mails, check references and custom fields."""
+    errors: dict[str, list[str]] = {}
+    for key, normalizer in (("phones", normalize_phone), ("emails", normalize_email)):
+        if key in data:
+            try:
+                data[key] = normalize_list(data[key], normalizer, key)
+            except ValueError as exc:
+                errors[key] = [str(exc)]
+    if "name" in data:
+        data["name"] = data["name"].strip()
+        if not data["name"]:
+            errors["name"] = [_("a customer needs a name")]
+    for key in ("owner_id",):
+        if data.get(key) is not None:
+            try:
+                _active_user(data[key], key)
+            except ValidationError as exc:
+                errors.update(exc.errors)
+    if data.get("team_id") is not None and db.session.get(Team, data["team_id"]) is None:
+        errors["team_id"] = [_("no team with this id")]
+    if "custom_fields" in data:
+        try:
+            data["custom_fields"] = clean_custom_fields(
+                "customer", data["custom_fields"], current_registry().field_types,
+                partial=partial)
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _active_user(user_id: int, field: str) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise ValidationError({field: [_("no active user with this id")]})
+    return user
+
+
+def _tags(names: list[str]) -> list[Tag]:
+    names = list(dict.fromkeys(n.strip() for n in names if n.strip()))
+    if not names:
+        return []
+    existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
+    for name in names:
+        if name not in existing:
+            existing[name] = Tag(name=name)
+            db.session.add(existing[name])
+    return [existing[n] for n in names]
+
+
+def _sync_points(customer_id: int, contact_id: int | None, phones: list[str],
+                 emails: list[str]) -> None:
+    """Rewrite the contact points of one customer (or one of its contacts)."""
+    owner = (ContactPoint.contact_id == contact_id) if contact_id else ContactPoint.contact_id.is_(None)
+    db.session.execute(delete(ContactPoint).where(ContactPoint.customer_id == customer_id, owner))
+    db.session.add_all(
+        [ContactPoint(kind="phone", value=p, customer_id=customer_id, contact_id=contact_id)
+         for p in phones]
+        + [ContactPoint(kind="email", value=e, customer_id=customer_id, contact_id=contact_id)
+           for e in emails]
+    )

@@ -1,0 +1,282 @@
+"""Trellis's pytest plugin: the fixtures core, built-in and third-party
+plugins test with (installed through the ``pytest11`` entry point).
+
+The suite runs on SQLite by default and on PostgreSQL when
+``TRELLIS_TEST_DATABASE_URL`` is set. Each pytest-xdist worker gets its own
+database, migrated once; every test starts from empty tables.
+
+Fixtures: ``app``, ``db``, ``client``, ``login_as``, ``make_user``,
+``make_customer``, ``make_contact``, ``make_activity``, ``register_plugin``,
+``make_app``, ``events``, ``empty_database_url``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from core.api import hookimpl
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _pg_database(base_url: str, name: str) -> str:
+    """(Re)create database ``name`` on the server of ``base_url``; return its URL."""
+    url = make_url(base_url)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_pg_database(base_url: str, name: str) -> None:
+    admin = create_engine(make_url(base_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+_counter = itertools.count()
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A new, empty database for one test (migration tests use it)."""
+    base = os.environ.get("TRELLIS_TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = f"{make_url(base).database}_{_worker()}_e{next(_counter)}"
+    url = _pg_database(base, name)
+    yield url
+    from core.extensions import db
+
+    db.session.remove()
+    _drop_pg_database(base, name)
+
+
+@pytest.fixture(scope="session")
+def trellis_database(tmp_path_factory):
+    """This worker's database, migrated with every built-in plugin."""
+    base = os.environ.get("TRELLIS_TEST_DATABASE_URL")
+    if base:
+        name = f"{make_url(base).database}_{_worker()}"
+        url = _pg_database(base, name)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'trellis.db'}"
+    from core import create_app
+    from core.migrate import upgrade
+
+    app = create_app({"TESTING": True, "TRELLIS_DATABASE_URL": url, "TRELLIS_SECRET_KEY": "t",
+                      "TRELLIS_INSTANCE_PATH": str(tmp_path_factory.mktemp("instance"))})
+    with app.app_context():
+        upgrade()
+        from core.extensions import db
+
+        db.engine.dispose()
+    yield url
+    if base:
+        _drop_pg_database(base, name)
+
+
+def _empty_tables(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        names = [n for n in inspect(conn).get_table_names() if n != "alembic_version"]
+        if conn.dialect.name == "postgresql":
+            if names:
+                conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names)
+                                  + " RESTART IDENTITY CASCADE"))
+        else:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            for name in names:
+                conn.exec_driver_sql(f'DELETE FROM "{name}"')
+    engine.dispose()
+
+
+class EventRecorder:
+    """Records every domain event fired, as ``(name, kwargs)`` pairs."""
+
+    def __init__(self) -> None:
+        self.fired: list[tuple[str, dict]] = []
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.fired]
+
+    def of(self, name: str) -> list[dict]:
+        return [kwargs for n, kwargs in self.fired if n == name]
+
+    def clear(self) -> None:
+        self.fired.clear()
+
+
+class _RecorderPlugin:
+    """Subscribes an :class:`EventRecorder` to every domain event hook."""
+
+    def __init__(self, recorder: EventRecorder) -> None:
+        self.record = lambda name, **kwargs: recorder.fired.append((name, kwargs))
+
+    @hookimpl
+    def trellis_customer_created(self, customer):
+        self.record("customer_created", customer=customer)
+
+    @hookimpl
+    def trellis_customer_updated(self, customer, changes):
+        self.record("customer_updated", customer=customer, changes=changes)
+
+    @hookimpl
+    def trellis_customer_deleted(self, customer):
+        self.record("customer_deleted", customer=customer)
+
+    @hookimpl
+    def trellis_customer_restored(self, customer):
+        self.record("customer_restored", customer=customer)
+
+    @hookimpl
+    def trellis_customer_merged(self, survivor, merged_id):
+        self.record("customer_merged", survivor=survivor, merged_id=merged_id)
+
+    @hookimpl
+    def trellis_customer_owner_changed(self, customer, previous_owner_id, new_owner_id):
+        self.record("customer_owner_changed", customer=customer,
+                    previous_owner_id=previous_owner_id, new_owner_id=new_owner_id)
+
+    @hookimpl
+    def trellis_contact_created(self, contact):
+        self.record("contact_created", contact=contact)
+
+    @hookimpl
+    def trellis_activity_logged(self, activity):
+        self.record("activity_logged", activity=activity)
+
+
+@pytest.fixture
+def events() -> EventRecorder:
+    """The domain events fired during the test (the ``app`` fixture subscribes it)."""
+    return EventRecorder()
+
+
+@pytest.fixture
+def make_app(trellis_database, tmp_path, events):
+    """Build an app on the test database: ``make_app(**settings)``.
+
+    The newest app's context is pushed; tables are emptied after the test.
+    """
+    from core import create_app
+
+    contexts = []
+
+    def factory(**settings):
+        config = {"TESTING": True, "TRELLIS_DATABASE_URL": trellis_database,
+                  "TRELLIS_SECRET_KEY": "test-secret", "TRELLIS_INSTANCE_PATH": str(tmp_path),
+                  **settings}
+        app = create_app(config)
+        app.extensions["trellis"].pm.register(_RecorderPlugin(events), name="event-recorder")
+        ctx = app.app_context()
+        ctx.push()
+        contexts.append(ctx)
+        return app
+
+    yield factory
+    from core.extensions import db
+
+    while contexts:
+        db.session.remove()
+        contexts.pop().pop()
+    _empty_tables(trellis_database)
+
+
+@pytest.fixture
+def app(make_app):
+    """A Trellis app with the default plugins, its context pushed."""
+    return make_app()
+
+
+@pytest.fixture
+def register_plugin(make_app):
+    """``register_plugin(module, ...)``: an app with throw-away plugins added."""
+    def factory(*plugins, **settings):
+        return make_app(TRELLIS_EXTRA_PLUGINS=list(plugins), **settings)
+    return factory
+
+
+@pytest.fixture
+def db(app):
+    from core.extensions import db as _db
+
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(app, client):
+    """``login_as(user)`` signs the test client in as ``user``; returns the client."""
+    def do(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return client
+    return do
+
+
+@pytest.fixture
+def make_user(app):
+    """``make_user(role="sales", team=None, **fields)`` through the user service."""
+    from core.services.users import create_user, ensure_default_roles
+
+    seq = itertools.count(1)
+
+    def factory(role: str = "sales", team=None, **fields):
+        ensure_default_roles()
+        n = next(seq)
+        payload = {"email": f"user{n}@example.com", "name": f"User {n}",
+                   "password": "correct horse battery", **fields}
+        if team is not None:
+            payload["team_id"] = team.id
+        return create_user(payload, None, role=role)
+    return factory
+
+
+@pytest.fixture
+def make_customer(app):
+    """``make_customer(name=..., **fields)`` through the customer service."""
+    from core.services.customers import create_customer
+
+    seq = itertools.count(1)
+
+    def factory(actor=None, **fields):
+        payload = {"name": f"Customer {next(seq)}", **fields}
+        return create_customer(payload, actor).customer
+    return factory
+
+
+@pytest.fixture
+def make_contact(app, make_customer):
+    from core.services.contacts import create_contact
+
+    def factory(customer=None, actor=None, **fields):
+        customer = customer or make_customer()
+        return create_contact({"customer_id": customer.id, "name": "Contact", **fields}, actor)
+    return factory
+
+
+@pytest.fixture
+def make_activity(app, make_customer):
+    from core.services.activities import log_activity
+
+    def factory(customer=None, actor=None, **fields):
+        customer = customer or make_customer()
+        return log_activity({"kind": "call", "subject": "Call", "customer_id": customer.id,
+                             **fields}, actor)
+    return factory

@@ -1,0 +1,80 @@
+"""Sales: leads, pipelines and deals (商机).
+
+This package is also the example plugin integrators copy: the manifest and
+every hook implementation live here; models, views and the rest sit in
+their own modules and are imported lazily, so a disabled plugin costs
+nothing and adds no tables.
+"""
+
+from pathlib import Path
+
+from core.api import ActivityKind, Manifest, MenuItem, Permission, hookimpl, translator
+
+_, _l = translator("sales")
+HERE = Path(__file__).parent
+
+manifest = Manifest(
+    name="sales",
+    version="0.1.0",
+    title="Sales",
+    description="Leads, pipelines and deals, follow-up plans, funnel and forecast.",
+    requires=(),
+    min_core="0.1",
+)
+
+
+@hookimpl
+def trellis_models():
+    from . import models
+
+    return [models.Pipeline, models.Stage, models.Deal]
+
+
+@hookimpl
+def trellis_migrations_dir():
+    return HERE / "migrations" / "versions"
+
+
+@hookimpl
+def trellis_templates_dir():
+    return HERE / "templates"
+
+
+@hookimpl
+def trellis_translations_dir():
+    return HERE / "translations"
+
+
+@hookimpl
+def trellis_blueprints():
+    from .views import bp
+
+    return [bp]
+
+
+@hookimpl
+def trellis_permissions():
+    return [
+        Permission("sales.deal.read", _l("View deals")),
+        Permission("sales.deal.write", _l("Create and edit deals")),
+        Permission("sales.admin", _l("Administer pipelines")),
+    ]
+
+
+@hookimpl
+def trellis_activity_kinds():
+    return [ActivityKind("deal_stage", _l("Deal stage change"), icon="flag")]
+
+
+@hookimpl
+def trellis_menu_items(user):
+    if not user.can("sales.deal.read"):
+        return []
+    return [MenuItem(_l("Deals"), "sales.deals", order=20)]
+
+
+@hookimpl
+def trellis_demo_data(locale, customers, users):
+    from .demo import load_demo
+
+    load_demo(locale, customers, users)
