@@ -24,6 +24,7 @@ from core.declarations import (
 from core.errors import NotFoundError, StaleVersionError, TrellisError, ValidationError
 from core.events import emit, transaction
 from core.extensions import db
+from core.followups import create_plan as create_followup_plan
 from core.i18n import translator
 from core.models import (
     Activity,
@@ -61,6 +62,7 @@ __all__ = [
     "NotFoundError", "Permission", "Role", "SoftDeleteMixin", "StaleVersionError", "Team",
     "TimestampMixin", "TrellisError", "UTCDateTime", "User", "ValidationError", "VersionedMixin",
     "audit", "check_version", "complete_task", "core_version", "create_contact",
+    "create_followup_plan",
     "create_customer", "db", "emit", "get_customer", "hookimpl", "load", "log_activity",
     "plugin_settings", "record_attempt", "scoped", "snapshot", "team_subtree", "transaction",
     "translator", "update_customer", "utcnow",

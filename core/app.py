@@ -24,7 +24,7 @@ from core.errors import PluginError
 from core.extensions import babel, db, login_manager, migrate
 from core.followups import CORE_RULES
 from core.i18n import CORE_TRANSLATIONS, _l, select_locale, template_gettext
-from core.models import CORE_ACTIVITY_KINDS
+from core.models import CORE_ACTIVITY_KINDS, CORE_TABLES
 from core.plugins import load_plugins, make_plugin_manager
 from core.registry import Registry, register_declarations
 
@@ -98,9 +98,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _template_loader(app, reg, settings["TRELLIS_THEME"])
 
     from core.web import auth_bp, web_bp
+    from core.web_customers import bp as customers_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(web_bp)
+    app.register_blueprint(customers_bp)
     for _name, blueprints in reg.answers("trellis_blueprints"):
         for bp in blueprints or ():
             app.register_blueprint(bp)
@@ -115,8 +117,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _register_models(reg: Registry) -> None:
     """Record which tables belong to core and to each plugin; check prefixes."""
-    for table in db.metadata.tables:
-        reg.table_owners.setdefault(table, "core")
+    reg.table_owners.update({table: "core" for table in CORE_TABLES})
     for name, classes in reg.answers("trellis_models"):
         for cls in classes or ():
             table = cls.__tablename__

@@ -11,7 +11,6 @@ import functools
 import os
 import secrets
 import sys
-from pathlib import Path
 
 import click
 from alembic.util import CommandError
@@ -31,6 +30,8 @@ def _fail(message: str):
 def _app() -> Flask:
     ctx = click.get_current_context()
     root = ctx.find_root()
+    if isinstance(root.obj, Flask):  # tests and embedders hand the CLI their app
+        return root.obj
     if "app" not in root.meta:
         from core.app import create_app
 
@@ -117,19 +118,9 @@ def main() -> None:
 def init(demo: bool, locale: str | None, admin_email: str | None,
          admin_password: str | None) -> None:
     """Create the instance: database, secret key, first administrator."""
-    from sqlalchemy import func, select
+    from core.instance import check_can_initialise, database_shown, initialise
 
-    from core import migrate as mig
-    from core.extensions import db
-    from core.models import User
-
-    app = _app()
-    mig.check_connection()
-    if not mig.is_empty():
-        mig.ensure_not_ahead()
-        if _has_users() and db.session.scalar(select(func.count()).select_from(User)):
-            _fail(f"Trellis is already initialised at {_shown_url(app)}; nothing changed "
-                  "(use `trellis db upgrade` to migrate, `trellis users create` to add users)")
+    check_can_initialise(None, None)
     interactive = sys.stdin.isatty()
     if not admin_email:
         if not interactive:
@@ -142,71 +133,13 @@ def init(demo: bool, locale: str | None, admin_email: str | None,
                                           confirmation_prompt=True)
         else:
             admin_password, generated = secrets.token_urlsafe(12), True
-    locale = locale or app.config["TRELLIS_LOCALE"]
-
-    from core.schemas import UserInput
-    from core.services.base import load
-
-    load(UserInput(), {"email": admin_email, "name": "Administrator", "password": admin_password})
-    mig.upgrade()
-    from core.demo import load_demo
-    from core.services.users import create_user, ensure_default_roles
-
-    try:
-        ensure_default_roles()
-        admin = create_user({"email": admin_email, "name": _admin_name(locale),
-                             "password": admin_password, "locale": locale}, None, role="admin")
-        if demo:
-            load_demo(locale, admin)
-    except Exception:
-        _undo_init()
-        raise
-    _write_locale(app, locale)
-    click.echo(f"Trellis is ready at {_shown_url(app)}.")
+    admin = initialise(admin_email, admin_password, locale or _app().config["TRELLIS_LOCALE"],
+                       demo)
+    click.echo(f"Trellis is ready at {database_shown()}.")
     click.echo(f"Administrator: {admin.email}")
     if generated:
         click.echo(f"Password: {admin_password}   (shown once; change it with "
                    "`trellis users set-password`)")
-
-
-def _has_users() -> bool:
-    from sqlalchemy import inspect
-
-    from core.extensions import db
-
-    return "user_account" in inspect(db.engine).get_table_names()
-
-
-def _undo_init() -> None:
-    """init failed after migrating: drop what it made, so a retry starts clean."""
-    from core import migrate as mig
-    from core.extensions import db
-
-    db.session.rollback()
-    for branch in reversed(mig.enabled_branches()):
-        try:
-            mig.downgrade(branch, "base")
-        except TrellisError:
-            pass
-
-
-def _admin_name(locale: str) -> str:
-    return "系统管理员" if locale == "zh_CN" else "Administrator"
-
-
-def _shown_url(app: Flask) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
-
-
-def _write_locale(app: Flask, locale: str) -> None:
-    """Remember the chosen default language in the instance trellis.toml."""
-    path = Path(app.instance_path) / "trellis.toml"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if "locale" not in text and "TRELLIS_LOCALE" not in os.environ:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text + f'locale = "{locale}"\n', encoding="utf-8")
 
 
 # ------------------------------------------------------------------ run/serve

@@ -30,8 +30,13 @@ class Manifest:
 
 @dataclass(frozen=True)
 class Permission:
+    """A permission string. ``default_roles`` names the starting roles
+    (``manager``, ``sales``; ``admin`` has everything) that get it when an
+    instance is initialised; admins can change roles afterwards."""
+
     name: str
     title: str
+    default_roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

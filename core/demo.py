@@ -20,8 +20,6 @@ from core.services.customers import create_customer
 from core.services.users import create_team, create_user
 from core.followups import create_plan
 
-DEMO_PASSWORD_LENGTH = 12
-
 TEXT = {
     "en": {
         "teams": ["East Sales", "West Sales"],
@@ -43,6 +41,8 @@ TEXT = {
         "plan": "Grade A revisit every 14 days",
         "sources": ["website", "referral", "exhibition", "cold call", "advertising"],
         "tags": ["key account", "price sensitive", "renewal due"],
+        "office_phone": "+1 (415) 555-{n:04d}",
+        "mobile": "+1 (628) 555-{n:04d}",
     },
     "zh_CN": {
         "teams": ["华东销售部", "华南销售部"],
@@ -62,6 +62,8 @@ TEXT = {
         "plan": "A 级客户每 14 天回访",
         "sources": ["官网", "转介绍", "展会", "电话陌拜", "广告投放"],
         "tags": ["重点客户", "价格敏感", "即将续约"],
+        "office_phone": "021-6{n:03d}8800",
+        "mobile": "138 0013 {n:04d}",
     },
 }
 
@@ -87,7 +89,7 @@ def load_demo(locale: str, admin: User, seed: int = 7) -> None:
             "grade": "ABCD"[i % 4], "stage": ["customer", "prospect", "lead", "vip"][i % 4],
             "source": text["sources"][i % len(text["sources"])],
             "owner_id": owner.id if owner else None, "region": region, "city": city,
-            "phones": [f"+86 21 {5550000 + i * 37:08d}"[:16]],
+            "phones": [text["office_phone"].format(n=100 + i * 7)],
             "emails": [f"info{i}@{company.split()[0].lower() if locale == 'en' else 'demo' + str(i)}.example.com"],
             "tags": [text["tags"][i % len(text["tags"])]],
         }, admin)
@@ -98,7 +100,8 @@ def load_demo(locale: str, admin: User, seed: int = 7) -> None:
                 "customer_id": customer.id,
                 "name": text["contacts"][(i * 2 + j) % len(text["contacts"])],
                 "title": text["titles"][(i + j) % len(text["titles"])],
-                "phones": [f"138{rnd.randrange(10**7, 10**8)}"], "is_primary": j == 0,
+                "phones": [text["mobile"].format(n=rnd.randrange(1000, 9999))],
+                "is_primary": j == 0,
             }, admin)
         for k, (kind, subject) in enumerate(text["activities"][: 2 + i % 3]):
             log_activity({

@@ -28,9 +28,16 @@ CORE_VERSIONS = Path(__file__).parent / "migrations" / "versions"
 CORE_BASE_REVISION = "c0de00000001"
 
 
-def alembic_config(include_tables: set[str] | None = None) -> Config:
+def alembic_config(include_tables: set[str] | None = None, *, enabled_only: bool = False
+                   ) -> Config:
+    """Alembic's configuration: core's tree plus the plugins' trees.
+
+    Disabled plugins' trees are included too (unless ``enabled_only``), so a
+    database that holds a disabled plugin's revisions still makes sense.
+    """
     config: Config = migrate.get_config()
-    dirs = [CORE_VERSIONS, *branch_dirs().values()]
+    plugin_dirs = current_registry().migration_dirs() if enabled_only else branch_dirs()
+    dirs = [CORE_VERSIONS, *plugin_dirs.values()]
     config.set_main_option("version_locations", " ".join(str(d) for d in dirs))
     config.set_main_option("path_separator", "space")
     config.attributes["include_tables"] = include_tables
@@ -157,7 +164,7 @@ def new_revision(branch: str, message: str, autogenerate: bool = True) -> str:
     if branch not in dirs:
         raise TrellisError(f"no migration folder for {branch!r}; implement trellis_migrations_dir")
     tables = {t for t, owner in reg.table_owners.items() if owner == branch}
-    config = alembic_config(include_tables=tables)
+    config = alembic_config(include_tables=tables, enabled_only=True)
     first = not any(True for _ in Path(dirs[branch]).glob("*.py"))
     try:
         rev = command.revision(

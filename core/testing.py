@@ -7,19 +7,36 @@ database, migrated once; every test starts from empty tables.
 
 Fixtures: ``app``, ``db``, ``client``, ``login_as``, ``make_user``,
 ``make_customer``, ``make_contact``, ``make_activity``, ``register_plugin``,
-``make_app``, ``events``, ``empty_database_url``.
+``make_app``, ``events``, ``run_due``, ``empty_database_url``; and :func:`plugin_module` to
+build throw-away plugins.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+from types import ModuleType
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from core.api import hookimpl
+from core.api import Manifest, hookimpl
+
+
+def plugin_module(name: str, *, requires: tuple[str, ...] = (), min_core: str = "0.1",
+                  **hooks) -> ModuleType:
+    """Build a throw-away plugin module for ``register_plugin``.
+
+    ``hooks`` map hook names to plain functions, e.g.
+    ``plugin_module("probe", trellis_permissions=lambda: [...])``.
+    """
+    module = ModuleType(f"trellis_test_plugin_{name}")
+    module.manifest = Manifest(name=name, version="1.0", title=name.title(),
+                               requires=tuple(requires), min_core=min_core)
+    for hook, fn in hooks.items():
+        setattr(module, hook, hookimpl(fn))
+    return module
 
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -56,9 +73,6 @@ def empty_database_url(tmp_path):
     name = f"{make_url(base).database}_{_worker()}_e{next(_counter)}"
     url = _pg_database(base, name)
     yield url
-    from core.extensions import db
-
-    db.session.remove()
     _drop_pg_database(base, name)
 
 
@@ -280,3 +294,11 @@ def make_activity(app, make_customer):
         return log_activity({"kind": "call", "subject": "Call", "customer_id": customer.id,
                              **fields}, actor)
     return factory
+
+
+@pytest.fixture
+def run_due(app):
+    """``run_due(now=None)`` runs the follow-up job as ``trellis jobs run-due`` does."""
+    from core.followups import run_due as _run_due
+
+    return _run_due

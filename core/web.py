@@ -11,7 +11,7 @@ import secrets
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_from_directory, session, url_for
-from flask_babel import format_currency, format_datetime, get_locale
+from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -67,18 +67,23 @@ def check_csrf() -> None:
 def inject() -> dict:
     menu = sorted_items("trellis_menu_items", user=current_user) if current_user.is_authenticated else []
     return {"csrf_token": csrf_token, "menu_items": menu, "format_datetime": format_datetime,
-            "format_currency": format_currency,
+            "format_currency": format_currency, "format_date": format_date,
             "get_locale": get_locale, "stage_label": lambda s: STAGE_LABELS[s],
-            "render_endpoint": render_endpoint}
+            "render_endpoint": render_endpoint, "activity_label": activity_label}
 
 
 STAGE_LABELS = {Stage.lead: _l("Lead"), Stage.prospect: _l("Prospect"),
                 Stage.customer: _l("Customer"), Stage.vip: _l("VIP"), Stage.churned: _l("Churned")}
 
 
-def render_endpoint(endpoint: str):
+def render_endpoint(endpoint: str, **kwargs):
     """Render a widget or tab: call its view function and embed its HTML."""
-    return Markup(current_app.view_functions[endpoint]())
+    return Markup(current_app.view_functions[endpoint](**kwargs))
+
+
+def activity_label(kind: str) -> str:
+    known = current_app.extensions["trellis"].activity_kinds.get(kind)
+    return str(known.label) if known else kind
 
 
 @web_bp.after_app_request

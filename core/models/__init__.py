@@ -24,9 +24,13 @@ from core.models.settings import (
     FollowUpPlan,
 )
 from core.models.users import DataScope, Role, Team, User
+from core.extensions import db
+
+#: core's own tables (taken before any plugin's models are imported)
+CORE_TABLES = frozenset(db.metadata.tables)
 
 __all__ = [
-    "CORE_ACTIVITY_KINDS", "Activity", "AuditEntry", "Contact",
+    "CORE_ACTIVITY_KINDS", "CORE_TABLES", "Activity", "AuditEntry", "Contact",
     "ContactPoint", "CustomFieldDefinition", "Customer", "CustomerKind", "DataScope",
     "FollowUpPlan", "Grade", "Role", "SoftDeleteMixin", "Stage", "Tag", "Team",
     "TimestampMixin", "UTCDateTime", "User", "VersionedMixin", "customer_tag", "utcnow",

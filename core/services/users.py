@@ -9,6 +9,7 @@ from core.events import transaction
 from core.extensions import db
 from core.i18n import _
 from core.models import DataScope, Role, Team, User
+from core.registry import current_registry
 from core.schemas import UserInput
 from core.security import hash_password
 from core.services.base import audit, load, snapshot
@@ -32,12 +33,15 @@ def find_user(email: str) -> User:
 
 
 def ensure_default_roles() -> dict[str, Role]:
-    """Create the default roles that do not exist yet; return all three."""
+    """Create the default roles that do not exist yet, with core's permissions
+    plus those plugins declared for them; return all roles by name."""
+    declared = current_registry().permissions.values()
     with transaction():
         roles = {r.name: r for r in db.session.scalars(select(Role))}
         for name, (permissions, scope) in DEFAULT_ROLES.items():
             if name not in roles:
-                roles[name] = Role(name=name, permissions=permissions, scope=scope)
+                extra = [p.name for p in declared if name in p.default_roles]
+                roles[name] = Role(name=name, permissions=[*permissions, *extra], scope=scope)
                 db.session.add(roles[name])
     return roles
 

@@ -55,8 +55,9 @@ def trellis_blueprints():
 @hookimpl
 def trellis_permissions():
     return [
-        Permission("sales.deal.read", _l("View deals")),
-        Permission("sales.deal.write", _l("Create and edit deals")),
+        Permission("sales.deal.read", _l("View deals"), default_roles=("manager", "sales")),
+        Permission("sales.deal.write", _l("Create and edit deals"),
+                   default_roles=("manager", "sales")),
         Permission("sales.admin", _l("Administer pipelines")),
     ]
 

@@ -1,0 +1,84 @@
+"""Hospital (HIS): patient visits (就诊) and recalls (随访) for clinics.
+
+Patients are core customers of kind "person"; registration, orders,
+prescriptions and billing come with its issue.
+"""
+
+from pathlib import Path
+
+from core.api import ActivityKind, FollowUpRule, Manifest, MenuItem, Permission, hookimpl, translator
+
+_, _l = translator("his")
+HERE = Path(__file__).parent
+
+manifest = Manifest(
+    name="his",
+    version="0.1.0",
+    title="Hospital",
+    description="Patient visits and follow-up visits for clinics and hospitals.",
+)
+
+
+@hookimpl
+def trellis_models():
+    from . import models
+
+    return [models.Visit]
+
+
+@hookimpl
+def trellis_migrations_dir():
+    return HERE / "migrations" / "versions"
+
+
+@hookimpl
+def trellis_templates_dir():
+    return HERE / "templates"
+
+
+@hookimpl
+def trellis_translations_dir():
+    return HERE / "translations"
+
+
+@hookimpl
+def trellis_blueprints():
+    from .views import bp
+
+    return [bp]
+
+
+@hookimpl
+def trellis_permissions():
+    return [
+        Permission("his.visit.read", _l("View visits"), default_roles=("manager",)),
+        Permission("his.visit.write", _l("Record visits"), default_roles=("manager",)),
+        Permission("his.admin", _l("Administer the hospital module")),
+    ]
+
+
+@hookimpl
+def trellis_activity_kinds():
+    return [ActivityKind("visit_record", _l("Visit record"), icon="stethoscope")]
+
+
+@hookimpl
+def trellis_menu_items(user):
+    if not user.can("his.visit.read"):
+        return []
+    return [MenuItem(_l("Visits"), "his.visits", order=50)]
+
+
+@hookimpl
+def trellis_followup_rules():
+    from .recalls import recall_due, recall_params
+
+    return [FollowUpRule("his_recall", _l("Follow-up visit after a visit"), recall_due,
+                         recall_params)]
+
+
+@hookimpl
+def trellis_demo_data(locale, customers, users):
+    from .demo import load_demo
+
+    load_demo(locale, customers, users)

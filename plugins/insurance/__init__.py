@@ -1,0 +1,82 @@
+"""Insurance: policies (保单), and renewals (续保) as a rule of core's
+follow-up engine. Claims, beneficiaries and commissions come with its issue."""
+
+from pathlib import Path
+
+from core.api import ActivityKind, FollowUpRule, Manifest, MenuItem, Permission, hookimpl, translator
+
+_, _l = translator("insurance")
+HERE = Path(__file__).parent
+
+manifest = Manifest(
+    name="insurance",
+    version="0.1.0",
+    title="Insurance",
+    description="Policies, policyholders and renewals for insurance agencies.",
+)
+
+
+@hookimpl
+def trellis_models():
+    from . import models
+
+    return [models.Policy]
+
+
+@hookimpl
+def trellis_migrations_dir():
+    return HERE / "migrations" / "versions"
+
+
+@hookimpl
+def trellis_templates_dir():
+    return HERE / "templates"
+
+
+@hookimpl
+def trellis_translations_dir():
+    return HERE / "translations"
+
+
+@hookimpl
+def trellis_blueprints():
+    from .views import bp
+
+    return [bp]
+
+
+@hookimpl
+def trellis_permissions():
+    return [
+        Permission("insurance.policy.read", _l("View policies"), default_roles=("manager",)),
+        Permission("insurance.policy.write", _l("Create and edit policies"),
+                   default_roles=("manager",)),
+        Permission("insurance.admin", _l("Administer insurance")),
+    ]
+
+
+@hookimpl
+def trellis_activity_kinds():
+    return [ActivityKind("policy", _l("Policy"), icon="shield")]
+
+
+@hookimpl
+def trellis_menu_items(user):
+    if not user.can("insurance.policy.read"):
+        return []
+    return [MenuItem(_l("Policies"), "insurance.policies", order=40)]
+
+
+@hookimpl
+def trellis_followup_rules():
+    from .renewals import renewal_due, renewal_params
+
+    return [FollowUpRule("insurance_renewal", _l("Renewal before a policy ends"),
+                         renewal_due, renewal_params)]
+
+
+@hookimpl
+def trellis_demo_data(locale, customers, users):
+    from .demo import load_demo
+
+    load_demo(locale, customers, users)

@@ -1,0 +1,38 @@
+"""Renewal (续保): N days before a policy ends, its agent gets a task.
+
+The example of a follow-up rule driven by a date on a plugin record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from core.api import DueTask, FollowUpPlan, db, translator
+
+from .models import Policy
+
+_, _l = translator("insurance")
+
+
+def renewal_params(params: dict) -> dict:
+    days = params.get("days_before")
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
+        raise ValueError(_("days_before: a whole number of days from 1 to 365"))
+    return {"days_before": days}
+
+
+def renewal_due(plan: FollowUpPlan, now: datetime) -> Iterator[DueTask]:
+    horizon = (now + timedelta(days=plan.params["days_before"])).date()
+    rows = db.session.execute(
+        select(Policy.id, Policy.number, Policy.customer_id, Policy.agent_id, Policy.end_date)
+        .where(Policy.status == "active", Policy.deleted_at.is_(None),
+               Policy.end_date >= now.date(), Policy.end_date <= horizon)
+        .order_by(Policy.end_date, Policy.id))
+    for policy_id, number, customer_id, agent_id, end_date in rows:
+        yield DueTask(key=f"policy:{policy_id}:{end_date.isoformat()}", customer_id=customer_id,
+                      owner_id=agent_id, due_at=now,
+                      subject=_("Renewal: %(number)s", number=number),
+                      link_type=Policy.__tablename__, link_id=policy_id)

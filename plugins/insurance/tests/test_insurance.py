@@ -1,0 +1,73 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from core.api import Activity, DataScope, Role, ValidationError, create_followup_plan, db, utcnow
+from plugins.insurance.models import Policy
+
+
+@pytest.fixture
+def agent_role(app):
+    db.session.add(Role(name="agent", permissions=["insurance.policy.read"], scope=DataScope.own))
+    db.session.commit()
+
+
+def policy(customer, agent, number, ends_in_days, **fields):
+    today = utcnow().date()
+    row = Policy(number=number, customer_id=customer.id, product="Fleet motor",
+                 premium=Decimal("12800.50"), currency="CNY", start_date=today - timedelta(300),
+                 end_date=today + timedelta(days=ends_in_days), agent_id=agent.id, **fields)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def test_insurance_declares_its_permissions_menu_and_rule(app):
+    reg = app.extensions["trellis"]
+    assert {"insurance.policy.read", "insurance.policy.write", "insurance.admin"} <= set(
+        reg.permissions)
+    assert "policy" in reg.activity_kinds and "insurance_renewal" in reg.followup_rules
+
+
+def test_premium_is_stored_exactly(app, make_customer, make_user):
+    row = policy(make_customer(), make_user(), "P-1", 100)
+    db.session.expire_all()
+    assert db.session.get(Policy, row.id).premium == Decimal("12800.50")
+
+
+def test_renewal_tasks_come_due_before_the_policy_ends_and_only_once(
+        app, make_customer, make_user, run_due):
+    agent = make_user()
+    customer = make_customer(owner_id=agent.id)
+    soon = policy(customer, agent, "P-SOON", 20)
+    policy(customer, agent, "P-LATER", 90)
+    policy(customer, agent, "P-LAPSED", 10, status="lapsed")
+    create_followup_plan({"name": "Renewals", "rule": "insurance_renewal",
+                          "params": {"days_before": 30}}, None)
+    assert run_due().created == 1
+    assert run_due().created == 0
+    task = db.session.scalar(select(Activity).where(Activity.plan_id.is_not(None)))
+    assert (task.link_type, task.link_id, task.owner_id) == ("insurance_policy", soon.id, agent.id)
+    assert "P-SOON" in task.subject and task.is_open
+
+
+@pytest.mark.parametrize("params", [{}, {"days_before": 0}, {"days_before": "30"}])
+def test_renewal_plan_with_bad_params_is_refused(app, params):
+    with pytest.raises(ValidationError) as err:
+        create_followup_plan({"name": "x", "rule": "insurance_renewal", "params": params}, None)
+    assert "days_before" in err.value.errors["params"][0]
+
+
+def test_an_agent_sees_only_their_own_policies(app, make_customer, make_user, login_as,
+                                               agent_role):
+    me, other = make_user(role="agent"), make_user(role="agent")
+    policy(make_customer(), me, "P-MINE", 100)
+    policy(make_customer(), other, "P-THEIRS", 100)
+    page = login_as(me).get("/insurance/policies").text
+    assert "P-MINE" in page and "P-THEIRS" not in page
+
+
+def test_the_policies_page_is_hidden_without_the_permission(app, make_user, login_as):
+    assert login_as(make_user(role="sales")).get("/insurance/policies").status_code == 404

@@ -1,0 +1,165 @@
+"""The ``trellis`` command line, run as a real process the way scripts and
+cron run it. User errors: one line on stderr, exit 1, no traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, inspect, select, text
+
+TRELLIS = str(Path(sys.executable).parent / "trellis")
+
+
+@pytest.fixture
+def cli(empty_database_url, tmp_path):
+    """``cli(*args, **env)`` runs ``trellis`` on an empty database."""
+    def run(*args, stdin: str | None = None, **env):
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("TRELLIS_")}
+        environ.update({"TRELLIS_INSTANCE_PATH": str(tmp_path / "instance"),
+                        "TRELLIS_DATABASE_URL": empty_database_url, **env})
+        return subprocess.run([TRELLIS, *args], capture_output=True, text=True, env=environ,
+                              input=stdin, timeout=120)
+    run.url = empty_database_url
+    yield run
+    create_engine(empty_database_url).dispose()
+
+
+def one_line_error(result, fragment: str) -> None:
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0], result.stderr
+
+
+def count(url: str, table: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        if table not in inspect(conn).get_table_names():
+            return -1
+        n = conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar()
+    engine.dispose()
+    return n
+
+
+def test_init_with_demo_creates_everything_and_prints_the_login(cli):
+    result = cli("init", "--demo", "--locale", "zh_CN", "--admin-email", "boss@example.com")
+    assert result.returncode == 0, result.stderr
+    assert "Administrator: boss@example.com" in result.stdout
+    assert "Password: " in result.stdout  # generated, shown once
+    assert count(cli.url, "customer") == 12 and count(cli.url, "sales_deal") > 0
+    listing = cli("users", "list")
+    assert "boss@example.com" in listing.stdout and "wangfang@example.com" in listing.stdout
+
+
+def test_init_twice_refuses_and_changes_nothing(cli):
+    assert cli("init", "--admin-email", "a@example.com", "--admin-password",
+               "long enough pw").returncode == 0
+    before = count(cli.url, "user_account")
+    again = cli("init", "--demo", "--admin-email", "b@example.com", "--admin-password",
+                "long enough pw")
+    one_line_error(again, "already initialised")
+    assert count(cli.url, "user_account") == before and count(cli.url, "customer") == 0
+
+
+def test_init_without_an_admin_email_off_a_terminal_is_a_clear_error(cli):
+    one_line_error(cli("init"), "--admin-email is required")
+    assert count(cli.url, "customer") == -1  # nothing migrated, nothing written
+
+
+def test_init_with_a_short_password_writes_nothing(cli):
+    result = cli("init", "--admin-email", "a@example.com", "--admin-password", "short")
+    one_line_error(result, "password")
+    assert count(cli.url, "customer") == -1
+
+
+def test_users_create_list_and_set_password(cli):
+    cli("init", "--admin-email", "a@example.com", "--admin-password", "long enough pw")
+    created = cli("users", "create", "rep@example.com", "--password", "rep password 1",
+                  "--role", "sales", "--name", "Rep")
+    assert created.returncode == 0 and "Created rep@example.com (sales)" in created.stdout
+    one_line_error(cli("users", "create", "rep@example.com", "--password", "rep password 1"),
+                   "already exists")
+    one_line_error(cli("users", "create", "x@example.com", "--password", "rep password 1",
+                       "--role", "pope"), "no role named 'pope'")
+    assert "rep@example.com" in cli("users", "list").stdout
+    assert cli("users", "set-password", "rep@example.com", "--password",
+               "another password").returncode == 0
+    one_line_error(cli("users", "set-password", "ghost@example.com", "--password", "whatever1"),
+                   "no user with e-mail ghost@example.com")
+
+
+def test_plugins_list_shows_name_version_state_and_requires(cli):
+    out = cli("plugins", "list").stdout.splitlines()
+    assert out[0].split()[:5] == ["NAME", "VERSION", "STATE", "ORIGIN", "REQUIRES"]
+    rows = {line.split()[0]: line.split() for line in out[1:]}
+    assert rows["sales"][1:4] == ["0.1.0", "enabled", "built-in"]
+    assert rows["hello"][1:4] == ["1.0.0", "disabled", "installed"]
+
+
+def test_db_upgrade_current_and_downgrade(cli):
+    assert "Up to date: core, " in cli("db", "upgrade").stdout
+    current = cli("db", "current").stdout
+    assert "core" in current and "up to date" in current and "behind" not in current
+    assert cli("db", "downgrade", "sales", "base").returncode == 0
+    assert "behind" in cli("db", "current").stdout
+    one_line_error(cli("db", "downgrade", "nosuch"), "no migration branch 'nosuch'")
+
+
+def test_jobs_run_due_is_idempotent(cli):
+    cli("init", "--demo", "--admin-email", "a@example.com", "--admin-password", "long enough pw")
+    first = cli("jobs", "run-due")
+    second = cli("jobs", "run-due")
+    assert first.returncode == 0 and second.returncode == 0
+    created = int(first.stdout.split(" tasks created")[0].split()[-1])
+    assert created > 0
+    assert " 0 tasks created" in second.stdout
+
+
+@pytest.mark.parametrize("env, fragment", [
+    ({"TRELLIS_PLUGINS": "sales,nope"}, "TRELLIS_PLUGINS: unknown plugin 'nope'"),
+    ({"TRELLIS_DATABASE_URL": "oracle://x"}, "TRELLIS_DATABASE_URL: only sqlite"),
+    ({"TRELLIS_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/x"},
+     "TRELLIS_DATABASE_URL: cannot connect"),
+    ({"TRELLIS_ENV": "production"}, "TRELLIS_SECRET_KEY: not set"),
+])
+def test_a_wrong_setting_is_one_line_and_exit_1(cli, env, fragment):
+    one_line_error(cli("db", "upgrade", **env), fragment)
+
+
+def test_run_refuses_a_database_that_is_not_migrated(cli):
+    one_line_error(cli("run", "--port", "5999"), "run `trellis db upgrade`")
+
+
+def test_serve_answers_real_http_through_gunicorn(cli, tmp_path):
+    import socket
+    import time
+    import urllib.request
+
+    assert cli("db", "upgrade").returncode == 0
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("TRELLIS_")}
+    environ.update({"TRELLIS_INSTANCE_PATH": str(tmp_path / "instance"),
+                    "TRELLIS_DATABASE_URL": cli.url})
+    server = subprocess.Popen([TRELLIS, "serve", "--port", str(port), "--workers", "1"],
+                              env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    body = r.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None and '"status":"ok"' in body.replace(" ", "")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as r:
+            assert r.status == 200 and "Content-Security-Policy" in r.headers
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -1,0 +1,72 @@
+"""Settings: environment over trellis.toml over defaults; a wrong one names itself."""
+
+import pytest
+
+from core import create_app
+from core.errors import ConfigError
+
+
+def base(tmp_path, **extra):
+    return {"TESTING": True, "TRELLIS_INSTANCE_PATH": str(tmp_path), "TRELLIS_SECRET_KEY": "k",
+            **extra}
+
+
+def test_defaults_use_sqlite_in_the_instance_folder(tmp_path):
+    app = create_app(base(tmp_path))
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/trellis.db"
+    assert app.config["TRELLIS_THEME"] == "default" and app.config["TRELLIS_LOCALE"] == "en"
+
+
+def test_environment_overrides_the_instance_config_file(tmp_path, monkeypatch):
+    (tmp_path / "trellis.toml").write_text('locale = "zh_CN"\ntheme = "dark"\n')
+    monkeypatch.setenv("TRELLIS_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("TRELLIS_THEME", "default")
+    app = create_app({"TESTING": True, "TRELLIS_SECRET_KEY": "k"})
+    assert app.config["TRELLIS_LOCALE"] == "zh_CN"
+    assert app.config["TRELLIS_THEME"] == "default"
+
+
+@pytest.mark.parametrize("setting, value, message", [
+    ("TRELLIS_DATABASE_URL", "not a url", "TRELLIS_DATABASE_URL: not a database URL"),
+    ("TRELLIS_DATABASE_URL", "mysql://u@h/db", "TRELLIS_DATABASE_URL: only sqlite"),
+    ("TRELLIS_LOCALE", "fr", "TRELLIS_LOCALE: 'fr' is not one of en, zh_CN"),
+    ("TRELLIS_ENV", "staging", "TRELLIS_ENV: 'staging'"),
+    ("TRELLIS_THEME", "neon", "TRELLIS_THEME: no theme 'neon' \\(available: dark, default\\)"),
+])
+def test_a_wrong_setting_stops_start_up_naming_it(tmp_path, setting, value, message):
+    with pytest.raises(ConfigError, match=message):
+        create_app(base(tmp_path, **{setting: value}))
+
+
+def test_production_without_a_secret_key_refuses_to_start(tmp_path):
+    with pytest.raises(ConfigError, match="TRELLIS_SECRET_KEY: not set"):
+        create_app({"TRELLIS_INSTANCE_PATH": str(tmp_path), "TRELLIS_ENV": "production"})
+
+
+def test_development_generates_and_keeps_a_secret_key(tmp_path):
+    first = create_app({"TRELLIS_INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
+    second = create_app({"TRELLIS_INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
+    assert first == second and len(first) == 64
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_unknown_key_in_the_config_file_is_named(tmp_path):
+    (tmp_path / "trellis.toml").write_text('databse_url = "sqlite://"\n')
+    with pytest.raises(ConfigError, match="unknown setting 'databse_url'"):
+        create_app(base(tmp_path))
+
+
+def test_invalid_toml_is_reported_with_the_file(tmp_path):
+    (tmp_path / "trellis.toml").write_text("locale = \n")
+    with pytest.raises(ConfigError, match="trellis.toml: not valid TOML"):
+        create_app(base(tmp_path))
+
+
+def test_an_unreachable_database_is_one_clear_line(tmp_path):
+    from core.migrate import check_connection
+
+    app = create_app(base(tmp_path, TRELLIS_DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/x"))
+    with app.app_context(), pytest.raises(ConfigError) as err:
+        check_connection()
+    assert str(err.value).startswith("TRELLIS_DATABASE_URL: cannot connect to postgresql")
+    assert "\n" not in str(err.value)

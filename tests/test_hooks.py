@@ -1,0 +1,324 @@
+"""One test per hookspec, named ``test_hook_<name>`` — a meta-test below
+fails when a hookspec has none (the convention datasette uses)."""
+
+from __future__ import annotations
+
+import inspect
+from datetime import timedelta
+from pathlib import Path
+
+import click
+import pytest
+from flask import Blueprint
+from marshmallow import Schema, fields
+from sqlalchemy import String, func, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core import hookspecs
+from core.api import (
+    ActivityKind, CustomerTab, DashboardWidget, DueTask, FieldType, FollowUpRule, MenuItem,
+    Permission, TimestampMixin, db, plugin_settings,
+)
+from core.errors import PluginError, ValidationError
+from core.testing import plugin_module
+
+
+def test_every_hookspec_has_a_test():
+    names = {n for n, _ in inspect.getmembers(hookspecs, inspect.isfunction)
+             if n.startswith("trellis_")}
+    tests = [n for n in globals() if n.startswith("test_hook_")]
+    missing = sorted(
+        n for n in names
+        if not any(t == f"test_hook_{n[8:]}" or t.startswith(f"test_hook_{n[8:]}_") for t in tests))
+    assert not missing, f"hookspecs without a test_hook_<name> test: {missing}"
+
+
+class ProbeThing(TimestampMixin, db.Model):
+    __tablename__ = "probe_thing"
+    label: Mapped[str] = mapped_column(String(20))
+
+
+def test_hook_models(register_plugin):
+    app = register_plugin(plugin_module("probe", trellis_models=lambda: [ProbeThing]))
+    assert app.extensions["trellis"].table_owners["probe_thing"] == "probe"
+    assert app.extensions["trellis"].table_owners["customer"] == "core"
+
+
+def test_hook_models_refuses_a_table_without_the_plugin_prefix(register_plugin):
+    with pytest.raises(PluginError, match="'other'.*other_<something>"):
+        register_plugin(plugin_module("other", trellis_models=lambda: [ProbeThing]))
+
+
+def test_hook_migrations_dir(app):
+    from core.migrate import branch_dirs, enabled_branches
+
+    sales_dir = branch_dirs()["sales"]
+    assert sales_dir == Path(__file__).parents[1] / "plugins" / "sales" / "migrations" / "versions"
+    assert "sales" in enabled_branches()
+
+
+def test_hook_blueprints(register_plugin):
+    bp = Blueprint("probe", __name__, url_prefix="/probe")
+    bp.add_url_rule("/ping", "ping", lambda: "pong")
+    app = register_plugin(plugin_module("probe", trellis_blueprints=lambda: [bp]))
+    assert app.test_client().get("/probe/ping").text == "pong"
+
+
+def test_hook_api_blueprints_are_mounted_under_the_plugin_name(register_plugin):
+    bp = Blueprint("probe_api", __name__, url_prefix="/ignored")
+    bp.add_url_rule("/things", "things", lambda: {"items": []})
+    app = register_plugin(plugin_module("probe", trellis_api_blueprints=lambda: [bp]))
+    client = app.test_client()
+    assert client.get("/api/v1/probe/things").json == {"items": []}
+    assert client.get("/ignored/things").status_code == 404
+
+
+
+def test_hook_cli_commands(register_plugin):
+    from click.testing import CliRunner
+
+    from core.cli import main
+
+    @click.command("probe-hello")
+    def probe_hello():
+        click.echo(f"hello from {db.engine.dialect.name}")
+
+    app = register_plugin(plugin_module("probe", trellis_cli_commands=lambda: [probe_hello]))
+    result = CliRunner().invoke(main, ["probe-hello"], obj=app, catch_exceptions=False)
+    assert result.output.startswith("hello from ")
+    assert "probe-hello" in CliRunner().invoke(main, ["--help"], obj=app).output
+
+
+def test_hook_templates_dir_theme_then_plugin_then_core(register_plugin, tmp_path):
+    folder = tmp_path / "templates" / "probe"
+    folder.mkdir(parents=True)
+    (folder / "page.html").write_text("plugin page")
+    (tmp_path / "templates" / "core").mkdir()
+    (tmp_path / "templates" / "core" / "login.html").write_text("plugin overrides core")
+    app = register_plugin(plugin_module("probe",
+                                        trellis_templates_dir=lambda: tmp_path / "templates"))
+    assert app.jinja_env.get_template("probe/page.html").render() == "plugin page"
+    assert app.jinja_env.get_template("core/login.html").render() == "plugin overrides core"
+
+
+def test_hook_translations_dir(app):
+    assert app.extensions["trellis_translation_dirs"]["sales"].name == "translations"
+
+
+def test_hook_settings_schema_loads_and_checks_plugin_settings(register_plugin, tmp_path):
+    class ProbeSettings(Schema):
+        greeting = fields.String(load_default="hi")
+        limit = fields.Integer(load_default=5)
+
+    (tmp_path / "trellis.toml").write_text('[plugins_settings.probe]\nlimit = 9\n')
+    register_plugin(plugin_module("probe", trellis_settings_schema=lambda: ProbeSettings))
+    assert plugin_settings("probe") == {"greeting": "hi", "limit": 9}
+
+    (tmp_path / "trellis.toml").write_text('[plugins_settings.probe]\nlimit = "many"\n')
+    with pytest.raises(PluginError, match=r"plugins_settings.probe\] limit"):
+        register_plugin(plugin_module("probe", trellis_settings_schema=lambda: ProbeSettings))
+
+
+
+def test_hook_app_created(register_plugin):
+    seen = []
+    app = register_plugin(plugin_module("probe", trellis_app_created=lambda app: seen.append(app)))
+    assert seen == [app]
+
+
+def test_hook_permissions(register_plugin):
+    app = register_plugin(plugin_module(
+        "probe", trellis_permissions=lambda: [Permission("probe.read", "Read probes")]))
+    perms = app.extensions["trellis"].permissions
+    assert "probe.read" in perms and "customer.read" in perms and "sales.deal.read" in perms
+
+
+def test_hook_permissions_declared_twice_stop_start_up(register_plugin):
+    with pytest.raises(PluginError, match="'probe'.*'customer.read'"):
+        register_plugin(plugin_module(
+            "probe", trellis_permissions=lambda: [Permission("customer.read", "again")]))
+
+
+def test_hook_activity_kinds(register_plugin, make_customer):
+    from core.services.activities import log_activity
+
+    register_plugin(plugin_module(
+        "probe", trellis_activity_kinds=lambda: [ActivityKind("probe_ping", "Ping")]))
+    customer = make_customer()
+    assert log_activity({"kind": "probe_ping", "subject": "x", "customer_id": customer.id},
+                        None).kind == "probe_ping"
+    with pytest.raises(ValidationError) as err:
+        log_activity({"kind": "nope", "subject": "x", "customer_id": customer.id}, None)
+    assert "kind" in err.value.errors
+
+
+def test_hook_custom_field_types(register_plugin, make_customer):
+    from core.models import CustomFieldDefinition
+
+    def even(value, definition):
+        if not isinstance(value, int) or value % 2:
+            raise ValueError("expected an even number")
+        return value
+
+    register_plugin(plugin_module(
+        "probe", trellis_custom_field_types=lambda: [FieldType("even", "Even", even)]))
+    db.session.add(CustomFieldDefinition(entity="customer", key="pairs", label="Pairs",
+                                         type="even"))
+    db.session.commit()
+    assert make_customer(custom_fields={"pairs": 4}).custom_fields == {"pairs": 4}
+    with pytest.raises(ValidationError) as err:
+        make_customer(custom_fields={"pairs": 3})
+    assert err.value.errors == {"custom_fields.pairs": ["expected an even number"]}
+
+
+def test_hook_followup_rules(register_plugin, make_customer, make_user):
+    from core.followups import create_plan, run_due
+    from core.models import Activity
+
+    def due(plan, now):
+        for customer_id in plan.params["ids"]:
+            yield DueTask(key=f"c{customer_id}", customer_id=customer_id, owner_id=None,
+                          due_at=now + timedelta(days=1), subject="Probe follow-up")
+
+    register_plugin(plugin_module(
+        "probe", trellis_followup_rules=lambda: [FollowUpRule("probe_rule", "Probe", due)]))
+    customer = make_customer()
+    create_plan({"name": "p", "rule": "probe_rule", "params": {"ids": [customer.id]}}, None)
+    assert run_due().created == 1
+    assert run_due().created == 0
+    task = db.session.scalar(select(Activity).where(Activity.subject == "Probe follow-up"))
+    assert task.customer_id == customer.id and task.is_open
+    assert customer.next_follow_up_at == task.due_at
+
+
+def _ui_plugin(**hooks):
+    bp = Blueprint("probe", __name__, url_prefix="/probe")
+    bp.add_url_rule("/page", "page", lambda: "probe page")
+    bp.add_url_rule("/widget", "widget", lambda: "<b>probe widget</b>")
+    bp.add_url_rule("/tab/<int:customer_id>", "tab", lambda customer_id: f"tab of {customer_id}")
+    return plugin_module("probe", trellis_blueprints=lambda: [bp], **hooks)
+
+
+def test_hook_menu_items(register_plugin, make_user):
+    plugin = _ui_plugin(trellis_menu_items=lambda user: [
+        MenuItem("Probe first", "probe.page", order=1),
+        MenuItem(f"Only for {user.name}", "probe.page", order=200)])
+    app = register_plugin(plugin)
+    user = make_user(role="admin", name="Rita")  # admin sees the sales "Deals" item too
+    page = _logged_in(app, user).get("/").text
+    assert "Probe first" in page and "Only for Rita" in page
+    assert page.index("Probe first") < page.index("Deals") < page.index("Only for Rita")
+
+
+def test_hook_customer_tabs(register_plugin, make_user, make_customer):
+    plugin = _ui_plugin(trellis_customer_tabs=lambda customer, user: [
+        CustomerTab("probe", f"Probe tab {customer.name}", "probe.tab")])
+    app = register_plugin(plugin)
+    user = make_user(role="sales")
+    customer = make_customer(name="Tabbed", owner_id=user.id)
+    page = _logged_in(app, user).get(f"/customers/{customer.id}").text
+    assert "Probe tab Tabbed" in page and f"tab of {customer.id}" in page
+
+
+def test_hook_dashboard_widgets(register_plugin, make_user):
+    plugin = _ui_plugin(trellis_dashboard_widgets=lambda user: [
+        DashboardWidget("probe", "Probe widget", "probe.widget")])
+    app = register_plugin(plugin)
+    page = _logged_in(app, make_user(role="sales")).get("/").text
+    assert "Probe widget" in page and "<b>probe widget</b>" in page
+
+
+def _logged_in(app, user):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+    return client
+
+
+def test_hook_demo_data(register_plugin, make_user):
+    from core.demo import load_demo
+    from core.models import Customer
+
+    calls = []
+    register_plugin(plugin_module("probe", trellis_demo_data=lambda locale, customers, users:
+                                  calls.append((locale, len(customers), len(users)))))
+    admin = make_user(role="admin")
+    load_demo("zh_CN", admin)
+    assert calls == [("zh_CN", 12, 4)]
+    names = db.session.scalars(select(Customer.name)).all()
+    assert "上海恒通贸易有限公司" in names
+
+
+# ---------------------------------------------------------------- domain events
+
+def test_hook_customer_created(make_customer, events):
+    customer = make_customer(name="Fresh")
+    assert events.of("customer_created") == [{"customer": customer}]
+
+
+def test_hook_customer_updated(make_customer, events):
+    from core.services.customers import update_customer
+
+    customer = make_customer(name="Old")
+    events.clear()
+    update_customer(customer, {"name": "New"}, None)
+    assert events.of("customer_updated") == [{"customer": customer,
+                                              "changes": {"name": ("Old", "New")}}]
+
+
+def test_hook_customer_deleted(make_customer, events):
+    from core.services.customers import delete_customer
+
+    customer = make_customer()
+    delete_customer(customer, None)
+    assert events.of("customer_deleted") == [{"customer": customer}]
+
+
+def test_hook_customer_restored(make_customer, events):
+    from core.services.customers import delete_customer, restore_customer
+
+    customer = make_customer()
+    delete_customer(customer, None)
+    restore_customer(customer, None)
+    assert events.of("customer_restored") == [{"customer": customer}]
+
+
+def test_hook_customer_merged(make_customer, events):
+    from core.services.customers import merge_customers
+
+    a, b = make_customer(name="A"), make_customer(name="B")
+    merge_customers(a, b, None)
+    assert events.of("customer_merged") == [{"survivor": a, "merged_id": b.id}]
+
+
+def test_hook_customer_owner_changed(make_customer, make_user, events):
+    from core.services.customers import change_owner
+
+    rep = make_user()
+    customer = make_customer()
+    change_owner(customer, rep.id, None)
+    assert events.of("customer_owner_changed") == [
+        {"customer": customer, "previous_owner_id": None, "new_owner_id": rep.id}]
+
+
+def test_hook_contact_created(make_contact, events):
+    contact = make_contact(name="Li Lei")
+    assert events.of("contact_created") == [{"contact": contact}]
+
+
+def test_hook_activity_logged(make_activity, events):
+    activity = make_activity(subject="Called")
+    assert events.of("activity_logged") == [{"activity": activity}]
+    assert db.session.scalar(select(func.count()).select_from(type(activity))) == 1
+
+
+def test_hook_permissions_can_be_granted_to_the_default_roles(register_plugin):
+    from core.services.users import ensure_default_roles
+
+    register_plugin(plugin_module("probe", trellis_permissions=lambda: [
+        Permission("probe.read", "Read", default_roles=("sales",)),
+        Permission("probe.admin", "Admin")]))
+    roles = ensure_default_roles()
+    assert "probe.read" in roles["sales"].permissions
+    assert "probe.read" not in roles["manager"].permissions
+    assert "probe.admin" not in roles["sales"].permissions and roles["admin"].grants("probe.admin")
