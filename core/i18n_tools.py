@@ -17,7 +17,9 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALES = ("en", "zh_CN")
+#: catalogue folders use Babel's canonical names: the zh_CN locale is
+#: "zh_Hans_CN" to Babel, and that is the folder gettext searches.
+LOCALES = ("en", "zh_Hans_CN")
 KEYWORDS = ["-k", "_l", "-k", "lazy_gettext"]
 
 
@@ -84,7 +86,7 @@ def problems() -> list[str]:
                 out.append(f"{po.relative_to(ROOT)}: stale, lacks {msg!r}")
             for msg in sorted(map(str, have - wanted)):
                 out.append(f"{po.relative_to(ROOT)}: stale, has unused {msg!r}")
-            if locale == "zh_CN":
+            if locale == "zh_Hans_CN":
                 for m in catalog:
                     if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string))
                                  or m.fuzzy):

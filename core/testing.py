@@ -18,6 +18,7 @@ import os
 from types import ModuleType
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
@@ -115,6 +116,20 @@ def _empty_tables(url: str) -> None:
     engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context.
+
+    Flask reuses an app context that is already pushed (the fixtures push
+    one), and with it ``g`` — so the signed-in user and the chosen locale of
+    one request would leak into the next. In production each request has a
+    fresh context; so does each request here, and its own database session.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 class EventRecorder:
     """Records every domain event fired, as ``(name, kwargs)`` pairs."""
 
@@ -192,6 +207,7 @@ def make_app(trellis_database, tmp_path, events):
                   "TRELLIS_SECRET_KEY": "test-secret", "TRELLIS_INSTANCE_PATH": str(tmp_path),
                   **settings}
         app = create_app(config)
+        app.test_client_class = IsolatedClient
         app.extensions["trellis"].pm.register(_RecorderPlugin(events), name="event-recorder")
         ctx = app.app_context()
         ctx.push()

@@ -1,0 +1,104 @@
+"""Core's pages through real requests: sign-in, sessions, and scope."""
+
+import re
+
+from core.services.users import set_password
+
+
+def csrf(client, path="/login"):
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text).group(1)
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get("/customers/")
+    assert response.status_code == 302 and "/login?next=" in response.location
+
+
+def test_sign_in_with_the_right_password_and_out_again(client, make_user):
+    make_user(email="rep@example.com", password="correct horse battery")
+    response = client.post("/login", data={"csrf_token": csrf(client), "email": " REP@example.com ",
+                                           "password": "correct horse battery"})
+    assert response.status_code == 302 and response.location == "/"
+    assert client.get("/").status_code == 200
+    client.post("/logout", data={"csrf_token": csrf(client, "/")})
+    assert client.get("/").status_code == 302
+
+
+def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(client, make_user):
+    make_user(email="rep@example.com", password="correct horse battery")
+    wrong = client.post("/login", data={"csrf_token": csrf(client), "email": "rep@example.com",
+                                        "password": "nope nope nope"})
+    unknown = client.post("/login", data={"csrf_token": csrf(client),
+                                          "email": "ghost@example.com", "password": "nope"})
+    assert wrong.status_code == unknown.status_code == 401
+    assert "E-mail or password is wrong." in wrong.text and "E-mail or password is wrong." in unknown.text
+
+
+def test_a_form_post_without_the_csrf_token_is_refused(client, make_user):
+    make_user(email="rep@example.com", password="correct horse battery")
+    response = client.post("/login", data={"email": "rep@example.com",
+                                           "password": "correct horse battery"})
+    assert response.status_code == 400 and client.get("/").status_code == 302
+
+
+def test_changing_the_password_ends_existing_sessions(make_user, login_as):
+    user = make_user()
+    client = login_as(user)
+    assert client.get("/").status_code == 200
+    set_password(user, "a brand new password", None)
+    assert client.get("/").status_code == 302
+
+
+def test_a_deactivated_user_is_signed_out(make_user, login_as, db):
+    user = make_user()
+    client = login_as(user)
+    user.active = False
+    db.session.commit()
+    assert client.get("/").status_code == 302
+
+
+def test_two_reps_each_see_only_their_own_customers(app, make_user, make_customer):
+    anna, ben = make_user(name="Anna"), make_user(name="Ben")
+    make_customer(name="Anna's Bakery", owner_id=anna.id)
+    make_customer(name="Ben's Garage", owner_id=ben.id)
+    make_customer(name="Pool Customer")
+    pages = {}
+    for user in (anna, ben):
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+        pages[user.name] = client.get("/customers/").text
+    assert "Anna&#39;s Bakery" in pages["Anna"] and "Ben&#39;s Garage" not in pages["Anna"]
+    assert "Ben&#39;s Garage" in pages["Ben"] and "Anna&#39;s Bakery" not in pages["Ben"]
+    assert "Pool Customer" not in pages["Anna"] + pages["Ben"]
+
+
+def test_another_reps_customer_is_a_404_not_a_403(make_user, make_customer, login_as):
+    mine, theirs = make_user(), make_user()
+    hidden = make_customer(name="Secret Ltd", owner_id=theirs.id)
+    client = login_as(mine)
+    assert client.get(f"/customers/{hidden.id}").status_code == 404
+    assert client.get("/customers/999999").status_code == 404
+    assert login_as(theirs).get(f"/customers/{hidden.id}").status_code == 200
+
+
+def test_customer_names_are_escaped_everywhere(make_user, make_customer, login_as):
+    rep = make_user()
+    evil = make_customer(name="<script>alert(1)</script>", owner_id=rep.id)
+    client = login_as(rep)
+    for path in ("/", "/customers/", f"/customers/{evil.id}"):
+        page = client.get(path).text
+        assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_search_finds_by_name_fragment_and_pages_through_results(make_user, make_customer,
+                                                                  login_as):
+    rep = make_user(role="admin")
+    for i in range(55):
+        make_customer(name=f"Shop {i:02d}")
+    make_customer(name="100% Natural")
+    client = login_as(rep)
+    assert "Page 1 of 2" in client.get("/customers/?q=Shop").text
+    assert "Shop" in client.get("/customers/?q=Shop&page=2").text
+    found = client.get("/customers/?q=100%25").text
+    assert "100% Natural" in found and "Shop 01" not in found
