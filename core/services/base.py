@@ -40,7 +40,13 @@ def check_version(record, expected: int | None) -> None:
 
 
 def snapshot(record) -> dict[str, Any]:
-    """The record's column values as JSON-safe data, for the audit log."""
+    """The record's column values as JSON-safe data, for the audit log.
+
+    Pending changes are flushed first, so values the database or the mapper
+    generate (the bumped ``version``) are the ones recorded.
+    """
+    if record in db.session.dirty:
+        db.session.flush()
     return {
         attr.key: _json_safe(getattr(record, attr.key))
         for attr in inspect(record).mapper.column_attrs
