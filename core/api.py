@@ -25,6 +25,7 @@ from core.errors import NotFoundError, StaleVersionError, TrellisError, Validati
 from core.events import emit, transaction
 from core.extensions import db
 from core.followups import create_plan as create_followup_plan
+from core.followups import whole_days
 from core.i18n import translator
 from core.models import (
     Activity,
@@ -65,5 +66,5 @@ __all__ = [
     "create_followup_plan",
     "create_customer", "db", "emit", "get_customer", "hookimpl", "load", "log_activity",
     "plugin_settings", "record_attempt", "scoped", "snapshot", "team_subtree", "transaction",
-    "translator", "update_customer", "utcnow",
+    "translator", "update_customer", "utcnow", "whole_days",
 ]

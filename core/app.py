@@ -83,9 +83,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=settings["TRELLIS_ENV"] == "production",
     )
     app.extensions["trellis"] = reg
-    app.extensions["trellis_translation_dirs"] = {
-        name: Path(path) for name, path in reg.answers("trellis_translations_dir") if path
-    }
+    app.extensions["trellis_translation_dirs"] = reg.folders("trellis_translations_dir")
     reg.plugin_settings = _load_plugin_settings(reg, settings["TRELLIS_PLUGIN_SETTINGS"])
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
@@ -161,7 +159,7 @@ def _template_loader(app: Flask, reg: Registry, theme: str) -> None:
         available = sorted(p.name for p in themes_dir.glob("*") if (p / "theme.toml").exists())
         raise ConfigError(f"TRELLIS_THEME: no theme {theme!r} (available: {', '.join(available)})")
     folders = [theme_dir / "templates"]
-    folders += [Path(p) for _, p in reg.answers("trellis_templates_dir") if p]
+    folders += list(reg.folders("trellis_templates_dir").values())
     folders.append(CORE_DIR / "templates")
     app.jinja_loader = jinja2.FileSystemLoader([str(f) for f in folders])
     app.config["TRELLIS_THEME_DIR"] = str(theme_dir)

@@ -28,10 +28,17 @@ from core.services.activities import refresh_customer_dates
 from core.services.base import audit, load, snapshot
 
 
+def whole_days(params: dict, name: str, low: int, high: int, default: int | None = None) -> int:
+    """A rule parameter that counts days; raises ``ValueError`` naming it."""
+    value = params.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(_("%(name)s: a whole number of days from %(low)d to %(high)d",
+                           name=name, low=low, high=high))
+    return value
+
+
 def _interval_params(params: dict) -> dict:
-    every = params.get("every_days")
-    if isinstance(every, bool) or not isinstance(every, int) or not 1 <= every <= 3650:
-        raise ValueError(_("every_days: a whole number of days from 1 to 3650"))
+    every = whole_days(params, "every_days", 1, 3650)
     grade = params.get("grade")
     if grade is not None and grade not in Grade.__members__:
         raise ValueError(_("grade: one of A, B, C, D"))

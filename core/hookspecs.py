@@ -42,8 +42,9 @@ def trellis_models():
 def trellis_migrations_dir():
     """Return the path (``str`` or ``Path``) of the plugin's Alembic versions folder.
 
-    Called whenever Trellis builds its Alembic configuration. The folder holds
-    the plugin's own version tree: its first revision has
+    Called whenever Trellis builds its Alembic configuration. Optional: a
+    plugin package with a ``migrations/versions/`` folder needs no
+    implementation. The folder holds the plugin's own version tree: its first revision has
     ``branch_labels = ("<plugin name>",)`` and ``depends_on`` core's first
     revision. ``trellis db upgrade`` migrates core and every enabled plugin.
     """
@@ -80,8 +81,10 @@ def trellis_cli_commands():
 def trellis_templates_dir():
     """Return the path of the plugin's ``templates`` folder, or ``None``.
 
-    Called once when the application is built. Templates are looked up theme
-    first, then plugins, then core; keep yours under ``templates/<plugin>/``.
+    Called once when the application is built. Optional: a plugin package
+    with a ``templates/`` folder needs no implementation. Templates are looked
+    up theme first, then plugins, then core; keep yours under
+    ``templates/<plugin>/``.
     """
 
 
@@ -89,8 +92,9 @@ def trellis_templates_dir():
 def trellis_translations_dir():
     """Return the path of the plugin's ``translations`` folder, or ``None``.
 
-    Called once when the application is built. The catalogues in it form the
-    translation domain named after the plugin, so message ids of two plugins
+    Called once when the application is built. Optional: a plugin package
+    with a ``translations/`` folder needs no implementation. The catalogues in
+    it form the translation domain named after the plugin, so message ids of two plugins
     never collide. Use ``core.api.translator("<plugin>")`` to get ``_``.
     """
 

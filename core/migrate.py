@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from core.errors import ConfigError, TrellisError
 from core.extensions import db, migrate
-from core.registry import current_registry
+from core.registry import conventional_folder, current_registry
 
 CORE_VERSIONS = Path(__file__).parent / "migrations" / "versions"
 #: core's first revision; every plugin's first revision depends on it
@@ -52,8 +52,10 @@ def branch_dirs() -> dict[str, Path]:
     dirs = dict(reg.migration_dirs())
     for info in reg.disabled:
         hook = getattr(info.module, "trellis_migrations_dir", None)
-        if hook is not None and hook():
-            dirs.setdefault(info.name, Path(hook()))
+        folder = Path(hook()) if hook is not None and hook() else conventional_folder(
+            info.module, "trellis_migrations_dir")
+        if folder is not None:
+            dirs.setdefault(info.name, folder)
     return dirs
 
 

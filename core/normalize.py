@@ -53,3 +53,14 @@ def normalize_list(values, normalizer, field: str) -> list[str]:
         if clean not in out:
             out.append(clean)
     return out
+
+
+def clean_contact_points(data: dict, errors: dict[str, list[str]]) -> None:
+    """Normalise ``data["phones"]`` and ``data["emails"]`` in place; record
+    a message per field in ``errors`` instead of raising."""
+    for key, normalizer in (("phones", normalize_phone), ("emails", normalize_email)):
+        if key in data:
+            try:
+                data[key] = normalize_list(data[key], normalizer, key)
+            except ValueError as exc:
+                errors[key] = [str(exc)]

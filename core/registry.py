@@ -38,7 +38,22 @@ class Registry:
 
     def migration_dirs(self) -> dict[str, Path]:
         """plugin name -> its Alembic versions folder, for enabled plugins that have one."""
-        return {name: Path(path) for name, path in self.answers("trellis_migrations_dir") if path}
+        return self.folders("trellis_migrations_dir")
+
+    def folders(self, hook: str) -> dict[str, Path]:
+        """plugin name -> folder, from ``hook`` or else the conventional place.
+
+        A plugin package that keeps ``migrations/versions/``, ``templates/``
+        or ``translations/`` next to its ``__init__.py`` needs no hook for
+        them; the hooks are for plugins laid out differently.
+        """
+        found = {name: Path(path) for name, path in self.answers(hook) if path}
+        for plugin in self.plugins:
+            if plugin.name not in found:
+                folder = conventional_folder(plugin.module, hook)
+                if folder is not None:
+                    found[plugin.name] = folder
+        return found
 
     def answers(self, hook: str, **kwargs) -> list[tuple[str, Any]]:
         """Call a hook; return ``(plugin name, answer)`` for each implementation."""
@@ -51,6 +66,21 @@ class Registry:
     def collect(self, hook: str, **kwargs) -> list[tuple[str, Any]]:
         """Call a list-returning hook; return ``(plugin name, item)`` pairs."""
         return [(name, item) for name, items in self.answers(hook, **kwargs) for item in items or ()]
+
+
+CONVENTIONAL_FOLDERS = {
+    "trellis_migrations_dir": "migrations/versions",
+    "trellis_templates_dir": "templates",
+    "trellis_translations_dir": "translations",
+}
+
+
+def conventional_folder(module, hook: str) -> Path | None:
+    """The folder a plugin package keeps by convention for ``hook``, if it exists."""
+    if module is None or not getattr(module, "__file__", None):
+        return None
+    folder = Path(module.__file__).parent / CONVENTIONAL_FOLDERS[hook]
+    return folder if folder.is_dir() else None
 
 
 def register_declarations(reg: Registry, core_items: dict[str, list]) -> None:

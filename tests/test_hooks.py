@@ -49,12 +49,24 @@ def test_hook_models_refuses_a_table_without_the_plugin_prefix(register_plugin):
         register_plugin(plugin_module("other", trellis_models=lambda: [ProbeThing]))
 
 
-def test_hook_migrations_dir(app):
-    from core.migrate import branch_dirs, enabled_branches
+def test_hook_migrations_dir(register_plugin, tmp_path):
+    from core.migrate import branch_dirs
 
-    sales_dir = branch_dirs()["sales"]
-    assert sales_dir == Path(__file__).parents[1] / "plugins" / "sales" / "migrations" / "versions"
-    assert "sales" in enabled_branches()
+    register_plugin(plugin_module("probe", trellis_migrations_dir=lambda: tmp_path))
+    assert branch_dirs()["probe"] == tmp_path
+
+
+def test_conventional_folders_need_no_hooks(app):
+    """Built-in plugins keep migrations/versions, templates and translations
+    next to their __init__.py and implement none of the three folder hooks."""
+    from core.migrate import branch_dirs
+
+    sales = Path(__file__).parents[1] / "plugins" / "sales"
+    reg = app.extensions["trellis"]
+    assert branch_dirs()["sales"] == sales / "migrations" / "versions"
+    assert reg.folders("trellis_templates_dir")["sales"] == sales / "templates"
+    assert app.extensions["trellis_translation_dirs"]["sales"] == sales / "translations"
+    assert not reg.pm.hook.trellis_migrations_dir.get_hookimpls()
 
 
 def test_hook_blueprints(register_plugin):
@@ -101,8 +113,22 @@ def test_hook_templates_dir_theme_then_plugin_then_core(register_plugin, tmp_pat
     assert app.jinja_env.get_template("core/login.html").render() == "plugin overrides core"
 
 
-def test_hook_translations_dir(app):
-    assert app.extensions["trellis_translation_dirs"]["sales"].name == "translations"
+def test_hook_translations_dir(register_plugin, tmp_path):
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    folder = tmp_path / "zh_Hans_CN" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    catalog = Catalog(locale="zh_Hans_CN", domain="probe")
+    catalog.add("Probe", "探针")
+    with open(folder / "probe.mo", "wb") as mo:
+        write_mo(mo, catalog)
+    app = register_plugin(plugin_module("probe", trellis_translations_dir=lambda: tmp_path))
+    assert app.extensions["trellis_translation_dirs"]["probe"] == tmp_path
+    from core.api import translator
+
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert translator("probe")[0]("Probe") == "探针"
 
 
 def test_hook_settings_schema_loads_and_checks_plugin_settings(register_plugin, tmp_path):

@@ -9,7 +9,7 @@ from core.events import emit, transaction
 from core.extensions import db
 from core.i18n import _
 from core.models import Contact, Customer, User, utcnow
-from core.normalize import normalize_email, normalize_list, normalize_phone
+from core.normalize import clean_contact_points
 from core.schemas import ContactInput
 from core.services.base import apply, audit, check_version, load, snapshot
 from core.services.customers import _sync_points
@@ -79,12 +79,7 @@ def _only_primary(contact: Contact) -> None:
 
 def _clean(data: dict) -> dict:
     errors: dict[str, list[str]] = {}
-    for key, normalizer in (("phones", normalize_phone), ("emails", normalize_email)):
-        if key in data:
-            try:
-                data[key] = normalize_list(data[key], normalizer, key)
-            except ValueError as exc:
-                errors[key] = [str(exc)]
+    clean_contact_points(data, errors)
     if "name" in data:
         data["name"] = data["name"].strip()
         if not data["name"]:

@@ -13,7 +13,7 @@ from core.events import emit, transaction
 from core.extensions import db
 from core.i18n import _
 from core.models import Activity, Contact, ContactPoint, Customer, Tag, Team, User, utcnow
-from core.normalize import normalize_email, normalize_list, normalize_phone
+from core.normalize import clean_contact_points
 from core.registry import current_registry
 from core.schemas import CustomerInput
 from core.services.base import apply, audit, check_version, load, snapshot
@@ -173,12 +173,7 @@ def find_duplicates(name: str, phones: list[str], emails: list[str],
 def _clean(data: dict, *, partial: bool = False) -> dict:
     """Normalise phones/e-mails, check references and custom fields."""
     errors: dict[str, list[str]] = {}
-    for key, normalizer in (("phones", normalize_phone), ("emails", normalize_email)):
-        if key in data:
-            try:
-                data[key] = normalize_list(data[key], normalizer, key)
-            except ValueError as exc:
-                errors[key] = [str(exc)]
+    clean_contact_points(data, errors)
     if "name" in data:
         data["name"] = data["name"].strip()
         if not data["name"]:

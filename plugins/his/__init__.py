@@ -4,12 +4,9 @@ Patients are core customers of kind "person"; registration, orders,
 prescriptions and billing come with its issue.
 """
 
-from pathlib import Path
-
 from core.api import ActivityKind, FollowUpRule, Manifest, MenuItem, Permission, hookimpl, translator
 
 _, _l = translator("his")
-HERE = Path(__file__).parent
 
 manifest = Manifest(
     name="his",
@@ -24,21 +21,6 @@ def trellis_models():
     from . import models
 
     return [models.Visit]
-
-
-@hookimpl
-def trellis_migrations_dir():
-    return HERE / "migrations" / "versions"
-
-
-@hookimpl
-def trellis_templates_dir():
-    return HERE / "templates"
-
-
-@hookimpl
-def trellis_translations_dir():
-    return HERE / "translations"
 
 
 @hookimpl

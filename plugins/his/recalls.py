@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from core.api import DueTask, FollowUpPlan, db, translator
+from core.api import DueTask, FollowUpPlan, db, translator, whole_days
 
 from .models import Visit
 
@@ -15,10 +15,7 @@ _, _l = translator("his")
 
 
 def recall_params(params: dict) -> dict:
-    days = params.get("days_before", 0)
-    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 60:
-        raise ValueError(_("days_before: a whole number of days from 0 to 60"))
-    return {"days_before": days}
+    return {"days_before": whole_days(params, "days_before", 0, 60, default=0)}
 
 
 def recall_due(plan: FollowUpPlan, now: datetime) -> Iterator[DueTask]:

@@ -1,12 +1,9 @@
 """Insurance: policies (保单), and renewals (续保) as a rule of core's
 follow-up engine. Claims, beneficiaries and commissions come with its issue."""
 
-from pathlib import Path
-
 from core.api import ActivityKind, FollowUpRule, Manifest, MenuItem, Permission, hookimpl, translator
 
 _, _l = translator("insurance")
-HERE = Path(__file__).parent
 
 manifest = Manifest(
     name="insurance",
@@ -21,21 +18,6 @@ def trellis_models():
     from . import models
 
     return [models.Policy]
-
-
-@hookimpl
-def trellis_migrations_dir():
-    return HERE / "migrations" / "versions"
-
-
-@hookimpl
-def trellis_templates_dir():
-    return HERE / "templates"
-
-
-@hookimpl
-def trellis_translations_dir():
-    return HERE / "translations"
 
 
 @hookimpl

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from core.api import DueTask, FollowUpPlan, db, translator
+from core.api import DueTask, FollowUpPlan, db, translator, whole_days
 
 from .models import Policy
 
@@ -18,10 +18,7 @@ _, _l = translator("insurance")
 
 
 def renewal_params(params: dict) -> dict:
-    days = params.get("days_before")
-    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
-        raise ValueError(_("days_before: a whole number of days from 1 to 365"))
-    return {"days_before": days}
+    return {"days_before": whole_days(params, "days_before", 1, 365)}
 
 
 def renewal_due(plan: FollowUpPlan, now: datetime) -> Iterator[DueTask]:

@@ -6,12 +6,9 @@ their own modules and are imported lazily, so a disabled plugin costs
 nothing and adds no tables.
 """
 
-from pathlib import Path
-
 from core.api import ActivityKind, Manifest, MenuItem, Permission, hookimpl, translator
 
 _, _l = translator("sales")
-HERE = Path(__file__).parent
 
 manifest = Manifest(
     name="sales",
@@ -28,21 +25,6 @@ def trellis_models():
     from . import models
 
     return [models.Pipeline, models.Stage, models.Deal]
-
-
-@hookimpl
-def trellis_migrations_dir():
-    return HERE / "migrations" / "versions"
-
-
-@hookimpl
-def trellis_templates_dir():
-    return HERE / "templates"
-
-
-@hookimpl
-def trellis_translations_dir():
-    return HERE / "translations"
 
 
 @hookimpl

@@ -4,12 +4,9 @@ This first slice holds the work order, its list page and the revisit rule of
 core's follow-up engine; dispatch, field work and SLAs come with its issue.
 """
 
-from pathlib import Path
-
 from core.api import ActivityKind, FollowUpRule, Manifest, MenuItem, Permission, hookimpl, translator
 
 _, _l = translator("service_dispatch")
-HERE = Path(__file__).parent
 
 manifest = Manifest(
     name="service_dispatch",
@@ -24,21 +21,6 @@ def trellis_models():
     from . import models
 
     return [models.WorkOrder]
-
-
-@hookimpl
-def trellis_migrations_dir():
-    return HERE / "migrations" / "versions"
-
-
-@hookimpl
-def trellis_templates_dir():
-    return HERE / "templates"
-
-
-@hookimpl
-def trellis_translations_dir():
-    return HERE / "translations"
 
 
 @hookimpl

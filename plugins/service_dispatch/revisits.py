@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from core.api import Customer, DueTask, FollowUpPlan, db, translator
+from core.api import Customer, DueTask, FollowUpPlan, db, translator, whole_days
 
 from .models import WorkOrder
 
@@ -15,10 +15,7 @@ _, _l = translator("service_dispatch")
 
 
 def revisit_params(params: dict) -> dict:
-    after = params.get("after_days")
-    if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= 365:
-        raise ValueError(_("after_days: a whole number of days from 0 to 365"))
-    return {"after_days": after}
+    return {"after_days": whole_days(params, "after_days", 0, 365)}
 
 
 def revisit_due(plan: FollowUpPlan, now: datetime) -> Iterator[DueTask]:
