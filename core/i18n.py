@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, g, request
+from flask import current_app, request
+from flask_login import current_user
 from jinja2 import pass_context
 from flask_babel import Domain, gettext, lazy_gettext, ngettext
 
@@ -65,9 +66,8 @@ def template_gettext(context, string: str, **variables) -> str:
 
 def select_locale() -> str:
     """The signed-in user's locale, else the browser's, else ``TRELLIS_LOCALE``."""
-    user = getattr(g, "_login_user", None)
-    if user is not None and getattr(user, "locale", None):
-        return user.locale
+    if current_user and current_user.is_authenticated and current_user.locale:
+        return current_user.locale
     if request:
         best = request.accept_languages.best_match(["zh_CN", "zh", "en"])
         if best:

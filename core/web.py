@@ -10,7 +10,10 @@ import hmac
 import secrets
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_from_directory, session, url_for
+from flask import (
+    Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory,
+    session, url_for,
+)
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
@@ -23,7 +26,7 @@ from core.followups import due_list
 from core.i18n import _, _l
 from core.models import Customer, Stage, User
 from core.registry import sorted_items
-from core.security import needs_rehash, hash_password, verify_password
+from core.security import hash_password, needs_rehash, verify_password
 
 auth_bp = Blueprint("auth", __name__)
 web_bp = Blueprint("core", __name__)
@@ -41,11 +44,7 @@ def load_user(session_key: str) -> User | None:
     user = db.session.get(User, int(user_id))
     if user is None or not user.is_active or user.session_version != int(version):
         return None
-    g._login_user = user
     return user
-
-
-User.get_id = lambda self: f"{self.id}:{self.session_version}"
 
 
 def csrf_token() -> str:
@@ -56,7 +55,9 @@ def csrf_token() -> str:
 
 @web_bp.before_app_request
 def check_csrf() -> None:
-    """Every cookie-authenticated form POST must carry the session's token."""
+    """Every cookie-authenticated form POST must carry the session's token.
+
+    ``/api/`` is left to the API's own authentication (bearer tokens)."""
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and not request.path.startswith("/api/"):
         sent = request.form.get("csrf_token", "")
         if not hmac.compare_digest(sent, session.get("csrf", "")) or not sent:
@@ -147,5 +148,4 @@ def dashboard():
 @web_bp.route("/healthz")
 def healthz():
     db.session.execute(select(1))
-    return {"status": "ok", "version": __version__,
-            "plugins": current_app.extensions["trellis"].enabled_names}
+    return {"status": "ok", "version": __version__}

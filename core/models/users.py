@@ -75,6 +75,11 @@ class User(UserMixin, TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model)
     def is_active(self) -> bool:  # flask-login
         return self.active and self.deleted_at is None
 
+    def get_id(self) -> str:
+        """flask-login's session key: ``<id>:<session version>``, so bumping
+        ``session_version`` ends every session of the user."""
+        return f"{self.id}:{self.session_version}"
+
     def can(self, permission: str) -> bool:
         return self.role is not None and self.role.grants(permission)
 
