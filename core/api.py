@@ -43,6 +43,9 @@ from core.models import (
     utcnow,
 )
 from core.registry import current_registry
+from core.rest import ApiBlueprint
+from core.rest.auth import require
+from core.rest.lists import ListArgs, page_schema, paginate
 from core.services.activities import complete_task, log_activity, record_attempt
 from core.services.base import audit, check_version, load, snapshot
 from core.services.contacts import create_contact
@@ -58,7 +61,7 @@ def plugin_settings(name: str) -> dict:
 
 
 __all__ = [
-    "Activity", "ActivityKind", "Contact", "Customer", "CustomerTab", "DashboardWidget",
+    "Activity", "ActivityKind", "ApiBlueprint", "ListArgs", "page_schema", "paginate", "require", "Contact", "Customer", "CustomerTab", "DashboardWidget",
     "DataScope", "DueTask", "FieldType", "FollowUpPlan", "FollowUpRule", "Manifest", "MenuItem",
     "NotFoundError", "Permission", "Role", "SoftDeleteMixin", "StaleVersionError", "Team",
     "TimestampMixin", "TrellisError", "UTCDateTime", "User", "ValidationError", "VersionedMixin",

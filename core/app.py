@@ -104,9 +104,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for _name, blueprints in reg.answers("trellis_blueprints"):
         for bp in blueprints or ():
             app.register_blueprint(bp)
-    for name, blueprints in reg.answers("trellis_api_blueprints"):
-        for bp in blueprints or ():
-            app.register_blueprint(bp, url_prefix=f"/api/v1/{name}")
+    from core.rest import init_api
+
+    init_api(app, [(name, bp) for name, blueprints in reg.answers("trellis_api_blueprints")
+                   for bp in blueprints or ()])
 
     pm.hook.trellis_app_created(app=app)
     logging.getLogger("core").setLevel(logging.INFO)

@@ -308,6 +308,19 @@ def users_set_password(email: str, password: str | None) -> None:
     click.echo(f"Password changed for {user.email}")
 
 
+@users.command("token")
+@click.argument("email")
+@click.option("--name", default="cli", show_default=True, help="What the token is for.")
+@with_app
+def users_token(email: str, name: str) -> None:
+    """Create a personal API token for EMAIL and print it (shown once)."""
+    from core.services.tokens import create_token
+    from core.services.users import find_user
+
+    _token, secret = create_token(find_user(email), name, None)
+    click.echo(secret)
+
+
 # ----------------------------------------------------------------------- jobs
 
 @main.group()

@@ -120,19 +120,24 @@ def status() -> SchemaStatus:
     with db.engine.connect() as conn:
         db_heads = set(MigrationContext.configure(conn).get_current_heads())
     heads = {b: script.get_revision(f"{b}@head").revision for b in enabled_branches()}
-    current: dict[str, str | None] = {b: None for b in heads}
     unknown = []
+    reachable: dict[str, set[str]] = {}  # revision -> its ancestors (dependencies included)
     for rev_id in db_heads:
         try:
             script.get_revision(rev_id)
         except CommandError:
             unknown.append(rev_id)
             continue
-        # Newest first; a plugin head implies core's revisions it depends on.
         for rev in script.iterate_revisions(rev_id, "base"):
-            for branch in rev.branch_labels:
-                if current.get(branch) is None:
-                    current[branch] = rev.revision
+            reachable.setdefault(rev.revision, set())
+    for rev_id in reachable:
+        reachable[rev_id] = {r.revision for r in script.iterate_revisions(rev_id, "base")}
+    current: dict[str, str | None] = {b: None for b in heads}
+    for branch in heads:
+        # the newest revision of the branch: the one with the most ancestors
+        candidates = [r for r in reachable if branch in script.get_revision(r).branch_labels]
+        if candidates:
+            current[branch] = max(candidates, key=lambda r: len(reachable[r]))
     return SchemaStatus(current, heads, sorted(unknown))
 
 

@@ -163,3 +163,22 @@ def test_serve_answers_real_http_through_gunicorn(cli, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_users_token_prints_a_working_token_once(cli):
+    cli("init", "--admin-email", "a@example.com", "--admin-password", "long enough pw")
+    result = cli("users", "token", "a@example.com", "--name", "backup script")
+    secret = result.stdout.strip()
+    assert result.returncode == 0 and secret.startswith("trl_") and len(secret) > 40
+    from core import create_app
+    from core.services.tokens import user_for_token
+
+    app = create_app({"TESTING": True, "TRELLIS_SECRET_KEY": "k",
+                      "TRELLIS_DATABASE_URL": cli.url, "TRELLIS_INSTANCE_PATH": "/tmp"})
+    with app.app_context():
+        assert user_for_token(secret).email == "a@example.com"
+        from core.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+    one_line_error(cli("users", "token", "ghost@example.com"), "no user with e-mail")

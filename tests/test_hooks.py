@@ -76,13 +76,18 @@ def test_hook_blueprints(register_plugin):
     assert app.test_client().get("/probe/ping").text == "pong"
 
 
-def test_hook_api_blueprints_are_mounted_under_the_plugin_name(register_plugin):
-    bp = Blueprint("probe_api", __name__, url_prefix="/ignored")
+def test_hook_api_blueprints_are_mounted_under_the_plugin_name(register_plugin, make_user):
+    from core.api import ApiBlueprint
+
+    bp = ApiBlueprint("probe_api", __name__, url_prefix="/ignored")
     bp.add_url_rule("/things", "things", lambda: {"items": []})
     app = register_plugin(plugin_module("probe", trellis_api_blueprints=lambda: [bp]))
     client = app.test_client()
+    assert client.get("/api/v1/probe/things").status_code == 401  # the API's auth applies
+    client = _logged_in(app, make_user())
     assert client.get("/api/v1/probe/things").json == {"items": []}
     assert client.get("/ignored/things").status_code == 404
+    assert "/api/v1/probe/things" in client.get("/api/v1/openapi.json").json["paths"]
 
 
 

@@ -1,0 +1,46 @@
+"""The JSON API under ``/api/v1``, described at ``/api/v1/openapi.json``.
+
+Plugins add their resources with ``core.api.ApiBlueprint`` (flask-smorest's
+Blueprint) from ``trellis_api_blueprints``; they are mounted under
+``/api/v1/<plugin>`` and appear in the same OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+from flask_smorest import Blueprint as ApiBlueprint
+
+from core import __version__
+from core.rest import auth, problems
+
+
+def init_api(app: Flask, plugin_blueprints: list[tuple[str, object]]) -> Api:
+    """One ``Api`` per app (a module-level one would leak between apps)."""
+    app.config.update(
+        API_TITLE="Trellis", API_VERSION=__version__, OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={"components": {"securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer"},
+            "session": {"type": "apiKey", "in": "cookie", "name": "session"}}},
+            "security": [{"bearer": []}, {"session": []}]},
+    )
+    api = Api(app)
+    from core.rest.customers import bp as customers
+    from core.rest.meta import bp as meta
+    from core.rest.records import bp as records
+
+    api.register_blueprint(customers, url_prefix="/api/v1/customers")
+    api.register_blueprint(records, url_prefix="/api/v1")
+    api.register_blueprint(meta, url_prefix="/api/v1")
+    for name, bp in plugin_blueprints:
+        if isinstance(bp, ApiBlueprint):
+            api.register_blueprint(bp, url_prefix=f"/api/v1/{name}")
+        else:
+            app.register_blueprint(bp, url_prefix=f"/api/v1/{name}")
+    problems.register(app)  # after Api(): ours answer in RFC 9457 form
+    auth.register(app)
+    return api
+
+
+__all__ = ["ApiBlueprint", "init_api"]

@@ -1,0 +1,142 @@
+"""``/api/v1/customers``: list, search, create, read, edit, delete, restore."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import fields
+from sqlalchemy import func, select
+
+from core.access import scoped
+from core.errors import NotFoundError, ValidationError
+from core.extensions import db
+from core.i18n import _
+from core.models import Customer, CustomerKind, Grade, Stage, Tag, customer_tag
+from core.rest.auth import require
+from core.rest.lists import ListArgs, page_schema, paginate
+from core.rest.schemas import CustomerCreated, CustomerOut
+from core.schemas import CustomerInput
+from core.services import customers as service
+
+bp = Blueprint("api_customers", __name__, description="Customers (客户)")
+SORTABLE = {"name": func.lower(Customer.name), "updated_at": Customer.updated_at,
+            "created_at": Customer.created_at, "grade": Customer.grade,
+            "stage": Customer.stage, "next_follow_up_at": Customer.next_follow_up_at,
+            "last_contacted_at": Customer.last_contacted_at}
+
+
+class CustomerListArgs(ListArgs):
+    owner_id = fields.Integer()
+    team_id = fields.Integer()
+    stage = fields.Enum(Stage)
+    grade = fields.Enum(Grade)
+    kind = fields.Enum(CustomerKind)
+    source = fields.String()
+    tag = fields.String()
+
+
+def visible(customer_id: int, *, include_deleted: bool = False) -> Customer:
+    """The customer if the current user may see it; 404 otherwise (existence does not leak)."""
+    customer = db.session.scalar(
+        scoped(select(Customer), Customer, current_user, include_deleted=include_deleted)
+        .where(Customer.id == customer_id))
+    if customer is None:
+        raise NotFoundError(_("customer %(id)s not found", id=customer_id))
+    return customer
+
+
+def expected_version(payload: dict) -> int | None:
+    """The version the client read: ``version`` in the body or ``If-Match``."""
+    version = payload.pop("version", None)
+    header = request.headers.get("If-Match", "").strip().strip('"').removeprefix("W/").strip('"')
+    if version is None and header:
+        version = header
+    if version is None:
+        return None
+    try:
+        return int(version)
+    except (TypeError, ValueError):
+        raise ValidationError({"version": [_("expected the version number you read")]}) from None
+
+
+def body() -> dict:
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        raise ValidationError({"_body": [_("expected a JSON object")]})
+    return payload
+
+
+@bp.route("", methods=["GET"])
+@bp.arguments(CustomerListArgs, location="query", as_kwargs=False)
+@bp.response(200, page_schema(CustomerOut, "CustomerPage"))
+def list_customers(args):
+    """Customers the caller may see, filtered, searched (``q``: name) and sorted."""
+    require("customer.read")
+    query = scoped(select(Customer), Customer, current_user)
+    for key in ("owner_id", "team_id", "stage", "grade", "kind", "source"):
+        if args.get(key) is not None:
+            query = query.where(getattr(Customer, key) == args[key])
+    if args.get("tag"):
+        query = query.where(Customer.id.in_(
+            select(customer_tag.c.customer_id).join(Tag).where(Tag.name == args["tag"])))
+    if args.get("q"):
+        query = query.where(Customer.name.contains(args["q"], autoescape=True))
+    return paginate(query, args, SORTABLE, "-updated_at")
+
+
+@bp.route("", methods=["POST"])
+@bp.doc(requestBody={"content": {"application/json": {"schema": CustomerInput}}})
+@bp.response(201, CustomerCreated)
+def create_customer():
+    """Create a customer; the answer lists likely duplicates the caller can see."""
+    require("customer.write")
+    payload = body()
+    payload.setdefault("owner_id", current_user.id)
+    if payload["owner_id"] != current_user.id:
+        require("customer.transfer")  # another owner, or the pool (None)
+    created = service.create_customer(payload, current_user)
+    visible_ids = set(db.session.scalars(
+        scoped(select(Customer.id), Customer, current_user)
+        .where(Customer.id.in_([d.id for d in created.duplicates]))))
+    customer = created.customer
+    customer.likely_duplicates = [d for d in created.duplicates if d.id in visible_ids]
+    return customer
+
+
+@bp.route("/<int:customer_id>", methods=["GET"])
+@bp.response(200, CustomerOut)
+def get_customer(customer_id: int):
+    require("customer.read")
+    return visible(customer_id)
+
+
+@bp.route("/<int:customer_id>", methods=["PATCH"])
+@bp.doc(requestBody={"content": {"application/json": {"schema": CustomerInput}}})
+@bp.response(200, CustomerOut)
+def update_customer(customer_id: int):
+    """Change some fields. Send the ``version`` you read (or ``If-Match``); a
+    stale one is refused with 409."""
+    require("customer.write")
+    customer = visible(customer_id)
+    payload = body()
+    version = expected_version(payload)
+    if "owner_id" in payload and payload["owner_id"] != customer.owner_id:
+        require("customer.transfer")
+    return service.update_customer(customer, payload, current_user, version)
+
+
+@bp.route("/<int:customer_id>", methods=["DELETE"])
+@bp.response(204)
+def delete_customer(customer_id: int):
+    """Move the customer to the recycle bin (restorable)."""
+    require("customer.delete")
+    customer = visible(customer_id)
+    service.delete_customer(customer, current_user, expected_version({}))
+
+
+@bp.route("/<int:customer_id>/restore", methods=["POST"])
+@bp.response(200, CustomerOut)
+def restore_customer(customer_id: int):
+    require("customer.delete")
+    return service.restore_customer(visible(customer_id, include_deleted=True), current_user)

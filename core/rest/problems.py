@@ -1,0 +1,77 @@
+"""RFC 9457 problem details for every API error: no HTML page and no stack
+trace ever reaches an API client."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, json, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from core.errors import NotFoundError, StaleVersionError, TrellisError, ValidationError
+from core.extensions import db
+from core.i18n import _
+
+log = logging.getLogger(__name__)
+TYPE_BASE = "https://trellis-crm.org/problems/"
+
+
+def problem(status: int, title: str, detail: str | None = None, kind: str | None = None,
+            **extra) -> Response:
+    body = {"type": TYPE_BASE + (kind or str(status)), "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    return Response(json.dumps(body), status=status, mimetype="application/problem+json")
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _flatten_webargs(messages) -> dict[str, list[str]]:
+    """webargs reports ``{"query": {"page": [...]}}``; clients want ``{"page": [...]}``."""
+    out: dict[str, list[str]] = {}
+    for _location, fields in (messages or {}).items():
+        for field, msgs in (fields.items() if isinstance(fields, dict) else [("_schema", fields)]):
+            out[field] = [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])]
+    return out
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if not is_api_request():
+            return exc
+        if exc.code == 422 and getattr(exc, "data", {}).get("messages"):
+            return problem(422, _("Invalid input"), kind="validation",
+                           errors=_flatten_webargs(exc.data["messages"]))
+        return problem(exc.code or 500, exc.name, exc.description if exc.code != 500 else None)
+
+    @app.errorhandler(ValidationError)
+    def validation_error(exc: ValidationError):
+        db.session.rollback()
+        return problem(422, _("Invalid input"), kind="validation", errors=exc.errors)
+
+    @app.errorhandler(StaleVersionError)
+    def stale(exc: StaleVersionError):
+        db.session.rollback()
+        return problem(409, _("Changed by someone else"), str(exc), kind="stale-version",
+                       current_version=exc.actual)
+
+    @app.errorhandler(NotFoundError)
+    def not_found(exc: NotFoundError):
+        return problem(404, _("Not found"), str(exc))
+
+    @app.errorhandler(TrellisError)
+    def trellis_error(exc: TrellisError):
+        db.session.rollback()
+        return problem(400, _("Bad request"), str(exc))
+
+    @app.errorhandler(Exception)
+    def crash(exc: Exception):
+        db.session.rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if not is_api_request():
+            return InternalServerError()
+        return problem(500, _("Internal error"), _("The error was logged."))

@@ -1,0 +1,130 @@
+"""Contacts and the activity timeline of a customer, under ``/api/v1``."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import fields
+from sqlalchemy import select
+
+from core.errors import NotFoundError
+from core.extensions import db
+from core.i18n import _
+from core.models import Activity, Contact
+from core.rest.auth import require
+from core.rest.customers import body, expected_version, visible
+from core.rest.lists import ListArgs, page_schema, paginate
+from core.rest.schemas import ActivityOut, ContactOut
+from core.schemas import ActivityInput, ContactInput
+from core.services import activities as activity_service
+from core.services import contacts as contact_service
+
+bp = Blueprint("api_records", __name__, description="Contacts (联系人) and activities (跟进记录)")
+
+
+class TimelineArgs(ListArgs):
+    kind = fields.String()
+    open_tasks = fields.Boolean(metadata={"description": "only tasks not done yet"})
+
+
+def visible_contact(contact_id: int) -> Contact:
+    contact = db.session.get(Contact, contact_id)
+    if contact is None or contact.deleted_at is not None:
+        raise NotFoundError(_("contact %(id)s not found", id=contact_id))
+    visible(contact.customer_id)  # 404 unless the customer is visible
+    return contact
+
+
+@bp.route("/customers/<int:customer_id>/contacts", methods=["GET"])
+@bp.arguments(ListArgs, location="query", as_kwargs=False)
+@bp.response(200, page_schema(ContactOut, "ContactPage"))
+def list_contacts(args, customer_id: int):
+    require("customer.read")
+    customer = visible(customer_id)
+    query = select(Contact).where(Contact.customer_id == customer.id, Contact.deleted_at.is_(None))
+    if args.get("q"):
+        query = query.where(Contact.name.contains(args["q"], autoescape=True))
+    return paginate(query, args, {"name": Contact.name, "updated_at": Contact.updated_at},
+                    "name")
+
+
+@bp.route("/contacts", methods=["POST"])
+@bp.doc(requestBody={"content": {"application/json": {"schema": ContactInput}}})
+@bp.response(201, ContactOut)
+def create_contact():
+    require("customer.write")
+    payload = body()
+    if isinstance(payload.get("customer_id"), int):
+        visible(payload["customer_id"])
+    return contact_service.create_contact(payload, current_user)
+
+
+@bp.route("/contacts/<int:contact_id>", methods=["GET"])
+@bp.response(200, ContactOut)
+def get_contact(contact_id: int):
+    require("customer.read")
+    return visible_contact(contact_id)
+
+
+@bp.route("/contacts/<int:contact_id>", methods=["PATCH"])
+@bp.doc(requestBody={"content": {"application/json": {"schema": ContactInput}}})
+@bp.response(200, ContactOut)
+def update_contact(contact_id: int):
+    require("customer.write")
+    contact = visible_contact(contact_id)
+    payload = body()
+    return contact_service.update_contact(contact, payload, current_user,
+                                          expected_version(payload))
+
+
+@bp.route("/contacts/<int:contact_id>", methods=["DELETE"])
+@bp.response(204)
+def delete_contact(contact_id: int):
+    require("customer.write")
+    contact_service.delete_contact(visible_contact(contact_id), current_user,
+                                   expected_version({}))
+
+
+@bp.route("/customers/<int:customer_id>/activities", methods=["GET"])
+@bp.arguments(TimelineArgs, location="query", as_kwargs=False)
+@bp.response(200, page_schema(ActivityOut, "ActivityPage"))
+def timeline(args, customer_id: int):
+    """The customer's timeline, newest first: every activity, task and plugin record."""
+    require("customer.read")
+    customer = visible(customer_id)
+    query = select(Activity).where(Activity.customer_id == customer.id,
+                                   Activity.deleted_at.is_(None))
+    if args.get("kind"):
+        query = query.where(Activity.kind == args["kind"])
+    if args.get("open_tasks"):
+        query = query.where(Activity.due_at.is_not(None), Activity.done_at.is_(None))
+    if args.get("q"):
+        query = query.where(Activity.subject.contains(args["q"], autoescape=True))
+    return paginate(query, args, {"occurred_at": Activity.occurred_at, "due_at": Activity.due_at},
+                    "-occurred_at")
+
+
+@bp.route("/activities", methods=["POST"])
+@bp.doc(requestBody={"content": {"application/json": {"schema": ActivityInput}}})
+@bp.response(201, ActivityOut)
+def log_activity():
+    """Log an activity, or plan a task by giving ``due_at``."""
+    require("customer.write")
+    payload = body()
+    if isinstance(payload.get("customer_id"), int):
+        visible(payload["customer_id"])
+    if isinstance(payload.get("contact_id"), int):
+        visible_contact(payload["contact_id"])
+    return activity_service.log_activity(payload, current_user)
+
+
+@bp.route("/activities/<int:activity_id>/complete", methods=["POST"])
+@bp.response(200, ActivityOut)
+def complete_task(activity_id: int):
+    require("customer.write")
+    task = activity_service.get_activity(activity_id)
+    if task.customer_id is not None:
+        visible(task.customer_id)
+    elif task.owner_id != current_user.id:
+        raise NotFoundError(_("activity %(id)s not found", id=activity_id))
+    return activity_service.complete_task(task, current_user)
