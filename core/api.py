@@ -20,6 +20,7 @@ from core.declarations import (
     Manifest,
     MenuItem,
     Permission,
+    RecycleCondition,
 )
 from core.errors import NotFoundError, StaleVersionError, TrellisError, ValidationError
 from core.events import emit, transaction
@@ -63,7 +64,7 @@ def plugin_settings(name: str) -> dict:
 __all__ = [
     "Activity", "ActivityKind", "ApiBlueprint", "ListArgs", "page_schema", "paginate", "require", "Contact", "Customer", "CustomerTab", "DashboardWidget",
     "DataScope", "DueTask", "FieldType", "FollowUpPlan", "FollowUpRule", "Manifest", "MenuItem",
-    "NotFoundError", "Permission", "Role", "SoftDeleteMixin", "StaleVersionError", "Team",
+    "NotFoundError", "Permission", "RecycleCondition", "Role", "SoftDeleteMixin", "StaleVersionError", "Team",
     "TimestampMixin", "TrellisError", "UTCDateTime", "User", "ValidationError", "VersionedMixin",
     "audit", "check_version", "complete_task", "core_version", "create_contact",
     "create_followup_plan",

@@ -331,11 +331,14 @@ def jobs() -> None:
 @jobs.command("run-due")
 @with_app
 def jobs_run_due() -> None:
-    """Create the follow-up tasks that are due (safe to run repeatedly)."""
+    """Create due follow-up tasks and recycle customers to the pool (idempotent)."""
     from core import migrate as mig
     from core.followups import run_due
+    from core.services.pool import recycle_due
 
     mig.ensure_current()
     report = run_due()
     click.echo(f"{report.plans} plans checked, {report.created} tasks created, "
                f"{report.existing} already existed")
+    pool = recycle_due()
+    click.echo(f"{pool.recycled} customers returned to the pool, {pool.reminded} owners reminded")

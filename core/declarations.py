@@ -86,6 +86,22 @@ class FollowUpRule:
 
 
 @dataclass(frozen=True)
+class RecycleCondition:
+    """A reason for a customer to go back to the pool, beyond "no contact for
+    N days" (the sales plugin adds "no won deal for M days").
+
+    ``customer_ids(params, now)`` returns a SQL select of the ids of owned
+    customers that meet the condition; ``validate_params`` cleans the
+    params a pool rule gives it or raises ``ValueError`` naming the param.
+    """
+
+    code: str
+    title: str
+    customer_ids: Callable[[dict, datetime], Any]
+    validate_params: Callable[[dict], dict] = field(default=lambda params: params)
+
+
+@dataclass(frozen=True)
 class MenuItem:
     label: str
     endpoint: str

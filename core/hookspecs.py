@@ -167,6 +167,40 @@ def trellis_followup_rules():
     """
 
 
+@hookspec
+def trellis_recycle_conditions():
+    """Return a list of ``core.api.RecycleCondition`` the plugin adds to the pool's recycle rules.
+
+    Called when the application is built. A pool rule (回收规则) names the
+    conditions it uses in its ``conditions`` with their params; the recycle
+    job returns to the pool every owned customer that meets any of them.
+    """
+
+
+# ------------------------------------------------------------ moving records
+
+
+@hookspec
+def trellis_transfer_records(from_user_id, to_user_id):
+    """Hand the plugin's records of a departing user to a colleague.
+
+    Called inside the transaction of ``transfer_all`` (an admin moving every
+    customer, contact, open task and plugin record of ``from_user_id`` to
+    ``to_user_id``), so a failure here undoes the whole transfer. Update your
+    rows through ``db.session``; do not commit. Return how many records moved.
+    """
+
+
+@hookspec
+def trellis_merge_records(survivor_id, merged_id):
+    """Point the plugin's records of customer ``merged_id`` at ``survivor_id``.
+
+    Called inside the merge transaction, before the merged customer goes to
+    the recycle bin; a failure undoes the merge. Do not commit. Return how
+    many records moved.
+    """
+
+
 # ----------------------------------------------------------------------- UI slots
 
 

@@ -14,7 +14,9 @@ from typing import Any
 import pluggy
 from flask import current_app
 
-from core.declarations import ActivityKind, FieldType, FollowUpRule, Permission
+from core.declarations import (
+    ActivityKind, FieldType, FollowUpRule, Permission, RecycleCondition,
+)
 from core.errors import PluginError
 from core.plugins import PluginInfo
 
@@ -28,6 +30,7 @@ class Registry:
     activity_kinds: dict[str, ActivityKind] = field(default_factory=dict)
     field_types: dict[str, FieldType] = field(default_factory=dict)
     followup_rules: dict[str, FollowUpRule] = field(default_factory=dict)
+    recycle_conditions: dict[str, RecycleCondition] = field(default_factory=dict)
     #: table name -> plugin name (``"core"`` for core's tables)
     table_owners: dict[str, str] = field(default_factory=dict)
     plugin_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -90,6 +93,7 @@ def register_declarations(reg: Registry, core_items: dict[str, list]) -> None:
         "activity_kinds": ("trellis_activity_kinds", "code"),
         "field_types": ("trellis_custom_field_types", "code"),
         "followup_rules": ("trellis_followup_rules", "code"),
+        "recycle_conditions": ("trellis_recycle_conditions", "code"),
     }
     for attr, (hook, key) in specs.items():
         target: dict = getattr(reg, attr)

@@ -353,3 +353,61 @@ def test_hook_permissions_can_be_granted_to_the_default_roles(register_plugin):
     assert "probe.read" in roles["sales"].permissions
     assert "probe.read" not in roles["manager"].permissions
     assert "probe.admin" not in roles["sales"].permissions and roles["admin"].grants("probe.admin")
+
+
+def test_hook_recycle_conditions(register_plugin, make_user, make_customer):
+    from core.api import RecycleCondition
+    from core.models import Customer, PoolRule
+    from core.services.pool import recycle_due
+
+    def vip_only(params, now):
+        return select(Customer.id).where(Customer.name.like(params["prefix"] + "%"))
+
+    register_plugin(plugin_module("probe", trellis_recycle_conditions=lambda: [
+        RecycleCondition("probe_prefix", "By prefix", vip_only)]))
+    rep = make_user()
+    gone = make_customer(name="Drop me", owner_id=rep.id)
+    kept = make_customer(name="Keep me", owner_id=rep.id)
+    db.session.add(PoolRule(team_id=None, conditions={"probe_prefix": {"prefix": "Drop"}},
+                            remind_days_before=0))
+    db.session.commit()
+    assert recycle_due().recycled == 1
+    assert (gone.owner_id, kept.owner_id) == (None, rep.id)
+
+
+def test_hook_transfer_records(register_plugin, make_user):
+    from core.services.pool import transfer_all
+
+    calls = []
+    register_plugin(plugin_module("probe", trellis_transfer_records=lambda from_user_id, to_user_id:
+                                  calls.append((from_user_id, to_user_id)) or 5))
+    leaver, heir = make_user(), make_user()
+    assert transfer_all(leaver, heir, None)["plugin_records"] == 5
+    assert calls == [(leaver.id, heir.id)]
+
+
+def test_hook_transfer_records_failing_undoes_the_whole_transfer(register_plugin, make_user,
+                                                                 make_customer):
+    from core.services.pool import transfer_all
+
+    def broken(from_user_id, to_user_id):
+        raise RuntimeError("plugin cannot move its rows")
+
+    register_plugin(plugin_module("probe", trellis_transfer_records=broken))
+    leaver, heir = make_user(), make_user()
+    customer = make_customer(owner_id=leaver.id)
+    with pytest.raises(RuntimeError):
+        transfer_all(leaver, heir, None)
+    db.session.expire_all()
+    assert customer.owner_id == leaver.id
+
+
+def test_hook_merge_records(register_plugin, make_customer):
+    from core.services.customers import merge_customers
+
+    calls = []
+    register_plugin(plugin_module("probe", trellis_merge_records=lambda survivor_id, merged_id:
+                                  calls.append((survivor_id, merged_id))))
+    a, b = make_customer(), make_customer()
+    merge_customers(a, b, None)
+    assert calls == [(a.id, b.id)]

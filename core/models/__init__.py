@@ -23,6 +23,7 @@ from core.models.settings import (
     CustomFieldDefinition,
     FollowUpPlan,
 )
+from core.models.pool import PoolRelease, PoolRule
 from core.models.tokens import ApiToken
 from core.models.users import DataScope, Role, Team, User
 from core.extensions import db
@@ -33,6 +34,6 @@ CORE_TABLES = frozenset(db.metadata.tables)
 __all__ = [
     "ApiToken", "CORE_ACTIVITY_KINDS", "CORE_TABLES", "Activity", "AuditEntry", "Contact",
     "ContactPoint", "CustomFieldDefinition", "Customer", "CustomerKind", "DataScope",
-    "FollowUpPlan", "Grade", "Role", "SoftDeleteMixin", "Stage", "Tag", "Team",
+    "FollowUpPlan", "Grade", "PoolRelease", "PoolRule", "Role", "SoftDeleteMixin", "Stage", "Tag", "Team",
     "TimestampMixin", "UTCDateTime", "User", "VersionedMixin", "customer_tag", "utcnow",
 ]

@@ -46,6 +46,11 @@ class Role(TimestampMixin, VersionedMixin, db.Model):
     scope: Mapped[DataScope] = mapped_column(
         Enum(DataScope, native_enum=False, length=8), default=DataScope.own
     )
+    #: fields this role may not see, copy or export, e.g. ``["customer.phones"]``
+    hidden_fields: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+
+    def hides(self, entity: str, field: str) -> bool:
+        return f"{entity}.{field}" in (self.hidden_fields or ())
 
     def grants(self, permission: str) -> bool:
         return "*" in self.permissions or permission in self.permissions

@@ -28,11 +28,13 @@ def init_api(app: Flask, plugin_blueprints: list[tuple[str, object]]) -> Api:
     api = Api(app)
     from core.rest.customers import bp as customers
     from core.rest.meta import bp as meta
+    from core.rest.pool import bp as pool
     from core.rest.records import bp as records
 
     api.register_blueprint(customers, url_prefix="/api/v1/customers")
     api.register_blueprint(records, url_prefix="/api/v1")
     api.register_blueprint(meta, url_prefix="/api/v1")
+    api.register_blueprint(pool, url_prefix="/api/v1")
     for name, bp in plugin_blueprints:
         if isinstance(bp, ApiBlueprint):
             api.register_blueprint(bp, url_prefix=f"/api/v1/{name}")

@@ -118,8 +118,8 @@ def merge_customers(survivor: Customer, other: Customer, actor: User | None) -> 
     """Fold ``other`` into ``survivor``: empty fields of the survivor take the
     other's values, lists and tags are united, contacts and activities move,
     and ``other`` goes to the recycle bin. The audit entry keeps both
-    snapshots, so the merge can be explained later. (Field-by-field choice
-    and moving plugin records come with the API issue.)"""
+    snapshots, so the merge can be explained later. Plugin records move
+    through ``trellis_merge_records`` in the same transaction."""
     if survivor.id == other.id:
         raise ValidationError({"merge_id": [_("a customer cannot be merged with itself")]})
     if other.deleted_at is not None:
@@ -142,6 +142,8 @@ def merge_customers(survivor: Customer, other: Customer, actor: User | None) -> 
                                                       ContactPoint.contact_id.is_(None)))
         db.session.execute(update(ContactPoint).where(ContactPoint.customer_id == other.id)
                            .values(customer_id=survivor.id))
+        current_registry().answers("trellis_merge_records", survivor_id=survivor.id,
+                                   merged_id=other.id)
         _sync_points(survivor.id, None, survivor.phones, survivor.emails)
         other.deleted_at = utcnow()
         db.session.expire(survivor, ["contacts"])

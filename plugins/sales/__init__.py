@@ -6,7 +6,9 @@ their own modules and are imported lazily, so a disabled plugin costs
 nothing and adds no tables.
 """
 
-from core.api import ActivityKind, Manifest, MenuItem, Permission, hookimpl, translator
+from core.api import (
+    ActivityKind, Manifest, MenuItem, Permission, RecycleCondition, hookimpl, translator,
+)
 
 _, _l = translator("sales")
 
@@ -47,6 +49,28 @@ def trellis_permissions():
 @hookimpl
 def trellis_activity_kinds():
     return [ActivityKind("deal_stage", _l("Deal stage change"), icon="flag")]
+
+
+@hookimpl
+def trellis_recycle_conditions():
+    from .recycle import no_won_deal_customer_ids, no_won_deal_params
+
+    return [RecycleCondition("sales_no_won_deal", _l("No won deal for M days"),
+                             no_won_deal_customer_ids, no_won_deal_params)]
+
+
+@hookimpl
+def trellis_transfer_records(from_user_id, to_user_id):
+    from .records import move_deals
+
+    return move_deals(owner_id=(from_user_id, to_user_id))
+
+
+@hookimpl
+def trellis_merge_records(survivor_id, merged_id):
+    from .records import move_deals
+
+    return move_deals(customer_id=(merged_id, survivor_id))
 
 
 @hookimpl
