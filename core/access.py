@@ -43,3 +43,11 @@ def scoped(query: Select, model, user: User | None, *, owner_attr: str = "owner_
         teams = team_subtree(user.team_id)
         return query.where((owner == user.id) | getattr(model, team_attr).in_(teams))
     return query.where(owner == user.id)
+
+
+def hidden_fields(user: User | None, entity: str) -> set[str]:
+    """Fields of ``entity`` the user's role may not see, copy or export."""
+    if user is None or getattr(user, "role", None) is None:
+        return set()
+    prefix = f"{entity}."
+    return {f[len(prefix):] for f in user.role.hidden_fields or () if f.startswith(prefix)}

@@ -48,7 +48,7 @@ from core.rest import ApiBlueprint
 from core.rest.auth import require
 from core.rest.lists import ListArgs, page_schema, paginate
 from core.services.activities import complete_task, log_activity, record_attempt
-from core.services.base import audit, check_version, load, snapshot
+from core.services.base import audit, check_version, delete_rows, load, repoint, snapshot
 from core.services.contacts import create_contact
 from core.services.customers import create_customer, get_customer, update_customer
 
@@ -66,7 +66,7 @@ __all__ = [
     "DataScope", "DueTask", "FieldType", "FollowUpPlan", "FollowUpRule", "Manifest", "MenuItem",
     "NotFoundError", "Permission", "RecycleCondition", "Role", "SoftDeleteMixin", "StaleVersionError", "Team",
     "TimestampMixin", "TrellisError", "UTCDateTime", "User", "ValidationError", "VersionedMixin",
-    "audit", "check_version", "complete_task", "core_version", "create_contact",
+    "audit", "check_version", "delete_rows", "repoint", "complete_task", "core_version", "create_contact",
     "create_followup_plan",
     "create_customer", "db", "emit", "get_customer", "hookimpl", "load", "log_activity",
     "plugin_settings", "record_attempt", "scoped", "snapshot", "team_subtree", "transaction",

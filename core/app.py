@@ -34,6 +34,8 @@ CORE_PERMISSIONS = [
     Permission("customer.read", _l("View customers")),
     Permission("customer.write", _l("Create and edit customers")),
     Permission("customer.delete", _l("Delete customers")),
+    Permission("customer.purge", _l("Purge customers from the recycle bin")),
+    Permission("audit.read", _l("Read the audit log")),
     Permission("customer.export", _l("Export customers")),
     Permission("customer.merge", _l("Merge duplicate customers")),
     Permission("customer.transfer", _l("Transfer customers")),

@@ -201,6 +201,16 @@ def trellis_merge_records(survivor_id, merged_id):
     """
 
 
+@hookspec
+def trellis_purge_records(customer_id):
+    """Delete (or detach) the plugin's records of a customer purged from the recycle bin.
+
+    Called inside the purge transaction, before core deletes the customer's
+    contacts and timeline and the customer itself; rows still pointing at it
+    would make the purge fail and be rolled back. Do not commit.
+    """
+
+
 # ----------------------------------------------------------------------- UI slots
 
 

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from core import __version__
-from core.access import scoped
+from core.access import hidden_fields, scoped
 from core.extensions import db, login_manager
 from core.followups import due_list
 from core.i18n import _, _l
@@ -70,7 +70,8 @@ def inject() -> dict:
     return {"csrf_token": csrf_token, "menu_items": menu, "format_datetime": format_datetime,
             "format_currency": format_currency, "format_date": format_date,
             "get_locale": get_locale, "stage_label": lambda s: STAGE_LABELS[s],
-            "render_endpoint": render_endpoint, "activity_label": activity_label}
+            "render_endpoint": render_endpoint, "activity_label": activity_label,
+            "hidden": lambda entity: hidden_fields(current_user, entity)}
 
 
 STAGE_LABELS = {Stage.lead: _l("Lead"), Stage.prospect: _l("Prospect"),

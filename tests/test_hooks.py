@@ -411,3 +411,16 @@ def test_hook_merge_records(register_plugin, make_customer):
     a, b = make_customer(), make_customer()
     merge_customers(a, b, None)
     assert calls == [(a.id, b.id)]
+
+
+def test_hook_purge_records(register_plugin, make_customer):
+    from core.models import Customer
+    from core.services.customers import delete_customer, purge_customer
+
+    calls = []
+    register_plugin(plugin_module("probe", trellis_purge_records=lambda customer_id:
+                                  calls.append(customer_id)))
+    customer = make_customer()
+    delete_customer(customer, None)
+    purge_customer(customer, None)
+    assert calls == [customer.id] and db.session.get(Customer, customer.id) is None

@@ -12,10 +12,10 @@ from core.access import scoped
 from core.errors import NotFoundError, ValidationError
 from core.extensions import db
 from core.i18n import _
-from core.models import Customer, CustomerKind, Grade, Stage, Tag, customer_tag
+from core.models import AuditEntry, Customer, CustomerKind, Grade, Stage, Tag, customer_tag
 from core.rest.auth import require
 from core.rest.lists import ListArgs, page_schema, paginate
-from core.rest.schemas import CustomerCreated, CustomerOut
+from core.rest.schemas import AuditOut, CustomerCreated, CustomerOut, MergeInput
 from core.schemas import CustomerInput
 from core.services import customers as service
 
@@ -140,3 +140,33 @@ def delete_customer(customer_id: int):
 def restore_customer(customer_id: int):
     require("customer.delete")
     return service.restore_customer(visible(customer_id, include_deleted=True), current_user)
+
+
+@bp.route("/<int:customer_id>/merge", methods=["POST"])
+@bp.doc(requestBody={"content": {"application/json": {"schema": MergeInput}}})
+@bp.response(200, CustomerOut)
+def merge(customer_id: int):
+    """合并重复客户: fold ``merge_id`` into this customer, field by field."""
+    require("customer.merge")
+    survivor = visible(customer_id)
+    payload = body()
+    merge_id = payload.get("merge_id")
+    if not isinstance(merge_id, int) or isinstance(merge_id, bool):
+        raise ValidationError({"merge_id": [_("expected the id of the customer to merge")]})
+    choose = payload.get("choose") or {}
+    if not isinstance(choose, dict):
+        raise ValidationError({"choose": [_("expected an object of field: survivor|merged")]})
+    other = visible(merge_id)
+    return service.merge_customers(survivor, other, current_user, choose)
+
+
+@bp.route("/<int:customer_id>/audit", methods=["GET"])
+@bp.arguments(ListArgs, location="query", as_kwargs=False)
+@bp.response(200, page_schema(AuditOut, "AuditPage"))
+def customer_audit(args, customer_id: int):
+    """操作日志 of one customer: who changed what, when, before and after."""
+    require("customer.read")
+    customer = visible(customer_id, include_deleted=True)
+    query = select(AuditEntry).where(AuditEntry.entity == "customer",
+                                     AuditEntry.entity_id == customer.id)
+    return paginate(query, args, {"created_at": AuditEntry.created_at}, "-created_at")

@@ -1,8 +1,23 @@
 """Response schemas: how core's records look to API clients."""
 
-from marshmallow import Schema, fields
+from flask_login import current_user
+from marshmallow import Schema, fields, post_dump
 
+from core.access import hidden_fields
 from core.models import CustomerKind, Grade, Stage
+
+
+class FieldAccess(Schema):
+    """Drops the fields the caller's role hides (field-level access), so no
+    API answer can carry them, whichever endpoint dumps the record."""
+
+    entity = ""
+
+    @post_dump
+    def hide(self, data, **kwargs):
+        for name in hidden_fields(current_user, self.entity):
+            data.pop(name, None)
+        return data
 
 
 class TagOut(Schema):
@@ -10,7 +25,9 @@ class TagOut(Schema):
     name = fields.String()
 
 
-class CustomerOut(Schema):
+class CustomerOut(FieldAccess):
+    entity = "customer"
+
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     kind = fields.Enum(CustomerKind)
@@ -46,7 +63,9 @@ class CustomerCreated(CustomerOut):
     likely_duplicates = fields.List(fields.Nested(DuplicateOut))
 
 
-class ContactOut(Schema):
+class ContactOut(FieldAccess):
+    entity = "contact"
+
     id = fields.Integer(required=True)
     customer_id = fields.Integer(required=True)
     name = fields.String(required=True)
@@ -79,6 +98,24 @@ class ActivityOut(Schema):
     link_type = fields.String(allow_none=True)
     link_id = fields.Integer(allow_none=True)
     version = fields.Integer(required=True)
+
+
+class AuditOut(Schema):
+    id = fields.Integer(required=True)
+    user_id = fields.Integer(allow_none=True)
+    entity = fields.String(required=True)
+    entity_id = fields.Integer(required=True)
+    action = fields.String(required=True)
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+class MergeInput(Schema):
+    merge_id = fields.Integer(required=True)
+    choose = fields.Dict(keys=fields.String(), values=fields.String(),
+                         metadata={"description": "field -> 'survivor' or 'merged'; default: "
+                                                  "the newer non-empty value"})
 
 
 class PluginOut(Schema):

@@ -92,3 +92,23 @@ def apply(record, values: dict[str, Any]) -> dict[str, tuple]:
             changes[key] = (_json_safe(old), _json_safe(value))
             setattr(record, key, value)
     return changes
+
+
+def repoint(model, column: str, old: int, new: int | None) -> int:
+    """Point every ``model`` row whose ``column`` is ``old`` at ``new`` (in
+    the current transaction); bumps ``version`` where the model has one.
+    Plugins use it to move their records on merge and transfer."""
+    from sqlalchemy import update
+
+    attr = getattr(model, column)
+    values = {attr: new}
+    if hasattr(model, "version"):
+        values[model.version] = model.version + 1
+    return db.session.execute(update(model).where(attr == old).values(values)).rowcount
+
+
+def delete_rows(model, column: str, value: int) -> int:
+    """Delete every ``model`` row whose ``column`` is ``value`` (purge)."""
+    from sqlalchemy import delete
+
+    return db.session.execute(delete(model).where(getattr(model, column) == value)).rowcount

@@ -12,7 +12,9 @@ from core.errors import NotFoundError, ValidationError
 from core.events import emit, transaction
 from core.extensions import db
 from core.i18n import _
-from core.models import Activity, Contact, ContactPoint, Customer, Tag, Team, User, utcnow
+from core.models import (
+    Activity, Contact, ContactPoint, Customer, PoolRelease, Tag, Team, User, utcnow,
+)
 from core.normalize import clean_contact_points
 from core.registry import current_registry
 from core.schemas import CustomerInput
@@ -114,22 +116,39 @@ def restore_customer(customer: Customer, actor: User | None) -> Customer:
     return customer
 
 
-def merge_customers(survivor: Customer, other: Customer, actor: User | None) -> Customer:
-    """Fold ``other`` into ``survivor``: empty fields of the survivor take the
-    other's values, lists and tags are united, contacts and activities move,
-    and ``other`` goes to the recycle bin. The audit entry keeps both
-    snapshots, so the merge can be explained later. Plugin records move
-    through ``trellis_merge_records`` in the same transaction."""
+MERGEABLE = ("name", "kind", "industry", "grade", "source", "stage", "owner_id", "team_id",
+             "region", "city", "address", "website", "notes")
+
+
+def merge_customers(survivor: Customer, other: Customer, actor: User | None,
+                    choose: dict[str, str] | None = None) -> Customer:
+    """Fold ``other`` into ``survivor`` (合并重复客户).
+
+    For each field, ``choose`` may say ``"survivor"`` or ``"merged"``; by
+    default the newer non-empty value wins. Phones, e-mails and tags are
+    united; contacts, activities and plugin records (``trellis_merge_records``)
+    move to the survivor; ``other`` goes to the recycle bin. The audit entry
+    keeps both snapshots and the choices, so the merge can be explained later.
+    """
+    choose = dict(choose or {})
+    errors = {f"choose.{k}": [_("unknown field, or not 'survivor' or 'merged'")]
+              for k, v in choose.items() if k not in MERGEABLE or v not in ("survivor", "merged")}
     if survivor.id == other.id:
-        raise ValidationError({"merge_id": [_("a customer cannot be merged with itself")]})
-    if other.deleted_at is not None:
-        raise ValidationError({"merge_id": [_("that customer is in the recycle bin")]})
+        errors["merge_id"] = [_("a customer cannot be merged with itself")]
+    elif other.deleted_at is not None:
+        errors["merge_id"] = [_("that customer is in the recycle bin")]
+    if errors:
+        raise ValidationError(errors)
+    other_is_newer = other.updated_at > survivor.updated_at
     with transaction():
         before = {"survivor": snapshot(survivor), "merged": snapshot(other)}
-        for key in ("industry", "grade", "source", "region", "city", "address", "website",
-                    "notes", "owner_id", "team_id"):
-            if getattr(survivor, key) in (None, "") and getattr(other, key) not in (None, ""):
-                setattr(survivor, key, getattr(other, key))
+        for key in MERGEABLE:
+            mine, theirs = getattr(survivor, key), getattr(other, key)
+            default = "merged" if theirs not in (None, "") and (
+                other_is_newer or mine in (None, "")) else "survivor"
+            choose.setdefault(key, default)
+            if choose[key] == "merged":
+                setattr(survivor, key, theirs)
         survivor.phones = list(dict.fromkeys(survivor.phones + other.phones))
         survivor.emails = list(dict.fromkeys(survivor.emails + other.emails))
         survivor.custom_fields = {**other.custom_fields, **survivor.custom_fields}
@@ -148,9 +167,29 @@ def merge_customers(survivor: Customer, other: Customer, actor: User | None) -> 
         other.deleted_at = utcnow()
         db.session.expire(survivor, ["contacts"])
         audit(actor, survivor, "merge", before,
-              {"survivor": snapshot(survivor), "merged_id": other.id})
+              {"survivor": snapshot(survivor), "merged_id": other.id, "choices": choose})
         emit("customer_merged", survivor=survivor, merged_id=other.id)
     return survivor
+
+
+def purge_customer(customer: Customer, actor: User | None) -> None:
+    """Delete a customer from the recycle bin for good, with its contacts,
+    timeline and (through ``trellis_purge_records``) plugin records. The
+    audit log keeps the last snapshot."""
+    if customer.deleted_at is None:
+        raise ValidationError({"id": [_("only customers in the recycle bin can be purged")]})
+    with transaction():
+        last = snapshot(customer)
+        current_registry().answers("trellis_purge_records", customer_id=customer.id)
+        db.session.execute(update(Activity).where(Activity.task_id.in_(
+            select(Activity.id).where(Activity.customer_id == customer.id))).values(task_id=None))
+        db.session.execute(delete(Activity).where(Activity.customer_id == customer.id))
+        db.session.execute(delete(ContactPoint).where(ContactPoint.customer_id == customer.id))
+        db.session.execute(delete(Contact).where(Contact.customer_id == customer.id))
+        db.session.execute(delete(PoolRelease).where(PoolRelease.customer_id == customer.id))
+        customer.tags = []
+        audit(actor, customer, "purge", last, None)
+        db.session.delete(customer)
 
 
 def find_duplicates(name: str, phones: list[str], emails: list[str],

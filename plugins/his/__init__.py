@@ -4,7 +4,10 @@ Patients are core customers of kind "person"; registration, orders,
 prescriptions and billing come with its issue.
 """
 
-from core.api import ActivityKind, FollowUpRule, Manifest, MenuItem, Permission, hookimpl, translator
+from core.api import (
+    ActivityKind, FollowUpRule, Manifest, MenuItem, Permission, delete_rows, hookimpl, repoint,
+    translator,
+)
 
 _, _l = translator("his")
 
@@ -42,6 +45,20 @@ def trellis_permissions():
 @hookimpl
 def trellis_activity_kinds():
     return [ActivityKind("visit_record", _l("Visit record"), icon="stethoscope")]
+
+
+@hookimpl
+def trellis_merge_records(survivor_id, merged_id):
+    from .models import Visit
+
+    return repoint(Visit, "customer_id", merged_id, survivor_id)
+
+
+@hookimpl
+def trellis_purge_records(customer_id):
+    from .models import Visit
+
+    return delete_rows(Visit, "customer_id", customer_id)
 
 
 @hookimpl

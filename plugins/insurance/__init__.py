@@ -1,7 +1,10 @@
 """Insurance: policies (保单), and renewals (续保) as a rule of core's
 follow-up engine. Claims, beneficiaries and commissions come with its issue."""
 
-from core.api import ActivityKind, FollowUpRule, Manifest, MenuItem, Permission, hookimpl, translator
+from core.api import (
+    ActivityKind, FollowUpRule, Manifest, MenuItem, Permission, delete_rows, hookimpl, repoint,
+    translator,
+)
 
 _, _l = translator("insurance")
 
@@ -40,6 +43,27 @@ def trellis_permissions():
 @hookimpl
 def trellis_activity_kinds():
     return [ActivityKind("policy", _l("Policy"), icon="shield")]
+
+
+@hookimpl
+def trellis_merge_records(survivor_id, merged_id):
+    from .models import Policy
+
+    return repoint(Policy, "customer_id", merged_id, survivor_id)
+
+
+@hookimpl
+def trellis_purge_records(customer_id):
+    from .models import Policy
+
+    return delete_rows(Policy, "customer_id", customer_id)
+
+
+@hookimpl
+def trellis_transfer_records(from_user_id, to_user_id):
+    from .models import Policy
+
+    return repoint(Policy, "agent_id", from_user_id, to_user_id)
 
 
 @hookimpl

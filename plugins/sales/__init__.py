@@ -7,7 +7,8 @@ nothing and adds no tables.
 """
 
 from core.api import (
-    ActivityKind, Manifest, MenuItem, Permission, RecycleCondition, hookimpl, translator,
+    ActivityKind, Manifest, MenuItem, Permission, RecycleCondition, delete_rows, hookimpl,
+    repoint, translator,
 )
 
 _, _l = translator("sales")
@@ -60,17 +61,24 @@ def trellis_recycle_conditions():
 
 
 @hookimpl
-def trellis_transfer_records(from_user_id, to_user_id):
-    from .records import move_deals
+def trellis_merge_records(survivor_id, merged_id):
+    from .models import Deal
 
-    return move_deals(owner_id=(from_user_id, to_user_id))
+    return repoint(Deal, "customer_id", merged_id, survivor_id)
 
 
 @hookimpl
-def trellis_merge_records(survivor_id, merged_id):
-    from .records import move_deals
+def trellis_purge_records(customer_id):
+    from .models import Deal
 
-    return move_deals(customer_id=(merged_id, survivor_id))
+    return delete_rows(Deal, "customer_id", customer_id)
+
+
+@hookimpl
+def trellis_transfer_records(from_user_id, to_user_id):
+    from .models import Deal
+
+    return repoint(Deal, "owner_id", from_user_id, to_user_id)
 
 
 @hookimpl

@@ -4,7 +4,10 @@ This first slice holds the work order, its list page and the revisit rule of
 core's follow-up engine; dispatch, field work and SLAs come with its issue.
 """
 
-from core.api import ActivityKind, FollowUpRule, Manifest, MenuItem, Permission, hookimpl, translator
+from core.api import (
+    ActivityKind, FollowUpRule, Manifest, MenuItem, Permission, delete_rows, hookimpl, repoint,
+    translator,
+)
 
 _, _l = translator("service_dispatch")
 
@@ -45,6 +48,20 @@ def trellis_permissions():
 @hookimpl
 def trellis_activity_kinds():
     return [ActivityKind("work_order", _l("Work order"), icon="wrench")]
+
+
+@hookimpl
+def trellis_merge_records(survivor_id, merged_id):
+    from .models import WorkOrder
+
+    return repoint(WorkOrder, "customer_id", merged_id, survivor_id)
+
+
+@hookimpl
+def trellis_purge_records(customer_id):
+    from .models import WorkOrder
+
+    return delete_rows(WorkOrder, "customer_id", customer_id)
 
 
 @hookimpl
