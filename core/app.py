@@ -107,6 +107,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         for bp in blueprints or ():
             app.register_blueprint(bp)
     from core.rest import init_api
+    from core.throttle import init_throttle
+
+    app.extensions["trellis_limiter"] = init_throttle(app)
 
     init_api(app, [(name, bp) for name, blueprints in reg.answers("trellis_api_blueprints")
                    for bp in blueprints or ()])

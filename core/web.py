@@ -119,6 +119,16 @@ def login():
     return render_template("core/login.html", email="")
 
 
+@auth_bp.app_errorhandler(429)
+def too_many_attempts(exc):
+    if request.path.startswith("/api/"):
+        from core.rest.problems import problem
+
+        return problem(429, _("Too many requests"), str(exc.description))
+    flash(_("Too many sign-in attempts. Please wait a few minutes and try again."), "error")
+    return render_template("core/login.html", email=""), 429
+
+
 @auth_bp.route("/logout", methods=["POST"])
 @login_required
 def logout():

@@ -102,3 +102,35 @@ def test_search_finds_by_name_fragment_and_pages_through_results(make_user, make
     assert "Shop" in client.get("/customers/?q=Shop&page=2").text
     found = client.get("/customers/?q=100%25").text
     assert "100% Natural" in found and "Shop 01" not in found
+
+
+def test_guessing_one_accounts_password_is_throttled(client, make_user):
+    make_user(email="rep@example.com", password="correct horse battery")
+    token = csrf(client)
+    answers = [client.post("/login", data={"csrf_token": token, "email": "rep@example.com",
+                                           "password": f"guess {i}"}).status_code
+               for i in range(11)]
+    assert answers[:10] == [401] * 10 and answers[10] == 429
+    blocked = client.post("/login", data={"csrf_token": token, "email": "rep@example.com",
+                                          "password": "correct horse battery"})
+    assert blocked.status_code == 429 and "Too many sign-in attempts" in blocked.text
+    other = client.post("/login", data={"csrf_token": token, "email": "else@example.com",
+                                        "password": "x"})
+    assert other.status_code == 401  # another account is not locked by it
+
+
+def test_throttling_counts_in_redis_when_configured(make_app, make_user):
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    redis.Redis.from_url(url).flushdb()
+    app = make_app(TRELLIS_REDIS_URL=url)
+    make_user(email="rep@example.com", password="correct horse battery")
+    client = app.test_client()
+    token = csrf(client)
+    for i in range(3):
+        client.post("/login", data={"csrf_token": token, "email": "rep@example.com",
+                                    "password": f"guess {i}"})
+    keys = redis.Redis.from_url(url).keys("*trellis*login:rep@example.com*")
+    assert keys, "the limiter should keep its counters in Redis"
+    redis.Redis.from_url(url).flushdb()
