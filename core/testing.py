@@ -318,3 +318,64 @@ def run_due(app):
     from core.followups import run_due as _run_due
 
     return _run_due
+
+
+@pytest.fixture
+def scope_leak_check(app, make_user):
+    """``scope_leak_check(create, marker, api_list=..., api_detail=..., pages=...,
+    permissions=[...])`` proves a resource leaks nothing across scopes.
+
+    ``create(owner)`` makes one record owned by ``owner`` (committed) and
+    returns it; ``marker(record)`` is text that identifies it on a page.
+    Two reps in different teams each get one record; a manager of the first
+    team comes third. The check asserts, through the API and the pages, that
+    a rep sees only their own record, the other's detail is a 404 (not a
+    403), and the manager sees their team's record but not the other team's.
+    """
+    from core.models import DataScope, Role
+    from core.services.tokens import create_token
+    from core.services.users import create_team
+
+    def check(create, marker, *, api_list=None, api_detail=None, pages=(), permissions=()):
+        from core.extensions import db
+
+        db.session.add_all([
+            Role(name="leak_rep", scope=DataScope.own, permissions=list(permissions)),
+            Role(name="leak_lead", scope=DataScope.team, permissions=list(permissions))])
+        db.session.commit()
+        east, west = create_team("Leak east", None), create_team("Leak west", None)
+        mine_owner = make_user(role="leak_rep", team=east)
+        other_owner = make_user(role="leak_rep", team=west)
+        lead = make_user(role="leak_lead", team=east)
+        mine, theirs = create(mine_owner), create(other_owner)
+
+        def sees(user, record) -> bool:
+            _token, secret = create_token(user, "leak-check", None)
+            client = app.test_client()
+            headers = {"Authorization": f"Bearer {secret}"}
+            seen = []
+            if api_list:
+                listed = client.get(api_list, headers=headers)
+                assert listed.status_code == 200, (api_list, listed.json)
+                seen.append(record.id in [item["id"] for item in listed.json["items"]])
+            if api_detail:
+                detail = client.get(api_detail.format(id=record.id), headers=headers)
+                assert detail.status_code in (200, 404), (api_detail, detail.status_code)
+                seen.append(detail.status_code == 200)
+            with client.session_transaction() as session:
+                session["_user_id"] = user.get_id()
+            for page in pages:
+                response = client.get(page.format(id=record.id))
+                assert response.status_code in (200, 404), (page, response.status_code)
+                seen.append(response.status_code == 200 and marker(record) in response.text)
+            assert len(set(seen)) == 1, f"paths disagree for {user.email}: {seen}"
+            return seen[0]
+
+        for user, record, expected in [(mine_owner, mine, True), (mine_owner, theirs, False),
+                                       (other_owner, theirs, True), (other_owner, mine, False),
+                                       (lead, mine, True), (lead, theirs, False)]:
+            assert sees(user, record) == expected, (
+                f"{user.email} ({user.role.name}, team {user.team_id}) "
+                f"{'should see' if expected else 'must not see'} record {record.id}")
+
+    return check
