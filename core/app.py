@@ -15,6 +15,7 @@ import marshmallow
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from core import config as cfg
 from core import models  # noqa: F401  (registers core's tables)
@@ -26,6 +27,7 @@ from core.followups import CORE_RULES
 from core.i18n import CORE_TRANSLATIONS, _l, select_locale, template_gettext
 from core.models import CORE_ACTIVITY_KINDS, CORE_TABLES
 from core.plugins import load_plugins, make_plugin_manager
+from core.schemas import MAX_ID
 from core.registry import Registry, register_declarations
 
 CORE_DIR = Path(__file__).parent
@@ -72,6 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app = Flask("core", instance_path=settings["TRELLIS_INSTANCE_PATH"],
                 instance_relative_config=True)
+    app.url_map.converters["int"] = BoundedInt
     app.config.update(settings)
     app.config.update(
         SECRET_KEY=cfg.secret_key(settings, create=not settings.get("TESTING")),
@@ -117,6 +120,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     pm.hook.trellis_app_created(app=app)
     logging.getLogger("core").setLevel(logging.INFO)
     return app
+
+
+class BoundedInt(IntegerConverter):
+    """``<int:...>`` in every route stops at 2**31 - 1: a larger id cannot
+    exist, so the URL does not match (404) instead of reaching the database."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _register_models(reg: Registry) -> None:

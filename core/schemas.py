@@ -11,7 +11,19 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from core.models import CustomerKind, Grade, Stage
 
-_TEXT = {"validate": validate.Length(max=200)}
+#: ids are 32-bit on every database; larger numbers are refused at the edge
+MAX_ID = 2**31 - 1
+
+
+def Id(strict: bool = True, **kwargs) -> fields.Integer:  # noqa: N802  (reads like a field)
+    """A record id: a whole number from 1 to 2**31 - 1 (``strict=False`` for
+    query strings, where numbers arrive as text)."""
+    return fields.Integer(strict=strict, validate=validate.Range(1, MAX_ID), **kwargs)
+
+
+def is_id(value) -> bool:
+    """True for a value that can be a record id (checked before a lookup)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
 class CustomerInput(Schema):
@@ -21,8 +33,8 @@ class CustomerInput(Schema):
     grade = fields.Enum(Grade, allow_none=True)
     source = fields.String(allow_none=True, validate=validate.Length(max=60))
     stage = fields.Enum(Stage, load_default=Stage.lead)
-    owner_id = fields.Integer(allow_none=True, strict=True)
-    team_id = fields.Integer(allow_none=True, strict=True)
+    owner_id = Id(allow_none=True)
+    team_id = Id(allow_none=True)
     region = fields.String(allow_none=True, validate=validate.Length(max=80))
     city = fields.String(allow_none=True, validate=validate.Length(max=80))
     address = fields.String(allow_none=True, validate=validate.Length(max=300))
@@ -35,7 +47,7 @@ class CustomerInput(Schema):
 
 
 class ContactInput(Schema):
-    customer_id = fields.Integer(required=True, strict=True)
+    customer_id = Id(required=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     title = fields.String(allow_none=True, validate=validate.Length(max=120))
     phones = fields.List(fields.String(validate=validate.Length(max=40)), load_default=list)
@@ -56,13 +68,13 @@ class ActivityInput(Schema):
     body = fields.String(allow_none=True, validate=validate.Length(max=20000))
     occurred_at = fields.AwareDateTime(allow_none=True, default_timezone=None)
     due_at = fields.AwareDateTime(allow_none=True)
-    customer_id = fields.Integer(allow_none=True, strict=True)
-    contact_id = fields.Integer(allow_none=True, strict=True)
-    owner_id = fields.Integer(allow_none=True, strict=True)
-    task_id = fields.Integer(allow_none=True, strict=True)
+    customer_id = Id(allow_none=True)
+    contact_id = Id(allow_none=True)
+    owner_id = Id(allow_none=True)
+    task_id = Id(allow_none=True)
     outcome = fields.String(allow_none=True, validate=validate.Length(max=32))
     link_type = fields.String(allow_none=True, validate=validate.Length(max=64))
-    link_id = fields.Integer(allow_none=True, strict=True)
+    link_id = Id(allow_none=True)
 
 
 class UserInput(Schema):
@@ -72,8 +84,8 @@ class UserInput(Schema):
         load_default=None, allow_none=True, validate=validate.Length(min=8, max=256),
         load_only=True,
     )
-    role_id = fields.Integer(allow_none=True, strict=True)
-    team_id = fields.Integer(allow_none=True, strict=True)
+    role_id = Id(allow_none=True)
+    team_id = Id(allow_none=True)
     locale = fields.String(allow_none=True, validate=validate.OneOf(["en", "zh_CN"]))
     timezone = fields.String(allow_none=True, validate=validate.Length(max=64))
 
@@ -85,5 +97,5 @@ class FollowUpPlanInput(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     rule = fields.String(required=True, validate=validate.Length(min=1, max=64))
     params = fields.Dict(load_default=dict)
-    team_id = fields.Integer(allow_none=True, strict=True)
+    team_id = Id(allow_none=True)
     active = fields.Boolean(load_default=True)

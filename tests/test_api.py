@@ -231,3 +231,13 @@ def test_the_creator_owns_a_new_customer_unless_allowed_to_name_another(api, app
                        headers=headers).json["owner_id"] == admin.id
     assert client.post("/api/v1/customers", json={"name": "Pool", "owner_id": None},
                        headers=headers).json["owner_id"] is None
+
+
+@pytest.mark.parametrize("call", [
+    lambda c: c.get("/api/v1/customers/99999999999"),
+    lambda c: c.get("/api/v1/customers?owner_id=99999999999"),
+    lambda c: c.post("/api/v1/contacts", json={"customer_id": 2**40, "name": "x"}),
+    lambda c: c.post("/api/v1/customers", json={"name": "x", "team_id": 2**40}),
+])
+def test_ids_beyond_32_bits_are_refused_before_the_database(api, call):
+    assert call(api).status_code in (404, 422)

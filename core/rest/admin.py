@@ -13,6 +13,7 @@ from core.rest.auth import require
 from core.rest.customers import SORTABLE, visible
 from core.rest.lists import ListArgs, page_schema, paginate
 from core.rest.schemas import AuditOut, CustomerOut
+from core.schemas import Id
 from core.services import customers as service
 
 bp = Blueprint("api_admin", __name__, description="Recycle bin and audit log")
@@ -20,8 +21,8 @@ bp = Blueprint("api_admin", __name__, description="Recycle bin and audit log")
 
 class AuditArgs(ListArgs):
     entity = fields.String()
-    entity_id = fields.Integer()
-    user_id = fields.Integer()
+    entity_id = Id(strict=False)
+    user_id = Id(strict=False)
     action = fields.String()
 
 

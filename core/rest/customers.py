@@ -16,7 +16,7 @@ from core.models import AuditEntry, Customer, CustomerKind, Grade, Stage, Tag, c
 from core.rest.auth import require
 from core.rest.lists import ListArgs, page_schema, paginate
 from core.rest.schemas import AuditOut, CustomerCreated, CustomerOut, MergeInput
-from core.schemas import CustomerInput
+from core.schemas import CustomerInput, Id, is_id
 from core.services import customers as service
 
 bp = Blueprint("api_customers", __name__, description="Customers (客户)")
@@ -27,8 +27,8 @@ SORTABLE = {"name": func.lower(Customer.name), "updated_at": Customer.updated_at
 
 
 class CustomerListArgs(ListArgs):
-    owner_id = fields.Integer()
-    team_id = fields.Integer()
+    owner_id = Id(strict=False)
+    team_id = Id(strict=False)
     stage = fields.Enum(Stage)
     grade = fields.Enum(Grade)
     kind = fields.Enum(CustomerKind)
@@ -151,7 +151,7 @@ def merge(customer_id: int):
     survivor = visible(customer_id)
     payload = body()
     merge_id = payload.get("merge_id")
-    if not isinstance(merge_id, int) or isinstance(merge_id, bool):
+    if not is_id(merge_id):
         raise ValidationError({"merge_id": [_("expected the id of the customer to merge")]})
     choose = payload.get("choose") or {}
     if not isinstance(choose, dict):

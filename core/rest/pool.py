@@ -16,13 +16,14 @@ from core.rest.auth import require
 from core.rest.customers import SORTABLE, body, visible
 from core.rest.lists import ListArgs, page_schema, paginate
 from core.rest.schemas import CustomerOut
+from core.schemas import Id, is_id
 from core.services import pool as service
 
 bp = Blueprint("api_pool", __name__, description="Customer pool (公海)")
 
 
 class TransferInput(Schema):
-    to_user_id = fields.Integer(required=True)
+    to_user_id = Id(required=True)
 
 
 class TransferOut(Schema):
@@ -85,7 +86,7 @@ def transfer(user_id: int):
         raise NotFoundError(_("user %(id)s not found", id=user_id))
     payload = body()
     to_id = payload.get("to_user_id")
-    to_user = db.session.get(User, to_id) if isinstance(to_id, int) else None
+    to_user = db.session.get(User, to_id) if is_id(to_id) else None
     if to_user is None:
         from core.errors import ValidationError
 

@@ -15,7 +15,7 @@ from core.rest.auth import require
 from core.rest.customers import body, expected_version, visible
 from core.rest.lists import ListArgs, page_schema, paginate
 from core.rest.schemas import ActivityOut, ContactOut
-from core.schemas import ActivityInput, ContactInput
+from core.schemas import ActivityInput, ContactInput, is_id
 from core.services import activities as activity_service
 from core.services import contacts as contact_service
 
@@ -54,7 +54,7 @@ def list_contacts(args, customer_id: int):
 def create_contact():
     require("customer.write")
     payload = body()
-    if isinstance(payload.get("customer_id"), int):
+    if is_id(payload.get("customer_id")):
         visible(payload["customer_id"])
     return contact_service.create_contact(payload, current_user)
 
@@ -111,9 +111,9 @@ def log_activity():
     """Log an activity, or plan a task by giving ``due_at``."""
     require("customer.write")
     payload = body()
-    if isinstance(payload.get("customer_id"), int):
+    if is_id(payload.get("customer_id")):
         visible(payload["customer_id"])
-    if isinstance(payload.get("contact_id"), int):
+    if is_id(payload.get("contact_id")):
         visible_contact(payload["contact_id"])
     return activity_service.log_activity(payload, current_user)
 

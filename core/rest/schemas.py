@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, post_dump
 
 from core.access import hidden_fields
 from core.models import CustomerKind, Grade, Stage
+from core.schemas import Id
 
 
 class FieldAccess(Schema):
@@ -112,7 +113,7 @@ class AuditOut(Schema):
 
 
 class MergeInput(Schema):
-    merge_id = fields.Integer(required=True)
+    merge_id = Id(required=True)
     choose = fields.Dict(keys=fields.String(), values=fields.String(),
                          metadata={"description": "field -> 'survivor' or 'merged'; default: "
                                                   "the newer non-empty value"})
