@@ -132,6 +132,11 @@ def too_many_attempts(exc):
 @auth_bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    """Sign out everywhere: the session cookie is only signed, not stored, so
+    a copy of it would outlive a plain logout; bumping the user's session
+    version makes every copy worthless."""
+    current_user.session_version += 1
+    db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))

@@ -241,3 +241,12 @@ def test_the_creator_owns_a_new_customer_unless_allowed_to_name_another(api, app
 ])
 def test_ids_beyond_32_bits_are_refused_before_the_database(api, call):
     assert call(api).status_code in (404, 422)
+
+
+def test_nul_characters_are_refused_with_the_field_name(api, client, db):
+    response = api.post("/api/v1/customers", json={"name": "Ac\x00me", "tags": ["ok", "b\x00d"]})
+    assert response.status_code == 422 and "name" in response.json["errors"]
+    assert api.get("/api/v1/customers?q=a%00b").json["errors"] == {
+        "q": ["NUL characters are not allowed"]}
+    assert client.post("/login", data={"email": "a\x00@b.cn", "password": "x"}).status_code == 400
+    assert count(db) == 0

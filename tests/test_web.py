@@ -134,3 +134,15 @@ def test_throttling_counts_in_redis_when_configured(make_app, make_user):
     keys = redis.Redis.from_url(url).keys("*trellis*login:rep@example.com*")
     assert keys, "the limiter should keep its counters in Redis"
     redis.Redis.from_url(url).flushdb()
+
+
+def test_a_copied_session_cookie_is_worthless_after_logout(app, make_user):
+    user = make_user()
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+    stolen = client.get_cookie("session").value
+    client.post("/logout", data={"csrf_token": csrf(client, "/")})
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/").status_code == 302

@@ -28,6 +28,7 @@ def init_api(app: Flask, plugin_blueprints: list[tuple[str, object]]) -> Api:
     api = Api(app)
     from core.rest.admin import bp as admin
     from core.rest.customers import bp as customers
+    from core.rest.directory import bp as directory
     from core.rest.meta import bp as meta
     from core.rest.pool import bp as pool
     from core.rest.records import bp as records
@@ -37,6 +38,7 @@ def init_api(app: Flask, plugin_blueprints: list[tuple[str, object]]) -> Api:
     api.register_blueprint(meta, url_prefix="/api/v1")
     api.register_blueprint(pool, url_prefix="/api/v1")
     api.register_blueprint(admin, url_prefix="/api/v1")
+    api.register_blueprint(directory, url_prefix="/api/v1")
     for name, bp in plugin_blueprints:
         if isinstance(bp, ApiBlueprint):
             api.register_blueprint(bp, url_prefix=f"/api/v1/{name}")

@@ -38,7 +38,33 @@ def _flatten_webargs(messages) -> dict[str, list[str]]:
     return out
 
 
+def _nul_field(value, path: str = "") -> str | None:
+    """The path of the first string holding a NUL character, if any."""
+    if isinstance(value, str):
+        return (path or "_body") if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) \
+        if isinstance(value, list) else ()
+    for key, item in items:
+        found = _nul_field(item, f"{path}.{key}" if path else str(key))
+        if found:
+            return found
+    return None
+
+
 def register(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        """No text field can hold NUL on PostgreSQL; refuse it at the door
+        with the field's name rather than fail in the database."""
+        field = _nul_field({**request.args, **request.form}) or (
+            _nul_field(request.get_json(silent=True)) if request.is_json else None)
+        if field is None:
+            return None
+        message = _("NUL characters are not allowed")
+        if is_api_request():
+            return problem(422, _("Invalid input"), kind="validation", errors={field: [message]})
+        return message, 400
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if not is_api_request():

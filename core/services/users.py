@@ -61,6 +61,8 @@ def create_user(payload: dict, actor: User | None, role: str | None = None) -> U
             data["role_id"] = found.id
     if data.get("team_id") is not None and db.session.get(Team, data["team_id"]) is None:
         errors["team_id"] = [_("no team with this id")]
+    if data.get("role_id") is not None and db.session.get(Role, data["role_id"]) is None:
+        errors["role_id"] = [_("no role with this id")]
     if errors:
         raise ValidationError(errors)
     password = data.pop("password", None)

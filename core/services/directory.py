@@ -1,0 +1,129 @@
+"""Editing users, roles, tags and custom-field definitions (admin work)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+from sqlalchemy import func, select
+
+from core.errors import ValidationError
+from core.events import transaction
+from core.extensions import db
+from core.i18n import _
+from core.models import CustomFieldDefinition, DataScope, Role, Tag, Team, User
+from core.registry import current_registry
+from core.schemas import Id
+from core.services.base import apply, audit, check_version, load, snapshot
+
+
+class UserChange(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    role_id = Id(allow_none=True)
+    team_id = Id(allow_none=True)
+    active = fields.Boolean()
+    locale = fields.String(allow_none=True, validate=validate.OneOf(["en", "zh_CN"]))
+    timezone = fields.String(allow_none=True, validate=validate.Length(max=64))
+    theme = fields.String(allow_none=True, validate=validate.Length(max=64))
+
+
+class RoleInput(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    permissions = fields.List(fields.String(), load_default=list)
+    scope = fields.Enum(DataScope, load_default=DataScope.own)
+    hidden_fields = fields.List(fields.String(validate=validate.Regexp(r"^[a-z_]+\.[a-z_]+$")),
+                                load_default=list)
+
+
+class FieldDefinitionInput(Schema):
+    entity = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,63}$"))
+    key = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
+    label = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    type = fields.String(required=True)
+    options = fields.List(fields.String(validate=validate.Length(min=1, max=80)),
+                          load_default=list)
+    required = fields.Boolean(load_default=False)
+    position = fields.Integer(load_default=0, validate=validate.Range(0, 10_000))
+    active = fields.Boolean(load_default=True)
+
+
+def update_user(user: User, payload: dict, actor: User | None,
+                expected_version: int | None = None) -> User:
+    """Change a user; deactivating or changing the role ends their sessions."""
+    data = load(UserChange(), payload, partial=True)
+    _check_refs(data)
+    check_version(user, expected_version)
+    with transaction():
+        before = snapshot(user)
+        changes = apply(user, data)
+        if {"active", "role_id"} & set(changes):
+            user.session_version += 1
+        if changes:
+            audit(actor, user, "update", before, snapshot(user))
+    return user
+
+
+def save_role(role: Role | None, payload: dict, actor: User | None,
+              expected_version: int | None = None) -> Role:
+    """Create (``role`` None) or replace a role; permissions must be declared."""
+    data = load(RoleInput(), payload)
+    declared = current_registry().permissions
+    unknown = [p for p in data["permissions"] if p != "*" and p not in declared]
+    if unknown:
+        raise ValidationError({"permissions": [_("unknown permission %(p)r", p=unknown[0])]})
+    clash = db.session.scalar(select(Role.id).where(Role.name == data["name"]))
+    if clash and (role is None or clash != role.id):
+        raise ValidationError({"name": [_("a role with this name already exists")]})
+    if role is not None:
+        check_version(role, expected_version)
+    with transaction():
+        before = snapshot(role) if role is not None else None
+        role = role or Role()
+        apply(role, data)
+        db.session.add(role)
+        audit(actor, role, "save", before, snapshot(role))
+    return role
+
+
+def create_tag(name: str, color: str | None, actor: User | None) -> Tag:
+    name = (name or "").strip()
+    if not name or len(name) > 60:
+        raise ValidationError({"name": [_("a tag needs a name of at most 60 characters")]})
+    if db.session.scalar(select(func.count()).where(Tag.name == name)):
+        raise ValidationError({"name": [_("a tag with this name already exists")]})
+    with transaction():
+        tag = Tag(name=name, color=color)
+        db.session.add(tag)
+        audit(actor, tag, "create", None, snapshot(tag))
+    return tag
+
+
+def save_field_definition(definition: CustomFieldDefinition | None, payload: dict,
+                          actor: User | None) -> CustomFieldDefinition:
+    data = load(FieldDefinitionInput(), payload)
+    errors: dict[str, list[str]] = {}
+    if data["type"] not in current_registry().field_types:
+        errors["type"] = [_("unknown field type %(t)r", t=data["type"])]
+    if data["type"] in ("choice", "multi_choice") and not data["options"]:
+        errors["options"] = [_("a choice field needs options")]
+    clash = db.session.scalar(select(CustomFieldDefinition.id).where(
+        CustomFieldDefinition.entity == data["entity"], CustomFieldDefinition.key == data["key"]))
+    if clash and (definition is None or clash != definition.id):
+        errors["key"] = [_("this entity already has a field with this key")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction():
+        before = snapshot(definition) if definition is not None else None
+        definition = definition or CustomFieldDefinition()
+        apply(definition, data)
+        db.session.add(definition)
+        audit(actor, definition, "save", before, snapshot(definition))
+    return definition
+
+
+def _check_refs(data: dict) -> None:
+    errors = {}
+    if data.get("role_id") is not None and db.session.get(Role, data["role_id"]) is None:
+        errors["role_id"] = [_("no role with this id")]
+    if data.get("team_id") is not None and db.session.get(Team, data["team_id"]) is None:
+        errors["team_id"] = [_("no team with this id")]
+    if errors:
+        raise ValidationError(errors)
