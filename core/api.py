@@ -17,6 +17,7 @@ from core.declarations import (
     DueTask,
     FieldType,
     FollowUpRule,
+    Job,
     Manifest,
     MenuItem,
     Permission,
@@ -28,6 +29,7 @@ from core.extensions import db
 from core.followups import create_plan as create_followup_plan
 from core.followups import whole_days
 from core.i18n import translator
+from core.jobs import enqueue
 from core.models import (
     Activity,
     Contact,
@@ -63,12 +65,12 @@ def plugin_settings(name: str) -> dict:
 
 __all__ = [
     "Activity", "ActivityKind", "ApiBlueprint", "ListArgs", "page_schema", "paginate", "require", "Contact", "Customer", "CustomerTab", "DashboardWidget",
-    "DataScope", "DueTask", "FieldType", "FollowUpPlan", "FollowUpRule", "Manifest", "MenuItem",
+    "DataScope", "DueTask", "FieldType", "FollowUpPlan", "FollowUpRule", "Job", "Manifest", "MenuItem",
     "NotFoundError", "Permission", "RecycleCondition", "Role", "SoftDeleteMixin", "StaleVersionError", "Team",
     "TimestampMixin", "TrellisError", "UTCDateTime", "User", "ValidationError", "VersionedMixin",
     "audit", "check_version", "delete_rows", "repoint", "complete_task", "core_version", "create_contact",
     "create_followup_plan",
-    "create_customer", "db", "emit", "get_customer", "hookimpl", "load", "log_activity",
+    "create_customer", "db", "emit", "enqueue", "get_customer", "hookimpl", "load", "log_activity",
     "plugin_settings", "record_attempt", "scoped", "snapshot", "team_subtree", "transaction",
     "translator", "update_customer", "utcnow", "whole_days",
 ]

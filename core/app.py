@@ -25,6 +25,7 @@ from core.errors import PluginError
 from core.extensions import babel, db, login_manager, migrate
 from core.followups import CORE_RULES
 from core.i18n import CORE_TRANSLATIONS, _l, select_locale, template_gettext
+from core.jobs import CORE_JOBS, check_job, init_jobs
 from core.models import CORE_ACTIVITY_KINDS, CORE_TABLES
 from core.plugins import load_plugins, make_plugin_manager
 from core.schemas import MAX_ID
@@ -69,7 +70,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "activity_kinds": [ActivityKind(k, _KIND_LABELS[k]) for k in CORE_ACTIVITY_KINDS],
         "field_types": CORE_FIELD_TYPES,
         "followup_rules": CORE_RULES,
+        "jobs": CORE_JOBS,
     })
+    for job in reg.jobs.values():
+        check_job(job)
     _register_models(reg)
 
     app = Flask("core", instance_path=settings["TRELLIS_INSTANCE_PATH"],
@@ -111,6 +115,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             app.register_blueprint(bp)
     from core.rest import init_api
     from core.throttle import init_throttle
+
+    init_jobs(app, reg.jobs)
 
     app.extensions["trellis_limiter"] = init_throttle(app)
 

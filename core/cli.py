@@ -8,8 +8,9 @@ one line and exit 1, with nothing written.
 from __future__ import annotations
 
 import functools
-import os
 import secrets
+import signal
+import subprocess
 import sys
 
 import click
@@ -19,7 +20,7 @@ from flask import Flask
 from core import __version__
 from core.errors import TrellisError
 
-CORE_COMMANDS = ("init", "run", "serve", "db", "plugins", "users", "jobs")
+CORE_COMMANDS = ("init", "run", "serve", "db", "plugins", "users", "jobs", "worker")
 
 
 def _fail(message: str):
@@ -153,7 +154,9 @@ def run(host: str, port: int) -> None:
     from core import migrate as mig
 
     mig.ensure_current()
-    _app().run(host=host, port=port, use_reloader=False, threaded=True)
+    _stop_on_sigterm()
+    with embedded_worker(_app()):
+        _app().run(host=host, port=port, use_reloader=False, threaded=True)
 
 
 @main.command()
@@ -166,8 +169,23 @@ def serve(host: str, port: int, workers: int) -> None:
     from core import migrate as mig
 
     mig.ensure_current()
-    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--workers", str(workers),
-                               "--bind", f"{host}:{port}", "core.wsgi:app"])
+    _stop_on_sigterm()
+    with embedded_worker(_app()):
+        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(workers),
+                                   "--bind", f"{host}:{port}", "core.wsgi:app"])
+        try:
+            server.wait()
+        finally:
+            if server.poll() is None:
+                server.terminate()
+                server.wait(timeout=30)
+    sys.exit(server.returncode)
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM ends the server through ``finally`` blocks, so the processes it
+    started (gunicorn, the embedded worker) stop with it."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
 
 # ------------------------------------------------------------------------- db
@@ -321,24 +339,9 @@ def users_token(email: str, name: str) -> None:
     click.echo(secret)
 
 
-# ----------------------------------------------------------------------- jobs
+# ------------------------------------------------------------ jobs and worker
 
-@main.group()
-def jobs() -> None:
-    """Background jobs (cron-friendly)."""
+from core.cli_jobs import embedded_worker, jobs, worker  # noqa: E402  (they use the helpers above)
 
-
-@jobs.command("run-due")
-@with_app
-def jobs_run_due() -> None:
-    """Create due follow-up tasks and recycle customers to the pool (idempotent)."""
-    from core import migrate as mig
-    from core.followups import run_due
-    from core.services.pool import recycle_due
-
-    mig.ensure_current()
-    report = run_due()
-    click.echo(f"{report.plans} plans checked, {report.created} tasks created, "
-               f"{report.existing} already existed")
-    pool = recycle_due()
-    click.echo(f"{pool.recycled} customers returned to the pool, {pool.reminded} owners reminded")
+main.add_command(jobs)
+main.add_command(worker)

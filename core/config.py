@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "TIMEZONE": "UTC",
     "REDIS_URL": None,
     "ENV": "development",  # or "production"
+    "JOBS": "queue",  # or "immediate" (tests: a job runs when enqueued)
 }
 LOCALES = ("en", "zh_CN")
 CONFIG_FILE = "trellis.toml"
@@ -108,6 +109,10 @@ def _validate(settings: dict[str, Any]) -> None:
     if settings["TRELLIS_ENV"] not in ("development", "production"):
         raise ConfigError(
             f"TRELLIS_ENV: {settings['TRELLIS_ENV']!r} is not 'development' or 'production'"
+        )
+    if settings["TRELLIS_JOBS"] not in ("queue", "immediate"):
+        raise ConfigError(
+            f"TRELLIS_JOBS: {settings['TRELLIS_JOBS']!r} is not 'queue' or 'immediate'"
         )
     plugins = settings["TRELLIS_PLUGINS"]
     if isinstance(plugins, str):

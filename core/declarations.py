@@ -102,6 +102,24 @@ class RecycleCondition:
 
 
 @dataclass(frozen=True)
+class Job:
+    """Background work that goes through core's job queue.
+
+    ``run(**kwargs)`` is called in the worker inside an application context
+    and must be idempotent: running it twice changes nothing more than
+    running it once. With ``every_minutes`` the job is also periodic: the
+    one scheduler (in ``trellis worker``) runs it at every minute of the day
+    divisible by it, never once per web worker. Enqueue it yourself with
+    ``core.api.enqueue(code, **kwargs)`` (JSON-serialisable kwargs).
+    """
+
+    code: str
+    title: str
+    run: Callable[..., Any]
+    every_minutes: int | None = None
+
+
+@dataclass(frozen=True)
 class MenuItem:
     label: str
     endpoint: str

@@ -177,6 +177,17 @@ def trellis_recycle_conditions():
     """
 
 
+@hookspec
+def trellis_jobs():
+    """Return a list of ``core.api.Job`` the plugin runs in the background.
+
+    Called when the application is built. A job's ``run(**kwargs)`` runs in
+    the worker inside an application context and must be idempotent; one
+    with ``every_minutes`` is periodic and runs from the single scheduler.
+    Queue a job with ``core.api.enqueue(code, **kwargs)``.
+    """
+
+
 # ------------------------------------------------------------ moving records
 
 

@@ -52,8 +52,16 @@ def extract() -> None:
         for locale in LOCALES:
             po = folder / locale / "LC_MESSAGES" / f"{domain}.po"
             verb = "update" if po.exists() else "init"
+            before = po.read_text(encoding="utf-8") if po.exists() else None
             _pybabel(verb, "-D", domain, "-i", str(pot), "-d", str(folder), "-l", locale,
                      *(["--no-fuzzy-matching", "--ignore-obsolete"] if verb == "update" else []))
+            if before is not None and _undated(before) == _undated(po.read_text(encoding="utf-8")):
+                po.write_text(before, encoding="utf-8")  # only the date changed: keep the file
+
+
+def _undated(text: str) -> str:
+    return "\n".join(line for line in text.splitlines()
+                     if not line.startswith('"POT-Creation-Date:'))
 
 
 def compile_all() -> None:

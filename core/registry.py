@@ -15,7 +15,7 @@ import pluggy
 from flask import current_app
 
 from core.declarations import (
-    ActivityKind, FieldType, FollowUpRule, Permission, RecycleCondition,
+    ActivityKind, FieldType, FollowUpRule, Job, Permission, RecycleCondition,
 )
 from core.errors import PluginError
 from core.plugins import PluginInfo
@@ -31,6 +31,7 @@ class Registry:
     field_types: dict[str, FieldType] = field(default_factory=dict)
     followup_rules: dict[str, FollowUpRule] = field(default_factory=dict)
     recycle_conditions: dict[str, RecycleCondition] = field(default_factory=dict)
+    jobs: dict[str, Job] = field(default_factory=dict)
     #: table name -> plugin name (``"core"`` for core's tables)
     table_owners: dict[str, str] = field(default_factory=dict)
     plugin_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -94,6 +95,7 @@ def register_declarations(reg: Registry, core_items: dict[str, list]) -> None:
         "field_types": ("trellis_custom_field_types", "code"),
         "followup_rules": ("trellis_followup_rules", "code"),
         "recycle_conditions": ("trellis_recycle_conditions", "code"),
+        "jobs": ("trellis_jobs", "code"),
     }
     for attr, (hook, key) in specs.items():
         target: dict = getattr(reg, attr)

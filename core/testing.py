@@ -90,7 +90,7 @@ def trellis_database(tmp_path_factory):
     from core.migrate import upgrade
 
     app = create_app({"TESTING": True, "TRELLIS_DATABASE_URL": url, "TRELLIS_SECRET_KEY": "t",
-                      "TRELLIS_INSTANCE_PATH": str(tmp_path_factory.mktemp("instance"))})
+                      "TRELLIS_JOBS": "immediate", "TRELLIS_INSTANCE_PATH": str(tmp_path_factory.mktemp("instance"))})
     with app.app_context():
         upgrade()
         from core.extensions import db
@@ -205,7 +205,7 @@ def make_app(trellis_database, tmp_path, events):
     def factory(**settings):
         config = {"TESTING": True, "TRELLIS_DATABASE_URL": trellis_database,
                   "TRELLIS_SECRET_KEY": "test-secret", "TRELLIS_INSTANCE_PATH": str(tmp_path),
-                  **settings}
+                  "TRELLIS_JOBS": "immediate", **settings}
         app = create_app(config)
         app.test_client_class = IsolatedClient
         app.extensions["trellis"].pm.register(_RecorderPlugin(events), name="event-recorder")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,14 @@ def cli(empty_database_url, tmp_path):
                         "TRELLIS_DATABASE_URL": empty_database_url, **env})
         return subprocess.run([TRELLIS, *args], capture_output=True, text=True, env=environ,
                               input=stdin, timeout=120)
+    def start(*args):
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("TRELLIS_")}
+        environ.update({"TRELLIS_INSTANCE_PATH": str(tmp_path / "instance"),
+                        "TRELLIS_DATABASE_URL": empty_database_url})
+        return subprocess.Popen([TRELLIS, *args], env=environ, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
     run.url = empty_database_url
+    run.start = start
     yield run
     create_engine(empty_database_url).dispose()
 
@@ -119,6 +127,31 @@ def test_jobs_run_due_is_idempotent(cli):
     assert " 0 tasks created" in second.stdout
 
 
+def open_tasks(url: str) -> int:
+    with create_engine(url).connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM activity WHERE due_at IS NOT NULL")).scalar()
+
+
+def test_the_worker_runs_what_was_queued(cli, tmp_path):
+    """A real queue (SQLite storage) and a real ``trellis worker`` process."""
+    cli("init", "--demo", "--admin-email", "a@example.com", "--admin-password", "long enough pw")
+    before = open_tasks(cli.url)
+    assert cli("jobs", "enqueue", "core.follow_ups").stdout.strip() == "Queued core.follow_ups"
+    assert (tmp_path / "instance" / "jobs.sqlite3").exists() and open_tasks(cli.url) == before
+    worker = cli.start("worker", "--threads", "1")
+    try:
+        deadline = time.monotonic() + 60
+        while open_tasks(cli.url) == before and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert open_tasks(cli.url) > before
+    finally:
+        worker.terminate()
+        assert worker.wait(timeout=30) == 0, worker.stdout.read()
+    one_line_error(cli("jobs", "enqueue", "nosuch"), "No such job: nosuch")
+    listed = cli("jobs", "list").stdout
+    assert "core.pool_recycle" in listed and "every 60 min" in listed
+
+
 @pytest.mark.parametrize("env, fragment", [
     ({"TRELLIS_PLUGINS": "sales,nope"}, "TRELLIS_PLUGINS: unknown plugin 'nope'"),
     ({"TRELLIS_DATABASE_URL": "oracle://x"}, "TRELLIS_DATABASE_URL: only sqlite"),
@@ -136,10 +169,11 @@ def test_run_refuses_a_database_that_is_not_migrated(cli):
 
 def test_serve_answers_real_http_through_gunicorn(cli, tmp_path):
     import socket
-    import time
     import urllib.request
 
-    assert cli("db", "upgrade").returncode == 0
+    cli("init", "--demo", "--admin-email", "a@example.com", "--admin-password", "long enough pw")
+    before = open_tasks(cli.url)
+    cli("jobs", "enqueue", "core.follow_ups")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -160,9 +194,31 @@ def test_serve_answers_real_http_through_gunicorn(cli, tmp_path):
         assert body is not None and '"status":"ok"' in body.replace(" ", "")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as r:
             assert r.status == 200 and "Content-Security-Policy" in r.headers
+        for _ in range(100):  # the embedded worker (SQLite queue) ran the queued job
+            if open_tasks(cli.url) > before:
+                break
+            time.sleep(0.2)
+        assert open_tasks(cli.url) > before
+        started = children(server.pid)
+        assert len(started) == 2  # gunicorn and the worker
     finally:
         server.terminate()
         server.wait(timeout=20)
+    time.sleep(0.5)
+    assert not [pid for pid in started if Path(f"/proc/{pid}").exists()
+                and "(zombie)" not in Path(f"/proc/{pid}/status").read_text()]
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def test_users_token_prints_a_working_token_once(cli):

@@ -4,7 +4,7 @@ fails when a hookspec has none (the convention datasette uses)."""
 from __future__ import annotations
 
 import inspect
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -373,6 +373,33 @@ def test_hook_recycle_conditions(register_plugin, make_user, make_customer):
     db.session.commit()
     assert recycle_due().recycled == 1
     assert (gone.owner_id, kept.owner_id) == (None, rep.id)
+
+
+def test_hook_jobs(register_plugin, make_customer):
+    from core.api import Job, enqueue
+    from core.models import Customer
+
+    def rename(customer_id, name):
+        db.session.get(Customer, customer_id).name = name
+        db.session.commit()
+
+    app = register_plugin(plugin_module("probe", trellis_jobs=lambda: [
+        Job("probe.rename", "Rename", rename), Job("probe.tick", "Tick", lambda: None, 30)]))
+    customer = make_customer(name="Old")
+    enqueue("probe.rename", customer_id=customer.id, name="New")
+    db.session.expire_all()
+    assert customer.name == "New"
+    due = {task.name for task in app.extensions["trellis_jobs"].huey.read_periodic(
+        datetime(2026, 1, 1, 9, 30))}
+    assert due == {"trellis.every.probe.tick", "trellis.every.core.follow_ups"}
+
+
+def test_hook_jobs_refuses_a_bad_schedule(register_plugin):
+    from core.api import Job
+
+    with pytest.raises(PluginError, match="every_minutes"):
+        register_plugin(plugin_module("probe", trellis_jobs=lambda: [
+            Job("probe.bad", "Bad", lambda: None, 0)]))
 
 
 def test_hook_transfer_records(register_plugin, make_user):

@@ -1,0 +1,144 @@
+"""One small job interface for background work, on Huey.
+
+Where the queue lives follows the settings:
+
+- ``TRELLIS_JOBS=immediate`` (tests): a job runs as soon as it is enqueued,
+  in the caller's thread, in a fresh application context.
+- otherwise, with ``TRELLIS_REDIS_URL``: Huey's Redis storage; run a
+  separate ``trellis worker``.
+- otherwise: Huey's SQLite storage in ``instance/jobs.sqlite3``; ``trellis
+  run`` (and ``trellis serve``) start the one worker for you.
+
+Jobs are :class:`~core.declarations.Job` declarations, core's below and the
+plugins' from ``trellis_jobs``. Huey sees a single task, ``trellis.job``,
+which looks the job up by code and runs it inside the app; periodic jobs are
+Huey periodic tasks, so only the consumer's scheduler runs them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+
+from core.declarations import Job
+from core.errors import PluginError, TrellisError
+from core.i18n import _, _l
+
+log = logging.getLogger(__name__)
+QUEUE_FILE = "jobs.sqlite3"
+MINUTES_PER_DAY = 24 * 60
+
+
+def _follow_ups() -> str:
+    from core.followups import run_due
+
+    report = run_due()
+    return f"{report.plans} plans, {report.created} tasks created"
+
+
+def _recycle() -> str:
+    from core.services.pool import recycle_due
+
+    report = recycle_due()
+    return f"{report.recycled} returned to the pool, {report.reminded} owners reminded"
+
+
+CORE_JOBS = [
+    Job("core.follow_ups", _l("Create due follow-up tasks"), _follow_ups, every_minutes=15),
+    Job("core.pool_recycle", _l("Return neglected customers to the pool and remind owners"),
+        _recycle, every_minutes=60),
+]
+
+
+def check_job(job: Job) -> None:
+    every = job.every_minutes
+    if every is not None and (isinstance(every, bool) or not isinstance(every, int)
+                              or not 1 <= every <= MINUTES_PER_DAY):
+        raise PluginError(f"job {job.code!r}: every_minutes must be 1..{MINUTES_PER_DAY}")
+
+
+def queue_name(app: Flask) -> str:
+    """Instances sharing one Redis keep apart: the queue is named for the database."""
+    digest = hashlib.sha256(app.config["SQLALCHEMY_DATABASE_URI"].encode()).hexdigest()[:12]
+    return f"trellis-{digest}"
+
+
+def init_jobs(app: Flask, jobs: dict[str, Job]) -> Huey:
+    """Build the app's queue and register its one task and the periodic jobs."""
+    mode = app.config["TRELLIS_JOBS"]
+    name = queue_name(app)
+    if mode == "immediate":
+        huey: Huey = MemoryHuey(name, immediate=True, results=False)
+    elif app.config["TRELLIS_REDIS_URL"]:
+        huey = RedisHuey(name, url=app.config["TRELLIS_REDIS_URL"], results=False)
+    else:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        huey = SqliteHuey(name, filename=str(Path(app.instance_path) / QUEUE_FILE),
+                          results=False)
+
+    def run_job(code: str, kwargs: dict) -> None:
+        with app.app_context():
+            job = jobs.get(code)
+            if job is None:  # its plugin was disabled after it was queued
+                log.warning("job %s: no such job any more, dropped", code)
+                return
+            outcome = job.run(**kwargs)
+            log.info("job %s done%s", code, f": {outcome}" if outcome else "")
+
+    task = huey.task(name="trellis.job")(run_job)
+    for job in jobs.values():
+        if job.every_minutes:
+            _periodic(huey, job, run_job)
+    app.extensions["trellis_jobs"] = JobQueue(huey, task)
+    return huey
+
+
+@dataclass(frozen=True)
+class JobQueue:
+    huey: Huey
+    task: Any  # Huey's TaskWrapper for ``trellis.job``
+
+
+def _periodic(huey: Huey, job: Job, run_job) -> None:
+    every = job.every_minutes
+
+    def due(moment: datetime) -> bool:
+        return (moment.hour * 60 + moment.minute) % every == 0
+
+    def run() -> None:
+        run_job(job.code, {})
+
+    huey.periodic_task(due, name=f"trellis.every.{job.code}")(run)
+
+
+def queue() -> Huey:
+    return current_app.extensions["trellis_jobs"].huey
+
+
+def enqueue(code: str, **kwargs) -> None:
+    """Queue job ``code`` with JSON-serialisable ``kwargs`` (run now in immediate mode)."""
+    from core.registry import current_registry
+
+    if code not in current_registry().jobs:
+        raise TrellisError(_("No such job: %(code)s", code=code))
+    current_app.extensions["trellis_jobs"].task(code, kwargs)
+
+
+def run_all_periodic() -> list[tuple[str, str]]:
+    """Run every periodic job once, here and now (``trellis jobs run-due``, cron)."""
+    from core.registry import current_registry
+
+    return [(job.code, job.run() or "") for job in current_registry().jobs.values()
+            if job.every_minutes]
+
+
+def uses_embedded_worker(app: Flask) -> bool:
+    """A single-machine install: ``trellis run``/``serve`` start the worker themselves."""
+    return app.config["TRELLIS_JOBS"] != "immediate" and not app.config["TRELLIS_REDIS_URL"]
