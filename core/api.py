@@ -48,7 +48,8 @@ from core.models import (
 from core.registry import current_registry
 from core.rest import ApiBlueprint
 from core.rest.auth import require
-from core.rest.lists import ListArgs, page_schema, paginate
+from core.rest.exports import CSV_RESPONSE, csv_export
+from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate
 from core.services.activities import complete_task, log_activity, record_attempt
 from core.services.base import audit, check_version, delete_rows, load, repoint, snapshot
 from core.services.contacts import create_contact
@@ -64,7 +65,8 @@ def plugin_settings(name: str) -> dict:
 
 
 __all__ = [
-    "Activity", "ActivityKind", "ApiBlueprint", "ListArgs", "page_schema", "paginate", "require", "Contact", "Customer", "CustomerTab", "DashboardWidget",
+    "Activity", "ActivityKind", "ApiBlueprint", "CSV_RESPONSE", "ListArgs", "SortArgs", "csv_export",
+    "ordered", "page_schema", "paginate", "require", "Contact", "Customer", "CustomerTab", "DashboardWidget",
     "DataScope", "DueTask", "FieldType", "FollowUpPlan", "FollowUpRule", "Job", "Manifest", "MenuItem",
     "NotFoundError", "Permission", "RecycleCondition", "Role", "SoftDeleteMixin", "StaleVersionError", "Team",
     "TimestampMixin", "TrellisError", "UTCDateTime", "User", "ValidationError", "VersionedMixin",

@@ -15,8 +15,8 @@ def test_customers_leak_through_no_path(scope_leak_check, make_customer):
 
     scope_leak_check(create, lambda c: c.name, api_list="/api/v1/customers",
                      api_detail="/api/v1/customers/{id}",
-                     pages=["/customers/", "/customers/{id}", "/"],
-                     permissions=["customer.read"])
+                     pages=["/customers/", "/customers/{id}", "/", "/api/v1/customers/export"],
+                     permissions=["customer.read", "customer.export"])
 
 
 def test_customer_search_leaks_nothing(scope_leak_check, make_customer):

@@ -104,7 +104,8 @@ class Customer(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
 
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     team: Mapped[Team | None] = relationship()
-    tags: Mapped[list[Tag]] = relationship(secondary=customer_tag, order_by=Tag.name)
+    tags: Mapped[list[Tag]] = relationship(secondary=customer_tag, order_by=Tag.name,
+                                           lazy="selectin")
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="customer", order_by="(Contact.is_primary.desc(), Contact.name)"
     )

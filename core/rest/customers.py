@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import fields
+from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
 from core.access import scoped
@@ -14,7 +14,8 @@ from core.extensions import db
 from core.i18n import _
 from core.models import AuditEntry, Customer, CustomerKind, Grade, Stage, Tag, customer_tag
 from core.rest.auth import require
-from core.rest.lists import ListArgs, page_schema, paginate
+from core.rest.exports import CSV_RESPONSE, csv_export
+from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate
 from core.rest.schemas import AuditOut, CustomerCreated, CustomerOut, MergeInput
 from core.schemas import CustomerInput, Id, is_id
 from core.services import customers as service
@@ -26,14 +27,36 @@ SORTABLE = {"name": func.lower(Customer.name), "updated_at": Customer.updated_at
             "last_contacted_at": Customer.last_contacted_at}
 
 
-class CustomerListArgs(ListArgs):
+class CustomerFilters(Schema):
     owner_id = Id(strict=False)
     team_id = Id(strict=False)
     stage = fields.Enum(Stage)
     grade = fields.Enum(Grade)
     kind = fields.Enum(CustomerKind)
-    source = fields.String()
-    tag = fields.String()
+    source = fields.String(validate=validate.Length(max=200))
+    tag = fields.String(validate=validate.Length(max=200))
+
+
+class CustomerListArgs(ListArgs, CustomerFilters):
+    pass
+
+
+class CustomerExportArgs(SortArgs, CustomerFilters):
+    pass
+
+
+def filtered(args: dict):
+    """The customers the caller may see that match the list's filters and ``q``."""
+    query = scoped(select(Customer), Customer, current_user)
+    for key in ("owner_id", "team_id", "stage", "grade", "kind", "source"):
+        if args.get(key) is not None:
+            query = query.where(getattr(Customer, key) == args[key])
+    if args.get("tag"):
+        query = query.where(Customer.id.in_(
+            select(customer_tag.c.customer_id).join(Tag).where(Tag.name == args["tag"])))
+    if args.get("q"):
+        query = query.where(Customer.name.contains(args["q"], autoescape=True))
+    return query
 
 
 def visible(customer_id: int, *, include_deleted: bool = False) -> Customer:
@@ -73,16 +96,21 @@ def body() -> dict:
 def list_customers(args):
     """Customers the caller may see, filtered, searched (``q``: name) and sorted."""
     require("customer.read")
-    query = scoped(select(Customer), Customer, current_user)
-    for key in ("owner_id", "team_id", "stage", "grade", "kind", "source"):
-        if args.get(key) is not None:
-            query = query.where(getattr(Customer, key) == args[key])
-    if args.get("tag"):
-        query = query.where(Customer.id.in_(
-            select(customer_tag.c.customer_id).join(Tag).where(Tag.name == args["tag"])))
-    if args.get("q"):
-        query = query.where(Customer.name.contains(args["q"], autoescape=True))
-    return paginate(query, args, SORTABLE, "-updated_at")
+    return paginate(filtered(args), args, SORTABLE, "-updated_at")
+
+
+@bp.route("/export", methods=["GET"])
+@bp.arguments(CustomerExportArgs, location="query", as_kwargs=False)
+@bp.doc(responses=CSV_RESPONSE)
+def export_customers(args):
+    """Every customer the list would show (same filters), as CSV; needs ``customer.export``.
+
+    Fields the caller's role hides are left out of the file.
+    """
+    require("customer.read")
+    require("customer.export")
+    query = ordered(filtered(args), args.get("sort"), SORTABLE, "-updated_at")
+    return csv_export(query, CustomerOut(), "customers.csv")
 
 
 @bp.route("", methods=["POST"])

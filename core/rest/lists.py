@@ -14,11 +14,16 @@ from core.i18n import _
 MAX_PER_PAGE = 200
 
 
-class ListArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+class SortArgs(Schema):
+    """``sort`` and ``q``: what a list and its export share."""
+
     sort = fields.String(load_default=None, validate=validate.Length(max=200))
     q = fields.String(load_default=None, validate=validate.Length(max=200))
+
+
+class ListArgs(SortArgs):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
 def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
@@ -31,13 +36,13 @@ def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
     }, name=name)
 
 
-def paginate(query: Select, args: dict, sortable: dict, default: str) -> dict:
-    """Apply ``sort`` (keys of ``sortable``), count and page ``query`` in SQL.
+def ordered(query: Select, sort: str | None, sortable: dict, default: str) -> Select:
+    """``query`` sorted by ``sort`` (keys of ``sortable``; 422 naming the bad one).
 
     ``id`` is always the last sort key, so pages never overlap or skip rows.
     """
     order = []
-    for key in (args.get("sort") or default).split(","):
+    for key in (sort or default).split(","):
         name = key.strip().lstrip("-")
         if name not in sortable:
             abort(422, messages={"query": {"sort": [
@@ -46,7 +51,13 @@ def paginate(query: Select, args: dict, sortable: dict, default: str) -> dict:
         column = sortable[name]
         order.append(column.desc() if key.strip().startswith("-") else column.asc())
     order.append(query.column_descriptions[0]["entity"].id.asc())
+    return query.order_by(*order)
+
+
+def paginate(query: Select, args: dict, sortable: dict, default: str) -> dict:
+    """Apply ``sort``, count and page ``query`` in SQL."""
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.scalars(query.order_by(*order).limit(args["per_page"])
+    rows = db.session.scalars(ordered(query, args.get("sort"), sortable, default)
+                              .limit(args["per_page"])
                               .offset((args["page"] - 1) * args["per_page"])).all()
     return {"items": rows, "page": args["page"], "per_page": args["per_page"], "total": total}
