@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export TRELLIS_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test install translations docs lint clean
+.PHONY: run test install translations docs lint bench clean
 
 $(STAMP): pyproject.toml tests/thirdparty/trellis_hello/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ run: install
 ## Run the whole suite (SQLite; PostgreSQL when TRELLIS_TEST_DATABASE_URL is set)
 test: install
 	$(BIN)/pytest -n 2 -q
+
+## Core API benchmark (see bench/README.md); BENCH_DB=<empty PostgreSQL URL> for PostgreSQL
+bench: install
+	$(BIN)/python -m bench.core_api $(if $(BENCH_DB),--database $(BENCH_DB))
 
 docs: $(STAMP)
 	$(BIN)/python -m core.hookdoc > docs/hooks.md

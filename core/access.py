@@ -16,10 +16,16 @@ from core.models import DataScope, Team, User
 
 def team_subtree(team_id: int) -> list[int]:
     """``team_id`` and every team below it."""
+    return list(db.session.scalars(subtree_ids(team_id)))
+
+
+def subtree_ids(team_id: int) -> Select:
+    """A select of ``team_id`` and every team below it (a recursive CTE), to
+    nest inside another query instead of a round trip of its own."""
     tree = select(Team.id).where(Team.id == team_id).cte(recursive=True)
     child = aliased(Team)
     tree = tree.union_all(select(child.id).where(child.parent_id == tree.c.id))
-    return list(db.session.scalars(select(tree.c.id)))
+    return select(tree.c.id)
 
 
 def scoped(query: Select, model, user: User | None, *, owner_attr: str = "owner_id",
@@ -40,7 +46,7 @@ def scoped(query: Select, model, user: User | None, *, owner_attr: str = "owner_
         return query
     owner = getattr(model, owner_attr)
     if scope == DataScope.team and user.team_id is not None and team_attr is not None:
-        teams = team_subtree(user.team_id)
+        teams = subtree_ids(user.team_id)
         return query.where((owner == user.id) | getattr(model, team_attr).in_(teams))
     return query.where(owner == user.id)
 

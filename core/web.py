@@ -18,6 +18,7 @@ from flask_babel import format_currency, format_date, format_datetime, get_local
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from core import __version__
 from core.access import hidden_fields, scoped
@@ -41,7 +42,7 @@ def load_user(session_key: str) -> User | None:
     user_id, _sep, version = session_key.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id), options=[joinedload(User.role)])
     if user is None or not user.is_active or user.session_version != int(version):
         return None
     return user

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -77,6 +78,16 @@ class Customer(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     __table_args__ = (
         Index("ix_customer_owner_updated", "owner_id", "updated_at"),
         Index("ix_customer_team_updated", "team_id", "updated_at"),
+        # the default sort: a first page reads 50 index entries, not the table
+        Index("ix_customer_updated", "updated_at"),
+        # covers the scope filter and name search, so counting a rep's or a
+        # team's customers scans this small index instead of the wide rows
+        Index("ix_customer_scope", "team_id", "owner_id", "deleted_at", "name"),
+        # only the recycle bin looks for deleted rows; a full index on
+        # deleted_at lures SQLite into using it for "deleted_at IS NULL"
+        Index("ix_customer_deleted_at", "deleted_at",
+              sqlite_where=text("deleted_at IS NOT NULL"),
+              postgresql_where=text("deleted_at IS NOT NULL")),
     )
 
     name: Mapped[str] = mapped_column(String(200), index=True)
@@ -101,6 +112,7 @@ class Customer(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     custom_fields: Mapped[dict] = mapped_column(JSON, default=dict)
     last_contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     next_follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # indexed above
 
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     team: Mapped[Team | None] = relationship()

@@ -1,5 +1,6 @@
 """Response schemas: how core's records look to API clients."""
 
+from flask import g
 from flask_login import current_user
 from marshmallow import Schema, fields, post_dump
 
@@ -16,7 +17,10 @@ class FieldAccess(Schema):
 
     @post_dump
     def hide(self, data, **kwargs):
-        for name in hidden_fields(current_user, self.entity):
+        cache = g.setdefault("trellis_hidden_fields", {})  # once per request, not per row
+        if self.entity not in cache:
+            cache[self.entity] = hidden_fields(current_user, self.entity)
+        for name in cache[self.entity]:
             data.pop(name, None)
         return data
 

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from core.errors import NotFoundError, ValidationError
 from core.events import transaction
@@ -47,7 +48,9 @@ def user_for_token(secret: str) -> User | None:
     """The active user a live token belongs to, or None. Records last use."""
     if not secret.startswith(PREFIX) or len(secret) > 100:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.digest == _digest(secret)))
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.digest == _digest(secret))
+        .options(joinedload(ApiToken.user).joinedload(User.role)))  # one statement, not three
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
     now = utcnow()
