@@ -261,6 +261,19 @@ def login_as(app, client):
 
 
 @pytest.fixture
+def as_user(app):
+    """``as_user(user)``: a test client that calls the API with a fresh bearer token of ``user``."""
+    from core.services.tokens import create_token
+
+    def make(user):
+        _token, secret = create_token(user, "test", None)
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+        return client
+    return make
+
+
+@pytest.fixture
 def make_user(app):
     """``make_user(role="sales", team=None, **fields)`` through the user service."""
     from core.services.users import create_user, ensure_default_roles

@@ -4,17 +4,6 @@ import pytest
 from sqlalchemy import func, select
 
 from core.models import Activity, AuditEntry, Contact, Customer, DataScope, Role
-from core.services.tokens import create_token
-
-
-@pytest.fixture
-def as_user(app):
-    def make(user):
-        _t, secret = create_token(user, "t", None)
-        client = app.test_client()
-        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
-        return client
-    return make
 
 
 @pytest.fixture

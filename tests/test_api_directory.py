@@ -2,17 +2,6 @@
 
 import pytest
 
-from core.services.tokens import create_token
-
-
-@pytest.fixture
-def as_user(app):
-    def make(user):
-        _t, secret = create_token(user, "t", None)
-        client = app.test_client()
-        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
-        return client
-    return make
 
 
 def test_an_admin_builds_the_organisation(as_user, make_user):

@@ -3,20 +3,8 @@
 import csv
 import io
 
-import pytest
 
 from core.models import DataScope, Role
-from core.services.tokens import create_token
-
-
-@pytest.fixture
-def as_user(app):
-    def make(user):
-        _t, secret = create_token(user, "t", None)
-        client = app.test_client()
-        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
-        return client
-    return make
 
 
 def rows(response) -> list[dict]:
