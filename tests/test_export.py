@@ -3,7 +3,6 @@
 import csv
 import io
 
-
 from core.models import DataScope, Role
 
 
