@@ -5,7 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.errors import ValidationError
 from core.models import Activity, PoolRule, utcnow
@@ -193,3 +193,37 @@ def test_only_admins_transfer_through_the_api(app, make_user, make_customer):
                                headers={"Authorization": f"Bearer {secret}"})
         assert response.status_code == status
     assert response.json == {"customers": 1, "tasks": 0, "plugin_records": 0}
+
+
+def test_pool_rules_are_configured_per_team_through_the_api(as_user, make_user, db):
+    from core.models import AuditEntry, PoolRule
+    from core.services.users import create_team
+
+    admin, rep = make_user(role="admin"), make_user(role="manager")
+    east = create_team("East", None)
+    api = as_user(admin)
+    saved = api.put("/api/v1/pool/rules", json={
+        "team_id": east.id, "claim_limit": 50, "cool_off_days": 7, "recycle_after_days": 30,
+        "conditions": {"sales_no_won_deal": {"days": 90}}})
+    assert saved.status_code == 200, saved.json
+    assert saved.json["conditions"] == {"sales_no_won_deal": {"days": 90}}
+    again = api.put("/api/v1/pool/rules", json={"team_id": east.id, "claim_limit": 60,
+                                                 "cool_off_days": 7})
+    assert again.json["id"] == saved.json["id"] and again.json["claim_limit"] == 60
+    assert [r["team_id"] for r in api.get("/api/v1/pool/rules").json] == [east.id]
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.entity == "pool_rule")) == 2
+
+    bad = api.put("/api/v1/pool/rules", json={
+        "team_id": 999, "claim_limit": -1, "cool_off_days": 7,
+        "conditions": {"nope": {}, "sales_no_won_deal": {"days": 0}}})
+    assert bad.status_code == 422
+    errors = bad.json["errors"]
+    assert "claim_limit" in errors
+    bad = api.put("/api/v1/pool/rules", json={
+        "team_id": 999, "claim_limit": 1, "cool_off_days": 7,
+        "conditions": {"nope": {}, "sales_no_won_deal": {"days": 0}}})
+    assert set(bad.json["errors"]) == {"team_id", "conditions.nope", "conditions.sales_no_won_deal"}
+    assert db.session.scalar(select(func.count()).select_from(PoolRule)) == 1
+    assert as_user(rep).put("/api/v1/pool/rules", json={"claim_limit": 1,
+                                                        "cool_off_days": 1}).status_code == 403

@@ -11,7 +11,7 @@ from core.access import team_subtree
 from core.errors import NotFoundError
 from core.extensions import db
 from core.i18n import _
-from core.models import Customer, DataScope, User
+from core.models import Customer, DataScope, PoolRule, User
 from core.rest.auth import require
 from core.rest.customers import SORTABLE, body, visible
 from core.rest.lists import ListArgs, page_schema, paginate
@@ -92,3 +92,34 @@ def transfer(user_id: int):
 
         raise ValidationError({"to_user_id": [_("no active user with this id")]})
     return service.transfer_all(from_user, to_user, current_user)
+
+
+class PoolRuleOut(Schema):
+    id = fields.Integer(required=True)
+    team_id = fields.Integer(allow_none=True)
+    claim_limit = fields.Integer()
+    cool_off_days = fields.Integer()
+    recycle_after_days = fields.Integer(allow_none=True)
+    remind_days_before = fields.Integer()
+    conditions = fields.Dict()
+    active = fields.Boolean()
+
+
+@bp.route("/pool/rules", methods=["GET"])
+@bp.response(200, PoolRuleOut(many=True))
+def list_rules():
+    """Every team's pool rule (team null: the default for teams without one)."""
+    require("admin.settings")
+    return db.session.scalars(select(PoolRule).order_by(PoolRule.team_id.is_not(None),
+                                                        PoolRule.team_id)).all()
+
+
+@bp.route("/pool/rules", methods=["PUT"])
+@bp.doc(requestBody={"content": {"application/json": {"schema": service.PoolRuleInput}}})
+@bp.response(200, PoolRuleOut)
+def save_rule():
+    """Create or replace the pool rule of ``team_id`` (null: the default rule):
+    claim limit, cool-off, recycling after N days without contact, reminder,
+    and the recycle conditions plugins declare, with their params."""
+    require("admin.settings")
+    return service.save_rule(body(), current_user)

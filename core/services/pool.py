@@ -6,15 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from marshmallow import Schema, fields, validate
 from sqlalchemy import func, or_, select, update
 
 from core.errors import ValidationError
 from core.events import emit, transaction
 from core.extensions import db
 from core.i18n import _
-from core.models import Activity, Customer, PoolRelease, PoolRule, User, utcnow
+from core.models import Activity, Customer, PoolRelease, PoolRule, Team, User, utcnow
 from core.registry import current_registry
-from core.services.base import audit, snapshot
+from core.schemas import Id
+from core.services.base import audit, load, snapshot
 
 DEFAULT_RULE = {"claim_limit": 200, "cool_off_days": 30, "recycle_after_days": None,
                 "remind_days_before": 3, "conditions": {}}
@@ -153,3 +155,51 @@ def transfer_all(from_user: User, to_user: User, actor: User | None) -> dict[str
         counts = {"customers": len(customers), "tasks": tasks, "plugin_records": plugin_records}
         audit(actor, from_user, "transfer", None, {"to_user_id": to_user.id, **counts})
     return counts
+
+
+class PoolRuleInput(Schema):
+    team_id = Id(allow_none=True, load_default=None)
+    claim_limit = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000))
+    cool_off_days = fields.Integer(required=True, validate=validate.Range(min=0, max=3650))
+    recycle_after_days = fields.Integer(allow_none=True, load_default=None,
+                                        validate=validate.Range(min=1, max=3650))
+    remind_days_before = fields.Integer(load_default=3, validate=validate.Range(min=0, max=365))
+    conditions = fields.Dict(keys=fields.String(), values=fields.Dict(), load_default=dict)
+    active = fields.Boolean(load_default=True)
+
+
+def save_rule(payload: dict, actor: User | None) -> PoolRule:
+    """Create or replace the pool rule of a team (``team_id`` null: the default rule).
+
+    Each condition must be declared (by core or an enabled plugin) and its
+    params pass the condition's own check; errors name ``conditions.<code>``.
+    """
+    data = load(PoolRuleInput(), payload)
+    errors: dict[str, list[str]] = {}
+    if data["team_id"] is not None and db.session.get(Team, data["team_id"]) is None:
+        errors["team_id"] = [_("no such team")]
+    declared = current_registry().recycle_conditions
+    for code, params in data["conditions"].items():
+        if code not in declared:
+            errors[f"conditions.{code}"] = [_("unknown recycle condition; known: %(codes)s",
+                                              codes=", ".join(sorted(declared)) or "-")]
+            continue
+        try:
+            data["conditions"][code] = declared[code].validate_params(params)
+        except ValueError as exc:
+            errors[f"conditions.{code}"] = [str(exc)]
+    if errors:
+        raise ValidationError(errors)
+    with transaction():
+        rule = db.session.scalar(select(PoolRule).where(
+            PoolRule.team_id.is_(None) if data["team_id"] is None
+            else PoolRule.team_id == data["team_id"]))
+        before = snapshot(rule) if rule else None
+        if rule is None:
+            rule = PoolRule(team_id=data["team_id"])
+            db.session.add(rule)
+        for key, value in data.items():
+            setattr(rule, key, value)
+        db.session.flush()
+        audit(actor, rule, "update" if before else "create", before, snapshot(rule))
+    return rule
