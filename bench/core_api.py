@@ -225,13 +225,8 @@ def main() -> None:
         loaded = load(args.customers)
         print(f"  {loaded['rows']:,} rows in {loaded['seconds']:.1f} s "
               f"= {loaded['rate']:,.0f} rows/s", flush=True)
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect() as conn:
-                conn.exec_driver_sql("ANALYZE")
-                conn.commit()
-        else:
-            with db.engine.connect() as conn:
-                conn.exec_driver_sql("ANALYZE")
+        with db.engine.begin() as conn:  # fresh planner statistics on both databases
+            conn.exec_driver_sql("ANALYZE")
         user = bench_user()
         visible = team_size(user)
         _t, token = create_token(user, "bench", None)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, insert, select
 
 from core.extensions import db
-from core.models import Activity, Contact, ContactPoint, Customer, Team, User
+from core.models import Activity, Contact, ContactPoint, Customer, User
 from core.services.users import create_team, create_user, ensure_default_roles
 
 BATCH = 5_000
@@ -137,5 +137,3 @@ def team_size(user: User) -> int:
     return db.session.scalar(select(func.count()).select_from(Customer)
                              .where(Customer.team_id == user.team_id))
 
-
-__all__ = ["load", "bench_user", "team_size", "Team", "PASSWORD"]

@@ -7,11 +7,13 @@ one line and exit 1, with nothing written.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import secrets
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import click
 from alembic.util import CommandError
@@ -170,16 +172,29 @@ def serve(host: str, port: int, workers: int) -> None:
 
     mig.ensure_current()
     _stop_on_sigterm()
-    with embedded_worker(_app()):
-        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(workers),
-                                   "--bind", f"{host}:{port}", "core.wsgi:app"])
-        try:
-            server.wait()
-        finally:
-            if server.poll() is None:
-                server.terminate()
-                server.wait(timeout=30)
+    with embedded_worker(_app()), _child([sys.executable, "-m", "gunicorn", "--workers",
+                                          str(workers), "--bind", f"{host}:{port}",
+                                          "core.wsgi:app"]) as server:
+        server.wait()
     sys.exit(server.returncode)
+
+
+@contextlib.contextmanager
+def _child(command: list[str]) -> Iterator[subprocess.Popen]:
+    """A child process that is stopped (SIGTERM, then SIGKILL after 30 s)
+    however the block ends; started inside the ``try`` so that a SIGTERM
+    arriving at any moment cannot leave it running on its own."""
+    process = None
+    try:
+        process = subprocess.Popen(command)
+        yield process
+    finally:
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def _stop_on_sigterm() -> None:

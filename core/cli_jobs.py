@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import subprocess
 import sys
-from collections.abc import Iterator
 
 import click
 from flask import Flask
 
-from core.cli import _app, with_app
+from core.cli import _app, _child, with_app
 from core.jobs import enqueue, queue, run_all_periodic, uses_embedded_worker
 
 WORKER_COMMAND = [sys.executable, "-c", "from core.cli import main; main()", "worker"]
@@ -31,21 +29,9 @@ def worker(threads: int) -> None:
     huey.create_consumer(workers=threads, worker_type="thread", periodic=True).run()
 
 
-@contextlib.contextmanager
-def embedded_worker(app: Flask) -> Iterator[None]:
+def embedded_worker(app: Flask) -> contextlib.AbstractContextManager:
     """For a single-machine install (SQLite queue) run one worker beside the server."""
-    if not uses_embedded_worker(app):
-        yield
-        return
-    process = subprocess.Popen(WORKER_COMMAND)
-    try:
-        yield
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    return _child(WORKER_COMMAND) if uses_embedded_worker(app) else contextlib.nullcontext()
 
 
 @click.group()

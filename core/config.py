@@ -33,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "JOBS": "queue",  # or "immediate" (tests: a job runs when enqueued)
 }
 LOCALES = ("en", "zh_CN")
+#: settings that take one of a few values
+CHOICES = {"LOCALE": LOCALES, "ENV": ("development", "production"), "JOBS": ("queue", "immediate")}
 CONFIG_FILE = "trellis.toml"
 SECRET_FILE = "secret_key"
 
@@ -102,18 +104,10 @@ def _validate(settings: dict[str, Any]) -> None:
                 "TRELLIS_DATABASE_URL: only sqlite:// and postgresql:// are supported, "
                 f"got {parsed.get_backend_name()!r}"
             )
-    if settings["TRELLIS_LOCALE"] not in LOCALES:
-        raise ConfigError(
-            f"TRELLIS_LOCALE: {settings['TRELLIS_LOCALE']!r} is not one of {', '.join(LOCALES)}"
-        )
-    if settings["TRELLIS_ENV"] not in ("development", "production"):
-        raise ConfigError(
-            f"TRELLIS_ENV: {settings['TRELLIS_ENV']!r} is not 'development' or 'production'"
-        )
-    if settings["TRELLIS_JOBS"] not in ("queue", "immediate"):
-        raise ConfigError(
-            f"TRELLIS_JOBS: {settings['TRELLIS_JOBS']!r} is not 'queue' or 'immediate'"
-        )
+    for name, allowed in CHOICES.items():
+        value = settings[f"TRELLIS_{name}"]
+        if value not in allowed:
+            raise ConfigError(f"TRELLIS_{name}: {value!r} is not one of {', '.join(allowed)}")
     plugins = settings["TRELLIS_PLUGINS"]
     if isinstance(plugins, str):
         settings["TRELLIS_PLUGINS"] = [p.strip() for p in plugins.split(",") if p.strip()]

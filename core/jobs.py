@@ -30,6 +30,7 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from core.declarations import Job
 from core.errors import PluginError, TrellisError
 from core.i18n import _, _l
+from core.registry import current_registry
 
 log = logging.getLogger(__name__)
 QUEUE_FILE = "jobs.sqlite3"
@@ -124,8 +125,6 @@ def queue() -> Huey:
 
 def enqueue(code: str, **kwargs) -> None:
     """Queue job ``code`` with JSON-serialisable ``kwargs`` (run now in immediate mode)."""
-    from core.registry import current_registry
-
     if code not in current_registry().jobs:
         raise TrellisError(_("No such job: %(code)s", code=code))
     current_app.extensions["trellis_jobs"].task(code, kwargs)
@@ -133,8 +132,6 @@ def enqueue(code: str, **kwargs) -> None:
 
 def run_all_periodic() -> list[tuple[str, str]]:
     """Run every periodic job once, here and now (``trellis jobs run-due``, cron)."""
-    from core.registry import current_registry
-
     return [(job.code, job.run() or "") for job in current_registry().jobs.values()
             if job.every_minutes]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from core.errors import NotFoundError
@@ -20,7 +20,8 @@ from core.rest.customers import body, expected_version
 from core.rest.lists import ListArgs, page_schema, paginate
 from core.schemas import Id, UserInput
 from core.services import directory as service
-from core.services.directory import FieldDefinitionInput, RoleInput, UserChange
+from core.services.base import load
+from core.services.directory import FieldDefinitionInput, RoleInput, TagInput, UserChange
 from core.services.users import create_team, create_user
 
 bp = Blueprint("api_directory", __name__, description="Users, teams, roles, tags, custom fields")
@@ -47,7 +48,7 @@ class TeamOut(Schema):
 
 
 class TeamInput(Schema):
-    name = fields.String(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     parent_id = Id(allow_none=True)
 
 
@@ -119,11 +120,8 @@ def list_teams():
 @bp.response(201, TeamOut)
 def add_team():
     require("admin.users")
-    payload = body()
-    parent = payload.get("parent_id")
-    if parent is not None:
-        _get(Team, parent if isinstance(parent, int) and 0 < parent < 2**31 else 0)
-    return create_team(str(payload.get("name") or ""), current_user, parent_id=parent)
+    data = load(TeamInput(), body())
+    return create_team(data["name"], current_user, parent_id=data.get("parent_id"))
 
 
 @bp.route("/roles", methods=["GET"])
@@ -157,14 +155,11 @@ def list_tags():
 
 
 @bp.route("/tags", methods=["POST"])
-@bp.doc(requestBody={"content": {"application/json": {"schema": TagOut}}})
+@bp.doc(requestBody={"content": {"application/json": {"schema": TagInput}}})
 @bp.response(201, TagOut)
 def add_tag():
     require("admin.settings")
-    payload = body()
-    color = payload.get("color")
-    return service.create_tag(payload.get("name"), color if isinstance(color, str) else None,
-                              current_user)
+    return service.create_tag(body(), current_user)
 
 
 @bp.route("/custom-fields", methods=["GET"])

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from core.access import team_subtree
+from core.access import subtree_ids
 from core.errors import NotFoundError
 from core.extensions import db
 from core.i18n import _
@@ -37,7 +37,7 @@ def pool_query():
     those of no team; all of them for a role with scope ``all``."""
     query = select(Customer).where(Customer.owner_id.is_(None), Customer.deleted_at.is_(None))
     if current_user.role.scope != DataScope.all:
-        teams = team_subtree(current_user.team_id) if current_user.team_id else []
+        teams = subtree_ids(current_user.team_id) if current_user.team_id else []
         query = query.where(Customer.team_id.is_(None) | Customer.team_id.in_(teams))
     return query
 

@@ -1,5 +1,5 @@
-"""What every service shares: loading input through a schema, the stale
-version check, and writing the audit log."""
+"""What every service shares: loading input through a schema, checking the
+ids it names, the stale version check, saving and writing the audit log."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy import inspect
 
 from core.errors import StaleVersionError, ValidationError
 from core.extensions import db
+from core.i18n import _l
 from core.models import AuditEntry, User
 
 
@@ -81,6 +82,32 @@ def audit(actor: User | None, record, action: str, before: dict | None, after: d
         before=before,
         after=after,
     ))
+
+
+def save(model, record, data: dict[str, Any], actor: User | None):
+    """Create a ``model`` (``record`` None) or overwrite ``record`` with
+    ``data``, audited as ``create`` or ``update``, in one transaction."""
+    from core.events import transaction
+
+    with transaction():
+        before = snapshot(record) if record is not None else None
+        record = record if record is not None else model()
+        apply(record, data)
+        db.session.add(record)
+        db.session.flush()
+        audit(actor, record, "update" if before else "create", before, snapshot(record))
+    return record
+
+
+#: what ``missing_refs`` says, by the table an id should name
+_MISSING = {"team": _l("no team with this id"), "role": _l("no role with this id")}
+
+
+def missing_refs(data: dict[str, Any], **models) -> dict[str, list[str]]:
+    """Errors for the ids in ``data`` (``field=Model``) that name no row."""
+    return {field: [str(_MISSING.get(model.__tablename__, _l("no record with this id")))]
+            for field, model in models.items()
+            if data.get(field) is not None and db.session.get(model, data[field]) is None}
 
 
 def apply(record, values: dict[str, Any]) -> dict[str, tuple]:

@@ -12,7 +12,9 @@ from core.i18n import _
 from core.models import CustomFieldDefinition, DataScope, Role, Tag, Team, User
 from core.registry import current_registry
 from core.schemas import Id
-from core.services.base import apply, audit, check_version, load, snapshot
+from core.services.base import (
+    apply, audit, check_version, load, missing_refs, save, snapshot,
+)
 
 
 class UserChange(Schema):
@@ -33,6 +35,11 @@ class RoleInput(Schema):
                                 load_default=list)
 
 
+class TagInput(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    color = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=16))
+
+
 class FieldDefinitionInput(Schema):
     entity = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,63}$"))
     key = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
@@ -49,7 +56,9 @@ def update_user(user: User, payload: dict, actor: User | None,
                 expected_version: int | None = None) -> User:
     """Change a user; deactivating or changing the role ends their sessions."""
     data = load(UserChange(), payload, partial=True)
-    _check_refs(data)
+    errors = missing_refs(data, role_id=Role, team_id=Team)
+    if errors:
+        raise ValidationError(errors)
     check_version(user, expected_version)
     with transaction():
         before = snapshot(user)
@@ -74,26 +83,17 @@ def save_role(role: Role | None, payload: dict, actor: User | None,
         raise ValidationError({"name": [_("a role with this name already exists")]})
     if role is not None:
         check_version(role, expected_version)
-    with transaction():
-        before = snapshot(role) if role is not None else None
-        role = role or Role()
-        apply(role, data)
-        db.session.add(role)
-        audit(actor, role, "save", before, snapshot(role))
-    return role
+    return save(Role, role, data, actor)
 
 
-def create_tag(name: str, color: str | None, actor: User | None) -> Tag:
-    name = (name or "").strip()
-    if not name or len(name) > 60:
+def create_tag(payload: dict, actor: User | None) -> Tag:
+    data = load(TagInput(), payload)
+    data["name"] = data["name"].strip()
+    if not data["name"]:
         raise ValidationError({"name": [_("a tag needs a name of at most 60 characters")]})
-    if db.session.scalar(select(func.count()).where(Tag.name == name)):
+    if db.session.scalar(select(func.count()).where(Tag.name == data["name"])):
         raise ValidationError({"name": [_("a tag with this name already exists")]})
-    with transaction():
-        tag = Tag(name=name, color=color)
-        db.session.add(tag)
-        audit(actor, tag, "create", None, snapshot(tag))
-    return tag
+    return save(Tag, None, data, actor)
 
 
 def save_field_definition(definition: CustomFieldDefinition | None, payload: dict,
@@ -110,20 +110,4 @@ def save_field_definition(definition: CustomFieldDefinition | None, payload: dic
         errors["key"] = [_("this entity already has a field with this key")]
     if errors:
         raise ValidationError(errors)
-    with transaction():
-        before = snapshot(definition) if definition is not None else None
-        definition = definition or CustomFieldDefinition()
-        apply(definition, data)
-        db.session.add(definition)
-        audit(actor, definition, "save", before, snapshot(definition))
-    return definition
-
-
-def _check_refs(data: dict) -> None:
-    errors = {}
-    if data.get("role_id") is not None and db.session.get(Role, data["role_id"]) is None:
-        errors["role_id"] = [_("no role with this id")]
-    if data.get("team_id") is not None and db.session.get(Team, data["team_id"]) is None:
-        errors["team_id"] = [_("no team with this id")]
-    if errors:
-        raise ValidationError(errors)
+    return save(CustomFieldDefinition, definition, data, actor)

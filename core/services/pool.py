@@ -16,7 +16,7 @@ from core.i18n import _
 from core.models import Activity, Customer, PoolRelease, PoolRule, Team, User, utcnow
 from core.registry import current_registry
 from core.schemas import Id
-from core.services.base import audit, load, snapshot
+from core.services.base import audit, load, missing_refs, save, snapshot
 
 DEFAULT_RULE = {"claim_limit": 200, "cool_off_days": 30, "recycle_after_days": None,
                 "remind_days_before": 3, "conditions": {}}
@@ -175,9 +175,7 @@ def save_rule(payload: dict, actor: User | None) -> PoolRule:
     params pass the condition's own check; errors name ``conditions.<code>``.
     """
     data = load(PoolRuleInput(), payload)
-    errors: dict[str, list[str]] = {}
-    if data["team_id"] is not None and db.session.get(Team, data["team_id"]) is None:
-        errors["team_id"] = [_("no such team")]
+    errors = missing_refs(data, team_id=Team)
     declared = current_registry().recycle_conditions
     for code, params in data["conditions"].items():
         if code not in declared:
@@ -190,16 +188,7 @@ def save_rule(payload: dict, actor: User | None) -> PoolRule:
             errors[f"conditions.{code}"] = [str(exc)]
     if errors:
         raise ValidationError(errors)
-    with transaction():
-        rule = db.session.scalar(select(PoolRule).where(
-            PoolRule.team_id.is_(None) if data["team_id"] is None
-            else PoolRule.team_id == data["team_id"]))
-        before = snapshot(rule) if rule else None
-        if rule is None:
-            rule = PoolRule(team_id=data["team_id"])
-            db.session.add(rule)
-        for key, value in data.items():
-            setattr(rule, key, value)
-        db.session.flush()
-        audit(actor, rule, "update" if before else "create", before, snapshot(rule))
-    return rule
+    rule = db.session.scalar(select(PoolRule).where(
+        PoolRule.team_id.is_(None) if data["team_id"] is None
+        else PoolRule.team_id == data["team_id"]))
+    return save(PoolRule, rule, data, actor)

@@ -12,7 +12,7 @@ from core.models import DataScope, Role, Team, User
 from core.registry import current_registry
 from core.schemas import UserInput
 from core.security import hash_password
-from core.services.base import audit, load, snapshot
+from core.services.base import audit, load, missing_refs, snapshot
 
 _schema = UserInput()
 
@@ -59,10 +59,7 @@ def create_user(payload: dict, actor: User | None, role: str | None = None) -> U
             errors["role"] = [_("no role named %(role)r", role=role)]
         else:
             data["role_id"] = found.id
-    if data.get("team_id") is not None and db.session.get(Team, data["team_id"]) is None:
-        errors["team_id"] = [_("no team with this id")]
-    if data.get("role_id") is not None and db.session.get(Role, data["role_id"]) is None:
-        errors["role_id"] = [_("no role with this id")]
+    errors.update(missing_refs(data, team_id=Team, role_id=Role))
     if errors:
         raise ValidationError(errors)
     password = data.pop("password", None)
@@ -84,10 +81,13 @@ def set_password(user: User, password: str, actor: User | None) -> None:
 
 def create_team(name: str, actor: User | None, parent_id: int | None = None) -> Team:
     name = name.strip()
+    errors = missing_refs({"parent_id": parent_id}, parent_id=Team)
     if not name:
-        raise ValidationError({"name": [_("a team needs a name")]})
-    if db.session.scalar(select(func.count()).where(Team.name == name)):
-        raise ValidationError({"name": [_("a team with this name already exists")]})
+        errors["name"] = [_("a team needs a name")]
+    elif db.session.scalar(select(func.count()).where(Team.name == name)):
+        errors["name"] = [_("a team with this name already exists")]
+    if errors:
+        raise ValidationError(errors)
     with transaction():
         team = Team(name=name, parent_id=parent_id)
         db.session.add(team)
