@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
 
 import click
@@ -26,6 +27,8 @@ def worker(threads: int) -> None:
     if huey.immediate:
         raise click.UsageError("TRELLIS_JOBS=immediate runs jobs when queued; no worker needed")
     click.echo(f"Worker: {threads} threads on {type(huey.storage).__name__}", err=True)
+    logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("core.jobs").setLevel(logging.INFO)  # a line per job done
     huey.create_consumer(workers=threads, worker_type="thread", periodic=True).run()
 
 
