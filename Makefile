@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export TRELLIS_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test install translations docs lint bench clean
+.PHONY: run test install translations docs lint bench bench-pages clean vendor browser
 
 $(STAMP): pyproject.toml tests/thirdparty/trellis_hello/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,13 +33,29 @@ run: install
 	@echo "----------------------------------------------------------------"
 	$(BIN)/trellis run
 
-## Run the whole suite (SQLite; PostgreSQL when TRELLIS_TEST_DATABASE_URL is set)
-test: install
-	$(BIN)/pytest -n 2 -q
+## Run the whole suite (SQLite; PostgreSQL when TRELLIS_TEST_DATABASE_URL is set).
+## The browser tests share one xdist group, so one Chromium serves the whole run.
+test: install browser
+	$(BIN)/pytest -n 2 --dist loadgroup -q
+
+## Debian's Chromium for the browser tests (Playwright drives it; it never downloads one),
+## and a CJK font so Chinese pages render in screenshots.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wqy\|noto.*cjk"; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -q chromium fonts-wqy-zenhei >/dev/null \
+	      || { apt-get update -q >/dev/null && apt-get install -y -q chromium fonts-wqy-zenhei >/dev/null; }; \
+	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium fonts-wqy-zenhei" >&2; exit 1; fi; \
+	fi
 
 ## Core API benchmark (see bench/README.md); BENCH_DB=<empty PostgreSQL URL> for PostgreSQL
 bench: install
 	$(BIN)/python -m bench.core_api $(if $(BENCH_DB),--database $(BENCH_DB))
+
+## Web page benchmark: server time of every main page at 100,000 customers
+bench-pages: install
+	$(BIN)/python -m bench.pages $(if $(BENCH_DB),--database $(BENCH_DB))
 
 docs: $(STAMP)
 	$(BIN)/python -m core.hookdoc > docs/hooks.md
@@ -49,3 +65,12 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+## Copy the pinned front-end libraries (package.json) into core/static/vendor (the copies are committed)
+vendor:
+	npm install --no-audit --no-fund --ignore-scripts
+	mkdir -p core/static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js core/static/vendor/htmx.min.js
+	cp node_modules/htmx.org/LICENSE core/static/vendor/htmx.LICENSE
+	cp node_modules/chart.js/dist/chart.umd.min.js core/static/vendor/chart.umd.min.js
+	cp node_modules/chart.js/LICENSE.md core/static/vendor/chart.js.LICENSE.md

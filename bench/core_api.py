@@ -252,13 +252,29 @@ def main() -> None:
         write_results(backend, loaded, visible, rows, served, args.requests)
 
 
+def machine() -> str:
+    return (f"{platform.machine()}, {os.cpu_count()} cores, "
+            f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, "
+            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+
+
+def write_section(title: str, body: list[str]) -> None:
+    """Replace (or add) the ``## title`` section of bench/results.md."""
+    lines = [f"## {title}", "", f"Measured {time.strftime('%Y-%m-%d')} on {machine()}."] + body
+    section = "\n".join(lines) + "\n"
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
+    start = text.find(f"## {title}")
+    if start >= 0:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + section + (text[end:] if end >= 0 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(text, encoding="utf-8")
+    print(f"wrote {RESULTS}")
+
+
 def write_results(backend, loaded, visible, rows, served, n) -> None:
-    machine = (f"{platform.machine()}, {os.cpu_count()} cores, "
-               f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, "
-               f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
-    lines = [f"## Core API on {backend}", "",
-             f"Measured {time.strftime('%Y-%m-%d')} on {machine}.",
-             f"Data: {loaded['customers']:,} customers, {loaded['contacts']:,} contacts, "
+    lines = [f"Data: {loaded['customers']:,} customers, {loaded['contacts']:,} contacts, "
              f"{loaded['activities']:,} activities, {loaded['users']} users in "
              f"{loaded['teams']} teams; the benchmark user (role `manager`, team scope) "
              f"sees {visible:,} customers. {n} requests per row after 5 warm-ups, through "
@@ -275,18 +291,8 @@ def write_results(backend, loaded, visible, rows, served, n) -> None:
               f"**{loaded['rate']:,.0f} rows/s**.",
               f"- `trellis serve` (gunicorn, 2 workers), customer list at concurrency 4 for "
               f"10 s: **{served['rps']:.0f} requests/s** ({served['errors']} errors); "
-              f"worker memory {', '.join(f'{m:.0f} MB' for m in served['worker_mb'])} RSS.",
-              ""]
-    section = "\n".join(lines)
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
-    start = text.find(f"## Core API on {backend}")
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
-    print(f"wrote {RESULTS}")
+              f"worker memory {', '.join(f'{m:.0f} MB' for m in served['worker_mb'])} RSS."]
+    write_section(f"Core API on {backend}", lines)
 
 
 if __name__ == "__main__":

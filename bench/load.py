@@ -102,9 +102,12 @@ def load(customers: int, contacts_each: int = 3, activities_each: int = 10,
         customer_id = 1 if i < timeline else rng.randrange(2, customers + 1)
         owner_id = owners[0][0] if customer_id == 1 else rng.choice(owners)[0]
         at = now - timedelta(minutes=rng.randrange(0, 525_600))
+        # half the activities are with one of the customer's contacts
+        contact = ((customer_id - 1) * contacts_each + 1 + rng.randrange(contacts_each)
+                   if contacts_each and rng.random() < .5 else None)
         batch.append({"kind": rng.choice(KINDS), "subject": f"Follow-up {i}",
                       "body": "Discussed the renewal and next steps.", "occurred_at": at,
-                      "customer_id": customer_id, "owner_id": owner_id,
+                      "customer_id": customer_id, "owner_id": owner_id, "contact_id": contact,
                       "created_at": at, "updated_at": at, "version": 1})
         if len(batch) == BATCH:
             rows += _insert(Activity, batch)

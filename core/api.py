@@ -26,6 +26,8 @@ from core.declarations import (
 from core.errors import NotFoundError, StaleVersionError, TrellisError, ValidationError
 from core.events import emit, transaction
 from core.extensions import db
+from core.forms import payload as form_payload
+from core.forms import version as form_version
 from core.followups import create_plan as create_followup_plan
 from core.followups import whole_days
 from core.i18n import translator
@@ -53,10 +55,15 @@ from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate
 from core.services.activities import complete_task, log_activity, record_attempt
 from core.services.base import audit, check_version, delete_rows, load, repoint, snapshot
 from core.services.contacts import create_contact
-from core.services.customers import create_customer, get_customer, update_customer
+from core.services.customers import (
+    create_customer, find_duplicates, get_customer, update_customer,
+)
+from core.throttle import public
 
 #: decorate hook implementations with ``@hookimpl``
 hookimpl = pluggy.HookimplMarker("trellis")
+#: declare a plugin's own events (``trellis_<plugin>_<event>``) with ``@hookspec``
+hookspec = pluggy.HookspecMarker("trellis")
 
 
 def plugin_settings(name: str) -> dict:
@@ -72,7 +79,7 @@ __all__ = [
     "TimestampMixin", "TrellisError", "UTCDateTime", "User", "ValidationError", "VersionedMixin",
     "audit", "check_version", "delete_rows", "repoint", "complete_task", "core_version", "create_contact",
     "create_followup_plan",
-    "create_customer", "db", "emit", "enqueue", "get_customer", "hookimpl", "load", "log_activity",
+    "create_customer", "db", "emit", "enqueue", "get_customer", "hookimpl", "hookspec", "form_payload", "form_version", "find_duplicates", "public", "load", "log_activity",
     "plugin_settings", "record_attempt", "scoped", "snapshot", "team_subtree", "transaction",
     "translator", "update_customer", "utcnow", "whole_days",
 ]

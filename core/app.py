@@ -10,7 +10,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import marshmallow
 from flask import Flask
 from sqlalchemy import event
@@ -24,7 +23,8 @@ from core.declarations import ActivityKind, Permission
 from core.errors import PluginError
 from core.extensions import babel, db, login_manager, migrate
 from core.followups import CORE_RULES
-from core.i18n import CORE_TRANSLATIONS, _l, select_locale, template_gettext
+from core.themes import ThemedEnvironment, init_themes
+from core.i18n import CORE_TRANSLATIONS, _l, select_locale, select_timezone, template_gettext
 from core.jobs import CORE_JOBS, check_job, init_jobs
 from core.models import CORE_ACTIVITY_KINDS, CORE_TABLES
 from core.plugins import load_plugins, make_plugin_manager
@@ -32,7 +32,6 @@ from core.schemas import MAX_ID
 from core.registry import Registry, register_declarations
 
 CORE_DIR = Path(__file__).parent
-PROJECT_DIR = CORE_DIR.parent
 CORE_PERMISSIONS = [
     Permission("customer.read", _l("View customers")),
     Permission("customer.write", _l("Create and edit customers")),
@@ -78,6 +77,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app = Flask("core", instance_path=settings["TRELLIS_INSTANCE_PATH"],
                 instance_relative_config=True)
+    app.jinja_environment = ThemedEnvironment
     app.url_map.converters["int"] = BoundedInt
     app.config.update(settings)
     app.config.update(
@@ -100,16 +100,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(CORE_DIR / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals["_"] = template_gettext
-    _template_loader(app, reg, settings["TRELLIS_THEME"])
+    init_themes(app, list(reg.folders("trellis_templates_dir").values()), CORE_DIR / "templates")
 
-    from core.web import auth_bp, web_bp
-    from core.web_customers import bp as customers_bp
+    from core import web, web_account, web_admin, web_customers, web_directory, web_records
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(web_bp)
-    app.register_blueprint(customers_bp)
+    for bp in (web.auth_bp, web.web_bp, web_customers.bp, web_records.contacts_bp,
+               web_records.activities_bp, web_records.tasks_bp, web_records.pool_bp,
+               web_account.bp, web_admin.bp, web_directory.bp):
+        app.register_blueprint(bp)
     for _name, blueprints in reg.answers("trellis_blueprints"):
         for bp in blueprints or ():
             app.register_blueprint(bp)
@@ -171,22 +171,6 @@ def _load_plugin_settings(reg: Registry, raw: dict[str, Any]) -> dict[str, dict[
                 f"trellis.toml: [plugins_settings.{name}] {field}: {messages[0]}"
             ) from None
     return out
-
-
-def _template_loader(app: Flask, reg: Registry, theme: str) -> None:
-    """Look templates up in the theme, then the plugins, then core."""
-    themes_dir = PROJECT_DIR / "themes"
-    theme_dir = themes_dir / theme
-    if not (theme_dir / "theme.toml").exists():
-        from core.errors import ConfigError
-
-        available = sorted(p.name for p in themes_dir.glob("*") if (p / "theme.toml").exists())
-        raise ConfigError(f"TRELLIS_THEME: no theme {theme!r} (available: {', '.join(available)})")
-    folders = [theme_dir / "templates"]
-    folders += list(reg.folders("trellis_templates_dir").values())
-    folders.append(CORE_DIR / "templates")
-    app.jinja_loader = jinja2.FileSystemLoader([str(f) for f in folders])
-    app.config["TRELLIS_THEME_DIR"] = str(theme_dir)
 
 
 @event.listens_for(Engine, "connect")

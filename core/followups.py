@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone, tzinfo
 
 from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
@@ -139,12 +139,15 @@ def _create_task(plan: FollowUpPlan, due: DueTask) -> bool:
     return True
 
 
-def due_list(user_ids: list[int], now: datetime | None = None, upcoming_days: int = 7
-             ) -> dict[str, list[Activity]]:
-    """Open tasks of the given users: ``overdue``, ``today``, ``upcoming``."""
+def due_list(user_ids: list[int], now: datetime | None = None, upcoming_days: int = 7,
+             tz: tzinfo | None = None) -> dict[str, list[Activity]]:
+    """Open tasks of the given users: ``overdue`` (due before now), ``today``
+    (the rest of today) and ``upcoming``; "today" is the day in ``tz``, the
+    user's time zone (UTC when not given)."""
     now = now or utcnow()
-    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    end = start + timedelta(days=1)
+    local = now.astimezone(tz or timezone.utc)
+    end = (local.replace(hour=0, minute=0, second=0, microsecond=0)
+           + timedelta(days=1)).astimezone(timezone.utc)
     rows = db.session.scalars(select(Activity).where(
         Activity.owner_id.in_(user_ids), Activity.due_at.is_not(None),
         Activity.done_at.is_(None), Activity.deleted_at.is_(None),
@@ -152,6 +155,6 @@ def due_list(user_ids: list[int], now: datetime | None = None, upcoming_days: in
     ).order_by(Activity.due_at, Activity.id))
     out: dict[str, list[Activity]] = {"overdue": [], "today": [], "upcoming": []}
     for task in rows:
-        key = "overdue" if task.due_at < start else "today" if task.due_at < end else "upcoming"
+        key = "overdue" if task.due_at < now else "today" if task.due_at < end else "upcoming"
         out[key].append(task)
     return out

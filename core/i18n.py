@@ -9,17 +9,19 @@ collide.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from flask import current_app, request
+from flask import current_app, request, session
 from flask_login import current_user
+import pytz
 from jinja2 import pass_context
 from flask_babel import Domain, gettext, lazy_gettext, ngettext
 
 
 _ = gettext
 _l = lazy_gettext
-__all__ = ["_", "_l", "ngettext", "translator", "template_gettext", "select_locale",
+__all__ = ["_", "_l", "ngettext", "translator", "template_gettext", "select_locale", "select_timezone", "translate_validation", "N_",
            "CORE_TRANSLATIONS"]
 
 CORE_TRANSLATIONS = Path(__file__).parent / "translations"
@@ -65,9 +67,12 @@ def template_gettext(context, string: str, **variables) -> str:
 
 
 def select_locale() -> str:
-    """The signed-in user's locale, else the browser's, else ``TRELLIS_LOCALE``."""
+    """The signed-in user's locale, else the one picked on the sign-in page, else
+    the browser's, else ``TRELLIS_LOCALE``."""
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
+    if request and session.get("locale") in ("en", "zh_CN"):
+        return session["locale"]
     if request:
         best = request.accept_languages.best_match(["zh_CN", "zh", "en"])
         if best:
@@ -75,3 +80,55 @@ def select_locale() -> str:
     return current_app.config["TRELLIS_LOCALE"]
 
 
+
+
+def select_timezone() -> str | None:
+    """The signed-in user's time zone; ``None`` means ``TRELLIS_TIMEZONE``.
+
+    Times are stored in UTC; ``format_datetime`` shows them in this zone."""
+    zone = current_user.timezone if current_user and current_user.is_authenticated else None
+    return zone if zone in pytz.all_timezones_set else None
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it yet."""
+    return message
+
+
+#: marshmallow's own messages (English, with its placeholders) → translatable ones
+_MARSHMALLOW = [(re.compile(rf"^{pattern}$"), template) for pattern, template in [
+    (r"Missing data for required field\.", N_("This field is required.")),
+    (r"Field may not be null\.", N_("This field may not be empty.")),
+    (r"Unknown field\.", N_("Unknown field.")),
+    (r"Invalid input type\.", N_("Invalid input type.")),
+    (r"Invalid value\.", N_("Invalid value.")),
+    (r"Not a valid email address\.", N_("Not a valid email address.")),
+    (r"Not a valid (?:integer|number)\.", N_("Not a valid number.")),
+    (r"Not a valid string\.", N_("Not a valid text.")),
+    (r"Not a valid boolean\.", N_("Not a valid yes/no value.")),
+    (r"Not a valid date\.", N_("Not a valid date.")),
+    (r"Not a valid (?:aware |naive )?datetime\.", N_("Not a valid date and time.")),
+    (r"Not a valid list\.", N_("Not a valid list.")),
+    (r"Not a valid mapping type\.", N_("Not a valid object.")),
+    (r"String does not match expected pattern\.", N_("Not in the expected format.")),
+    (r"Shorter than minimum length (?P<min>\d+)\.", N_("Shorter than %(min)s characters.")),
+    (r"Longer than maximum length (?P<max>\d+)\.", N_("Longer than %(max)s characters.")),
+    (r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.",
+     N_("Must be %(min)s to %(max)s characters long.")),
+    (r"Must be one of: (?P<choices>.*)\.", N_("Must be one of: %(choices)s.")),
+    (r"Must be greater than or equal to (?P<min>\S+) and less than or equal to (?P<max>\S+)\.",
+     N_("Must be from %(min)s to %(max)s.")),
+    (r"Must be greater than or equal to (?P<min>\S+)\.", N_("Must be %(min)s or more.")),
+    (r"Must be less than or equal to (?P<max>\S+)\.", N_("Must be %(max)s or less.")),
+]]
+
+
+def translate_validation(message: str) -> str:
+    """A validation message in the user's language: marshmallow's built-in
+    English messages are recognised and translated, their values kept; ours
+    are translated already."""
+    for pattern, template in _MARSHMALLOW:
+        found = pattern.match(message)
+        if found:
+            return gettext(template, **found.groupdict())
+    return message

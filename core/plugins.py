@@ -190,13 +190,18 @@ def _load_order(wanted: list[PluginInfo], installed: set[str]) -> list[PluginInf
 
 
 def make_plugin_manager(plugins: list[PluginInfo]) -> pluggy.PluginManager:
-    """A fresh pluggy manager holding core's hookspecs and ``plugins``.
+    """A fresh pluggy manager holding core's hookspecs, the event hookspecs
+    plugins declare (a ``hookspecs`` attribute: a module or class of
+    ``@hookspec`` functions, so other plugins can subscribe), and ``plugins``.
 
     One per application: a module-level manager would leak plugins between
     apps (and tests).
     """
     pm = pluggy.PluginManager("trellis")
     pm.add_hookspecs(hookspecs)
+    for info in plugins:  # a plugin's own events (``hookspecs`` in its package) come first
+        if getattr(info.module, "hookspecs", None) is not None:
+            pm.add_hookspecs(info.module.hookspecs)
     for info in plugins:
         try:
             pm.register(info.module, name=info.name)

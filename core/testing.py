@@ -7,8 +7,9 @@ database, migrated once; every test starts from empty tables.
 
 Fixtures: ``app``, ``db``, ``client``, ``login_as``, ``make_user``,
 ``make_customer``, ``make_contact``, ``make_activity``, ``register_plugin``,
-``make_app``, ``events``, ``run_due``, ``empty_database_url``; and :func:`plugin_module` to
-build throw-away plugins.
+``make_app``, ``events``, ``run_due``, ``empty_database_url``; for browser tests
+``live_server`` and ``shoot`` (with pytest-playwright's ``page``); and
+:func:`plugin_module` to build throw-away plugins.
 """
 
 from __future__ import annotations
@@ -392,3 +393,6 @@ def scope_leak_check(app, make_user):
                 f"{'should see' if expected else 'must not see'} record {record.id}")
 
     return check
+
+
+from core.testing_browser import *  # noqa: E402,F401,F403  (browser fixtures and the hook)

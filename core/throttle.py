@@ -19,8 +19,22 @@ def _account() -> str:
     return "login:" + request.form.get("email", "").strip().lower()[:254]
 
 
+def public(limit: str):
+    """Mark a view as public: no sign-in, no CSRF token (it is meant to be
+    posted from another site, such as a company's web form), and rate-limited
+    per address to ``limit`` (e.g. ``"10 per minute"``)."""
+    def mark(view):
+        view.trellis_public = limit
+        return view
+    return mark
+
+
+def is_public(app: Flask, endpoint: str | None) -> bool:
+    return bool(getattr(app.view_functions.get(endpoint or ""), "trellis_public", None))
+
+
 def init_throttle(app: Flask) -> Limiter:
-    """One limiter per app, guarding the sign-in form's POST."""
+    """One limiter per app, guarding the sign-in form's POST and public views."""
     limiter = Limiter(get_remote_address, app=app,
                       storage_uri=app.config["TRELLIS_REDIS_URL"] or "memory://",
                       key_prefix="trellis", headers_enabled=False)
@@ -28,4 +42,7 @@ def init_throttle(app: Flask) -> Limiter:
     view = limiter.limit(PER_ACCOUNT, key_func=_account, methods=["POST"])(view)
     view = limiter.limit(PER_ADDRESS, methods=["POST"])(view)
     app.view_functions["auth.login"] = view
+    for endpoint, view in list(app.view_functions.items()):
+        if getattr(view, "trellis_public", None):
+            app.view_functions[endpoint] = limiter.limit(view.trellis_public)(view)
     return limiter

@@ -1,20 +1,25 @@
-"""Core's web pages: sign in/out and the dashboard.
+"""Core's web base: sign in and out, CSRF, the page frame (menu, theme,
+locale), security headers and the dashboard.
 
-A first, deliberately plain UI so ``make run`` shows the demo; the full web
-UI (customer pages, admin, themes, htmx) is built on these blueprints.
+Pages are server-rendered; htmx swaps parts of them. Plugins add menu
+entries, dashboard widgets and customer tabs only through their hooks.
 """
 
 from __future__ import annotations
 
 import hmac
+from decimal import Decimal
 import secrets
-from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory,
     session, url_for,
 )
-from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import (
+    format_currency, format_date, format_datetime, format_decimal, format_percent, get_locale,
+    get_timezone,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -24,21 +29,25 @@ from core import __version__
 from core.access import hidden_fields, scoped
 from core.extensions import db, login_manager
 from core.followups import due_list
+from core.forms import keep_input
 from core.i18n import _, _l
-from core.models import Customer, Stage, User
+from core.models import Customer, Grade, Stage, User, utcnow
 from core.registry import sorted_items
 from core.security import hash_password, needs_rehash, verify_password
+from core.themes import active_theme, theme_title
+from core.throttle import is_public
 
 auth_bp = Blueprint("auth", __name__)
 web_bp = Blueprint("core", __name__)
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please sign in to see this page.")
+ADMIN_PERMISSIONS = ("admin.users", "admin.settings", "audit.read", "customer.purge")
 
 
 @login_manager.user_loader
 def load_user(session_key: str) -> User | None:
     """Sessions carry ``<user id>:<session version>``; bumping the version
-    (password change, deactivation) ends every session of that user."""
+    (password change, deactivation, sign-out) ends every session of that user."""
     user_id, _sep, version = session_key.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
@@ -48,6 +57,31 @@ def load_user(session_key: str) -> User | None:
     return user
 
 
+def back_path() -> str:
+    """The page the user posted from (same site only), else this path."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return request.path
+
+
+def session_ended():
+    """A signed-out user posted a form: keep the input, sign in, come back."""
+    if request.method == "POST" and request.endpoint != "auth.login":
+        keep_input()
+        flash(_("Your session ended. Sign in again; what you typed was kept."), "error")
+        target = url_for("auth.login", next=back_path())
+    else:
+        flash(str(login_manager.login_message), "info")
+        target = url_for("auth.login", next=request.full_path.rstrip("?"))
+    if request.headers.get("HX-Request"):
+        return "", 401, {"HX-Redirect": target}
+    return redirect(target)
+
+
+login_manager.unauthorized_handler(session_ended)
+
+
 def csrf_token() -> str:
     if "csrf" not in session:
         session["csrf"] = secrets.token_urlsafe(24)
@@ -55,24 +89,39 @@ def csrf_token() -> str:
 
 
 @web_bp.before_app_request
-def check_csrf() -> None:
-    """Every cookie-authenticated form POST must carry the session's token.
+def check_csrf():
+    """Every cookie-authenticated web POST carries the session's token, in
+    the form or (htmx) in ``X-CSRF-Token``. ``/api/`` checks its own."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/") \
+            or is_public(current_app, request.endpoint):
+        return None
+    sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token", "")
+    if sent and hmac.compare_digest(sent, session.get("csrf", "")):
+        return None
+    if not current_user.is_authenticated and request.endpoint not in ("auth.login", None):
+        return session_ended()
+    abort(400, description=_("The form expired; please reload the page and try again."))
 
-    ``/api/`` is left to the API's own authentication (bearer tokens)."""
-    if request.method in ("POST", "PUT", "PATCH", "DELETE") and not request.path.startswith("/api/"):
-        sent = request.form.get("csrf_token", "")
-        if not hmac.compare_digest(sent, session.get("csrf", "")) or not sent:
-            abort(400, description=_("The form expired; please reload the page and try again."))
 
-
-@web_bp.app_context_processor
-def inject() -> dict:
-    menu = sorted_items("trellis_menu_items", user=current_user) if current_user.is_authenticated else []
-    return {"csrf_token": csrf_token, "menu_items": menu, "format_datetime": format_datetime,
-            "format_currency": format_currency, "format_date": format_date,
-            "get_locale": get_locale, "stage_label": lambda s: STAGE_LABELS[s],
-            "render_endpoint": render_endpoint, "activity_label": activity_label,
-            "hidden": lambda entity: hidden_fields(current_user, entity)}
+def main_menu() -> list[dict]:
+    """The menu: core's pages, the plugins' entries, then administration."""
+    entries = [(_("Dashboard"), "core.dashboard"), (_("Customers"), "customers.index"),
+               (_("Contacts"), "contacts.index"), (_("My tasks"), "tasks.index")]
+    if current_user.can("pool.claim"):
+        entries.append((_("Customer pool"), "pool.index"))
+    entries += [(item.label, item.endpoint)
+                for item in sorted_items("trellis_menu_items", user=current_user)]
+    if any(current_user.can(p) for p in ADMIN_PERMISSIONS):
+        entries.append((_("Administration"), "admin.index"))
+    items = [{"label": label, "url": url_for(endpoint), "current": False}
+             for label, endpoint in entries]
+    # the entry whose address is the longest prefix of this page's is the current one
+    matches = [i for i in items if request.path == i["url"]
+               or (i["url"] != "/" and request.path.startswith(i["url"].rstrip("/") + "/"))
+               or request.path == i["url"].rstrip("/")]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["current"] = True
+    return items
 
 
 STAGE_LABELS = {Stage.lead: _l("Lead"), Stage.prospect: _l("Prospect"),
@@ -89,13 +138,44 @@ def activity_label(kind: str) -> str:
     return str(known.label) if known else kind
 
 
+def html_lang() -> str:
+    """``en`` or ``zh-CN`` (Babel says ``zh_Hans_CN``; browsers and screen readers want this)."""
+    locale = get_locale()
+    if locale is None:
+        return "en"
+    return f"{locale.language}-{locale.territory}" if locale.territory else locale.language
+
+
+def money(amount, currency: str) -> str:
+    """Money (Decimal + ISO code) formatted for the user's locale."""
+    return format_currency(amount, currency)
+
+
+@web_bp.app_context_processor
+def inject() -> dict:
+    return {"csrf_token": csrf_token, "main_menu": main_menu, "format_datetime": format_datetime,
+            "format_currency": format_currency, "format_date": format_date, "money": money,
+            "format_decimal": format_decimal, "format_percent": format_percent,
+            "get_locale": get_locale,
+            "html_lang": html_lang,
+            "active_theme": active_theme, "stage_label": lambda s: STAGE_LABELS[s],
+            "stages": [(s.value, STAGE_LABELS[s]) for s in Stage],
+            "grades": [(g.value, g.value) for g in Grade],
+            "same_pairs": lambda values: [(v, v) for v in values],
+            "now": utcnow, "decimal": Decimal, "theme_title": theme_title,
+            "render_endpoint": render_endpoint, "activity_label": activity_label,
+            "hidden": lambda entity: hidden_fields(current_user, entity)}
+
+
 @web_bp.after_app_request
 def security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault(
-        "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'")
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
     return response
 
 
@@ -110,8 +190,11 @@ def login():
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
                 db.session.commit()
+            kept = session.get("kept_input")
             login_user(user)
             session.pop("csrf", None)
+            if kept:
+                session["kept_input"] = kept
             target = request.args.get("next", "")
             return redirect(target if target.startswith("/") and not target.startswith("//")
                             else url_for("core.dashboard"))
@@ -120,12 +203,22 @@ def login():
     return render_template("core/login.html", email="")
 
 
+@auth_bp.route("/language", methods=["POST"])
+def language():
+    """Pick the language before signing in (kept in the session)."""
+    if request.form.get("locale") in ("en", "zh_CN"):
+        session["locale"] = request.form["locale"]
+    return redirect(back_path())
+
+
 @auth_bp.app_errorhandler(429)
 def too_many_attempts(exc):
     if request.path.startswith("/api/"):
         from core.rest.problems import problem
 
         return problem(429, _("Too many requests"), str(exc.description))
+    if request.endpoint != "auth.login":
+        return error_page(exc)
     flash(_("Too many sign-in attempts. Please wait a few minutes and try again."), "error")
     return render_template("core/login.html", email=""), 429
 
@@ -143,10 +236,13 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-@web_bp.route("/theme/<path:filename>")
-def theme_static(filename: str):
-    """The active theme's static files (its ``static/`` folder)."""
-    return send_from_directory(Path(current_app.config["TRELLIS_THEME_DIR"]) / "static", filename)
+@web_bp.route("/theme/<theme>/<path:filename>")
+def theme_static(theme: str, filename: str):
+    """A theme's static files (its ``static/`` folder)."""
+    found = current_app.extensions["trellis_themes"].get(theme)
+    if found is None:
+        abort(404)
+    return send_from_directory(found.path / "static", filename)
 
 
 @web_bp.route("/")
@@ -154,10 +250,12 @@ def theme_static(filename: str):
 def dashboard():
     visible = scoped(select(Customer), Customer, current_user)
     recent = db.session.scalars(
-        visible.order_by(Customer.updated_at.desc(), Customer.id.desc()).limit(10)).all()
+        visible.options(joinedload(Customer.owner))
+        .order_by(Customer.updated_at.desc(), Customer.id.desc()).limit(8)).all()
     total = db.session.scalar(select(func.count()).select_from(visible.subquery()))
     return render_template(
-        "core/dashboard.html", recent=recent, total=total, tasks=due_list([current_user.id]),
+        "core/dashboard.html", recent=recent, total=total,
+        tasks=due_list([current_user.id], tz=get_timezone()),
         widgets=sorted_items("trellis_dashboard_widgets", user=current_user),
     )
 
@@ -166,3 +264,22 @@ def dashboard():
 def healthz():
     db.session.execute(select(1))
     return {"status": "ok", "version": __version__}
+
+
+ERROR_TITLES = {400: _l("The request was not understood"), 403: _l("You may not do this"),
+                404: _l("Not found"), 405: _l("Not allowed"), 409: _l("Changed by someone else"),
+                429: _l("Too many requests"), 500: _l("Something went wrong")}
+
+
+def error_page(exc):
+    """An HTTP error as a page of the site, in the user's language."""
+    code = exc.code or 500
+    if code in (301, 302, 303, 307, 308) or exc.response is not None:
+        return exc
+    detail = exc.description if code in (400, 403, 409) and exc.description and \
+        not exc.description.startswith(("The browser", "You don't have")) else ""
+    try:
+        return render_template("core/error.html", code=code, detail=detail,
+                               title=ERROR_TITLES.get(code, exc.name)), code
+    except Exception:  # the page frame itself failed: answer plainly
+        return exc

@@ -1,6 +1,7 @@
 """Core's follow-up rule and due list; events fire only after commit."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -65,6 +66,22 @@ def test_the_due_list_splits_overdue_today_and_upcoming(make_user, make_customer
     due = due_list([rep.id], now=now)
     assert {k: [t.subject for t in v] for k, v in due.items()} == {
         "overdue": ["late"], "today": ["today"], "upcoming": ["soon"]}
+
+
+def test_today_is_the_users_day_in_their_time_zone(make_user, make_customer):
+    rep = make_user()
+    customer = make_customer(owner_id=rep.id)
+    now = datetime(2026, 1, 10, 17, 0, tzinfo=timezone.utc)  # 01:00 on the 11th in Shanghai
+    for due, subject in [(datetime(2026, 1, 10, 16, 0), "an hour ago"),
+                         (datetime(2026, 1, 11, 10, 0), "evening in Shanghai")]:
+        log_activity({"kind": "task", "subject": subject, "customer_id": customer.id,
+                      "due_at": due.replace(tzinfo=timezone.utc).isoformat()}, rep)
+
+    def split(**kw):
+        return {k: [t.subject for t in v] for k, v in due_list([rep.id], now=now, **kw).items()}
+    assert split(tz=ZoneInfo("Asia/Shanghai")) == {
+        "overdue": ["an hour ago"], "today": ["evening in Shanghai"], "upcoming": []}
+    assert split() == {"overdue": ["an hour ago"], "today": [], "upcoming": ["evening in Shanghai"]}
 
 
 def test_events_fire_after_commit_and_not_at_all_on_rollback(db, events):

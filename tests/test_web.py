@@ -98,7 +98,7 @@ def test_search_finds_by_name_fragment_and_pages_through_results(make_user, make
         make_customer(name=f"Shop {i:02d}")
     make_customer(name="100% Natural")
     client = login_as(rep)
-    assert "Page 1 of 2" in client.get("/customers/?q=Shop").text
+    assert "Page 1 of 3" in client.get("/customers/?q=Shop").text
     assert "Shop" in client.get("/customers/?q=Shop&page=2").text
     found = client.get("/customers/?q=100%25").text
     assert "100% Natural" in found and "Shop 01" not in found

@@ -22,6 +22,7 @@ from core.models.settings import (
     AuditEntry,
     CustomFieldDefinition,
     FollowUpPlan,
+    SiteSetting,
 )
 from core.models.pool import PoolRelease, PoolRule
 from core.models.tokens import ApiToken
@@ -34,6 +35,6 @@ CORE_TABLES = frozenset(db.metadata.tables)
 __all__ = [
     "ApiToken", "CORE_ACTIVITY_KINDS", "CORE_TABLES", "Activity", "AuditEntry", "Contact",
     "ContactPoint", "CustomFieldDefinition", "Customer", "CustomerKind", "DataScope",
-    "FollowUpPlan", "Grade", "PoolRelease", "PoolRule", "Role", "SoftDeleteMixin", "Stage", "Tag", "Team",
+    "FollowUpPlan", "Grade", "PoolRelease", "PoolRule", "Role", "SiteSetting", "SoftDeleteMixin", "Stage", "Tag", "Team",
     "TimestampMixin", "UTCDateTime", "User", "VersionedMixin", "customer_tag", "utcnow",
 ]

@@ -61,3 +61,12 @@ class AuditEntry(TimestampMixin, db.Model):
     action: Mapped[str] = mapped_column(String(32))
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+
+
+class SiteSetting(TimestampMixin, db.Model):
+    """A site-wide choice an admin makes in the web UI (for example ``theme``)."""
+
+    __tablename__ = "site_setting"
+
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from core.errors import NotFoundError, StaleVersionError, TrellisError, ValidationError
 from core.extensions import db
-from core.i18n import _
+from core.i18n import _, translate_validation
 
 log = logging.getLogger(__name__)
 TYPE_BASE = "https://trellis-crm.org/problems/"
@@ -34,7 +34,8 @@ def _flatten_webargs(messages) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for _location, fields in (messages or {}).items():
         for field, msgs in (fields.items() if isinstance(fields, dict) else [("_schema", fields)]):
-            out[field] = [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])]
+            out[field] = [translate_validation(str(m))
+                          for m in (msgs if isinstance(msgs, list) else [msgs])]
     return out
 
 
@@ -68,7 +69,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if not is_api_request():
-            return exc
+            from core.web import error_page
+
+            return error_page(exc)
         if exc.code == 422 and getattr(exc, "data", {}).get("messages"):
             return problem(422, _("Invalid input"), kind="validation",
                            errors=_flatten_webargs(exc.data["messages"]))
@@ -99,5 +102,7 @@ def register(app: Flask) -> None:
         db.session.rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
         if not is_api_request():
-            return InternalServerError()
+            from core.web import error_page
+
+            return error_page(InternalServerError())
         return problem(500, _("Internal error"), _("The error was logged."))

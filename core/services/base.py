@@ -13,7 +13,7 @@ from sqlalchemy import inspect
 
 from core.errors import StaleVersionError, ValidationError
 from core.extensions import db
-from core.i18n import _l
+from core.i18n import _l, translate_validation
 from core.models import AuditEntry, User
 
 
@@ -31,7 +31,7 @@ def load(schema: marshmallow.Schema, payload: Any, *, partial: bool = False) -> 
 def _flatten(messages) -> list[str]:
     if isinstance(messages, dict):
         return [f"{k}: {m}" for k, v in messages.items() for m in _flatten(v)]
-    return [str(m) for m in messages]
+    return [translate_validation(str(m)) for m in messages]
 
 
 def check_version(record, expected: int | None) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import marshmallow
+import pytz
+from flask import current_app
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
@@ -17,14 +20,26 @@ from core.services.base import (
 )
 
 
+def known_timezone(value: str | None) -> None:
+    if value is not None and value not in pytz.all_timezones_set:
+        raise marshmallow.ValidationError(_("unknown time zone; use a name such as Asia/Shanghai"))
+
+
+def known_theme(value: str | None) -> None:
+    themes = current_app.extensions["trellis_themes"]
+    if value is not None and value not in themes:
+        raise marshmallow.ValidationError(
+            _("no such theme; use one of: %(names)s", names=", ".join(sorted(themes))))
+
+
 class UserChange(Schema):
     name = fields.String(validate=validate.Length(min=1, max=120))
     role_id = Id(allow_none=True)
     team_id = Id(allow_none=True)
     active = fields.Boolean()
     locale = fields.String(allow_none=True, validate=validate.OneOf(["en", "zh_CN"]))
-    timezone = fields.String(allow_none=True, validate=validate.Length(max=64))
-    theme = fields.String(allow_none=True, validate=validate.Length(max=64))
+    timezone = fields.String(allow_none=True, validate=known_timezone)
+    theme = fields.String(allow_none=True, validate=known_theme)
 
 
 class RoleInput(Schema):

@@ -1,0 +1,98 @@
+"""Web forms on top of the API's marshmallow schemas.
+
+A form posts flat text; :func:`payload` turns it into what the schema (and so
+the service) expects — empty text means "no value", list fields take one item
+per line or comma, check boxes are present or not — so the web and the API
+obey one definition of valid input and report the same per-field messages.
+
+When a signed-out user posts a form (their session ended mid-edit), the input
+is kept in the session, the user signs in again, and the form comes back
+filled in: :func:`keep_input` / :func:`kept_input`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import request, session
+from marshmallow import Schema, fields
+
+SPLIT = re.compile(r"[\n,，;；]+")
+
+
+def payload(schema: Schema, form=None, only: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The posted fields of ``schema`` as a payload for its ``load``.
+
+    A field absent from the form is absent from the payload (so a partial
+    update leaves it alone); ``version`` is passed through for the stale check.
+    """
+    form = request.form if form is None else form
+    out: dict[str, Any] = {}
+    for name, field in schema.fields.items():
+        if only is not None and name not in only:
+            continue
+        if isinstance(field, fields.Boolean):
+            if f"{name}__present" in form or name in form:
+                out[name] = name in form and form.get(name) not in ("", "0", "false", "off")
+            continue
+        if name not in form:
+            continue
+        if isinstance(field, fields.List):
+            out[name] = [part.strip() for line in form.getlist(name)
+                         for part in SPLIT.split(line) if part.strip()]
+            continue
+        if isinstance(field, fields.Dict):
+            continue
+        text = form.get(name, "").strip()
+        if isinstance(field, fields.Integer):
+            out[name] = int(text) if text.isdigit() else (text or None)
+        else:
+            out[name] = text or None
+    return out
+
+
+def custom_fields(form, definitions) -> dict[str, Any]:
+    """``cf.<key>`` inputs as the ``custom_fields`` dict (empty means no value);
+    numbers are parsed here, anything else is left for the field type to judge."""
+    values: dict[str, Any] = {}
+    for d in definitions:
+        name = f"cf.{d.key}"
+        if d.type == "boolean":
+            values[d.key] = name in form
+        elif d.type == "multi_choice":
+            values[d.key] = form.getlist(name)
+        else:
+            text = form.get(name, "").strip()
+            values[d.key] = _number(text) if d.type == "number" and text else text or None
+    return values
+
+
+def _number(text: str):
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def version(form=None) -> int | None:
+    """The record version the form was opened on (hidden ``version`` input)."""
+    text = (request.form if form is None else form).get("version", "")
+    return int(text) if text.isdigit() else None
+
+
+def keep_input() -> None:
+    """Remember a signed-out user's post until they sign in again."""
+    data = {k: request.form.getlist(k) for k in request.form if k != "csrf_token"}
+    session["kept_input"] = {"path": request.path, "form": data}
+
+
+def kept_input(path: str) -> dict[str, list[str]] | None:
+    """The input kept for ``path`` (once), or ``None``."""
+    kept = session.get("kept_input")
+    if kept and kept.get("path") == path:
+        session.pop("kept_input")
+        return kept["form"]
+    return None
