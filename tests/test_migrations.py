@@ -177,13 +177,13 @@ def test_autogenerate_for_one_plugin_touches_only_its_tables(fresh, tmp_path):
                            trellis_migrations_dir=lambda: versions)
     fresh()
     mig.upgrade()
-    db.session.execute(text("DROP TABLE sales_deal"))  # drift outside the plugin
+    db.session.execute(text("DROP TABLE sales_stage_change"))  # drift outside the plugin
     db.session.commit()
     fresh(TRELLIS_EXTRA_PLUGINS=[plugin])
     path = mig.new_revision("autogen", "autogen tables")
     source = open(path).read()
     assert "create_table('autogen_item'" in source
-    assert "sales_deal" not in source and "'customer'" not in source.replace(
+    assert "sales_stage_change" not in source and "'customer'" not in source.replace(
         "['customer.id']", "")
     assert "branch_labels = ('autogen',)" in source
     assert f"depends_on = '{mig.CORE_BASE_REVISION}'" in source

@@ -7,9 +7,11 @@ nothing and adds no tables.
 """
 
 from core.api import (
-    ActivityKind, Manifest, MenuItem, Permission, RecycleCondition, delete_rows, hookimpl,
-    repoint, translator,
+    ActivityKind, CustomerTab, DashboardWidget, Manifest, MenuItem, Permission, RecycleCondition,
+    delete_rows, hookimpl, repoint, translator,
 )
+
+from . import hookspecs  # noqa: F401  (the events other plugins may subscribe to)
 
 _, _l = translator("sales")
 
@@ -27,11 +29,13 @@ manifest = Manifest(
 def trellis_models():
     from . import models
 
-    return [models.Pipeline, models.Stage, models.Deal]
+    return [models.Pipeline, models.Stage, models.Deal, models.StageChange, models.LeadForm,
+            models.Lead, models.AssignmentRule]
 
 
 @hookimpl
 def trellis_blueprints():
+    from . import views_leads  # noqa: F401  (its routes join the sales blueprint)
     from .views import bp
 
     return [bp]
@@ -40,11 +44,42 @@ def trellis_blueprints():
 @hookimpl
 def trellis_permissions():
     return [
+        Permission("sales.lead.read", _l("View leads"), default_roles=("manager", "sales")),
+        Permission("sales.lead.write", _l("Capture, convert and disqualify leads"),
+                   default_roles=("manager", "sales")),
         Permission("sales.deal.read", _l("View deals"), default_roles=("manager", "sales")),
         Permission("sales.deal.write", _l("Create and edit deals"),
                    default_roles=("manager", "sales")),
+        Permission("sales.report.read", _l("View sales reports"),
+                   default_roles=("manager", "sales")),
         Permission("sales.admin", _l("Administer pipelines")),
     ]
+
+
+@hookimpl
+def trellis_api_blueprints():
+    from . import rest_leads  # noqa: F401  (its routes join the sales API blueprint)
+    from .rest import bp
+
+    return [bp]
+
+
+@hookimpl
+def trellis_customer_tabs(customer, user):
+    if not user.can("sales.deal.read"):
+        return []
+    return [CustomerTab("deals", _l("Deals"), "sales.customer_deals", order=10)]
+
+
+@hookimpl
+def trellis_dashboard_widgets(user):
+    if not user.can("sales.deal.read"):
+        return []
+    widgets = [DashboardWidget("sales_pipeline", _l("My pipeline"), "sales.widget_pipeline", 10)]
+    if user.can("sales.report.read"):
+        widgets.append(DashboardWidget("sales_forecast", _l("This month's forecast"),
+                                       "sales.widget_forecast", 20))
+    return widgets
 
 
 @hookimpl
@@ -83,9 +118,12 @@ def trellis_transfer_records(from_user_id, to_user_id):
 
 @hookimpl
 def trellis_menu_items(user):
-    if not user.can("sales.deal.read"):
-        return []
-    return [MenuItem(_l("Deals"), "sales.deals", order=20)]
+    items = []
+    if user.can("sales.lead.read"):
+        items.append(MenuItem(_l("Leads"), "sales.leads_index", order=15))
+    if user.can("sales.deal.read"):
+        items.append(MenuItem(_l("Deals"), "sales.deals", order=20))
+    return items
 
 
 @hookimpl

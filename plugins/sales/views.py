@@ -1,19 +1,215 @@
-"""Web pages under /sales/ — a first deals list; the full module comes with its issue."""
+"""Web pages under ``/sales``: deals (list, board, page, forms), reports,
+the customer page's Deals tab and the dashboard widgets."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
-from core.api import db, scoped
+from core.api import (
+    Customer, StaleVersionError, ValidationError, db, form_payload, form_version, require, scoped,
+    translator, utcnow,
+)
 
-from .models import Deal
+from . import reports, services
+from .models import Deal, Pipeline, Stage
 
+_, _l = translator("sales")
 bp = Blueprint("sales", __name__, url_prefix="/sales")
+FIELDS = ("title", "amount", "currency", "expected_close", "contact_id", "owner_id")
+
+
+def visible_deal(deal_id: int) -> Deal:
+    deal = db.session.scalar(scoped(select(Deal), Deal, current_user).where(Deal.id == deal_id))
+    if deal is None:
+        abort(404)
+    return deal
+
+
+def chosen_pipeline() -> Pipeline | None:
+    wanted = request.args.get("pipeline_id", type=int)
+    pipelines = services.pipelines()
+    return next((p for p in pipelines if p.id == wanted), pipelines[0] if pipelines else None)
 
 
 @bp.route("/deals")
 @login_required
 def deals():
     """The deals the signed-in user may see, newest first."""
-    query = scoped(select(Deal), Deal, current_user).order_by(Deal.updated_at.desc()).limit(100)
-    return render_template("sales/deals.html", deals=db.session.scalars(query).all())
+    require("sales.deal.read")
+    outcome = request.args.get("outcome", "open")
+    query = (scoped(select(Deal), Deal, current_user).join(Stage, Stage.id == Deal.stage_id)
+             .options(joinedload(Deal.customer), joinedload(Deal.stage), joinedload(Deal.owner)))
+    if outcome in ("open", "won", "lost"):
+        query = query.where(Stage.outcome == outcome)
+    rows = db.session.scalars(query.order_by(Deal.updated_at.desc(), Deal.id.desc()).limit(200))
+    return render_template("sales/deals.html", deals=rows.all(), outcome=outcome)
+
+
+@bp.route("/board")
+@login_required
+def board():
+    """看板: a column per stage; drag a card, or pick its next stage (keyboard)."""
+    require("sales.deal.read")
+    pipeline = chosen_pipeline()
+    columns = []
+    if pipeline is not None:
+        rows = db.session.scalars(
+            scoped(select(Deal), Deal, current_user).where(Deal.pipeline_id == pipeline.id)
+            .options(joinedload(Deal.customer)).order_by(Deal.expected_close, Deal.id)).all()
+        for stage in pipeline.stages:
+            cards = [d for d in rows if d.stage_id == stage.id]
+            columns.append({"stage": stage, "deals": cards[:50], "more": max(0, len(cards) - 50),
+                            "total": sum((d.amount for d in cards), start=0)})
+    return render_template("sales/board.html", pipeline=pipeline, columns=columns,
+                           pipelines=services.pipelines())
+
+
+def render_form(deal, customer, values, errors, status=200):
+    pipelines = services.pipelines()
+    return render_template("sales/deal_form.html", deal=deal, customer=customer, values=values,
+                           errors=errors, pipelines=pipelines,
+                           contacts=[c for c in customer.contacts if c.deleted_at is None]), status
+
+
+@bp.route("/deals/new", methods=["GET", "POST"])
+@login_required
+def new_deal():
+    require("sales.deal.write")
+    customer = db.session.scalar(scoped(select(Customer), Customer, current_user).where(
+        Customer.id == request.args.get("customer_id", 0, type=int)))
+    if customer is None:
+        abort(404)
+    if request.method == "GET":
+        return render_form(None, customer, {"currency": "CNY"}, {})
+    data = form_payload(services.DealInput(), only=FIELDS + ("pipeline_id", "stage_id"))
+    try:
+        deal = services.create_deal({**data, "customer_id": customer.id}, current_user)
+    except ValidationError as exc:
+        db.session.rollback()
+        return render_form(None, customer, data, exc.errors, 422)
+    flash(_("Deal %(title)s created.", title=deal.title), "success")
+    return redirect(url_for(".deal", deal_id=deal.id))
+
+
+@bp.route("/deals/<int:deal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_deal(deal_id: int):
+    require("sales.deal.write")
+    deal = visible_deal(deal_id)
+    if request.method == "GET":
+        values = {k: getattr(deal, k) for k in FIELDS} | {"version": deal.version}
+        return render_form(deal, deal.customer, values, {})
+    data = form_payload(services.DealChange(), only=FIELDS)
+    read = form_version()
+    try:
+        services.update_deal(deal, data, current_user, read)
+    except ValidationError as exc:
+        db.session.rollback()
+        return render_form(deal, deal.customer, data | {"version": read}, exc.errors, 422)
+    except StaleVersionError:
+        db.session.rollback()
+        flash(_("Someone else changed this deal while you were editing. Your input is kept "
+                "below; check the deal's page and save again."), "error")
+        return render_form(deal, deal.customer, data | {"version": deal.version}, {}, 409)
+    flash(_("Saved."), "success")
+    return redirect(url_for(".deal", deal_id=deal.id))
+
+
+@bp.route("/deals/<int:deal_id>")
+@login_required
+def deal(deal_id: int):
+    require("sales.deal.read")
+    return render_template("sales/deal.html", deal=visible_deal(deal_id))
+
+
+@bp.route("/deals/<int:deal_id>/stage", methods=["POST"])
+@login_required
+def move(deal_id: int):
+    """Move a deal (from its page, or a board card by drag and drop or keyboard)."""
+    require("sales.deal.write")
+    deal = visible_deal(deal_id)
+    back = request.form.get("back") == "board"
+    try:
+        services.move_stage(deal, request.form.get("stage_id", type=int), current_user,
+                            form_version(), request.form.get("lost_reason"))
+        flash(_("%(title)s is now in %(stage)s.", title=deal.title, stage=deal.stage.name),
+              "success")
+    except ValidationError as exc:
+        db.session.rollback()
+        flash("; ".join(m for ms in exc.errors.values() for m in ms), "error")
+    except StaleVersionError:
+        db.session.rollback()
+        flash(_("Someone else moved or changed this deal meanwhile; look again and retry."),
+              "error")
+    if back:
+        return redirect(url_for(".board", pipeline_id=deal.pipeline_id))
+    return redirect(url_for(".deal", deal_id=deal.id))
+
+
+@bp.route("/reports")
+@login_required
+def report():
+    """Funnel and forecast, as charts and tables (the same figures as the API)."""
+    require("sales.report.read")
+    pipeline = chosen_pipeline()
+    args = {k: v for k in ("start", "end") if (v := _day(request.args.get(k)))}
+    funnel = reports.funnel(current_user, pipeline, args) if pipeline else None
+    months = reports.forecast(current_user, {**args, **({"pipeline_id": pipeline.id}
+                                                         if pipeline else {})})
+    chart = {"funnel": {"labels": [s["name"] for s in funnel["stages"]] if funnel else [],
+                        "values": [s["reached"] for s in funnel["stages"]] if funnel else [],
+                        "label": str(_("Deals that reached the stage"))},
+             "forecast": {"labels": [m["month"] + " " + m["currency"] for m in months],
+                          "values": [float(m["weighted_amount"]) for m in months],
+                          "label": str(_("Weighted forecast"))}}
+    return render_template("sales/reports.html", pipeline=pipeline, funnel=funnel, months=months,
+                           pipelines=services.pipelines(), args=args,
+                           funnel_chart=json.dumps(chart["funnel"], ensure_ascii=False),
+                           forecast_chart=json.dumps(chart["forecast"], ensure_ascii=False))
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@bp.route("/customers/<int:customer_id>/deals")
+@login_required
+def customer_deals(customer_id: int):
+    """The Deals tab of a customer's page."""
+    rows = db.session.scalars(
+        scoped(select(Deal), Deal, current_user).where(Deal.customer_id == customer_id)
+        .options(joinedload(Deal.stage)).order_by(Deal.updated_at.desc())).all()
+    return render_template("sales/_customer_deals.html", deals=rows, customer_id=customer_id)
+
+
+@bp.route("/widgets/pipeline")
+@login_required
+def widget_pipeline():
+    """Dashboard: my open deals by stage."""
+    rows = db.session.execute(
+        select(Stage.name, Deal.currency, func.count(), func.sum(Deal.amount))
+        .join(Stage, Stage.id == Deal.stage_id)
+        .where(Deal.owner_id == current_user.id, Deal.deleted_at.is_(None),
+               Stage.outcome == "open")
+        .group_by(Stage.pipeline_id, Stage.position, Stage.name, Deal.currency)
+        .order_by(Stage.pipeline_id, Stage.position)).all()
+    return render_template("sales/_widget_pipeline.html", rows=rows)
+
+
+@bp.route("/widgets/forecast")
+@login_required
+def widget_forecast():
+    """Dashboard: this month's weighted forecast of the deals I may see."""
+    today = utcnow().date()
+    month = f"{today.year:04d}-{today.month:02d}"
+    rows = [m for m in reports.forecast(current_user, {}) if m["month"] == month]
+    return render_template("sales/_widget_forecast.html", rows=rows, month=month)

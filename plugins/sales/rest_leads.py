@@ -1,0 +1,173 @@
+"""``/api/v1/sales/leads``: capture, list, edit, convert, disqualify, import."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from core.api import (
+    ListArgs, NotFoundError, ValidationError, db, page_schema, paginate, require, scoped,
+    translator,
+)
+
+from . import leads
+from .models import LEAD_SOURCES, LEAD_STATUSES, Lead
+from .rest import bp, json_body, visible_customer_id
+
+_, _l = translator("sales")
+SORTABLE = {"created_at": Lead.created_at, "updated_at": Lead.updated_at, "name": Lead.name}
+
+
+class LeadOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    company = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    region = fields.String(allow_none=True)
+    source = fields.String()
+    status = fields.String()
+    notes = fields.String(allow_none=True)
+    disqualify_reason = fields.String(allow_none=True)
+    owner_id = fields.Integer(allow_none=True)
+    team_id = fields.Integer(allow_none=True)
+    customer_id = fields.Integer(allow_none=True)
+    deal_id = fields.Integer(allow_none=True)
+    converted_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    version = fields.Integer()
+
+
+class LeadArgs(ListArgs):
+    status = fields.String(validate=validate.OneOf(LEAD_STATUSES))
+    source = fields.String(validate=validate.OneOf(LEAD_SOURCES))
+    owner_id = fields.Integer(validate=validate.Range(1, 2**31 - 1))
+
+
+class ImportOut(Schema):
+    imported = fields.Integer()
+    bad_rows = fields.List(fields.Dict(), metadata={"description": "{line, errors} per bad row"})
+
+
+def visible_lead(lead_id: int) -> Lead:
+    lead = db.session.scalar(scoped(select(Lead), Lead, current_user).where(Lead.id == lead_id))
+    if lead is None:
+        raise NotFoundError(_("lead %(id)s not found", id=lead_id))
+    return lead
+
+
+@bp.route("/leads", methods=["GET"])
+@bp.arguments(LeadArgs, location="query", as_kwargs=False)
+@bp.response(200, page_schema(LeadOut, "LeadPage"))
+def list_leads(args):
+    require("sales.lead.read")
+    query = scoped(select(Lead), Lead, current_user)
+    for key in ("status", "source", "owner_id"):
+        if args.get(key):
+            query = query.where(getattr(Lead, key) == args[key])
+    if args.get("q"):
+        query = query.where(Lead.name.contains(args["q"], autoescape=True)
+                            | Lead.company.contains(args["q"], autoescape=True))
+    return paginate(query, args, SORTABLE, "-created_at")
+
+
+@bp.route("/leads", methods=["POST"])
+@bp.doc(requestBody={"content": {"application/json": {"schema": leads.LeadInput}}})
+@bp.response(201, LeadOut)
+def create_lead():
+    """A new lead; without ``owner_id`` the assignment rules pick the owner."""
+    require("sales.lead.write")
+    return leads.create_lead(json_body(), current_user)
+
+
+@bp.route("/leads/<int:lead_id>", methods=["GET"])
+@bp.response(200, LeadOut)
+def get_lead(lead_id: int):
+    require("sales.lead.read")
+    return visible_lead(lead_id)
+
+
+@bp.route("/leads/<int:lead_id>", methods=["PATCH"])
+@bp.doc(requestBody={"content": {"application/json": {"schema": leads.LeadInput}}})
+@bp.response(200, LeadOut)
+def update_lead(lead_id: int):
+    require("sales.lead.write")
+    lead = visible_lead(lead_id)
+    payload = json_body()
+    version = payload.pop("version", None)
+    return leads.update_lead(lead, payload, current_user,
+                             version if isinstance(version, int) else None)
+
+
+@bp.route("/leads/<int:lead_id>/convert", methods=["POST"])
+@bp.doc(requestBody={"content": {"application/json": {"schema": leads.ConvertInput}}})
+@bp.response(200, LeadOut)
+def convert_lead(lead_id: int):
+    """转化: a customer (or ``customer_id``, an existing one) + contact, and with
+    ``pipeline_id`` a deal, in one step. Converting twice is refused (422)."""
+    require("sales.lead.write")
+    lead = visible_lead(lead_id)
+    payload = json_body()
+    visible_customer_id(payload.get("customer_id"))
+    return leads.convert(lead, payload, current_user)
+
+
+class DisqualifyInput(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+@bp.route("/leads/<int:lead_id>/disqualify", methods=["POST"])
+@bp.arguments(DisqualifyInput, as_kwargs=False)
+@bp.response(200, LeadOut)
+def disqualify_lead(args, lead_id: int):
+    require("sales.lead.write")
+    return leads.disqualify(visible_lead(lead_id), args["reason"], current_user)
+
+
+@bp.route("/leads/import", methods=["POST"])
+@bp.doc(requestBody={"content": {"text/csv": {"schema": {"type": "string"}}}},
+        parameters=[{"in": "query", "name": "skip_bad", "schema": {"type": "boolean"},
+                     "description": "import the good rows even when some are bad"}])
+@bp.response(200, ImportOut)
+def import_leads():
+    """Leads from a CSV body (header: name, company, phone, email, region, source,
+    notes). Bad rows are listed with their line numbers; then nothing is imported
+    unless ``skip_bad=true``."""
+    require("sales.lead.write")
+    text = request.get_data(as_text=True)
+    if not text.strip():
+        raise ValidationError({"file": [_("the CSV is empty")]})
+    return leads.import_csv(text, current_user,
+                            request.args.get("skip_bad", "").lower() in ("1", "true", "yes"))
+
+
+class RuleIO(Schema):
+    position = fields.Integer(load_default=0, validate=validate.Range(0, 10_000))
+    source = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(LEAD_SOURCES))
+    region = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=80))
+    user_id = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(1, 2**31 - 1))
+    team_id = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(1, 2**31 - 1))
+
+
+class RulesIO(Schema):
+    rules = fields.List(fields.Nested(RuleIO), required=True, validate=validate.Length(max=100))
+
+
+@bp.route("/assignment-rules", methods=["GET"])
+@bp.response(200, RulesIO)
+def list_rules():
+    require("sales.admin")
+    return {"rules": leads.rules()}
+
+
+@bp.route("/assignment-rules", methods=["PUT"])
+@bp.arguments(RulesIO, as_kwargs=False)
+@bp.response(200, RulesIO)
+def replace_rules(args):
+    """Replace every assignment rule. Each gives new leads matching its source and
+    region (empty: any) to ``user_id``, or in turn to the members of ``team_id``."""
+    require("sales.admin")
+    leads.replace_rules(args["rules"], current_user)
+    return {"rules": leads.rules()}

@@ -1,0 +1,218 @@
+"""Deals: create, edit and move through a pipeline's stages — the rules in
+one place, each call one transaction, events after it commits.
+
+Every stage move is kept (``StageChange``), written to the audit log and to
+the customer's timeline, and fires ``trellis_sales_deal_stage_changed`` plus
+``trellis_sales_deal_won`` / ``trellis_sales_deal_lost`` for other plugins.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import marshmallow
+from babel.numbers import list_currencies
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from core.api import (
+    Contact, Customer, User, ValidationError, audit, check_version, db, emit, load, log_activity,
+    snapshot, transaction, translator, utcnow,
+)
+
+from .models import Deal, Pipeline, Stage, StageChange
+
+_, _l = translator("sales")
+CURRENCIES = frozenset(list_currencies())
+MAX_ID = 2**31 - 1
+
+
+def known_currency(value: str) -> None:
+    if value not in CURRENCIES:
+        raise marshmallow.ValidationError(
+            _("unknown currency; use an ISO 4217 code such as CNY or USD"))
+
+
+def money_amount(value: Decimal) -> None:
+    """Not negative, below a trillion, and never rounded behind the user's
+    back: at most two decimal places."""
+    if not value.is_finite() or value < 0 or value >= 10**12:
+        raise marshmallow.ValidationError(_("must be from 0 to 999999999999.99"))
+    if value.as_tuple().exponent < -2:
+        raise marshmallow.ValidationError(_("use at most two decimal places"))
+
+
+def Id(**kwargs) -> fields.Integer:  # noqa: N802  (reads like a field)
+    return fields.Integer(validate=validate.Range(1, MAX_ID), **kwargs)
+
+
+class DealInput(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    customer_id = Id(required=True)
+    contact_id = Id(allow_none=True)
+    pipeline_id = Id(required=True)
+    stage_id = Id(allow_none=True)
+    amount = fields.Decimal(load_default=Decimal("0"), as_string=True, validate=money_amount,
+                            metadata={"description": "0 to 999999999999.99, two decimals at most"})
+    currency = fields.String(load_default="CNY", validate=known_currency)
+    expected_close = fields.Date(allow_none=True)
+    owner_id = Id(allow_none=True)
+
+
+class DealChange(DealInput):
+    """What an edit may change; the stage moves through :func:`move_stage`."""
+
+    class Meta:
+        exclude = ("customer_id", "pipeline_id", "stage_id")
+
+
+def create_deal(payload: dict, actor: User | None) -> Deal:
+    data = load(DealInput(), payload)
+    pipeline = db.session.get(Pipeline, data["pipeline_id"])
+    errors: dict[str, list[str]] = {}
+    if pipeline is None:
+        errors["pipeline_id"] = [_("no pipeline with this id")]
+    customer = db.session.get(Customer, data["customer_id"])
+    if customer is None or customer.deleted_at is not None:
+        errors["customer_id"] = [_("no customer with this id")]
+    stage = None
+    if pipeline is not None:
+        stage = _stage_of(pipeline, data.pop("stage_id", None) or pipeline.stages[0].id
+                          if pipeline.stages else None, errors)
+    _check_people(data, data["customer_id"], errors)
+    if errors:
+        raise ValidationError(errors)
+    owner_id = data.get("owner_id") or (actor.id if actor else None)
+    owner = db.session.get(User, owner_id) if owner_id else None
+    with transaction():
+        deal = Deal(**{**data, "stage_id": stage.id, "owner_id": owner_id,
+                       "team_id": owner.team_id if owner else customer.team_id})
+        deal.closed_at = utcnow() if stage.outcome != "open" else None
+        db.session.add(deal)
+        db.session.flush()
+        db.session.add(StageChange(deal_id=deal.id, to_stage_id=stage.id,
+                                   user_id=actor.id if actor else None))
+        audit(actor, deal, "create", None, snapshot(deal))
+        _timeline(deal, actor, _("New deal %(title)s (%(stage)s)", title=deal.title,
+                                 stage=stage.name))
+        emit("sales_deal_created", deal=deal)
+    return deal
+
+
+def update_deal(deal: Deal, payload: dict, actor: User | None,
+                expected_version: int | None = None) -> Deal:
+    data = load(DealChange(), payload, partial=True)
+    errors: dict[str, list[str]] = {}
+    _check_people(data, deal.customer_id, errors)
+    if errors:
+        raise ValidationError(errors)
+    check_version(deal, expected_version)
+    with transaction():
+        before = snapshot(deal)
+        for key, value in data.items():
+            setattr(deal, key, value)
+        if "owner_id" in data and data["owner_id"]:
+            deal.team_id = db.session.get(User, data["owner_id"]).team_id
+        audit(actor, deal, "update", before, snapshot(deal))
+    return deal
+
+
+def move_stage(deal: Deal, stage_id, actor: User | None, expected_version: int | None = None,
+               lost_reason: str | None = None) -> Deal:
+    """Move ``deal`` to another stage of its own pipeline (409 on a stale version).
+
+    A lost stage needs a reason; won and lost stages close the deal, an open
+    one reopens it."""
+    errors: dict[str, list[str]] = {}
+    stage = _stage_of(deal.pipeline, stage_id, errors)
+    lost_reason = (lost_reason or "").strip()[:200] or None
+    if stage is not None and stage.outcome == "lost" and not lost_reason:
+        errors["lost_reason"] = [_("say why the deal was lost")]
+    if errors:
+        raise ValidationError(errors)
+    check_version(deal, expected_version)
+    if stage.id == deal.stage_id:
+        return deal
+    previous = deal.stage
+    with transaction():
+        before = snapshot(deal)
+        deal.stage_id = stage.id
+        deal.stage = stage
+        deal.closed_at = utcnow() if stage.outcome != "open" else None
+        deal.lost_reason = lost_reason if stage.outcome == "lost" else None
+        db.session.add(StageChange(deal_id=deal.id, from_stage_id=previous.id,
+                                   to_stage_id=stage.id, user_id=actor.id if actor else None))
+        audit(actor, deal, "stage", before, snapshot(deal))
+        _timeline(deal, actor, _("%(title)s: %(from)s → %(to)s", title=deal.title,
+                                 **{"from": previous.name, "to": stage.name}),
+                  body=lost_reason)
+        emit("sales_deal_stage_changed", deal=deal, from_stage=previous, to_stage=stage)
+        if stage.outcome in ("won", "lost"):
+            emit(f"sales_deal_{stage.outcome}", deal=deal)
+    return deal
+
+
+def _stage_of(pipeline: Pipeline, stage_id, errors: dict) -> Stage | None:
+    """The stage ``stage_id`` if it belongs to ``pipeline``; else an error on ``stage_id``."""
+    stage = db.session.get(Stage, stage_id) if isinstance(stage_id, int) else None
+    if stage is None:
+        errors["stage_id"] = [_("no stage with this id")]
+        return None
+    if stage.pipeline_id != pipeline.id:
+        errors["stage_id"] = [_("this stage belongs to another pipeline (%(name)s)",
+                                name=db.session.get(Pipeline, stage.pipeline_id).name)]
+        return None
+    return stage
+
+
+def _check_people(data: dict, customer_id: int, errors: dict) -> None:
+    if data.get("contact_id") is not None:
+        contact = db.session.get(Contact, data["contact_id"])
+        if contact is None or contact.customer_id != customer_id or contact.deleted_at:
+            errors["contact_id"] = [_("no contact with this id at this customer")]
+    if data.get("owner_id") is not None:
+        owner = db.session.get(User, data["owner_id"])
+        if owner is None or not owner.is_active:
+            errors["owner_id"] = [_("no active user with this id")]
+
+
+def _timeline(deal: Deal, actor: User | None, subject: str, body: str | None = None) -> None:
+    log_activity({"kind": "deal_stage", "subject": subject[:200], "body": body,
+                  "customer_id": deal.customer_id, "contact_id": deal.contact_id,
+                  "link_type": "sales_deal", "link_id": deal.id}, actor)
+
+
+def pipelines() -> list[Pipeline]:
+    return list(db.session.scalars(select(Pipeline).order_by(Pipeline.id)))
+
+
+class PipelineInput(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    stages = fields.List(fields.Nested(Schema.from_dict({
+        "name": fields.String(required=True, validate=validate.Length(min=1, max=80)),
+        "probability": fields.Integer(required=True, validate=validate.Range(0, 100)),
+        "outcome": fields.String(load_default="open", validate=validate.OneOf(("open", "won", "lost"))),
+    })), required=True, validate=validate.Length(min=2, max=30))
+
+
+def create_pipeline(payload: dict, actor: User | None) -> Pipeline:
+    """A pipeline with its ordered stages; it needs a won stage and a lost one."""
+    data = load(PipelineInput(), payload)
+    outcomes = [s["outcome"] for s in data["stages"]]
+    errors = {}
+    if outcomes.count("won") != 1 or outcomes.count("lost") != 1:
+        errors["stages"] = [_("a pipeline needs exactly one won stage and one lost stage")]
+    if db.session.scalar(select(Pipeline.id).where(Pipeline.name == data["name"].strip())):
+        errors["name"] = [_("a pipeline with this name exists")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction():
+        pipeline = Pipeline(name=data["name"].strip())
+        db.session.add(pipeline)
+        db.session.flush()
+        for position, stage in enumerate(data["stages"]):
+            db.session.add(Stage(pipeline_id=pipeline.id, position=position, **stage))
+        db.session.flush()
+        audit(actor, pipeline, "create", None, {**snapshot(pipeline), "stages": data["stages"]})
+    db.session.refresh(pipeline)
+    return pipeline
