@@ -27,6 +27,7 @@ from core.errors import NotFoundError, StaleVersionError, TrellisError, Validati
 from core.events import emit, transaction
 from core.extensions import db
 from core.forms import payload as form_payload
+from core.forms import local_datetime as form_datetime
 from core.forms import version as form_version
 from core.followups import create_plan as create_followup_plan
 from core.followups import whole_days
@@ -79,7 +80,7 @@ __all__ = [
     "TimestampMixin", "TrellisError", "UTCDateTime", "User", "ValidationError", "VersionedMixin",
     "audit", "check_version", "delete_rows", "repoint", "complete_task", "core_version", "create_contact",
     "create_followup_plan",
-    "create_customer", "db", "emit", "enqueue", "get_customer", "hookimpl", "hookspec", "form_payload", "form_version", "find_duplicates", "public", "load", "log_activity",
+    "create_customer", "db", "emit", "enqueue", "get_customer", "hookimpl", "hookspec", "form_datetime", "form_payload", "form_version", "find_duplicates", "public", "load", "log_activity",
     "plugin_settings", "record_attempt", "scoped", "snapshot", "team_subtree", "transaction",
     "translator", "update_customer", "utcnow", "whole_days",
 ]

@@ -21,13 +21,23 @@ class ValidationError(TrellisError):
         fields = ", ".join(f"{name}: {'; '.join(msgs)}" for name, msgs in errors.items())
         super().__init__(f"invalid input — {fields}")
 
+    @property
+    def summary(self) -> str:
+        """Every message on one line, for a page that shows them in one place."""
+        return "; ".join(m for msgs in self.errors.values() for m in msgs)
+
 
 class StaleVersionError(TrellisError):
     """Someone else changed the record since the caller read it (HTTP 409)."""
 
-    def __init__(self, entity: str, entity_id: int, expected: int, actual: int):
+    def __init__(self, entity: str, entity_id: int | None, expected: int | None,
+                 actual: int | None):
         self.entity, self.entity_id = entity, entity_id
         self.expected, self.actual = expected, actual
+        if expected is None:  # two writers met in the database itself
+            super().__init__(f"{entity} was saved by someone else at the same moment; "
+                             "read it again and retry")
+            return
         super().__init__(
             f"{entity} {entity_id} was changed by someone else "
             f"(you had version {expected}, it is now {actual})"

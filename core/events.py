@@ -10,9 +10,13 @@ happen.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy.orm.exc import StaleDataError
+
+from core.errors import StaleVersionError
 from core.extensions import db
 from core.registry import current_registry
 
@@ -33,6 +37,12 @@ def transaction() -> Iterator[None]:
         yield
         if depth == 0:
             session.commit()
+    except StaleDataError as exc:
+        # the version check in the UPDATE found no row: another writer won the race
+        if depth == 0:
+            session.rollback()
+            session.info.pop(_PENDING, None)
+        raise StaleVersionError(_table(exc), None, None, None) from None
     except BaseException:
         if depth == 0:
             session.rollback()
@@ -43,6 +53,12 @@ def transaction() -> Iterator[None]:
     if depth == 0:
         for event, kwargs in session.info.pop(_PENDING, []):
             fire(event, **kwargs)
+
+
+def _table(exc: StaleDataError) -> str:
+    """The table a lost optimistic-locking race was on, from SQLAlchemy's message."""
+    found = re.search(r"on table '([^']+)'", str(exc))
+    return found.group(1) if found else "the record"
 
 
 def emit(event: str, **kwargs) -> None:

@@ -90,6 +90,20 @@ def create_plan(payload: dict, actor: User | None) -> FollowUpPlan:
     return plan
 
 
+def plans() -> list[FollowUpPlan]:
+    return list(db.session.scalars(select(FollowUpPlan).where(
+        FollowUpPlan.deleted_at.is_(None)).order_by(FollowUpPlan.id)))
+
+
+def set_active(plan: FollowUpPlan, active: bool, actor: User | None) -> FollowUpPlan:
+    """Pause a plan (its tasks stop coming) or resume it."""
+    with transaction():
+        before = snapshot(plan)
+        plan.active = bool(active)
+        audit(actor, plan, "update", before, snapshot(plan))
+    return plan
+
+
 @dataclass
 class RunReport:
     plans: int = 0

@@ -13,10 +13,15 @@ filled in: :func:`keep_input` / :func:`kept_input`.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
-from flask import request, session
+from flask import flash, request, session
+from flask_babel import get_timezone
 from marshmallow import Schema, fields
+from werkzeug.datastructures import MultiDict
+
+from core.i18n import _
 
 SPLIT = re.compile(r"[\n,，;；]+")
 
@@ -46,7 +51,7 @@ def payload(schema: Schema, form=None, only: tuple[str, ...] | None = None) -> d
             continue
         text = form.get(name, "").strip()
         if isinstance(field, fields.Integer):
-            out[name] = int(text) if text.isdigit() else (text or None)
+            out[name] = form_int(text) or text or None
         else:
             out[name] = text or None
     return out
@@ -79,8 +84,29 @@ def _number(text: str):
 
 def version(form=None) -> int | None:
     """The record version the form was opened on (hidden ``version`` input)."""
-    text = (request.form if form is None else form).get("version", "")
-    return int(text) if text.isdigit() else None
+    return form_int((request.form if form is None else form).get("version", ""))
+
+
+def local_datetime(text: str | None) -> str | None:
+    """A ``datetime-local`` input (the user's wall clock) as ISO 8601 with the
+    offset of the user's time zone; what is not a date and time is left for
+    the schema to name."""
+    if not text:
+        return None
+    try:
+        naive = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return text if naive.tzinfo else get_timezone().localize(naive).isoformat()
+
+
+def form_int(text: str) -> int | None:
+    """A whole number typed in a form (ASCII digits, below 2**31), else None:
+    "²".isdigit() is true in Python, int("²") is not."""
+    text = text.strip()
+    if text.isascii() and text.isdigit() and len(text) <= 10 and int(text) < 2**31:
+        return int(text)
+    return None
 
 
 def keep_input() -> None:
@@ -96,3 +122,19 @@ def kept_input(path: str) -> dict[str, list[str]] | None:
         session.pop("kept_input")
         return kept["form"]
     return None
+
+
+def kept_form(path: str) -> MultiDict | None:
+    """The input kept for ``path`` as a form to load again (once), telling
+    the user it is back; ``None`` when nothing was kept."""
+    kept = kept_input(path)
+    if kept is None:
+        return None
+    flash(_("What you typed before your session ended is back; check it and save."), "info")
+    return MultiDict([(k, v) for k, vs in kept.items() for v in vs])
+
+
+def without(values: dict, masked: set[str]) -> dict:
+    """``values`` without the fields the user's role hides (``masked``): those
+    are never shown in a form, and never written from one."""
+    return {k: v for k, v in values.items() if k not in masked}

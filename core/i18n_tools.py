@@ -1,6 +1,7 @@
 """Catalogue maintenance for core and the built-in plugins.
 
     python -m core.i18n_tools extract   # refresh .pot files and merge into the .po files
+    python -m core.i18n_tools extract sales   # only these domains (messages = core's)
     python -m core.i18n_tools compile   # build the .mo files (done by `make`)
     python -m core.i18n_tools check     # exit 1 if a catalogue is stale or incomplete
 
@@ -46,8 +47,10 @@ def _pot(domain: str, source: Path, folder: Path) -> Path:
     return pot
 
 
-def extract() -> None:
+def extract(only: list[str] | None = None) -> None:
     for domain, (source, folder) in domains().items():
+        if only and domain not in only:
+            continue
         pot = _pot(domain, source, folder)
         for locale in LOCALES:
             po = folder / locale / "LC_MESSAGES" / f"{domain}.po"
@@ -105,7 +108,7 @@ def problems() -> list[str]:
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else ""
     if command == "extract":
-        extract()
+        extract(argv[2:])
     elif command == "compile":
         compile_all()
     elif command == "check":

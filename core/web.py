@@ -65,11 +65,24 @@ def back_path() -> str:
     return request.path
 
 
+def local_path(target: str) -> str | None:
+    """``target`` if it is a path on this site. Browsers read ``//host`` and
+    ``/\\host`` as another site and drop tabs and newlines, so none pass."""
+    parts = urlsplit(target)
+    if (target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and target.isprintable() and not parts.scheme and not parts.netloc):
+        return target
+    return None
+
+
 def session_ended():
     """A signed-out user posted a form: keep the input, sign in, come back."""
     if request.method == "POST" and request.endpoint != "auth.login":
-        keep_input()
-        flash(_("Your session ended. Sign in again; what you typed was kept."), "error")
+        if token_sent():  # only this browser's own forms, not a post forged by another site
+            keep_input()
+            flash(_("Your session ended. Sign in again; what you typed was kept."), "error")
+        else:
+            flash(str(login_manager.login_message), "info")
         target = url_for("auth.login", next=back_path())
     else:
         flash(str(login_manager.login_message), "info")
@@ -88,6 +101,12 @@ def csrf_token() -> str:
     return session["csrf"]
 
 
+def token_sent() -> bool:
+    """Whether the request carries this session's CSRF token."""
+    sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token", "")
+    return bool(sent) and hmac.compare_digest(sent, session.get("csrf", ""))
+
+
 @web_bp.before_app_request
 def check_csrf():
     """Every cookie-authenticated web POST carries the session's token, in
@@ -95,8 +114,7 @@ def check_csrf():
     if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/") \
             or is_public(current_app, request.endpoint):
         return None
-    sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token", "")
-    if sent and hmac.compare_digest(sent, session.get("csrf", "")):
+    if token_sent():
         return None
     if not current_user.is_authenticated and request.endpoint not in ("auth.login", None):
         return session_ended()
@@ -195,9 +213,8 @@ def login():
             session.pop("csrf", None)
             if kept:
                 session["kept_input"] = kept
-            target = request.args.get("next", "")
-            return redirect(target if target.startswith("/") and not target.startswith("//")
-                            else url_for("core.dashboard"))
+            return redirect(local_path(request.args.get("next", ""))
+                            or url_for("core.dashboard"))
         flash(_("E-mail or password is wrong."), "error")
         return render_template("core/login.html", email=email), 401
     return render_template("core/login.html", email="")

@@ -1,5 +1,6 @@
 """Administration pages: the overview, loaded plugins, the recycle bin, the
-audit log, site settings (the site theme) and merging duplicates. Users,
+audit log, site settings (the site theme), follow-up plans and merging
+duplicates. Users,
 teams, roles, custom fields and tags are in :mod:`core.web_directory`."""
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from core.access import scoped
+from core.access import hidden_fields, scoped
+from core import followups
 from core.errors import ValidationError
+from core.forms import form_int
 from core.events import transaction
 from core.extensions import db
 from core.i18n import _
-from core.models import AuditEntry, Customer, SiteSetting, User
+from core.models import AuditEntry, Customer, FollowUpPlan, SiteSetting, Team, User
 from core.rest.auth import require
 from core.rest.customers import filtered
 from core.services import customers as service
@@ -98,8 +101,8 @@ def audit_log():
         if args[key]:
             query = query.where(getattr(AuditEntry, key) == args[key][:64])
     for key in ("entity_id", "user_id"):
-        if args[key].isdigit() and int(args[key]) < 2**31:
-            query = query.where(getattr(AuditEntry, key) == int(args[key]))
+        if (number := form_int(args[key])) is not None:
+            query = query.where(getattr(AuditEntry, key) == number)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.execute(query.order_by(AuditEntry.id.desc())
                               .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
@@ -153,7 +156,7 @@ def merge(survivor_id: int):
             service.merge_customers(survivor, other, current_user, choose)
         except ValidationError as exc:
             db.session.rollback()
-            flash("; ".join(m for ms in exc.errors.values() for m in ms), "error")
+            flash(exc.summary, "error")
         else:
             flash(_("%(merged)s was merged into %(name)s.", merged=other.name, name=survivor.name),
                   "success")
@@ -166,5 +169,55 @@ def merge(survivor_id: int):
                 survivor.name, survivor.phones, survivor.emails, exclude_id=survivor.id)]))
         candidates = db.session.scalars(
             query.where(Customer.id != survivor.id).order_by(Customer.name).limit(20)).all()
+    masked = hidden_fields(current_user, "customer")
     return render_template("core/admin/merge.html", survivor=survivor, other=other,
-                           candidates=candidates, q=q, fields=MERGEABLE)
+                           candidates=candidates, q=q, masked=masked,
+                           fields=[f for f in MERGEABLE if f not in masked])
+
+
+@bp.route("/follow-up-plans", methods=["GET", "POST"])
+@login_required
+def plans():
+    """跟进计划: the rules core and the plugins offer, used with settings per team."""
+    require("admin.settings")
+    rules = current_app.extensions["trellis"].followup_rules
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = {"name": request.form.get("name", "").strip(), "rule": request.form.get("rule"),
+                  "team_id": form_int(request.form.get("team_id", "")),
+                  "params": plan_params(request.form.get("params", ""))}
+        try:
+            followups.create_plan(values, current_user)
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.errors
+            values["params_text"] = request.form.get("params", "")
+        else:
+            flash(_("Follow-up plan %(name)s created.", name=values["name"]), "success")
+            return redirect(url_for(".plans"))
+    return render_template("core/admin/plans.html", plans=followups.plans(), rules=rules,
+                           teams=db.session.scalars(select(Team).order_by(Team.name)).all(),
+                           values=values, errors=errors), 422 if errors else 200
+
+
+@bp.route("/follow-up-plans/<int:plan_id>/active", methods=["POST"])
+@login_required
+def plan_active(plan_id: int):
+    require("admin.settings")
+    plan = db.session.get(FollowUpPlan, plan_id)
+    if plan is None or plan.deleted_at is not None:
+        abort(404)
+    followups.set_active(plan, request.form.get("active") == "1", current_user)
+    flash(_("Saved."), "success")
+    return redirect(url_for(".plans"))
+
+
+def plan_params(text: str) -> dict:
+    """``key = value`` lines (whole numbers become numbers) as a rule's params."""
+    params = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.strip():
+            value = value.strip()
+            params[key.strip()] = form_int(value) if form_int(value) is not None else value
+    return params

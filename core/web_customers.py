@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from core import forms
+from core.access import hidden_fields
 from core.custom_fields import definitions_for
-from core.errors import StaleVersionError, ValidationError
+from core.errors import StaleVersionError, TrellisError, ValidationError
 from core.extensions import db
 from core.i18n import _, ngettext
 from core.models import Activity, AuditEntry, Customer, Tag, Team, User
@@ -24,6 +25,7 @@ from core.registry import sorted_items
 from core.rest.auth import require
 from core.rest.customers import SORTABLE, CustomerFilters, filtered
 from core.schemas import CustomerInput
+from core.services import activities
 from core.services import customers as service
 from core.services import pool
 
@@ -95,33 +97,37 @@ def index():
 @login_required
 def bulk():
     """Assign, tag or move to the pool every selected customer the user may see."""
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()][:500]
+    ids = [n for i in request.form.getlist("ids") if (n := forms.form_int(i))][:500]
     action = request.form.get("action")
     customers = db.session.scalars(filtered({}).where(Customer.id.in_(ids))).all() if ids else []
     if not customers:
         flash(_("Select at least one customer."), "error")
         return redirect(url_for(".index", **request.args))
+    # every permission the whole batch needs, checked before the first change
+    needed = {"assign": {"customer.transfer"}, "tag": {"customer.write"},
+              "pool": {"customer.transfer"} if any(c.owner_id != current_user.id
+                                                   for c in customers) else set()}
+    if action not in needed:
+        abort(400)
+    for permission in needed[action]:
+        require(permission)
+    owner_id = forms.form_int(request.form.get("owner_id", "")) or -1
+    tag = request.form.get("tag", "").strip()
     done, failed = 0, []
     for customer in customers:
         try:
             if action == "assign":
-                require("customer.transfer")
-                owner = request.form.get("owner_id", "")
-                service.change_owner(customer, int(owner) if owner.isdigit() else -1, current_user)
+                service.change_owner(customer, owner_id, current_user)
             elif action == "tag":
-                require("customer.write")
-                tag = request.form.get("tag", "").strip()
                 service.update_customer(
                     customer, {"tags": [t.name for t in customer.tags] + [tag]}, current_user)
-            elif action == "pool":
-                if customer.owner_id != current_user.id:
-                    require("customer.transfer")
-                pool.release(customer, current_user)
             else:
-                abort(400)
+                pool.release(customer, current_user)
             done += 1
         except ValidationError as exc:
-            failed.append(f"{customer.name}: {'; '.join(m for ms in exc.errors.values() for m in ms)}")
+            failed.append(f"{customer.name}: {exc.summary}")
+        except TrellisError as exc:
+            failed.append(f"{customer.name}: {exc}")
     if done:
         flash(ngettext("%(num)d customer changed.", "%(num)d customers changed.", done), "success")
     for message in failed[:10]:
@@ -131,9 +137,11 @@ def bulk():
 
 def render_form(customer: Customer | None, values: dict, errors: dict, status: int = 200,
                 changes: list | None = None):
+    masked = hidden_fields(current_user, "customer")
     return render_template(
         "core/customer_form.html", customer=customer, values=values, errors=errors,
-        changes=changes or [], definitions=list(definitions_for("customer").values())), status
+        changes=[c for c in changes or () if c["field"] not in masked], masked=masked,
+        definitions=list(definitions_for("customer").values())), status
 
 
 def record_values(customer: Customer) -> dict:
@@ -141,28 +149,28 @@ def record_values(customer: Customer) -> dict:
     values["tags"] = [t.name for t in customer.tags]
     values.update({k: v.value for k, v in values.items() if hasattr(v, "value")})
     values["custom_fields"] = dict(customer.custom_fields or {})
-    return values
+    return unmasked(values)
 
 
 def posted_values() -> dict:
     data = forms.payload(CustomerInput(), only=EDITABLE)
     data["custom_fields"] = forms.custom_fields(
         request.form, definitions_for("customer").values())
-    return data
+    return unmasked(data)
+
+
+def unmasked(values: dict) -> dict:
+    return forms.without(values, hidden_fields(current_user, "customer"))
 
 
 def kept_values(path: str, fallback: dict) -> dict:
-    kept = forms.kept_input(path)
-    if kept is None:
+    form = forms.kept_form(path)
+    if form is None:
         return fallback
-    from werkzeug.datastructures import MultiDict
-
-    flash(_("What you typed before your session ended is back; check it and save."), "info")
-    form = MultiDict([(k, v) for k, vs in kept.items() for v in vs])
     values = forms.payload(CustomerInput(), form, only=EDITABLE)
     values["custom_fields"] = forms.custom_fields(form, definitions_for("customer").values())
     values["version"] = form.get("version")
-    return values
+    return unmasked(values)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -233,9 +241,7 @@ def changed_since(customer: Customer, version: int | None) -> list[dict]:
 def detail(customer_id: int):
     require("customer.read")
     customer = visible_customer(customer_id)
-    timeline = db.session.scalars(
-        select(Activity).where(Activity.customer_id == customer.id, Activity.deleted_at.is_(None))
-        .order_by(Activity.occurred_at.desc(), Activity.id.desc()).limit(100)).all()
+    timeline = activities.timeline(Activity.customer_id, customer.id)
     tabs = sorted_items("trellis_customer_tabs", customer=customer, user=current_user)
     kept = forms.kept_input(request.path) or {}
     return render_template(

@@ -3,17 +3,15 @@ customer pool. Contacts and activities are visible when their customer is."""
 
 from __future__ import annotations
 
-from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
 
 from core import forms
 from core.errors import StaleVersionError, ValidationError
-from core.access import scoped
+from core.access import hidden_fields, scoped
 from core.extensions import db
 from core.followups import due_list
 from core.i18n import _
@@ -71,20 +69,26 @@ def index():
 def contact_form(contact: Contact | None, customer: Customer, values: dict, errors: dict,
                  status: int = 200):
     return render_template("core/contact_form.html", contact=contact, customer=customer,
-                           values=values, errors=errors), status
+                           values=values, errors=errors,
+                           masked=hidden_fields(current_user, "contact")), status
 
 
 def contact_values(contact: Contact) -> dict:
-    return {name: getattr(contact, name) for name in CONTACT_FIELDS} | {"version": contact.version}
+    return unmasked({name: getattr(contact, name) for name in CONTACT_FIELDS}
+                    | {"version": contact.version})
+
+
+def posted_contact(form=None) -> dict:
+    return unmasked(forms.payload(ContactInput(), form, only=CONTACT_FIELDS))
+
+
+def unmasked(values: dict) -> dict:
+    return forms.without(values, hidden_fields(current_user, "contact"))
 
 
 def kept_contact(fallback: dict) -> dict:
-    kept = forms.kept_input(request.path)
-    if kept is None:
-        return fallback
-    flash(_("What you typed before your session ended is back; check it and save."), "info")
-    form = MultiDict([(k, v) for k, vs in kept.items() for v in vs])
-    return forms.payload(ContactInput(), form, only=CONTACT_FIELDS) | {"version": form.get("version")}
+    form = forms.kept_form(request.path)
+    return fallback if form is None else posted_contact(form) | {"version": form.get("version")}
 
 
 @contacts_bp.route("/new", methods=["GET", "POST"])
@@ -94,7 +98,7 @@ def create():
     customer = visible_customer(request.args.get("customer_id", 0, type=int))
     if request.method == "GET":
         return contact_form(None, customer, kept_contact({}), {})
-    data = forms.payload(ContactInput(), only=CONTACT_FIELDS)
+    data = posted_contact()
     try:
         contact = contact_service.create_contact({**data, "customer_id": customer.id}, current_user)
     except ValidationError as exc:
@@ -110,7 +114,7 @@ def edit(contact_id: int):
     contact = visible_contact(contact_id)
     if request.method == "GET":
         return contact_form(contact, contact.customer, kept_contact(contact_values(contact)), {})
-    data = forms.payload(ContactInput(), only=CONTACT_FIELDS)
+    data = posted_contact()
     read_version = forms.version()
     try:
         contact_service.update_contact(contact, data, current_user, read_version)
@@ -132,21 +136,8 @@ def edit(contact_id: int):
 def detail(contact_id: int):
     require("customer.read")
     contact = visible_contact(contact_id)
-    timeline = db.session.scalars(
-        select(Activity).where(Activity.contact_id == contact.id, Activity.deleted_at.is_(None))
-        .order_by(Activity.occurred_at.desc(), Activity.id.desc()).limit(100)).all()
-    return render_template("core/contact.html", contact=contact, timeline=timeline)
-
-
-def local_datetime(text: str | None) -> str | None:
-    """A ``datetime-local`` input (the user's wall clock) as ISO 8601 with its offset."""
-    if not text:
-        return None
-    try:
-        naive = datetime.fromisoformat(text)
-    except ValueError:
-        return text  # the schema names the field and the problem
-    return text if naive.tzinfo else get_timezone().localize(naive).isoformat()
+    return render_template("core/contact.html", contact=contact,
+                           timeline=activity_service.timeline(Activity.contact_id, contact.id))
 
 
 @activities_bp.route("/customers/<int:customer_id>/activities", methods=["POST"])
@@ -165,7 +156,7 @@ def log(customer_id: int):
     if kind == "call":
         payload["direction"] = form.get("direction") if form.get("direction") in ("in", "out") else None
     if kind == "task":
-        payload["due_at"] = local_datetime(form.get("due_at")) or ""
+        payload["due_at"] = forms.local_datetime(form.get("due_at")) or ""
     error = message = None
     try:
         activity_service.log_activity(payload, current_user)
@@ -185,9 +176,7 @@ def field_label(key: str) -> str:
 
 
 def timeline_fragment(customer_id: int, **notes):
-    timeline = db.session.scalars(
-        select(Activity).where(Activity.customer_id == customer_id, Activity.deleted_at.is_(None))
-        .order_by(Activity.occurred_at.desc(), Activity.id.desc()).limit(100)).all()
+    timeline = activity_service.timeline(Activity.customer_id, customer_id)
     return render_template("core/_timeline.html", timeline=timeline,
                            timeline_error=notes.get("error"), timeline_message=notes.get("message"))
 
@@ -204,13 +193,16 @@ def index():
 def complete(task_id: int):
     """Mark a task done: the user's own, or one on a customer they may edit."""
     task = db.session.get(Activity, task_id)
-    if task is None or task.deleted_at is not None or (
-            task.owner_id != current_user.id and (
-                task.customer_id is None or not current_user.can("customer.write")
-                or db.session.scalar(filtered({}).where(Customer.id == task.customer_id)) is None)):
+    if task is None or task.deleted_at is not None:
+        abort(404)
+    customer_visible = task.customer_id is not None and db.session.scalar(
+        filtered({}).where(Customer.id == task.customer_id)) is not None
+    if task.owner_id != current_user.id and not (
+            customer_visible and current_user.can("customer.write")):
         abort(404)
     activity_service.complete_task(task, current_user, request.form.get("outcome") or None)
-    if request.headers.get("HX-Request") and request.args.get("back") == "timeline":
+    if request.headers.get("HX-Request") and request.args.get("back") == "timeline" \
+            and customer_visible:
         return timeline_fragment(task.customer_id, message=_("Task done."))
     flash(_("Task done."), "success")
     return redirect(request.referrer if request.referrer else url_for(".index"))
@@ -240,7 +232,7 @@ def claim(customer_id: int):
         pool_service.claim(customer, current_user)
     except ValidationError as exc:
         db.session.rollback()
-        flash(" ".join(m for ms in exc.errors.values() for m in ms), "error")
+        flash(exc.summary, "error")
         return redirect(url_for(".index"))
     flash(_("%(name)s is now yours.", name=customer.name), "success")
     return redirect(url_for("customers.detail", customer_id=customer.id))

@@ -109,3 +109,22 @@ def test_a_failing_subscriber_is_logged_and_the_change_stands(register_plugin, e
     assert db.session.get(Customer, created.id) is not None
     assert events.names() == ["customer_created"]  # the other subscriber still ran
     assert "plugin 'boom' failed handling event customer_created" in caplog.text
+
+
+def test_a_write_that_loses_the_race_in_the_database_is_a_stale_version(db, make_customer):
+    """The version check passed in Python, but another process committed first:
+    the UPDATE's ``WHERE version = ...`` matches no row."""
+    from sqlalchemy import update
+
+    from core.errors import StaleVersionError
+
+    customer = make_customer(name="Raced")
+    with db.engine.begin() as other_process:
+        other_process.execute(update(Customer).where(Customer.id == customer.id)
+                              .values(version=Customer.version + 1))
+    with pytest.raises(StaleVersionError) as lost:
+        with transaction():
+            customer.name = "Mine"
+    assert lost.value.entity == "customer"
+    db.session.expire_all()
+    assert db.session.get(Customer, customer.id).name == "Raced"

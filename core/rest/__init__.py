@@ -9,10 +9,19 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_smorest import Api
+from marshmallow import fields
 from flask_smorest import Blueprint as ApiBlueprint
 
 from core import __version__
 from core.rest import auth, problems
+
+
+def decimal_as_string(self, field, **kwargs) -> dict:
+    """Money goes over the wire as a string ("1999.90"): say so in the
+    OpenAPI document, not "number", for every ``Decimal(as_string=True)``."""
+    if isinstance(field, fields.Decimal) and field.as_string:
+        return {"type": ["string", "null"] if field.allow_none else "string", "format": "decimal"}
+    return {}
 
 
 def init_api(app: Flask, plugin_blueprints: list[tuple[str, object]]) -> Api:
@@ -39,11 +48,15 @@ def init_api(app: Flask, plugin_blueprints: list[tuple[str, object]]) -> Api:
     api.register_blueprint(pool, url_prefix="/api/v1")
     api.register_blueprint(admin, url_prefix="/api/v1")
     api.register_blueprint(directory, url_prefix="/api/v1")
+    api.ma_plugin.converter.add_attribute_function(decimal_as_string)
     for name, bp in plugin_blueprints:
+        # /api/v1/<plugin name>, or the plugin's own url_prefix below /api/v1/
+        own = getattr(bp, "url_prefix", None) or ""
+        prefix = own if own.startswith("/api/v1/") else f"/api/v1/{name}"
         if isinstance(bp, ApiBlueprint):
-            api.register_blueprint(bp, url_prefix=f"/api/v1/{name}")
+            api.register_blueprint(bp, url_prefix=prefix)
         else:
-            app.register_blueprint(bp, url_prefix=f"/api/v1/{name}")
+            app.register_blueprint(bp, url_prefix=prefix)
     problems.register(app)  # after Api(): ours answer in RFC 9457 form
     auth.register(app)
     return api

@@ -1,22 +1,29 @@
-"""The recycle bin (回收站) and the audit log (操作日志) under ``/api/v1``."""
+"""The recycle bin (回收站), the audit log (操作日志) and the follow-up plans
+(跟进计划) under ``/api/v1``."""
 
 from __future__ import annotations
 
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import fields
+from marshmallow import Schema, fields
 from sqlalchemy import select
 
+from core import followups
+from core.errors import NotFoundError
+from core.extensions import db
+from core.i18n import _
+
 from core.access import scoped
-from core.models import AuditEntry, Customer
+from core.models import AuditEntry, Customer, FollowUpPlan
 from core.rest.auth import require
-from core.rest.customers import SORTABLE, visible
+from core.rest.customers import SORTABLE, body, visible
 from core.rest.lists import ListArgs, page_schema, paginate
 from core.rest.schemas import AuditOut, CustomerOut
-from core.schemas import Id
+from core.schemas import FollowUpPlanInput, Id
 from core.services import customers as service
 
-bp = Blueprint("api_admin", __name__, description="Recycle bin and audit log")
+bp = Blueprint("api_admin", __name__,
+               description="Recycle bin, audit log and follow-up plans")
 
 
 class AuditArgs(ListArgs):
@@ -57,3 +64,46 @@ def audit_log(args):
     return paginate(query, args, {"created_at": AuditEntry.created_at}, "-created_at")
 
 
+
+
+class PlanOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    rule = fields.String()
+    params = fields.Dict()
+    team_id = fields.Integer(allow_none=True)
+    active = fields.Boolean()
+    version = fields.Integer()
+
+
+class PlanActive(Schema):
+    active = fields.Boolean(required=True)
+
+
+@bp.route("/followup-plans", methods=["GET"])
+@bp.response(200, PlanOut(many=True))
+def list_plans():
+    """Follow-up plans: each a use of a rule (core's or a plugin's) with its params."""
+    require("admin.settings")
+    return followups.plans()
+
+
+@bp.route("/followup-plans", methods=["POST"])
+@bp.doc(requestBody={"content": {"application/json": {"schema": FollowUpPlanInput}}})
+@bp.response(201, PlanOut)
+def create_plan():
+    """A plan: ``rule`` names a rule core or a plugin registers (``customer_interval``,
+    ``sales_grade_revisit``, …) and ``params`` are that rule's settings."""
+    require("admin.settings")
+    return followups.create_plan(body(), current_user)
+
+
+@bp.route("/followup-plans/<int:plan_id>", methods=["PATCH"])
+@bp.arguments(PlanActive, as_kwargs=False)
+@bp.response(200, PlanOut)
+def pause_or_resume_plan(args, plan_id: int):
+    require("admin.settings")
+    plan = db.session.get(FollowUpPlan, plan_id)
+    if plan is None or plan.deleted_at is not None:
+        raise NotFoundError(_("follow-up plan %(id)s not found", id=plan_id))
+    return followups.set_active(plan, args["active"], current_user)

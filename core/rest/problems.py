@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, json, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, Conflict, HTTPException, InternalServerError, NotFound
 
 from core.errors import NotFoundError, StaleVersionError, TrellisError, ValidationError
 from core.extensions import db
@@ -69,32 +69,45 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if not is_api_request():
-            from core.web import error_page
-
-            return error_page(exc)
+            return page(exc)
         if exc.code == 422 and getattr(exc, "data", {}).get("messages"):
             return problem(422, _("Invalid input"), kind="validation",
                            errors=_flatten_webargs(exc.data["messages"]))
         return problem(exc.code or 500, exc.name, exc.description if exc.code != 500 else None)
 
+    def page(exc: HTTPException):
+        """A service error raised under a web page: the site's error page
+        (pages catch what they can show next to a field themselves)."""
+        from core.web import error_page
+
+        return error_page(exc)
+
     @app.errorhandler(ValidationError)
     def validation_error(exc: ValidationError):
         db.session.rollback()
+        if not is_api_request():
+            return page(BadRequest(exc.summary))
         return problem(422, _("Invalid input"), kind="validation", errors=exc.errors)
 
     @app.errorhandler(StaleVersionError)
     def stale(exc: StaleVersionError):
         db.session.rollback()
+        if not is_api_request():
+            return page(Conflict(str(exc)))
         return problem(409, _("Changed by someone else"), str(exc), kind="stale-version",
                        current_version=exc.actual)
 
     @app.errorhandler(NotFoundError)
     def not_found(exc: NotFoundError):
+        if not is_api_request():
+            return page(NotFound())
         return problem(404, _("Not found"), str(exc))
 
     @app.errorhandler(TrellisError)
     def trellis_error(exc: TrellisError):
         db.session.rollback()
+        if not is_api_request():
+            return page(BadRequest(str(exc)))
         return problem(400, _("Bad request"), str(exc))
 
     @app.errorhandler(Exception)
@@ -102,7 +115,5 @@ def register(app: Flask) -> None:
         db.session.rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
         if not is_api_request():
-            from core.web import error_page
-
-            return error_page(InternalServerError())
+            return page(InternalServerError())
         return problem(500, _("Internal error"), _("The error was logged."))

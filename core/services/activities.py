@@ -27,6 +27,14 @@ def get_activity(activity_id: int) -> Activity:
     return activity
 
 
+def timeline(column, record_id: int, limit: int = 100) -> list[Activity]:
+    """The newest live activities whose ``column`` (``Activity.customer_id``
+    or ``Activity.contact_id``) is ``record_id``: a record's timeline page."""
+    return list(db.session.scalars(
+        select(Activity).where(column == record_id, Activity.deleted_at.is_(None))
+        .order_by(Activity.occurred_at.desc(), Activity.id.desc()).limit(limit)))
+
+
 def log_activity(payload: dict, actor: User | None) -> Activity:
     """Add an activity (or, with ``due_at``, a task) to a customer's timeline."""
     data = _clean(load(_schema, payload))

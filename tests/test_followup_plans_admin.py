@@ -1,0 +1,48 @@
+"""Follow-up plans are set up by an administrator, on a page and through the API."""
+
+import re
+
+from core.models import FollowUpPlan
+
+
+def token(client, path):
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text).group(1)
+
+
+def test_an_admin_creates_pauses_and_resumes_a_plan_in_the_browser(make_user, login_as, db):
+    client = login_as(make_user(role="admin"))
+    page = "/admin/follow-up-plans"
+    assert "Every N days per customer grade" in client.get(page).text
+    created = client.post(page, data={"csrf_token": token(client, page), "name": "A accounts",
+                                      "rule": "customer_interval",
+                                      "params": "every_days = 14\ngrade = A"})
+    assert created.status_code == 302
+    plan = db.session.query(FollowUpPlan).one()
+    assert plan.params == {"every_days": 14, "grade": "A"} and plan.active
+    client.post(f"{page}/{plan.id}/active", data={"csrf_token": token(client, page), "active": "0"})
+    db.session.expire_all()
+    assert not db.session.get(FollowUpPlan, plan.id).active
+
+
+def test_bad_settings_are_named_and_nothing_is_created(make_user, login_as, db):
+    client = login_as(make_user(role="admin"))
+    page = "/admin/follow-up-plans"
+    bad = client.post(page, data={"csrf_token": token(client, page), "name": "Broken",
+                                  "rule": "customer_interval", "params": "every_days = 0"})
+    assert bad.status_code == 422 and "every_days" in bad.text and "every_days = 0" in bad.text
+    assert db.session.query(FollowUpPlan).count() == 0
+
+
+def test_plans_through_the_api_and_only_for_admins(make_user, as_user, db):
+    api = as_user(make_user(role="admin"))
+    created = api.post("/api/v1/followup-plans", json={
+        "name": "Revisit", "rule": "customer_interval", "params": {"every_days": 30}})
+    assert created.status_code == 201 and created.json["params"]["every_days"] == 30
+    paused = api.patch(f"/api/v1/followup-plans/{created.json['id']}", json={"active": False})
+    assert paused.status_code == 200 and paused.json["active"] is False
+    assert [p["name"] for p in api.get("/api/v1/followup-plans").json] == ["Revisit"]
+    unknown = api.post("/api/v1/followup-plans", json={"name": "X", "rule": "astrology"})
+    assert unknown.status_code == 422 and "rule" in unknown.json["errors"]
+    rep = as_user(make_user())
+    assert rep.get("/api/v1/followup-plans").status_code == 403
+    assert rep.get("/admin/follow-up-plans").status_code in (401, 403)
