@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export TRELLIS_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test install translations docs lint bench bench-pages clean vendor browser
+.PHONY: run test install translations docs lint bench bench-pages bench-sales clean vendor browser
 
 $(STAMP): pyproject.toml tests/thirdparty/trellis_hello/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ bench: install
 ## Web page benchmark: server time of every main page at 100,000 customers
 bench-pages: install
 	$(BIN)/python -m bench.pages $(if $(BENCH_DB),--database $(BENCH_DB))
+
+## Sales reports benchmark: funnel, forecast and KPIs at 1,000,000 deals
+bench-sales: install
+	$(BIN)/python -m bench.sales $(if $(BENCH_DB),--database $(BENCH_DB))
 
 docs: $(STAMP)
 	$(BIN)/python -m core.hookdoc > docs/hooks.md

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import func, insert, select
 
@@ -38,6 +39,48 @@ def _insert(model, rows: list[dict]) -> int:
     if rows:  # Core executemany (insertmanyvalues), not the ORM's bulk path
         db.session.connection().execute(insert(model.__table__), rows)
     return len(rows)
+
+
+def bulk_insert(table: str, columns: tuple[str, ...], rows) -> int:
+    """Insert an iterable of tuples the fastest plain way each database has:
+    ``COPY ... FROM STDIN`` on PostgreSQL, DB-API executemany in batches on
+    SQLite (datetimes and dates written as SQLAlchemy stores them there).
+    For the large tables (millions of rows), where Core's per-value type
+    processing would dominate the load time. Commits."""
+    db.session.commit()
+    raw = db.engine.raw_connection()
+    count = 0
+    try:
+        cursor = raw.cursor()
+        names = ", ".join(columns)
+        if db.engine.dialect.name == "postgresql":
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        else:
+            sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
+            batch = []
+            for row in rows:
+                batch.append(tuple(_sqlite_value(v) for v in row))
+                if len(batch) == BATCH * 4:
+                    cursor.executemany(sql, batch)
+                    count += len(batch)
+                    batch = []
+            cursor.executemany(sql, batch)
+            count += len(batch)
+        raw.commit()
+    finally:
+        raw.close()
+    return count
+
+
+def _sqlite_value(value):
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, (date, Decimal)):
+        return str(value)
+    return value
 
 
 def load(customers: int, contacts_each: int = 3, activities_each: int = 10,
@@ -114,18 +157,18 @@ def load(customers: int, contacts_each: int = 3, activities_each: int = 10,
             batch = []
     rows += _insert(Activity, batch)
     db.session.commit()
-    _reset_sequences()
+    reset_sequences()
     seconds = time.perf_counter() - started
     return {"rows": rows, "seconds": seconds, "rate": rows / seconds,
             "customers": customers, "contacts": contact_id, "activities": total_activities,
             "teams": len(teams), "users": len(users)}
 
 
-def _reset_sequences() -> None:
+def reset_sequences(tables=("customer", "contact")) -> None:
     """Explicit ids leave PostgreSQL's sequences behind; move them past the rows."""
     if db.engine.dialect.name != "postgresql":
         return
-    for table in ("customer", "contact"):
+    for table in tables:
         db.session.execute(db.text(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
             f"(SELECT max(id) FROM {table}))"))

@@ -107,7 +107,7 @@ def test_sales_adds_no_won_deal_for_m_days(db, make_user, make_customer):
     pipeline = Pipeline(name="P")
     db.session.add(pipeline)
     db.session.flush()
-    won = Stage(pipeline_id=pipeline.id, name="Won", position=9, probability=100)
+    won = Stage(pipeline_id=pipeline.id, name="Won", position=9, probability=100, outcome="won")
     db.session.add(won)
     db.session.add(PoolRule(team_id=None, conditions={"sales_no_won_deal": {"days": 90}},
                             remind_days_before=0))
@@ -116,8 +116,11 @@ def test_sales_adds_no_won_deal_for_m_days(db, make_user, make_customer):
         name="Loser", owner_id=rep.id)
     age(db, winner, 200)
     age(db, loser, 200)
-    db.session.add(Deal(title="Big", customer_id=winner.id, pipeline_id=pipeline.id,
-                        stage_id=won.id, amount=Decimal("100"), owner_id=rep.id))
+    db.session.add_all([  # won last week, and won half a year ago (too long ago to count)
+        Deal(title="Big", customer_id=winner.id, pipeline_id=pipeline.id, stage_id=won.id,
+             amount=Decimal("100"), owner_id=rep.id, closed_at=utcnow() - timedelta(days=7)),
+        Deal(title="Old", customer_id=loser.id, pipeline_id=pipeline.id, stage_id=won.id,
+             amount=Decimal("100"), owner_id=rep.id, closed_at=utcnow() - timedelta(days=180))])
     db.session.commit()
     assert recycle_due().recycled == 1
     assert (winner.owner_id, loser.owner_id) == (rep.id, None)

@@ -46,7 +46,8 @@ def test_deals_leak_nothing(scope_leak_check, make_customer):
     db.session.commit()
 
     def create(owner):
-        deal = Deal(title=f"Deal of {owner.email}", customer_id=make_customer().id,
+        customer = make_customer(owner_id=owner.id, team_id=owner.team_id)
+        deal = Deal(title=f"Deal of {owner.email}", customer_id=customer.id,
                     pipeline_id=pipeline.id, stage_id=stage.id, amount=Decimal(1),
                     owner_id=owner.id, team_id=owner.team_id)
         db.session.add(deal)

@@ -7,8 +7,8 @@ nothing and adds no tables.
 """
 
 from core.api import (
-    ActivityKind, CustomerTab, DashboardWidget, Manifest, MenuItem, Permission, RecycleCondition,
-    delete_rows, hookimpl, repoint, translator,
+    ActivityKind, CustomerTab, DashboardWidget, FollowUpRule, Manifest, MenuItem, Permission,
+    RecycleCondition, hookimpl, repoint, translator,
 )
 
 from . import hookspecs  # noqa: F401  (the events other plugins may subscribe to)
@@ -30,12 +30,15 @@ def trellis_models():
     from . import models
 
     return [models.Pipeline, models.Stage, models.Deal, models.StageChange, models.LeadForm,
-            models.Lead, models.AssignmentRule]
+            models.Lead, models.AssignmentRule, models.SalesTarget, models.CommissionRule,
+            models.Product, models.DealLine]
 
 
 @hookimpl
 def trellis_blueprints():
-    from . import views_leads  # noqa: F401  (its routes join the sales blueprint)
+    # each module's routes join the sales blueprint
+    from . import views_followups, views_leads, views_products  # noqa: F401
+    from . import views_pipelines, views_reports, views_targets  # noqa: F401
     from .views import bp
 
     return [bp]
@@ -53,12 +56,16 @@ def trellis_permissions():
         Permission("sales.report.read", _l("View sales reports"),
                    default_roles=("manager", "sales")),
         Permission("sales.admin", _l("Administer pipelines")),
+        Permission("sales.target.write", _l("Set targets and commission rules"),
+                   default_roles=("manager",)),
     ]
 
 
 @hookimpl
 def trellis_api_blueprints():
-    from . import rest_leads  # noqa: F401  (its routes join the sales API blueprint)
+    from . import rest_leads, rest_reports  # noqa: F401  (their routes join the API blueprint)
+    from . import rest_targets  # noqa: F401  (its routes join the sales API blueprint)
+    from . import rest_products  # noqa: F401  (its routes join the sales API blueprint)
     from .rest import bp
 
     return [bp]
@@ -79,7 +86,17 @@ def trellis_dashboard_widgets(user):
     if user.can("sales.report.read"):
         widgets.append(DashboardWidget("sales_forecast", _l("This month's forecast"),
                                        "sales.widget_forecast", 20))
+    widgets.append(DashboardWidget("sales_overdue_followups", _l("Overdue follow-ups"),
+                                   "sales.widget_followups", 30))
     return widgets
+
+
+@hookimpl
+def trellis_followup_rules():
+    from .followups import RULE, grade_due, grade_params
+
+    return [FollowUpRule(RULE, _l("Revisit by customer grade (A/B/C/D days)"), grade_due,
+                         grade_params)]
 
 
 @hookimpl
@@ -97,23 +114,25 @@ def trellis_recycle_conditions():
 
 @hookimpl
 def trellis_merge_records(survivor_id, merged_id):
-    from .models import Deal
+    from .models import Deal, Lead
 
-    return repoint(Deal, "customer_id", merged_id, survivor_id)
+    return (repoint(Deal, "customer_id", merged_id, survivor_id)
+            + repoint(Lead, "customer_id", merged_id, survivor_id))
 
 
 @hookimpl
 def trellis_purge_records(customer_id):
-    from .models import Deal
+    from .recycle import purge_customer
 
-    return delete_rows(Deal, "customer_id", customer_id)
+    return purge_customer(customer_id)
 
 
 @hookimpl
 def trellis_transfer_records(from_user_id, to_user_id):
-    from .models import Deal
+    from .models import Deal, Lead
 
-    return repoint(Deal, "owner_id", from_user_id, to_user_id)
+    return (repoint(Deal, "owner_id", from_user_id, to_user_id)
+            + repoint(Lead, "owner_id", from_user_id, to_user_id))
 
 
 @hookimpl
@@ -123,6 +142,11 @@ def trellis_menu_items(user):
         items.append(MenuItem(_l("Leads"), "sales.leads_index", order=15))
     if user.can("sales.deal.read"):
         items.append(MenuItem(_l("Deals"), "sales.deals", order=20))
+        items.append(MenuItem(_l("Follow-ups"), "sales.followups", order=22))
+        items.append(MenuItem(_l("Products"), "sales.product_list", order=23))
+    if user.can("sales.report.read"):
+        items.append(MenuItem(_l("Targets"), "sales.targets", order=25))
+        items.append(MenuItem(_l("Commission"), "sales.commission", order=26))
     return items
 
 

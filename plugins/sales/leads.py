@@ -15,6 +15,8 @@ from core.api import (
     emit, find_duplicates, load, log_activity, snapshot, transaction, translator, utcnow,
 )
 
+from .access import customer_for
+from .lead_activities import carry_to_customer
 from .models import LEAD_SOURCES, AssignmentRule, Lead, LeadForm
 from .services import create_deal
 
@@ -132,8 +134,8 @@ def convert(lead: Lead, payload: dict, actor: User | None) -> Lead:
     _still_open(lead)
     with transaction():
         if data.get("customer_id"):
-            customer = db.session.get(Customer, data["customer_id"])
-            if customer is None or customer.deleted_at is not None:
+            customer = customer_for(data["customer_id"], actor)
+            if customer is None:
                 raise ValidationError({"customer_id": [_("no customer with this id")]})
         else:
             customer = create_customer({
@@ -156,6 +158,7 @@ def convert(lead: Lead, payload: dict, actor: User | None) -> Lead:
         before = snapshot(lead)
         lead.status, lead.converted_at = "converted", utcnow()
         lead.customer_id, lead.deal_id = customer.id, deal.id if deal else None
+        carry_to_customer(lead, customer.id)
         audit(actor, lead, "convert", before, snapshot(lead))
         log_activity({"kind": "note", "customer_id": customer.id, "contact_id": contact.id,
                       "subject": _("Converted from lead %(name)s (%(source)s)", name=lead.name,

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.api import (
-    Contact, Customer, SoftDeleteMixin, TimestampMixin, User, UTCDateTime, VersionedMixin, db,
-    utcnow,
+    Contact, Customer, SoftDeleteMixin, Team, TimestampMixin, User, UTCDateTime, VersionedMixin,
+    db, utcnow,
 )
 
 OUTCOMES = ("open", "won", "lost")
@@ -42,7 +42,13 @@ class Deal(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     """A sales opportunity with a customer. Money is exact: Numeric(14, 2) + ISO currency."""
 
     __tablename__ = "sales_deal"
-    __table_args__ = (Index("ix_sales_deal_owner_stage", "owner_id", "stage_id"),)
+    __table_args__ = (Index("ix_sales_deal_owner_stage", "owner_id", "stage_id"),
+                      # customer first (access goes through the visible customers), then
+                      # every column the reports read: see migration 5a1e50000005
+                      Index("ix_sales_deal_report", "customer_id", "stage_id", "closed_at",
+                            "pipeline_id", "furthest_position", "owner_id", "team_id",
+                            "currency", "amount", "created_at", "expected_close", "deleted_at",
+                            "lost_reason"))
 
     title: Mapped[str] = mapped_column(String(200))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
@@ -56,6 +62,9 @@ class Deal(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     lost_reason: Mapped[str | None] = mapped_column(String(200))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    #: the highest position among the not-lost stages the deal has been in
+    #: (kept by services.move_stage), so the funnel needs no history scan
+    furthest_position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     customer: Mapped[Customer] = relationship()
     contact: Mapped[Contact | None] = relationship()
@@ -64,6 +73,8 @@ class Deal(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     owner: Mapped[User | None] = relationship()
     history: Mapped[list[StageChange]] = relationship(order_by="StageChange.changed_at",
                                                       viewonly=True)
+    lines: Mapped[list[DealLine]] = relationship(order_by="DealLine.position",
+                                                 cascade="all, delete-orphan")
 
 
 class StageChange(TimestampMixin, db.Model):
@@ -136,3 +147,66 @@ class AssignmentRule(TimestampMixin, db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     last_user_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class SalesTarget(TimestampMixin, db.Model):
+    """业绩目标: the amount one rep (``user_id``) or one team (``team_id``,
+    sub-teams included) should win in a calendar month ``YYYY-MM`` (UTC)."""
+
+    __tablename__ = "sales_target"
+    __table_args__ = (UniqueConstraint("month", "user_id", "team_id"),)
+
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+
+    user: Mapped[User | None] = relationship()
+    team: Mapped[Team | None] = relationship()
+
+
+class CommissionRule(TimestampMixin, VersionedMixin, db.Model):
+    """提成规则: progressive tiers over a rep's monthly won amount in ``currency``,
+    for the deals of ``pipeline_id`` (None: every pipeline). ``tiers`` is a JSON
+    list of ``{"from_amount": "0.00", "rate_percent": "3.00"}`` (decimals as
+    strings, so no float ever touches the money), the first from 0."""
+
+    __tablename__ = "sales_commission_rule"
+
+    name: Mapped[str] = mapped_column(String(120))
+    pipeline_id: Mapped[int | None] = mapped_column(ForeignKey("sales_pipeline.id"), index=True)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    tiers: Mapped[list[dict]] = mapped_column(JSON, default=list)
+
+    pipeline: Mapped[Pipeline | None] = relationship()
+
+
+class Product(TimestampMixin, VersionedMixin, db.Model):
+    """产品: what a deal's lines sell, at a list price the line may change."""
+
+    __tablename__ = "sales_product"
+
+    code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class DealLine(TimestampMixin, db.Model):
+    """A deal's line: a product (or a free description), price, quantity and a
+    discount in percent. The deal's amount is the sum of its lines, when it has any."""
+
+    __tablename__ = "sales_deal_line"
+
+    deal_id: Mapped[int] = mapped_column(ForeignKey("sales_deal.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("sales_product.id"), index=True)
+    description: Mapped[str] = mapped_column(String(200))
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(12, 3))
+    discount_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    total: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+
+    product: Mapped[Product | None] = relationship()

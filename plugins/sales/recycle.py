@@ -1,14 +1,15 @@
-"""The sales plugin's condition for the customer pool: no won deal for M days."""
+"""The sales plugin's part in core's recycling: the customer pool's condition
+"no won deal for M days", and what a purged customer takes with it."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
-from core.api import Customer, translator, whole_days
+from core.api import Customer, db, delete_rows, translator, whole_days
 
-from .models import Deal, Stage
+from .models import Deal, DealLine, Lead, Stage, StageChange
 
 _, _l = translator("sales")
 
@@ -19,10 +20,22 @@ def no_won_deal_params(params: dict) -> dict:
 
 def no_won_deal_customer_ids(params: dict, now: datetime):
     """Customers owned for more than ``days`` without a deal won in that time
-    (a deal is won when its stage has a 100% win probability)."""
+    (in a won stage, closed since then)."""
     since = now - timedelta(days=params["days"])
     won_recently = (select(Deal.customer_id).join(Stage, Stage.id == Deal.stage_id)
-                    .where(Stage.probability == 100, Deal.updated_at >= since,
+                    .where(Stage.outcome == "won", Deal.closed_at >= since,
                            Deal.deleted_at.is_(None)))
     return select(Customer.id).where(Customer.created_at < since,
                                      Customer.id.not_in(won_recently))
+
+
+def purge_customer(customer_id: int) -> int:
+    """Delete the purged customer's deals with their stage history; its leads
+    stay (they are the record of where the customer came from), detached."""
+    deals = select(Deal.id).where(Deal.customer_id == customer_id)
+    db.session.execute(update(Lead).where(Lead.customer_id == customer_id)
+                       .values(customer_id=None, deal_id=None))
+    db.session.execute(update(Lead).where(Lead.deal_id.in_(deals)).values(deal_id=None))
+    db.session.execute(delete(StageChange).where(StageChange.deal_id.in_(deals)))
+    db.session.execute(delete(DealLine).where(DealLine.deal_id.in_(deals)))
+    return delete_rows(Deal, "customer_id", customer_id)

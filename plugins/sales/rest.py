@@ -1,4 +1,4 @@
-"""``/api/v1/sales``: pipelines, deals, stage moves and the reports.
+"""``/api/v1/sales``: pipelines, deals and stage moves (reports: ``rest_reports``).
 
 Access follows core's scoped query helper: a rep sees their own deals, a
 manager their team's; a deal of a customer the caller may not see is a 404.
@@ -12,11 +12,12 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from core.api import (
-    ApiBlueprint, Customer, ListArgs, NotFoundError, ValidationError, db, page_schema, paginate,
-    require, scoped, translator,
+    ApiBlueprint, ListArgs, NotFoundError, ValidationError, db, page_schema, paginate, require,
+    translator,
 )
 
-from . import reports, services
+from . import services
+from .access import visible_deal, visible_deals
 from .models import Deal, Pipeline, Stage, StageChange
 
 _, _l = translator("sales")
@@ -80,24 +81,6 @@ class MoveInput(Schema):
     lost_reason = fields.String(load_default=None, validate=validate.Length(max=200))
 
 
-def visible_deals():
-    return scoped(select(Deal), Deal, current_user)
-
-
-def visible_deal(deal_id: int) -> Deal:
-    deal = db.session.scalar(visible_deals().where(Deal.id == deal_id))
-    if deal is None:
-        raise NotFoundError(_("deal %(id)s not found", id=deal_id))
-    return deal
-
-
-def visible_customer_id(customer_id) -> None:
-    """404 unless the caller may see the customer (its existence does not leak)."""
-    if isinstance(customer_id, int) and not db.session.scalar(
-            scoped(select(Customer.id), Customer, current_user).where(Customer.id == customer_id)):
-        raise NotFoundError(_("customer %(id)s not found", id=customer_id))
-
-
 def json_body() -> dict:
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
@@ -121,12 +104,28 @@ def create_pipeline():
     return services.create_pipeline(json_body(), current_user)
 
 
+@bp.route("/pipelines/<int:pipeline_id>", methods=["PATCH"])
+@bp.doc(requestBody={"content": {"application/json": {"schema": services.PipelineChange}}})
+@bp.response(200, PipelineOut)
+def update_pipeline(pipeline_id: int):
+    """Rename the pipeline or its stages, or change a stage's win probability
+    (send the ``version`` you read; the order and the outcomes stay)."""
+    require("sales.admin")
+    pipeline = db.session.get(Pipeline, pipeline_id)
+    if pipeline is None:
+        raise NotFoundError(_("pipeline %(id)s not found", id=pipeline_id))
+    payload = json_body()
+    version = payload.pop("version", None)
+    return services.update_pipeline(pipeline, payload, current_user,
+                                    version if isinstance(version, int) else None)
+
+
 @bp.route("/deals", methods=["GET"])
 @bp.arguments(DealArgs, location="query", as_kwargs=False)
 @bp.response(200, page_schema(DealOut, "DealPage"))
 def list_deals(args):
     require("sales.deal.read")
-    query = visible_deals()
+    query = visible_deals(current_user)
     for key in ("pipeline_id", "stage_id", "owner_id", "customer_id"):
         if args.get(key):
             query = query.where(getattr(Deal, key) == args[key])
@@ -143,16 +142,14 @@ def list_deals(args):
 @bp.response(201, DealOut)
 def create_deal():
     require("sales.deal.write")
-    payload = json_body()
-    visible_customer_id(payload.get("customer_id"))
-    return services.create_deal(payload, current_user)
+    return services.create_deal(json_body(), current_user)
 
 
 @bp.route("/deals/<int:deal_id>", methods=["GET"])
 @bp.response(200, DealOut)
 def get_deal(deal_id: int):
     require("sales.deal.read")
-    return visible_deal(deal_id)
+    return visible_deal(deal_id, current_user)
 
 
 @bp.route("/deals/<int:deal_id>", methods=["PATCH"])
@@ -161,7 +158,7 @@ def get_deal(deal_id: int):
 def update_deal(deal_id: int):
     """Edit a deal; send the ``version`` you read (409 when stale)."""
     require("sales.deal.write")
-    deal = visible_deal(deal_id)
+    deal = visible_deal(deal_id, current_user)
     payload = json_body()
     version = payload.pop("version", None)
     return services.update_deal(deal, payload, current_user,
@@ -174,7 +171,7 @@ def update_deal(deal_id: int):
 def move_deal(args, deal_id: int):
     """Move the deal to another stage of its pipeline (a lost stage needs ``lost_reason``)."""
     require("sales.deal.write")
-    return services.move_stage(visible_deal(deal_id), args["stage_id"], current_user,
+    return services.move_stage(visible_deal(deal_id, current_user), args["stage_id"], current_user,
                                args["version"], args["lost_reason"])
 
 
@@ -183,62 +180,6 @@ def move_deal(args, deal_id: int):
 def deal_history(deal_id: int):
     """Every stage the deal entered, oldest first, with when and who."""
     require("sales.deal.read")
-    deal = visible_deal(deal_id)
+    deal = visible_deal(deal_id, current_user)
     return db.session.scalars(select(StageChange).where(StageChange.deal_id == deal.id)
                               .order_by(StageChange.changed_at, StageChange.id)).all()
-
-
-class FunnelStageOut(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    probability = fields.Integer()
-    reached = fields.Integer()
-    conversion = fields.Float(allow_none=True)
-
-
-class FunnelOut(Schema):
-    pipeline_id = fields.Integer()
-    stages = fields.List(fields.Nested(FunnelStageOut))
-    deals = fields.Integer()
-    open = fields.Integer()
-    won = fields.Integer()
-    lost = fields.Integer()
-    win_rate = fields.Float(allow_none=True)
-    average_cycle_days = fields.Float(allow_none=True)
-
-
-class MonthOut(Schema):
-    month = fields.String(metadata={"description": "YYYY-MM"})
-    currency = fields.String()
-    open_amount = fields.String(metadata={"description": "decimal, open deals expected to close"})
-    weighted_amount = fields.String(metadata={"description": "decimal, weighted by win probability"})
-    won_amount = fields.String(metadata={"description": "decimal, deals won (by close month)"})
-
-
-class ForecastOut(Schema):
-    months = fields.List(fields.Nested(MonthOut))
-
-
-class FunnelArgs(reports.ReportArgs):
-    pipeline_id = fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
-
-
-@bp.route("/reports/funnel", methods=["GET"])
-@bp.arguments(FunnelArgs, location="query", as_kwargs=False)
-@bp.response(200, FunnelOut)
-def funnel(args):
-    """销售漏斗: deals that reached each stage, stage-to-stage conversion, win rate, cycle."""
-    require("sales.report.read")
-    pipeline = db.session.get(Pipeline, args["pipeline_id"])
-    if pipeline is None:
-        raise NotFoundError(_("pipeline %(id)s not found", id=args["pipeline_id"]))
-    return reports.funnel(current_user, pipeline, args)
-
-
-@bp.route("/reports/forecast", methods=["GET"])
-@bp.arguments(reports.ReportArgs, location="query", as_kwargs=False)
-@bp.response(200, ForecastOut)
-def forecast(args):
-    """销售预测 by month and currency: open amount, weighted by win probability, and won."""
-    require("sales.report.read")
-    return {"months": reports.forecast(current_user, args)}

@@ -5,16 +5,13 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 
-from core.api import (
-    ListArgs, NotFoundError, ValidationError, db, page_schema, paginate, require, scoped,
-    translator,
-)
+from core.api import ListArgs, ValidationError, page_schema, paginate, require, translator
 
-from . import leads
+from . import lead_activities, leads
 from .models import LEAD_SOURCES, LEAD_STATUSES, Lead
-from .rest import bp, json_body, visible_customer_id
+from .access import visible_lead, visible_leads
+from .rest import bp, json_body
 
 _, _l = translator("sales")
 SORTABLE = {"created_at": Lead.created_at, "updated_at": Lead.updated_at, "name": Lead.name}
@@ -51,19 +48,12 @@ class ImportOut(Schema):
     bad_rows = fields.List(fields.Dict(), metadata={"description": "{line, errors} per bad row"})
 
 
-def visible_lead(lead_id: int) -> Lead:
-    lead = db.session.scalar(scoped(select(Lead), Lead, current_user).where(Lead.id == lead_id))
-    if lead is None:
-        raise NotFoundError(_("lead %(id)s not found", id=lead_id))
-    return lead
-
-
 @bp.route("/leads", methods=["GET"])
 @bp.arguments(LeadArgs, location="query", as_kwargs=False)
 @bp.response(200, page_schema(LeadOut, "LeadPage"))
 def list_leads(args):
     require("sales.lead.read")
-    query = scoped(select(Lead), Lead, current_user)
+    query = visible_leads(current_user)
     for key in ("status", "source", "owner_id"):
         if args.get(key):
             query = query.where(getattr(Lead, key) == args[key])
@@ -86,7 +76,7 @@ def create_lead():
 @bp.response(200, LeadOut)
 def get_lead(lead_id: int):
     require("sales.lead.read")
-    return visible_lead(lead_id)
+    return visible_lead(lead_id, current_user)
 
 
 @bp.route("/leads/<int:lead_id>", methods=["PATCH"])
@@ -94,7 +84,7 @@ def get_lead(lead_id: int):
 @bp.response(200, LeadOut)
 def update_lead(lead_id: int):
     require("sales.lead.write")
-    lead = visible_lead(lead_id)
+    lead = visible_lead(lead_id, current_user)
     payload = json_body()
     version = payload.pop("version", None)
     return leads.update_lead(lead, payload, current_user,
@@ -108,10 +98,48 @@ def convert_lead(lead_id: int):
     """转化: a customer (or ``customer_id``, an existing one) + contact, and with
     ``pipeline_id`` a deal, in one step. Converting twice is refused (422)."""
     require("sales.lead.write")
-    lead = visible_lead(lead_id)
-    payload = json_body()
-    visible_customer_id(payload.get("customer_id"))
-    return leads.convert(lead, payload, current_user)
+    return leads.convert(visible_lead(lead_id, current_user), json_body(), current_user)
+
+
+class FollowUpInput(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(lead_activities.KINDS))
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    body = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=20000))
+    direction = fields.String(allow_none=True, load_default=None,
+                              validate=validate.OneOf(("in", "out")))
+    due_at = fields.AwareDateTime(allow_none=True, load_default=None,
+                                  metadata={"description": "required for a task"})
+
+
+class LeadActivityOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    subject = fields.String()
+    body = fields.String(allow_none=True)
+    occurred_at = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+    done_at = fields.DateTime(allow_none=True)
+    owner_id = fields.Integer(allow_none=True)
+    customer_id = fields.Integer(allow_none=True)
+
+
+@bp.route("/leads/<int:lead_id>/activities", methods=["GET"])
+@bp.response(200, LeadActivityOut(many=True))
+def list_lead_activities(lead_id: int):
+    """The lead's follow-up history, newest first (after conversion it is on
+    the customer's timeline too)."""
+    require("sales.lead.read")
+    return lead_activities.activities(visible_lead(lead_id, current_user))
+
+
+@bp.route("/leads/<int:lead_id>/activities", methods=["POST"])
+@bp.arguments(FollowUpInput, as_kwargs=False)
+@bp.response(201, LeadActivityOut)
+def follow_up_lead(args, lead_id: int):
+    """Log a call, e-mail, meeting or note on the lead, or plan a follow-up (``task``)."""
+    require("sales.lead.write")
+    payload = {**args, "due_at": args["due_at"].isoformat() if args["due_at"] else None}
+    return lead_activities.follow_up(visible_lead(lead_id, current_user), payload, current_user)
 
 
 class DisqualifyInput(Schema):
@@ -123,7 +151,7 @@ class DisqualifyInput(Schema):
 @bp.response(200, LeadOut)
 def disqualify_lead(args, lead_id: int):
     require("sales.lead.write")
-    return leads.disqualify(visible_lead(lead_id), args["reason"], current_user)
+    return leads.disqualify(visible_lead(lead_id, current_user), args["reason"], current_user)
 
 
 @bp.route("/leads/import", methods=["POST"])

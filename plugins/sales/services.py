@@ -16,10 +16,11 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from core.api import (
-    Contact, Customer, User, ValidationError, audit, check_version, db, emit, load, log_activity,
+    Contact, User, ValidationError, audit, check_version, db, emit, load, log_activity,
     snapshot, transaction, translator, utcnow,
 )
 
+from .access import customer_for
 from .models import Deal, Pipeline, Stage, StageChange
 
 _, _l = translator("sales")
@@ -72,8 +73,8 @@ def create_deal(payload: dict, actor: User | None) -> Deal:
     errors: dict[str, list[str]] = {}
     if pipeline is None:
         errors["pipeline_id"] = [_("no pipeline with this id")]
-    customer = db.session.get(Customer, data["customer_id"])
-    if customer is None or customer.deleted_at is not None:
+    customer = customer_for(data["customer_id"], actor)
+    if customer is None:
         errors["customer_id"] = [_("no customer with this id")]
     stage = None
     if pipeline is not None:
@@ -88,6 +89,8 @@ def create_deal(payload: dict, actor: User | None) -> Deal:
         deal = Deal(**{**data, "stage_id": stage.id, "owner_id": owner_id,
                        "team_id": owner.team_id if owner else customer.team_id})
         deal.closed_at = utcnow() if stage.outcome != "open" else None
+        deal.furthest_position = stage.position if stage.outcome != "lost" else min(
+            s.position for s in pipeline.stages)
         db.session.add(deal)
         db.session.flush()
         db.session.add(StageChange(deal_id=deal.id, to_stage_id=stage.id,
@@ -104,6 +107,11 @@ def update_deal(deal: Deal, payload: dict, actor: User | None,
     data = load(DealChange(), payload, partial=True)
     errors: dict[str, list[str]] = {}
     _check_people(data, deal.customer_id, errors)
+    if deal.lines and "amount" in data and data["amount"] != deal.amount:
+        errors["amount"] = [_("this deal is worth the sum of its lines; change the lines")]
+    if deal.lines and data.get("currency", deal.currency) != deal.currency:
+        errors["currency"] = [_("the lines are priced in %(currency)s; change the lines first",
+                                currency=deal.currency)]
     if errors:
         raise ValidationError(errors)
     check_version(deal, expected_version)
@@ -140,6 +148,8 @@ def move_stage(deal: Deal, stage_id, actor: User | None, expected_version: int |
         deal.stage = stage
         deal.closed_at = utcnow() if stage.outcome != "open" else None
         deal.lost_reason = lost_reason if stage.outcome == "lost" else None
+        if stage.outcome != "lost":
+            deal.furthest_position = max(deal.furthest_position or 0, stage.position)
         db.session.add(StageChange(deal_id=deal.id, from_stage_id=previous.id,
                                    to_stage_id=stage.id, user_id=actor.id if actor else None))
         audit(actor, deal, "stage", before, snapshot(deal))
@@ -177,8 +187,9 @@ def _check_people(data: dict, customer_id: int, errors: dict) -> None:
 
 
 def _timeline(deal: Deal, actor: User | None, subject: str, body: str | None = None) -> None:
+    contact = deal.contact if deal.contact and deal.contact.deleted_at is None else None
     log_activity({"kind": "deal_stage", "subject": subject[:200], "body": body,
-                  "customer_id": deal.customer_id, "contact_id": deal.contact_id,
+                  "customer_id": deal.customer_id, "contact_id": contact.id if contact else None,
                   "link_type": "sales_deal", "link_id": deal.id}, actor)
 
 
@@ -186,13 +197,16 @@ def pipelines() -> list[Pipeline]:
     return list(db.session.scalars(select(Pipeline).order_by(Pipeline.id)))
 
 
+class StageInput(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    probability = fields.Integer(required=True, validate=validate.Range(0, 100))
+    outcome = fields.String(load_default="open", validate=validate.OneOf(("open", "won", "lost")))
+
+
 class PipelineInput(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    stages = fields.List(fields.Nested(Schema.from_dict({
-        "name": fields.String(required=True, validate=validate.Length(min=1, max=80)),
-        "probability": fields.Integer(required=True, validate=validate.Range(0, 100)),
-        "outcome": fields.String(load_default="open", validate=validate.OneOf(("open", "won", "lost"))),
-    })), required=True, validate=validate.Length(min=2, max=30))
+    stages = fields.List(fields.Nested(StageInput), required=True,
+                         validate=validate.Length(min=2, max=30))
 
 
 def create_pipeline(payload: dict, actor: User | None) -> Pipeline:
@@ -216,3 +230,50 @@ def create_pipeline(payload: dict, actor: User | None) -> Pipeline:
         audit(actor, pipeline, "create", None, {**snapshot(pipeline), "stages": data["stages"]})
     db.session.refresh(pipeline)
     return pipeline
+
+
+class StageEdit(Schema):
+    id = Id(required=True)
+    name = fields.String(validate=validate.Length(min=1, max=80))
+    probability = fields.Integer(validate=validate.Range(0, 100))
+
+
+class PipelineChange(Schema):
+    """What an edit may change: the names, and each stage's name and win
+    probability. The order and the outcomes stay, since deals and reports
+    count on them."""
+
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    stages = fields.List(fields.Nested(StageEdit), validate=validate.Length(max=30))
+
+
+def update_pipeline(pipeline: Pipeline, payload: dict, actor: User | None,
+                    expected_version: int | None = None) -> Pipeline:
+    data = load(PipelineChange(), payload)
+    own = {s.id: s for s in pipeline.stages}
+    errors = {f"stages.{i}.id": [_("no stage with this id in this pipeline")]
+              for i, s in enumerate(data.get("stages", ())) if s["id"] not in own}
+    name = (data.get("name") or "").strip()
+    if name and db.session.scalar(select(Pipeline.id).where(Pipeline.name == name,
+                                                            Pipeline.id != pipeline.id)):
+        errors["name"] = [_("a pipeline with this name exists")]
+    if errors:
+        raise ValidationError(errors)
+    check_version(pipeline, expected_version)
+    with transaction():
+        before = {**snapshot(pipeline), "stages": _stages(pipeline)}
+        if name:
+            pipeline.name = name
+        for change in data.get("stages", ()):
+            stage = own[change["id"]]
+            stage.name = change.get("name", stage.name).strip() or stage.name
+            stage.probability = change.get("probability", stage.probability)
+        pipeline.updated_at = utcnow()  # a stage edit is an edit of the pipeline
+        db.session.flush()
+        audit(actor, pipeline, "update", before, {**snapshot(pipeline), "stages": _stages(pipeline)})
+    return pipeline
+
+
+def _stages(pipeline: Pipeline) -> list[dict]:
+    return [{"id": s.id, "name": s.name, "probability": s.probability, "outcome": s.outcome}
+            for s in pipeline.stages]

@@ -1,34 +1,26 @@
-"""Web pages under ``/sales``: deals (list, board, page, forms), reports,
-the customer page's Deals tab and the dashboard widgets."""
+"""Web pages under ``/sales``: deals (list, board, page, forms), the customer
+page's Deals tab and the dashboard widgets (the reports page: ``views_reports``)."""
 
 from __future__ import annotations
 
-import json
-from datetime import date
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from core.api import (
-    Customer, StaleVersionError, ValidationError, db, form_payload, form_version, require, scoped,
-    translator, utcnow,
+    StaleVersionError, ValidationError, db, form_payload, form_version, require, translator, utcnow,
 )
 
 from . import reports, services
+from .access import visible_customer, visible_deal, visible_deals
 from .models import Deal, Pipeline, Stage
 
 _, _l = translator("sales")
 bp = Blueprint("sales", __name__, url_prefix="/sales")
+BOARD_CARDS = 50  # per column; the count says how many more
 FIELDS = ("title", "amount", "currency", "expected_close", "contact_id", "owner_id")
-
-
-def visible_deal(deal_id: int) -> Deal:
-    deal = db.session.scalar(scoped(select(Deal), Deal, current_user).where(Deal.id == deal_id))
-    if deal is None:
-        abort(404)
-    return deal
 
 
 def chosen_pipeline() -> Pipeline | None:
@@ -43,7 +35,7 @@ def deals():
     """The deals the signed-in user may see, newest first."""
     require("sales.deal.read")
     outcome = request.args.get("outcome", "open")
-    query = (scoped(select(Deal), Deal, current_user).join(Stage, Stage.id == Deal.stage_id)
+    query = (visible_deals(current_user).join(Stage, Stage.id == Deal.stage_id)
              .options(joinedload(Deal.customer), joinedload(Deal.stage), joinedload(Deal.owner)))
     if outcome in ("open", "won", "lost"):
         query = query.where(Stage.outcome == outcome)
@@ -58,14 +50,13 @@ def board():
     require("sales.deal.read")
     pipeline = chosen_pipeline()
     columns = []
-    if pipeline is not None:
-        rows = db.session.scalars(
-            scoped(select(Deal), Deal, current_user).where(Deal.pipeline_id == pipeline.id)
-            .options(joinedload(Deal.customer)).order_by(Deal.expected_close, Deal.id)).all()
-        for stage in pipeline.stages:
-            cards = [d for d in rows if d.stage_id == stage.id]
-            columns.append({"stage": stage, "deals": cards[:50], "more": max(0, len(cards) - 50),
-                            "total": sum((d.amount for d in cards), start=0)})
+    for stage in pipeline.stages if pipeline is not None else ():
+        in_stage = visible_deals(current_user).where(Deal.stage_id == stage.id)
+        cards = db.session.scalars(in_stage.options(joinedload(Deal.customer))
+                                   .order_by(Deal.expected_close, Deal.id).limit(BOARD_CARDS)).all()
+        count = len(cards) if len(cards) < BOARD_CARDS else db.session.scalar(
+            select(func.count()).select_from(in_stage.subquery()))
+        columns.append({"stage": stage, "deals": cards, "more": count - len(cards)})
     return render_template("sales/board.html", pipeline=pipeline, columns=columns,
                            pipelines=services.pipelines())
 
@@ -81,10 +72,7 @@ def render_form(deal, customer, values, errors, status=200):
 @login_required
 def new_deal():
     require("sales.deal.write")
-    customer = db.session.scalar(scoped(select(Customer), Customer, current_user).where(
-        Customer.id == request.args.get("customer_id", 0, type=int)))
-    if customer is None:
-        abort(404)
+    customer = visible_customer(request.args.get("customer_id", 0, type=int), current_user)
     if request.method == "GET":
         return render_form(None, customer, {"currency": "CNY"}, {})
     data = form_payload(services.DealInput(), only=FIELDS + ("pipeline_id", "stage_id"))
@@ -101,7 +89,7 @@ def new_deal():
 @login_required
 def edit_deal(deal_id: int):
     require("sales.deal.write")
-    deal = visible_deal(deal_id)
+    deal = visible_deal(deal_id, current_user)
     if request.method == "GET":
         values = {k: getattr(deal, k) for k in FIELDS} | {"version": deal.version}
         return render_form(deal, deal.customer, values, {})
@@ -125,7 +113,7 @@ def edit_deal(deal_id: int):
 @login_required
 def deal(deal_id: int):
     require("sales.deal.read")
-    return render_template("sales/deal.html", deal=visible_deal(deal_id))
+    return render_template("sales/deal.html", deal=visible_deal(deal_id, current_user))
 
 
 @bp.route("/deals/<int:deal_id>/stage", methods=["POST"])
@@ -133,7 +121,7 @@ def deal(deal_id: int):
 def move(deal_id: int):
     """Move a deal (from its page, or a board card by drag and drop or keyboard)."""
     require("sales.deal.write")
-    deal = visible_deal(deal_id)
+    deal = visible_deal(deal_id, current_user)
     back = request.form.get("back") == "board"
     try:
         services.move_stage(deal, request.form.get("stage_id", type=int), current_user,
@@ -142,7 +130,7 @@ def move(deal_id: int):
               "success")
     except ValidationError as exc:
         db.session.rollback()
-        flash("; ".join(m for ms in exc.errors.values() for m in ms), "error")
+        flash(exc.summary, "error")
     except StaleVersionError:
         db.session.rollback()
         flash(_("Someone else moved or changed this deal meanwhile; look again and retry."),
@@ -152,41 +140,14 @@ def move(deal_id: int):
     return redirect(url_for(".deal", deal_id=deal.id))
 
 
-@bp.route("/reports")
-@login_required
-def report():
-    """Funnel and forecast, as charts and tables (the same figures as the API)."""
-    require("sales.report.read")
-    pipeline = chosen_pipeline()
-    args = {k: v for k in ("start", "end") if (v := _day(request.args.get(k)))}
-    funnel = reports.funnel(current_user, pipeline, args) if pipeline else None
-    months = reports.forecast(current_user, {**args, **({"pipeline_id": pipeline.id}
-                                                         if pipeline else {})})
-    chart = {"funnel": {"labels": [s["name"] for s in funnel["stages"]] if funnel else [],
-                        "values": [s["reached"] for s in funnel["stages"]] if funnel else [],
-                        "label": str(_("Deals that reached the stage"))},
-             "forecast": {"labels": [m["month"] + " " + m["currency"] for m in months],
-                          "values": [float(m["weighted_amount"]) for m in months],
-                          "label": str(_("Weighted forecast"))}}
-    return render_template("sales/reports.html", pipeline=pipeline, funnel=funnel, months=months,
-                           pipelines=services.pipelines(), args=args,
-                           funnel_chart=json.dumps(chart["funnel"], ensure_ascii=False),
-                           forecast_chart=json.dumps(chart["forecast"], ensure_ascii=False))
-
-
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 @bp.route("/customers/<int:customer_id>/deals")
 @login_required
 def customer_deals(customer_id: int):
     """The Deals tab of a customer's page."""
+    require("sales.deal.read")
+    customer_id = visible_customer(customer_id, current_user).id
     rows = db.session.scalars(
-        scoped(select(Deal), Deal, current_user).where(Deal.customer_id == customer_id)
+        visible_deals(current_user).where(Deal.customer_id == customer_id)
         .options(joinedload(Deal.stage)).order_by(Deal.updated_at.desc())).all()
     return render_template("sales/_customer_deals.html", deals=rows, customer_id=customer_id)
 
@@ -195,11 +156,12 @@ def customer_deals(customer_id: int):
 @login_required
 def widget_pipeline():
     """Dashboard: my open deals by stage."""
+    require("sales.deal.read")
     rows = db.session.execute(
-        select(Stage.name, Deal.currency, func.count(), func.sum(Deal.amount))
+        visible_deals(current_user, select(Stage.name, Deal.currency, func.count(),
+                                           func.sum(Deal.amount)))
         .join(Stage, Stage.id == Deal.stage_id)
-        .where(Deal.owner_id == current_user.id, Deal.deleted_at.is_(None),
-               Stage.outcome == "open")
+        .where(Deal.owner_id == current_user.id, Stage.outcome == "open")
         .group_by(Stage.pipeline_id, Stage.position, Stage.name, Deal.currency)
         .order_by(Stage.pipeline_id, Stage.position)).all()
     return render_template("sales/_widget_pipeline.html", rows=rows)
@@ -209,7 +171,8 @@ def widget_pipeline():
 @login_required
 def widget_forecast():
     """Dashboard: this month's weighted forecast of the deals I may see."""
-    today = utcnow().date()
+    require("sales.report.read")
+    today = utcnow().astimezone(get_timezone()).date()
     month = f"{today.year:04d}-{today.month:02d}"
     rows = [m for m in reports.forecast(current_user, {}) if m["month"] == month]
     return render_template("sales/_widget_forecast.html", rows=rows, month=month)

@@ -8,10 +8,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from core.api import (
-    ValidationError, db, form_payload, public, require, scoped, translator,
+    ValidationError, db, form_datetime, form_payload, public, require, translator,
 )
 
-from . import leads, services
+from . import lead_activities, leads, services
+from .access import customer_for, visible_lead, visible_leads
 from .models import Lead, LeadForm
 from .views import bp
 
@@ -19,19 +20,12 @@ _, _l = translator("sales")
 FIELDS = ("name", "company", "phone", "email", "region", "source", "notes")
 
 
-def visible_lead(lead_id: int) -> Lead:
-    lead = db.session.scalar(scoped(select(Lead), Lead, current_user).where(Lead.id == lead_id))
-    if lead is None:
-        abort(404)
-    return lead
-
-
 @bp.route("/leads/")
 @login_required
 def leads_index():
     require("sales.lead.read")
     status = request.args.get("status", "open")
-    query = scoped(select(Lead), Lead, current_user)
+    query = visible_leads(current_user)
     if status == "open":
         query = query.where(Lead.status.in_(("new", "working")))
     elif status in leads.STATUS_LABELS:
@@ -64,11 +58,11 @@ def lead_new():
 @login_required
 def lead(lead_id: int):
     require("sales.lead.read")
-    row = visible_lead(lead_id)
-    visible = scoped(select(leads.Customer.id), leads.Customer, current_user)
+    row = visible_lead(lead_id, current_user)
     duplicates = [c for c in leads.likely_duplicates(row)
-                  if db.session.scalar(visible.where(leads.Customer.id == c.id))]
+                  if customer_for(c.id, current_user) is not None]
     return render_template("sales/lead.html", lead=row, duplicates=duplicates,
+                           activities=lead_activities.activities(row),
                            pipelines=services.pipelines(), sources=leads.SOURCE_LABELS,
                            statuses=leads.STATUS_LABELS)
 
@@ -77,13 +71,9 @@ def lead(lead_id: int):
 @login_required
 def lead_convert(lead_id: int):
     require("sales.lead.write")
-    row = visible_lead(lead_id)
+    row = visible_lead(lead_id, current_user)
     form = request.form
-    customer_id = form.get("customer_id", type=int)
-    if customer_id and not db.session.scalar(scoped(select(leads.Customer.id), leads.Customer,
-                                                    current_user).where(leads.Customer.id == customer_id)):
-        abort(404)
-    payload = {"customer_id": customer_id, "pipeline_id": form.get("pipeline_id", type=int),
+    payload = {"customer_id": form.get("customer_id", type=int), "pipeline_id": form.get("pipeline_id", type=int),
                "deal_title": form.get("deal_title") or None, "amount": form.get("amount") or None,
                "currency": form.get("currency") or "CNY"}
     try:
@@ -98,16 +88,36 @@ def lead_convert(lead_id: int):
     return redirect(url_for("customers.detail", customer_id=row.customer_id))
 
 
+@bp.route("/leads/<int:lead_id>/activities", methods=["POST"])
+@login_required
+def lead_follow_up(lead_id: int):
+    """Log a call, an e-mail, a meeting or a note on the lead, or plan a follow-up."""
+    require("sales.lead.write")
+    row = visible_lead(lead_id, current_user)
+    form = request.form
+    try:
+        lead_activities.follow_up(row, {
+            "kind": form.get("kind"), "subject": form.get("subject", "").strip(),
+            "body": form.get("body", "").strip() or None, "direction": form.get("direction"),
+            "due_at": form_datetime(form.get("due_at"))}, current_user)
+    except ValidationError as exc:
+        db.session.rollback()
+        flash(exc.summary, "error")
+    else:
+        flash(_("Follow-up planned.") if form.get("kind") == "task" else _("Saved."), "success")
+    return redirect(url_for(".lead", lead_id=row.id) + "#follow-up")
+
+
 @bp.route("/leads/<int:lead_id>/disqualify", methods=["POST"])
 @login_required
 def lead_disqualify(lead_id: int):
     require("sales.lead.write")
-    row = visible_lead(lead_id)
+    row = visible_lead(lead_id, current_user)
     try:
         leads.disqualify(row, request.form.get("reason"), current_user)
     except ValidationError as exc:
         db.session.rollback()
-        flash(" ".join(m for ms in exc.errors.values() for m in ms), "error")
+        flash(exc.summary, "error")
     else:
         flash(_("Lead %(name)s disqualified.", name=row.name), "success")
     return redirect(url_for(".lead", lead_id=row.id))
@@ -126,7 +136,7 @@ def leads_import():
             report = leads.import_csv(text, current_user, "skip_bad" in request.form)
         except ValidationError as exc:
             db.session.rollback()
-            flash(" ".join(m for ms in exc.errors.values() for m in ms), "error")
+            flash(exc.summary, "error")
         else:
             if report["imported"]:
                 flash(_("%(num)d leads imported.", num=report["imported"]), "success")
@@ -146,7 +156,7 @@ def forms():
             flash(_("Form created."), "success")
         except ValidationError as exc:
             db.session.rollback()
-            flash(" ".join(m for ms in exc.errors.values() for m in ms), "error")
+            flash(exc.summary, "error")
         return redirect(url_for(".forms"))
     rows = db.session.scalars(select(LeadForm).order_by(LeadForm.id)).all()
     return render_template("sales/forms.html", forms=rows, sources=leads.SOURCE_LABELS)

@@ -150,10 +150,29 @@ def test_a_rep_never_sees_another_reps_deal_or_customer_through_the_api(
     assert api.get("/api/v1/sales/deals").json["total"] == 0
     assert api.post(f"/api/v1/sales/deals/{deal.id}/stage",
                     json={"stage_id": stage(pipeline, "Won").id}).status_code == 404
-    assert api.post("/api/v1/sales/deals", json={
-        "title": "Poach", "customer_id": customer.id, "pipeline_id": pipeline.id}).status_code == 404
+    poach = api.post("/api/v1/sales/deals", json={
+        "title": "Poach", "customer_id": customer.id, "pipeline_id": pipeline.id})
+    assert poach.status_code == 422 and "customer_id" in poach.json["errors"]
     funnel = api.get(f"/api/v1/sales/reports/funnel?pipeline_id={pipeline.id}").json
     assert funnel["deals"] == 0
+
+
+def test_a_deal_is_hidden_with_its_customer_even_from_the_deals_owner(
+        app, pipeline, make_user, make_customer, as_user, login_as):
+    rep, colleague = make_user(), make_user()
+    customer = make_customer(owner_id=rep.id)
+    deal = new_deal(pipeline, customer, rep)
+    assert as_user(rep).get(f"/api/v1/sales/deals/{deal.id}").status_code == 200
+    customer.owner_id = colleague.id  # the account moved to a colleague's private list
+    db.session.commit()
+    api = as_user(rep)
+    assert api.get(f"/api/v1/sales/deals/{deal.id}").status_code == 404
+    assert api.get("/api/v1/sales/deals").json["total"] == 0
+    web = login_as(rep)
+    assert web.get(f"/sales/deals/{deal.id}").status_code == 404
+    assert web.get(f"/sales/customers/{customer.id}/deals").status_code == 404
+    assert customer.name not in web.get("/sales/deals").text
+    assert customer.name not in web.get(f"/sales/board?pipeline_id={pipeline.id}").text
 
 
 def at(day: int) -> datetime:

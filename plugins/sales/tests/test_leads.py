@@ -187,3 +187,33 @@ def test_converting_in_the_browser_form(app, pipeline, make_user, login_as):
     assert "Sun Li" in listing
     assert listing.count('aria-current="page"') == 2  # the Leads menu entry and the tab, only
     assert re.search(r'href="/sales/leads/" aria-current="page"', listing)
+
+
+def test_a_lead_is_followed_up_and_its_history_joins_the_customer(
+        app, pipeline, make_user, as_user, login_as):
+    rep = make_user()
+    api = as_user(rep)
+    lead_id = api.post("/api/v1/sales/leads", json={"name": "Zhou", "company": "Zhou Tea",
+                                                    "source": "exhibition"}).json["id"]
+    called = api.post(f"/api/v1/sales/leads/{lead_id}/activities", json={
+        "kind": "call", "subject": "Met at the expo, wants a quote"})
+    assert called.status_code == 201 and called.json["customer_id"] is None
+    untimed = api.post(f"/api/v1/sales/leads/{lead_id}/activities",
+                       json={"kind": "task", "subject": "Send the quote"})
+    assert untimed.status_code == 422 and "due_at" in untimed.json["errors"]
+    assert api.get(f"/api/v1/sales/leads/{lead_id}").json["status"] == "working"
+    web = login_as(rep)
+    page = web.get(f"/sales/leads/{lead_id}").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    planned = web.post(f"/sales/leads/{lead_id}/activities", data={
+        "csrf_token": csrf, "kind": "task", "subject": "Send the quote",
+        "due_at": "2030-03-01T10:00"})
+    assert planned.status_code == 302
+    assert "Send the quote" in web.get(f"/sales/leads/{lead_id}").text
+    converted = api.post(f"/api/v1/sales/leads/{lead_id}/convert", json={}).json
+    customer_id = converted["customer_id"]
+    timeline = api.get(f"/api/v1/customers/{customer_id}/activities").json["items"]
+    subjects = {a["subject"] for a in timeline}
+    assert {"Met at the expo, wants a quote", "Send the quote"} <= subjects
+    other = as_user(make_user())
+    assert other.get(f"/api/v1/sales/leads/{lead_id}/activities").status_code == 404

@@ -40,8 +40,8 @@ def test_deal_amounts_are_exact(app, make_customer, make_user, pipeline):
 
 def test_a_rep_sees_only_their_own_deals(app, make_customer, make_user, login_as, pipeline):
     me, other = make_user(role="sales"), make_user(role="sales")
-    deal(make_customer(), me, pipeline, "My deal")
-    deal(make_customer(), other, pipeline, "Their deal")
+    deal(make_customer(owner_id=me.id), me, pipeline, "My deal")
+    deal(make_customer(owner_id=other.id), other, pipeline, "Their deal")
     page = login_as(me).get("/sales/deals").text
     assert "My deal" in page and "Their deal" not in page
 
@@ -53,7 +53,7 @@ def test_a_manager_sees_the_teams_deals_but_not_other_teams(app, make_customer, 
     db.session.commit()
     lead = make_user(role="manager", team=east)
     rep, outsider = make_user(role="sales", team=east), make_user(role="sales", team=west)
-    deal(make_customer(), rep, pipeline, "East deal", team_id=east.id)
-    deal(make_customer(), outsider, pipeline, "West deal", team_id=west.id)
+    deal(make_customer(owner_id=rep.id), rep, pipeline, "East deal", team_id=east.id)
+    deal(make_customer(owner_id=outsider.id), outsider, pipeline, "West deal", team_id=west.id)
     page = login_as(lead).get("/sales/deals").text
     assert "East deal" in page and "West deal" not in page
