@@ -1,13 +1,18 @@
 """Service dispatch: after-sales work orders (工单) from request to revisit (回访).
 
-This first slice holds the work order, its list page and the revisit rule of
-core's follow-up engine; dispatch, field work and SLAs come with its issue.
+An order is opened from a customer's page, dispatched (派工) to a field
+engineer (工程师) suggested by skill, region and workload, and moved through
+its lifecycle by the one state machine in ``lifecycle``; the engineer works
+from a phone-width "My jobs today" page. Revisits are a rule of core's
+follow-up engine. Contracts, SLAs, parts and reports come later.
 """
 
 from core.api import (
-    ActivityKind, FollowUpRule, Manifest, MenuItem, Permission, delete_rows, hookimpl, repoint,
-    translator,
+    ActivityKind, CustomerTab, DashboardWidget, FollowUpRule, Manifest, MenuItem, Permission,
+    hookimpl, repoint, translator,
 )
+
+from . import hookspecs  # noqa: F401  (the events other plugins may subscribe to)
 
 _, _l = translator("service_dispatch")
 
@@ -23,12 +28,21 @@ manifest = Manifest(
 def trellis_models():
     from . import models
 
-    return [models.WorkOrder]
+    return [models.WorkOrder, models.WorkOrderEvent, models.Engineer]
 
 
 @hookimpl
 def trellis_blueprints():
+    from . import views_engineers, views_field  # noqa: F401  (their routes join the blueprint)
     from .views import bp
+
+    return [bp]
+
+
+@hookimpl
+def trellis_api_blueprints():
+    from . import rest_engineers  # noqa: F401  (its routes join the API blueprint)
+    from .rest import bp
 
     return [bp]
 
@@ -37,10 +51,11 @@ def trellis_blueprints():
 def trellis_permissions():
     return [
         Permission("service.order.read", _l("View work orders"), default_roles=("manager",)),
-        Permission("service.order.write", _l("Create and edit work orders"),
+        Permission("service.order.write", _l("Create, close, reopen and cancel work orders"),
                    default_roles=("manager",)),
-        Permission("service.dispatch", _l("Dispatch work orders")),
+        Permission("service.dispatch", _l("Dispatch work orders"), default_roles=("manager",)),
         Permission("service.engineer", _l("Work as a field engineer")),
+        Permission("service.report.read", _l("View service reports"), default_roles=("manager",)),
         Permission("service.admin", _l("Administer service dispatch")),
     ]
 
@@ -59,16 +74,50 @@ def trellis_merge_records(survivor_id, merged_id):
 
 @hookimpl
 def trellis_purge_records(customer_id):
-    from .models import WorkOrder
+    from sqlalchemy import delete, select
 
-    return delete_rows(WorkOrder, "customer_id", customer_id)
+    from core.api import db
+
+    from .models import WorkOrder, WorkOrderEvent
+
+    orders = select(WorkOrder.id).where(WorkOrder.customer_id == customer_id)
+    db.session.execute(delete(WorkOrderEvent).where(WorkOrderEvent.work_order_id.in_(orders)))
+    return db.session.execute(delete(WorkOrder).where(WorkOrder.customer_id == customer_id)
+                              ).rowcount
 
 
 @hookimpl
 def trellis_menu_items(user):
+    items = []
+    if user.can("service.order.read"):
+        items.append(MenuItem(_l("Work orders"), "service_dispatch.work_orders", order=30))
+    if user.can("service.dispatch"):
+        items.append(MenuItem(_l("Dispatch board"), "service_dispatch.board", order=31))
+    elif user.can("service.admin"):
+        items.append(MenuItem(_l("Engineers"), "service_dispatch.engineers", order=31))
+    if user.can("service.engineer"):
+        items.append(MenuItem(_l("My jobs today"), "service_dispatch.my_jobs", order=32))
+    return items
+
+
+@hookimpl
+def trellis_customer_tabs(customer, user):
     if not user.can("service.order.read"):
         return []
-    return [MenuItem(_l("Work orders"), "service_dispatch.work_orders", order=30)]
+    return [CustomerTab("work_orders", _l("Work orders"), "service_dispatch.customer_orders",
+                        order=20)]
+
+
+@hookimpl
+def trellis_dashboard_widgets(user):
+    widgets = []
+    if user.can("service.order.read"):
+        widgets.append(DashboardWidget("service_open_orders", _l("Open work orders"),
+                                       "service_dispatch.widget_open", 40))
+    if user.can("service.engineer"):
+        widgets.append(DashboardWidget("service_my_jobs", _l("My jobs today"),
+                                       "service_dispatch.widget_my_jobs", 41))
+    return widgets
 
 
 @hookimpl

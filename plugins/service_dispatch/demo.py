@@ -1,10 +1,10 @@
-"""A few work orders, in English or Chinese."""
+"""A few work orders and one engineer, in English or Chinese."""
 
 from datetime import timedelta
 
 from core.api import db, utcnow
 
-from .models import WorkOrder
+from .models import Engineer, WorkOrder, WorkOrderEvent
 
 JOBS = {
     "en": [("Air conditioner not cooling", "repair"), ("Water purifier filter change", "maintenance"),
@@ -17,14 +17,26 @@ JOBS = {
 def load_demo(locale, customers, users) -> None:
     now = utcnow()
     engineer = users[-1]
+    db.session.add(Engineer(user_id=engineer.id, skills=sorted({c for _t, c in JOBS[locale]}),
+                            regions=sorted({c.region for c in customers if c.region})))
     for i, customer in enumerate(customers[:8]):
         title, category = JOBS[locale][i % len(JOBS[locale])]
-        done = i % 3 == 0
-        db.session.add(WorkOrder(
-            number=f"WO-{now:%Y%m}-{i + 1:04d}", title=title, category=category,
+        status = ("completed", "new", "assigned", "on_site")[i % 4]
+        done, assigned = status == "completed", status != "new"
+        order = WorkOrder(
+            number=f"WO-{now:%Y%m%d}-{i + 1:04d}", title=title, category=category,
             customer_id=customer.id, priority=("normal", "high", "urgent", "low")[i % 4],
-            status="completed" if done else ("new", "assigned", "on_site")[i % 3],
-            engineer_id=None if i % 3 == 1 else engineer.id, team_id=engineer.team_id,
+            status=status, address=customer.address,
+            engineer_id=engineer.id if assigned else None, team_id=engineer.team_id,
             respond_by=now + timedelta(hours=4 + i),
+            appointment_at=now + timedelta(hours=1 + i) if assigned else None,
+            assigned_at=now - timedelta(days=4) if assigned else None,
+            checked_in_at=now - timedelta(days=3 + i, hours=1) if status != "assigned" and assigned
+            else None,
+            checked_out_at=now - timedelta(days=3 + i) if done else None,
             completed_at=now - timedelta(days=3 + i) if done else None,
-        ))
+        )
+        db.session.add(order)
+        db.session.flush()
+        db.session.add(WorkOrderEvent(work_order_id=order.id, action="create", to_status="new",
+                                      at=now - timedelta(days=5)))

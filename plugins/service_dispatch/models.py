@@ -1,17 +1,25 @@
-"""Work orders (工单)."""
+"""Work orders (工单), their history, and the field engineers (工程师) they go to."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import Customer, SoftDeleteMixin, TimestampMixin, User, UTCDateTime, VersionedMixin, db
+from core.api import (
+    Contact, Customer, SoftDeleteMixin, TimestampMixin, User, UTCDateTime, VersionedMixin, db,
+    utcnow,
+)
 
-#: the lifecycle; the state machine that moves between them comes with its issue
+#: the lifecycle; ``lifecycle.TRANSITIONS`` is the one place that moves between them
 STATUSES = ("new", "assigned", "accepted", "on_the_way", "on_site", "completed", "closed",
             "declined", "cancelled", "reopened")
+#: where a dispatcher still has to act (the board's columns)
+TO_DISPATCH = ("new", "declined", "reopened")
+#: an engineer's workload: orders given to them and not yet finished
+OPEN_FOR_ENGINEER = ("assigned", "accepted", "on_the_way", "on_site")
 PRIORITIES = ("low", "normal", "high", "urgent")
 
 
@@ -20,19 +28,75 @@ class WorkOrder(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
 
     __tablename__ = "service_dispatch_work_order"
     __table_args__ = (Index("ix_service_dispatch_work_order_engineer_status",
-                            "engineer_id", "status"),)
+                            "engineer_id", "status"),
+                      Index("ix_service_dispatch_work_order_engineer_appointment",
+                            "engineer_id", "appointment_at"))
 
     number: Mapped[str] = mapped_column(String(32), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="new", index=True)
-    priority: Mapped[str] = mapped_column(String(8), default="normal")
+    priority: Mapped[str] = mapped_column(String(8), default="normal", index=True)
     category: Mapped[str | None] = mapped_column(String(60))
     description: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(String(300))
+    product: Mapped[str | None] = mapped_column(String(120))
+    serial_number: Mapped[str | None] = mapped_column(String(80))
     engineer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     respond_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    appointment_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    departed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the completion report
+    diagnosis: Mapped[str | None] = mapped_column(Text)
+    work_done: Mapped[str | None] = mapped_column(Text)
+    labour_minutes: Mapped[int | None] = mapped_column(Integer)
+    charges: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    confirmed_by: Mapped[str | None] = mapped_column(String(120))
+    #: why the dispatcher assigned outside the engineer's skills or regions
+    override_note: Mapped[str | None] = mapped_column(String(300))
 
     customer: Mapped[Customer] = relationship()
+    contact: Mapped[Contact | None] = relationship()
     engineer: Mapped[User | None] = relationship()
+    events: Mapped[list[WorkOrderEvent]] = relationship(
+        order_by=lambda: [WorkOrderEvent.at, WorkOrderEvent.id], viewonly=True)
+
+
+class WorkOrderEvent(TimestampMixin, db.Model):
+    """One step of an order's history: who moved it from which state to which."""
+
+    __tablename__ = "service_dispatch_work_order_event"
+
+    work_order_id: Mapped[int] = mapped_column(ForeignKey("service_dispatch_work_order.id"),
+                                               index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User | None] = relationship()
+
+
+class Engineer(TimestampMixin, VersionedMixin, db.Model):
+    """A user who goes out on jobs: the categories they can handle and the
+    regions they cover (compared with the order's category and the
+    customer's region when dispatching)."""
+
+    __tablename__ = "service_dispatch_engineer"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), unique=True)
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    user: Mapped[User] = relationship()

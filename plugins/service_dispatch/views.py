@@ -1,22 +1,194 @@
-"""Pages under /service/."""
+"""Pages under ``/service``: the work order list, the dispatcher's board, an
+order's page with the actions its state allows, the new-order form and the
+customer page's Work orders tab (the engineer's phone view: ``views_field``)."""
 
-from flask import Blueprint, abort, render_template
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_time
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload
 
-from core.api import db, scoped
+from core.api import (
+    StaleVersionError, ValidationError, db, form_datetime, form_payload, form_version, require,
+    translator, utcnow,
+)
 
-from .models import WorkOrder
+from . import dispatch, lifecycle, services
+from .access import visible_customer, visible_order, visible_orders
+from .models import PRIORITIES, STATUSES, TO_DISPATCH, WorkOrder
 
+_, _l = translator("service_dispatch")
 bp = Blueprint("service_dispatch", __name__, url_prefix="/service")
+BOARD_SIZE = 100
+PRIORITY_LABELS = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"),
+                   "urgent": _l("Urgent")}
+#: urgent first on every list
+URGENCY = case({"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=WorkOrder.priority, else_=4)
+FIELDS = ("title", "contact_id", "priority", "category", "description", "address", "product",
+          "serial_number", "appointment_at")
+BACK = {"board": ".board", "my_jobs": ".my_jobs"}
+
+
+@bp.app_context_processor
+def labels():
+    return {"format_time": format_time, "wo_overdue": lambda o: is_overdue(o, utcnow()),
+            "wo_state": lambda s: lifecycle.STATE_LABELS.get(s, s),
+            "wo_action": lambda a: lifecycle.ACTION_LABELS.get(a, a),
+            "wo_priority": lambda p: PRIORITY_LABELS.get(p, p)}
+
+
+def is_overdue(order: WorkOrder, now) -> bool:
+    """Past its respond-by time, or its appointment, and nobody on site yet."""
+    due = [t for t in (order.respond_by, order.appointment_at) if t is not None]
+    return bool(due) and min(due) < now and order.status in (*TO_DISPATCH, "assigned", "accepted")
 
 
 @bp.route("/work-orders")
 @login_required
 def work_orders():
     """Work orders the user may see: an engineer their own, a manager their team's."""
-    if not current_user.can("service.order.read"):
-        abort(404)
-    query = scoped(select(WorkOrder), WorkOrder, current_user, owner_attr="engineer_id")
-    rows = db.session.scalars(query.order_by(WorkOrder.updated_at.desc()).limit(100)).all()
-    return render_template("service_dispatch/work_orders.html", orders=rows)
+    require("service.order.read")
+    status = request.args.get("status", "")
+    query = visible_orders(current_user).options(joinedload(WorkOrder.customer),
+                                                 joinedload(WorkOrder.engineer))
+    if status in STATUSES:
+        query = query.where(WorkOrder.status == status)
+    rows = db.session.scalars(query.order_by(WorkOrder.updated_at.desc(), WorkOrder.id.desc())
+                              .limit(200)).all()
+    return render_template("service_dispatch/work_orders.html", orders=rows, status=status,
+                           statuses=STATUSES)
+
+
+@bp.route("/board")
+@login_required
+def board():
+    """派工: orders waiting for an engineer (new, declined, reopened), urgent
+    and overdue first, each with its ranked engineers and an assign form."""
+    require("service.dispatch")
+    rows = db.session.scalars(
+        visible_orders(current_user).where(WorkOrder.status.in_(TO_DISPATCH))
+        .options(joinedload(WorkOrder.customer))
+        .order_by(URGENCY, WorkOrder.respond_by.is_(None), WorkOrder.respond_by,
+                  WorkOrder.created_at, WorkOrder.id).limit(BOARD_SIZE)).all()
+    pool = dispatch.engineers(active_only=True)
+    loads = dispatch.workloads([e.user_id for e in pool])
+    now = utcnow()
+    cards = [{"order": o, "overdue": is_overdue(o, now),
+              "suggestions": dispatch.suggested_engineers(o, len(pool), pool, loads)}
+             for o in rows]
+    return render_template("service_dispatch/board.html", cards=cards)
+
+
+@bp.route("/work-orders/<int:order_id>")
+@login_required
+def order_page(order_id: int):
+    require("service.order.read")
+    return render_order(visible_order(order_id, current_user))
+
+
+def render_order(order: WorkOrder, errors: dict | None = None, values: dict | None = None,
+                 failed: str | None = None, status: int = 200):
+    actions = lifecycle.actions_for(current_user, order)
+    suggestions = dispatch.suggested_engineers(order, 50) if "assign" in actions else []
+    return render_template("service_dispatch/order.html", order=order, actions=actions,
+                           suggestions=suggestions, errors=errors or {}, values=values or {},
+                           failed=failed, overdue=is_overdue(order, utcnow())), status
+
+
+def action_payload(action: str) -> dict:
+    """The posted fields the action's schema knows (the web and the API share it)."""
+    schema = lifecycle.SCHEMAS.get(action, lifecycle.NoteInput)()
+    data = form_payload(schema)
+    if action == "assign" and "appointment_at" in data:
+        data["appointment_at"] = form_datetime(data["appointment_at"])
+    return data
+
+
+@bp.route("/work-orders/<int:order_id>/transition", methods=["POST"])
+@login_required
+def take_action(order_id: int):
+    """One action from the order's page, the board or My jobs."""
+    require("service.order.read")
+    order = visible_order(order_id, current_user)
+    action = request.form.get("action", "")
+    back = BACK.get(request.form.get("back", ""))
+    target = url_for(back) if back else url_for(".order_page", order_id=order.id)
+    if action not in lifecycle.ACTIONS:
+        flash(_("Unknown action."), "error")
+        return redirect(target)
+    data = action_payload(action)
+    try:
+        lifecycle.transition(order, action, current_user, data, form_version())
+    except ValidationError as exc:
+        db.session.rollback()
+        if back:
+            flash(exc.summary, "error")
+            return redirect(target)
+        return render_order(order, exc.errors, data, action, 422)
+    except lifecycle.IllegalTransition as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(target)
+    except StaleVersionError:
+        db.session.rollback()
+        flash(_("Someone else changed this work order meanwhile; look again and retry."),
+              "error")
+        return redirect(target)
+    flash(_("%(number)s is now %(state)s.", number=order.number,
+            state=lifecycle.STATE_LABELS[order.status]), "success")
+    return redirect(target)
+
+
+def render_form(customer, values: dict, errors: dict, status: int = 200):
+    contacts = [c for c in customer.contacts if c.deleted_at is None]
+    return render_template("service_dispatch/order_form.html", customer=customer, values=values,
+                           errors=errors, contacts=contacts, priorities=PRIORITIES), status
+
+
+@bp.route("/work-orders/new", methods=["GET", "POST"])
+@login_required
+def new_order():
+    """Open a work order for a customer (reached from the customer's page)."""
+    require("service.order.write")
+    customer = visible_customer(request.args.get("customer_id", 0, type=int), current_user)
+    if request.method == "GET":
+        return render_form(customer, {"priority": "normal"}, {})
+    data = form_payload(services.WorkOrderInput(), only=FIELDS)
+    if "appointment_at" in data:
+        data["appointment_at"] = form_datetime(data["appointment_at"])
+    try:
+        order = services.create_work_order({**data, "customer_id": customer.id}, current_user)
+    except ValidationError as exc:
+        db.session.rollback()
+        return render_form(customer, data, exc.errors, 422)
+    flash(_("Work order %(number)s opened.", number=order.number), "success")
+    return redirect(url_for(".order_page", order_id=order.id))
+
+
+@bp.route("/customers/<int:customer_id>/work-orders")
+@login_required
+def customer_orders(customer_id: int):
+    """The Work orders tab of a customer's page."""
+    require("service.order.read")
+    customer_id = visible_customer(customer_id, current_user).id
+    rows = db.session.scalars(
+        visible_orders(current_user).where(WorkOrder.customer_id == customer_id)
+        .order_by(WorkOrder.created_at.desc(), WorkOrder.id.desc()).limit(50)).all()
+    return render_template("service_dispatch/_customer_orders.html", orders=rows,
+                           customer_id=customer_id)
+
+
+@bp.route("/widgets/open")
+@login_required
+def widget_open():
+    """Dashboard: the open orders I may see, by state."""
+    require("service.order.read")
+    open_states = [s for s in STATUSES if s not in ("completed", "closed", "cancelled")]
+    rows = db.session.execute(
+        visible_orders(current_user, select(WorkOrder.status, func.count()))
+        .where(WorkOrder.status.in_(open_states)).group_by(WorkOrder.status)).all()
+    counts = dict(rows)
+    return render_template("service_dispatch/_widget_open.html",
+                           rows=[(s, counts[s]) for s in open_states if counts.get(s)])

@@ -3,15 +3,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from core.api import Activity, DataScope, Role, ValidationError, create_followup_plan, db, utcnow
+from core.api import Activity, ValidationError, create_followup_plan, db, utcnow
 from plugins.service_dispatch.models import WorkOrder
-
-
-@pytest.fixture
-def engineer_role(app):
-    db.session.add(Role(name="engineer", permissions=["service.order.read", "service.engineer"],
-                        scope=DataScope.own))
-    db.session.commit()
 
 
 def order(customer, engineer, number, **fields):
@@ -51,7 +44,7 @@ def test_revisit_plan_with_bad_params_is_refused(app):
 
 
 def test_an_engineer_sees_only_orders_assigned_to_them(app, make_customer, make_user, login_as,
-                                                       engineer_role):
+                                                       roles):
     me, other = make_user(role="engineer"), make_user(role="engineer")
     order(make_customer(), me, "WO-MINE")
     order(make_customer(), other, "WO-THEIRS")

@@ -1,0 +1,49 @@
+"""Who sees which work orders — the plugin's one place for it.
+
+Every list, detail, board, page and API route goes through core's scoped
+query helper with the order's engineer as its owner: an engineer (a role
+with scope ``own``) sees the orders assigned to them, a dispatcher or
+manager with scope ``team`` those of their teams, scope ``all`` every one.
+An order the user may not see is a 404, never a 403.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+
+from core.api import Customer, NotFoundError, User, db, scoped, translator
+
+from .models import WorkOrder
+
+_, _l = translator("service_dispatch")
+
+
+def visible_orders(user: User | None, query: Select | None = None) -> Select:
+    """``query`` (default: the work orders) restricted to those ``user`` may see."""
+    query = select(WorkOrder) if query is None else query
+    return scoped(query, WorkOrder, user, owner_attr="engineer_id")
+
+
+def visible_order(order_id: int, user: User | None) -> WorkOrder:
+    order = db.session.scalar(visible_orders(user).where(WorkOrder.id == order_id))
+    if order is None:
+        raise NotFoundError(_("work order %(id)s not found", id=order_id))
+    return order
+
+
+def customer_for(customer_id: int, actor: User | None) -> Customer | None:
+    """The live customer an order may be opened for: one the actor may see
+    (any live one for the system, ``actor`` None); else None."""
+    if actor is None:
+        customer = db.session.get(Customer, customer_id)
+        return customer if customer is not None and customer.deleted_at is None else None
+    return db.session.scalar(scoped(select(Customer), Customer, actor)
+                             .where(Customer.id == customer_id))
+
+
+def visible_customer(customer_id: int, user: User | None) -> Customer:
+    """The customer, or a 404 that does not tell whether it exists."""
+    customer = customer_for(customer_id, user)
+    if customer is None:
+        raise NotFoundError(_("customer %(id)s not found", id=customer_id))
+    return customer

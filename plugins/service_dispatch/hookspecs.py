@@ -1,0 +1,29 @@
+"""The service dispatch plugin's events: other plugins subscribe with ``@hookimpl``.
+
+Each fires after the transaction that made the change has committed.
+"""
+
+from core.api import hookspec
+
+
+@hookspec
+def trellis_service_dispatch_work_order_created(order):
+    """A work order was opened. ``order`` is the new ``service_dispatch_work_order`` row."""
+
+
+@hookspec
+def trellis_service_dispatch_work_order_assigned(order, engineer):
+    """``order`` was assigned (or re-assigned) to ``engineer`` (a ``User``);
+    ``order.override_note`` says why when the dispatcher overrode a skill or
+    region mismatch."""
+
+
+@hookspec
+def trellis_service_dispatch_work_order_completed(order):
+    """The engineer completed ``order``; its report (diagnosis, work done,
+    labour, charges, who confirmed) is filled in."""
+
+
+@hookspec
+def trellis_service_dispatch_work_order_closed(order):
+    """``order`` was closed after completion (a reopen may follow)."""

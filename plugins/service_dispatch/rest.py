@@ -1,0 +1,221 @@
+"""``/api/v1/service``: work orders, their transitions and the
+suggested engineers (engineers themselves: ``rest_engineers``).
+
+Access goes through :mod:`.access`: an engineer sees the orders assigned to
+them, a dispatcher or manager those of their role's scope; any other order
+is a 404. An action the order's state does not allow is a 409 whose body
+lists what is allowed.
+"""
+
+from __future__ import annotations
+
+from flask import Response, json, request
+from flask_login import current_user
+from marshmallow import Schema, fields, validate
+
+from core.api import (
+    ApiBlueprint, ListArgs, ValidationError, db, page_schema, paginate, require, translator,
+)
+
+from . import dispatch, lifecycle, services
+from .access import visible_order, visible_orders
+from .models import PRIORITIES, STATUSES, WorkOrder
+
+_, _l = translator("service_dispatch")
+bp = ApiBlueprint("api_service_dispatch", __name__, url_prefix="/api/v1/service",
+                  description="Service dispatch: work orders (工单) and engineers (工程师)")
+SORTABLE = {"created_at": WorkOrder.created_at, "updated_at": WorkOrder.updated_at,
+            "appointment_at": WorkOrder.appointment_at, "number": WorkOrder.number,
+            "priority": WorkOrder.priority, "status": WorkOrder.status}
+
+
+class WorkOrderOut(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    title = fields.String()
+    customer_id = fields.Integer()
+    customer_name = fields.Function(lambda o: o.customer.name, dump_only=True)
+    contact_id = fields.Integer(allow_none=True)
+    status = fields.String()
+    priority = fields.String()
+    category = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    product = fields.String(allow_none=True)
+    serial_number = fields.String(allow_none=True)
+    engineer_id = fields.Integer(allow_none=True)
+    team_id = fields.Integer(allow_none=True)
+    respond_by = fields.DateTime(allow_none=True)
+    appointment_at = fields.DateTime(allow_none=True)
+    assigned_at = fields.DateTime(allow_none=True)
+    accepted_at = fields.DateTime(allow_none=True)
+    departed_at = fields.DateTime(allow_none=True)
+    checked_in_at = fields.DateTime(allow_none=True)
+    checked_out_at = fields.DateTime(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    diagnosis = fields.String(allow_none=True)
+    work_done = fields.String(allow_none=True)
+    labour_minutes = fields.Integer(allow_none=True)
+    charges = fields.Decimal(as_string=True, allow_none=True, metadata={
+        "type": ["string", "null"], "description": "exact amount, e.g. \"120.50\""})
+    confirmed_by = fields.String(allow_none=True)
+    override_note = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    version = fields.Integer()
+
+
+class EventOut(Schema):
+    action = fields.String()
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    user_id = fields.Integer(allow_none=True)
+    at = fields.DateTime()
+    note = fields.String(allow_none=True)
+
+
+class WorkOrderDetail(WorkOrderOut):
+    history = fields.List(fields.Nested(EventOut), attribute="events")
+    allowed_actions = fields.Function(lambda o: lifecycle.actions_for(current_user, o),
+                                      dump_only=True)
+
+
+class ActionOut(Schema):
+    action = fields.String()
+    to_status = fields.String()
+    label = fields.String()
+
+
+class TransitionsOut(Schema):
+    status = fields.String()
+    version = fields.Integer()
+    actions = fields.List(fields.Nested(ActionOut))
+
+
+class TransitionInput(Schema):
+    """``action`` and the ``version`` you read, plus what the action needs:
+    ``engineer_id`` (assign; ``override_reason`` outside skills or regions),
+    ``reason`` (decline, reopen, cancel), the report (complete)."""
+
+    action = fields.String(required=True, validate=validate.OneOf(lifecycle.ACTIONS))
+    version = fields.Integer(required=True)
+    note = fields.String()
+    reason = fields.String()
+    engineer_id = fields.Integer()
+    appointment_at = fields.AwareDateTime()
+    override_reason = fields.String()
+    diagnosis = fields.String()
+    work_done = fields.String()
+    labour_minutes = fields.Integer()
+    charges = fields.Decimal(as_string=True, metadata={"type": "string"})
+    confirmed_by = fields.String()
+    checked_out_at = fields.AwareDateTime()
+
+
+class SuggestionOut(Schema):
+    engineer_id = fields.Integer()
+    name = fields.String()
+    skill_match = fields.Boolean()
+    region_match = fields.Boolean()
+    workload = fields.Integer()
+    reasons = fields.List(fields.String())
+
+
+class WorkOrderArgs(ListArgs):
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    priority = fields.String(validate=validate.OneOf(PRIORITIES))
+    engineer_id = fields.Integer(validate=validate.Range(1, 2**31 - 1))
+    customer_id = fields.Integer(validate=validate.Range(1, 2**31 - 1))
+
+
+def json_body() -> dict:
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        raise ValidationError({"_body": [_("expected a JSON object")]})
+    return payload
+
+
+@bp.errorhandler(lifecycle.IllegalTransition)
+def illegal_transition(exc: lifecycle.IllegalTransition) -> Response:
+    """409 in RFC 9457 form, with the actions (and states) the order allows."""
+    db.session.rollback()
+    body = {"type": "https://trellis-crm.org/problems/illegal-transition",
+            "title": _("Not possible in this state"), "status": 409, "detail": str(exc),
+            "action": exc.action, "current_status": exc.state,
+            "allowed_actions": exc.allowed_actions, "allowed_states": exc.allowed_states}
+    return Response(json.dumps(body), status=409, mimetype="application/problem+json")
+
+
+@bp.route("/work-orders", methods=["GET"])
+@bp.arguments(WorkOrderArgs, location="query", as_kwargs=False)
+@bp.response(200, page_schema(WorkOrderOut, "WorkOrderPage"))
+def list_work_orders(args):
+    """The work orders the caller may see (an engineer: those assigned to them)."""
+    require("service.order.read")
+    query = visible_orders(current_user)
+    for key in ("status", "priority", "engineer_id", "customer_id"):
+        if args.get(key):
+            query = query.where(getattr(WorkOrder, key) == args[key])
+    if args.get("q"):
+        query = query.where(WorkOrder.number.contains(args["q"], autoescape=True)
+                            | WorkOrder.title.contains(args["q"], autoescape=True))
+    return paginate(query, args, SORTABLE, "-created_at")
+
+
+@bp.route("/work-orders", methods=["POST"])
+@bp.doc(requestBody={"content": {"application/json": {"schema": services.WorkOrderInput}}})
+@bp.response(201, WorkOrderDetail)
+def create_work_order():
+    require("service.order.write")
+    return services.create_work_order(json_body(), current_user)
+
+
+@bp.route("/work-orders/<int:order_id>", methods=["GET"])
+@bp.response(200, WorkOrderDetail)
+def get_work_order(order_id: int):
+    """The order with its history, oldest first, and what the caller may do next."""
+    require("service.order.read")
+    return visible_order(order_id, current_user)
+
+
+@bp.route("/work-orders/<int:order_id>/transitions", methods=["GET"])
+@bp.response(200, TransitionsOut)
+def list_transitions(order_id: int):
+    """The actions the caller may take on the order in its current state."""
+    require("service.order.read")
+    order = visible_order(order_id, current_user)
+    return {"status": order.status, "version": order.version, "actions": [
+        {"action": a, "to_status": lifecycle.TRANSITIONS[a][1],
+         "label": str(lifecycle.ACTION_LABELS[a])}
+        for a in lifecycle.actions_for(current_user, order)]}
+
+
+@bp.route("/work-orders/<int:order_id>/transitions", methods=["POST"])
+@bp.doc(requestBody={"content": {"application/json": {"schema": TransitionInput}}},
+        responses={"409": {"description": "stale version, or the action is not possible in "
+                                          "the order's state (the body lists the allowed ones)"}})
+@bp.response(200, WorkOrderDetail)
+def post_transition(order_id: int):
+    """Take an action: ``{"action", "version", ...}`` (409 when stale or not allowed)."""
+    require("service.order.read")
+    order = visible_order(order_id, current_user)
+    payload = dict(json_body())
+    action, version = payload.pop("action", None), payload.pop("version", None)
+    errors = {}
+    if not isinstance(action, str) or action not in lifecycle.ACTIONS:
+        errors["action"] = [_("unknown action; use one of: %(actions)s",
+                              actions=", ".join(lifecycle.ACTIONS))]
+    if not isinstance(version, int) or isinstance(version, bool):
+        errors["version"] = [_("send the version you read")]
+    if errors:
+        raise ValidationError(errors)
+    return lifecycle.transition(order, action, current_user, payload, version)
+
+
+@bp.route("/work-orders/<int:order_id>/suggested-engineers", methods=["GET"])
+@bp.response(200, SuggestionOut(many=True))
+def suggested_engineers(order_id: int):
+    """Active engineers ranked by skill, region, then fewest open orders, with the reasons."""
+    require("service.dispatch")
+    return dispatch.suggested_engineers(visible_order(order_id, current_user))
