@@ -67,7 +67,8 @@ window.addEventListener("load", function () {
     new window.Chart(canvas, {
       type: canvas.getAttribute("data-chart"),
       data: { labels: data.labels, datasets: [{ label: data.label, data: data.values, backgroundColor: accent }] },
-      options: { responsive: true, plugins: { legend: { display: false } } }
+      // no growing bars: the figures are read, not watched (and screenshots show them whole)
+      options: { responsive: true, animation: false, plugins: { legend: { display: false } } }
     });
   });
 });

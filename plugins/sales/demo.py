@@ -117,6 +117,7 @@ def _deal(rnd: random.Random, now, pipeline: Pipeline, customer, title: str,
                 owner_id=customer.owner_id, team_id=customer.team_id,
                 closed_at=moments[-1] if final.outcome != "open" else None,
                 lost_reason=rnd.choice(lost_reasons) if final.outcome == "lost" else None,
+                furthest_position=max(s.position for s in path if s.outcome != "lost"),
                 created_at=created, updated_at=moments[-1])
     db.session.add(deal)
     db.session.flush()
