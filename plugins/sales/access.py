@@ -22,6 +22,12 @@ def visible_customers(user: User | None) -> Select:
     return scoped(select(Customer.id), Customer, user)
 
 
+def visible_user_ids(user: User | None) -> Select:
+    """The users whose work ``user`` may see: themselves, their team's (and
+    sub-teams') members, or everyone, by the role's scope."""
+    return scoped(select(User.id), User, user, owner_attr="id")
+
+
 def visible_deals(user: User | None, query: Select | None = None) -> Select:
     """``query`` (default: the deals) restricted to the deals ``user`` may see."""
     query = select(Deal) if query is None else query

@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Select, select
 
-from core.api import Activity, Customer, DueTask, User, db, translator, whole_days
+from core.api import Activity, Customer, DueTask, User, db, scoped, translator, whole_days
 
-from .access import visible_customers
+from .access import visible_user_ids
 
 _, _l = translator("sales")
 RULE = "sales_grade_revisit"
@@ -59,9 +59,11 @@ def grade_due(plan, now: datetime) -> Iterator[DueTask]:
 
 
 def overdue(user: User, now: datetime) -> Select:
-    """Open tasks past their due time on the customers ``user`` may see,
-    oldest first: a rep's own, a manager's whole team's."""
-    return (select(Activity).where(
-        Activity.due_at < now, Activity.done_at.is_(None), Activity.deleted_at.is_(None),
-        Activity.customer_id.in_(visible_customers(user)))
-        .order_by(Activity.due_at, Activity.id))
+    """Open tasks past their due time, oldest first: a rep's own, a manager's
+    whole team's — owned by the people ``user`` may see (core's owner/done/due
+    index answers it), on customers ``user`` may see."""
+    tasks = select(Activity).join(Customer, Customer.id == Activity.customer_id).where(
+        Activity.owner_id.in_(visible_user_ids(user)), Activity.done_at.is_(None),
+        Activity.due_at < now, Activity.deleted_at.is_(None))
+    # the scope applies to the joined customer row, not as an IN over every visible customer
+    return scoped(tasks, Customer, user).order_by(Activity.due_at, Activity.id)

@@ -27,7 +27,7 @@ from core.api import (
     scoped, snapshot, team_subtree, transaction, translator,
 )
 
-from .access import visible_deals
+from .access import visible_deals, visible_user_ids
 from .models import CommissionRule, Deal, Pipeline, SalesTarget, Stage
 from .services import Id, known_currency, money_amount
 
@@ -94,11 +94,6 @@ class RuleInput(Schema):
 
 
 # -- who may see whom ---------------------------------------------------------------------------
-
-def visible_user_ids(viewer: User | None) -> Select:
-    """The users whose targets and statements ``viewer`` may see."""
-    return scoped(select(User.id), User, viewer, owner_attr="id")
-
 
 def visible_team_ids(viewer: User | None) -> list[int]:
     """The teams whose targets ``viewer`` may see: all, their own subtree, or none."""

@@ -278,3 +278,19 @@ def test_another_reps_deal_page_is_a_404(app, pipeline, make_user, make_customer
     for path in (f"/sales/deals/{deal.id}", f"/sales/deals/{deal.id}/edit"):
         assert client.get(path).status_code == 404
     assert "Tea for the office" not in client.get("/sales/deals").text
+
+
+@pytest.mark.parametrize("role", ["admin", "manager", "sales"])
+def test_deals_of_a_customer_in_the_recycle_bin_are_hidden_from_every_scope(
+        app, pipeline, make_user, make_customer, as_user, role):
+    user = make_user(role=role)
+    kept, binned = (make_customer(name=n, owner_id=user.id) for n in ("Kept", "Binned"))
+    for customer in (kept, binned):
+        new_deal(pipeline, customer, user, title=f"Deal of {customer.name}")
+    admin = as_user(user if role == "admin" else make_user(role="admin"))
+    assert admin.delete(f"/api/v1/customers/{binned.id}").status_code == 204
+    api = as_user(user)
+    titles = [d["title"] for d in api.get("/api/v1/sales/deals").json["items"]]
+    assert titles == ["Deal of Kept"]
+    funnel = api.get(f"/api/v1/sales/reports/funnel?pipeline_id={pipeline.id}").json
+    assert funnel["deals"] == 1
