@@ -10,8 +10,10 @@ from __future__ import annotations
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import aliased
 
+from core.errors import NotFoundError
 from core.extensions import db
-from core.models import DataScope, Team, User
+from core.i18n import _
+from core.models import Customer, DataScope, Team, User
 
 
 def team_subtree(team_id: int) -> list[int]:
@@ -49,6 +51,28 @@ def scoped(query: Select, model, user: User | None, *, owner_attr: str = "owner_
         teams = subtree_ids(user.team_id)
         return query.where((owner == user.id) | getattr(model, team_attr).in_(teams))
     return query.where(owner == user.id)
+
+
+def customer_for(customer_id: int, actor: User | None) -> Customer | None:
+    """The live customer a new record (a deal, a work order) may be attached
+    to: one ``actor`` may see, or any live one for the system (``actor`` None)."""
+    if actor is None:
+        customer = db.session.get(Customer, customer_id)
+        return customer if customer is not None and customer.deleted_at is None else None
+    return db.session.scalar(scoped(select(Customer), Customer, actor)
+                             .where(Customer.id == customer_id))
+
+
+def visible_customer(customer_id: int, user: User | None, *,
+                     include_deleted: bool = False) -> Customer:
+    """The customer if ``user`` may see it; ``NotFoundError`` otherwise, the
+    same whether it does not exist or is out of scope (existence does not leak)."""
+    customer = db.session.scalar(
+        scoped(select(Customer), Customer, user, include_deleted=include_deleted)
+        .where(Customer.id == customer_id))
+    if customer is None:
+        raise NotFoundError(_("customer %(id)s not found", id=customer_id))
+    return customer
 
 
 def hidden_fields(user: User | None, entity: str) -> set[str]:

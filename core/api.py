@@ -9,7 +9,7 @@ here, it belongs here, for every plugin.
 import pluggy
 
 from core import __version__ as core_version
-from core.access import scoped, team_subtree
+from core.access import customer_for, scoped, team_subtree, visible_customer
 from core.declarations import (
     ActivityKind,
     CustomerTab,
@@ -51,6 +51,8 @@ from core.models import (
 from core.registry import current_registry
 from core.rest import ApiBlueprint
 from core.rest.auth import require
+from core.rest.customers import body as json_body
+from core.rest.customers import expected_version
 from core.rest.exports import CSV_RESPONSE, csv_export
 from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate
 from core.services.activities import complete_task, log_activity, record_attempt
@@ -80,7 +82,7 @@ __all__ = [
     "TimestampMixin", "TrellisError", "UTCDateTime", "User", "ValidationError", "VersionedMixin",
     "audit", "check_version", "delete_rows", "repoint", "complete_task", "core_version", "create_contact",
     "create_followup_plan",
-    "create_customer", "db", "emit", "enqueue", "get_customer", "hookimpl", "hookspec", "form_datetime", "form_payload", "form_version", "find_duplicates", "public", "load", "log_activity",
-    "plugin_settings", "record_attempt", "scoped", "snapshot", "team_subtree", "transaction",
+    "create_customer", "db", "emit", "enqueue", "get_customer", "hookimpl", "hookspec", "form_datetime", "form_payload", "form_version", "json_body", "expected_version", "find_duplicates", "public", "load", "log_activity",
+    "plugin_settings", "record_attempt", "scoped", "customer_for", "visible_customer", "snapshot", "team_subtree", "transaction",
     "translator", "update_customer", "utcnow", "whole_days",
 ]

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from core import forms
+from core import access, forms
 from core.access import hidden_fields
 from core.custom_fields import definitions_for
 from core.errors import StaleVersionError, TrellisError, ValidationError
@@ -37,12 +37,8 @@ EDITABLE = ("name", "kind", "industry", "grade", "source", "stage", "region", "c
 
 
 def visible_customer(customer_id: int) -> Customer:
-    """The customer if the current user may see it, else 404."""
-    customer = db.session.scalar(
-        filtered({}).where(Customer.id == customer_id))
-    if customer is None:
-        abort(404)
-    return customer
+    """The customer if the current user may see it, else the 404 page."""
+    return access.visible_customer(customer_id, current_user)
 
 
 def list_args() -> tuple[dict, dict]:

@@ -8,8 +8,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
-from core.access import scoped
-from core.errors import NotFoundError, ValidationError
+from core.access import scoped, visible_customer
+from core.errors import ValidationError
 from core.extensions import db
 from core.i18n import _
 from core.models import AuditEntry, Customer, CustomerKind, Grade, Stage, Tag, customer_tag
@@ -61,12 +61,7 @@ def filtered(args: dict):
 
 def visible(customer_id: int, *, include_deleted: bool = False) -> Customer:
     """The customer if the current user may see it; 404 otherwise (existence does not leak)."""
-    customer = db.session.scalar(
-        scoped(select(Customer), Customer, current_user, include_deleted=include_deleted)
-        .where(Customer.id == customer_id))
-    if customer is None:
-        raise NotFoundError(_("customer %(id)s not found", id=customer_id))
-    return customer
+    return visible_customer(customer_id, current_user, include_deleted=include_deleted)
 
 
 def expected_version(payload: dict) -> int | None:

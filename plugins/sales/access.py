@@ -41,25 +41,6 @@ def visible_deal(deal_id: int, user: User | None) -> Deal:
     return deal
 
 
-def customer_for(customer_id: int, actor: User | None) -> Customer | None:
-    """The live customer a deal or a conversion may attach to: one the actor
-    may see (any live one for the system, ``actor`` None); else None."""
-    if actor is None:
-        customer = db.session.get(Customer, customer_id)
-        return customer if customer is not None and customer.deleted_at is None else None
-    return db.session.scalar(scoped(select(Customer), Customer, actor)
-                             .where(Customer.id == customer_id))
-
-
-def visible_customer(customer_id: int, user: User | None) -> Customer:
-    """The customer, or a 404 that does not tell whether it exists."""
-    customer = db.session.scalar(scoped(select(Customer), Customer, user)
-                                 .where(Customer.id == customer_id))
-    if customer is None:
-        raise NotFoundError(_("customer %(id)s not found", id=customer_id))
-    return customer
-
-
 def visible_leads(user: User | None) -> Select:
     return scoped(select(Lead), Lead, user)
 

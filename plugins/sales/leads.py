@@ -11,11 +11,11 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from core.api import (
-    Customer, User, ValidationError, audit, check_version, create_contact, create_customer, db,
+    Customer, User, ValidationError, audit, check_version, create_contact, create_customer,
+    customer_for, db,
     emit, find_duplicates, load, log_activity, snapshot, transaction, translator, utcnow,
 )
 
-from .access import customer_for
 from .lead_activities import carry_to_customer
 from .models import LEAD_SOURCES, AssignmentRule, Lead, LeadForm
 from .services import create_deal

@@ -6,14 +6,13 @@ manager their team's; a deal of a customer the caller may not see is a 404.
 
 from __future__ import annotations
 
-from flask import request
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from core.api import (
-    ApiBlueprint, ListArgs, NotFoundError, ValidationError, db, page_schema, paginate, require,
-    translator,
+    ApiBlueprint, ListArgs, NotFoundError, db, expected_version, json_body, page_schema, paginate,
+    require, translator,
 )
 
 from . import services
@@ -81,13 +80,6 @@ class MoveInput(Schema):
     lost_reason = fields.String(load_default=None, validate=validate.Length(max=200))
 
 
-def json_body() -> dict:
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        raise ValidationError({"_body": [_("expected a JSON object")]})
-    return payload
-
-
 @bp.route("/pipelines", methods=["GET"])
 @bp.response(200, PipelineOut(many=True))
 def list_pipelines():
@@ -115,9 +107,8 @@ def update_pipeline(pipeline_id: int):
     if pipeline is None:
         raise NotFoundError(_("pipeline %(id)s not found", id=pipeline_id))
     payload = json_body()
-    version = payload.pop("version", None)
-    return services.update_pipeline(pipeline, payload, current_user,
-                                    version if isinstance(version, int) else None)
+    version = expected_version(payload)
+    return services.update_pipeline(pipeline, payload, current_user, version)
 
 
 @bp.route("/deals", methods=["GET"])
@@ -160,9 +151,8 @@ def update_deal(deal_id: int):
     require("sales.deal.write")
     deal = visible_deal(deal_id, current_user)
     payload = json_body()
-    version = payload.pop("version", None)
-    return services.update_deal(deal, payload, current_user,
-                                version if isinstance(version, int) else None)
+    version = expected_version(payload)
+    return services.update_deal(deal, payload, current_user, version)
 
 
 @bp.route("/deals/<int:deal_id>/stage", methods=["POST"])

@@ -6,12 +6,15 @@ from flask import request
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
-from core.api import ListArgs, ValidationError, page_schema, paginate, require, translator
+from core.api import (
+    ListArgs, ValidationError, expected_version, json_body, page_schema, paginate, require,
+    translator,
+)
 
 from . import lead_activities, leads
 from .models import LEAD_SOURCES, LEAD_STATUSES, Lead
 from .access import visible_lead, visible_leads
-from .rest import bp, json_body
+from .rest import bp
 
 _, _l = translator("sales")
 SORTABLE = {"created_at": Lead.created_at, "updated_at": Lead.updated_at, "name": Lead.name}
@@ -86,9 +89,8 @@ def update_lead(lead_id: int):
     require("sales.lead.write")
     lead = visible_lead(lead_id, current_user)
     payload = json_body()
-    version = payload.pop("version", None)
-    return leads.update_lead(lead, payload, current_user,
-                             version if isinstance(version, int) else None)
+    version = expected_version(payload)
+    return leads.update_lead(lead, payload, current_user, version)
 
 
 @bp.route("/leads/<int:lead_id>/convert", methods=["POST"])

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask_login import current_user
 from marshmallow import Schema, fields
 
-from core.api import NotFoundError, db, require, translator
+from core.api import NotFoundError, db, expected_version, json_body, require, translator
 
 from . import products
 from .access import visible_deal
 from .models import Product
-from .rest import bp, json_body
+from .rest import bp
 
 _, _l = translator("sales")
 
@@ -76,9 +76,8 @@ def update_product(product_id: int):
     if product is None:
         raise NotFoundError(_("product %(id)s not found", id=product_id))
     payload = json_body()
-    version = payload.pop("version", None)
-    return products.update_product(product, payload, current_user,
-                                   version if isinstance(version, int) else None)
+    version = expected_version(payload)
+    return products.update_product(product, payload, current_user, version)
 
 
 @bp.route("/deals/<int:deal_id>/lines", methods=["GET"])
@@ -97,7 +96,6 @@ def replace_deal_lines(deal_id: int):
     require("sales.deal.write")
     deal = visible_deal(deal_id, current_user)
     payload = json_body()
-    version = payload.get("version")
-    products.set_lines(deal, payload.get("lines"), current_user,
-                       version if isinstance(version, int) else None)
+    version = expected_version(payload)
+    products.set_lines(deal, payload.get("lines"), current_user, version)
     return _lines(deal)

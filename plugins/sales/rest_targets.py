@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask_login import current_user
 from marshmallow import Schema, fields
 
-from core.api import require, translator, utcnow
+from core.api import expected_version, json_body, require, translator, utcnow
 
 from . import targets
-from .rest import bp, json_body
+from .rest import bp
 from .services import Id
 
 _, _l = translator("sales")
@@ -168,9 +168,8 @@ def update_rule(rule_id: int):
     require_target_write()
     rule = targets.get_rule(rule_id)
     payload = json_body()
-    version = payload.pop("version", None)
-    return targets.update_rule(rule, payload, current_user,
-                               version if isinstance(version, int) else None)
+    version = expected_version(payload)
+    return targets.update_rule(rule, payload, current_user, version)
 
 
 @bp.route("/commission-rules/<int:rule_id>", methods=["DELETE"])

@@ -16,11 +16,11 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from core.api import (
-    Contact, User, ValidationError, audit, check_version, db, emit, load, log_activity,
+    Contact, User, ValidationError, audit, check_version, customer_for, db, emit, load,
+    log_activity,
     snapshot, transaction, translator, utcnow,
 )
 
-from .access import customer_for
 from .models import Deal, Pipeline, Stage, StageChange
 
 _, _l = translator("sales")
@@ -270,7 +270,8 @@ def update_pipeline(pipeline: Pipeline, payload: dict, actor: User | None,
             stage.probability = change.get("probability", stage.probability)
         pipeline.updated_at = utcnow()  # a stage edit is an edit of the pipeline
         db.session.flush()
-        audit(actor, pipeline, "update", before, {**snapshot(pipeline), "stages": _stages(pipeline)})
+        audit(actor, pipeline, "update", before,
+              {**snapshot(pipeline), "stages": _stages(pipeline)})
     return pipeline
 
 

@@ -11,10 +11,11 @@ from sqlalchemy.orm import joinedload
 
 from core.api import (
     StaleVersionError, ValidationError, db, form_payload, form_version, require, translator, utcnow,
+    visible_customer,
 )
 
 from . import reports, services
-from .access import visible_customer, visible_deal, visible_deals
+from .access import visible_deal, visible_deals
 from .models import Deal, Pipeline, Stage
 
 _, _l = translator("sales")

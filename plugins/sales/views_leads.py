@@ -8,11 +8,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from core.api import (
-    ValidationError, db, form_datetime, form_payload, public, require, translator,
+    ValidationError, customer_for, db, form_datetime, form_payload, public, require, translator,
 )
 
 from . import lead_activities, leads, services
-from .access import customer_for, visible_lead, visible_leads
+from .access import visible_lead, visible_leads
 from .models import Lead, LeadForm
 from .views import bp
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, select
 
-from core.api import Customer, NotFoundError, User, db, scoped, translator
+from core.api import NotFoundError, User, db, scoped, translator
 
 from .models import WorkOrder
 
@@ -29,21 +29,3 @@ def visible_order(order_id: int, user: User | None) -> WorkOrder:
     if order is None:
         raise NotFoundError(_("work order %(id)s not found", id=order_id))
     return order
-
-
-def customer_for(customer_id: int, actor: User | None) -> Customer | None:
-    """The live customer an order may be opened for: one the actor may see
-    (any live one for the system, ``actor`` None); else None."""
-    if actor is None:
-        customer = db.session.get(Customer, customer_id)
-        return customer if customer is not None and customer.deleted_at is None else None
-    return db.session.scalar(scoped(select(Customer), Customer, actor)
-                             .where(Customer.id == customer_id))
-
-
-def visible_customer(customer_id: int, user: User | None) -> Customer:
-    """The customer, or a 404 that does not tell whether it exists."""
-    customer = customer_for(customer_id, user)
-    if customer is None:
-        raise NotFoundError(_("customer %(id)s not found", id=customer_id))
-    return customer

@@ -9,12 +9,13 @@ lists what is allowed.
 
 from __future__ import annotations
 
-from flask import Response, json, request
+from flask import Response, json
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from core.api import (
-    ApiBlueprint, ListArgs, ValidationError, db, page_schema, paginate, require, translator,
+    ApiBlueprint, ListArgs, ValidationError, db, json_body, page_schema, paginate, require,
+    translator,
 )
 
 from . import dispatch, lifecycle, services
@@ -127,13 +128,6 @@ class WorkOrderArgs(ListArgs):
     priority = fields.String(validate=validate.OneOf(PRIORITIES))
     engineer_id = fields.Integer(validate=validate.Range(1, 2**31 - 1))
     customer_id = fields.Integer(validate=validate.Range(1, 2**31 - 1))
-
-
-def json_body() -> dict:
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        raise ValidationError({"_body": [_("expected a JSON object")]})
-    return payload
 
 
 @bp.errorhandler(lifecycle.IllegalTransition)

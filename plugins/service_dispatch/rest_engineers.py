@@ -7,11 +7,11 @@ from __future__ import annotations
 from flask_login import current_user
 from marshmallow import Schema, fields
 
-from core.api import NotFoundError, db, require, translator
+from core.api import NotFoundError, db, expected_version, json_body, require, translator
 
 from . import dispatch
 from .models import Engineer
-from .rest import bp, json_body
+from .rest import bp
 
 _, _l = translator("service_dispatch")
 
@@ -61,6 +61,5 @@ def update_engineer(engineer_id: int):
     require("service.admin")
     engineer = _engineer(engineer_id)
     payload = dict(json_body())
-    version = payload.pop("version", None)
-    return dispatch.update_engineer(engineer, payload, current_user,
-                                    version if isinstance(version, int) else None)
+    version = expected_version(payload)
+    return dispatch.update_engineer(engineer, payload, current_user, version)

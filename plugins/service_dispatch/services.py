@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from core.api import (
-    Contact, User, ValidationError, audit, db, emit, load, snapshot, transaction, translator,
+    Contact, User, ValidationError, audit, customer_for, db, emit, load, snapshot, transaction,
+    translator,
     utcnow,
 )
 
-from .access import customer_for
 from .lifecycle import timeline
 from .models import PRIORITIES, WorkOrder, WorkOrderEvent
 

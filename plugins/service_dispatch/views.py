@@ -12,11 +12,11 @@ from sqlalchemy.orm import joinedload
 
 from core.api import (
     StaleVersionError, ValidationError, db, form_datetime, form_payload, form_version, require,
-    translator, utcnow,
+    translator, utcnow, visible_customer,
 )
 
 from . import dispatch, lifecycle, services
-from .access import visible_customer, visible_order, visible_orders
+from .access import visible_order, visible_orders
 from .models import PRIORITIES, STATUSES, TO_DISPATCH, WorkOrder
 
 _, _l = translator("service_dispatch")
