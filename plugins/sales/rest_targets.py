@@ -134,7 +134,7 @@ def put_target():
     """Set or replace the target of one rep (``user_id``) or team (``team_id``) for a month."""
     require_target_write()
     target = targets.set_target(json_body(), current_user)
-    return targets.target_row(current_user, target)
+    return targets.target_row(targets.won_in_month(current_user, target.month), target)
 
 
 @bp.route("/targets/<int:target_id>", methods=["DELETE"])

@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import marshmallow
 from marshmallow import Schema, fields, validate, validates_schema
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from core.api import (
@@ -174,22 +174,27 @@ def delete_target(target: SalesTarget, actor: User | None) -> None:
         db.session.delete(target)
 
 
-def achievement(viewer: User, month: str, currency: str, *, user_id: int | None = None,
-                team_id: int | None = None) -> Decimal:
-    """What ``user_id`` (or ``team_id`` with its sub-teams) won in ``month``
-    (UTC month boundaries) in ``currency``, over the deals ``viewer`` sees."""
+def won_in_month(viewer: User, month: str) -> dict[tuple, Decimal]:
+    """What was won in ``month`` (UTC month boundaries) over the deals
+    ``viewer`` sees, by (owner, team, currency): one grouped query serves every
+    target of the month."""
     start, end = month_bounds(month)
-    query = (visible_deals(viewer, select(func.sum(Deal.amount)))
-             .join(Stage, Stage.id == Deal.stage_id)
-             .where(Stage.outcome == "won", Deal.currency == currency,
-                    Deal.closed_at >= start, Deal.closed_at < end))
-    if user_id is not None:
-        query = query.where(Deal.owner_id == user_id)
-    elif team_id is not None:
-        query = query.where(Deal.team_id.in_(team_subtree(team_id)))
-    else:
-        query = query.where(false())
-    return _money(db.session.scalar(query))
+    keys = (Deal.owner_id, Deal.team_id, Deal.currency)
+    rows = db.session.execute(
+        visible_deals(viewer, select(*keys, func.sum(Deal.amount)))
+        .join(Stage, Stage.id == Deal.stage_id)
+        .where(Stage.outcome == "won", Deal.closed_at >= start, Deal.closed_at < end)
+        .group_by(*keys))
+    return {(owner, team, currency): _money(amount) for owner, team, currency, amount in rows}
+
+
+def achievement(won: dict[tuple, Decimal], target: SalesTarget) -> Decimal:
+    """What the target's rep (or team, sub-teams included) won, in its currency."""
+    teams = set(team_subtree(target.team_id)) if target.team_id is not None else set()
+    return sum((amount for (owner, team, currency), amount in won.items()
+                if currency == target.currency
+                and (owner == target.user_id if target.user_id is not None else team in teams)),
+               start=Decimal("0.00"))
 
 
 def percent(achieved: Decimal, target: Decimal) -> Decimal | None:
@@ -204,12 +209,12 @@ def targets_for_month(viewer: User, month: str) -> list[dict]:
     rows = db.session.scalars(visible_targets(viewer).where(SalesTarget.month == month)
                               .options(joinedload(SalesTarget.user), joinedload(SalesTarget.team))
                               .order_by(SalesTarget.user_id.is_not(None), SalesTarget.id)).all()
-    return [target_row(viewer, t) for t in rows]
+    won = won_in_month(viewer, month)
+    return [target_row(won, t) for t in rows]
 
 
-def target_row(viewer: User, target: SalesTarget) -> dict:
-    achieved = achievement(viewer, target.month, target.currency, user_id=target.user_id,
-                           team_id=target.team_id)
+def target_row(won: dict[tuple, Decimal], target: SalesTarget) -> dict:
+    achieved = achievement(won, target)
     return {"id": target.id, "month": target.month, "user_id": target.user_id,
             "team_id": target.team_id, "currency": target.currency, "amount": target.amount,
             "name": target.user.name if target.user else target.team.name,
