@@ -23,7 +23,9 @@ from core.declarations import (
     Permission,
     RecycleCondition,
 )
-from core.errors import NotFoundError, StaleVersionError, TrellisError, ValidationError
+from core.errors import (
+    ConflictError, NotFoundError, StaleVersionError, TrellisError, ValidationError,
+)
 from core.events import emit, transaction
 from core.extensions import db
 from core.forms import payload as form_payload
@@ -78,7 +80,7 @@ __all__ = [
     "Activity", "ActivityKind", "ApiBlueprint", "CSV_RESPONSE", "ListArgs", "SortArgs", "csv_export",
     "ordered", "page_schema", "paginate", "require", "Contact", "Customer", "CustomerTab", "DashboardWidget",
     "DataScope", "DueTask", "FieldType", "FollowUpPlan", "FollowUpRule", "Job", "Manifest", "MenuItem",
-    "NotFoundError", "Permission", "RecycleCondition", "Role", "SoftDeleteMixin", "StaleVersionError", "Team",
+    "ConflictError", "NotFoundError", "Permission", "RecycleCondition", "Role", "SoftDeleteMixin", "StaleVersionError", "Team",
     "TimestampMixin", "TrellisError", "UTCDateTime", "User", "ValidationError", "VersionedMixin",
     "audit", "check_version", "delete_rows", "repoint", "complete_task", "core_version", "create_contact",
     "create_followup_plan",

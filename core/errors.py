@@ -44,5 +44,17 @@ class StaleVersionError(TrellisError):
         )
 
 
+class ConflictError(TrellisError):
+    """The request cannot be done in the record's current state (HTTP 409),
+    e.g. an illegal step of a plugin's state machine. ``kind`` and ``title``
+    name the problem; ``details`` (what is allowed instead) go into the
+    problem document as they are."""
+
+    def __init__(self, message: str, *, kind: str = "conflict", title: str | None = None,
+                 **details):
+        self.kind, self.title, self.details = kind, title, details
+        super().__init__(message)
+
+
 class NotFoundError(TrellisError):
     """The record does not exist, or the caller may not know it exists."""

@@ -8,7 +8,9 @@ import logging
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import BadRequest, Conflict, HTTPException, InternalServerError, NotFound
 
-from core.errors import NotFoundError, StaleVersionError, TrellisError, ValidationError
+from core.errors import (
+    ConflictError, NotFoundError, StaleVersionError, TrellisError, ValidationError,
+)
 from core.extensions import db
 from core.i18n import _, translate_validation
 
@@ -96,6 +98,13 @@ def register(app: Flask) -> None:
             return page(Conflict(str(exc)))
         return problem(409, _("Changed by someone else"), str(exc), kind="stale-version",
                        current_version=exc.actual)
+
+    @app.errorhandler(ConflictError)
+    def conflict(exc: ConflictError):
+        db.session.rollback()
+        if not is_api_request():
+            return page(Conflict(str(exc)))
+        return problem(409, exc.title or _("Conflict"), str(exc), kind=exc.kind, **exc.details)
 
     @app.errorhandler(NotFoundError)
     def not_found(exc: NotFoundError):

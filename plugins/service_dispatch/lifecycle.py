@@ -17,7 +17,7 @@ from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import Forbidden
 
 from core.api import (
-    TrellisError, User, ValidationError, audit, check_version, db, emit, load,
+    ConflictError, User, ValidationError, audit, check_version, db, emit, load,
     log_activity, snapshot, transaction, translator, utcnow,
 )
 
@@ -61,18 +61,21 @@ ACTION_LABELS = {
 }
 
 
-class IllegalTransition(TrellisError):
-    """``action`` cannot start from the order's state (HTTP 409, with what can)."""
+class IllegalTransition(ConflictError):
+    """``action`` cannot start from the order's state: core answers 409 with
+    the actions (and states) the order allows."""
 
     def __init__(self, order: WorkOrder, action: str):
         self.action, self.state = action, order.status
         self.allowed_actions = allowed_actions(order.status)
         self.allowed_states = sorted({TRANSITIONS[a][1] for a in self.allowed_actions})
-        super().__init__(_("%(action)s is not possible on a work order that is %(state)s; "
-                           "possible: %(allowed)s", action=ACTION_LABELS[action],
-                           state=STATE_LABELS[order.status],
-                           allowed=", ".join(str(ACTION_LABELS[a]) for a in self.allowed_actions)
-                           or "—"))
+        super().__init__(
+            _("%(action)s is not possible on a work order that is %(state)s; possible: "
+              "%(allowed)s", action=ACTION_LABELS[action], state=STATE_LABELS[order.status],
+              allowed=", ".join(str(ACTION_LABELS[a]) for a in self.allowed_actions) or "—"),
+            kind="illegal-transition", title=_("Not possible in this state"), action=action,
+            current_status=self.state, allowed_actions=self.allowed_actions,
+            allowed_states=self.allowed_states)
 
 
 def allowed_actions(status: str) -> list[str]:

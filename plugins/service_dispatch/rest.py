@@ -9,12 +9,11 @@ lists what is allowed.
 
 from __future__ import annotations
 
-from flask import Response, json
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from core.api import (
-    ApiBlueprint, ListArgs, ValidationError, db, json_body, page_schema, paginate, require,
+    ApiBlueprint, ListArgs, ValidationError, json_body, page_schema, paginate, require,
     translator,
 )
 
@@ -128,17 +127,6 @@ class WorkOrderArgs(ListArgs):
     priority = fields.String(validate=validate.OneOf(PRIORITIES))
     engineer_id = fields.Integer(validate=validate.Range(1, 2**31 - 1))
     customer_id = fields.Integer(validate=validate.Range(1, 2**31 - 1))
-
-
-@bp.errorhandler(lifecycle.IllegalTransition)
-def illegal_transition(exc: lifecycle.IllegalTransition) -> Response:
-    """409 in RFC 9457 form, with the actions (and states) the order allows."""
-    db.session.rollback()
-    body = {"type": "https://trellis-crm.org/problems/illegal-transition",
-            "title": _("Not possible in this state"), "status": 409, "detail": str(exc),
-            "action": exc.action, "current_status": exc.state,
-            "allowed_actions": exc.allowed_actions, "allowed_states": exc.allowed_states}
-    return Response(json.dumps(body), status=409, mimetype="application/problem+json")
 
 
 @bp.route("/work-orders", methods=["GET"])
