@@ -4,7 +4,7 @@ An order is opened from a customer's page, dispatched (派工) to a field
 engineer (工程师) suggested by skill, region and workload, and moved through
 its lifecycle by the one state machine in ``lifecycle``; the engineer works
 from a phone-width "My jobs today" page. Revisits are a rule of core's
-follow-up engine. Contracts, SLAs, parts and reports come later.
+follow-up engine.
 """
 
 from core.api import (
@@ -26,14 +26,21 @@ manifest = Manifest(
 
 @hookimpl
 def trellis_models():
-    from . import models
+    from . import models, models_entitlement, models_parts
 
-    return [models.WorkOrder, models.WorkOrderEvent, models.Engineer]
+    return [models.WorkOrder, models.WorkOrderEvent, models.Engineer, models.RequestLink,
+            models.Attachment, models.Revisit, models_entitlement.Contract,
+            models_entitlement.SlaPolicy, models_entitlement.BusinessCalendar,
+            models_entitlement.CalendarDay, models_parts.Part, models_parts.StockLocation,
+            models_parts.Stock, models_parts.StockMove]
 
 
 @hookimpl
 def trellis_blueprints():
-    from . import views_engineers, views_field  # noqa: F401  (their routes join the blueprint)
+    from . import (  # noqa: F401  (their routes join the blueprint)
+        views_attachments, views_contracts, views_engineers, views_field, views_parts,
+        views_public, views_reports,
+    )
     from .views import bp
 
     return [bp]
@@ -41,7 +48,9 @@ def trellis_blueprints():
 
 @hookimpl
 def trellis_api_blueprints():
-    from . import rest_engineers  # noqa: F401  (its routes join the API blueprint)
+    from . import (  # noqa: F401  (their routes join the API blueprint)
+        rest_attachments, rest_contracts, rest_engineers, rest_parts, rest_reports,
+    )
     from .rest import bp
 
     return [bp]

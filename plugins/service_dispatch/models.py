@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import (
+    JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, Numeric, String, Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.api import (
@@ -21,6 +23,10 @@ TO_DISPATCH = ("new", "declined", "reopened")
 #: an engineer's workload: orders given to them and not yet finished
 OPEN_FOR_ENGINEER = ("assigned", "accepted", "on_the_way", "on_site")
 PRIORITIES = ("low", "normal", "high", "urgent")
+#: covered by a warranty or contract, or paid for by the customer
+COVERAGE = ("covered", "chargeable")
+#: how the order came in
+SOURCES = ("agent", "public")
 
 
 class WorkOrder(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
@@ -62,6 +68,18 @@ class WorkOrder(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     confirmed_by: Mapped[str | None] = mapped_column(String(120))
     #: why the dispatcher assigned outside the engineer's skills or regions
     override_note: Mapped[str | None] = mapped_column(String(300))
+    # entitlement and SLA (``entitlement``): set when the order is opened
+    contract_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_dispatch_contract.id"), index=True)
+    coverage: Mapped[str] = mapped_column(String(12), default="chargeable")
+    resolve_by: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # a request filed through a public link (``public``)
+    source: Mapped[str] = mapped_column(String(8), default="agent")
+    requester_name: Mapped[str | None] = mapped_column(String(120))
+    requester_phone: Mapped[str | None] = mapped_column(String(40))
+    #: sha256 of the customer's tracking token; the token itself is never stored
+    tracking_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     customer: Mapped[Customer] = relationship()
     contact: Mapped[Contact | None] = relationship()
@@ -100,3 +118,48 @@ class Engineer(TimestampMixin, VersionedMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     user: Mapped[User] = relationship()
+
+
+class RequestLink(TimestampMixin, db.Model):
+    """A public request link (报修链接) a company gives out: requests posted to
+    it carry its secret ``key``; an inactive link refuses them."""
+
+    __tablename__ = "service_dispatch_request_link"
+
+    name: Mapped[str] = mapped_column(String(120))
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: the team new requests from this link belong to (none: the whole company)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+
+
+class Attachment(TimestampMixin, db.Model):
+    """A photo or document on a work order; the bytes live in the instance
+    folder under ``uploads/service_dispatch/<stored_name>``."""
+
+    __tablename__ = "service_dispatch_attachment"
+
+    work_order_id: Mapped[int] = mapped_column(ForeignKey("service_dispatch_work_order.id"),
+                                               index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class Revisit(TimestampMixin, db.Model):
+    """The customer's verdict on a finished order (回访): a score of 1 to 5
+    and a comment; a low score reopens or escalates the order."""
+
+    __tablename__ = "service_dispatch_revisit"
+    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),)
+
+    work_order_id: Mapped[int] = mapped_column(
+        ForeignKey("service_dispatch_work_order.id"), unique=True)
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    #: ``none``, ``reopened`` or ``escalated``
+    outcome: Mapped[str] = mapped_column(String(12), default="none")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
