@@ -8,7 +8,7 @@ from marshmallow import Schema, fields
 
 from core.api import expected_version, json_body, require, translator, utcnow
 
-from . import targets
+from . import commission, targets
 from .rest import bp
 from .services import Id
 
@@ -69,6 +69,7 @@ class RuleOut(Schema):
     id = fields.Integer()
     name = fields.String()
     pipeline_id = fields.Integer(allow_none=True)
+    product_id = fields.Integer(allow_none=True)
     currency = fields.String()
     tiers = fields.List(fields.Nested(TierOut))
     version = fields.Integer()
@@ -84,6 +85,7 @@ class RuleLineOut(Schema):
     rule_id = fields.Integer()
     name = fields.String()
     pipeline_id = fields.Integer(allow_none=True)
+    product_id = fields.Integer(allow_none=True)
     currency = fields.String()
     base = Dec()
     commission = Dec()
@@ -148,35 +150,35 @@ def delete_target(target_id: int):
 @bp.response(200, RuleOut(many=True))
 def list_rules():
     require("sales.report.read")
-    return targets.rules()
+    return commission.rules()
 
 
 @bp.route("/commission-rules", methods=["POST"])
-@bp.doc(requestBody={"content": {"application/json": {"schema": targets.RuleInput}}})
+@bp.doc(requestBody={"content": {"application/json": {"schema": commission.RuleInput}}})
 @bp.response(201, RuleOut)
 def create_rule():
     """提成规则: progressive tiers (the first from 0) over a rep's monthly won amount."""
     require_target_write()
-    return targets.create_rule(json_body(), current_user)
+    return commission.create_rule(json_body(), current_user)
 
 
 @bp.route("/commission-rules/<int:rule_id>", methods=["PATCH"])
-@bp.doc(requestBody={"content": {"application/json": {"schema": targets.RuleInput}}})
+@bp.doc(requestBody={"content": {"application/json": {"schema": commission.RuleInput}}})
 @bp.response(200, RuleOut)
 def update_rule(rule_id: int):
     """Change a rule; send the ``version`` you read (409 when stale)."""
     require_target_write()
-    rule = targets.get_rule(rule_id)
+    rule = commission.get_rule(rule_id)
     payload = json_body()
     version = expected_version(payload)
-    return targets.update_rule(rule, payload, current_user, version)
+    return commission.update_rule(rule, payload, current_user, version)
 
 
 @bp.route("/commission-rules/<int:rule_id>", methods=["DELETE"])
 @bp.response(204)
 def delete_rule(rule_id: int):
     require_target_write()
-    targets.delete_rule(targets.get_rule(rule_id), current_user)
+    commission.delete_rule(commission.get_rule(rule_id), current_user)
 
 
 @bp.route("/reports/commission", methods=["GET"])
@@ -187,4 +189,4 @@ def commission_statement(args):
     A rep the caller may not see is a 404."""
     require("sales.report.read")
     rep = targets.visible_rep(args.get("user_id") or current_user.id, current_user)
-    return targets.statement(current_user, rep, args.get("month") or this_month())
+    return commission.statement(current_user, rep, args.get("month") or this_month())

@@ -9,9 +9,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from core.api import Team, ValidationError, db, require, translator, utcnow
+from core.api import (
+    StaleVersionError, Team, ValidationError, db, form_version, require, translator, utcnow,
+)
 
-from . import services, targets
+from . import products, services, targets
+from .commission import (
+    MAX_TIERS, create_rule, delete_rule, get_rule, rules, statement, update_rule,
+)
 from .views import bp
 
 _, _l = translator("sales")
@@ -94,7 +99,7 @@ def commission():
         require_write()
         values = request.form.to_dict()
         try:
-            targets.create_rule(_rule_payload(request.form), current_user)
+            create_rule(_rule_payload(request.form), current_user)
         except ValidationError as exc:
             db.session.rollback()
             errors = exc.errors
@@ -105,11 +110,53 @@ def commission():
     wanted = request.args.get("user_id", type=int) or current_user.id
     rep = targets.visible_rep(wanted, current_user)
     return render_template("sales/commission.html", month=month, rep=rep, reps=reps,
-                           statement=targets.statement(current_user, rep, month),
-                           rules=targets.rules(),
-                           pipelines=[(p.id, p.name) for p in services.pipelines()],
-                           can_write=can_write(), values=values, errors=errors,
-                           tier_rows=range(TIER_ROWS)), 422 if errors else 200
+                           statement=statement(current_user, rep, month),
+                           rules=rules(), can_write=can_write(), values=values, errors=errors,
+                           **_rule_choices()), 422 if errors else 200
+
+
+def _rule_choices(tiers: int = 0) -> dict:
+    """What the rule form offers: pipelines, active products, and tier rows
+    for the ``tiers`` a rule has plus a blank one (at least ``TIER_ROWS``)."""
+    return {"pipelines": [(p.id, p.name) for p in services.pipelines()],
+            "products": [(p.id, p.name) for p in products.products(active_only=True)],
+            "tier_rows": range(min(max(TIER_ROWS, tiers + 1), MAX_TIERS))}
+
+
+def _rule_values(rule) -> dict:
+    """A saved rule as the form's values."""
+    values = {"name": rule.name, "pipeline_id": rule.pipeline_id, "product_id": rule.product_id,
+              "currency": rule.currency}
+    for i, tier in enumerate(rule.tiers):
+        values[f"tiers.{i}.from_amount"] = tier["from_amount"]
+        values[f"tiers.{i}.rate_percent"] = tier["rate_percent"]
+    return values
+
+
+@bp.route("/commission/rules/<int:rule_id>/edit", methods=["GET", "POST"])
+@login_required
+def commission_rule_edit(rule_id: int):
+    """Change a rule (its name, reach, currency and tiers); a rule someone else
+    saved meanwhile is not overwritten."""
+    require_write()
+    rule, month, errors = get_rule(rule_id), chosen_month(), {}
+    values = _rule_values(rule)
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            update_rule(rule, _rule_payload(request.form), current_user, form_version())
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.errors
+        except StaleVersionError:
+            db.session.rollback()
+            flash(_("Someone else changed this rule meanwhile; look again and retry."), "error")
+            return redirect(url_for(".commission_rule_edit", rule_id=rule_id, month=month))
+        else:
+            flash(_("Commission rule saved."), "success")
+            return redirect(url_for(".commission", month=month))
+    return render_template("sales/commission_rule.html", rule=rule, month=month, values=values,
+                           errors=errors, **_rule_choices(len(rule.tiers))), 422 if errors else 200
 
 
 def _rule_payload(form) -> dict:
@@ -117,12 +164,13 @@ def _rule_payload(form) -> dict:
     (so an error on ``tiers.<n>`` lands on the row the user sees as n)."""
     rows = [((form.get(f"tiers.{i}.from_amount") or "").strip() or None,
              (form.get(f"tiers.{i}.rate_percent") or "").strip() or None)
-            for i in range(TIER_ROWS)]
+            for i in range(MAX_TIERS)]
     while rows and rows[-1] == (None, None):
         rows.pop()
     tiers = [{"from_amount": start, "rate_percent": rate} for start, rate in rows]
     return {"name": (form.get("name") or "").strip(), "tiers": tiers,
             "pipeline_id": form.get("pipeline_id", type=int),
+            "product_id": form.get("product_id", type=int),
             "currency": (form.get("currency") or "CNY").strip().upper()}
 
 
@@ -130,6 +178,6 @@ def _rule_payload(form) -> dict:
 @login_required
 def commission_rule_delete(rule_id: int):
     require_write()
-    targets.delete_rule(targets.get_rule(rule_id), current_user)
+    delete_rule(get_rule(rule_id), current_user)
     flash(_("Commission rule deleted."), "success")
     return redirect(url_for(".commission", month=chosen_month()))

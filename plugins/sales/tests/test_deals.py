@@ -5,7 +5,7 @@ funnel and forecast checked against figures computed by hand."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest

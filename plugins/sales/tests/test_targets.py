@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.api import Team, ValidationError, db
-from plugins.sales import services, targets
+from plugins.sales import commission, products, services, targets
 from plugins.sales.models import CommissionRule, SalesTarget
 
 STAGES = [{"name": "Lead in", "probability": 10},
@@ -106,9 +106,9 @@ def test_the_tiered_commission_of_a_month_is_worked_out_tier_by_tier(world, as_u
 
 
 def test_a_flat_rate_is_one_tier_from_zero_and_april_is_its_own_month(world):
-    rule = targets.create_rule({"name": "Flat", "currency": "CNY",
+    rule = commission.create_rule({"name": "Flat", "currency": "CNY",
                                 "tiers": [{"from_amount": "0", "rate_percent": "2.5"}]}, None)
-    april = targets.statement(world["admin"], world["wang"], "2026-04")
+    april = commission.statement(world["admin"], world["wang"], "2026-04")
     assert [d["title"] for d in april["deals"]] == ["April deal"]
     assert april["rules"][0]["rule_id"] == rule.id
     assert april["rules"][0]["commission"] == Decimal("1750.00")
@@ -116,17 +116,80 @@ def test_a_flat_rate_is_one_tier_from_zero_and_april_is_its_own_month(world):
 
 def test_a_pipelines_own_rule_takes_its_deals_from_the_all_pipelines_rule(world):
     world["deal"](world["wang"], "10000", utc(2026, 3, 5), pipeline="renewals", title="Renewal")
-    general = targets.create_rule(TIERED, None)
-    renewals = targets.create_rule({"name": "Renewals", "currency": "CNY",
+    general = commission.create_rule(TIERED, None)
+    renewals = commission.create_rule({"name": "Renewals", "currency": "CNY",
                                     "pipeline_id": world["renewals"].id,
                                     "tiers": [{"from_amount": "0", "rate_percent": "10"}]}, None)
-    got = targets.statement(world["admin"], world["wang"], "2026-03")
+    got = commission.statement(world["admin"], world["wang"], "2026-03")
     by_rule = {r["rule_id"]: r for r in got["rules"]}
     assert by_rule[general.id]["base"] == Decimal("120000.00")
     assert by_rule[general.id]["commission"] == Decimal("4000.00")
     assert by_rule[renewals.id]["base"] == Decimal("10000.00")
     assert by_rule[renewals.id]["commission"] == Decimal("1000.00")
     assert got["totals"][0]["commission"] == Decimal("5000.00")
+
+
+def test_a_products_rule_takes_its_lines_and_the_rest_of_the_deal_goes_to_the_deal_rules(
+        world, make_customer):
+    """A 10,000 deal: 2 purifiers at 3,000 (6,000, counted at 8 %) and a
+    4,000 installation line (counted with the deal rule at 3 %)."""
+    purifier = products.create_product({"name": "Purifier", "unit_price": "3000"}, None)
+    customer = make_customer(name="Lines Co", owner_id=world["wang"].id)
+    made = services.create_deal({"title": "Mixed", "customer_id": customer.id, "amount": "1",
+                                 "pipeline_id": world["new"].id}, world["wang"])
+    products.set_lines(made, [{"product_id": purifier.id, "quantity": "2"},
+                              {"description": "Installation", "unit_price": "4000",
+                               "quantity": "1"}], None)
+    won = next(s for s in world["new"].stages if s.outcome == "won")
+    services.move_stage(made, won.id, world["wang"])
+    made.closed_at = utc(2026, 5, 6)
+    db.session.commit()
+    flat = commission.create_rule({"name": "Flat", "currency": "CNY",
+                                   "tiers": [{"from_amount": "0", "rate_percent": "3"}]}, None)
+    bonus = commission.create_rule({"name": "Purifiers", "currency": "CNY",
+                                    "product_id": purifier.id,
+                                    "tiers": [{"from_amount": "0", "rate_percent": "8"}]}, None)
+    got = commission.statement(world["admin"], world["wang"], "2026-05")
+    by_rule = {r["rule_id"]: r for r in got["rules"]}
+    assert by_rule[bonus.id]["base"] == Decimal("6000.00")
+    assert by_rule[bonus.id]["commission"] == Decimal("480.00")
+    assert by_rule[flat.id]["base"] == Decimal("4000.00")
+    assert by_rule[flat.id]["commission"] == Decimal("120.00")
+    assert got["deals"][0]["rule_ids"] == sorted([flat.id, bonus.id])
+    assert got["totals"] == [{"currency": "CNY", "won_amount": Decimal("10000.00"),
+                              "commission": Decimal("600.00")}]
+
+
+def test_an_unknown_product_is_named_and_no_rule_is_saved(world):
+    with pytest.raises(ValidationError) as refused:
+        commission.create_rule({**TIERED, "product_id": 999999}, None)
+    assert list(refused.value.errors) == ["product_id"]
+    assert count(CommissionRule) == 0
+
+
+def test_a_rule_is_edited_on_its_page_and_a_stale_form_changes_nothing(world, login_as):
+    rule = commission.create_rule(TIERED, None)
+    purifier = products.create_product({"name": "Purifier", "unit_price": "3000"}, None)
+    client = login_as(world["admin"])
+    path = f"/sales/commission/rules/{rule.id}/edit?month=2026-03"
+    page = client.get(path)
+    assert page.status_code == 200 and 'value="100000.00"' in page.text
+    form = {"csrf_token": token(client, path), "version": str(rule.version), "name": "Purifiers",
+            "product_id": str(purifier.id), "currency": "CNY",
+            "tiers.0.from_amount": "0", "tiers.0.rate_percent": "6"}
+    assert client.post(path, data=form).status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(CommissionRule, rule.id)
+    assert (saved.name, saved.product_id, saved.tiers) == (
+        "Purifiers", purifier.id, [{"from_amount": "0.00", "rate_percent": "6.00"}])
+    stale = client.post(path, data={**form, "name": "Overwritten"})
+    assert stale.status_code == 302 and stale.location.endswith(path)
+    bad = client.post(path, data={**form, "version": str(saved.version),
+                                  "tiers.0.rate_percent": "101"})
+    assert bad.status_code == 422 and "tiers.0.rate_percent" in bad.text
+    db.session.expire_all()
+    assert db.session.get(CommissionRule, rule.id).name == "Purifiers"
+    assert "Purifiers" in client.get("/sales/commission?month=2026-03").text
 
 
 def test_targets_show_what_was_achieved_and_the_percentage(world, as_user):
@@ -221,7 +284,7 @@ def test_bad_targets_and_rule_fields_name_the_field_and_write_nothing(world, as_
         assert got.status_code == 422 and field in got.json["errors"], (payload, got.json)
     assert count(SalesTarget) == 0
     with pytest.raises(ValidationError) as caught:
-        targets.create_rule({**TIERED, "currency": "ABC", "pipeline_id": None}, None)
+        commission.create_rule({**TIERED, "currency": "ABC", "pipeline_id": None}, None)
     assert "currency" in caught.value.errors and count(CommissionRule) == 0
 
 
