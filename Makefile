@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export TRELLIS_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test install translations docs lint bench bench-pages bench-sales clean vendor browser
+.PHONY: run test install translations docs lint bench bench-pages bench-sales bench-service clean vendor browser
 
 $(STAMP): pyproject.toml tests/thirdparty/trellis_hello/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ bench-pages: install
 ## Sales reports benchmark: funnel, forecast and KPIs at 1,000,000 deals
 bench-sales: install
 	$(BIN)/python -m bench.sales $(if $(BENCH_DB),--database $(BENCH_DB))
+
+## Service dispatch benchmark: board, suggestions and SLA report at 500,000 work orders
+bench-service: install
+	$(BIN)/python -m bench.service $(if $(BENCH_DB),--database $(BENCH_DB))
 
 docs: $(STAMP)
 	$(BIN)/python -m core.hookdoc > docs/hooks.md

@@ -13,10 +13,9 @@ page under 100 ms. Writes its section of bench/results.md.
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
-from pathlib import Path
 
+from bench.common import backend as backend_name
+from bench.common import prepare
 from bench.core_api import StatementLog, measure, write_section
 
 
@@ -44,12 +43,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="do not touch results.md")
     args = parser.parse_args()
 
-    instance = Path(tempfile.mkdtemp(prefix="trellis-bench-"))
-    url = args.database or f"sqlite:///{instance}/bench.db"
-    for key in [k for k in os.environ if k.startswith("TRELLIS_")]:
-        del os.environ[key]
-    os.environ.update(TRELLIS_DATABASE_URL=url, TRELLIS_INSTANCE_PATH=str(instance),
-                      TRELLIS_SECRET_KEY="bench")
+    url = prepare(args.database)
 
     from sqlalchemy import select
 
@@ -85,7 +79,7 @@ def main() -> None:
         rows.append(row)
         print(f"  {name:<52} p50 {row['p50']:6.1f} ms  p95 {row['p95']:6.1f} ms  "
               f"{row['statements']:2d} statements", flush=True)
-    backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    backend = backend_name(url)
     slowest = max(rows, key=lambda r: r["p95"])
     verdict = ("every page's p95 is under the 100 ms target" if slowest["p95"] < 100 else
                f"missed the 100 ms target: {slowest['name']} p95 {slowest['p95']:.0f} ms")

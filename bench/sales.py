@@ -22,14 +22,13 @@ indexes); the load figures are then left out.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
+from bench.common import backend as backend_name
+from bench.common import prepare
 from bench.core_api import StatementLog, measure, write_section
 
 PIPELINES = (
@@ -177,12 +176,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="do not touch results.md")
     args = parser.parse_args()
 
-    instance = Path(tempfile.mkdtemp(prefix="trellis-bench-"))
-    url = args.database or f"sqlite:///{instance}/bench.db"
-    for key in [k for k in os.environ if k.startswith("TRELLIS_")]:
-        del os.environ[key]
-    os.environ.update(TRELLIS_DATABASE_URL=url, TRELLIS_INSTANCE_PATH=str(instance),
-                      TRELLIS_SECRET_KEY="bench")
+    url = prepare(args.database)
 
     from sqlalchemy import func, select
 
@@ -237,7 +231,7 @@ def main() -> None:
             rows.append(row)
             print(f"  {row['name']:<44} p50 {row['p50']:7.1f} ms  p95 {row['p95']:7.1f} ms  "
                   f"raw {row['raw_p50']:7.1f} ms  {row['statements']:2d} statements", flush=True)
-    backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    backend = backend_name(url)
     misses = [r for r in rows if r["p95"] > 200]
     verdict = ("every report's p95 is within the 200 ms target" if not misses else
                f"{len(misses)} of {len(rows)} rows miss the 200 ms target (slowest: "

@@ -90,6 +90,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings["TRELLIS_ENV"] == "production",
+        # a request body larger than this is refused (413) before it is read:
+        # room for ten 10 MB photos and the form around them, no more
+        MAX_CONTENT_LENGTH=110 * 1024 * 1024,
     )
     app.extensions["trellis"] = reg
     app.extensions["trellis_translation_dirs"] = reg.folders("trellis_translations_dir")

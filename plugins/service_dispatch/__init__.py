@@ -39,7 +39,7 @@ def trellis_models():
 def trellis_blueprints():
     from . import (  # noqa: F401  (their routes join the blueprint)
         views_attachments, views_contracts, views_engineers, views_field, views_parts,
-        views_public, views_reports,
+        views_lookup, views_public, views_reports, views_schedule,
     )
     from .views import bp
 
@@ -49,7 +49,8 @@ def trellis_blueprints():
 @hookimpl
 def trellis_api_blueprints():
     from . import (  # noqa: F401  (their routes join the API blueprint)
-        rest_attachments, rest_contracts, rest_engineers, rest_parts, rest_reports,
+        rest_attachments, rest_contracts, rest_engineers, rest_lookup, rest_parts,
+        rest_reports, rest_schedule,
     )
     from .rest import bp
 
@@ -77,8 +78,10 @@ def trellis_activity_kinds():
 @hookimpl
 def trellis_merge_records(survivor_id, merged_id):
     from .models import WorkOrder
+    from .models_entitlement import Contract
 
-    return repoint(WorkOrder, "customer_id", merged_id, survivor_id)
+    return (repoint(WorkOrder, "customer_id", merged_id, survivor_id)
+            + repoint(Contract, "customer_id", merged_id, survivor_id))
 
 
 @hookimpl
@@ -91,6 +94,15 @@ def trellis_purge_records(customer_id):
 
     orders = select(WorkOrder.id).where(WorkOrder.customer_id == customer_id)
     db.session.execute(delete(WorkOrderEvent).where(WorkOrderEvent.work_order_id.in_(orders)))
+    from .attachments import purge
+
+    purge(orders)
+    from .parts import forget_orders
+
+    forget_orders(orders)
+    from .entitlement import purge_contracts
+
+    purge_contracts(customer_id)
     return db.session.execute(delete(WorkOrder).where(WorkOrder.customer_id == customer_id)
                               ).rowcount
 
@@ -106,6 +118,14 @@ def trellis_menu_items(user):
         items.append(MenuItem(_l("Engineers"), "service_dispatch.engineers", order=31))
     if user.can("service.engineer"):
         items.append(MenuItem(_l("My jobs today"), "service_dispatch.my_jobs", order=32))
+    if user.can("service.engineer") or user.can("service.dispatch"):
+        items.append(MenuItem(_l("Schedule"), "service_dispatch.schedule_page", order=32))
+    if user.can("service.report.read"):
+        items.append(MenuItem(_l("Service reports"), "service_dispatch.reports_page", order=34))
+    if user.can("service.admin") or user.can("service.dispatch"):
+        items.append(MenuItem(_l("Spare parts"), "service_dispatch.parts_page", order=33))
+    if user.can("service.admin"):
+        items.append(MenuItem(_l("SLA & calendar"), "service_dispatch.sla_settings", order=36))
     return items
 
 
@@ -126,6 +146,9 @@ def trellis_dashboard_widgets(user):
     if user.can("service.engineer"):
         widgets.append(DashboardWidget("service_my_jobs", _l("My jobs today"),
                                        "service_dispatch.widget_my_jobs", 41))
+    if user.can("service.order.read"):
+        widgets.append(DashboardWidget("service_sla_risk", _l("SLA at risk"),
+                                       "service_dispatch.widget_sla_risk", 42))
     return widgets
 
 

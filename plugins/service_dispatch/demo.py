@@ -40,3 +40,15 @@ def load_demo(locale, customers, users) -> None:
         db.session.flush()
         db.session.add(WorkOrderEvent(work_order_id=order.id, action="create", to_status="new",
                                       at=now - timedelta(days=5)))
+    from .demo_requests import load_demo as request_links
+
+    request_links(locale, customers, users)
+    from .demo_entitlement import load_demo as entitlement
+
+    entitlement(locale, customers, users)
+    from .demo_parts import load_demo as spare_parts
+
+    spare_parts(locale, customers, users)
+    from .demo_revisits import load_demo as revisits
+
+    revisits(locale, customers, users)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from core.api import (
     User, ValidationError, audit, check_version, db, load, snapshot, transaction, translator,
@@ -47,7 +48,8 @@ def _clean(data: dict) -> dict:
 
 
 def engineers(active_only: bool = False) -> list[Engineer]:
-    query = select(Engineer).join(User, User.id == Engineer.user_id).order_by(User.name, Engineer.id)
+    query = (select(Engineer).join(User, User.id == Engineer.user_id)
+             .options(contains_eager(Engineer.user)).order_by(User.name, Engineer.id))
     if active_only:
         query = query.where(Engineer.active.is_(True), User.active.is_(True),
                              User.deleted_at.is_(None))
@@ -141,20 +143,33 @@ def suggested_engineers(order: WorkOrder, limit: int = 10,
     pool = engineers(active_only=True) if pool is None else pool
     loads = workloads([e.user_id for e in pool]) if loads is None else loads
     region = order.customer.region
-    out = []
+    ranked = []
     for engineer in pool:
         skill = not order.category or order.category in (engineer.skills or ())
         in_region = not region or region in (engineer.regions or ())
-        work = loads.get(engineer.user_id, 0)
-        reasons = [
-            (_("skilled in %(category)s", category=order.category) if skill
-             else _("no skill for %(category)s", category=order.category))
-            if order.category else _("no category to match"),
-            (_("covers %(region)s", region=region) if in_region
-             else _("outside %(region)s", region=region)) if region else _("no region to match"),
-            _("open orders: %(count)s", count=work),
-        ]
-        out.append(Suggestion(engineer.user_id, engineer.user.name, skill, in_region, work,
-                              reasons))
-    out.sort(key=lambda s: (not s.skill_match, not s.region_match, s.workload, s.name))
-    return out[:limit]
+        ranked.append((skill, in_region, loads.get(engineer.user_id, 0), engineer.user.name,
+                       engineer.user_id))
+    ranked.sort(key=lambda r: (not r[0], not r[1], r[2], r[3]))
+    # the reasons of the shown ones only, each distinct set translated once
+    # (a board ranks 200 engineers for each of its orders)
+    said: dict[tuple[bool, bool, int], list[str]] = {}
+    out = []
+    for skill, in_region, work, name, user_id in ranked[:limit]:
+        if (skill, in_region, work) not in said:
+            said[skill, in_region, work] = _reasons(order.category, region, skill, in_region,
+                                                    work)
+        out.append(Suggestion(user_id, name, skill, in_region, work,
+                              list(said[skill, in_region, work])))
+    return out
+
+
+def _reasons(category: str | None, region: str | None, skill: bool, in_region: bool,
+             work: int) -> list[str]:
+    return [
+        (_("skilled in %(category)s", category=category) if skill
+         else _("no skill for %(category)s", category=category))
+        if category else _("no category to match"),
+        (_("covers %(region)s", region=region) if in_region
+         else _("outside %(region)s", region=region)) if region else _("no region to match"),
+        _("open orders: %(count)s", count=work),
+    ]

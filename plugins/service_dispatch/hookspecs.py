@@ -27,3 +27,10 @@ def trellis_service_dispatch_work_order_completed(order):
 @hookspec
 def trellis_service_dispatch_work_order_closed(order):
     """``order`` was closed after completion (a reopen may follow)."""
+
+
+@hookspec
+def trellis_service_dispatch_revisit_low_score(order, revisit):
+    """The customer gave ``order`` a low score at its revisit (回访) and the
+    revisit plan says to escalate rather than reopen: ``order`` is now urgent
+    with ``escalated_at`` set; ``revisit`` holds the score and the comment."""

@@ -145,6 +145,9 @@ class CompletionInput(Schema):
     checked_out_at = fields.AwareDateTime(allow_none=True, metadata={
         "description": "when the engineer left the site; default now"})
     note = _note()
+    parts = fields.List(fields.Dict(), load_default=list, metadata={
+        "description": "parts used: [{part_id, quantity, location_id?}], taken from the "
+                       "engineer's van unless a location is named (see parts.UseLine)"})
 
 
 SCHEMAS = {"assign": AssignInput, "decline": ReasonInput, "reopen": ReasonInput,
@@ -197,6 +200,10 @@ def transition(order: WorkOrder, action: str, actor: User | None, payload: dict 
         before = snapshot(order)
         _apply(order, action, data, engineer, now)
         order.status = target
+        if action == "complete" and data["parts"]:
+            from .stock import use_parts  # stock imports this module's validators
+
+            use_parts(order, data["parts"], actor)
         db.session.add(WorkOrderEvent(
             work_order_id=order.id, action=action, from_status=source, to_status=target,
             user_id=actor.id if actor else None, at=now, note=_event_note(action, data)))
@@ -227,6 +234,7 @@ def _apply(order: WorkOrder, action: str, data: dict, engineer, now) -> None:
         order.checked_out_at = data.get("checked_out_at") or now
     elif action == "reopen":
         order.closed_at = None
+        order.reopen_count = (order.reopen_count or 0) + 1  # not a first-time fix (reports)
 
 
 def _check_out_time(order: WorkOrder, data: dict, now) -> None:

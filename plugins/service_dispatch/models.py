@@ -27,6 +27,9 @@ PRIORITIES = ("low", "normal", "high", "urgent")
 COVERAGE = ("covered", "chargeable")
 #: how the order came in
 SOURCES = ("agent", "public")
+#: an order opened within this many days after another order of the same serial
+#: number was completed is a repeat visit (返修)
+REPEAT_DAYS = 30
 
 
 class WorkOrder(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
@@ -36,7 +39,13 @@ class WorkOrder(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     __table_args__ = (Index("ix_service_dispatch_work_order_engineer_status",
                             "engineer_id", "status"),
                       Index("ix_service_dispatch_work_order_engineer_appointment",
-                            "engineer_id", "appointment_at"))
+                            "engineer_id", "appointment_at"),
+                      # the SLA report: the orders opened / visited in a period, and
+                      # the earlier visits to a serial number (``services.repeat_of``)
+                      Index("ix_service_dispatch_work_order_created_at", "created_at"),
+                      Index("ix_service_dispatch_work_order_checked_in_at", "checked_in_at"),
+                      Index("ix_service_dispatch_work_order_serial_completed",
+                            "serial_number", "completed_at"))
 
     number: Mapped[str] = mapped_column(String(32), unique=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -80,6 +89,13 @@ class WorkOrder(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     requester_phone: Mapped[str | None] = mapped_column(String(40))
     #: sha256 of the customer's tracking token; the token itself is never stored
     tracking_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # the SLA report's repeat visits and first-time fixes, kept as the order moves
+    #: the order of the same serial number completed in the ``REPEAT_DAYS`` before
+    #: this one was opened (set when it is opened): this one is a repeat visit
+    repeat_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_dispatch_work_order.id"))
+    #: how often the order was reopened (``lifecycle``)
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     customer: Mapped[Customer] = relationship()
     contact: Mapped[Contact | None] = relationship()

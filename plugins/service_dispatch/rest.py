@@ -10,14 +10,15 @@ lists what is allowed.
 from __future__ import annotations
 
 from flask_login import current_user
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, missing, validate
+from sqlalchemy.orm import joinedload
 
 from core.api import (
     ApiBlueprint, ListArgs, ValidationError, json_body, page_schema, paginate, require,
     translator,
 )
 
-from . import dispatch, lifecycle, services
+from . import dispatch, lifecycle, parts, services, stock
 from .access import visible_order, visible_orders
 from .models import PRIORITIES, STATUSES, WorkOrder
 
@@ -46,6 +47,9 @@ class WorkOrderOut(Schema):
     engineer_id = fields.Integer(allow_none=True)
     team_id = fields.Integer(allow_none=True)
     respond_by = fields.DateTime(allow_none=True)
+    resolve_by = fields.DateTime(allow_none=True)
+    contract_id = fields.Integer(allow_none=True)
+    coverage = fields.String(metadata={"description": "covered (by contract_id) or chargeable"})
     appointment_at = fields.DateTime(allow_none=True)
     assigned_at = fields.DateTime(allow_none=True)
     accepted_at = fields.DateTime(allow_none=True)
@@ -75,8 +79,31 @@ class EventOut(Schema):
     note = fields.String(allow_none=True)
 
 
+def _text(getter):
+    return fields.Function(getter, metadata={"type": "string"})
+
+
+class PartUsedOut(Schema):
+    part_id = fields.Integer()
+    sku = _text(lambda m: m.part.sku)
+    name = _text(lambda m: m.part.name)
+    unit = _text(lambda m: m.part.unit)
+    quantity = _text(lambda m: str(-m.quantity))
+    location_id = fields.Integer()
+    location_name = _text(lambda m: m.location.name)
+    at = fields.DateTime()
+
+
+class PartsUsed(fields.List):
+    """The parts taken out of stock for the order (:func:`parts.parts_used`)."""
+
+    def get_value(self, obj, attr, accessor=None, default=missing):
+        return parts.parts_used(obj)
+
+
 class WorkOrderDetail(WorkOrderOut):
     history = fields.List(fields.Nested(EventOut), attribute="events")
+    parts_used = PartsUsed(fields.Nested(PartUsedOut), dump_only=True)
     allowed_actions = fields.Function(lambda o: lifecycle.actions_for(current_user, o),
                                       dump_only=True)
 
@@ -111,6 +138,7 @@ class TransitionInput(Schema):
     charges = fields.Decimal(as_string=True, metadata={"type": "string"})
     confirmed_by = fields.String()
     checked_out_at = fields.AwareDateTime()
+    parts = fields.List(fields.Nested(stock.UseLine))
 
 
 class SuggestionOut(Schema):
@@ -135,7 +163,7 @@ class WorkOrderArgs(ListArgs):
 def list_work_orders(args):
     """The work orders the caller may see (an engineer: those assigned to them)."""
     require("service.order.read")
-    query = visible_orders(current_user)
+    query = visible_orders(current_user).options(joinedload(WorkOrder.customer))
     for key in ("status", "priority", "engineer_id", "customer_id"):
         if args.get(key):
             query = query.where(getattr(WorkOrder, key) == args[key])

@@ -4,6 +4,8 @@ lifecycle is :func:`plugins.service_dispatch.lifecycle.transition`."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -14,8 +16,9 @@ from core.api import (
     utcnow,
 )
 
+from .entitlement import apply_entitlement
 from .lifecycle import timeline
-from .models import PRIORITIES, WorkOrder, WorkOrderEvent
+from .models import PRIORITIES, REPEAT_DAYS, WorkOrder, WorkOrderEvent
 
 _, _l = translator("service_dispatch")
 
@@ -51,9 +54,12 @@ def _clean(data: dict) -> dict:
     return data
 
 
-def create_work_order(payload: dict, actor: User | None) -> WorkOrder:
+def create_work_order(payload: dict, actor: User | None, origin: dict | None = None
+                      ) -> WorkOrder:
     """Open a work order for a customer the actor may see (422 naming the
-    field otherwise); its number is ``WO-<date>-<n>``, unique."""
+    field otherwise); its number is ``WO-<date>-<n>``, unique. ``origin``:
+    fields the system sets, never the payload (``source``, ``requester_name``,
+    ``requester_phone``, ``tracking_hash`` of a public request)."""
     data = _clean(load(WorkOrderInput(), payload))
     customer = customer_for(data["customer_id"], actor)
     errors: dict[str, list[str]] = {}
@@ -69,7 +75,7 @@ def create_work_order(payload: dict, actor: User | None) -> WorkOrder:
         data["address"] = " ".join(p for p in (customer.city, customer.address) if p) or None
     for attempt in range(5):  # two clerks may take the same number; the second retries
         try:
-            return _insert(data, customer, actor)
+            return _insert({**data, **(origin or {})}, customer, actor)
         except IntegrityError:
             db.session.rollback()
             if attempt == 4:
@@ -79,8 +85,10 @@ def create_work_order(payload: dict, actor: User | None) -> WorkOrder:
 
 def _insert(data: dict, customer, actor: User | None) -> WorkOrder:
     with transaction():
-        order = WorkOrder(**data, number=next_number(), status="new",
+        order = WorkOrder(**data, number=next_number(), status="new", created_at=utcnow(),
                           team_id=(actor.team_id if actor else None) or customer.team_id)
+        order.repeat_of_id = repeat_of(order.serial_number, order.created_at)
+        apply_entitlement(order, keep_respond_by=data.get("respond_by") is not None)
         db.session.add(order)
         db.session.flush()
         db.session.add(WorkOrderEvent(work_order_id=order.id, action="create", to_status="new",
@@ -90,6 +98,22 @@ def _insert(data: dict, customer, actor: User | None) -> WorkOrder:
                                  title=order.title), order.description)
         emit("service_dispatch_work_order_created", order=order)
     return order
+
+
+def repeat_of(serial_number: str | None, opened_at: datetime,
+              order_id: int | None = None) -> int | None:
+    """The order of ``serial_number`` (other than ``order_id``) completed last
+    in the ``REPEAT_DAYS`` before ``opened_at``: an order opened then is a
+    repeat visit of it (the SLA report's repeat visits and first-time fixes)."""
+    if not serial_number:
+        return None
+    return db.session.scalar(
+        select(WorkOrder.id).where(
+            WorkOrder.serial_number == serial_number, WorkOrder.id != (order_id or 0),
+            WorkOrder.completed_at < opened_at,
+            WorkOrder.completed_at >= opened_at - timedelta(days=REPEAT_DAYS),
+            WorkOrder.deleted_at.is_(None))
+        .order_by(WorkOrder.completed_at.desc(), WorkOrder.id.desc()).limit(1))
 
 
 def next_number() -> str:

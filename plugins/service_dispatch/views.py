@@ -15,13 +15,16 @@ from core.api import (
     translator, utcnow, visible_customer,
 )
 
-from . import dispatch, lifecycle, services
+from . import dispatch, lifecycle, reports, services, stock
 from .access import visible_order, visible_orders
 from .models import PRIORITIES, STATUSES, TO_DISPATCH, WorkOrder
 
 _, _l = translator("service_dispatch")
 bp = Blueprint("service_dispatch", __name__, url_prefix="/service")
-BOARD_SIZE = 100
+#: cards per board page, and engineers offered in each card's assign form
+#: (every engineer is offered on the order's own page)
+BOARD_SIZE = 50
+BOARD_CHOICES = 10
 PRIORITY_LABELS = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"),
                    "urgent": _l("Urgent")}
 #: urgent first on every list
@@ -40,9 +43,11 @@ def labels():
 
 
 def is_overdue(order: WorkOrder, now) -> bool:
-    """Past its respond-by time, or its appointment, and nobody on site yet."""
+    """Past its respond-by time, or its appointment, and nobody on site yet;
+    or past its resolve-by time and not completed (``reports.sla_state``)."""
     due = [t for t in (order.respond_by, order.appointment_at) if t is not None]
-    return bool(due) and min(due) < now and order.status in (*TO_DISPATCH, "assigned", "accepted")
+    late = bool(due) and min(due) < now and order.status in (*TO_DISPATCH, "assigned", "accepted")
+    return late or reports.sla_state(order, now) == "overdue"
 
 
 @bp.route("/work-orders")
@@ -65,20 +70,26 @@ def work_orders():
 @login_required
 def board():
     """派工: orders waiting for an engineer (new, declined, reopened), urgent
-    and overdue first, each with its ranked engineers and an assign form."""
+    and overdue first, a page at a time, each with its best-ranked engineers
+    and an assign form."""
     require("service.dispatch")
+    waiting = visible_orders(current_user).where(WorkOrder.status.in_(TO_DISPATCH))
+    total = db.session.scalar(waiting.with_only_columns(func.count()).order_by(None))
+    pages = max(1, -(-total // BOARD_SIZE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
     rows = db.session.scalars(
-        visible_orders(current_user).where(WorkOrder.status.in_(TO_DISPATCH))
-        .options(joinedload(WorkOrder.customer))
+        waiting.options(joinedload(WorkOrder.customer))
         .order_by(URGENCY, WorkOrder.respond_by.is_(None), WorkOrder.respond_by,
-                  WorkOrder.created_at, WorkOrder.id).limit(BOARD_SIZE)).all()
+                  WorkOrder.created_at, WorkOrder.id)
+        .offset((page - 1) * BOARD_SIZE).limit(BOARD_SIZE)).all()
     pool = dispatch.engineers(active_only=True)
     loads = dispatch.workloads([e.user_id for e in pool])
     now = utcnow()
     cards = [{"order": o, "overdue": is_overdue(o, now),
-              "suggestions": dispatch.suggested_engineers(o, len(pool), pool, loads)}
+              "suggestions": dispatch.suggested_engineers(o, BOARD_CHOICES, pool, loads)}
              for o in rows]
-    return render_template("service_dispatch/board.html", cards=cards)
+    return render_template("service_dispatch/board.html", cards=cards, total=total, page=page,
+                           pages=pages, first=(page - 1) * BOARD_SIZE + 1)
 
 
 @bp.route("/work-orders/<int:order_id>")
@@ -103,6 +114,8 @@ def action_payload(action: str) -> dict:
     data = form_payload(schema)
     if action == "assign" and "appointment_at" in data:
         data["appointment_at"] = form_datetime(data["appointment_at"])
+    if action == "complete":
+        data["parts"] = stock.form_lines(request.form)
     return data
 
 

@@ -10,6 +10,7 @@ from flask import render_template
 from flask_babel import get_timezone
 from flask_login import current_user, login_required
 from sqlalchemy import or_
+from sqlalchemy.orm import joinedload
 
 from core.api import db, require, translator, utcnow
 
@@ -36,6 +37,7 @@ def todays_jobs() -> list[WorkOrder]:
                     WorkOrder.status.in_(OPEN_FOR_ENGINEER),
                     or_(WorkOrder.appointment_at.is_(None),
                         WorkOrder.appointment_at < end_of_today()))
+             .options(joinedload(WorkOrder.customer), joinedload(WorkOrder.contact))
              .order_by(WorkOrder.appointment_at.is_(None), WorkOrder.appointment_at,
                        WorkOrder.id))
     return list(db.session.scalars(query.limit(100)))
