@@ -23,7 +23,7 @@ _, _l = translator("service_dispatch")
 bp = Blueprint("service_dispatch", __name__, url_prefix="/service")
 #: cards per board page, and engineers offered in each card's assign form
 #: (every engineer is offered on the order's own page)
-BOARD_SIZE = 50
+BOARD_SIZE = 20
 BOARD_CHOICES = 10
 PRIORITY_LABELS = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"),
                    "urgent": _l("Urgent")}
