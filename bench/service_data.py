@@ -51,7 +51,7 @@ ORDER_COLUMNS = (
     "product", "serial_number", "engineer_id", "team_id", "respond_by", "assigned_at",
     "accepted_at", "departed_at", "checked_in_at", "checked_out_at", "completed_at", "closed_at",
     "labour_minutes", "charges", "coverage", "resolve_by", "escalated_at", "source",
-    "created_at", "updated_at", "version", "repeat_of_id", "reopen_count")
+    "created_at", "updated_at", "version", "repeat_of_id", "reopen_count", "responded_at")
 EVENT_COLUMNS = ("work_order_id", "action", "from_status", "to_status", "user_id", "at",
                  "created_at", "updated_at")
 REVISIT_COLUMNS = ("work_order_id", "score", "outcome", "user_id", "at", "created_at",
@@ -212,7 +212,7 @@ def load_orders(orders: int, who: dict, seed: int = 13) -> dict:
                    labour, charges, "covered" if customer_id % 5 < 2 else "chargeable",
                    resolve_by, escalated if escalated and escalated < now else None,
                    "public" if n % 20 == 0 else "agent", created, min(at, now), 1,
-                   repeat, 1 if status == "reopened" else 0)
+                   repeat, 1 if status == "reopened" else 0, stamps["accepted_at"])
 
     rows = bulk_insert("service_dispatch_work_order", ORDER_COLUMNS, order_rows())
     rows += bulk_insert("service_dispatch_work_order_event", EVENT_COLUMNS, iter(events))

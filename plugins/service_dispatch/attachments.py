@@ -67,7 +67,10 @@ def check(files: list[FileStorage], already: int = 0, *, images_only: bool = Fal
         problems.append(_("At most %(num)d files per work order.", num=MAX_PER_ORDER))
     uploads = []
     for storage in files[:MAX_PER_ORDER]:
-        name = Path(storage.filename.replace("\\", "/")).name[:200] or "file"
+        # no control characters: a name with a line break could not be sent
+        # back in the download's Content-Disposition header
+        raw = Path(storage.filename.replace("\\", "/")).name
+        name = "".join(c for c in raw if c.isprintable())[:200] or "file"
         data = storage.stream.read(MAX_BYTES + 1)
         kind = sniff(data[:16])
         if len(data) > MAX_BYTES:

@@ -221,6 +221,8 @@ def transition(order: WorkOrder, action: str, actor: User | None, payload: dict 
 def _apply(order: WorkOrder, action: str, data: dict, engineer, now) -> None:
     if action in STAMPS:
         setattr(order, STAMPS[action], now)
+    if action == "accept" and order.responded_at is None:
+        order.responded_at = now
     if action == "assign":
         order.engineer_id = engineer.user_id
         order.team_id = engineer.user.team_id or order.team_id

@@ -64,6 +64,8 @@ class WorkOrder(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     appointment_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the first accept, kept through reassignments and reopens: the SLA response
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     departed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,7 +9,8 @@ Definitions (every figure over the orders the user may see —
 - *the period* is ``from``…``to`` (whole UTC days, both included; default:
   the last 30 days, at most 366). The figures count the orders **opened**
   in it, except utilisation (on-site time **in** it).
-- *response* is the engineer's accept (``accepted_at``), due by
+- *response* is the first engineer's accept (``responded_at``, kept through
+  reassignments and reopens), due by
   ``respond_by``; *resolution* is completion (``completed_at`` of an order
   now completed or closed), due by ``resolve_by``. An order with a deadline
   is *met* if done by it, *breached* if done later — or not done and the
@@ -58,10 +59,14 @@ CLOSED = ("completed", "closed", "cancelled")
 OPEN = tuple(s for s in STATUSES if s not in CLOSED)
 
 
+#: the days a report may start or end on (date arithmetic far out overflows)
+YEARS = validate.Range(date(2000, 1, 1), date(2100, 12, 31))
+
+
 class ReportArgs(Schema):
-    start = fields.Date(data_key="from", metadata={
+    start = fields.Date(data_key="from", validate=YEARS, metadata={
         "description": "first day of the period (UTC); default: 29 days before `to`"})
-    end = fields.Date(data_key="to", metadata={
+    end = fields.Date(data_key="to", validate=YEARS, metadata={
         "description": "last day of the period, included (UTC); default: today"})
     engineer_id = fields.Integer(validate=ID)
     team_id = fields.Integer(validate=ID)
@@ -113,7 +118,7 @@ def sla_report(user: User | None, args: dict, now: datetime | None = None) -> di
     lo, hi = midnight(first), midnight(last + timedelta(days=1))
     resolved = WorkOrder.status.in_(RESOLVED)
     live = WorkOrder.status != "cancelled"
-    responded, done = WorkOrder.accepted_at, WorkOrder.completed_at
+    responded, done = WorkOrder.responded_at, WorkOrder.completed_at
     repeat = WorkOrder.repeat_of_id.is_not(None)
     respond_hours, resolve_hours = (hours_between(WorkOrder.created_at, responded),
                                     hours_between(WorkOrder.created_at, done))
@@ -231,7 +236,7 @@ def satisfaction(user: User | None, args: dict, lo: datetime, hi: datetime) -> d
 def deadline_sql():
     """SQL: an open order's next deadline — ``respond_by`` while nobody has
     accepted (if it comes first), else ``resolve_by``; NULL for a closed one."""
-    respond = case((WorkOrder.accepted_at.is_(None), WorkOrder.respond_by))
+    respond = case((WorkOrder.responded_at.is_(None), WorkOrder.respond_by))
     first = case((and_(respond.is_not(None), or_(WorkOrder.resolve_by.is_(None),
                                                   respond < WorkOrder.resolve_by)), respond),
                  else_=WorkOrder.resolve_by)
@@ -250,7 +255,7 @@ def _due_before(until: datetime):
     """SQL: an open order with a deadline before ``until`` (served by the
     index on ``status``: few orders are open)."""
     return and_(_is_open(), or_(
-        and_(WorkOrder.accepted_at.is_(None), WorkOrder.respond_by < until),
+        and_(WorkOrder.responded_at.is_(None), WorkOrder.respond_by < until),
         WorkOrder.resolve_by < until))
 
 
@@ -260,7 +265,7 @@ def next_deadline(order: WorkOrder) -> tuple[str, datetime] | None:
     if order.status in CLOSED:
         return None
     due = []
-    if order.accepted_at is None and order.respond_by is not None:
+    if order.responded_at is None and order.respond_by is not None:
         due.append((order.respond_by, "respond"))
     if order.resolve_by is not None:
         due.append((order.resolve_by, "resolve"))
@@ -309,7 +314,7 @@ def watchlist(user: User | None, args: dict, now: datetime) -> dict:
 #: what a watchlist row shows (columns, not whole orders: a lighter load)
 WATCH_COLUMNS = (WorkOrder.id, WorkOrder.number, WorkOrder.title, WorkOrder.status,
                  WorkOrder.priority, WorkOrder.customer_id, WorkOrder.engineer_id,
-                 WorkOrder.accepted_at, WorkOrder.respond_by, WorkOrder.resolve_by)
+                 WorkOrder.responded_at, WorkOrder.respond_by, WorkOrder.resolve_by)
 
 
 def watch_row(order, names: dict) -> dict:

@@ -18,7 +18,8 @@ _, _l = translator("service_dispatch")
 
 
 class ScheduleArgs(Schema):
-    start = fields.AwareDateTime(required=True, metadata={"description": "first instant"})
+    start = fields.AwareDateTime(required=True, validate=schedule.plausible,
+                                 metadata={"description": "first instant"})
     days = fields.Integer(load_default=7, validate=validate.Range(1, schedule.MAX_DAYS))
     engineer_id = fields.Integer(validate=validate.Range(1, 2**31 - 1))
 

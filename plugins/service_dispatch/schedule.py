@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import marshmallow
 from marshmallow import Schema, fields
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import Forbidden
@@ -30,9 +31,16 @@ SCHEDULABLE = ("assigned", "accepted", "on_the_way")
 MAX_DAYS = 31
 
 
+def plausible(value: datetime) -> None:
+    """Years 2000 to 2100: a typo such as year 0001 is named, not a crash."""
+    if not 2000 <= value.year <= 2100:
+        raise marshmallow.ValidationError(_("give a date between the years 2000 and 2100"))
+
+
 class AppointmentInput(Schema):
-    appointment_at = fields.AwareDateTime(required=True, allow_none=True, metadata={
-        "description": "the agreed time; null clears it"})
+    appointment_at = fields.AwareDateTime(required=True, allow_none=True, validate=plausible,
+                                          metadata={"description": "the agreed time; null "
+                                                                   "clears it"})
     note = fields.String(allow_none=True, metadata={"description": "e.g. what the customer said"})
 
 

@@ -31,6 +31,8 @@ from .parts import _note, _quantity, amount, positive_quantity, van_of, visible_
 from .services import Id
 
 _, _l = translator("service_dispatch")
+#: Numeric(12, 2): the most a stock row can hold, plus one cent
+MAX_STOCK = Decimal("10000000000")
 #: part lines one completion report may carry
 MAX_LINES = 50
 
@@ -124,6 +126,10 @@ def _row(part: Part, location: StockLocation) -> Stock:
 def _change(stock: Stock, delta: Decimal, reason: str, actor: User | None,
             note: str | None = None, order: WorkOrder | None = None) -> StockMove:
     """Add ``delta`` to ``stock`` and record the move (and the audit entry)."""
+    if stock.quantity + delta >= MAX_STOCK:
+        raise ValidationError({"quantity": [_(
+            "%(place)s would hold more than the books can record; check the quantity",
+            place=stock.location.name if stock.location else "")]})
     before = snapshot(stock)
     stock.quantity = stock.quantity + delta
     move = StockMove(part_id=stock.part_id, location_id=stock.location_id, quantity=delta,

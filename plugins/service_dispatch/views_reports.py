@@ -97,9 +97,10 @@ def revisit(order_id: int):
     require("service.order.write")
     order = visible_order(order_id, current_user)
     score, comment = request.form.get("score", ""), request.form.get("comment", "")
+    # "²" is a digit to Python but not to int(): only plain short numbers are numbers
+    number = int(score) if score.isascii() and score.isdigit() and len(score) < 4 else score
     try:
-        done = revisits.record_revisit(order, int(score) if score.isdigit() else score, comment,
-                                       current_user, form_version())
+        done = revisits.record_revisit(order, number, comment, current_user, form_version())
     except ValidationError as exc:
         db.session.rollback()
         return render_order(order, exc.errors, {"score": score, "comment": comment},

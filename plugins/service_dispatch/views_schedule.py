@@ -26,10 +26,12 @@ DAYS = 7
 
 def _week_start(value: str | None) -> date:
     """The day asked for (``YYYY-MM-DD``), or today on the user's clock."""
+    today = datetime.now(get_timezone()).date()
     try:
-        return date.fromisoformat(value) if value else datetime.now(get_timezone()).date()
+        day = date.fromisoformat(value) if value else today
     except ValueError:
-        return datetime.now(get_timezone()).date()
+        return today
+    return day if 2000 <= day.year <= 2100 else today
 
 
 @bp.route("/schedule")

@@ -155,3 +155,15 @@ def test_purging_the_customer_deletes_the_rows_and_the_files(make_user, make_ord
     assert api.delete(f"/api/v1/customers/{order.customer_id}").status_code == 204
     assert api.delete(f"/api/v1/recycle-bin/{order.customer_id}").status_code == 204
     assert count() == 0 and stored_files() == []
+
+
+def test_a_name_with_a_line_break_is_cleaned_and_still_downloads(dispatcher, make_order,
+                                                                  as_user):
+    order = make_order()
+    [stored] = attachments.add_attachments(order, storages(("a\r\nSet-Cookie: x.png", PNG)),
+                                           dispatcher)
+    assert stored.filename == "aSet-Cookie: x.png"
+    listed = as_user(dispatcher).get(f"/api/v1/service/work-orders/{order.id}/attachments").json
+    got = as_user(dispatcher).get(listed[0]["url"])
+    assert got.status_code == 200 and got.data == PNG
+    assert "aSet-Cookie" in got.headers["Content-Disposition"]

@@ -243,3 +243,12 @@ def test_the_engineer_completes_with_parts_from_the_phone_view(store, make_order
 
 def test_the_spare_parts_menu_item(store, login_as, make_user):
     assert 'href="/service/parts"' in login_as(store["dispatcher"]).get("/service/board").text
+
+
+def test_stock_beyond_what_the_books_can_hold_is_refused_naming_the_quantity(store, as_user):
+    api = as_user(store["admin"])
+    body = {"part_id": store["cart"].id, "location_id": store["central"].id,
+            "quantity": "9999999999"}
+    answer = api.post(f"{API}/stock/receive", json=body)
+    assert answer.status_code == 422 and "quantity" in answer.json["errors"], answer.json
+    assert qty(store["cart"], store["central"]) == Decimal("10")

@@ -82,3 +82,19 @@ def test_the_report_counts_repeats_and_reopens_from_the_columns(
     assert r["repeat_visits"] == [{"product": None, "orders": 1, "repeat_visits": 1,
                                    "rate": 1.0}]
     assert reload(repeat).repeat_of_id == first.id
+
+
+def test_the_first_accept_is_the_response_and_a_reassignment_keeps_it(
+        make_order, make_engineer, dispatcher):
+    li, wang = make_engineer(name="Li"), make_engineer(name="Wang")
+    order = make_order("assigned", li, respond_by=(utcnow() + timedelta(hours=1)).isoformat())
+    transition(order, "accept", li)
+    first = reload(order).responded_at
+    assert first is not None
+    transition(reload(order), "assign", dispatcher, {"engineer_id": wang.id})
+    again = reload(order)
+    assert again.accepted_at is None and again.responded_at == first
+    transition(again, "accept", wang)
+    assert reload(order).responded_at == first
+    figures = reports.sla_report(dispatcher, {})
+    assert figures["response"] == {"met": 1, "breached": 0, "rate": 1.0}

@@ -83,6 +83,7 @@ def book(make_order, make_engineer, app):
                     "priority": "normal", "category": "repair", "team_id": engineer.team_id}
         for name, value in {**defaults, **fields}.items():
             setattr(order, name, value)
+        order.responded_at = order.accepted_at  # the first accept, as the lifecycle keeps it
         # as if opened at ``created_at`` with its serial number (services.repeat_of)
         order.repeat_of_id = services.repeat_of(order.serial_number, order.created_at, order.id)
         orders[key] = order
@@ -175,7 +176,8 @@ def test_the_api_needs_service_report_read_and_is_scoped(book, dispatcher, make_
 
 @pytest.mark.parametrize("query, field", [
     ("from=2025-11-09&to=2025-11-03", "to"), ("from=2024-01-01&to=2025-06-01", "to"),
-    ("from=yesterday", "from"), ("priority=asap", "priority"), ("risk_hours=0", "risk_hours")])
+    ("from=yesterday", "from"), ("priority=asap", "priority"), ("risk_hours=0", "risk_hours"),
+    ("to=9999-12-31", "to"), ("from=0001-01-01&to=0001-01-02", "from")])
 def test_bad_filters_are_refused_naming_the_field(query, field, make_user, as_user, app):
     answer = as_user(make_user(role="admin")).get(f"/api/v1/service/reports/sla?{query}")
     assert answer.status_code == 422 and field in answer.json["errors"], answer.json

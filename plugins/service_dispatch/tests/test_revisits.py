@@ -193,6 +193,10 @@ def test_the_order_page_takes_a_revisit_and_then_shows_it(finished, dispatcher, 
     form = {"csrf_token": token, "version": order.version, "comment": "Noisy"}
     missing = client.post(f"/service/work-orders/{order.id}/revisit", data=form)
     assert missing.status_code == 422 and revisits() == 0
+    for junk in ("²", "9" * 5000):
+        refused = client.post(f"/service/work-orders/{order.id}/revisit",
+                              data={**form, "score": junk})
+        assert refused.status_code == 422 and revisits() == 0
     done = client.post(f"/service/work-orders/{order.id}/revisit", data={**form, "score": "1"},
                        follow_redirects=True)
     assert done.status_code == 200 and reload(order).status == "reopened"

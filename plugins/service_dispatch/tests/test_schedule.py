@@ -91,3 +91,15 @@ def test_the_schedule_page_puts_jobs_on_the_users_days_and_the_order_page_sets_a
         "appointment_at": ""})
     assert blank.status_code == 302
     assert reload(waiting).appointment_at == datetime(2026, 12, 9, 2, 0, tzinfo=timezone.utc)
+
+
+def test_a_year_out_of_range_is_named_not_a_crash(make_order, make_engineer, as_user, login_as):
+    engineer = make_engineer()
+    order = make_order("accepted", engineer)
+    answer = as_user(engineer).put(f"{API}/work-orders/{order.id}/appointment", json={
+        "appointment_at": "0001-01-01T00:00:00+01:00", "version": order.version})
+    assert answer.status_code == 422 and "appointment_at" in answer.json["errors"]
+    assert reload(order).appointment_at is None
+    far = as_user(engineer).get(f"{API}/schedule?start=9999-12-31T00:00:00%2B00:00")
+    assert far.status_code == 422 and "start" in far.json["errors"]
+    assert login_as(engineer).get("/service/schedule?start=0001-01-01").status_code == 200

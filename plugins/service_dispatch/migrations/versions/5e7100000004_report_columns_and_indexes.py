@@ -1,4 +1,4 @@
-"""report columns and indexes: repeat_of_id, reopen_count; indexes for the SLA report
+"""report columns and indexes: repeat_of_id, reopen_count, responded_at; indexes for the SLA report
 
 Revision ID: 5e7100000004
 Revises: 5e7100000003
@@ -7,10 +7,13 @@ Create Date: 2026-11-26 01:20:34.495956
 ``repeat_of_id`` (the order of the same serial number completed in the 30
 days before this one was opened) and ``reopen_count`` (the order's reopen
 events) are filled in from the existing rows, the way
-``services.repeat_of`` and ``lifecycle.transition`` keep them from now on.
+``services.repeat_of`` and ``lifecycle.transition`` keep them from now on;
+``responded_at`` (the first accept, which a reassignment does not clear) from
+the orders' first accept event.
 """
 from alembic import op
 import sqlalchemy as sa
+import core.models.base
 
 
 revision = '5e7100000004'
@@ -25,6 +28,7 @@ def upgrade():
     with op.batch_alter_table('service_dispatch_work_order', schema=None) as batch_op:
         batch_op.add_column(sa.Column('repeat_of_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('reopen_count', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('responded_at', core.models.base.UTCDateTime(timezone=True), nullable=True))
         batch_op.create_index('ix_service_dispatch_work_order_checked_in_at', ['checked_in_at'], unique=False)
         batch_op.create_index('ix_service_dispatch_work_order_created_at', ['created_at'], unique=False)
         batch_op.create_index('ix_service_dispatch_work_order_serial_completed', ['serial_number', 'completed_at'], unique=False)
@@ -50,6 +54,11 @@ def backfill():
             SELECT count(*) FROM {EVENTS} AS e
             WHERE e.work_order_id = {ORDERS}.id AND e.action = 'reopen')
         WHERE id IN (SELECT work_order_id FROM {EVENTS} WHERE action = 'reopen')""")
+    op.execute(f"""
+        UPDATE {ORDERS} SET responded_at = (
+            SELECT min(e.at) FROM {EVENTS} AS e
+            WHERE e.work_order_id = {ORDERS}.id AND e.action = 'accept')
+        WHERE id IN (SELECT work_order_id FROM {EVENTS} WHERE action = 'accept')""")
 
 
 def downgrade():
@@ -58,5 +67,6 @@ def downgrade():
         batch_op.drop_index('ix_service_dispatch_work_order_serial_completed')
         batch_op.drop_index('ix_service_dispatch_work_order_created_at')
         batch_op.drop_index('ix_service_dispatch_work_order_checked_in_at')
+        batch_op.drop_column('responded_at')
         batch_op.drop_column('reopen_count')
         batch_op.drop_column('repeat_of_id')
