@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from core.api import StaleVersionError, ValidationError, db, form_payload, translator
 
@@ -49,7 +50,8 @@ def my_van_stock() -> list:
     if van is None:
         return []
     rows = db.session.scalars(parts.visible_stock(current_user)
-                              .where(Stock.location_id == van.id)).all()
+                              .where(Stock.location_id == van.id)
+                              .options(joinedload(Stock.part))).all()
     return sorted(rows, key=lambda s: (s.part.name, s.part_id))
 
 
