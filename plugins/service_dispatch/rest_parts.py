@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from core.api import (
     ListArgs, NotFoundError, db, expected_version, json_body, page_schema, paginate, require,
@@ -178,7 +179,8 @@ def create_location():
 def list_stock(args):
     """How much of each part lies where; an engineer sees their own van only."""
     _may_read()
-    query = parts.visible_stock(current_user)
+    query = parts.visible_stock(current_user).options(joinedload(Stock.part),
+                                                      joinedload(Stock.location))
     for key in ("part_id", "location_id"):
         if args.get(key):
             query = query.where(getattr(Stock, key) == args[key])
