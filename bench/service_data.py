@@ -20,6 +20,7 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 from sqlalchemy import select, update
 
@@ -27,6 +28,7 @@ from bench.load import bulk_insert, reset_sequences
 from core.api import DataScope, Role, db
 from core.models import Customer, Team
 from core.services.users import create_user
+from plugins.service_dispatch.models import next_deadline
 
 ENGINEERS, TEAMS = 200, 10
 REGIONS = ("East", "West", "North", "South", "Central", "Northeast", "Northwest", "Southwest",
@@ -51,7 +53,8 @@ ORDER_COLUMNS = (
     "product", "serial_number", "engineer_id", "team_id", "respond_by", "assigned_at",
     "accepted_at", "departed_at", "checked_in_at", "checked_out_at", "completed_at", "closed_at",
     "labour_minutes", "charges", "coverage", "resolve_by", "escalated_at", "source",
-    "created_at", "updated_at", "version", "repeat_of_id", "reopen_count", "responded_at")
+    "created_at", "updated_at", "version", "repeat_of_id", "reopen_count", "responded_at",
+    "due_at")
 EVENT_COLUMNS = ("work_order_id", "action", "from_status", "to_status", "user_id", "at",
                  "created_at", "updated_at")
 REVISIT_COLUMNS = ("work_order_id", "score", "outcome", "user_id", "at", "created_at",
@@ -63,6 +66,13 @@ STEPS = (("accept", "assigned", "accepted", "accepted_at"),
          ("complete", "on_site", "completed", "completed_at"))
 REACHED = {"assigned": 0, "accepted": 1, "on_the_way": 2, "on_site": 3, "completed": 4,
            "closed": 4, "reopened": 4, "declined": 0, "cancelled": 0, "new": 0}
+
+
+def due_at(status, responded_at, respond_by, resolve_by):
+    """The order's ``due_at`` as the models keep it (``models.next_deadline``)."""
+    deadline = next_deadline(SimpleNamespace(status=status, responded_at=responded_at,
+                                             respond_by=respond_by, resolve_by=resolve_by))
+    return deadline[1] if deadline else None
 
 
 def people(customers: int) -> dict:
@@ -212,7 +222,8 @@ def load_orders(orders: int, who: dict, seed: int = 13) -> dict:
                    labour, charges, "covered" if customer_id % 5 < 2 else "chargeable",
                    resolve_by, escalated if escalated and escalated < now else None,
                    "public" if n % 20 == 0 else "agent", created, min(at, now), 1,
-                   repeat, 1 if status == "reopened" else 0, stamps["accepted_at"])
+                   repeat, 1 if status == "reopened" else 0, stamps["accepted_at"],
+                   due_at(status, stamps["accepted_at"], respond_by, resolve_by))
 
     rows = bulk_insert("service_dispatch_work_order", ORDER_COLUMNS, order_rows())
     rows += bulk_insert("service_dispatch_work_order_event", EVENT_COLUMNS, iter(events))

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, Numeric, String, Text,
+    JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, Numeric, String, Text, event, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -18,6 +18,8 @@ from core.api import (
 #: the lifecycle; ``lifecycle.TRANSITIONS`` is the one place that moves between them
 STATUSES = ("new", "assigned", "accepted", "on_the_way", "on_site", "completed", "closed",
             "declined", "cancelled", "reopened")
+#: done with (no SLA deadline is pending any more)
+CLOSED = ("completed", "closed", "cancelled")
 #: where a dispatcher still has to act (the board's columns)
 TO_DISPATCH = ("new", "declined", "reopened")
 #: an engineer's workload: orders given to them and not yet finished
@@ -45,7 +47,12 @@ class WorkOrder(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
                       Index("ix_service_dispatch_work_order_created_at", "created_at"),
                       Index("ix_service_dispatch_work_order_checked_in_at", "checked_in_at"),
                       Index("ix_service_dispatch_work_order_serial_completed",
-                            "serial_number", "completed_at"))
+                            "serial_number", "completed_at"),
+                      # the watchlist: open orders by their next deadline (closed ones
+                      # have none and stay out of the index)
+                      Index("ix_service_dispatch_work_order_due_at", "due_at",
+                            sqlite_where=text("due_at IS NOT NULL"),
+                            postgresql_where=text("due_at IS NOT NULL")))
 
     number: Mapped[str] = mapped_column(String(32), unique=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -98,12 +105,42 @@ class WorkOrder(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
         ForeignKey("service_dispatch_work_order.id"))
     #: how often the order was reopened (``lifecycle``)
     reopen_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: the next SLA deadline of an open order (``next_deadline``), None once it
+    #: is done with; kept on every insert and update, for the watchlist
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     customer: Mapped[Customer] = relationship()
     contact: Mapped[Contact | None] = relationship()
     engineer: Mapped[User | None] = relationship()
     events: Mapped[list[WorkOrderEvent]] = relationship(
         order_by=lambda: [WorkOrderEvent.at, WorkOrderEvent.id], viewonly=True)
+
+
+def next_deadline(order) -> tuple[str, datetime] | None:
+    """An order's next SLA deadline: ``("respond", t)`` while nobody has
+    accepted (when it comes first), else ``("resolve", t)``; None when it is
+    done with. ``order``: a work order, or a row with its ``status``,
+    ``responded_at``, ``respond_by`` and ``resolve_by``."""
+    if order.status in CLOSED:
+        return None
+    due = []
+    if order.responded_at is None and order.respond_by is not None:
+        due.append((order.respond_by, "respond"))
+    if order.resolve_by is not None:
+        due.append((order.resolve_by, "resolve"))
+    if not due:
+        return None
+    at, kind = min(due)
+    return kind, at
+
+
+@event.listens_for(WorkOrder, "before_insert")
+@event.listens_for(WorkOrder, "before_update")
+def _keep_due_at(_mapper, _connection, order: WorkOrder) -> None:
+    """``due_at`` follows the deadlines, the accept and the status on every
+    write through the ORM (the lifecycle, entitlement, edits)."""
+    deadline = None if order.deleted_at is not None else next_deadline(order)
+    order.due_at = deadline[1] if deadline else None
 
 
 class WorkOrderEvent(TimestampMixin, db.Model):

@@ -47,7 +47,7 @@ from sqlalchemy import Select, and_, case, extract, func, or_, select
 from core.api import Customer, User, db, translator, utcnow
 
 from .access import visible_orders
-from .models import PRIORITIES, STATUSES, Revisit, WorkOrder
+from .models import CLOSED, PRIORITIES, Revisit, WorkOrder, next_deadline
 
 _, _l = translator("service_dispatch")
 ID = validate.Range(1, 2**31 - 1)
@@ -55,8 +55,6 @@ DEFAULT_DAYS, MAX_DAYS, LIST_SIZE = 30, 366, 50
 HOURS_PER_DAY = 8
 LOW_SCORE = 2
 RESOLVED = ("completed", "closed")
-CLOSED = ("completed", "closed", "cancelled")
-OPEN = tuple(s for s in STATUSES if s not in CLOSED)
 
 
 #: the days a report may start or end on (date arithmetic far out overflows)
@@ -233,48 +231,6 @@ def satisfaction(user: User | None, args: dict, lo: datetime, hi: datetime) -> d
 # ------------------------------------------------------------------- watchlist
 
 
-def deadline_sql():
-    """SQL: an open order's next deadline — ``respond_by`` while nobody has
-    accepted (if it comes first), else ``resolve_by``; NULL for a closed one."""
-    respond = case((WorkOrder.responded_at.is_(None), WorkOrder.respond_by))
-    first = case((and_(respond.is_not(None), or_(WorkOrder.resolve_by.is_(None),
-                                                  respond < WorkOrder.resolve_by)), respond),
-                 else_=WorkOrder.resolve_by)
-    return case((WorkOrder.status.in_(CLOSED), None), else_=first)
-
-
-def _is_open():
-    """SQL: the order is open — on SQLite wrapped in ``unlikely()``: its
-    statistics know only the average number of orders per status, not that
-    few are open, and would scan the whole table instead of the index."""
-    term = WorkOrder.status.in_(OPEN)
-    return func.unlikely(term) if db.engine.dialect.name == "sqlite" else term
-
-
-def _due_before(until: datetime):
-    """SQL: an open order with a deadline before ``until`` (served by the
-    index on ``status``: few orders are open)."""
-    return and_(_is_open(), or_(
-        and_(WorkOrder.responded_at.is_(None), WorkOrder.respond_by < until),
-        WorkOrder.resolve_by < until))
-
-
-def next_deadline(order: WorkOrder) -> tuple[str, datetime] | None:
-    """The order's next SLA deadline: ``("respond", t)`` while nobody has
-    accepted (when it comes first), else ``("resolve", t)``; None when done."""
-    if order.status in CLOSED:
-        return None
-    due = []
-    if order.responded_at is None and order.respond_by is not None:
-        due.append((order.respond_by, "respond"))
-    if order.resolve_by is not None:
-        due.append((order.resolve_by, "resolve"))
-    if not due:
-        return None
-    at, kind = min(due)
-    return kind, at
-
-
 def sla_state(order: WorkOrder, now: datetime, hours: int = 2) -> str | None:
     """``overdue`` past its next deadline, ``at_risk`` within ``hours`` of it, else None."""
     deadline = next_deadline(order)
@@ -289,26 +245,25 @@ def watchlist(user: User | None, args: dict, now: datetime) -> dict:
     """The open orders past their next deadline and those due within
     ``risk_hours``: the counts, and the most pressing ``LIST_SIZE`` of each."""
     soon = now + timedelta(hours=args.get("risk_hours", 2))
-    deadline = deadline_sql()
-    # one scan of the due orders: each row numbered and counted within its
-    # side (overdue or at risk; an open due order always has a deadline)
-    side = {"partition_by": case((deadline < now, 1), else_=0)}
-    due = filtered(user, args, select(
-        *WATCH_COLUMNS, side["partition_by"].label("late"), deadline.label("due_at"),
-        func.row_number().over(**side, order_by=(deadline, WorkOrder.id)).label("n"),
-        func.count().over(**side).label("total")).select_from(WorkOrder)).where(
-        _due_before(soon)).subquery()
-    rows = db.session.execute(select(due).where(due.c.n <= LIST_SIZE)
-                              .order_by(due.c.late.desc(), due.c.n)).all()
-    overdue, at_risk = [r for r in rows if r.late], [r for r in rows if not r.late]
-    late = overdue[0].total if overdue else 0
+    # ranges of the index on ``due_at`` (the next deadline, kept on every
+    # write; NULL once done with, so only open orders are in it)
+    sides = {"overdue": WorkOrder.due_at < now,
+             "at_risk": and_(WorkOrder.due_at >= now, WorkOrder.due_at < soon)}
+    counts = {side: db.session.scalar(filtered(user, args, select(func.count())
+                                               .select_from(WorkOrder)).where(term))
+              for side, term in sides.items()}
+    rows = {side: db.session.execute(filtered(user, args, select(*WATCH_COLUMNS)).where(term)
+                                     .order_by(WorkOrder.due_at, WorkOrder.id)
+                                     .limit(LIST_SIZE)).all() if counts[side] else []
+            for side, term in sides.items()}
     # the names afterwards, by id: joined in, the planner may start from the customers
+    shown = rows["overdue"] + rows["at_risk"]
     names = {key: dict(db.session.execute(select(model.id, model.name).where(
-        model.id.in_(sorted({getattr(r, key) for r in overdue + at_risk} - {None})))).all())
+        model.id.in_(sorted({getattr(r, key) for r in shown} - {None})))).all())
         for key, model in (("customer_id", Customer), ("engineer_id", User))}
-    return {"overdue_count": late, "at_risk_count": at_risk[0].total if at_risk else 0,
-            "overdue": [watch_row(r, names) for r in overdue],
-            "at_risk": [watch_row(r, names) for r in at_risk]}
+    return {"overdue_count": counts["overdue"], "at_risk_count": counts["at_risk"],
+            "overdue": [watch_row(r, names) for r in rows["overdue"]],
+            "at_risk": [watch_row(r, names) for r in rows["at_risk"]]}
 
 
 #: what a watchlist row shows (columns, not whole orders: a lighter load)

@@ -184,3 +184,38 @@ def test_unknown_actions_and_a_missing_version_are_422(make_order, dispatcher, a
     assert "version" in as_user(dispatcher).post(url, json={"action": "cancel", "reason": "x"}
                                                  ).json["errors"]
     assert as_user(dispatcher).post(url, json=[1]).status_code == 422
+
+
+def test_the_next_deadline_follows_the_order_through_its_life(make_user, make_engineer,
+                                                              make_customer):
+    """``due_at`` (what the watchlist reads) is the respond-by time until the
+    first accept, then the resolve-by time, and nothing once the order is
+    done with; a reopened order is due again."""
+    from plugins.service_dispatch import reports, services
+    from plugins.service_dispatch.lifecycle import transition
+
+    boss, engineer = make_user(role="dispatcher"), make_engineer()
+    now = utcnow()
+    respond_by, resolve_by = now - timedelta(hours=1), now + timedelta(hours=1)
+    order = services.create_work_order({
+        "title": "AC", "customer_id": make_customer(region="East").id, "category": "repair",
+        "respond_by": respond_by.isoformat()}, boss)
+    order.resolve_by = resolve_by
+    db.session.commit()
+    assert reload(order).due_at == respond_by
+    watch = reports.watchlist(boss, {}, now)
+    assert [r["id"] for r in watch["overdue"]] == [order.id] and watch["overdue_count"] == 1
+    assert watch["overdue"][0]["deadline"] == "respond"
+    transition(order, "assign", boss, {"engineer_id": engineer.id}, order.version)
+    assert reload(order).due_at == respond_by
+    transition(order, "accept", engineer, {}, order.version)
+    assert reload(order).due_at == resolve_by
+    watch = reports.watchlist(boss, {"risk_hours": 2}, now)
+    assert watch["overdue_count"] == 0 and [r["id"] for r in watch["at_risk"]] == [order.id]
+    for action in ("depart", "check_in"):
+        transition(order, action, engineer, {}, order.version)
+    transition(order, "complete", engineer, REPORT, order.version)
+    assert reload(order).due_at is None
+    assert reports.watchlist(boss, {}, now)["at_risk_count"] == 0
+    transition(order, "reopen", boss, {"reason": "still warm"}, order.version)
+    assert reload(order).due_at == resolve_by
