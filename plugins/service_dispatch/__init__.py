@@ -108,6 +108,13 @@ def trellis_purge_records(customer_id):
 
 
 @hookimpl
+def trellis_service_dispatch_attachments_purged(stored_names):
+    from .attachments import remove_files
+
+    remove_files(stored_names)
+
+
+@hookimpl
 def trellis_menu_items(user):
     items = []
     if user.can("service.order.read"):

@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from werkzeug.datastructures import FileStorage
 
-from core.api import User, ValidationError, audit, db, snapshot, transaction, translator
+from core.api import User, ValidationError, audit, db, emit, snapshot, transaction, translator
 
 from .models import Attachment, WorkOrder
 
@@ -161,8 +161,11 @@ def remove_files(stored_names: list[str]) -> None:
 
 def purge(orders) -> None:
     """Delete the attachments of the orders ``orders`` selects (a customer's
-    purge), rows and files."""
+    purge): the rows now, the files once the purge has committed (the
+    plugin's own ``attachments_purged`` event) — a purge that fails and is
+    rolled back keeps both."""
     names = list(db.session.scalars(select(Attachment.stored_name)
                                     .where(Attachment.work_order_id.in_(orders))))
     db.session.execute(delete(Attachment).where(Attachment.work_order_id.in_(orders)))
-    remove_files(names)
+    if names:
+        emit("service_dispatch_attachments_purged", stored_names=names)

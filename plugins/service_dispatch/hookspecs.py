@@ -34,3 +34,11 @@ def trellis_service_dispatch_revisit_low_score(order, revisit):
     """The customer gave ``order`` a low score at its revisit (回访) and the
     revisit plan says to escalate rather than reopen: ``order`` is now urgent
     with ``escalated_at`` set; ``revisit`` holds the score and the comment."""
+
+
+@hookspec
+def trellis_service_dispatch_attachments_purged(stored_names):
+    """A purged customer's order attachments are gone from the database;
+    ``stored_names`` are their files in the instance's attachment folder. The
+    plugin's own subscriber deletes the files (after the commit, so a purge
+    that is rolled back keeps them); a backup plugin may want to know too."""

@@ -143,6 +143,15 @@ def _keep_due_at(_mapper, _connection, order: WorkOrder) -> None:
     order.due_at = deadline[1] if deadline else None
 
 
+class OrderCounter(db.Model):
+    """The last order number given out on a UTC day (``services.next_number``)."""
+
+    __tablename__ = "service_dispatch_order_counter"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)  # YYYYMMDD
+    last: Mapped[int] = mapped_column(Integer)
+
+
 class WorkOrderEvent(TimestampMixin, db.Model):
     """One step of an order's history: who moved it from which state to which."""
 

@@ -16,7 +16,6 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from core.api import (
@@ -162,14 +161,7 @@ def file_request(link: RequestLink, form: dict, files: list[FileStorage] = ()) -
     the fields) nothing — no customer, contact, order or file."""
     data = check_request(form)
     uploads = attachments.check(list(files), images_only=True)
-    for attempt in range(3):  # two requests may take the same order number
-        try:
-            return _file(link, data, uploads)
-        except IntegrityError:
-            db.session.rollback()
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    return _file(link, data, uploads)
 
 
 def _file(link: RequestLink, data: dict, uploads: list[attachments.Upload]) -> Filed:

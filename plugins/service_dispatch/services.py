@@ -7,8 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, text
 
 from core.api import (
     Contact, User, ValidationError, audit, customer_for, db, emit, load, snapshot, transaction,
@@ -18,7 +17,7 @@ from core.api import (
 
 from .entitlement import apply_entitlement
 from .lifecycle import timeline
-from .models import PRIORITIES, REPEAT_DAYS, WorkOrder, WorkOrderEvent
+from .models import PRIORITIES, REPEAT_DAYS, OrderCounter, WorkOrder, WorkOrderEvent
 
 _, _l = translator("service_dispatch")
 
@@ -73,14 +72,7 @@ def create_work_order(payload: dict, actor: User | None, origin: dict | None = N
         raise ValidationError(errors)
     if not data.get("address"):
         data["address"] = " ".join(p for p in (customer.city, customer.address) if p) or None
-    for attempt in range(5):  # two clerks may take the same number; the second retries
-        try:
-            return _insert({**data, **(origin or {})}, customer, actor)
-        except IntegrityError:
-            db.session.rollback()
-            if attempt == 4:
-                raise
-    raise AssertionError("unreachable")
+    return _insert({**data, **(origin or {})}, customer, actor)
 
 
 def _insert(data: dict, customer, actor: User | None) -> WorkOrder:
@@ -117,9 +109,21 @@ def repeat_of(serial_number: str | None, opened_at: datetime,
 
 
 def next_number() -> str:
-    """``WO-<UTC date>-<4 digits>``, counting up within the day."""
-    prefix = f"WO-{utcnow():%Y%m%d}-"
+    """``WO-<UTC date>-<4 digits>``, counting up within the day.
+
+    The day's counter row is bumped in the caller's transaction (an upsert,
+    the same SQL on SQLite and PostgreSQL): it stays locked until that
+    transaction ends, so two clerks opening orders at once get one number
+    after the other and never the same. The first order of a day starts
+    after the day's highest number already given (orders from before the
+    counter existed)."""
+    day = f"{utcnow():%Y%m%d}"
+    prefix = f"WO-{day}-"
     last = db.session.scalar(select(func.max(WorkOrder.number))
                              .where(WorkOrder.number.startswith(prefix)))
-    serial = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
+    start = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
+    serial = db.session.scalar(text(
+        f"INSERT INTO {OrderCounter.__tablename__} (day, last) VALUES (:day, :start) "
+        f"ON CONFLICT (day) DO UPDATE SET last = {OrderCounter.__tablename__}.last + 1 "
+        "RETURNING last"), {"day": day, "start": start})
     return f"{prefix}{serial:04d}"

@@ -77,7 +77,7 @@ def request_form(key: str):
     values, errors = {}, {}
     if request.method == "POST":
         if request.form.get("website"):
-            return thanks(secrets.token_urlsafe(24))
+            return thanks(key, secrets.token_urlsafe(24))
         values = {k: request.form.get(k, "") for k in requests_.FIELDS}
         try:
             filed = requests_.file_request(link, request.form, request.files.getlist("photos"))
@@ -85,18 +85,38 @@ def request_form(key: str):
             db.session.rollback()
             errors = exc.errors
         else:
-            return thanks(filed.token, filed.order.number)
+            return thanks(key, filed.token, filed.order.number)
     return render_template("service_dispatch/public_request.html", link=link, values=values,
                            errors=errors, categories=requests_.categories()), \
         422 if errors else 200
 
 
-def thanks(token: str, number: str | None = None):
+#: the visitor's last filed request (its tracking token and number) in their
+#: own signed session cookie, for the thank-you page after the redirect
+FILED = "service_dispatch_filed"
+
+
+def thanks(key: str, token: str, number: str | None = None):
+    """Post/redirect/get: a reload of the thank-you page shows it again
+    instead of filing the request a second time."""
+    session[FILED] = {"token": token, "number": number}
+    return redirect(url_for(".request_thanks", key=key), 303)
+
+
+@bp.route("/request/<key>/thanks")
+@public("30 per minute")
+def request_thanks(key: str):
+    """The tracking link of the request just filed (only in the visitor's session)."""
+    visitor_locale()
+    filed = session.get(FILED)
+    if filed is None or requests_.link_for(key) is None:
+        return redirect(url_for(".request_form", key=key))
     # the link keeps the language the request was filed in, whatever the
     # browser that later opens it (a relative's, an SMS preview) prefers
     lang = next((code for code in LOCALES if Locale.parse(code) == get_locale()), None)
-    url = url_for(".track", token=token, lang=lang, _external=True)
-    return render_template("service_dispatch/public_thanks.html", url=url, number=number), 201
+    url = url_for(".track", token=filed["token"], lang=lang, _external=True)
+    return render_template("service_dispatch/public_thanks.html", url=url,
+                           number=filed.get("number"))
 
 
 @bp.route("/track/<token>")

@@ -101,6 +101,29 @@ def test_a_disguised_or_empty_file_is_refused_and_nothing_is_kept(dispatcher, ma
     assert count() == 0 and stored_files() == []
 
 
+def test_a_purge_that_fails_keeps_the_rows_and_the_files(make_user, make_order, as_user):
+    """The purge's commit fails after this plugin deleted its rows: the whole
+    purge is rolled back, and the files are still there for the rows."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    def disk_full(_session):
+        raise RuntimeError("disk full")
+
+    admin = make_user(role="admin")
+    order = make_order()
+    attachments.add_attachments(order, storages(("x.png", PNG)), admin)
+    api = as_user(admin)
+    assert api.delete(f"/api/v1/customers/{order.customer_id}").status_code == 204
+    event.listen(Session, "before_commit", disk_full)
+    try:
+        assert api.delete(f"/api/v1/recycle-bin/{order.customer_id}").status_code == 500
+    finally:
+        event.remove(Session, "before_commit", disk_full)
+    db.session.expire_all()
+    assert count() == 1 and len(stored_files()) == 1
+
+
 def test_a_file_over_10_mb_is_refused(dispatcher, make_order, as_user):
     order = make_order()
     big = PNG + b"\x00" * (10 * 1024 * 1024 + 1 - len(PNG))
