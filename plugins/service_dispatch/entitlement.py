@@ -97,10 +97,11 @@ def apply_entitlement(order: WorkOrder, keep_respond_by: bool = False,
     order.contract_id = contract.id if contract else None
     order.coverage = "covered" if contract else "chargeable"
     policy = sla_policy(order.category, order.priority or "normal")
-    if policy is not None:
-        if not keep_respond_by:
-            order.respond_by = add_business_hours(opened, policy.response_hours, calendar)
-        order.resolve_by = add_business_hours(opened, policy.resolution_hours, calendar)
+    if not keep_respond_by:
+        order.respond_by = (add_business_hours(opened, policy.response_hours, calendar)
+                            if policy else None)
+    order.resolve_by = (add_business_hours(opened, policy.resolution_hours, calendar)
+                        if policy else None)
     return order
 
 

@@ -14,8 +14,8 @@ from marshmallow import Schema, fields, missing, validate
 from sqlalchemy.orm import joinedload
 
 from core.api import (
-    ApiBlueprint, ListArgs, ValidationError, json_body, page_schema, paginate, require,
-    translator,
+    ApiBlueprint, ListArgs, ValidationError, expected_version, json_body, page_schema, paginate,
+    require, translator,
 )
 
 from . import dispatch, lifecycle, parts, services, stock
@@ -187,6 +187,21 @@ def get_work_order(order_id: int):
     """The order with its history, oldest first, and what the caller may do next."""
     require("service.order.read")
     return visible_order(order_id, current_user)
+
+
+@bp.route("/work-orders/<int:order_id>", methods=["PATCH"])
+@bp.doc(requestBody={"content": {"application/json": {"schema": services.WorkOrderChange}}},
+        responses={"409": {"description": "stale version, or the order is closed or cancelled"}})
+@bp.response(200, WorkOrderDetail)
+def update_work_order(order_id: int):
+    """Change what the body names; send the ``version`` you read (409 when
+    stale). A new priority, category, product or serial number re-decides
+    the contract, coverage and SLA deadlines."""
+    require("service.order.write")
+    order = visible_order(order_id, current_user)
+    payload = dict(json_body())
+    version = expected_version(payload)
+    return services.update_work_order(order, payload, current_user, version)
 
 
 @bp.route("/work-orders/<int:order_id>/transitions", methods=["GET"])

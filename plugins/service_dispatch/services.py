@@ -10,13 +10,12 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select, text
 
 from core.api import (
-    Contact, User, ValidationError, audit, customer_for, db, emit, load, snapshot, transaction,
-    translator,
-    utcnow,
+    ConflictError, Contact, User, ValidationError, audit, check_version, customer_for, db, emit,
+    load, snapshot, transaction, translator, utcnow,
 )
 
 from .entitlement import apply_entitlement
-from .lifecycle import timeline
+from .lifecycle import STATE_LABELS, timeline
 from .models import PRIORITIES, REPEAT_DAYS, OrderCounter, WorkOrder, WorkOrderEvent
 
 _, _l = translator("service_dispatch")
@@ -44,13 +43,45 @@ class WorkOrderInput(Schema):
     respond_by = fields.AwareDateTime(allow_none=True)
 
 
+class WorkOrderChange(Schema):
+    """What may change on an order once it is open (not whose it is, not its
+    state: that is the lifecycle's)."""
+
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    contact_id = Id(allow_none=True)
+    priority = fields.String(validate=validate.OneOf(PRIORITIES))
+    category = _text(60)
+    description = _text(20000)
+    address = _text(300)
+    product = _text(120)
+    serial_number = _text(80)
+
+
+#: what decides the order's contract, coverage and SLA deadlines
+ENTITLEMENT_FIELDS = {"priority", "category", "product", "serial_number"}
+#: an order done with is history: it no longer changes
+FROZEN = ("closed", "cancelled")
+FIELD_LABELS = {"title": _l("Title"), "contact_id": _l("Contact"), "priority": _l("Priority"),
+                "category": _l("Category"), "description": _l("Description"),
+                "address": _l("Address"), "product": _l("Product"),
+                "serial_number": _l("Serial number")}
+
+
 def _clean(data: dict) -> dict:
     for key, value in data.items():
         if isinstance(value, str):
             data[key] = value.strip() or None
-    if data.get("title") is None:
+    if "title" in data and data["title"] is None:
         raise ValidationError({"title": [_("Field may not be blank.")]})
     return data
+
+
+def _check_contact(data: dict, customer_id: int) -> dict[str, list[str]]:
+    if data.get("contact_id") is not None:
+        contact = db.session.get(Contact, data["contact_id"])
+        if contact is None or contact.customer_id != customer_id or contact.deleted_at:
+            return {"contact_id": [_("no contact with this id at this customer")]}
+    return {}
 
 
 def create_work_order(payload: dict, actor: User | None, origin: dict | None = None
@@ -64,10 +95,7 @@ def create_work_order(payload: dict, actor: User | None, origin: dict | None = N
     errors: dict[str, list[str]] = {}
     if customer is None:
         errors["customer_id"] = [_("no customer with this id")]
-    if data.get("contact_id") is not None:
-        contact = db.session.get(Contact, data["contact_id"])
-        if contact is None or contact.customer_id != data["customer_id"] or contact.deleted_at:
-            errors["contact_id"] = [_("no contact with this id at this customer")]
+    errors.update(_check_contact(data, data["customer_id"]))
     if errors:
         raise ValidationError(errors)
     if not data.get("address"):
@@ -89,6 +117,41 @@ def _insert(data: dict, customer, actor: User | None) -> WorkOrder:
         timeline(order, actor, _("New work order %(number)s: %(title)s", number=order.number,
                                  title=order.title), order.description)
         emit("service_dispatch_work_order_created", order=order)
+    return order
+
+
+def update_work_order(order: WorkOrder, payload: dict, actor: User | None,
+                      expected_version: int | None = None) -> WorkOrder:
+    """Change what the payload names (422 naming the field; 409 when stale,
+    or when the order is closed or cancelled). A new priority, category,
+    product or serial number decides the contract, the coverage and the SLA
+    deadlines again, counted from when the order was opened — as if it had
+    been opened so (a respond-by set by hand is recomputed too); a new serial
+    number decides again whether it is a repeat visit."""
+    data = _clean(load(WorkOrderChange(), payload, partial=True))
+    errors = _check_contact(data, order.customer_id)
+    if errors:
+        raise ValidationError(errors)
+    check_version(order, expected_version)
+    if order.status in FROZEN:
+        raise ConflictError(_("Work order %(number)s can no longer be changed (%(state)s).",
+                              number=order.number, state=STATE_LABELS[order.status]))
+    changes = {k: v for k, v in data.items() if getattr(order, k) != v}
+    if not changes:
+        return order
+    with transaction():
+        before = snapshot(order)
+        with db.session.no_autoflush:  # one UPDATE: one new version
+            for key, value in changes.items():
+                setattr(order, key, value)
+            if changes.keys() & ENTITLEMENT_FIELDS:
+                apply_entitlement(order)
+            if "serial_number" in changes:
+                order.repeat_of_id = repeat_of(order.serial_number, order.created_at, order.id)
+        audit(actor, order, "update", before, snapshot(order))
+        timeline(order, actor, _("Work order %(number)s changed: %(fields)s",
+                                 number=order.number,
+                                 fields=", ".join(str(FIELD_LABELS[k]) for k in changes)), None)
     return order
 
 

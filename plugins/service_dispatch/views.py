@@ -11,8 +11,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from core.api import (
-    StaleVersionError, ValidationError, db, form_datetime, form_payload, form_version, require,
-    translator, utcnow, visible_customer,
+    ConflictError, StaleVersionError, ValidationError, db, form_datetime, form_payload,
+    form_version, require, translator, utcnow, visible_customer,
 )
 
 from . import dispatch, lifecycle, reports, services, stock
@@ -154,10 +154,38 @@ def take_action(order_id: int):
     return redirect(target)
 
 
-def render_form(customer, values: dict, errors: dict, status: int = 200):
+def render_form(customer, values: dict, errors: dict, status: int = 200,
+                order: WorkOrder | None = None):
+    """The form that opens an order, or (``order``) changes one."""
     contacts = [c for c in customer.contacts if c.deleted_at is None]
     return render_template("service_dispatch/order_form.html", customer=customer, values=values,
-                           errors=errors, contacts=contacts, priorities=PRIORITIES), status
+                           errors=errors, contacts=contacts, priorities=PRIORITIES,
+                           order=order), status
+
+
+@bp.route("/work-orders/<int:order_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_order(order_id: int):
+    """Correct an open order: title, contact, priority, category, product,
+    serial number, address, description."""
+    require("service.order.write")
+    order = visible_order(order_id, current_user)
+    if request.method == "GET":
+        return render_form(order.customer, {k: getattr(order, k) for k in FIELDS}, {},
+                           order=order)
+    data = form_payload(services.WorkOrderChange())
+    try:
+        services.update_work_order(order, data, current_user, form_version())
+    except ValidationError as exc:
+        db.session.rollback()
+        return render_form(order.customer, data, exc.errors, 422, order=order)
+    except (StaleVersionError, ConflictError) as exc:
+        db.session.rollback()
+        flash(str(exc) if isinstance(exc, ConflictError) else
+              _("Someone else changed this work order meanwhile; look again and retry."), "error")
+        return redirect(url_for(".order_page", order_id=order_id))
+    flash(_("Work order %(number)s saved.", number=order.number), "success")
+    return redirect(url_for(".order_page", order_id=order_id))
 
 
 @bp.route("/work-orders/new", methods=["GET", "POST"])
