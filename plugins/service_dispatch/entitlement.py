@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date
 
 from marshmallow import Schema, fields, validate
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from core.api import (
     Customer, NotFoundError, User, ValidationError, audit, check_version, customer_for, db, load,
@@ -78,11 +78,14 @@ def covering_contract(customer_id: int, product: str | None, serial_number: str 
 
 def sla_policy(category: str | None, priority: str) -> SlaPolicy | None:
     """The category's own policy for the priority, else the default row
-    (category ``""``), else ``None`` (no deadlines)."""
+    (category ``""``), else ``None`` (no deadlines). Categories match
+    ignoring case and surrounding spaces, as contracts' do."""
+    wanted = (category or "").strip().casefold()
     rows = db.session.scalars(select(SlaPolicy).where(
-        SlaPolicy.priority == priority, SlaPolicy.category.in_({category or "", ""}))).all()
-    by_category = {row.category: row for row in rows}
-    return by_category.get(category or "") or by_category.get("")
+        SlaPolicy.priority == priority,
+        func.lower(SlaPolicy.category).in_({wanted, ""}))).all()
+    by_category = {row.category.casefold(): row for row in rows}
+    return by_category.get(wanted) or by_category.get("")
 
 
 def apply_entitlement(order: WorkOrder, keep_respond_by: bool = False,

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import marshmallow
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.api import (
     NotFoundError, User, ValidationError, audit, check_version, db, load, snapshot,
@@ -71,8 +71,9 @@ def create_policy(payload: dict, actor: User | None) -> SlaPolicy:
     data = load(SlaPolicyInput(), payload)
     data["category"] = (data.get("category") or "").strip()
     _check_hours(data["response_hours"], data["resolution_hours"])
-    if db.session.scalar(select(SlaPolicy.id).where(SlaPolicy.category == data["category"],
-                                                    SlaPolicy.priority == data["priority"])):
+    if db.session.scalar(select(SlaPolicy.id).where(  # "Repair" is the policy of "repair"
+            func.lower(SlaPolicy.category) == data["category"].lower(),
+            SlaPolicy.priority == data["priority"])):
         raise ValidationError({"priority": [
             _("this category already has a policy for this priority")]})
     with transaction():

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from core.api import db
+from core.api import ValidationError, db
 from plugins.service_dispatch import entitlement, sla
 from plugins.service_dispatch.business_hours import add_business_hours, load_calendar
 from plugins.service_dispatch.models import WorkOrder
@@ -81,10 +81,15 @@ def test_the_sla_policy_of_the_category_beats_the_default(app):
         sla.create_policy({"category": category, "priority": priority,
                            "response_hours": hours, "resolution_hours": hours * 4}, None)
     assert entitlement.sla_policy("installation", "urgent").response_hours == 4
+    assert entitlement.sla_policy(" Installation ", "urgent").response_hours == 4  # as typed
     assert entitlement.sla_policy("repair", "urgent").response_hours == 2
     assert entitlement.sla_policy(None, "urgent").response_hours == 2
     assert entitlement.sla_policy("installation", "normal").response_hours == 8
     assert entitlement.sla_policy("repair", "low") is None
+    with pytest.raises(ValidationError) as refused:  # the same category, spelt otherwise
+        sla.create_policy({"category": "Installation", "priority": "urgent",
+                           "response_hours": 1, "resolution_hours": 2}, None)
+    assert "priority" in refused.value.errors
 
 
 def test_apply_entitlement_counts_deadlines_in_business_hours(make_customer, contract):
