@@ -14,6 +14,7 @@ import marshmallow
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from core import config as cfg
@@ -94,6 +95,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # room for ten 10 MB photos and the form around them, no more
         MAX_CONTENT_LENGTH=110 * 1024 * 1024,
     )
+    if settings["TRELLIS_PROXIES"]:
+        # behind nginx or a load balancer: the client's address (rate limits),
+        # scheme and host come from the proxies' headers
+        hops = settings["TRELLIS_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_port=hops)
     app.extensions["trellis"] = reg
     app.extensions["trellis_translation_dirs"] = reg.folders("trellis_translations_dir")
     reg.plugin_settings = _load_plugin_settings(reg, settings["TRELLIS_PLUGIN_SETTINGS"])

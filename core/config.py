@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_URL": None,
     "ENV": "development",  # or "production"
     "JOBS": "queue",  # or "immediate" (tests: a job runs when enqueued)
+    "PROXIES": 0,  # reverse proxies in front of Trellis whose X-Forwarded-* headers to trust
 }
 LOCALES = ("en", "zh_CN")
 #: settings that take one of a few values
@@ -108,6 +109,13 @@ def _validate(settings: dict[str, Any]) -> None:
         value = settings[f"TRELLIS_{name}"]
         if value not in allowed:
             raise ConfigError(f"TRELLIS_{name}: {value!r} is not one of {', '.join(allowed)}")
+    try:
+        settings["TRELLIS_PROXIES"] = int(settings["TRELLIS_PROXIES"])
+        if settings["TRELLIS_PROXIES"] < 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise ConfigError(f"TRELLIS_PROXIES: {settings['TRELLIS_PROXIES']!r} is not the number "
+                          "of reverse proxies in front of Trellis (0, 1, 2, …)") from None
     plugins = settings["TRELLIS_PLUGINS"]
     if isinstance(plugins, str):
         settings["TRELLIS_PLUGINS"] = [p.strip() for p in plugins.split(",") if p.strip()]

@@ -32,6 +32,8 @@ def test_environment_overrides_the_instance_config_file(tmp_path, monkeypatch):
     ("TRELLIS_LOCALE", "fr", "TRELLIS_LOCALE: 'fr' is not one of en, zh_CN"),
     ("TRELLIS_ENV", "staging", "TRELLIS_ENV: 'staging'"),
     ("TRELLIS_THEME", "neon", "TRELLIS_THEME: no theme 'neon' \\(available: dark, default\\)"),
+    ("TRELLIS_PROXIES", "nginx", "TRELLIS_PROXIES: 'nginx' is not the number of reverse proxies"),
+    ("TRELLIS_PROXIES", "-1", "TRELLIS_PROXIES: -1 is not the number"),
 ])
 def test_a_wrong_setting_stops_start_up_naming_it(tmp_path, setting, value, message):
     with pytest.raises(ConfigError, match=message):

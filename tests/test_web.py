@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from core.services.users import set_password
 
 
@@ -102,6 +104,23 @@ def test_search_finds_by_name_fragment_and_pages_through_results(make_user, make
     assert "Shop" in client.get("/customers/?q=Shop&page=2").text
     found = client.get("/customers/?q=100%25").text
     assert "100% Natural" in found and "Shop 01" not in found
+
+
+@pytest.mark.parametrize("proxies, other_client_answer", [(1, 401), (0, 429)])
+def test_behind_a_proxy_each_clients_address_has_its_own_limit(proxies, other_client_answer,
+                                                               make_app):
+    """With ``TRELLIS_PROXIES=1`` the address a sign-in is counted under is the
+    client's, from the proxy's X-Forwarded-For; without it the header is not
+    believed (anyone could send one) and every request is the proxy's."""
+    client = make_app(TRELLIS_PROXIES=proxies).test_client()
+    token = csrf(client)
+
+    def attempt(address: str, n: int) -> int:
+        return client.post("/login", headers={"X-Forwarded-For": address}, data={
+            "csrf_token": token, "email": f"u{n}@example.com", "password": "x"}).status_code
+
+    assert [attempt("203.0.113.5", n) for n in range(21)] == [401] * 20 + [429]
+    assert attempt("198.51.100.7", 99) == other_client_answer
 
 
 def test_guessing_one_accounts_password_is_throttled(client, make_user):
