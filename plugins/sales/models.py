@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.api import (
@@ -154,7 +154,13 @@ class SalesTarget(TimestampMixin, db.Model):
     sub-teams included) should win in a calendar month ``YYYY-MM`` (UTC)."""
 
     __tablename__ = "sales_target"
-    __table_args__ = (UniqueConstraint("month", "user_id", "team_id"),)
+    # one target per rep and month, one per team and month: a UNIQUE over
+    # (month, user_id, team_id) cannot say it, as SQL NULLs never collide
+    __table_args__ = tuple(
+        Index(f"uq_sales_target_month_{who}", "month", column, unique=True,
+              sqlite_where=text(f"{column} IS NOT NULL"),
+              postgresql_where=text(f"{column} IS NOT NULL"))
+        for who, column in (("user", "user_id"), ("team", "team_id")))
 
     month: Mapped[str] = mapped_column(String(7), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)

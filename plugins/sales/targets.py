@@ -21,10 +21,11 @@ from decimal import ROUND_HALF_UP, Decimal
 import marshmallow
 from marshmallow import Schema, fields, validates_schema
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from core.api import (
-    DataScope, NotFoundError, Team, User, ValidationError, audit, db, load,
+    ConflictError, DataScope, NotFoundError, Team, User, ValidationError, audit, db, load,
     scoped, snapshot, team_subtree, transaction, translator,
 )
 
@@ -112,6 +113,14 @@ def visible_reps(viewer: User | None) -> list[User]:
 
 # -- targets ------------------------------------------------------------------------------------
 
+def _flush_new(target: SalesTarget) -> None:
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise ConflictError(_("This target was set by someone else meanwhile; look again.")
+                            ) from None
+
+
 def set_target(payload: dict, actor: User | None) -> SalesTarget:
     """Set (or replace) the target of one rep or team for one month: one the
     actor may see (any, for the system: ``actor`` None)."""
@@ -124,8 +133,8 @@ def set_target(payload: dict, actor: User | None) -> SalesTarget:
     if data["team_id"] and (data["team_id"] not in visible_team_ids(actor) if actor is not None
                             else db.session.get(Team, data["team_id"]) is None):
         raise ValidationError({"team_id": [_("no team with this id")]})
-    # SQL NULLs never collide, so the unique constraint cannot see two targets of
-    # one rep (team_id NULL) for a month: this look-up is what replaces instead.
+    # the partial unique indexes keep one target per rep (or team) and month;
+    # this look-up replaces it, and one of two requests racing to create it is a 409
     whose = (SalesTarget.user_id == data["user_id"] if data["user_id"]
              else SalesTarget.team_id == data["team_id"])
     target = db.session.scalar(select(SalesTarget).where(SalesTarget.month == data["month"],
@@ -134,7 +143,7 @@ def set_target(payload: dict, actor: User | None) -> SalesTarget:
         if target is None:
             target = SalesTarget(**data)
             db.session.add(target)
-            db.session.flush()
+            _flush_new(target)
             audit(actor, target, "create", None, snapshot(target))
         else:
             before = snapshot(target)

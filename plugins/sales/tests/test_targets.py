@@ -355,3 +355,45 @@ def test_targets_leak_nothing_across_scopes(scope_leak_check):
     scope_leak_check(create, lambda t: f"{12340 + t.user_id:,}.00",
                      api_list="/api/v1/sales/targets?month=2026-03",
                      pages=["/sales/targets?month=2026-03"], permissions=["sales.report.read"])
+
+
+def test_one_target_per_rep_and_month_even_when_two_managers_set_it_at_once(app, make_user):
+    """Four requests set the same rep's target for one month together, each on
+    its own connection: one row remains; each request either set it or was
+    told (409) that someone else just did. The database keeps it so too."""
+    import threading
+
+    from sqlalchemy.exc import IntegrityError
+
+    from core.api import ConflictError, User
+
+    rep_id = make_user(name="Sun").id
+    db.session.commit()
+    start, outcomes = threading.Barrier(4), []
+
+    def set_one(amount: int) -> None:
+        with app.app_context():
+            try:
+                start.wait(timeout=10)
+                targets.set_target({"month": "2026-12", "user_id": rep_id,
+                                    "amount": str(amount)}, None)
+                outcomes.append("set")
+            except ConflictError:
+                outcomes.append("409")
+            except Exception as exc:  # noqa: BLE001 (asserted below)
+                outcomes.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=set_one, args=(1000 * (i + 1),)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert set(outcomes) <= {"409", "set"} and "set" in outcomes, outcomes
+    assert count(SalesTarget) == 1
+    db.session.add(SalesTarget(month="2026-12", user_id=rep_id, amount=Decimal(1)))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    assert db.session.get(User, rep_id) is not None
