@@ -14,7 +14,7 @@ Contracts belong to a customer and are seen by whoever sees the customer
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, func, select
@@ -164,6 +164,27 @@ def visible_contracts(user: User | None, query: Select | None = None) -> Select:
     query = query.join(Customer, Customer.id == Contract.customer_id) \
         .where(Contract.deleted_at.is_(None))
     return scoped(query, Customer, user)
+
+
+def filter_contracts(query: Select, args: dict, today: date) -> Select:
+    """``query`` over contracts narrowed by the list filters (API and page):
+    ``customer_id``, ``kind``, ``active_on`` (running that day),
+    ``expiring_within`` (running today and ending within that many days: the
+    renewals to offer) and ``q`` (number, product or serial number)."""
+    for key in ("customer_id", "kind"):
+        if args.get(key):
+            query = query.where(getattr(Contract, key) == args[key])
+    if args.get("active_on"):
+        query = query.where(Contract.starts_on <= args["active_on"],
+                            Contract.ends_on >= args["active_on"])
+    if args.get("expiring_within"):
+        query = query.where(Contract.starts_on <= today, Contract.ends_on >= today,
+                            Contract.ends_on <= today + timedelta(days=args["expiring_within"]))
+    if args.get("q"):
+        query = query.where(Contract.number.contains(args["q"], autoescape=True)
+                            | Contract.product.contains(args["q"], autoescape=True)
+                            | Contract.serial_number.contains(args["q"], autoescape=True))
+    return query
 
 
 def visible_contract(contract_id: int, user: User | None) -> Contract:

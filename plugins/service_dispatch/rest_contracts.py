@@ -13,9 +13,12 @@ from __future__ import annotations
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
-from core.api import ListArgs, expected_version, json_body, page_schema, paginate, require
+from core.api import (
+    ListArgs, expected_version, json_body, page_schema, paginate, require, utcnow,
+)
 
 from . import entitlement, sla
+from .business_hours import load_calendar
 from .models_entitlement import CONTRACT_KINDS, Contract
 from .rest import bp
 
@@ -45,6 +48,9 @@ class ContractArgs(ListArgs):
     customer_id = fields.Integer(validate=validate.Range(1, 2**31 - 1))
     kind = fields.String(validate=validate.OneOf(CONTRACT_KINDS))
     active_on = fields.Date(metadata={"description": "only contracts running on this date"})
+    expiring_within = fields.Integer(validate=validate.Range(1, 3660), metadata={
+        "description": "only contracts running today that end within this many days "
+                       "(renewals to offer)"})
 
 
 class PolicyOut(Schema):
@@ -84,17 +90,8 @@ def list_contracts(args):
     """Contracts and warranties of the customers the caller may see;
     ``q`` searches the number, product and serial number."""
     require("service.order.read")
-    query = entitlement.visible_contracts(current_user)
-    for key in ("customer_id", "kind"):
-        if args.get(key):
-            query = query.where(getattr(Contract, key) == args[key])
-    if args.get("active_on"):
-        query = query.where(Contract.starts_on <= args["active_on"],
-                            Contract.ends_on >= args["active_on"])
-    if args.get("q"):
-        query = query.where(Contract.number.contains(args["q"], autoescape=True)
-                            | Contract.product.contains(args["q"], autoescape=True)
-                            | Contract.serial_number.contains(args["q"], autoescape=True))
+    query = entitlement.filter_contracts(entitlement.visible_contracts(current_user), args,
+                                         load_calendar().local_date(utcnow()))
     return paginate(query, args, SORTABLE, "-ends_on")
 
 

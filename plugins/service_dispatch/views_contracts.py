@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import func
+from sqlalchemy.orm import contains_eager
 
 from core.api import (
     StaleVersionError, ValidationError, db, form_payload, form_version, require, translator,
@@ -47,6 +49,35 @@ def render_contracts(customer, values: dict, errors: dict, status: int = 200):
     return render_template("service_dispatch/contracts.html", customer=customer, rows=rows,
                            states={c.id: contract_state(c, today) for c in rows},
                            values=values, errors=errors), status
+
+
+#: the renewal windows the contracts page offers (days)
+EXPIRING = (30, 60, 90)
+LIST_LIMIT = 200
+
+
+@bp.route("/contracts")
+@login_required
+def contracts_page():
+    """Every contract and warranty of the customers the user may see — or
+    only those running out within 30, 60 or 90 days, soonest first: the
+    renewals to offer. Searches the number, product and serial number."""
+    require("service.order.read")
+    args = {"q": request.args.get("q", "").strip()[:100],
+            "kind": request.args.get("kind") if request.args.get("kind") in CONTRACT_KINDS
+            else None,
+            "expiring_within": request.args.get("expiring", type=int)
+            if request.args.get("expiring", type=int) in EXPIRING else None}
+    today = load_calendar().local_date(utcnow())
+    query = entitlement.filter_contracts(entitlement.visible_contracts(current_user), args, today)
+    total = db.session.scalar(query.with_only_columns(func.count(), maintain_column_froms=True))
+    order = ((Contract.ends_on, Contract.id) if args["expiring_within"]
+             else (Contract.ends_on.desc(), Contract.id.desc()))
+    rows = db.session.scalars(query.options(contains_eager(Contract.customer))
+                              .order_by(*order).limit(LIST_LIMIT)).all()
+    return render_template("service_dispatch/contract_list.html", rows=rows, total=total,
+                           args=args, windows=EXPIRING, today=today,
+                           states={c.id: contract_state(c, today) for c in rows})
 
 
 @bp.route("/customers/<int:customer_id>/contracts", methods=["GET", "POST"])

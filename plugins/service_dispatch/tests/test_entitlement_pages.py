@@ -122,3 +122,50 @@ def test_the_sla_page_keeps_policies_calendar_and_holidays(make_user, dispatcher
     assert [d.day for d in db.session.scalars(select(CalendarDay))] == [date(2026, 10, 1)]
     client.post(f"/service/sla/policies/{policy.id}", data=form(delete="1"))
     assert db.session.scalar(select(SlaPolicy)) is None
+
+
+def test_the_contracts_page_lists_renewals_due_soonest_first_within_scope(
+        make_customer, make_engineer, dispatcher, login_as, as_user):
+    """All contracts of the customers one may see; "running out within 30 days"
+    keeps the running ones ending in that window, soonest first."""
+    from datetime import timedelta
+
+    from core.api import utcnow
+
+    today = utcnow().date()
+    mine, other = make_customer(name="Mine Ltd"), make_customer(name="Other Ltd")
+    engineer = make_engineer()
+    mine.owner_id = engineer.id
+    db.session.commit()
+
+    def add(customer, number, starts, ends):
+        entitlement.create_contract({"number": number, "customer_id": customer.id,
+                                     "starts_on": str(today + timedelta(days=starts)),
+                                     "ends_on": str(today + timedelta(days=ends))}, None)
+
+    add(mine, "W-SOON", -300, 10)
+    add(other, "W-SOONER", -300, 3)
+    add(other, "W-LATER", -300, 200)
+    add(other, "W-OLD", -800, -20)
+    add(other, "W-FUTURE", 5, 20)  # ends within 30 days but has not started
+
+    client = login_as(dispatcher)
+    page = client.get("/service/contracts?expiring=30")
+    assert page.status_code == 200
+    shown = re.findall(r">(W-[A-Z]+)</a>", page.text)
+    assert shown == ["W-SOONER", "W-SOON"]
+    everything = client.get("/service/contracts").text
+    assert set(re.findall(r">(W-[A-Z]+)</a>", everything)) == {
+        "W-SOON", "W-SOONER", "W-LATER", "W-OLD", "W-FUTURE"}
+    assert re.findall(r">(W-[A-Z]+)</a>", client.get("/service/contracts?q=old").text) == [
+        "W-OLD"]
+    assert "/service/contracts" in client.get("/service/work-orders").text
+
+    own = login_as(engineer).get("/service/contracts")
+    assert re.findall(r">(W-[A-Z]+)</a>", own.text) == ["W-SOON"]  # only their customer's
+
+    api = as_user(dispatcher)
+    listed = api.get("/api/v1/service/contracts?expiring_within=30&sort=ends_on").json
+    assert [c["number"] for c in listed["items"]] == ["W-SOONER", "W-SOON"]
+    bad = api.get("/api/v1/service/contracts?expiring_within=0")
+    assert bad.status_code == 422 and "expiring_within" in bad.json["errors"]
