@@ -6,7 +6,6 @@ Create Date: 2026-11-26 00:41:42.389318
 """
 from alembic import op
 import sqlalchemy as sa
-import core.models.base
 
 
 revision = '5a1e50000007'
