@@ -116,6 +116,7 @@ def main() -> None:
     plans = {
         "dispatcher (all)": [
             ("Dispatch board (page)", "/service/board", "web"),
+            ("Work orders page (first 50, newest change first)", "/service/work-orders", "web"),
             ("Unassigned order's page (with suggestions)", f"/service/work-orders/{unassigned}",
              "web"),
             ("Suggested engineers (API)",

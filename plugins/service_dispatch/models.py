@@ -48,6 +48,8 @@ class WorkOrder(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
                       Index("ix_service_dispatch_work_order_checked_in_at", "checked_in_at"),
                       Index("ix_service_dispatch_work_order_serial_completed",
                             "serial_number", "completed_at"),
+                      # the work orders page: newest change first, a page at a time
+                      Index("ix_service_dispatch_work_order_updated", "updated_at", "id"),
                       # the watchlist: open orders by their next deadline (closed ones
                       # have none and stay out of the index)
                       Index("ix_service_dispatch_work_order_due_at", "due_at",

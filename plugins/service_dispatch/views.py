@@ -11,7 +11,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from core.api import (
-    ConflictError, StaleVersionError, ValidationError, db, form_datetime, form_payload,
+    ConflictError, Customer, StaleVersionError, ValidationError, db, form_datetime, form_payload,
     form_version, require, translator, utcnow, visible_customer,
 )
 
@@ -24,6 +24,8 @@ bp = Blueprint("service_dispatch", __name__, url_prefix="/service")
 #: cards per board page, and engineers offered in each card's assign form
 #: (every engineer is offered on the order's own page)
 BOARD_SIZE = 20
+#: work orders on a page of the list
+LIST_SIZE = 50
 BOARD_CHOICES = 10
 PRIORITY_LABELS = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"),
                    "urgent": _l("Urgent")}
@@ -53,17 +55,37 @@ def is_overdue(order: WorkOrder, now) -> bool:
 @bp.route("/work-orders")
 @login_required
 def work_orders():
-    """Work orders the user may see: an engineer their own, a manager their team's."""
+    """Work orders the user may see (an engineer their own, a manager their
+    team's), newest change first, 50 a page: found by number, title or
+    customer name, narrowed by status, priority and engineer."""
     require("service.order.read")
-    status = request.args.get("status", "")
+    args = {"q": request.args.get("q", "").strip()[:100],
+            "status": request.args.get("status", "") if request.args.get("status") in STATUSES
+            else "",
+            "priority": request.args.get("priority", "")
+            if request.args.get("priority") in PRIORITIES else "",
+            "engineer_id": request.args.get("engineer_id", 0, type=int)}
+    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
     query = visible_orders(current_user).options(joinedload(WorkOrder.customer),
                                                  joinedload(WorkOrder.engineer))
-    if status in STATUSES:
-        query = query.where(WorkOrder.status == status)
+    for key in ("status", "priority", "engineer_id"):
+        if args[key]:
+            query = query.where(getattr(WorkOrder, key) == args[key])
+    if args["q"]:
+        query = query.where(
+            WorkOrder.number.contains(args["q"], autoescape=True)
+            | WorkOrder.title.contains(args["q"], autoescape=True)
+            | WorkOrder.customer_id.in_(select(Customer.id).where(
+                Customer.name.contains(args["q"], autoescape=True))))
+    # one row more than a page says whether there is a next one, without
+    # counting every visible order
     rows = db.session.scalars(query.order_by(WorkOrder.updated_at.desc(), WorkOrder.id.desc())
-                              .limit(200)).all()
-    return render_template("service_dispatch/work_orders.html", orders=rows, status=status,
-                           statuses=STATUSES)
+                              .offset((page - 1) * LIST_SIZE).limit(LIST_SIZE + 1)).unique().all()
+    engineers = dispatch.engineers() if current_user.can("service.dispatch") else []
+    return render_template("service_dispatch/work_orders.html", orders=rows[:LIST_SIZE],
+                           args=args, filters={k: v for k, v in args.items() if v},
+                           page=page, more=len(rows) > LIST_SIZE,
+                           statuses=STATUSES, priorities=PRIORITIES, engineers=engineers)
 
 
 @bp.route("/board")

@@ -146,6 +146,35 @@ def test_the_work_order_list_renders(locale, make_order, make_user, login_as):
     assert page.status_code == 200 and order.number in page.text
 
 
+def test_the_work_order_list_searches_filters_and_pages(make_order, make_customer,
+                                                        make_engineer, dispatcher, login_as):
+    from plugins.service_dispatch import views
+
+    li = make_engineer(name="Li Gong")
+    acme = make_customer(name="Acme Water", region="East")
+    hot = make_order(title="Boiler cold", customer=acme, priority="urgent")
+    theirs = make_order("assigned", li, title="Pump noise")
+    for i in range(views.LIST_SIZE):
+        make_order(title=f"Routine {i:02d}")
+    client = login_as(dispatcher)
+
+    def numbers(query: str) -> list[str]:
+        return re.findall(r">(WO-\d{8}-\d{4})</a>", client.get(f"/service/work-orders?{query}").text)
+
+    assert numbers("q=acme") == [hot.number]  # the customer's name
+    assert numbers("q=boiler") == [hot.number]  # the title
+    assert numbers(f"q={theirs.number}") == [theirs.number]
+    assert numbers("priority=urgent") == [hot.number]
+    assert numbers(f"engineer_id={li.id}") == [theirs.number]
+    first = client.get("/service/work-orders").text
+    assert len(re.findall(r">(WO-\d{8}-\d{4})</a>", first)) == views.LIST_SIZE
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    second = numbers("page=2")
+    assert len(second) == 2 and 'rel="prev"' in client.get("/service/work-orders?page=2").text
+    assert not set(second) & set(re.findall(r">(WO-\d{8}-\d{4})</a>", first))
+    assert "No work orders match." in client.get("/service/work-orders?q=nothing-like-it").text
+
+
 @pytest.mark.parametrize("locale, word", [("en", "Add an engineer"), ("zh_CN", "添加工程师")])
 def test_a_service_admin_adds_and_edits_engineers_on_their_page(locale, word, make_user,
                                                                login_as):
