@@ -66,6 +66,8 @@ def trellis_permissions():
         Permission("service.dispatch", _l("Dispatch work orders"), default_roles=("manager",)),
         Permission("service.engineer", _l("Work as a field engineer")),
         Permission("service.report.read", _l("View service reports"), default_roles=("manager",)),
+        Permission("service.order.export", _l("Export work orders (CSV)"),
+                   default_roles=("manager",)),
         Permission("service.admin", _l("Administer service dispatch")),
     ]
 

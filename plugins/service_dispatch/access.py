@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, select
 
-from core.api import NotFoundError, User, db, scoped, translator
+from core.api import Customer, NotFoundError, User, db, scoped, translator
 
 from .models import WorkOrder
 
@@ -29,3 +29,21 @@ def visible_order(order_id: int, user: User | None) -> WorkOrder:
     if order is None:
         raise NotFoundError(_("work order %(id)s not found", id=order_id))
     return order
+
+
+def search_orders(user: User | None, args: dict) -> Select:
+    """The orders of the work orders list (page, API and CSV export alike):
+    those ``user`` may see, narrowed by ``status``, ``priority``,
+    ``engineer_id`` and ``customer_id``, and ``q`` — part of the number, the
+    title or the customer's name."""
+    query = visible_orders(user)
+    for key in ("status", "priority", "engineer_id", "customer_id"):
+        if args.get(key):
+            query = query.where(getattr(WorkOrder, key) == args[key])
+    if args.get("q"):
+        query = query.where(
+            WorkOrder.number.contains(args["q"], autoescape=True)
+            | WorkOrder.title.contains(args["q"], autoescape=True)
+            | WorkOrder.customer_id.in_(select(Customer.id).where(
+                Customer.name.contains(args["q"], autoescape=True))))
+    return query

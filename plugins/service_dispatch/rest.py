@@ -14,12 +14,12 @@ from marshmallow import Schema, fields, missing, validate
 from sqlalchemy.orm import joinedload
 
 from core.api import (
-    ApiBlueprint, ListArgs, ValidationError, expected_version, json_body, page_schema, paginate,
-    require, translator,
+    CSV_RESPONSE, ApiBlueprint, ListArgs, ValidationError, csv_export, expected_version,
+    json_body, page_schema, paginate, require, translator,
 )
 
 from . import dispatch, lifecycle, parts, services, stock
-from .access import visible_order, visible_orders
+from .access import search_orders, visible_order
 from .models import PRIORITIES, STATUSES, WorkOrder
 
 _, _l = translator("service_dispatch")
@@ -163,14 +163,20 @@ class WorkOrderArgs(ListArgs):
 def list_work_orders(args):
     """The work orders the caller may see (an engineer: those assigned to them)."""
     require("service.order.read")
-    query = visible_orders(current_user).options(joinedload(WorkOrder.customer))
-    for key in ("status", "priority", "engineer_id", "customer_id"):
-        if args.get(key):
-            query = query.where(getattr(WorkOrder, key) == args[key])
-    if args.get("q"):
-        query = query.where(WorkOrder.number.contains(args["q"], autoescape=True)
-                            | WorkOrder.title.contains(args["q"], autoescape=True))
+    query = search_orders(current_user, args).options(joinedload(WorkOrder.customer))
     return paginate(query, args, SORTABLE, "-created_at")
+
+
+@bp.route("/work-orders/export", methods=["GET"])
+@bp.arguments(WorkOrderArgs, location="query", as_kwargs=False)
+@bp.doc(responses=CSV_RESPONSE)
+def export_work_orders(args):
+    """Every work order the list would show (same filters), as CSV, newest
+    first; needs ``service.order.export``."""
+    require("service.order.export")
+    query = search_orders(current_user, args).options(joinedload(WorkOrder.customer))
+    return csv_export(query.order_by(WorkOrder.created_at.desc(), WorkOrder.id.desc()),
+                      WorkOrderOut(), "work-orders.csv")
 
 
 @bp.route("/work-orders", methods=["POST"])

@@ -11,12 +11,12 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from core.api import (
-    ConflictError, Customer, StaleVersionError, ValidationError, db, form_datetime, form_payload,
+    ConflictError, StaleVersionError, ValidationError, db, form_datetime, form_payload,
     form_version, require, translator, utcnow, visible_customer,
 )
 
 from . import dispatch, lifecycle, reports, services, stock
-from .access import visible_order, visible_orders
+from .access import search_orders, visible_order, visible_orders
 from .models import PRIORITIES, STATUSES, TO_DISPATCH, WorkOrder
 
 _, _l = translator("service_dispatch")
@@ -66,17 +66,8 @@ def work_orders():
             if request.args.get("priority") in PRIORITIES else "",
             "engineer_id": request.args.get("engineer_id", 0, type=int)}
     page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
-    query = visible_orders(current_user).options(joinedload(WorkOrder.customer),
-                                                 joinedload(WorkOrder.engineer))
-    for key in ("status", "priority", "engineer_id"):
-        if args[key]:
-            query = query.where(getattr(WorkOrder, key) == args[key])
-    if args["q"]:
-        query = query.where(
-            WorkOrder.number.contains(args["q"], autoescape=True)
-            | WorkOrder.title.contains(args["q"], autoescape=True)
-            | WorkOrder.customer_id.in_(select(Customer.id).where(
-                Customer.name.contains(args["q"], autoescape=True))))
+    query = search_orders(current_user, args).options(joinedload(WorkOrder.customer),
+                                                      joinedload(WorkOrder.engineer))
     # one row more than a page says whether there is a next one, without
     # counting every visible order
     rows = db.session.scalars(query.order_by(WorkOrder.updated_at.desc(), WorkOrder.id.desc())

@@ -111,3 +111,36 @@ def test_an_engineer_cannot_see_or_move_another_engineers_order(make_order, make
     assert page.post(f"/service/work-orders/{theirs.id}/transition",
                      data={"action": "accept", "version": 1, "csrf_token": token}
                      ).status_code == 404
+
+
+def test_the_csv_export_holds_what_the_list_shows_and_needs_its_permission(
+        make_order, make_engineer, make_customer, make_user, dispatcher, as_user, login_as):
+    import csv
+    import io
+
+    from core.api import DataScope, Role, db
+
+    db.session.add(Role(name="field_lead", scope=DataScope.own, permissions=[
+        "service.order.read", "service.order.export", "service.engineer"]))
+    db.session.commit()
+    lead = make_user(role="field_lead", name="Lead")
+    acme = make_customer(name="=HYPERLINK(\"x\")", region="East")
+    mine = make_order("assigned", lead, title="Boiler cold", customer=acme)
+    other = make_order(title="Pump noise")
+
+    def rows(client, query=""):
+        answer = client.get(f"{API}/work-orders/export{query}")
+        assert answer.status_code == 200, answer.data[:200]
+        assert answer.data.startswith("\ufeff".encode())
+        return list(csv.DictReader(io.StringIO(answer.data.decode("utf-8-sig"))))
+
+    admin = as_user(make_user(role="admin"))
+    assert {r["number"] for r in rows(admin)} == {mine.number, other.number}
+    found = rows(admin, "?q=boiler")
+    assert [r["number"] for r in found] == [mine.number]
+    assert found[0]["customer_name"].startswith("'=")  # a formula is defused
+    assert [r["number"] for r in rows(as_user(lead))] == [mine.number]  # own scope
+    assert as_user(dispatcher).get(f"{API}/work-orders/export").status_code == 403
+    page = login_as(make_user(role="admin")).get("/service/work-orders?q=boiler").text
+    assert "/api/v1/service/work-orders/export?q=boiler" in page
+    assert "/work-orders/export" not in login_as(dispatcher).get("/service/work-orders").text
