@@ -8,11 +8,11 @@ list does not see that customer's name through the deal.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
-from core.api import Customer, NotFoundError, User, db, scoped, translator
+from core.api import Customer, DataScope, NotFoundError, User, db, scoped, translator
 
-from .models import Deal, Lead
+from .models import Deal, Lead, Stage
 
 _, _l = translator("sales")
 
@@ -28,10 +28,43 @@ def visible_user_ids(user: User | None) -> Select:
     return scoped(select(User.id), User, user, owner_attr="id")
 
 
-def visible_deals(user: User | None, query: Select | None = None) -> Select:
-    """``query`` (default: the deals) restricted to the deals ``user`` may see."""
+def visible_deals(user: User | None, query: Select | None = None, *,
+                  sorted_list: bool = False) -> Select:
+    """``query`` (default: the deals) restricted to the deals ``user`` may see.
+
+    ``sorted_list``: the query is a list read a page at a time along an index
+    (newest change first). On SQLite the planner is then told that a deal's
+    customer is visible for most deals when the user sees a team's or every
+    customer — else it gathers every visible deal through the customers
+    first and sorts them all (1.4 s against 66 ms for the admin's first page
+    at 1,000,000 deals). A rep's own few customers are still searched first."""
     query = select(Deal) if query is None else query
-    return scoped(query, Deal, user).where(Deal.customer_id.in_(visible_customers(user)))
+    visible = Deal.customer_id.in_(visible_customers(user))
+    if (sorted_list and db.engine.dialect.name == "sqlite" and user is not None
+            and user.role is not None and user.role.scope != DataScope.own):
+        visible = func.likely(visible)
+    return scoped(query, Deal, user).where(visible)
+
+
+def search_deals(user: User | None, args: dict) -> Select:
+    """The deals of the deals list (page, API and CSV export alike): those
+    ``user`` may see, narrowed by ``pipeline_id``, ``stage_id``, ``owner_id``,
+    ``customer_id``, ``outcome`` (open, won, lost) and ``q`` — part of the
+    title or of the customer's name."""
+    # a text search may match few deals: then gathering the visible ones
+    # first beats walking the whole index in date order
+    query = visible_deals(user, sorted_list=not args.get("q"))
+    for key in ("pipeline_id", "stage_id", "owner_id", "customer_id"):
+        if args.get(key):
+            query = query.where(getattr(Deal, key) == args[key])
+    if args.get("outcome"):
+        query = query.where(Deal.stage_id.in_(select(Stage.id).where(
+            Stage.outcome == args["outcome"])))
+    if args.get("q"):
+        query = query.where(Deal.title.contains(args["q"], autoescape=True)
+                            | Deal.customer_id.in_(select(Customer.id).where(
+                                Customer.name.contains(args["q"], autoescape=True))))
+    return query
 
 
 def visible_deal(deal_id: int, user: User | None) -> Deal:

@@ -43,6 +43,8 @@ class Deal(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
 
     __tablename__ = "sales_deal"
     __table_args__ = (Index("ix_sales_deal_owner_stage", "owner_id", "stage_id"),
+                      # the deals list: newest change first, a page at a time
+                      Index("ix_sales_deal_updated", "updated_at", "id"),
                       # customer first (access goes through the visible customers), then
                       # every column the reports read: see migration 5a1e50000005
                       Index("ix_sales_deal_report", "customer_id", "stage_id", "closed_at",

@@ -10,17 +10,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from core.api import (
-    StaleVersionError, ValidationError, db, form_payload, form_version, require, translator, utcnow,
-    visible_customer,
+    StaleVersionError, User, ValidationError, db, form_payload, form_version, require, translator,
+    utcnow, visible_customer,
 )
 
 from . import reports, services
-from .access import visible_deal, visible_deals
+from .access import search_deals, visible_deal, visible_deals, visible_user_ids
 from .models import Deal, Pipeline, Stage
 
 _, _l = translator("sales")
 bp = Blueprint("sales", __name__, url_prefix="/sales")
 BOARD_CARDS = 50  # per column; the count says how many more
+LIST_SIZE = 50  # deals on a page of the list
 FIELDS = ("title", "amount", "currency", "expected_close", "contact_id", "owner_id")
 
 
@@ -33,15 +34,34 @@ def chosen_pipeline() -> Pipeline | None:
 @bp.route("/deals")
 @login_required
 def deals():
-    """The deals the signed-in user may see, newest first."""
+    """The deals the signed-in user may see, newest change first, 50 a page:
+    open, won, lost or all; found by title or customer name; narrowed by
+    pipeline and owner."""
     require("sales.deal.read")
     outcome = request.args.get("outcome", "open")
-    query = (visible_deals(current_user).join(Stage, Stage.id == Deal.stage_id)
-             .options(joinedload(Deal.customer), joinedload(Deal.stage), joinedload(Deal.owner)))
-    if outcome in ("open", "won", "lost"):
-        query = query.where(Stage.outcome == outcome)
-    rows = db.session.scalars(query.order_by(Deal.updated_at.desc(), Deal.id.desc()).limit(200))
-    return render_template("sales/deals.html", deals=rows.all(), outcome=outcome)
+    outcome = outcome if outcome in ("open", "won", "lost", "all") else "open"
+    pipelines = services.pipelines()
+    owners = db.session.scalars(select(User).where(User.id.in_(visible_user_ids(current_user)))
+                                .order_by(User.name)).all()
+    args = {"q": request.args.get("q", "").strip()[:100],
+            "pipeline_id": next((p.id for p in pipelines
+                                 if p.id == request.args.get("pipeline_id", type=int)), None),
+            "owner_id": next((u.id for u in owners
+                              if u.id == request.args.get("owner_id", type=int)), None)}
+    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    query = search_deals(current_user, {**args, "outcome": None if outcome == "all" else outcome})
+    # one row more than a page says whether there is a next one, without
+    # counting every visible deal
+    rows = db.session.scalars(
+        query.options(joinedload(Deal.customer), joinedload(Deal.stage), joinedload(Deal.owner))
+        .order_by(Deal.updated_at.desc(), Deal.id.desc())
+        .offset((page - 1) * LIST_SIZE).limit(LIST_SIZE + 1)).unique().all()
+    filters = {k: v for k, v in args.items() if v}
+    return render_template("sales/deals.html", deals=rows[:LIST_SIZE], outcome=outcome,
+                           args=args, filters=filters, page=page, more=len(rows) > LIST_SIZE,
+                           export_args={**filters, **({} if outcome == "all" else
+                                                      {"outcome": outcome})},
+                           pipelines=pipelines, owners=owners)
 
 
 @bp.route("/board")

@@ -57,3 +57,50 @@ def test_a_manager_sees_the_teams_deals_but_not_other_teams(app, make_customer, 
     deal(make_customer(owner_id=outsider.id), outsider, pipeline, "West deal", team_id=west.id)
     page = login_as(lead).get("/sales/deals").text
     assert "East deal" in page and "West deal" not in page
+
+
+def test_the_deals_list_searches_filters_pages_and_exports_what_it_shows(
+        app, make_customer, make_user, login_as, as_user, pipeline):
+    import csv
+    import io
+    import re
+
+    from plugins.sales import views
+
+    east = Team(name="East")
+    db.session.add(east)
+    db.session.commit()
+    boss = make_user(role="manager", team=east, name="Boss")
+    wang, outsider = make_user(role="sales", team=east, name="Wang"), make_user(role="sales")
+    acme = make_customer(name="Acme Tea", owner_id=wang.id, team_id=east.id)
+    tea = deal(acme, wang, pipeline, "Office supply", team_id=east.id)
+    deal(make_customer(owner_id=outsider.id), outsider, pipeline, "Not theirs")
+    for i in range(views.LIST_SIZE):
+        deal(make_customer(owner_id=boss.id, team_id=east.id), boss, pipeline, f"Routine {i:02d}",
+             team_id=east.id)
+    client = login_as(boss)
+
+    def titles(query: str) -> list[str]:
+        page = client.get(f"/sales/deals?{query}").text
+        return re.findall(r'/sales/deals/\d+">([^<]+)</a>', page)
+
+    assert titles("q=acme") == ["Office supply"]  # the customer's name
+    assert titles(f"owner_id={wang.id}") == ["Office supply"]
+    first = client.get("/sales/deals").text
+    assert len(re.findall(r'/sales/deals/\d+">', first)) == views.LIST_SIZE
+    assert 'rel="next"' in first and "Not theirs" not in first
+    second = titles("page=2")
+    assert len(second) == 1 and "Not theirs" not in second
+    assert "No deals match." in client.get("/sales/deals?q=nothing-like-it").text
+    assert "/api/v1/sales/deals/export?q=acme&amp;outcome=open" in client.get(
+        "/sales/deals?q=acme").text
+
+    exported = as_user(boss).get("/api/v1/sales/deals/export?q=acme")
+    assert exported.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(exported.data.decode("utf-8-sig"))))
+    assert [(r["title"], r["customer_name"], r["owner_name"], r["amount"]) for r in rows] == [
+        ("Office supply", "Acme Tea", "Wang", "1000.10")]
+    everything = list(csv.DictReader(io.StringIO(
+        as_user(boss).get("/api/v1/sales/deals/export").data.decode("utf-8-sig"))))
+    assert len(everything) == views.LIST_SIZE + 1 and tea.title in {r["title"] for r in everything}
+    assert as_user(wang).get("/api/v1/sales/deals/export").status_code == 403  # reps may not
