@@ -61,9 +61,9 @@ def search_deals(user: User | None, args: dict) -> Select:
         query = query.where(Deal.stage_id.in_(select(Stage.id).where(
             Stage.outcome == args["outcome"])))
     if args.get("q"):
-        query = query.where(Deal.title.contains(args["q"], autoescape=True)
+        query = query.where(Deal.title.icontains(args["q"], autoescape=True)
                             | Deal.customer_id.in_(select(Customer.id).where(
-                                Customer.name.contains(args["q"], autoescape=True))))
+                                Customer.name.icontains(args["q"], autoescape=True))))
     return query
 
 

@@ -42,8 +42,8 @@ def search_orders(user: User | None, args: dict) -> Select:
             query = query.where(getattr(WorkOrder, key) == args[key])
     if args.get("q"):
         query = query.where(
-            WorkOrder.number.contains(args["q"], autoescape=True)
-            | WorkOrder.title.contains(args["q"], autoescape=True)
+            WorkOrder.number.icontains(args["q"], autoescape=True)
+            | WorkOrder.title.icontains(args["q"], autoescape=True)
             | WorkOrder.customer_id.in_(select(Customer.id).where(
-                Customer.name.contains(args["q"], autoescape=True))))
+                Customer.name.icontains(args["q"], autoescape=True))))
     return query

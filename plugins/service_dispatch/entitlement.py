@@ -181,9 +181,9 @@ def filter_contracts(query: Select, args: dict, today: date) -> Select:
         query = query.where(Contract.starts_on <= today, Contract.ends_on >= today,
                             Contract.ends_on <= today + timedelta(days=args["expiring_within"]))
     if args.get("q"):
-        query = query.where(Contract.number.contains(args["q"], autoescape=True)
-                            | Contract.product.contains(args["q"], autoescape=True)
-                            | Contract.serial_number.contains(args["q"], autoescape=True))
+        query = query.where(Contract.number.icontains(args["q"], autoescape=True)
+                            | Contract.product.icontains(args["q"], autoescape=True)
+                            | Contract.serial_number.icontains(args["q"], autoescape=True))
     return query
 
 
