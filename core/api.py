@@ -36,6 +36,7 @@ from core.followups import whole_days
 from core.i18n import translator
 from core.jobs import enqueue
 from core.normalize import normalize_phone
+from core.search import text_contains
 from core.models import (
     Activity,
     Contact,
@@ -86,7 +87,7 @@ __all__ = [
     "audit", "check_version", "delete_rows", "repoint", "complete_task", "core_version", "create_contact",
     "create_followup_plan",
     "create_customer", "db", "emit", "enqueue", "get_customer", "hookimpl", "hookspec", "form_datetime", "form_payload", "form_version", "json_body", "expected_version", "find_duplicates", "public", "load", "log_activity",
-    "normalize_phone",
+    "normalize_phone", "text_contains",
     "plugin_settings", "record_attempt", "scoped", "customer_for", "visible_customer", "snapshot", "team_subtree", "transaction",
     "translator", "update_customer", "utcnow", "whole_days",
 ]

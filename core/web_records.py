@@ -24,6 +24,7 @@ from core.services import activities as activity_service
 from core.services import contacts as contact_service
 from core.services import pool as pool_service
 from core.web_customers import visible_customer
+from core.search import text_contains
 
 contacts_bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 activities_bp = Blueprint("activities", __name__)
@@ -56,8 +57,8 @@ def index():
     page = max(1, min(request.args.get("page", 1, type=int), 10_000))
     query = contacts_query(Customer.name)
     if q:
-        query = query.where(Contact.name.contains(q, autoescape=True)
-                            | Customer.name.contains(q, autoescape=True))
+        query = query.where(text_contains(Contact.name, q)
+                            | text_contains(Customer.name, q))
     # newest first, one row more than a page to know whether there is a next one: counting
     # every visible contact would cost more than the page itself at 300,000 contacts
     rows = db.session.execute(query.order_by(Contact.id.desc())
@@ -215,7 +216,7 @@ def index():
     q = request.args.get("q", "").strip()[:200]
     query = pool_query()
     if q:
-        query = query.where(Customer.name.contains(q, autoescape=True))
+        query = query.where(text_contains(Customer.name, q))
     rows = db.session.scalars(query.order_by(Customer.updated_at.desc(), Customer.id.desc())
                               .limit(PER_PAGE * 4)).all()
     return render_template("core/pool.html", customers=rows, q=q)

@@ -111,6 +111,10 @@ def test_lists_are_paged_sorted_filtered_and_searched_in_sql(api):
     assert api.get("/api/v1/customers?tag=C").json["items"][0]["name"] == "Bravo 100%"
     assert [c["name"] for c in api.get("/api/v1/customers?q=100%25").json["items"]] == [
         "Bravo 100%"]
+    # case does not matter, on PostgreSQL as on SQLite
+    assert [c["name"] for c in api.get("/api/v1/customers?q=ALPH").json["items"]] == ["alpha"]
+    assert [c["name"] for c in api.get("/api/v1/customers?q=bravo").json["items"]] == [
+        "Bravo 100%"]
 
 
 def test_a_stale_version_is_a_409_and_changes_nothing(api):

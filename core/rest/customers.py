@@ -19,6 +19,7 @@ from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate
 from core.rest.schemas import AuditOut, CustomerCreated, CustomerOut, MergeInput
 from core.schemas import CustomerInput, Id, is_id
 from core.services import customers as service
+from core.search import text_contains
 
 bp = Blueprint("api_customers", __name__, description="Customers (客户)")
 SORTABLE = {"name": func.lower(Customer.name), "updated_at": Customer.updated_at,
@@ -55,7 +56,7 @@ def filtered(args: dict):
         query = query.where(Customer.id.in_(
             select(customer_tag.c.customer_id).join(Tag).where(Tag.name == args["tag"])))
     if args.get("q"):
-        query = query.where(Customer.name.contains(args["q"], autoescape=True))
+        query = query.where(text_contains(Customer.name, args["q"]))
     return query
 
 

@@ -23,6 +23,7 @@ from core.services import directory as service
 from core.services.base import load
 from core.services.directory import FieldDefinitionInput, RoleInput, TagInput, UserChange
 from core.services.users import create_team, create_user
+from core.search import text_contains
 
 bp = Blueprint("api_directory", __name__, description="Users, teams, roles, tags, custom fields")
 
@@ -86,7 +87,7 @@ def _get(model, record_id: int):
 def list_users(args):
     query = select(User).where(User.deleted_at.is_(None))
     if args.get("q"):
-        query = query.where(User.name.contains(args["q"], autoescape=True))
+        query = query.where(text_contains(User.name, args["q"]))
     return paginate(query, args, {"name": User.name, "created_at": User.created_at}, "name")
 
 

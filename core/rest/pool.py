@@ -18,6 +18,7 @@ from core.rest.lists import ListArgs, page_schema, paginate
 from core.rest.schemas import CustomerOut
 from core.schemas import Id, is_id
 from core.services import pool as service
+from core.search import text_contains
 
 bp = Blueprint("api_pool", __name__, description="Customer pool (公海)")
 
@@ -49,7 +50,7 @@ def list_pool(args):
     require("pool.claim")
     query = pool_query()
     if args.get("q"):
-        query = query.where(Customer.name.contains(args["q"], autoescape=True))
+        query = query.where(text_contains(Customer.name, args["q"]))
     return paginate(query, args, SORTABLE, "-updated_at")
 
 

@@ -18,6 +18,7 @@ from core.rest.schemas import ActivityOut, ContactOut
 from core.schemas import ActivityInput, ContactInput, is_id
 from core.services import activities as activity_service
 from core.services import contacts as contact_service
+from core.search import text_contains
 
 bp = Blueprint("api_records", __name__, description="Contacts (联系人) and activities (跟进记录)")
 
@@ -43,7 +44,7 @@ def list_contacts(args, customer_id: int):
     customer = visible(customer_id)
     query = select(Contact).where(Contact.customer_id == customer.id, Contact.deleted_at.is_(None))
     if args.get("q"):
-        query = query.where(Contact.name.contains(args["q"], autoescape=True))
+        query = query.where(text_contains(Contact.name, args["q"]))
     return paginate(query, args, {"name": Contact.name, "updated_at": Contact.updated_at},
                     "name")
 
@@ -99,7 +100,7 @@ def timeline(args, customer_id: int):
     if args.get("open_tasks"):
         query = query.where(Activity.due_at.is_not(None), Activity.done_at.is_(None))
     if args.get("q"):
-        query = query.where(Activity.subject.contains(args["q"], autoescape=True))
+        query = query.where(text_contains(Activity.subject, args["q"]))
     return paginate(query, args, {"occurred_at": Activity.occurred_at, "due_at": Activity.due_at},
                     "-occurred_at")
 

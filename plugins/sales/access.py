@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from sqlalchemy import Select, func, select
 
-from core.api import Customer, DataScope, NotFoundError, User, db, scoped, translator
+from core.api import (
+    Customer, DataScope, NotFoundError, User, db, scoped, text_contains, translator,
+)
 
 from .models import Deal, Lead, Stage
 
@@ -61,9 +63,9 @@ def search_deals(user: User | None, args: dict) -> Select:
         query = query.where(Deal.stage_id.in_(select(Stage.id).where(
             Stage.outcome == args["outcome"])))
     if args.get("q"):
-        query = query.where(Deal.title.icontains(args["q"], autoescape=True)
+        query = query.where(text_contains(Deal.title, args["q"])
                             | Deal.customer_id.in_(select(Customer.id).where(
-                                Customer.name.icontains(args["q"], autoescape=True))))
+                                text_contains(Customer.name, args["q"]))))
     return query
 
 

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from core.api import (
     ListArgs, ValidationError, expected_version, json_body, page_schema, paginate, require,
-    translator,
+    text_contains, translator,
 )
 
 from . import lead_activities, leads
@@ -61,8 +61,8 @@ def list_leads(args):
         if args.get(key):
             query = query.where(getattr(Lead, key) == args[key])
     if args.get("q"):
-        query = query.where(Lead.name.contains(args["q"], autoescape=True)
-                            | Lead.company.contains(args["q"], autoescape=True))
+        query = query.where(text_contains(Lead.name, args["q"])
+                            | text_contains(Lead.company, args["q"]))
     return paginate(query, args, SORTABLE, "-created_at")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, select
 
-from core.api import Customer, NotFoundError, User, db, scoped, translator
+from core.api import Customer, NotFoundError, User, db, scoped, text_contains, translator
 
 from .models import WorkOrder
 
@@ -42,8 +42,8 @@ def search_orders(user: User | None, args: dict) -> Select:
             query = query.where(getattr(WorkOrder, key) == args[key])
     if args.get("q"):
         query = query.where(
-            WorkOrder.number.icontains(args["q"], autoescape=True)
-            | WorkOrder.title.icontains(args["q"], autoescape=True)
+            text_contains(WorkOrder.number, args["q"])
+            | text_contains(WorkOrder.title, args["q"])
             | WorkOrder.customer_id.in_(select(Customer.id).where(
-                Customer.name.icontains(args["q"], autoescape=True))))
+                text_contains(Customer.name, args["q"]))))
     return query

@@ -21,7 +21,7 @@ from sqlalchemy import Select, func, select
 
 from core.api import (
     Customer, NotFoundError, User, ValidationError, audit, check_version, customer_for, db, load,
-    scoped, snapshot, transaction, translator, utcnow,
+    scoped, snapshot, text_contains, transaction, translator, utcnow,
 )
 
 from .business_hours import Calendar, add_business_hours, load_calendar
@@ -181,9 +181,9 @@ def filter_contracts(query: Select, args: dict, today: date) -> Select:
         query = query.where(Contract.starts_on <= today, Contract.ends_on >= today,
                             Contract.ends_on <= today + timedelta(days=args["expiring_within"]))
     if args.get("q"):
-        query = query.where(Contract.number.icontains(args["q"], autoescape=True)
-                            | Contract.product.icontains(args["q"], autoescape=True)
-                            | Contract.serial_number.icontains(args["q"], autoescape=True))
+        query = query.where(text_contains(Contract.number, args["q"])
+                            | text_contains(Contract.product, args["q"])
+                            | text_contains(Contract.serial_number, args["q"]))
     return query
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from core.api import (
     ListArgs, NotFoundError, db, expected_version, json_body, page_schema, paginate, require,
-    translator,
+    text_contains, translator,
 )
 
 from . import parts, stock
@@ -120,8 +120,8 @@ def list_parts(args):
     if args.get("active") is not None:
         query = query.where(Part.active.is_(args["active"]))
     if args.get("q"):
-        query = query.where(Part.sku.contains(args["q"], autoescape=True)
-                            | Part.name.contains(args["q"], autoescape=True))
+        query = query.where(text_contains(Part.sku, args["q"])
+                            | text_contains(Part.name, args["q"]))
     return paginate(query, args, {"sku": Part.sku, "name": Part.name, "price": Part.price},
                     "name")
 
