@@ -20,11 +20,11 @@ from core.rest.auth import require
 from core.rest.customers import filtered
 from core.rest.pool import pool_query
 from core.schemas import ContactInput
+from core.search import text_contains
 from core.services import activities as activity_service
 from core.services import contacts as contact_service
 from core.services import pool as pool_service
 from core.web_customers import visible_customer
-from core.search import text_contains
 
 contacts_bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 activities_bp = Blueprint("activities", __name__)

@@ -18,8 +18,8 @@ from core.rest.exports import CSV_RESPONSE, csv_export
 from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate
 from core.rest.schemas import AuditOut, CustomerCreated, CustomerOut, MergeInput
 from core.schemas import CustomerInput, Id, is_id
-from core.services import customers as service
 from core.search import text_contains
+from core.services import customers as service
 
 bp = Blueprint("api_customers", __name__, description="Customers (客户)")
 SORTABLE = {"name": func.lower(Customer.name), "updated_at": Customer.updated_at,

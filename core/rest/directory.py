@@ -19,11 +19,11 @@ from core.rest.auth import require
 from core.rest.customers import body, expected_version
 from core.rest.lists import ListArgs, page_schema, paginate
 from core.schemas import Id, UserInput
+from core.search import text_contains
 from core.services import directory as service
 from core.services.base import load
 from core.services.directory import FieldDefinitionInput, RoleInput, TagInput, UserChange
 from core.services.users import create_team, create_user
-from core.search import text_contains
 
 bp = Blueprint("api_directory", __name__, description="Users, teams, roles, tags, custom fields")
 

@@ -17,8 +17,8 @@ from core.rest.customers import SORTABLE, body, visible
 from core.rest.lists import ListArgs, page_schema, paginate
 from core.rest.schemas import CustomerOut
 from core.schemas import Id, is_id
-from core.services import pool as service
 from core.search import text_contains
+from core.services import pool as service
 
 bp = Blueprint("api_pool", __name__, description="Customer pool (公海)")
 

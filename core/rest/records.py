@@ -16,9 +16,9 @@ from core.rest.customers import body, expected_version, visible
 from core.rest.lists import ListArgs, page_schema, paginate
 from core.rest.schemas import ActivityOut, ContactOut
 from core.schemas import ActivityInput, ContactInput, is_id
+from core.search import text_contains
 from core.services import activities as activity_service
 from core.services import contacts as contact_service
-from core.search import text_contains
 
 bp = Blueprint("api_records", __name__, description="Contacts (联系人) and activities (跟进记录)")
 

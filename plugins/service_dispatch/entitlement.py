@@ -166,11 +166,12 @@ def visible_contracts(user: User | None, query: Select | None = None) -> Select:
     return scoped(query, Customer, user)
 
 
-def filter_contracts(query: Select, args: dict, today: date) -> Select:
+def filter_contracts(query: Select, args: dict, today: date | None = None) -> Select:
     """``query`` over contracts narrowed by the list filters (API and page):
     ``customer_id``, ``kind``, ``active_on`` (running that day),
-    ``expiring_within`` (running today and ending within that many days: the
-    renewals to offer) and ``q`` (number, product or serial number)."""
+    ``expiring_within`` (running ``today`` — default: the business calendar's
+    today — and ending within that many days: the renewals to offer) and
+    ``q`` (number, product or serial number)."""
     for key in ("customer_id", "kind"):
         if args.get(key):
             query = query.where(getattr(Contract, key) == args[key])
@@ -178,6 +179,7 @@ def filter_contracts(query: Select, args: dict, today: date) -> Select:
         query = query.where(Contract.starts_on <= args["active_on"],
                             Contract.ends_on >= args["active_on"])
     if args.get("expiring_within"):
+        today = today or load_calendar().local_date(utcnow())
         query = query.where(Contract.starts_on <= today, Contract.ends_on >= today,
                             Contract.ends_on <= today + timedelta(days=args["expiring_within"]))
     if args.get("q"):

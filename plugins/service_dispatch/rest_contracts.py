@@ -13,12 +13,9 @@ from __future__ import annotations
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
-from core.api import (
-    ListArgs, expected_version, json_body, page_schema, paginate, require, utcnow,
-)
+from core.api import ListArgs, expected_version, json_body, page_schema, paginate, require
 
 from . import entitlement, sla
-from .business_hours import load_calendar
 from .models_entitlement import CONTRACT_KINDS, Contract
 from .rest import bp
 
@@ -90,8 +87,7 @@ def list_contracts(args):
     """Contracts and warranties of the customers the caller may see;
     ``q`` searches the number, product and serial number."""
     require("service.order.read")
-    query = entitlement.filter_contracts(entitlement.visible_contracts(current_user), args,
-                                         load_calendar().local_date(utcnow()))
+    query = entitlement.filter_contracts(entitlement.visible_contracts(current_user), args)
     return paginate(query, args, SORTABLE, "-ends_on")
 
 

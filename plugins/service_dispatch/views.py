@@ -41,7 +41,8 @@ def labels():
     return {"format_time": format_time, "wo_overdue": lambda o: is_overdue(o, utcnow()),
             "wo_state": lambda s: lifecycle.STATE_LABELS.get(s, s),
             "wo_action": lambda a: lifecycle.ACTION_LABELS.get(a, a),
-            "wo_priority": lambda p: PRIORITY_LABELS.get(p, p)}
+            "wo_priority": lambda p: PRIORITY_LABELS.get(p, p),
+            "wo_editable": lambda o: o.status not in services.FROZEN}
 
 
 def is_overdue(order: WorkOrder, now) -> bool:
