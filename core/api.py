@@ -9,7 +9,7 @@ here, it belongs here, for every plugin.
 import pluggy
 
 from core import __version__ as core_version
-from core.access import customer_for, scoped, team_subtree, visible_customer
+from core.access import customer_for, scoped, sees_all, team_subtree, visible_customer
 from core.declarations import (
     ActivityKind,
     CustomerTab,
@@ -88,6 +88,6 @@ __all__ = [
     "create_followup_plan",
     "create_customer", "db", "emit", "enqueue", "get_customer", "hookimpl", "hookspec", "form_datetime", "form_payload", "form_version", "json_body", "expected_version", "find_duplicates", "public", "load", "log_activity",
     "normalize_phone", "text_contains",
-    "plugin_settings", "record_attempt", "scoped", "customer_for", "visible_customer", "snapshot", "team_subtree", "transaction",
+    "plugin_settings", "record_attempt", "scoped", "sees_all", "customer_for", "visible_customer", "snapshot", "team_subtree", "transaction",
     "translator", "update_customer", "utcnow", "whole_days",
 ]
