@@ -27,11 +27,11 @@ manifest = Manifest(
 
 @hookimpl
 def trellis_models():
-    from . import models
+    from . import models, report_cells  # noqa: F401  (report_cells: keeps the cells in step)
 
     return [models.Pipeline, models.Stage, models.Deal, models.StageChange, models.LeadForm,
             models.Lead, models.AssignmentRule, models.SalesTarget, models.CommissionRule,
-            models.Product, models.DealLine]
+            models.Product, models.DealLine, models.ReportCell, models.CustomerWins]
 
 
 @hookimpl
@@ -116,9 +116,11 @@ def trellis_recycle_conditions():
 @hookimpl
 def trellis_merge_records(survivor_id, merged_id):
     from .models import Deal, Lead
+    from .report_cells import recounted
 
-    return (repoint(Deal, "customer_id", merged_id, survivor_id)
-            + repoint(Lead, "customer_id", merged_id, survivor_id))
+    with recounted(Deal.customer_id == merged_id):
+        deals = repoint(Deal, "customer_id", merged_id, survivor_id)
+    return deals + repoint(Lead, "customer_id", merged_id, survivor_id)
 
 
 @hookimpl
@@ -131,9 +133,11 @@ def trellis_purge_records(customer_id):
 @hookimpl
 def trellis_transfer_records(from_user_id, to_user_id):
     from .models import Deal, Lead
+    from .report_cells import recounted
 
-    return (repoint(Deal, "owner_id", from_user_id, to_user_id)
-            + repoint(Lead, "owner_id", from_user_id, to_user_id))
+    with recounted(Deal.owner_id == from_user_id):
+        deals = repoint(Deal, "owner_id", from_user_id, to_user_id)
+    return deals + repoint(Lead, "owner_id", from_user_id, to_user_id)
 
 
 @hookimpl

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Select, func, select
 
 from core.api import (
-    Customer, DataScope, NotFoundError, User, db, scoped, text_contains, translator,
+    Customer, DataScope, NotFoundError, User, db, scoped, sees_all, text_contains, translator,
 )
 
 from .models import Deal, Lead, Stage
@@ -24,6 +24,11 @@ def visible_customers(user: User | None) -> Select:
     return scoped(select(Customer.id), Customer, user)
 
 
+def binned_customers() -> Select:
+    """The ids of the customers in the recycle bin: no one sees them or their deals."""
+    return select(Customer.id).where(Customer.deleted_at.is_not(None))
+
+
 def visible_user_ids(user: User | None) -> Select:
     """The users whose work ``user`` may see: themselves, their team's (and
     sub-teams') members, or everyone, by the role's scope."""
@@ -34,13 +39,19 @@ def visible_deals(user: User | None, query: Select | None = None, *,
                   sorted_list: bool = False) -> Select:
     """``query`` (default: the deals) restricted to the deals ``user`` may see.
 
+    Someone who sees every customer sees the deals of the customers not in
+    the recycle bin: said so, the check is a look-up in the (small) bin, not
+    in a list of every customer, and the planners may drive a report from
+    the deals' own indexes.
+
     ``sorted_list``: the query is a list read a page at a time along an index
     (newest change first). On SQLite the planner is then told that a deal's
-    customer is visible for most deals when the user sees a team's or every
-    customer — else it gathers every visible deal through the customers
-    first and sorts them all (1.4 s against 66 ms for the admin's first page
-    at 1,000,000 deals). A rep's own few customers are still searched first."""
+    customer is visible for most deals when the user sees a team's customers
+    — else it gathers every visible deal through the customers first and
+    sorts them all. A rep's own few customers are still searched first."""
     query = select(Deal) if query is None else query
+    if sees_all(user):
+        return scoped(query, Deal, user).where(Deal.customer_id.not_in(binned_customers()))
     visible = Deal.customer_id.in_(visible_customers(user))
     if (sorted_list and db.engine.dialect.name == "sqlite" and user is not None
             and user.role is not None and user.role.scope != DataScope.own):

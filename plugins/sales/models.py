@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, text
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.api import (
@@ -50,7 +50,18 @@ class Deal(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
                       Index("ix_sales_deal_report", "customer_id", "stage_id", "closed_at",
                             "pipeline_id", "furthest_position", "owner_id", "team_id",
                             "currency", "amount", "created_at", "expected_close", "deleted_at",
-                            "lost_reason"))
+                            "lost_reason"),
+                      # created first: the months of a report period that the report
+                      # cells cover only in part (report_cells); every column they read
+                      Index("ix_sales_deal_created_report", "created_at", "pipeline_id",
+                            "stage_id", "furthest_position", "currency", "lost_reason", "amount",
+                            "closed_at", "expected_close", "owner_id", "team_id", "deleted_at",
+                            "customer_id"),
+                      # closed first: the KPIs of a period (deals closed in it), every
+                      # column they read (replaces the plain index on closed_at)
+                      Index("ix_sales_deal_closed_report", "closed_at", "stage_id", "owner_id",
+                            "currency", "amount", "customer_id", "deleted_at", "pipeline_id",
+                            "team_id"))
 
     title: Mapped[str] = mapped_column(String(200))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
@@ -63,7 +74,7 @@ class Deal(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     lost_reason: Mapped[str | None] = mapped_column(String(200))
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # indexed above
     #: the highest position among the not-lost stages the deal has been in
     #: (kept by services.move_stage), so the funnel needs no history scan
     furthest_position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -77,6 +88,50 @@ class Deal(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
                                                       viewonly=True)
     lines: Mapped[list[DealLine]] = relationship(order_by="DealLine.position",
                                                  cascade="all, delete-orphan")
+
+
+class ReportCell(db.Model):
+    """Deals added up in advance for the funnel and the forecast (see
+    ``report_cells``): one row per combination of what they group by, with
+    the number of deals and their sums. ``key`` holds the combination as
+    one string, so that adding to a cell is one upsert."""
+
+    __tablename__ = "sales_report_cell"
+    __table_args__ = (Index("ix_sales_report_cell_kind", "kind", "pipeline_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(320), unique=True)  # every part, the reason too
+    #: "deal": every live deal; "open": the open ones again, by owner and team
+    kind: Mapped[str] = mapped_column(String(8))
+    #: the first day of the month the deals were created in (UTC)
+    month: Mapped[date] = mapped_column(Date)
+    pipeline_id: Mapped[int] = mapped_column(Integer)
+    stage_id: Mapped[int] = mapped_column(Integer)
+    furthest_position: Mapped[int | None] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    lost_reason: Mapped[str | None] = mapped_column(String(200))
+    #: an open deal's expected close month, a won deal's close month
+    target_month: Mapped[date | None] = mapped_column(Date)
+    owner_id: Mapped[int | None] = mapped_column(Integer)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    deals: Mapped[int] = mapped_column(Integer)
+    #: exact sums in minor units (cents), whatever the database
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    #: seconds from creation to close, summed over the closed deals
+    cycle_seconds: Mapped[int] = mapped_column(BigInteger)
+    closed: Mapped[int] = mapped_column(Integer)
+
+
+class CustomerWins(db.Model):
+    """What the KPIs ask of a customer's won deals, kept with the deals (see
+    ``report_cells``): when the first of them was won, and the most won in
+    one currency. No row: no won deal."""
+
+    __tablename__ = "sales_customer_wins"
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), primary_key=True)
+    first_won_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    best_won_cents: Mapped[int] = mapped_column(BigInteger)
 
 
 class StageChange(TimestampMixin, db.Model):

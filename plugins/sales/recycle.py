@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 from core.api import Customer, db, delete_rows, translator, whole_days
 
 from .models import Deal, DealLine, Lead, Stage, StageChange
+from .report_cells import recounted
 
 _, _l = translator("sales")
 
@@ -38,4 +39,5 @@ def purge_customer(customer_id: int) -> int:
     db.session.execute(update(Lead).where(Lead.deal_id.in_(deals)).values(deal_id=None))
     db.session.execute(delete(StageChange).where(StageChange.deal_id.in_(deals)))
     db.session.execute(delete(DealLine).where(DealLine.deal_id.in_(deals)))
-    return delete_rows(Deal, "customer_id", customer_id)
+    with recounted(Deal.customer_id == customer_id):
+        return delete_rows(Deal, "customer_id", customer_id)

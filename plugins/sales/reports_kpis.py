@@ -30,13 +30,16 @@ from decimal import Decimal
 
 from marshmallow import ValidationError as SchemaError
 from marshmallow import fields
-from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, case, func, or_, select
 
-from core.api import Activity, Customer, User, db, scoped, translator, utcnow
+from core.api import Activity, Customer, User, db, translator, utcnow
 
-from .models import Deal, Stage
-from .reports import ReportArgs, in_period, money, names, ratio, report_deals, report_settings
+from .access import visible_user_ids
+from .models import CustomerWins, Deal, Stage
+from .report_cells import cents
+from .reports import (
+    ReportArgs, decimal, in_period, money, names, ratio, report_deals, report_settings,
+)
 
 _, _l = translator("sales")
 
@@ -83,52 +86,60 @@ def _empty_row() -> dict:
 
 
 def _closed_deals(user, args, won_ids, lost_ids, rows) -> None:
-    """One grouped scan of the deals closed in the period: won deals by owner
-    and currency (count, amount, distinct customers, of them new ones), lost
-    deals by owner (count, distinct valuable customers)."""
-    is_won = Deal.stage_id.in_(won_ids)
-    earlier = aliased(Deal)
-    first_win = ~select(earlier.id).where(  # id, not *: the index answers it alone
-        earlier.customer_id == Deal.customer_id, earlier.stage_id.in_(won_ids),
-        earlier.deleted_at.is_(None), earlier.closed_at < Deal.closed_at).exists()
-    won = aliased(Deal)
-    big = exists(select(won.currency).where(
-        won.customer_id == Deal.customer_id, won.stage_id.in_(won_ids), won.deleted_at.is_(None))
-        .group_by(won.currency).having(func.sum(won.amount) >= args["valuable_amount"]))
-    grade_a = select(Customer.id).where(Customer.id == Deal.customer_id, Customer.grade == "A")
-    valuable = or_(grade_a.exists(), big)
-    keys = (Deal.owner_id, case((is_won, 1), else_=0), case((is_won, Deal.currency)))
-    counted = Deal.customer_id.distinct()
-    for owner_id, won_flag, currency, n, amount, customers, new, precious in db.session.execute(
-            report_deals(user, args, *keys, func.count(), func.sum(Deal.amount),
-                         func.count(counted),
-                         func.count(case((and_(is_won, first_win), Deal.customer_id)).distinct()),
-                         func.count(case((and_(~is_won, valuable), Deal.customer_id)).distinct()),
-                         period_on=Deal.closed_at)
-            .where(Deal.stage_id.in_(won_ids + lost_ids)).group_by(*keys)):
+    """The deals closed in the period, grouped twice: first by owner,
+    outcome, currency (of won deals) and customer — one row per customer of
+    each figure, with the customer's earliest close in it — then without
+    the customer: won deals by owner and currency (count, amount, customers,
+    of them new ones), lost deals by owner (count, valuable customers).
+    Whether a customer's first win is among them and whether a customer is
+    valuable are read from ``CustomerWins`` (one row per customer, kept with
+    the deals): a customer's first win is the won deal closed at its
+    ``first_won_at``."""
+    is_won = case((Deal.stage_id.in_(won_ids), 1), else_=0)
+    keys = (Deal.owner_id.label("owner_id"), is_won.label("won"),
+            case((Deal.stage_id.in_(won_ids), Deal.currency)).label("currency"),
+            Deal.customer_id.label("customer_id"))
+    per_customer = (report_deals(user, args, *keys, func.count().label("n"),
+                                 func.sum(Deal.amount).label("amount"),
+                                 func.min(Deal.closed_at).label("first_closed"),
+                                 period_on=Deal.closed_at)
+                    .where(Deal.stage_id.in_(won_ids + lost_ids))
+                    .group_by(*keys).subquery())
+    c, wins = per_customer.c, CustomerWins
+    new = and_(c.won == 1, wins.first_won_at == c.first_closed)
+    grade_a = c.customer_id.in_(select(Customer.id).where(Customer.grade == "A"))
+    valuable = and_(c.won == 0, or_(wins.best_won_cents >= cents(args["valuable_amount"]),
+                                    grade_a))
+    by = (c.owner_id, c.won, c.currency)
+    for owner_id, won_flag, currency, n, amount, customers, new_ones, precious in \
+            db.session.execute(select(*by, func.sum(c.n), func.sum(c.amount), func.count(),
+                                      func.sum(case((new, 1), else_=0)),
+                                      func.sum(case((valuable, 1), else_=0)))
+                               .select_from(per_customer)
+                               .outerjoin(wins, wins.customer_id == c.customer_id)
+                               .group_by(*by)):
         row = rows[owner_id]
         if won_flag:
-            row["won"] += n
-            row["new_customers"] += new  # a customer's first win is one deal, one currency
-            row["customer_value"][currency] = (Decimal(str(amount or 0)), customers)
+            row["won"] += int(n)
+            row["new_customers"] += int(new_ones or 0)
+            row["customer_value"][currency] = (decimal(amount), customers)
         else:
-            row["lost"] += n
-            row["valuable_customers_lost"] = precious
+            row["lost"] += int(n)
+            row["valuable_customers_lost"] = int(precious or 0)
 
 
 def _punctuality(user, args, rows) -> None:
     """Tasks due in the period (and already due): how many were done in time."""
     on_time = func.sum(case((and_(Activity.done_at.is_not(None),
                                   Activity.done_at <= Activity.due_at), 1), else_=0))
-    query = scoped(select(Activity.owner_id, func.count(), on_time)
-                   .join(User, User.id == Activity.owner_id), User, user,
-                   owner_attr="id", team_attr="team_id")
-    query = query.where(Activity.kind == "task", Activity.deleted_at.is_(None),
-                        Activity.due_at.is_not(None), Activity.due_at <= utcnow())
+    query = select(Activity.owner_id, func.count(), on_time).where(
+        Activity.owner_id.in_(visible_user_ids(user)), Activity.kind == "task",
+        Activity.deleted_at.is_(None), Activity.due_at.is_not(None), Activity.due_at <= utcnow())
     if args.get("owner_id"):
         query = query.where(Activity.owner_id == args["owner_id"])
     if args.get("team_id"):
-        query = query.where(User.team_id == args["team_id"])
+        query = query.where(Activity.owner_id.in_(
+            select(User.id).where(User.team_id == args["team_id"])))
     for owner_id, due, done in db.session.execute(
             in_period(query, Activity.due_at, args).group_by(Activity.owner_id)):
         rows[owner_id]["tasks_due"] = due

@@ -96,7 +96,7 @@ def book(app, pipeline, make_user, make_customer):  # noqa: F811
     db.session.commit()
     admin = make_user(role="admin", name="Admin")
     return {"manager": manager, "r1": r1, "r2": r2, "r3": r3, "admin": admin, "t1": t1,
-            "t2": t2, "pipeline": pipeline}
+            "t2": t2, "pipeline": pipeline, "c1": c1, "c2": c2, "c3": c3, "c4": c4}
 
 
 def by_name(rows: list[dict]) -> dict:
