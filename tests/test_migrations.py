@@ -165,6 +165,54 @@ def test_a_table_rebuild_keeps_child_rows(fresh, tmp_path):
     assert db.session.scalar(text("SELECT count(*) FROM contact")) == 1
 
 
+HALFWAY = '''
+revision = "ha1f00000001"
+down_revision = None
+branch_labels = ("halfway",)
+depends_on = "c0de00000001"
+
+import sqlalchemy as sa
+from alembic import op
+
+
+def upgrade():
+    op.create_table("halfway_item", sa.Column("id", sa.Integer(), primary_key=True))
+    op.create_index("ix_halfway_customer_name", "customer", ["name", "id"])
+    op.execute("UPDATE customer SET name = name || ' (moved)'")
+    raise RuntimeError("the back-fill failed")
+
+
+def downgrade():
+    op.drop_index("ix_halfway_customer_name", table_name="customer")
+    op.drop_table("halfway_item")
+'''
+
+
+def test_a_migration_that_fails_half_way_leaves_nothing_behind(fresh, tmp_path):
+    """On both databases a migration is one transaction: its new table,
+    index and data changes all go when it fails, so the next upgrade can
+    run it again (SQLite's driver used to commit before each DDL statement,
+    leaving the table behind: "table halfway_item already exists")."""
+    versions = tmp_path / "halfway_versions"
+    versions.mkdir()
+    (versions / "ha1f00000001_halfway.py").write_text(textwrap.dedent(HALFWAY))
+    plugin = plugin_module("halfway", trellis_migrations_dir=lambda: versions)
+    fresh()
+    mig.upgrade()
+    from core.services.customers import create_customer
+
+    create_customer({"name": "Acme"}, None)
+    fresh(TRELLIS_EXTRA_PLUGINS=[plugin])
+    for _attempt in range(2):
+        with pytest.raises(RuntimeError, match="the back-fill failed"):
+            mig.upgrade()
+        db.session.remove()
+        tables = inspect(db.engine)
+        assert "halfway_item" not in tables.get_table_names()
+        assert "ix_halfway_customer_name" not in {i["name"] for i in tables.get_indexes("customer")}
+        assert db.session.scalar(text("SELECT name FROM customer")) == "Acme"
+
+
 class AutogenItem(TimestampMixin, db.Model):
     __tablename__ = "autogen_item"
     label: Mapped[str] = mapped_column(String(40))

@@ -7,6 +7,7 @@ it may touch (``config.attributes["include_tables"]``).
 
 from alembic import context
 from flask import current_app
+from sqlalchemy import event
 
 config = context.config
 db = current_app.extensions["migrate"].db
@@ -21,6 +22,10 @@ def include_object(obj, name, type_, reflected, compare_to):
     return table_name in include_tables
 
 
+def _begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
 def run_migrations_online() -> None:
     connectable = db.engine
     with connectable.connect() as connection:
@@ -31,22 +36,38 @@ def run_migrations_online() -> None:
             # The pragma only takes effect outside a transaction, hence here.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
-        context.configure(
-            connection=connection,
-            target_metadata=db.metadata,
-            render_as_batch=True,
-            compare_type=True,
-            include_object=include_object,
-            transaction_per_migration=True,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
-        if sqlite:
-            connection.commit()
-            problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-            if problems:
-                raise RuntimeError(f"migration left broken foreign keys: {problems[:5]}")
+            # pysqlite commits by itself before DDL, so a migration that failed
+            # half-way left its tables behind. Driver in autocommit mode, and
+            # an explicit BEGIN for each transaction SQLAlchemy starts: each
+            # migration is then one transaction, as on PostgreSQL (SQLAlchemy's
+            # documented pysqlite recipe, for this connection only).
+            driver = connection.connection.driver_connection
+            isolation_level = driver.isolation_level
+            driver.isolation_level = None
+            event.listen(connection, "begin", _begin)
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=db.metadata,
+                render_as_batch=True,
+                compare_type=True,
+                include_object=include_object,
+                transaction_per_migration=True,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                connection.commit()
+                problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    raise RuntimeError(f"migration left broken foreign keys: {problems[:5]}")
+        finally:
+            if sqlite:  # the pooled connection goes back as the app expects it
+                connection.rollback()
+                event.remove(connection, "begin", _begin)
+                driver.isolation_level = isolation_level
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():
