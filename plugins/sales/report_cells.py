@@ -1,6 +1,6 @@
 """Report cells (报表汇总): the deals added up in advance, by the month they
 were created in, so that the funnel and the forecast of someone who sees
-every deal read a few thousand cells instead of a million deals.
+every deal read some thousands of cells instead of a million deals.
 
 Two kinds of cell (``models.ReportCell``):
 
@@ -20,9 +20,10 @@ customer's deals.
 **Kept in the same transaction as the deals.** Every ORM flush that adds,
 changes or deletes deals adds the difference to the cells and counts the
 touched customers' wins again: ``before_flush`` reads the touched deals'
-rows as they are in the database, ``after_flush`` as they have become. A bulk ``UPDATE``/``DELETE`` of deals bypasses the ORM:
-run it inside ``recounted(where)`` (the plugin's transfer and purge do). A
-loader that writes deals with plain SQL calls ``rebuild()`` afterwards.
+rows as they are in the database, ``after_flush`` as they have become. A
+bulk ``UPDATE``/``DELETE`` of deals bypasses the ORM: run it inside
+``recounted(where)`` (the plugin's transfer, merge and purge do). A loader
+that writes deals with plain SQL calls ``rebuild()`` afterwards.
 
 **Who reads them.** Only a user who sees every deal (``core.api.sees_all``)
 and chose no owner, team or source: the cells hold no customer, so the
@@ -30,7 +31,7 @@ deals of customers in the recycle bin — hidden from everyone — are added up
 at query time and taken off (few, and found through the bin's index), and
 the months a period covers only in part are read from the deals
 themselves. Everyone else's reports read the deals through
-``access.visible_deals``, as before. See ``reports.report_rows``.
+``access.visible_deals``, as before. ``reports._read`` decides which.
 """
 
 from __future__ import annotations
