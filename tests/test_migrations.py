@@ -141,13 +141,18 @@ def downgrade():
 '''
 
 
+def migrating_plugin(tmp_path, name: str, revision: str, source: str):
+    """A plugin whose one migration is ``source``."""
+    versions = tmp_path / f"{name}_versions"
+    versions.mkdir()
+    (versions / f"{revision}_{name}.py").write_text(textwrap.dedent(source))
+    return plugin_module(name, trellis_migrations_dir=lambda: versions)
+
+
 def test_a_table_rebuild_keeps_child_rows(fresh, tmp_path):
     """SQLite rebuilds a table to alter it; with foreign keys on, dropping the
     old table would cascade into contacts and the contact-point index."""
-    versions = tmp_path / "rebuild_versions"
-    versions.mkdir()
-    (versions / "b47c00000001_rebuild.py").write_text(textwrap.dedent(REBUILD))
-    plugin = plugin_module("rebuild", trellis_migrations_dir=lambda: versions)
+    plugin = migrating_plugin(tmp_path, "rebuild", "b47c00000001", REBUILD)
     fresh()
     mig.upgrade()
     from core.services.contacts import create_contact
@@ -193,10 +198,7 @@ def test_a_migration_that_fails_half_way_leaves_nothing_behind(fresh, tmp_path):
     index and data changes all go when it fails, so the next upgrade can
     run it again (SQLite's driver used to commit before each DDL statement,
     leaving the table behind: "table halfway_item already exists")."""
-    versions = tmp_path / "halfway_versions"
-    versions.mkdir()
-    (versions / "ha1f00000001_halfway.py").write_text(textwrap.dedent(HALFWAY))
-    plugin = plugin_module("halfway", trellis_migrations_dir=lambda: versions)
+    plugin = migrating_plugin(tmp_path, "halfway", "ha1f00000001", HALFWAY)
     fresh()
     mig.upgrade()
     from core.services.customers import create_customer

@@ -121,14 +121,20 @@ def apply(old: dict[tuple, list[int]], new: dict[tuple, list[int]],
         return
     session = session or db.session
     table = ReportCell.__table__
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     for text_key in sorted(changed):
         key, delta = changed[text_key]
-        statement = insert(table).values(_row(text_key, key, delta))
-        session.execute(statement.on_conflict_do_update(
-            index_elements=[table.c.key],
-            set_={m: table.c[m] + statement.excluded[m] for m in MEASURES}))
+        _upsert(session, table, _row(text_key, key, delta), table.c.key,
+                lambda new: {m: table.c[m] + new[m] for m in MEASURES})
     session.execute(delete(table).where(table.c.key.in_(list(changed)), table.c.deals == 0))
+
+
+def _upsert(session: Session, table, values: dict, unique, changes) -> None:
+    """``INSERT ... ON CONFLICT (unique) DO UPDATE SET changes(excluded)``, the
+    same on SQLite and PostgreSQL (each dialect has its own construct)."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table).values(values)
+    session.execute(statement.on_conflict_do_update(index_elements=[unique],
+                                                    set_=changes(statement.excluded)))
 
 
 def _row(text_key: str, key: tuple, measures: list[int]) -> dict:
@@ -211,14 +217,16 @@ def move(before: list, after: list, session: Session, stages: dict | None = None
     apply(contributions(before, stages), contributions(after, stages), session)
     old, new = {row.id: row for row in before}, {row.id: row for row in after}
     refresh_wins({row.customer_id for deal_id in old.keys() | new.keys()
-                  if _win_facts(old.get(deal_id)) != _win_facts(new.get(deal_id))
+                  if _win_facts(old.get(deal_id), stages) != _win_facts(new.get(deal_id), stages)
                   for row in (old.get(deal_id), new.get(deal_id)) if row is not None}, session)
 
 
-def _win_facts(row) -> tuple | None:
-    """What a deal row tells ``CustomerWins``."""
-    return row and (row.customer_id, row.stage_id, row.currency, row.amount, row.closed_at,
-                    row.deleted_at)
+def _win_facts(row, stages: dict) -> tuple | None:
+    """What a deal row tells ``CustomerWins``: nothing unless it is a live
+    won deal (so new and edited open deals leave the customer unlocked)."""
+    if row is None or row.deleted_at is not None or stages.get(row.stage_id) != "won":
+        return None
+    return row.customer_id, row.currency, row.amount, row.closed_at
 
 
 def refresh_wins(customer_ids: Iterable[int], session: Session | None = None) -> None:
@@ -239,12 +247,9 @@ def refresh_wins(customer_ids: Iterable[int], session: Session | None = None) ->
     wins = _wins(session, Deal.customer_id.in_(ids))
     table = CustomerWins.__table__
     session.execute(delete(table).where(table.c.customer_id.in_(set(ids) - set(wins))))
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     for customer_id in sorted(wins):
-        statement = insert(table).values(wins[customer_id])
-        session.execute(statement.on_conflict_do_update(
-            index_elements=[table.c.customer_id],
-            set_={c: statement.excluded[c] for c in ("first_won_at", "best_won_cents")}))
+        _upsert(session, table, wins[customer_id], table.c.customer_id,
+                lambda new: {c: new[c] for c in ("first_won_at", "best_won_cents")})
 
 
 def _wins(session: Session, where) -> dict[int, dict]:

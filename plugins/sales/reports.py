@@ -260,7 +260,6 @@ def forecast(user: User, args: dict) -> list[dict]:
     stages = db.session.execute(select(Stage.id, Stage.outcome, Stage.probability)).all()
     probability = {s.id: s.probability for s in stages if s.outcome == "open"}
     won_ids = [s.id for s in stages if s.outcome == "won"]
-    rows: dict[tuple, dict] = {}
     sums: dict[tuple, list] = defaultdict(lambda: [0, Decimal(0), Decimal(0), Decimal(0)])
 
     def add(stage_id, year, month, currency, n, amount):
@@ -273,12 +272,11 @@ def forecast(user: User, args: dict) -> list[dict]:
             month_sums[3] += amount
 
     _forecast_rows(user, args, list(probability), won_ids, add)
-    for (year, month, currency), (n, open_amount, weighted, won) in sums.items():
-        if n:
-            row = _month_row(rows, year, month, currency)
-            row.update(open_amount=money(open_amount), weighted_amount=money(weighted),
-                       won_amount=money(won))
-    return [rows[key] for key in sorted(rows)]
+    return [{"month": f"{year:04d}-{month:02d}", "currency": currency,
+             "open_amount": money(open_amount), "weighted_amount": money(weighted),
+             "won_amount": money(won)}
+            for (year, month, currency), (n, open_amount, weighted, won) in sorted(sums.items())
+            if n]
 
 
 def _forecast_rows(user: User, args: dict, open_ids: list[int], won_ids: list[int], add
@@ -307,13 +305,6 @@ def _forecast_rows(user: User, args: dict, open_ids: list[int], won_ids: list[in
     _read(user, args, (*keys, *measures), from_deals, from_cells)
 
 
-def _month_row(rows: dict, year, month, currency: str) -> dict:
-    key = (int(year), int(month), currency)
-    return rows.setdefault(key, {"month": f"{int(year):04d}-{int(month):02d}", "currency": currency,
-                                 "open_amount": "0.00", "weighted_amount": "0.00",
-                                 "won_amount": "0.00"})
-
-
 def money(value) -> str:
     """A decimal string with two places, rounded half up (never through a float's repr)."""
-    return str(Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP))
+    return str(decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
