@@ -4,6 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export TRELLIS_INSTANCE_PATH ?= $(CURDIR)/instance
+# Where `make run` listens: `make run PORT=8080` (HOST=0.0.0.0 to serve other machines).
+# Set on the command line only: a shell's own HOST or PORT variable is not taken.
+PORT   := 5000
+HOST   := 127.0.0.1
 
 .PHONY: run test install translations docs lint bench bench-pages bench-sales bench-service clean vendor browser
 
@@ -19,7 +23,7 @@ install: $(STAMP) translations
 translations: $(STAMP)
 	$(BIN)/python -m core.i18n_tools compile
 
-## Set up (first time: demo data and an admin) and start on http://127.0.0.1:5000
+## Set up (first time: demo data and an admin) and start on http://127.0.0.1:5000 (PORT=, HOST=)
 run: install
 	@if [ ! -f "$(TRELLIS_INSTANCE_PATH)/demo-login.txt" ]; then \
 	  pw=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(9))'); \
@@ -28,10 +32,10 @@ run: install
 	    && chmod 600 "$(TRELLIS_INSTANCE_PATH)/demo-login.txt"; \
 	else $(BIN)/trellis db upgrade; fi
 	@echo "----------------------------------------------------------------"
-	@echo " Trellis demo: http://127.0.0.1:5000   (sign in as the admin)"
+	@echo " Trellis demo: http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)   (sign in as the admin)"
 	@cat "$(TRELLIS_INSTANCE_PATH)/demo-login.txt"
 	@echo "----------------------------------------------------------------"
-	$(BIN)/trellis run
+	$(BIN)/trellis run --host $(HOST) --port $(PORT)
 
 ## Run the whole suite (SQLite; PostgreSQL when TRELLIS_TEST_DATABASE_URL is set).
 ## The browser tests share one xdist group, so one Chromium serves the whole run.
@@ -67,8 +71,12 @@ bench-service: install
 
 docs: $(STAMP)
 	$(BIN)/python -m core.hookdoc > docs/hooks.md
+	$(BIN)/python -m core.apidoc > docs/api.md
 
 lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 clean:

@@ -1,11 +1,24 @@
-"""Package build: the translation catalogues are compiled (.po → .mo) into the
-built package, so the .mo files are never committed. (``make translations``
-does the same in a source checkout.) Everything else is in pyproject.toml."""
+"""Package build. Everything declarative is in pyproject.toml; two things need code.
+
+Which packages ship: ``core`` and ``plugins`` with every subpackage (found
+here, so a new subpackage ships without anyone listing it) but never a
+``tests`` package; and ``themes/``, which holds no Python (a theme is
+``theme.toml`` + templates + static), installed as the package
+``trellis_themes``. A Trellis-specific name, because a top-level ``themes``
+in site-packages could be another distribution's; ``core.themes`` finds the
+built-in themes there, or in ``themes/`` of a source checkout.
+
+The translation catalogues are compiled (.po → .mo) into the built package,
+so the .mo files are never committed. (``make translations`` does the same
+in a source checkout.)
+"""
 
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import find_namespace_packages, setup
 from setuptools.command.build_py import build_py
+
+THEMES_PACKAGE = "trellis_themes"
 
 
 class BuildWithCatalogues(build_py):
@@ -21,4 +34,19 @@ class BuildWithCatalogues(build_py):
                 write_mo(target, catalogue)
 
 
-setup(cmdclass={"build_py": BuildWithCatalogues})
+NOT_SHIPPED = ["*.tests", "*.tests.*", "*.__pycache__"]
+packages = find_namespace_packages(
+    include=["core", "core.*", "plugins", "plugins.*"], exclude=NOT_SHIPPED
+)
+themes = [
+    f"{THEMES_PACKAGE}.{name}" for name in find_namespace_packages("themes", exclude=NOT_SHIPPED)
+]
+
+setup(
+    packages=[*packages, THEMES_PACKAGE, *themes],
+    package_dir={THEMES_PACKAGE: "themes"},
+    # The wheel holds exactly the package-data that pyproject.toml lists, not
+    # whatever else the sdist carries (the sdist carries the tests).
+    include_package_data=False,
+    cmdclass={"build_py": BuildWithCatalogues},
+)

@@ -16,8 +16,9 @@ def prepare(database: str | None) -> str:
     url = database or f"sqlite:///{instance}/bench.db"
     for key in [k for k in os.environ if k.startswith("TRELLIS_")]:
         del os.environ[key]
-    os.environ.update(TRELLIS_DATABASE_URL=url, TRELLIS_INSTANCE_PATH=str(instance),
-                      TRELLIS_SECRET_KEY="bench")
+    os.environ.update(
+        TRELLIS_DATABASE_URL=url, TRELLIS_INSTANCE_PATH=str(instance), TRELLIS_SECRET_KEY="bench"
+    )
     return url
 
 

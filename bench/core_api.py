@@ -90,8 +90,12 @@ def measure(app, client, headers, log, name, method, url, body=None, n=100) -> d
         if method == "GET":
             with app.app_context():
                 raws.append(replay(db.engine, log.items))
-    row = {"name": name, "p50": percentile(times, .5) * 1000, "p95": percentile(times, .95) * 1000,
-           "statements": max(counts)}
+    row = {
+        "name": name,
+        "p50": percentile(times, 0.5) * 1000,
+        "p95": percentile(times, 0.95) * 1000,
+        "statements": max(counts),
+    }
     if raws:
         row["raw_p50"] = statistics.median(raws) * 1000
         row["ratio"] = row["p50"] / row["raw_p50"]
@@ -102,15 +106,30 @@ def scenarios(customer_id: int, owner_id: int):
     counter = iter(range(10**9))
     return [
         ("Customer list, first page (default sort)", "GET", "/api/v1/customers", None),
-        ("List filtered by owner and stage", "GET",
-         f"/api/v1/customers?owner_id={owner_id}&stage=customer", None),
+        (
+            "List filtered by owner and stage",
+            "GET",
+            f"/api/v1/customers?owner_id={owner_id}&stage=customer",
+            None,
+        ),
         ("Search by name fragment", "GET", "/api/v1/customers?q=Long", None),
         ("Customer detail", "GET", f"/api/v1/customers/{customer_id}", None),
-        ("Timeline page (50 of 1,000)", "GET",
-         f"/api/v1/customers/{customer_id}/activities?per_page=50", None),
-        ("Create customer", "POST", "/api/v1/customers",
-         lambda i: {"name": f"Bench new {next(counter)}", "grade": "B",
-                    "phones": [f"+8615{next(counter):09d}"]}),
+        (
+            "Timeline page (50 of 1,000)",
+            "GET",
+            f"/api/v1/customers/{customer_id}/activities?per_page=50",
+            None,
+        ),
+        (
+            "Create customer",
+            "POST",
+            "/api/v1/customers",
+            lambda i: {
+                "name": f"Bench new {next(counter)}",
+                "grade": "B",
+                "phones": [f"+8615{next(counter):09d}"],
+            },
+        ),
     ]
 
 
@@ -122,8 +141,12 @@ def throughput(env: dict, seconds: float = 10.0) -> dict:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     trellis = str(Path(sys.executable).parent / "trellis")
-    server = subprocess.Popen([trellis, "serve", "--port", str(port), "--workers", "2"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [trellis, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
@@ -136,8 +159,9 @@ def throughput(env: dict, seconds: float = 10.0) -> dict:
         done, errors, stop = [0], [0], threading.Event()
 
         def worker():
-            request = urllib.request.Request(base + "/api/v1/customers",
-                                             headers={"Authorization": f"Bearer {token}"})
+            request = urllib.request.Request(
+                base + "/api/v1/customers", headers={"Authorization": f"Bearer {token}"}
+            )
             while not stop.is_set():
                 try:
                     with urllib.request.urlopen(request, timeout=10) as r:
@@ -147,8 +171,11 @@ def throughput(env: dict, seconds: float = 10.0) -> dict:
                     errors[0] += 1
 
         for _ in range(20):  # warm both workers
-            urllib.request.urlopen(urllib.request.Request(
-                base + "/api/v1/customers", headers={"Authorization": f"Bearer {token}"})).read()
+            urllib.request.urlopen(
+                urllib.request.Request(
+                    base + "/api/v1/customers", headers={"Authorization": f"Bearer {token}"}
+                )
+            ).read()
         threads = [threading.Thread(target=worker) for _ in range(4)]
         started = time.perf_counter()
         for t in threads:
@@ -207,24 +234,27 @@ def main() -> None:
     instance = Path(tempfile.mkdtemp(prefix="trellis-bench-"))
     url = args.database or f"sqlite:///{instance}/bench.db"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRELLIS_")}
-    env.update(TRELLIS_DATABASE_URL=url, TRELLIS_INSTANCE_PATH=str(instance),
-               TRELLIS_SECRET_KEY="bench")
+    env.update(
+        TRELLIS_DATABASE_URL=url, TRELLIS_INSTANCE_PATH=str(instance), TRELLIS_SECRET_KEY="bench"
+    )
     os.environ.update(env)
 
+    from bench.load import bench_user, load, team_size
     from core import create_app
     from core.extensions import db
     from core.migrate import upgrade
     from core.services.tokens import create_token
-
-    from bench.load import bench_user, load, team_size
 
     app = create_app({"TRELLIS_JOBS": "immediate"})
     with app.app_context():
         upgrade()
         print(f"loading {args.customers:,} customers ...", flush=True)
         loaded = load(args.customers)
-        print(f"  {loaded['rows']:,} rows in {loaded['seconds']:.1f} s "
-              f"= {loaded['rate']:,.0f} rows/s", flush=True)
+        print(
+            f"  {loaded['rows']:,} rows in {loaded['seconds']:.1f} s "
+            f"= {loaded['rate']:,.0f} rows/s",
+            flush=True,
+        )
         with db.engine.begin() as conn:  # fresh planner statistics on both databases
             conn.exec_driver_sql("ANALYZE")
         user = bench_user()
@@ -239,23 +269,30 @@ def main() -> None:
     for name, method, path, body in scenarios(1, user_id):
         row = measure(app, client, headers, log, name, method, path, body, args.requests)
         rows.append(row)
-        print(f"  {name:<44} p50 {row['p50']:6.1f} ms  p95 {row['p95']:6.1f} ms  "
-              f"{row['statements']:2d} statements"
-              + (f"  raw {row['raw_p50']:.1f} ms  x{row['ratio']:.1f}" if "ratio" in row else ""),
-              flush=True)
+        print(
+            f"  {name:<44} p50 {row['p50']:6.1f} ms  p95 {row['p95']:6.1f} ms  "
+            f"{row['statements']:2d} statements"
+            + (f"  raw {row['raw_p50']:.1f} ms  x{row['ratio']:.1f}" if "ratio" in row else ""),
+            flush=True,
+        )
     env["BENCH_TOKEN"] = token
     served = throughput(env)
-    print(f"  trellis serve (2 workers), concurrency 4: {served['rps']:.0f} requests/s, "
-          f"workers {', '.join(f'{m:.0f} MB' for m in served['worker_mb'])}", flush=True)
+    print(
+        f"  trellis serve (2 workers), concurrency 4: {served['rps']:.0f} requests/s, "
+        f"workers {', '.join(f'{m:.0f} MB' for m in served['worker_mb'])}",
+        flush=True,
+    )
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     if not args.no_write:
         write_results(backend, loaded, visible, rows, served, args.requests)
 
 
 def machine() -> str:
-    return (f"{platform.machine()}, {os.cpu_count()} cores, "
-            f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, "
-            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def write_section(title: str, body: list[str]) -> None:
@@ -274,24 +311,32 @@ def write_section(title: str, body: list[str]) -> None:
 
 
 def write_results(backend, loaded, visible, rows, served, n) -> None:
-    lines = [f"Data: {loaded['customers']:,} customers, {loaded['contacts']:,} contacts, "
-             f"{loaded['activities']:,} activities, {loaded['users']} users in "
-             f"{loaded['teams']} teams; the benchmark user (role `manager`, team scope) "
-             f"sees {visible:,} customers. {n} requests per row after 5 warm-ups, through "
-             "the WSGI app in-process; raw = the same SQL statements replayed on a DB-API "
-             "connection.", "",
-             "| request | p50 ms | p95 ms | raw SQL p50 ms | app/raw | statements |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"Data: {loaded['customers']:,} customers, {loaded['contacts']:,} contacts, "
+        f"{loaded['activities']:,} activities, {loaded['users']} users in "
+        f"{loaded['teams']} teams; the benchmark user (role `manager`, team scope) "
+        f"sees {visible:,} customers. {n} requests per row after 5 warm-ups, through "
+        "the WSGI app in-process; raw = the same SQL statements replayed on a DB-API "
+        "connection.",
+        "",
+        "| request | p50 ms | p95 ms | raw SQL p50 ms | app/raw | statements |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for row in rows:
         raw = f"{row['raw_p50']:.1f}" if "raw_p50" in row else "—"
         ratio = f"{row['ratio']:.1f}" if "ratio" in row else "—"
-        lines.append(f"| {row['name']} | {row['p50']:.1f} | {row['p95']:.1f} | {raw} | "
-                     f"{ratio} | {row['statements']} |")
-    lines += ["", f"- Load rate: {loaded['rows']:,} rows in {loaded['seconds']:.1f} s = "
-              f"**{loaded['rate']:,.0f} rows/s**.",
-              f"- `trellis serve` (gunicorn, 2 workers), customer list at concurrency 4 for "
-              f"10 s: **{served['rps']:.0f} requests/s** ({served['errors']} errors); "
-              f"worker memory {', '.join(f'{m:.0f} MB' for m in served['worker_mb'])} RSS."]
+        lines.append(
+            f"| {row['name']} | {row['p50']:.1f} | {row['p95']:.1f} | {raw} | "
+            f"{ratio} | {row['statements']} |"
+        )
+    lines += [
+        "",
+        f"- Load rate: {loaded['rows']:,} rows in {loaded['seconds']:.1f} s = "
+        f"**{loaded['rate']:,.0f} rows/s**.",
+        f"- `trellis serve` (gunicorn, 2 workers), customer list at concurrency 4 for "
+        f"10 s: **{served['rps']:.0f} requests/s** ({served['errors']} errors); "
+        f"worker memory {', '.join(f'{m:.0f} MB' for m in served['worker_mb'])} RSS.",
+    ]
     write_section(f"Core API on {backend}", lines)
 
 

@@ -21,8 +21,26 @@ from core.services.users import create_team, create_user, ensure_default_roles
 
 BATCH = 5_000
 TEAMS, USERS_PER_TEAM = 10, 10
-SYLLABLES = ("hua", "xin", "tai", "feng", "long", "sheng", "da", "mei", "kang", "yuan",
-             "tech", "north", "blue", "star", "bright", "harbor", "river", "stone")
+SYLLABLES = (
+    "hua",
+    "xin",
+    "tai",
+    "feng",
+    "long",
+    "sheng",
+    "da",
+    "mei",
+    "kang",
+    "yuan",
+    "tech",
+    "north",
+    "blue",
+    "star",
+    "bright",
+    "harbor",
+    "river",
+    "stone",
+)
 CITIES = ("上海", "北京", "深圳", "杭州", "成都", "Wuhan", "Xi'an", "Nanjing", "Suzhou", "Tianjin")
 STAGES = ("lead", "prospect", "customer", "customer", "customer", "churned")
 KINDS = ("call", "email", "meeting", "visit", "note", "wechat")
@@ -83,8 +101,13 @@ def _sqlite_value(value):
     return value
 
 
-def load(customers: int, contacts_each: int = 3, activities_each: int = 10,
-         timeline: int = 1_000, seed: int = 7) -> dict:
+def load(
+    customers: int,
+    contacts_each: int = 3,
+    activities_each: int = 10,
+    timeline: int = 1_000,
+    seed: int = 7,
+) -> dict:
     """Fill an empty, migrated database; return counts and the load rate."""
     if db.session.scalar(select(func.count()).select_from(Customer)):
         raise SystemExit("the benchmark database already holds customers; use a fresh one")
@@ -95,10 +118,18 @@ def load(customers: int, contacts_each: int = 3, activities_each: int = 10,
     for t, team in enumerate(teams):
         for u in range(USERS_PER_TEAM):
             first = t == 0 and u == 0
-            users.append(create_user(
-                {"email": BENCH_EMAIL if first else f"rep{t}.{u}@example.com",
-                 "name": "Bench manager" if first else f"Rep {t}.{u}", "password": PASSWORD,
-                 "team_id": team.id}, None, role="manager" if first else "sales"))
+            users.append(
+                create_user(
+                    {
+                        "email": BENCH_EMAIL if first else f"rep{t}.{u}@example.com",
+                        "name": "Bench manager" if first else f"Rep {t}.{u}",
+                        "password": PASSWORD,
+                        "team_id": team.id,
+                    },
+                    None,
+                    role="manager" if first else "sales",
+                )
+            )
     db.session.commit()
     owners = [(user.id, user.team_id) for user in users]
     now = datetime.now(UTC)
@@ -109,15 +140,35 @@ def load(customers: int, contacts_each: int = 3, activities_each: int = 10,
         owner_id, team_id = owners[0] if n == 1 else rng.choice(owners)
         touched = now - timedelta(minutes=rng.randrange(0, 525_600))
         phone = f"+86138{n:08d}"
-        customer_rows.append({
-            "id": n, "name": name(rng, n), "kind": "company", "stage": rng.choice(STAGES),
-            "grade": rng.choice("ABCD"), "source": rng.choice(("web", "referral", "expo")),
-            "owner_id": owner_id, "team_id": team_id, "city": rng.choice(CITIES),
-            "phones": [phone], "emails": [f"info{n}@example.com"], "custom_fields": {},
-            "created_at": touched, "updated_at": touched, "last_contacted_at": touched,
-            "version": 1})
-        point_rows.append({"kind": "phone", "value": phone, "customer_id": n,
-                           "created_at": now, "updated_at": now})
+        customer_rows.append(
+            {
+                "id": n,
+                "name": name(rng, n),
+                "kind": "company",
+                "stage": rng.choice(STAGES),
+                "grade": rng.choice("ABCD"),
+                "source": rng.choice(("web", "referral", "expo")),
+                "owner_id": owner_id,
+                "team_id": team_id,
+                "city": rng.choice(CITIES),
+                "phones": [phone],
+                "emails": [f"info{n}@example.com"],
+                "custom_fields": {},
+                "created_at": touched,
+                "updated_at": touched,
+                "last_contacted_at": touched,
+                "version": 1,
+            }
+        )
+        point_rows.append(
+            {
+                "kind": "phone",
+                "value": phone,
+                "customer_id": n,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
         if len(customer_rows) == BATCH:
             rows += _insert(Customer, customer_rows) + _insert(ContactPoint, point_rows)
             customer_rows, point_rows = [], []
@@ -129,10 +180,20 @@ def load(customers: int, contacts_each: int = 3, activities_each: int = 10,
     for n in range(1, customers + 1):
         for k in range(contacts_each):
             contact_id += 1
-            batch.append({"id": contact_id, "customer_id": n, "name": f"联系人 {n}-{k}",
-                          "title": "经理" if k == 0 else "Buyer", "is_primary": k == 0,
-                          "phones": [], "emails": [], "created_at": now, "updated_at": now,
-                          "version": 1})
+            batch.append(
+                {
+                    "id": contact_id,
+                    "customer_id": n,
+                    "name": f"联系人 {n}-{k}",
+                    "title": "经理" if k == 0 else "Buyer",
+                    "is_primary": k == 0,
+                    "phones": [],
+                    "emails": [],
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+            )
         if len(batch) >= BATCH:
             rows += _insert(Contact, batch)
             batch = []
@@ -146,12 +207,25 @@ def load(customers: int, contacts_each: int = 3, activities_each: int = 10,
         owner_id = owners[0][0] if customer_id == 1 else rng.choice(owners)[0]
         at = now - timedelta(minutes=rng.randrange(0, 525_600))
         # half the activities are with one of the customer's contacts
-        contact = ((customer_id - 1) * contacts_each + 1 + rng.randrange(contacts_each)
-                   if contacts_each and rng.random() < .5 else None)
-        batch.append({"kind": rng.choice(KINDS), "subject": f"Follow-up {i}",
-                      "body": "Discussed the renewal and next steps.", "occurred_at": at,
-                      "customer_id": customer_id, "owner_id": owner_id, "contact_id": contact,
-                      "created_at": at, "updated_at": at, "version": 1})
+        contact = (
+            (customer_id - 1) * contacts_each + 1 + rng.randrange(contacts_each)
+            if contacts_each and rng.random() < 0.5
+            else None
+        )
+        batch.append(
+            {
+                "kind": rng.choice(KINDS),
+                "subject": f"Follow-up {i}",
+                "body": "Discussed the renewal and next steps.",
+                "occurred_at": at,
+                "customer_id": customer_id,
+                "owner_id": owner_id,
+                "contact_id": contact,
+                "created_at": at,
+                "updated_at": at,
+                "version": 1,
+            }
+        )
         if len(batch) == BATCH:
             rows += _insert(Activity, batch)
             batch = []
@@ -159,9 +233,16 @@ def load(customers: int, contacts_each: int = 3, activities_each: int = 10,
     db.session.commit()
     reset_sequences()
     seconds = time.perf_counter() - started
-    return {"rows": rows, "seconds": seconds, "rate": rows / seconds,
-            "customers": customers, "contacts": contact_id, "activities": total_activities,
-            "teams": len(teams), "users": len(users)}
+    return {
+        "rows": rows,
+        "seconds": seconds,
+        "rate": rows / seconds,
+        "customers": customers,
+        "contacts": contact_id,
+        "activities": total_activities,
+        "teams": len(teams),
+        "users": len(users),
+    }
 
 
 def reset_sequences(tables=("customer", "contact")) -> None:
@@ -169,9 +250,12 @@ def reset_sequences(tables=("customer", "contact")) -> None:
     if db.engine.dialect.name != "postgresql":
         return
     for table in tables:
-        db.session.execute(db.text(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT max(id) FROM {table}))"))
+        db.session.execute(
+            db.text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
+            )
+        )
     db.session.commit()
 
 
@@ -180,6 +264,6 @@ def bench_user() -> User:
 
 
 def team_size(user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(Customer)
-                             .where(Customer.team_id == user.team_id))
-
+    return db.session.scalar(
+        select(func.count()).select_from(Customer).where(Customer.team_id == user.team_id)
+    )

@@ -47,15 +47,23 @@ def call(app, name: str, fn, n: int) -> dict:
             db.session.remove()
         if i >= 5:
             times.append(elapsed)
-    return {"name": name, "p50": percentile(times, .5) * 1000,
-            "p95": percentile(times, .95) * 1000, "statements": 0}
+    return {
+        "name": name,
+        "p50": percentile(times, 0.5) * 1000,
+        "p95": percentile(times, 0.95) * 1000,
+        "statements": 0,
+    }
 
 
 def report_paths(today) -> list[tuple[str, str]]:
     """The report's period is ``from``…``to``, whole days, both included."""
-    return [(f"SLA report, last {days} days",
-             f"{SLA_ROUTE}?from={today - timedelta(days=days - 1)}&to={today}")
-            for days in (30, 365)]
+    return [
+        (
+            f"SLA report, last {days} days",
+            f"{SLA_ROUTE}?from={today - timedelta(days=days - 1)}&to={today}",
+        )
+        for days in (30, 365)
+    ]
 
 
 def main() -> None:
@@ -77,38 +85,52 @@ def main() -> None:
     from core.migrate import upgrade
     from core.models import User
     from core.services.tokens import create_token
-    from plugins.service_dispatch import dispatch
     from plugins.service_dispatch.models import TO_DISPATCH, WorkOrder
+    from plugins.service_dispatch.services import dispatch
 
     app = create_app({"TRELLIS_JOBS": "immediate"})
     loaded = None
     with app.app_context():
         upgrade()
         if not db.session.scalar(select(func.count()).select_from(WorkOrder)):
-            print(f"loading {args.customers:,} customers and {args.orders:,} work orders ...",
-                  flush=True)
+            print(
+                f"loading {args.customers:,} customers and {args.orders:,} work orders ...",
+                flush=True,
+            )
             base = load(args.customers, contacts_each=0, activities_each=0, timeline=0)
             loaded = load_orders(args.orders, people(args.customers))
             loaded["rows"] += base["rows"]
             loaded["seconds"] += base["seconds"]
             loaded["customers"] = base["customers"]
-            print(f"  {loaded['rows']:,} rows in {loaded['seconds']:.1f} s "
-                  f"= {loaded['rows'] / loaded['seconds']:,.0f} rows/s", flush=True)
+            print(
+                f"  {loaded['rows']:,} rows in {loaded['seconds']:.1f} s "
+                f"= {loaded['rows'] / loaded['seconds']:,.0f} rows/s",
+                flush=True,
+            )
             with db.engine.begin() as conn:  # fresh planner statistics on both databases
                 conn.exec_driver_sql("ANALYZE")
-        users = {role: db.session.scalar(select(User).where(User.email == email))
-                 for role, email in (("dispatcher (all)", DISPATCHER_EMAIL),
-                                     ("engineer (own)", ENGINEER_EMAIL))}
+        users = {
+            role: db.session.scalar(select(User).where(User.email == email))
+            for role, email in (
+                ("dispatcher (all)", DISPATCHER_EMAIL),
+                ("engineer (own)", ENGINEER_EMAIL),
+            )
+        }
         sessions = {role: u.get_id() for role, u in users.items()}
         tokens = {role: create_token(u, "bench", None)[1] for role, u in users.items()}
         engineer_id = users["engineer (own)"].id
-        board_size = db.session.scalar(select(func.count()).select_from(WorkOrder)
-                                       .where(WorkOrder.status.in_(TO_DISPATCH)))
-        workload = db.session.scalar(select(func.count()).select_from(WorkOrder).where(
-            WorkOrder.engineer_id == engineer_id))
+        board_size = db.session.scalar(
+            select(func.count()).select_from(WorkOrder).where(WorkOrder.status.in_(TO_DISPATCH))
+        )
+        workload = db.session.scalar(
+            select(func.count()).select_from(WorkOrder).where(WorkOrder.engineer_id == engineer_id)
+        )
         unassigned = db.session.scalar(  # the order on top of the board
-            select(WorkOrder.id).where(WorkOrder.status == "new")
-            .order_by(WorkOrder.created_at.desc()).limit(1))
+            select(WorkOrder.id)
+            .where(WorkOrder.status == "new")
+            .order_by(WorkOrder.created_at.desc())
+            .limit(1)
+        )
         db.session.commit()
         log = StatementLog(db.engine)
         today = datetime.now(UTC).date()
@@ -117,15 +139,23 @@ def main() -> None:
         "dispatcher (all)": [
             ("Dispatch board (page)", "/service/board", "web"),
             ("Work orders page (first 50, newest change first)", "/service/work-orders", "web"),
-            ("Unassigned order's page (with suggestions)", f"/service/work-orders/{unassigned}",
-             "web"),
-            ("Suggested engineers (API)",
-             f"/api/v1/service/work-orders/{unassigned}/suggested-engineers", "api"),
-        ] + [(name, path, "api") for name, path in report_paths(today)],
+            (
+                "Unassigned order's page (with suggestions)",
+                f"/service/work-orders/{unassigned}",
+                "web",
+            ),
+            (
+                "Suggested engineers (API)",
+                f"/api/v1/service/work-orders/{unassigned}/suggested-engineers",
+                "api",
+            ),
+        ]
+        + [(name, path, "api") for name, path in report_paths(today)],
         "engineer (own)": [
             ("My jobs today (page)", "/service/my-jobs", "web"),
             ("Work order list (API, first page)", "/api/v1/service/work-orders", "api"),
-        ] + [(name, path, "api") for name, path in report_paths(today)],
+        ]
+        + [(name, path, "api") for name, path in report_paths(today)],
     }
     rows, skipped = [], []
     for role, plan in plans.items():
@@ -136,27 +166,46 @@ def main() -> None:
             if path.startswith(SLA_ROUTE) and not has_report:
                 skipped.append(f"{name} — {role}")
                 continue
-            client, headers = ((web, {}) if kind == "web" else
-                               (api, {"Authorization": f"Bearer {tokens[role]}"}))
+            client, headers = (
+                (web, {}) if kind == "web" else (api, {"Authorization": f"Bearer {tokens[role]}"})
+            )
             try:
-                rows.append(measure(app, client, headers, log, f"{name} — {role}", "GET", path,
-                                    None, args.requests))
+                rows.append(
+                    measure(
+                        app,
+                        client,
+                        headers,
+                        log,
+                        f"{name} — {role}",
+                        "GET",
+                        path,
+                        None,
+                        args.requests,
+                    )
+                )
             except AssertionError as failed:  # a route still being written: say so, go on
                 skipped.append(f"{name} — {role} (HTTP {failed.args[0][1]})")
                 continue
             show(rows[-1])
         if role.startswith("dispatcher"):
+
             def suggest():
                 dispatch.suggested_engineers(db.session.get(WorkOrder, unassigned))
 
-            rows.append(call(app, f"suggested_engineers(order), in-process — {role}", suggest,
-                             args.requests))
+            rows.append(
+                call(
+                    app, f"suggested_engineers(order), in-process — {role}", suggest, args.requests
+                )
+            )
             show(rows[-1])
     misses = [r for r in rows if r["p95"] > TARGET_MS]
-    verdict = (f"every p95 is within the {TARGET_MS} ms target" if not misses else
-               f"{len(misses)} of {len(rows)} rows miss the {TARGET_MS} ms target (slowest: "
-               f"{max(misses, key=lambda r: r['p95'])['name']}, "
-               f"p95 {max(r['p95'] for r in misses):.0f} ms)")
+    verdict = (
+        f"every p95 is within the {TARGET_MS} ms target"
+        if not misses
+        else f"{len(misses)} of {len(rows)} rows miss the {TARGET_MS} ms target (slowest: "
+        f"{max(misses, key=lambda r: r['p95'])['name']}, "
+        f"p95 {max(r['p95'] for r in misses):.0f} ms)"
+    )
     if skipped:
         verdict += f"; not measured (no working {SLA_ROUTE} yet): {', '.join(skipped)}"
     print(verdict)
@@ -166,34 +215,50 @@ def main() -> None:
 
 def show(row: dict) -> None:
     raw = f"raw {row['raw_p50']:6.1f} ms" if "raw_p50" in row else " " * 13
-    print(f"  {row['name']:<68} p50 {row['p50']:6.1f} ms  p95 {row['p95']:6.1f} ms  {raw}  "
-          f"{row['statements']:2d} statements", flush=True)
+    print(
+        f"  {row['name']:<68} p50 {row['p50']:6.1f} ms  p95 {row['p95']:6.1f} ms  {raw}  "
+        f"{row['statements']:2d} statements",
+        flush=True,
+    )
 
 
 def write_results(backend_name, loaded, board_size, workload, rows, n, verdict) -> None:
-    data = ("Data: as loaded earlier (re-measured without reloading)." if loaded is None else
-            f"Data: {loaded['orders']:,} work orders over two years with {loaded['events']:,} "
-            f"events and {loaded['revisits']:,} revisits, {loaded['customers']:,} customers in "
-            "10 regions, 200 engineers (6 skills).")
-    from plugins.service_dispatch import views
+    data = (
+        "Data: as loaded earlier (re-measured without reloading)."
+        if loaded is None
+        else f"Data: {loaded['orders']:,} work orders over two years with {loaded['events']:,} "
+        f"events and {loaded['revisits']:,} revisits, {loaded['customers']:,} customers in "
+        "10 regions, 200 engineers (6 skills)."
+    )
+    from plugins.service_dispatch.views import orders as views
 
-    method = (f"{board_size:,} orders wait on the board (its first page shows "
-              f"{views.BOARD_SIZE}, each with its {views.BOARD_CHOICES} best-ranked "
-              f"engineers); the measured engineer has {workload:,} orders. {n} requests per "
-              "row after 5 warm-ups, through the WSGI app in-process (pages signed in with the "
-              "session cookie, API routes with a bearer token); raw = the same SQL statements "
-              f"replayed on a DB-API connection. Result: {verdict}.")
-    lines = [f"{data} {method}", "",
-             "| request — user | p50 ms | p95 ms | raw SQL p50 ms | statements |",
-             "|---|---:|---:|---:|---:|"]
+    method = (
+        f"{board_size:,} orders wait on the board (its first page shows "
+        f"{views.BOARD_SIZE}, each with its {views.BOARD_CHOICES} best-ranked "
+        f"engineers); the measured engineer has {workload:,} orders. {n} requests per "
+        "row after 5 warm-ups, through the WSGI app in-process (pages signed in with the "
+        "session cookie, API routes with a bearer token); raw = the same SQL statements "
+        f"replayed on a DB-API connection. Result: {verdict}."
+    )
+    lines = [
+        f"{data} {method}",
+        "",
+        "| request — user | p50 ms | p95 ms | raw SQL p50 ms | statements |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for r in rows:
         sql = f"{r['raw_p50']:.1f} | {r['statements']}" if "raw_p50" in r else "— | —"
         lines.append(f"| {r['name']} | {r['p50']:.1f} | {r['p95']:.1f} | {sql} |")
     if loaded is not None:
         rate = loaded["rows"] / loaded["seconds"]
-        lines += ["", (f"- Load: {loaded['rows']:,} rows in {loaded['seconds']:.1f} s = "
-                       f"**{rate:,.0f} rows/s** (COPY on PostgreSQL, executemany on SQLite, "
-                       "for the service tables).")]
+        lines += [
+            "",
+            (
+                f"- Load: {loaded['rows']:,} rows in {loaded['seconds']:.1f} s = "
+                f"**{rate:,.0f} rows/s** (COPY on PostgreSQL, executemany on SQLite, "
+                "for the service tables)."
+            ),
+        ]
     write_section(f"Service dispatch on {backend_name}", lines)
 
 

@@ -7,6 +7,8 @@ A role's data scope decides which owned records a user sees: ``own`` (theirs),
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import aliased
 
@@ -30,8 +32,15 @@ def subtree_ids(team_id: int) -> Select:
     return select(tree.c.id)
 
 
-def scoped(query: Select, model, user: User | None, *, owner_attr: str = "owner_id",
-           team_attr: str | None = "team_id", include_deleted: bool = False) -> Select:
+def scoped(
+    query: Select,
+    model: type[Any],
+    user: User | None,
+    *,
+    owner_attr: str = "owner_id",
+    team_attr: str | None = "team_id",
+    include_deleted: bool = False,
+) -> Select:
     """Restrict ``query`` over ``model`` to the rows ``user`` may see.
 
     ``owner_attr``/``team_attr`` name the model's owner and team columns, so
@@ -72,8 +81,12 @@ def sees_all(user: User | None) -> bool:
     user whose role's scope is "all". A plugin may then answer from figures
     it added up in advance over all its live records (the sales reports do),
     instead of filtering row by row; everyone else goes through ``scoped``."""
-    return (user is not None and user.is_active and user.role is not None
-            and user.role.scope == DataScope.all)
+    return (
+        user is not None
+        and user.is_active
+        and user.role is not None
+        and user.role.scope == DataScope.all
+    )
 
 
 def customer_for(customer_id: int, actor: User | None) -> Customer | None:
@@ -82,17 +95,21 @@ def customer_for(customer_id: int, actor: User | None) -> Customer | None:
     if actor is None:
         customer = db.session.get(Customer, customer_id)
         return customer if customer is not None and customer.deleted_at is None else None
-    return db.session.scalar(scoped(select(Customer), Customer, actor)
-                             .where(Customer.id == customer_id))
+    return db.session.scalar(
+        scoped(select(Customer), Customer, actor).where(Customer.id == customer_id)
+    )
 
 
-def visible_customer(customer_id: int, user: User | None, *,
-                     include_deleted: bool = False) -> Customer:
+def visible_customer(
+    customer_id: int, user: User | None, *, include_deleted: bool = False
+) -> Customer:
     """The customer if ``user`` may see it; ``NotFoundError`` otherwise, the
     same whether it does not exist or is out of scope (existence does not leak)."""
     customer = db.session.scalar(
-        scoped(select(Customer), Customer, user, include_deleted=include_deleted)
-        .where(Customer.id == customer_id))
+        scoped(select(Customer), Customer, user, include_deleted=include_deleted).where(
+            Customer.id == customer_id
+        )
+    )
     if customer is None:
         raise NotFoundError(_("customer %(id)s not found", id=customer_id))
     return customer
@@ -100,7 +117,8 @@ def visible_customer(customer_id: int, user: User | None, *,
 
 def hidden_fields(user: User | None, entity: str) -> set[str]:
     """Fields of ``entity`` the user's role may not see, copy or export."""
-    if user is None or getattr(user, "role", None) is None:
+    role = getattr(user, "role", None)
+    if role is None:
         return set()
     prefix = f"{entity}."
-    return {f[len(prefix):] for f in user.role.hidden_fields or () if f.startswith(prefix)}
+    return {f[len(prefix) :] for f in role.hidden_fields or () if f.startswith(prefix)}

@@ -2,16 +2,79 @@
 
 Everything a plugin — built-in or third-party — may use is re-exported
 here; the import-linter contracts in ``pyproject.toml`` forbid plugins from
-reaching into core's other modules. If a plugin needs something that is not
-here, it belongs here, for every plugin.
+reaching into core's other modules (tests may also use ``core.testing``).
+If a plugin needs something that is not here, it belongs here, for every
+plugin.
+
+The reference, ``docs/api.md``, is generated from this module by
+``python -m core.apidoc`` (``make docs``): each ``# -- Group: what it is``
+comment below opens a section, and every name in ``__all__`` must be in one.
+The imports are grouped by topic, not by module, so import sorting is off.
 """
+# isort: skip_file
 
-import pluggy
+# -- Models: core's tables, which plugin models point at and plugin code queries.
+from core.models import Activity, Contact, Customer, DataScope, FollowUpPlan, Role, Team, User
 
-from core import __version__ as core_version
+# -- Model building blocks: the mixins, column type and clock that plugin models share with core's.
+from core.models import SoftDeleteMixin, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
+
+# -- Database, transactions & events: the session, one transaction per call, what fires after.
+from core.events import emit, transaction
+from core.extensions import db
+from core.jobs import enqueue
+
+# -- Access control & scoped queries: who is asking, and the one helper every query goes through.
+from flask_login import current_user
+
 from core.access import customer_for, scoped, sees_all, team_subtree, visible_customer
+from core.rest.auth import require
+from core.search import text_contains
+
+# -- Core services: the rules for core's records, the same for web forms, the JSON API and plugins.
+from core.followups import create_plan as create_followup_plan
+from core.services.activities import complete_task, log_activity, record_attempt
+from core.services.contacts import create_contact
+from core.services.customers import create_customer, find_duplicates, get_customer, update_customer
+
+# -- Service building blocks: what a plugin's own services use to write like core's do.
+from core.services.base import audit, check_version, delete_rows, repoint, snapshot
+
+# -- Schemas & validation: input through a marshmallow schema, values checked and normalised.
+from core.followups import whole_days
+from core.normalize import normalize_phone
+from core.services.base import load
+
+# -- Errors: exceptions whose message is meant for a person; views and the API map them to HTTP.
+from core.errors import (
+    ConflictError,
+    NotFoundError,
+    StaleVersionError,
+    TrellisError,
+    ValidationError,
+)
+
+# -- JSON API: blueprints, request bodies, lists, pages and CSV exports under /api/v1/<plugin>.
+from core.rest import ApiBlueprint
+from core.rest.customers import body as json_body
+from core.rest.customers import expected_version
+from core.rest.exports import CSV_RESPONSE, csv_export
+from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate
+
+# -- Web pages & forms: HTML forms read through the same schemas as the API, public pages.
+from core.forms import local_datetime as form_datetime
+from core.forms import payload as form_payload
+from core.forms import version as form_version
+from core.throttle import public
+
+# -- Translations: a plugin's own gettext domain (zh_CN and en).
+from core.i18n import translator
+
+# -- Declarations: the small frozen values a plugin returns from its hooks.
 from core.declarations import (
     ActivityKind,
+    CustomerAction,
+    CustomerColumn,
     CustomerTab,
     DashboardWidget,
     DueTask,
@@ -23,71 +86,106 @@ from core.declarations import (
     Permission,
     RecycleCondition,
 )
-from core.errors import (
-    ConflictError, NotFoundError, StaleVersionError, TrellisError, ValidationError,
-)
-from core.events import emit, transaction
-from core.extensions import db
-from core.forms import payload as form_payload
-from core.forms import local_datetime as form_datetime
-from core.forms import version as form_version
-from core.followups import create_plan as create_followup_plan
-from core.followups import whole_days
-from core.i18n import translator
-from core.jobs import enqueue
-from core.normalize import normalize_phone
-from core.search import text_contains
-from core.models import (
-    Activity,
-    Contact,
-    Customer,
-    DataScope,
-    FollowUpPlan,
-    Role,
-    SoftDeleteMixin,
-    Team,
-    TimestampMixin,
-    User,
-    UTCDateTime,
-    VersionedMixin,
-    utcnow,
-)
-from core.registry import current_registry
-from core.rest import ApiBlueprint
-from core.rest.auth import require
-from core.rest.customers import body as json_body
-from core.rest.customers import expected_version
-from core.rest.exports import CSV_RESPONSE, csv_export
-from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate
-from core.services.activities import complete_task, log_activity, record_attempt
-from core.services.base import audit, check_version, delete_rows, load, repoint, snapshot
-from core.services.contacts import create_contact
-from core.services.customers import (
-    create_customer, find_duplicates, get_customer, update_customer,
-)
-from core.throttle import public
 
-#: decorate hook implementations with ``@hookimpl``
-hookimpl = pluggy.HookimplMarker("trellis")
-#: declare a plugin's own events (``trellis_<plugin>_<event>``) with ``@hookspec``
-hookspec = pluggy.HookspecMarker("trellis")
+# -- Hooks & plugin settings: implement hooks, declare a plugin's own events, read its settings.
+from typing import Any as _Any
+
+import pluggy as _pluggy
+
+from core import __version__ as core_version
+from core.hookspecs import eventspec, hookspec
+from core.registry import current_registry as _current_registry
+
+hookimpl = _pluggy.HookimplMarker("trellis")
 
 
-def plugin_settings(name: str) -> dict:
-    """The validated settings of plugin ``name`` (see ``trellis_settings_schema``)."""
-    return current_registry().plugin_settings.get(name, {})
+def plugin_settings(name: str) -> dict[str, _Any]:
+    """The validated settings of plugin ``name``: the
+    ``[plugins_settings.<name>]`` table of the instance ``trellis.toml``,
+    loaded through the plugin's ``trellis_settings_schema`` (defaults filled
+    in); ``{}`` for a plugin without a settings schema."""
+    return _current_registry().plugin_settings.get(name, {})
 
 
 __all__ = [
-    "Activity", "ActivityKind", "ApiBlueprint", "CSV_RESPONSE", "ListArgs", "SortArgs", "csv_export",
-    "ordered", "page_schema", "paginate", "require", "Contact", "Customer", "CustomerTab", "DashboardWidget",
-    "DataScope", "DueTask", "FieldType", "FollowUpPlan", "FollowUpRule", "Job", "Manifest", "MenuItem",
-    "ConflictError", "NotFoundError", "Permission", "RecycleCondition", "Role", "SoftDeleteMixin", "StaleVersionError", "Team",
-    "TimestampMixin", "TrellisError", "UTCDateTime", "User", "ValidationError", "VersionedMixin",
-    "audit", "check_version", "delete_rows", "repoint", "complete_task", "core_version", "create_contact",
+    "CSV_RESPONSE",
+    "Activity",
+    "ActivityKind",
+    "ApiBlueprint",
+    "ConflictError",
+    "Contact",
+    "Customer",
+    "CustomerAction",
+    "CustomerColumn",
+    "CustomerTab",
+    "DashboardWidget",
+    "DataScope",
+    "DueTask",
+    "FieldType",
+    "FollowUpPlan",
+    "FollowUpRule",
+    "Job",
+    "ListArgs",
+    "Manifest",
+    "MenuItem",
+    "NotFoundError",
+    "Permission",
+    "RecycleCondition",
+    "Role",
+    "SoftDeleteMixin",
+    "SortArgs",
+    "StaleVersionError",
+    "Team",
+    "TimestampMixin",
+    "TrellisError",
+    "UTCDateTime",
+    "User",
+    "ValidationError",
+    "VersionedMixin",
+    "audit",
+    "check_version",
+    "complete_task",
+    "core_version",
+    "create_contact",
+    "create_customer",
     "create_followup_plan",
-    "create_customer", "db", "emit", "enqueue", "get_customer", "hookimpl", "hookspec", "form_datetime", "form_payload", "form_version", "json_body", "expected_version", "find_duplicates", "public", "load", "log_activity",
-    "normalize_phone", "text_contains",
-    "plugin_settings", "record_attempt", "scoped", "sees_all", "customer_for", "visible_customer", "snapshot", "team_subtree", "transaction",
-    "translator", "update_customer", "utcnow", "whole_days",
+    "csv_export",
+    "current_user",
+    "customer_for",
+    "db",
+    "delete_rows",
+    "emit",
+    "enqueue",
+    "eventspec",
+    "expected_version",
+    "find_duplicates",
+    "form_datetime",
+    "form_payload",
+    "form_version",
+    "get_customer",
+    "hookimpl",
+    "hookspec",
+    "json_body",
+    "load",
+    "log_activity",
+    "normalize_phone",
+    "ordered",
+    "page_schema",
+    "paginate",
+    "plugin_settings",
+    "public",
+    "record_attempt",
+    "repoint",
+    "require",
+    "scoped",
+    "sees_all",
+    "snapshot",
+    "team_subtree",
+    "text_contains",
+    "transaction",
+    "translator",
+    "update_customer",
+    "utcnow",
+    "visible_customer",
+    "whole_days",
 ]

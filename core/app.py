@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import marshmallow
 from flask import Flask
@@ -24,13 +24,20 @@ from core.declarations import ActivityKind, Permission
 from core.errors import PluginError
 from core.extensions import babel, db, login_manager, migrate
 from core.followups import CORE_RULES
-from core.themes import ThemedEnvironment, init_themes
-from core.i18n import CORE_TRANSLATIONS, _l, select_locale, select_timezone, template_gettext
+from core.i18n import (
+    CORE_TRANSLATIONS,
+    _l,
+    select_locale,
+    select_timezone,
+    template_gettext,
+    unread_catalogues,
+)
 from core.jobs import CORE_JOBS, check_job, init_jobs
 from core.models import CORE_ACTIVITY_KINDS, CORE_TABLES
 from core.plugins import load_plugins, make_plugin_manager
-from core.schemas import MAX_ID
 from core.registry import Registry, register_declarations
+from core.schemas import MAX_ID
+from core.themes import ThemedEnvironment, init_themes
 
 CORE_DIR = Path(__file__).parent
 CORE_PERMISSIONS = [
@@ -47,8 +54,14 @@ CORE_PERMISSIONS = [
     Permission("admin.settings", _l("Manage settings")),
 ]
 _KIND_LABELS = {
-    "call": _l("Call"), "email": _l("E-mail"), "meeting": _l("Meeting"), "visit": _l("Visit"),
-    "sms": _l("SMS"), "wechat": _l("WeChat"), "note": _l("Note"), "task": _l("Follow-up"),
+    "call": _l("Call"),
+    "email": _l("E-mail"),
+    "meeting": _l("Meeting"),
+    "visit": _l("Visit"),
+    "sms": _l("SMS"),
+    "wechat": _l("WeChat"),
+    "note": _l("Note"),
+    "task": _l("Follow-up"),
 }
 
 
@@ -65,19 +78,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     enabled, disabled = load_plugins(settings["TRELLIS_PLUGINS"], extra_plugins)
     pm = make_plugin_manager(enabled)
     reg = Registry(pm=pm, plugins=enabled, disabled=disabled)
-    register_declarations(reg, {
-        "permissions": CORE_PERMISSIONS,
-        "activity_kinds": [ActivityKind(k, _KIND_LABELS[k]) for k in CORE_ACTIVITY_KINDS],
-        "field_types": CORE_FIELD_TYPES,
-        "followup_rules": CORE_RULES,
-        "jobs": CORE_JOBS,
-    })
+    register_declarations(
+        reg,
+        {
+            "permissions": CORE_PERMISSIONS,
+            "activity_kinds": [ActivityKind(k, _KIND_LABELS[k]) for k in CORE_ACTIVITY_KINDS],
+            "field_types": CORE_FIELD_TYPES,
+            "followup_rules": CORE_RULES,
+            "jobs": CORE_JOBS,
+        },
+    )
     for job in reg.jobs.values():
         check_job(job)
     _register_models(reg)
 
-    app = Flask("core", instance_path=settings["TRELLIS_INSTANCE_PATH"],
-                instance_relative_config=True)
+    app = Flask(
+        "core", instance_path=settings["TRELLIS_INSTANCE_PATH"], instance_relative_config=True
+    )
     app.jinja_environment = ThemedEnvironment
     app.url_map.converters["int"] = BoundedInt
     app.config.update(settings)
@@ -99,10 +116,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # behind nginx or a load balancer: the client's address (rate limits),
         # scheme and host come from the proxies' headers
         hops = settings["TRELLIS_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
-                                x_port=hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's way to add middleware
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
     app.extensions["trellis"] = reg
     app.extensions["trellis_translation_dirs"] = reg.folders("trellis_translations_dir")
+    for warning in unread_catalogues(app.extensions["trellis_translation_dirs"]):
+        logging.getLogger("core").warning(warning)
     reg.plugin_settings = _load_plugin_settings(reg, settings["TRELLIS_PLUGIN_SETTINGS"])
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
@@ -114,13 +134,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["_"] = template_gettext
     init_themes(app, list(reg.folders("trellis_templates_dir").values()), CORE_DIR / "templates")
 
-    from core import web, web_account, web_admin, web_customers, web_directory, web_records
+    from core.web import BLUEPRINTS
 
-    for bp in (web.auth_bp, web.web_bp, web_customers.bp, web_records.contacts_bp,
-               web_records.activities_bp, web_records.tasks_bp, web_records.pool_bp,
-               web_account.bp, web_admin.bp, web_directory.bp):
+    for bp in BLUEPRINTS:
         app.register_blueprint(bp)
-    for _name, blueprints in reg.answers("trellis_blueprints"):
+    for blueprints in reg.call("trellis_blueprints"):
         for bp in blueprints or ():
             app.register_blueprint(bp)
     from core.rest import init_api
@@ -130,8 +148,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions["trellis_limiter"] = init_throttle(app)
 
-    init_api(app, [(name, bp) for name, blueprints in reg.answers("trellis_api_blueprints")
-                   for bp in blueprints or ()])
+    init_api(
+        app,
+        [
+            (name, bp)
+            for name, blueprints in reg.answers("trellis_api_blueprints")
+            for bp in blueprints or ()
+        ],
+    )
 
     pm.hook.trellis_app_created(app=app)
     logging.getLogger("core").setLevel(logging.INFO)
@@ -176,7 +200,8 @@ def _load_plugin_settings(reg: Registry, raw: dict[str, Any]) -> dict[str, dict[
         try:
             out[name] = schema_cls().load(raw.get(name, {}))
         except marshmallow.ValidationError as exc:
-            field, messages = next(iter(exc.messages.items()))
+            # a schema's load errors are a dict: field -> messages
+            field, messages = next(iter(cast(dict[str, Any], exc.messages).items()))
             raise PluginError(
                 f"trellis.toml: [plugins_settings.{name}] {field}: {messages[0]}"
             ) from None

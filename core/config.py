@@ -114,8 +114,10 @@ def _validate(settings: dict[str, Any]) -> None:
         if settings["TRELLIS_PROXIES"] < 0:
             raise ValueError
     except (TypeError, ValueError):
-        raise ConfigError(f"TRELLIS_PROXIES: {settings['TRELLIS_PROXIES']!r} is not the number "
-                          "of reverse proxies in front of Trellis (0, 1, 2, …)") from None
+        raise ConfigError(
+            f"TRELLIS_PROXIES: {settings['TRELLIS_PROXIES']!r} is not the number "
+            "of reverse proxies in front of Trellis (0, 1, 2, …)"
+        ) from None
     plugins = settings["TRELLIS_PLUGINS"]
     if isinstance(plugins, str):
         settings["TRELLIS_PLUGINS"] = [p.strip() for p in plugins.split(",") if p.strip()]

@@ -32,11 +32,11 @@ def _number(value, definition):
 def _money(value, definition):
     """Money is kept exact: a decimal string with at most 2 places, e.g. ``"1999.50"``."""
     if isinstance(value, (bool, float)):
-        raise ValueError(_("expected an amount as a string such as \"1999.50\""))
+        raise ValueError(_('expected an amount as a string such as "1999.50"'))
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        raise ValueError(_("expected an amount such as \"1999.50\"")) from None
+        raise ValueError(_('expected an amount such as "1999.50"')) from None
     if not amount.is_finite() or amount.as_tuple().exponent < -2:
         raise ValueError(_("expected an amount with at most 2 decimal places"))
     return str(amount)

@@ -41,6 +41,10 @@ class Permission:
 
 @dataclass(frozen=True)
 class ActivityKind:
+    """A kind of timeline entry a plugin adds (``trellis_activity_kinds``):
+    ``code`` is stored in ``Activity.kind`` and must be unique across core and
+    plugins; ``label`` is what users read; ``icon`` is a hint for themes."""
+
     code: str
     label: str
     icon: str = "dot"
@@ -48,6 +52,10 @@ class ActivityKind:
 
 @dataclass(frozen=True)
 class FieldType:
+    """A type of custom field a plugin adds (``trellis_custom_field_types``):
+    ``validate(value, definition)`` returns the cleaned value or raises
+    ``ValueError`` with a message the user can act on."""
+
     code: str
     label: str
     #: returns the cleaned value or raises ValueError with a readable message
@@ -82,7 +90,9 @@ class FollowUpRule:
     code: str
     title: str
     due: Callable[[Any, datetime], Iterable[DueTask]]
-    validate_params: Callable[[dict], dict] = field(default=lambda params: params)
+    validate_params: Callable[[dict[str, Any]], dict[str, Any]] = field(
+        default=lambda params: params
+    )
 
 
 @dataclass(frozen=True)
@@ -97,8 +107,10 @@ class RecycleCondition:
 
     code: str
     title: str
-    customer_ids: Callable[[dict, datetime], Any]
-    validate_params: Callable[[dict], dict] = field(default=lambda params: params)
+    customer_ids: Callable[[dict[str, Any], datetime], Any]
+    validate_params: Callable[[dict[str, Any]], dict[str, Any]] = field(
+        default=lambda params: params
+    )
 
 
 @dataclass(frozen=True)
@@ -121,6 +133,10 @@ class Job:
 
 @dataclass(frozen=True)
 class MenuItem:
+    """An entry of the main menu (``trellis_menu_items``): ``endpoint`` is the
+    Flask endpoint it links to; entries are sorted by ``order``. ``icon`` is a
+    hint for themes (the default theme shows none)."""
+
     label: str
     endpoint: str
     order: int = 100
@@ -129,6 +145,10 @@ class MenuItem:
 
 @dataclass(frozen=True)
 class CustomerTab:
+    """A tab on the customer's page (``trellis_customer_tabs``): ``endpoint``
+    is a view called with ``customer_id`` that returns the tab's HTML; tabs
+    are sorted by ``order``."""
+
     key: str
     label: str
     endpoint: str
@@ -137,7 +157,43 @@ class CustomerTab:
 
 @dataclass(frozen=True)
 class DashboardWidget:
+    """A card on the dashboard (``trellis_dashboard_widgets``): ``endpoint``
+    is a view, called without arguments, that returns the card's HTML;
+    ``key`` names the card in the page; cards are sorted by ``order``."""
+
     key: str
     title: str
     endpoint: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class CustomerAction:
+    """A button in the customer page's header (``trellis_customer_actions``):
+    ``url`` is where it leads; ``method`` ``"get"`` makes it a link,
+    ``"post"`` a small form that carries the CSRF token, asking ``confirm``
+    (a question, when given) before it is sent. Buttons are sorted by ``order``."""
+
+    label: str
+    url: str
+    order: int = 100
+    method: str = "get"
+    confirm: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.method not in ("get", "post"):
+            raise ValueError(f"CustomerAction method must be 'get' or 'post', not {self.method!r}")
+
+
+@dataclass(frozen=True)
+class CustomerColumn:
+    """A column of the customers list (``trellis_customer_columns``):
+    ``values(ids)`` is called once per page with the ids of the customers on
+    it and returns ``{id: text}`` (an id left out shows as "—"), so a column
+    costs one query a page, never one a row. ``key`` names the column in the
+    page; columns are sorted by ``order``."""
+
+    key: str
+    label: str
+    values: Callable[[list[int]], dict[int, str]]
     order: int = 100

@@ -10,33 +10,60 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from typing import Any
 
 from core.extensions import db
+from core.followups import create_plan
 from core.models import User, utcnow
 from core.registry import current_registry
 from core.services.activities import log_activity
 from core.services.contacts import create_contact
 from core.services.customers import create_customer
 from core.services.users import create_team, create_user
-from core.followups import create_plan
 
-TEXT = {
+TEXT: dict[str, dict[str, Any]] = {
     "en": {
         "teams": ["East Sales", "West Sales"],
         "users": [("Emma Clark", "emma"), ("Liam Turner", "liam"), ("Olivia Reed", "olivia")],
-        "companies": ["Northwind Traders", "Blue Harbor Logistics", "Greenleaf Foods",
-                      "Summit Machinery", "Brightline Clinics", "Oakridge Insurance Brokers",
-                      "Silverstream Water", "Redwood Property Services", "Maple Dental Group",
-                      "Harborview Hotels", "Pinecrest Engineering", "Sunrise Air Conditioning"],
+        "companies": [
+            "Northwind Traders",
+            "Blue Harbor Logistics",
+            "Greenleaf Foods",
+            "Summit Machinery",
+            "Brightline Clinics",
+            "Oakridge Insurance Brokers",
+            "Silverstream Water",
+            "Redwood Property Services",
+            "Maple Dental Group",
+            "Harborview Hotels",
+            "Pinecrest Engineering",
+            "Sunrise Air Conditioning",
+        ],
         "industries": ["Retail", "Logistics", "Food", "Manufacturing", "Healthcare", "Insurance"],
-        "regions": [("California", "San Francisco"), ("New York", "New York"),
-                    ("Texas", "Austin"), ("Washington", "Seattle")],
-        "contacts": ["James Miller", "Sophia Davis", "Noah Wilson", "Ava Moore", "Lucas Hall",
-                     "Mia Young", "Ethan King", "Isabella Wright"],
+        "regions": [
+            ("California", "San Francisco"),
+            ("New York", "New York"),
+            ("Texas", "Austin"),
+            ("Washington", "Seattle"),
+        ],
+        "contacts": [
+            "James Miller",
+            "Sophia Davis",
+            "Noah Wilson",
+            "Ava Moore",
+            "Lucas Hall",
+            "Mia Young",
+            "Ethan King",
+            "Isabella Wright",
+        ],
         "titles": ["Purchasing Manager", "CEO", "Operations Director", "IT Lead"],
-        "activities": [("call", "Introductory call"), ("email", "Sent product brochure"),
-                       ("meeting", "On-site demo"), ("visit", "Quarterly visit"),
-                       ("note", "Budget approved for next quarter")],
+        "activities": [
+            ("call", "Introductory call"),
+            ("email", "Sent product brochure"),
+            ("meeting", "On-site demo"),
+            ("visit", "Quarterly visit"),
+            ("note", "Budget approved for next quarter"),
+        ],
         "task": "Call back about the quote",
         "plan": "Grade A revisit every 14 days",
         "sources": ["website", "referral", "exhibition", "cold call", "advertising"],
@@ -47,17 +74,31 @@ TEXT = {
     "zh_CN": {
         "teams": ["华东销售部", "华南销售部"],
         "users": [("王芳", "wangfang"), ("李强", "liqiang"), ("张伟", "zhangwei")],
-        "companies": ["上海恒通贸易有限公司", "杭州绿源食品有限公司", "深圳锐捷机械有限公司",
-                      "广州康宁诊所", "苏州清泉净水科技有限公司", "南京华泰保险代理有限公司",
-                      "成都蓝海物流有限公司", "北京博远物业服务有限公司", "武汉美齿口腔连锁",
-                      "厦门海景酒店管理有限公司", "天津松柏工程有限公司", "重庆晨光空调设备有限公司"],
+        "companies": [
+            "上海恒通贸易有限公司",
+            "杭州绿源食品有限公司",
+            "深圳锐捷机械有限公司",
+            "广州康宁诊所",
+            "苏州清泉净水科技有限公司",
+            "南京华泰保险代理有限公司",
+            "成都蓝海物流有限公司",
+            "北京博远物业服务有限公司",
+            "武汉美齿口腔连锁",
+            "厦门海景酒店管理有限公司",
+            "天津松柏工程有限公司",
+            "重庆晨光空调设备有限公司",
+        ],
         "industries": ["零售", "物流", "食品", "制造", "医疗", "保险"],
         "regions": [("上海市", "上海"), ("浙江省", "杭州"), ("广东省", "深圳"), ("四川省", "成都")],
         "contacts": ["陈静", "刘洋", "杨磊", "赵敏", "黄勇", "周婷", "吴昊", "徐丽"],
         "titles": ["采购经理", "总经理", "运营总监", "信息部主管"],
-        "activities": [("call", "首次电话沟通"), ("email", "发送产品资料"),
-                       ("meeting", "上门演示"), ("visit", "季度拜访"),
-                       ("note", "客户下季度预算已批")],
+        "activities": [
+            ("call", "首次电话沟通"),
+            ("email", "发送产品资料"),
+            ("meeting", "上门演示"),
+            ("visit", "季度拜访"),
+            ("note", "客户下季度预算已批"),
+        ],
         "task": "回电确认报价",
         "plan": "A 级客户每 14 天回访",
         "sources": ["官网", "转介绍", "展会", "电话陌拜", "广告投放"],
@@ -75,46 +116,85 @@ def load_demo(locale: str, admin: User, seed: int = 7) -> None:
     now = utcnow()
     teams = [create_team(name, admin) for name in text["teams"]]
     users = [
-        create_user({"email": f"{login}@example.com", "name": name, "team_id": teams[i % 2].id,
-                     "password": f"demo-{login}-pass", "locale": locale}, admin,
-                    role="manager" if i == 0 else "sales")
+        create_user(
+            {
+                "email": f"{login}@example.com",
+                "name": name,
+                "team_id": teams[i % 2].id,
+                "password": f"demo-{login}-pass",
+                "locale": locale,
+            },
+            admin,
+            role="manager" if i == 0 else "sales",
+        )
         for i, (name, login) in enumerate(text["users"])
     ]
     customers = []
     for i, company in enumerate(text["companies"]):
         owner = users[i % len(users)] if i % 6 != 5 else None  # every sixth in the pool
         region, city = text["regions"][i % len(text["regions"])]
-        created = create_customer({
-            "name": company, "industry": text["industries"][i % len(text["industries"])],
-            "grade": "ABCD"[i % 4], "stage": ["customer", "prospect", "lead", "vip"][i % 4],
-            "source": text["sources"][i % len(text["sources"])],
-            "owner_id": owner.id if owner else None, "region": region, "city": city,
-            "phones": [text["office_phone"].format(n=100 + i * 7)],
-            "emails": [f"info{i}@{company.split()[0].lower() if locale == 'en' else 'demo' + str(i)}.example.com"],
-            "tags": [text["tags"][i % len(text["tags"])]],
-        }, admin)
+        domain = company.split()[0].lower() if locale == "en" else f"demo{i}"
+        created = create_customer(
+            {
+                "name": company,
+                "industry": text["industries"][i % len(text["industries"])],
+                "grade": "ABCD"[i % 4],
+                "stage": ["customer", "prospect", "lead", "vip"][i % 4],
+                "source": text["sources"][i % len(text["sources"])],
+                "owner_id": owner.id if owner else None,
+                "region": region,
+                "city": city,
+                "phones": [text["office_phone"].format(n=100 + i * 7)],
+                "emails": [f"info{i}@{domain}.example.com"],
+                "tags": [text["tags"][i % len(text["tags"])]],
+            },
+            admin,
+        )
         customer = created.customer
         customers.append(customer)
         for j in range(2):
-            create_contact({
-                "customer_id": customer.id,
-                "name": text["contacts"][(i * 2 + j) % len(text["contacts"])],
-                "title": text["titles"][(i + j) % len(text["titles"])],
-                "phones": [text["mobile"].format(n=rnd.randrange(1000, 9999))],
-                "is_primary": j == 0,
-            }, admin)
+            create_contact(
+                {
+                    "customer_id": customer.id,
+                    "name": text["contacts"][(i * 2 + j) % len(text["contacts"])],
+                    "title": text["titles"][(i + j) % len(text["titles"])],
+                    "phones": [text["mobile"].format(n=rnd.randrange(1000, 9999))],
+                    "is_primary": j == 0,
+                },
+                admin,
+            )
         for k, (kind, subject) in enumerate(text["activities"][: 2 + i % 3]):
-            log_activity({
-                "kind": kind, "subject": subject, "customer_id": customer.id,
-                "owner_id": owner.id if owner else admin.id, "direction": "out",
-                "occurred_at": (now - timedelta(days=40 - k * 9 - i)).isoformat(),
-            }, admin)
+            log_activity(
+                {
+                    "kind": kind,
+                    "subject": subject,
+                    "customer_id": customer.id,
+                    "owner_id": owner.id if owner else admin.id,
+                    "direction": "out",
+                    "occurred_at": (now - timedelta(days=40 - k * 9 - i)).isoformat(),
+                },
+                admin,
+            )
         if owner and i % 3 == 0:
-            log_activity({"kind": "task", "subject": text["task"], "customer_id": customer.id,
-                          "owner_id": owner.id,
-                          "due_at": (now + timedelta(days=(i % 5) - 2)).isoformat()}, admin)
-    create_plan({"name": text["plan"], "rule": "customer_interval",
-                 "params": {"grade": "A", "every_days": 14}}, admin)
-    current_registry().pm.hook.trellis_demo_data(locale=locale, customers=customers,
-                                                 users=[admin, *users])
+            log_activity(
+                {
+                    "kind": "task",
+                    "subject": text["task"],
+                    "customer_id": customer.id,
+                    "owner_id": owner.id,
+                    "due_at": (now + timedelta(days=(i % 5) - 2)).isoformat(),
+                },
+                admin,
+            )
+    create_plan(
+        {
+            "name": text["plan"],
+            "rule": "customer_interval",
+            "params": {"grade": "A", "every_days": 14},
+        },
+        admin,
+    )
+    current_registry().pm.hook.trellis_demo_data(
+        locale=locale, customers=customers, users=[admin, *users]
+    )
     db.session.commit()

@@ -1,5 +1,9 @@
 """Exceptions that carry a message meant for a person, not a traceback."""
 
+from typing import Any
+
+from flask_babel import lazy_gettext
+
 
 class TrellisError(Exception):
     """Base class for errors whose message is shown to the user as one line."""
@@ -30,17 +34,26 @@ class ValidationError(TrellisError):
 class StaleVersionError(TrellisError):
     """Someone else changed the record since the caller read it (HTTP 409)."""
 
-    def __init__(self, entity: str, entity_id: int | None, expected: int | None,
-                 actual: int | None):
+    def __init__(
+        self, entity: str, entity_id: int | None, expected: int | None, actual: int | None
+    ):
         self.entity, self.entity_id = entity, entity_id
         self.expected, self.actual = expected, actual
         if expected is None:  # two writers met in the database itself
-            super().__init__(f"{entity} was saved by someone else at the same moment; "
-                             "read it again and retry")
+            super().__init__(
+                lazy_gettext(
+                    "This record was saved by someone else at the same moment; read it again "
+                    "and retry."
+                )
+            )
             return
         super().__init__(
-            f"{entity} {entity_id} was changed by someone else "
-            f"(you had version {expected}, it is now {actual})"
+            lazy_gettext(
+                "This record was changed by someone else (you had version %(expected)s, it is "
+                "now %(actual)s); read it again and retry.",
+                expected=expected,
+                actual=actual,
+            )
         )
 
 
@@ -50,8 +63,9 @@ class ConflictError(TrellisError):
     name the problem; ``details`` (what is allowed instead) go into the
     problem document as they are."""
 
-    def __init__(self, message: str, *, kind: str = "conflict", title: str | None = None,
-                 **details):
+    def __init__(
+        self, message: str, *, kind: str = "conflict", title: str | None = None, **details: Any
+    ):
         self.kind, self.title, self.details = kind, title, details
         super().__init__(message)
 

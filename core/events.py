@@ -13,11 +13,14 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
+from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
 
-from core.errors import StaleVersionError
+from core.errors import PluginError, StaleVersionError
 from core.extensions import db
+from core.hookspecs import is_event
 from core.registry import current_registry
 
 log = logging.getLogger(__name__)
@@ -61,20 +64,43 @@ def _table(exc: StaleDataError) -> str:
     return found.group(1) if found else "the record"
 
 
-def emit(event: str, **kwargs) -> None:
-    """Queue ``trellis_<event>`` to fire when the current transaction commits."""
-    db.session.info.setdefault(_PENDING, []).append((event, kwargs))
+def emit(event: str, **kwargs: Any) -> None:
+    """Queue ``trellis_<event>`` to fire when the current transaction commits.
+
+    ``event`` must be declared with ``@eventspec`` (by core or a plugin's
+    ``hookspecs``): a misspelt name would otherwise reach no subscriber and
+    nobody would know. In development and tests that raises at once; in
+    production it is logged and the write still commits.
+    """
+    if _declared(event):
+        db.session.info.setdefault(_PENDING, []).append((event, kwargs))
 
 
 def fire(event: str, **kwargs) -> None:
-    """Call every subscriber of ``trellis_<event>`` now.
+    """Call every subscriber of ``trellis_<event>`` now, through pluggy.
 
-    A failing subscriber is logged and the others still run: the change is
-    already committed, and one plugin's bug must not hide it from the rest.
+    ``tryfirst``/``trylast`` and wrappers mean what pluggy documents. A
+    failing subscriber is logged and the others still run (see
+    :class:`core.plugins.Guest`): the change is already committed, and one
+    plugin's bug must not hide it from the rest.
     """
-    hook = getattr(current_registry().pm.hook, f"trellis_{event}")
-    for impl in hook.get_hookimpls():
-        try:
-            impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
-        except Exception:
-            log.exception("plugin %r failed handling event %s", impl.plugin_name, event)
+    if not _declared(event):
+        return
+    try:
+        getattr(current_registry().pm.hook, f"trellis_{event}")(**kwargs)
+    except Exception:  # a wrapper's own failure: the change stands all the same
+        log.exception("a wrapper failed around event %s", event)
+
+
+def _declared(event: str) -> bool:
+    caller = getattr(current_registry().pm.hook, f"trellis_{event}", None)
+    if caller is not None and is_event(caller):
+        return True
+    message = (
+        f"event {event!r} is not declared: no @eventspec trellis_{event} "
+        "in core or in an enabled plugin's hookspecs"
+    )
+    if current_app.debug or current_app.testing:
+        raise PluginError(message)
+    log.error(message)
+    return False

@@ -1,6 +1,8 @@
 """The Flask extensions Trellis shares, created unbound and attached by the
 app factory (so tests can build many apps in one process)."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -25,6 +27,19 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as _FlaskModel
+
+    class Model(_FlaskModel, Base):
+        """``db.Model`` as the type checker sees it: ``Base`` with Flask-SQLAlchemy's
+        ``query``. (It cannot take a base class from an object's attribute.)"""
+
+        __abstract__ = True
+else:
+    #: ``db.Model`` — the base class of every model — under a name core's models can
+    #: subclass in a way the type checker follows; it is the very same class.
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import cast
 
 from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
@@ -32,8 +33,14 @@ def whole_days(params: dict, name: str, low: int, high: int, default: int | None
     """A rule parameter that counts days; raises ``ValueError`` naming it."""
     value = params.get(name, default)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(_("%(name)s: a whole number of days from %(low)d to %(high)d",
-                           name=name, low=low, high=high))
+        raise ValueError(
+            _(
+                "%(name)s: a whole number of days from %(low)d to %(high)d",
+                name=name,
+                low=low,
+                high=high,
+            )
+        )
     return value
 
 
@@ -49,11 +56,20 @@ def _interval_due(plan: FollowUpPlan, now: datetime) -> Iterator[DueTask]:
     """Customers (of the plan's grade and team) not contacted for ``every_days``
     and with no open task: one task each, due now."""
     every = timedelta(days=plan.params["every_days"])
-    has_open_task = select(Activity.id).where(
-        Activity.customer_id == Customer.id, Activity.due_at.is_not(None),
-        Activity.done_at.is_(None), Activity.deleted_at.is_(None)).exists()
+    has_open_task = (
+        select(Activity.id)
+        .where(
+            Activity.customer_id == Customer.id,
+            Activity.due_at.is_not(None),
+            Activity.done_at.is_(None),
+            Activity.deleted_at.is_(None),
+        )
+        .exists()
+    )
     query = select(Customer.id, Customer.owner_id, Customer.last_contacted_at).where(
-        Customer.deleted_at.is_(None), Customer.owner_id.is_not(None), ~has_open_task,
+        Customer.deleted_at.is_(None),
+        Customer.owner_id.is_not(None),
+        ~has_open_task,
         (Customer.last_contacted_at.is_(None)) | (Customer.last_contacted_at <= now - every),
     )
     if plan.params.get("grade"):
@@ -63,18 +79,25 @@ def _interval_due(plan: FollowUpPlan, now: datetime) -> Iterator[DueTask]:
     for customer_id, owner_id, last in db.session.execute(query.order_by(Customer.id)):
         period = (last or now).date().isoformat()
         yield DueTask(
-            key=f"customer:{customer_id}:{period}", customer_id=customer_id, owner_id=owner_id,
-            due_at=now, subject=_("Revisit: %(plan)s", plan=plan.name),
+            key=f"customer:{customer_id}:{period}",
+            customer_id=customer_id,
+            owner_id=owner_id,
+            due_at=now,
+            subject=_("Revisit: %(plan)s", plan=plan.name),
         )
 
 
 CORE_RULES = [
-    FollowUpRule("customer_interval", _l("Every N days per customer grade"), _interval_due,
-                 _interval_params),
+    FollowUpRule(
+        "customer_interval", _l("Every N days per customer grade"), _interval_due, _interval_params
+    )
 ]
 
 
 def create_plan(payload: dict, actor: User | None) -> FollowUpPlan:
+    """Create a follow-up plan: ``payload["rule"]`` names a registered
+    ``FollowUpRule``, whose ``validate_params`` cleans ``payload["params"]``
+    (an unknown rule or bad params is a ``ValidationError``). Audited."""
     data = load(FollowUpPlanInput(), payload)
     rule = current_registry().followup_rules.get(data["rule"])
     if rule is None:
@@ -91,8 +114,11 @@ def create_plan(payload: dict, actor: User | None) -> FollowUpPlan:
 
 
 def plans() -> list[FollowUpPlan]:
-    return list(db.session.scalars(select(FollowUpPlan).where(
-        FollowUpPlan.deleted_at.is_(None)).order_by(FollowUpPlan.id)))
+    return list(
+        db.session.scalars(
+            select(FollowUpPlan).where(FollowUpPlan.deleted_at.is_(None)).order_by(FollowUpPlan.id)
+        )
+    )
 
 
 def set_active(plan: FollowUpPlan, active: bool, actor: User | None) -> FollowUpPlan:
@@ -116,8 +142,11 @@ def run_due(now: datetime | None = None) -> RunReport:
     now = now or utcnow()
     report = RunReport()
     rules = current_registry().followup_rules
-    plans = db.session.scalars(select(FollowUpPlan).where(
-        FollowUpPlan.active.is_(True), FollowUpPlan.deleted_at.is_(None)).order_by(FollowUpPlan.id))
+    plans = db.session.scalars(
+        select(FollowUpPlan)
+        .where(FollowUpPlan.active.is_(True), FollowUpPlan.deleted_at.is_(None))
+        .order_by(FollowUpPlan.id)
+    )
     for plan in list(plans):
         rule = rules.get(plan.rule)
         if rule is None:  # its plugin is disabled: the plan waits
@@ -132,16 +161,24 @@ def run_due(now: datetime | None = None) -> RunReport:
 
 
 def _create_task(plan: FollowUpPlan, due: DueTask) -> bool:
-    exists = db.session.scalar(select(Activity.id).where(
-        and_(Activity.plan_id == plan.id, Activity.dedupe_key == due.key)))
+    exists = db.session.scalar(
+        select(Activity.id).where(and_(Activity.plan_id == plan.id, Activity.dedupe_key == due.key))
+    )
     if exists:
         return False
     try:
         with transaction():
             task = Activity(
-                kind="task", subject=due.subject, occurred_at=utcnow(), due_at=due.due_at,
-                customer_id=due.customer_id, owner_id=due.owner_id, link_type=due.link_type,
-                link_id=due.link_id, plan_id=plan.id, dedupe_key=due.key,
+                kind="task",
+                subject=due.subject,
+                occurred_at=utcnow(),
+                due_at=due.due_at,
+                customer_id=due.customer_id,
+                owner_id=due.owner_id,
+                link_type=due.link_type,
+                link_id=due.link_id,
+                plan_id=plan.id,
+                dedupe_key=due.key,
             )
             db.session.add(task)
             db.session.flush()
@@ -153,22 +190,34 @@ def _create_task(plan: FollowUpPlan, due: DueTask) -> bool:
     return True
 
 
-def due_list(user_ids: list[int], now: datetime | None = None, upcoming_days: int = 7,
-             tz: tzinfo | None = None) -> dict[str, list[Activity]]:
+def due_list(
+    user_ids: list[int],
+    now: datetime | None = None,
+    upcoming_days: int = 7,
+    tz: tzinfo | None = None,
+) -> dict[str, list[Activity]]:
     """Open tasks of the given users: ``overdue`` (due before now), ``today``
     (the rest of today) and ``upcoming``; "today" is the day in ``tz``, the
     user's time zone (UTC when not given)."""
     now = now or utcnow()
-    local = now.astimezone(tz or timezone.utc)
-    end = (local.replace(hour=0, minute=0, second=0, microsecond=0)
-           + timedelta(days=1)).astimezone(timezone.utc)
-    rows = db.session.scalars(select(Activity).where(
-        Activity.owner_id.in_(user_ids), Activity.due_at.is_not(None),
-        Activity.done_at.is_(None), Activity.deleted_at.is_(None),
-        Activity.due_at < end + timedelta(days=upcoming_days),
-    ).order_by(Activity.due_at, Activity.id))
+    local = now.astimezone(tz or UTC)
+    end = (local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)).astimezone(
+        UTC
+    )
+    rows = db.session.scalars(
+        select(Activity)
+        .where(
+            Activity.owner_id.in_(user_ids),
+            Activity.due_at.is_not(None),
+            Activity.done_at.is_(None),
+            Activity.deleted_at.is_(None),
+            Activity.due_at < end + timedelta(days=upcoming_days),
+        )
+        .order_by(Activity.due_at, Activity.id)
+    )
     out: dict[str, list[Activity]] = {"overdue": [], "today": [], "upcoming": []}
     for task in rows:
-        key = "overdue" if task.due_at < now else "today" if task.due_at < end else "upcoming"
+        due = cast(datetime, task.due_at)  # the query keeps tasks with a due date only
+        key = "overdue" if due < now else "today" if due < end else "upcoming"
         out[key].append(task)
     return out

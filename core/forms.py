@@ -26,7 +26,9 @@ from core.i18n import _
 SPLIT = re.compile(r"[\n,，;；]+")
 
 
-def payload(schema: Schema, form=None, only: tuple[str, ...] | None = None) -> dict[str, Any]:
+def payload(
+    schema: Schema, form: MultiDict[str, str] | None = None, only: tuple[str, ...] | None = None
+) -> dict[str, Any]:
     """The posted fields of ``schema`` as a payload for its ``load``.
 
     A field absent from the form is absent from the payload (so a partial
@@ -44,8 +46,12 @@ def payload(schema: Schema, form=None, only: tuple[str, ...] | None = None) -> d
         if name not in form:
             continue
         if isinstance(field, fields.List):
-            out[name] = [part.strip() for line in form.getlist(name)
-                         for part in SPLIT.split(line) if part.strip()]
+            out[name] = [
+                part.strip()
+                for line in form.getlist(name)
+                for part in SPLIT.split(line)
+                if part.strip()
+            ]
             continue
         if isinstance(field, fields.Dict):
             continue
@@ -82,7 +88,7 @@ def _number(text: str):
     return text
 
 
-def version(form=None) -> int | None:
+def version(form: MultiDict[str, str] | None = None) -> int | None:
     """The record version the form was opened on (hidden ``version`` input)."""
     return form_int((request.form if form is None else form).get("version", ""))
 

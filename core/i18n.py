@@ -12,20 +12,50 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask import current_app, request, session
-from flask_login import current_user
 import pytz
-from jinja2 import pass_context
+from flask import current_app, request, session
 from flask_babel import Domain, gettext, lazy_gettext, ngettext
-
+from flask_login import current_user
+from jinja2 import pass_context
 
 _ = gettext
 _l = lazy_gettext
-__all__ = ["_", "_l", "ngettext", "translator", "template_gettext", "select_locale", "select_timezone", "translate_validation", "N_",
-           "CORE_TRANSLATIONS"]
+__all__ = [
+    "_",
+    "_l",
+    "ngettext",
+    "translator",
+    "template_gettext",
+    "select_locale",
+    "select_timezone",
+    "translate_validation",
+    "N_",
+    "CORE_TRANSLATIONS",
+]
 
 CORE_TRANSLATIONS = Path(__file__).parent / "translations"
 _domains: dict[str, Domain] = {}
+
+
+#: the catalogue folders gettext reads for the supported locales: ``zh_CN``
+#: is "zh_Hans_CN" to Babel, and gettext also falls back to the bare language
+READ_FOLDERS = ("en", "zh_Hans_CN", "zh")
+
+
+def unread_catalogues(folders: dict[str, Path]) -> list[str]:
+    """One warning per catalogue folder that no supported locale reads.
+
+    ``folders`` maps a plugin to its translations folder. A catalogue in
+    ``zh_CN/`` is silently ignored by gettext (Chinese is read from
+    ``zh_Hans_CN/``), and the plugin would show core's English instead.
+    """
+    return [
+        f"plugin {name!r} ships a catalogue in {found.parent.name}/, which no supported "
+        f"locale reads (use one of: {', '.join(READ_FOLDERS)})"
+        for name, folder in sorted(folders.items())
+        for found in sorted(Path(folder).glob("*/LC_MESSAGES"))
+        if found.parent.name not in READ_FOLDERS
+    ]
 
 
 def translator(domain: str) -> tuple:
@@ -34,12 +64,14 @@ def translator(domain: str) -> tuple:
     The catalogue folder is looked up, at first use, from the plugin's
     ``trellis_translations_dir`` answer held in the app's registry.
     """
+
     def _domain() -> Domain:
         folders = current_app.extensions["trellis_translation_dirs"]
         key = f"{domain}:{folders.get(domain)}"
         if key not in _domains:
-            _domains[key] = Domain(translation_directories=[str(folders.get(domain, ""))],
-                                   domain=domain)
+            _domains[key] = Domain(
+                translation_directories=[str(folders.get(domain, ""))], domain=domain
+            )
         return _domains[key]
 
     def plugin_gettext(string: str, **variables) -> str:
@@ -80,8 +112,6 @@ def select_locale() -> str:
     return current_app.config["TRELLIS_LOCALE"]
 
 
-
-
 def select_timezone() -> str | None:
     """The signed-in user's time zone; ``None`` means ``TRELLIS_TIMEZONE``.
 
@@ -96,31 +126,38 @@ def N_(message: str) -> str:
 
 
 #: marshmallow's own messages (English, with its placeholders) → translatable ones
-_MARSHMALLOW = [(re.compile(rf"^{pattern}$"), template) for pattern, template in [
-    (r"Missing data for required field\.", N_("This field is required.")),
-    (r"Field may not be null\.", N_("This field may not be empty.")),
-    (r"Unknown field\.", N_("Unknown field.")),
-    (r"Invalid input type\.", N_("Invalid input type.")),
-    (r"Invalid value\.", N_("Invalid value.")),
-    (r"Not a valid email address\.", N_("Not a valid email address.")),
-    (r"Not a valid (?:integer|number)\.", N_("Not a valid number.")),
-    (r"Not a valid string\.", N_("Not a valid text.")),
-    (r"Not a valid boolean\.", N_("Not a valid yes/no value.")),
-    (r"Not a valid date\.", N_("Not a valid date.")),
-    (r"Not a valid (?:aware |naive )?datetime\.", N_("Not a valid date and time.")),
-    (r"Not a valid list\.", N_("Not a valid list.")),
-    (r"Not a valid mapping type\.", N_("Not a valid object.")),
-    (r"String does not match expected pattern\.", N_("Not in the expected format.")),
-    (r"Shorter than minimum length (?P<min>\d+)\.", N_("Shorter than %(min)s characters.")),
-    (r"Longer than maximum length (?P<max>\d+)\.", N_("Longer than %(max)s characters.")),
-    (r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.",
-     N_("Must be %(min)s to %(max)s characters long.")),
-    (r"Must be one of: (?P<choices>.*)\.", N_("Must be one of: %(choices)s.")),
-    (r"Must be greater than or equal to (?P<min>\S+) and less than or equal to (?P<max>\S+)\.",
-     N_("Must be from %(min)s to %(max)s.")),
-    (r"Must be greater than or equal to (?P<min>\S+)\.", N_("Must be %(min)s or more.")),
-    (r"Must be less than or equal to (?P<max>\S+)\.", N_("Must be %(max)s or less.")),
-]]
+_MARSHMALLOW = [
+    (re.compile(rf"^{pattern}$"), template)
+    for pattern, template in [
+        (r"Missing data for required field\.", N_("This field is required.")),
+        (r"Field may not be null\.", N_("This field may not be empty.")),
+        (r"Unknown field\.", N_("Unknown field.")),
+        (r"Invalid input type\.", N_("Invalid input type.")),
+        (r"Invalid value\.", N_("Invalid value.")),
+        (r"Not a valid email address\.", N_("Not a valid email address.")),
+        (r"Not a valid (?:integer|number)\.", N_("Not a valid number.")),
+        (r"Not a valid string\.", N_("Not a valid text.")),
+        (r"Not a valid boolean\.", N_("Not a valid yes/no value.")),
+        (r"Not a valid date\.", N_("Not a valid date.")),
+        (r"Not a valid (?:aware |naive )?datetime\.", N_("Not a valid date and time.")),
+        (r"Not a valid list\.", N_("Not a valid list.")),
+        (r"Not a valid mapping type\.", N_("Not a valid object.")),
+        (r"String does not match expected pattern\.", N_("Not in the expected format.")),
+        (r"Shorter than minimum length (?P<min>\d+)\.", N_("Shorter than %(min)s characters.")),
+        (r"Longer than maximum length (?P<max>\d+)\.", N_("Longer than %(max)s characters.")),
+        (
+            r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.",
+            N_("Must be %(min)s to %(max)s characters long."),
+        ),
+        (r"Must be one of: (?P<choices>.*)\.", N_("Must be one of: %(choices)s.")),
+        (
+            r"Must be greater than or equal to (?P<min>\S+) and less than or equal to (?P<max>\S+)\.",  # noqa: E501
+            N_("Must be from %(min)s to %(max)s."),
+        ),
+        (r"Must be greater than or equal to (?P<min>\S+)\.", N_("Must be %(min)s or more.")),
+        (r"Must be less than or equal to (?P<max>\S+)\.", N_("Must be %(max)s or less.")),
+    ]
+]
 
 
 def translate_validation(message: str) -> str:

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: catalogue folders use Babel's canonical names: the zh_CN locale is
 #: "zh_Hans_CN" to Babel, and that is the folder gettext searches.
 LOCALES = ("en", "zh_Hans_CN")
-KEYWORDS = ["-k", "_l", "-k", "lazy_gettext"]
+KEYWORDS = ["-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2"]
 
 
 def domains() -> dict[str, tuple[Path, Path]]:
@@ -42,8 +42,19 @@ def _pot(domain: str, source: Path, folder: Path) -> Path:
     ignore = ["--ignore-dirs", "tests"]
     if domain == "messages":
         ignore = ["--ignore-dirs", "tests migrations"]
-    _pybabel("extract", "-F", str(ROOT / "babel.cfg"), *KEYWORDS, *ignore, "--no-location",
-             "--sort-output", "--omit-header", "-o", str(pot), str(source))
+    _pybabel(
+        "extract",
+        "-F",
+        str(ROOT / "babel.cfg"),
+        *KEYWORDS,
+        *ignore,
+        "--no-location",
+        "--sort-output",
+        "--omit-header",
+        "-o",
+        str(pot),
+        str(source),
+    )
     return pot
 
 
@@ -56,15 +67,26 @@ def extract(only: list[str] | None = None) -> None:
             po = folder / locale / "LC_MESSAGES" / f"{domain}.po"
             verb = "update" if po.exists() else "init"
             before = po.read_text(encoding="utf-8") if po.exists() else None
-            _pybabel(verb, "-D", domain, "-i", str(pot), "-d", str(folder), "-l", locale,
-                     *(["--no-fuzzy-matching", "--ignore-obsolete"] if verb == "update" else []))
+            _pybabel(
+                verb,
+                "-D",
+                domain,
+                "-i",
+                str(pot),
+                "-d",
+                str(folder),
+                "-l",
+                locale,
+                *(["--no-fuzzy-matching", "--ignore-obsolete"] if verb == "update" else []),
+            )
             if before is not None and _undated(before) == _undated(po.read_text(encoding="utf-8")):
                 po.write_text(before, encoding="utf-8")  # only the date changed: keep the file
 
 
 def _undated(text: str) -> str:
-    return "\n".join(line for line in text.splitlines()
-                     if not line.startswith('"POT-Creation-Date:'))
+    return "\n".join(
+        line for line in text.splitlines() if not line.startswith('"POT-Creation-Date:')
+    )
 
 
 def compile_all() -> None:
@@ -82,8 +104,18 @@ def problems() -> list[str]:
 
         with tempfile.TemporaryDirectory() as tmp:
             fresh = Path(tmp) / f"{domain}.pot"
-            _pybabel("extract", "-F", str(ROOT / "babel.cfg"), *KEYWORDS, "--ignore-dirs",
-                     "tests migrations", "--no-location", "-o", str(fresh), str(source))
+            _pybabel(
+                "extract",
+                "-F",
+                str(ROOT / "babel.cfg"),
+                *KEYWORDS,
+                "--ignore-dirs",
+                "tests migrations",
+                "--no-location",
+                "-o",
+                str(fresh),
+                str(source),
+            )
             wanted = {m.id for m in read_po(fresh.open("rb")) if m.id}
         for locale in LOCALES:
             po = folder / locale / "LC_MESSAGES" / f"{domain}.po"
@@ -99,8 +131,11 @@ def problems() -> list[str]:
                 out.append(f"{po.relative_to(ROOT)}: stale, has unused {msg!r}")
             if locale == "zh_Hans_CN":
                 for m in catalog:
-                    if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string))
-                                 or m.fuzzy):
+                    if m.id and (
+                        not m.string
+                        or (isinstance(m.string, tuple) and not all(m.string))
+                        or m.fuzzy
+                    ):
                         out.append(f"{po.relative_to(ROOT)}: untranslated {m.id!r}")
     return out
 

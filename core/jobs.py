@@ -22,7 +22,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
@@ -53,15 +53,20 @@ def _recycle() -> str:
 
 CORE_JOBS = [
     Job("core.follow_ups", _l("Create due follow-up tasks"), _follow_ups, every_minutes=15),
-    Job("core.pool_recycle", _l("Return neglected customers to the pool and remind owners"),
-        _recycle, every_minutes=60),
+    Job(
+        "core.pool_recycle",
+        _l("Return neglected customers to the pool and remind owners"),
+        _recycle,
+        every_minutes=60,
+    ),
 ]
 
 
 def check_job(job: Job) -> None:
     every = job.every_minutes
-    if every is not None and (isinstance(every, bool) or not isinstance(every, int)
-                              or not 1 <= every <= MINUTES_PER_DAY):
+    if every is not None and (
+        isinstance(every, bool) or not isinstance(every, int) or not 1 <= every <= MINUTES_PER_DAY
+    ):
         raise PluginError(f"job {job.code!r}: every_minutes must be 1..{MINUTES_PER_DAY}")
 
 
@@ -81,8 +86,7 @@ def init_jobs(app: Flask, jobs: dict[str, Job]) -> Huey:
         huey = RedisHuey(name, url=app.config["TRELLIS_REDIS_URL"], results=False)
     else:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-        huey = SqliteHuey(name, filename=str(Path(app.instance_path) / QUEUE_FILE),
-                          results=False)
+        huey = SqliteHuey(name, filename=str(Path(app.instance_path) / QUEUE_FILE), results=False)
 
     def run_job(code: str, kwargs: dict) -> None:
         with app.app_context():
@@ -108,7 +112,7 @@ class JobQueue:
 
 
 def _periodic(huey: Huey, job: Job, run_job) -> None:
-    every = job.every_minutes
+    every = cast(int, job.every_minutes)  # called for periodic jobs only
 
     def due(moment: datetime) -> bool:
         return (moment.hour * 60 + moment.minute) % every == 0
@@ -123,7 +127,7 @@ def queue() -> Huey:
     return current_app.extensions["trellis_jobs"].huey
 
 
-def enqueue(code: str, **kwargs) -> None:
+def enqueue(code: str, **kwargs: Any) -> None:
     """Queue job ``code`` with JSON-serialisable ``kwargs`` (run now in immediate mode)."""
     if code not in current_registry().jobs:
         raise TrellisError(_("No such job: %(code)s", code=code))
@@ -132,8 +136,9 @@ def enqueue(code: str, **kwargs) -> None:
 
 def run_all_periodic() -> list[tuple[str, str]]:
     """Run every periodic job once, here and now (``trellis jobs run-due``, cron)."""
-    return [(job.code, job.run() or "") for job in current_registry().jobs.values()
-            if job.every_minutes]
+    return [
+        (job.code, job.run() or "") for job in current_registry().jobs.values() if job.every_minutes
+    ]
 
 
 def uses_embedded_worker(app: Flask) -> bool:

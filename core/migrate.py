@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from alembic.script import Script, ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import inspect
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -28,14 +29,14 @@ CORE_VERSIONS = Path(__file__).parent / "migrations" / "versions"
 CORE_BASE_REVISION = "c0de00000001"
 
 
-def alembic_config(include_tables: set[str] | None = None, *, enabled_only: bool = False
-                   ) -> Config:
+def alembic_config(include_tables: set[str] | None = None, *, enabled_only: bool = False) -> Config:
     """Alembic's configuration: core's tree plus the plugins' trees.
 
     Disabled plugins' trees are included too (unless ``enabled_only``), so a
     database that holds a disabled plugin's revisions still makes sense.
     """
-    config: Config = migrate.get_config()
+    # Flask-Migrate's Config is alembic's; its type stub cannot say so yet
+    config = cast(Config, migrate.get_config())
     plugin_dirs = current_registry().migration_dirs() if enabled_only else branch_dirs()
     dirs = [CORE_VERSIONS, *plugin_dirs.values()]
     config.set_main_option("version_locations", " ".join(str(d) for d in dirs))
@@ -52,8 +53,11 @@ def branch_dirs() -> dict[str, Path]:
     dirs = dict(reg.migration_dirs())
     for info in reg.disabled:
         hook = getattr(info.module, "trellis_migrations_dir", None)
-        folder = Path(hook()) if hook is not None and hook() else conventional_folder(
-            info.module, "trellis_migrations_dir")
+        folder = (
+            Path(hook())
+            if hook is not None and hook()
+            else conventional_folder(info.module, "trellis_migrations_dir")
+        )
         if folder is not None:
             dirs.setdefault(info.name, folder)
     return dirs
@@ -82,7 +86,14 @@ def upgrade() -> list[str]:
     ensure_not_ahead()
     config = alembic_config()
     for branch in enabled_branches():
-        command.upgrade(config, f"{branch}@head")
+        try:
+            command.upgrade(config, f"{branch}@head")
+        except Exception as exc:  # one line naming the plugin; its migration rolled back
+            what = "core" if branch == "core" else f"plugin {branch!r}"
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            raise TrellisError(
+                f"{what}: a migration failed: {type(exc).__name__}: {reason}"
+            ) from exc
     return enabled_branches()
 
 
@@ -90,9 +101,14 @@ def downgrade(branch: str, revision: str = "-1") -> None:
     """Step one branch back: ``revision`` is ``-1``, ``base`` or a revision id."""
     check_connection()
     if branch not in enabled_branches():
-        raise TrellisError(f"no migration branch {branch!r} (enabled: {', '.join(enabled_branches())})")
-    target = revision if revision not in ("base",) and not revision.startswith("-") else (
-        f"{branch}@{revision}")
+        raise TrellisError(
+            f"no migration branch {branch!r} (enabled: {', '.join(enabled_branches())})"
+        )
+    target = (
+        revision
+        if revision not in ("base",) and not revision.startswith("-")
+        else (f"{branch}@{revision}")
+    )
     try:
         command.downgrade(alembic_config(), target)
     except CommandError as exc:
@@ -175,7 +191,9 @@ def new_revision(branch: str, message: str, autogenerate: bool = True) -> str:
     first = not any(True for _ in Path(dirs[branch]).glob("*.py"))
     try:
         rev = command.revision(
-            config, message=message, autogenerate=autogenerate,
+            config,
+            message=message,
+            autogenerate=autogenerate,
             head="base" if first else f"{branch}@head",
             branch_label=branch if first else None,
             version_path=str(dirs[branch]),
@@ -183,4 +201,4 @@ def new_revision(branch: str, message: str, autogenerate: bool = True) -> str:
         )
     except (CommandError, OperationalError) as exc:
         raise TrellisError(f"cannot create a revision for {branch}: {exc}") from None
-    return rev.path if not isinstance(rev, list) else rev[0].path
+    return cast(Script, rev if not isinstance(rev, list) else rev[0]).path

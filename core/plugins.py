@@ -1,23 +1,25 @@
 """Finding, ordering and loading plugins — one plugin manager per app.
 
-Built-in plugins are the packages under ``plugins/``; third-party ones are
-announced in the entry-point group ``trellis.plugins``. Both are loaded the
-same way: import the module, read its ``manifest``, register the module with
-pluggy. Anything wrong — an unknown name, a missing or cyclic ``requires``,
-two plugins with one name, an import that raises — raises
+Built-in and third-party plugins alike are announced in the entry-point group
+``trellis.plugins`` (the built-ins by Trellis's own ``pyproject.toml``, as
+datasette registers its defaults) and loaded the same way: import the module,
+read its ``manifest``, register it with pluggy. Anything wrong — an unknown
+name, a missing or cyclic ``requires``, two plugins with one name, an import
+that raises — raises
 :class:`~core.errors.PluginError` naming the plugin, before the app exists, so
 there is never a half-loaded application.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import pkgutil
+import functools
+import logging
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from types import ModuleType
+from typing import cast
 
 import pluggy
 
@@ -25,13 +27,55 @@ from core import __version__, hookspecs
 from core.declarations import Manifest
 from core.errors import PluginError
 
+log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "trellis.plugins"
-BUILTIN_PACKAGE = "plugins"
+#: the distribution whose plugins are the built-in ones (enabled by default)
+DISTRIBUTION = "trellis-crm"
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 #: names that would collide with core's tables, URLs or CLI commands
 RESERVED_NAMES = frozenset(
-    {"core", "api", "static", "auth", "admin", "user", "team", "role", "customer", "contact",
-     "activity", "tag", "audit", "db", "users", "plugins", "jobs", "init", "run", "serve"}
+    {
+        "core",
+        "api",
+        "static",
+        "auth",
+        "admin",
+        "user",
+        "team",
+        "role",
+        "customer",
+        "contact",
+        "activity",
+        "tag",
+        "audit",
+        "db",
+        "users",
+        "plugins",
+        "jobs",
+        "init",
+        "run",
+        "serve",
+        # core's blueprints, URL prefixes and commands: a plugin of that name would clash at start
+        "account",
+        "activities",
+        "contacts",
+        "customers",
+        "directory",
+        "meta",
+        "pool",
+        "records",
+        "tasks",
+        "theme",
+        "login",
+        "logout",
+        "language",
+        "healthz",
+        "me",
+        "roles",
+        "tags",
+        "teams",
+        "worker",
+    }
 )
 
 
@@ -54,7 +98,8 @@ class Candidate:
 
     name: str
     builtin: bool
-    load: object  # () -> module
+    load: Callable[[], ModuleType]  # the entry point's load()
+    origin: str = ""  # the entry point's value, e.g. "plugins.sales"
 
     def import_module(self) -> ModuleType:
         try:
@@ -66,30 +111,32 @@ class Candidate:
 
 
 def find_candidates() -> dict[str, Candidate]:
-    """Every plugin on this system, built-in and installed, by name."""
+    """Every plugin installed on this system, by name.
+
+    Built-in and third-party plugins are found the same way: through the
+    entry-point group ``trellis.plugins``. The built-ins are those announced
+    by Trellis's own distribution (``trellis-crm``, see ``pyproject.toml``).
+    """
     found: dict[str, Candidate] = {}
-    spec = importlib.util.find_spec(BUILTIN_PACKAGE)
-    if spec is not None and spec.submodule_search_locations:
-        for info in sorted(pkgutil.iter_modules(spec.submodule_search_locations),
-                           key=lambda i: i.name):
-            if info.ispkg:
-                module_name = f"{BUILTIN_PACKAGE}.{info.name}"
-                found[info.name] = Candidate(
-                    info.name, True, lambda m=module_name: importlib.import_module(m)
-                )
     for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        dist = getattr(ep, "dist", None)
+        builtin = dist is not None and _canonical(dist.name) == DISTRIBUTION
         if ep.name in found:
-            origin = "a built-in plugin" if found[ep.name].builtin else "another installed package"
+            first, second = sorted((ep.value, found[ep.name].origin))
             raise PluginError(
-                f"plugin {ep.name!r} is announced by {ep.value!r} and also by {origin}; "
-                "plugin names must be unique"
+                f"plugin {ep.name!r} is announced twice, by {first!r} and by "
+                f"{second!r}; plugin names must be unique"
             )
-        found[ep.name] = Candidate(ep.name, False, ep.load)
+        found[ep.name] = Candidate(ep.name, builtin, ep.load, ep.value)
     return found
 
 
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def load_plugins(
-    enabled: list[str] | None, extra: list[ModuleType] = ()
+    enabled: list[str] | None, extra: Sequence[ModuleType] = ()
 ) -> tuple[list[PluginInfo], list[PluginInfo]]:
     """Import and check plugins; return ``(enabled in load order, disabled)``.
 
@@ -107,16 +154,24 @@ def load_plugins(
         for name in wanted:
             if name not in candidates:
                 known = ", ".join(sorted(candidates)) or "none"
-                raise PluginError(
-                    f"TRELLIS_PLUGINS: unknown plugin {name!r} (installed: {known})"
-                )
+                raise PluginError(f"TRELLIS_PLUGINS: unknown plugin {name!r} (installed: {known})")
 
     infos: dict[str, PluginInfo] = {}
     for name in wanted:
         module = candidates[name].import_module()
-        infos[name] = PluginInfo(_manifest(module, name), module, candidates[name].builtin, name=name)
+        infos[name] = PluginInfo(
+            _manifest(module, name), module, candidates[name].builtin, name=name
+        )
     for module in extra:
         manifest = _manifest(module, getattr(getattr(module, "manifest", None), "name", "?"))
+        installed = candidates.get(manifest.name)
+        if installed is not None and installed.origin == module.__name__:
+            if manifest.name not in infos:  # an installed plugin's own module: enable it
+                infos[manifest.name] = PluginInfo(
+                    manifest, module, installed.builtin, name=manifest.name
+                )
+                wanted.append(manifest.name)
+            continue
         if manifest.name in infos or manifest.name in candidates:
             raise PluginError(f"plugin {manifest.name!r} is registered twice")
         infos[manifest.name] = PluginInfo(manifest, module, False, name=manifest.name)
@@ -170,15 +225,16 @@ def _load_order(wanted: list[PluginInfo], installed: set[str]) -> list[PluginInf
         if state.get(info.name) == "done":
             return
         if state.get(info.name) == "visiting":
-            cycle = " -> ".join(path[path.index(info.name):] + [info.name])
+            cycle = " -> ".join(path[path.index(info.name) :] + [info.name])
             raise PluginError(f"plugin {info.name!r} has a cyclic requirement: {cycle}")
         state[info.name] = "visiting"
-        for dep in info.manifest.requires:
+        for dep in cast(Manifest, info.manifest).requires:  # a plugin to load has one
             if dep not in by_name and dep not in installed:
                 raise PluginError(f"plugin {info.name!r} requires {dep!r}, which is not installed")
             if dep not in by_name:
                 raise PluginError(
-                    f"plugin {info.name!r} requires {dep!r}, which is not enabled in TRELLIS_PLUGINS"
+                    f"plugin {info.name!r} requires {dep!r}, "
+                    "which is not enabled in TRELLIS_PLUGINS"
                 )
             visit(by_name[dep], path + [info.name])
         state[info.name] = "done"
@@ -192,19 +248,24 @@ def _load_order(wanted: list[PluginInfo], installed: set[str]) -> list[PluginInf
 def make_plugin_manager(plugins: list[PluginInfo]) -> pluggy.PluginManager:
     """A fresh pluggy manager holding core's hookspecs, the event hookspecs
     plugins declare (a ``hookspecs`` attribute: a module or class of
-    ``@hookspec`` functions, so other plugins can subscribe), and ``plugins``.
+    ``@eventspec`` functions, so other plugins can subscribe), and ``plugins``.
 
     One per application: a module-level manager would leak plugins between
-    apps (and tests).
+    apps (and tests). A hook implementation that no spec declares stops
+    start-up with the plugin's name (pluggy's ``check_pending``).
     """
     pm = pluggy.PluginManager("trellis")
     pm.add_hookspecs(hookspecs)
     for info in plugins:  # a plugin's own events (``hookspecs`` in its package) come first
-        if getattr(info.module, "hookspecs", None) is not None:
-            pm.add_hookspecs(info.module.hookspecs)
+        specs = getattr(info.module, "hookspecs", None)
+        if specs is not None:
+            try:
+                pm.add_hookspecs(specs)
+            except ValueError as exc:
+                raise PluginError(f"plugin {info.name!r}: {exc}") from exc
     for info in plugins:
         try:
-            pm.register(info.module, name=info.name)
+            pm.register(Guest(info.module, pm), name=info.name)
         except pluggy.PluginValidationError as exc:
             raise PluginError(f"plugin {info.name!r}: {exc}") from exc
     try:
@@ -212,3 +273,50 @@ def make_plugin_manager(plugins: list[PluginInfo]) -> pluggy.PluginManager:
     except pluggy.PluginValidationError as exc:
         raise PluginError(f"plugin {pm.get_name(exc.plugin)!r}: {exc}") from exc
     return pm
+
+
+class Guest:
+    """A plugin as the plugin manager sees it: the plugin's own hook
+    implementations, except that each plain subscriber of a domain event is
+    isolated — if it raises, the error is logged with the plugin's name and
+    the other subscribers still run (the change they hear of has already
+    committed).
+
+    Everything else is the plugin's function itself, so pluggy's calling —
+    ``tryfirst``/``trylast``, wrappers, ``firstresult`` — is untouched.
+    Register a test helper with ``pm.register(Guest(obj, pm), name=...)`` to
+    give it the same isolation.
+    """
+
+    def __init__(self, plugin: object, pm: pluggy.PluginManager) -> None:
+        self.plugin = plugin
+        for attr in dir(plugin):
+            opts = pm.parse_hookimpl_opts(plugin, attr)
+            if opts is None:
+                continue
+            function = getattr(plugin, attr)
+            hook = opts.get("specname") or attr
+            caller = getattr(pm.hook, hook, None)
+            if (
+                not opts.get("wrapper")
+                and not opts.get("hookwrapper")
+                and caller is not None
+                and hookspecs.is_event(caller)
+            ):
+                function = _isolated(function, pm, self, hook)
+            setattr(self, attr, function)
+
+    def __repr__(self) -> str:
+        return f"<Guest {self.plugin!r}>"
+
+
+def _isolated(function, pm: pluggy.PluginManager, guest: Guest, hook: str):
+    @functools.wraps(function)
+    def isolated(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except Exception:
+            log.exception("plugin %r failed handling event %s", pm.get_name(guest), hook[8:])
+            return None
+
+    return isolated

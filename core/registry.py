@@ -15,7 +15,12 @@ import pluggy
 from flask import current_app
 
 from core.declarations import (
-    ActivityKind, FieldType, FollowUpRule, Job, Permission, RecycleCondition,
+    ActivityKind,
+    FieldType,
+    FollowUpRule,
+    Job,
+    Permission,
+    RecycleCondition,
 )
 from core.errors import PluginError
 from core.plugins import PluginInfo
@@ -59,17 +64,47 @@ class Registry:
                     found[plugin.name] = folder
         return found
 
-    def answers(self, hook: str, **kwargs) -> list[tuple[str, Any]]:
-        """Call a hook; return ``(plugin name, answer)`` for each implementation."""
-        pairs = []
-        for impl in getattr(self.pm.hook, hook).get_hookimpls():
-            args = {k: v for k, v in kwargs.items() if k in impl.argnames}
-            pairs.append((impl.plugin_name, impl.function(**args)))
+    def call(self, hook: str, **kwargs: Any) -> Any:
+        """Call ``hook`` exactly as pluggy does, and return pluggy's answer.
+
+        ``tryfirst``/``trylast``, wrappers and ``firstresult`` mean what
+        pluggy documents: a list of the non-``None`` answers, most recently
+        registered first unless ordered otherwise, or the first one for a
+        ``firstresult`` hook.
+        """
+        return getattr(self.pm.hook, hook)(**kwargs)
+
+    def collect(self, hook: str, **kwargs: Any) -> list[Any]:
+        """Call a hook whose implementations each return a list; return the items, flattened."""
+        return [item for items in self.call(hook, **kwargs) for item in items or ()]
+
+    def answers(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """``(plugin name, answer)`` for each plugin implementing ``hook``, in load order.
+
+        For the hooks whose answer belongs to the plugin that gave it — its
+        models, blueprints, folders, settings schema, declarations. Each
+        plugin's implementations are called through pluggy's own calling on
+        a subset of the plugin manager, so its wrappers and ordering hold;
+        ``None`` answers are left out, as pluggy leaves them out.
+        """
+        caller = getattr(self.pm.hook, hook)
+        position = {p.name: i for i, p in enumerate(self.plugins)}
+        owners = sorted(
+            {impl.plugin_name for impl in caller.get_hookimpls()},
+            key=lambda name: (position.get(name, len(position)), name),
+        )
+        pairs: list[tuple[str, Any]] = []
+        for owner in owners:
+            answer = self.call_on(owner, hook, **kwargs)
+            if caller.spec is not None and caller.spec.opts.get("firstresult"):
+                answer = [] if answer is None else [answer]
+            pairs.extend((owner, item) for item in answer)
         return pairs
 
-    def collect(self, hook: str, **kwargs) -> list[tuple[str, Any]]:
-        """Call a list-returning hook; return ``(plugin name, item)`` pairs."""
-        return [(name, item) for name, items in self.answers(hook, **kwargs) for item in items or ()]
+    def call_on(self, plugin: str, hook: str, **kwargs: Any) -> Any:
+        """Call ``hook`` on one plugin's implementations only, through pluggy."""
+        others = [obj for name, obj in self.pm.list_name_plugin() if name != plugin]
+        return self.pm.subset_hook_caller(hook, remove_plugins=others)(**kwargs)
 
 
 CONVENTIONAL_FOLDERS = {
@@ -99,7 +134,9 @@ def register_declarations(reg: Registry, core_items: dict[str, list]) -> None:
     }
     for attr, (hook, key) in specs.items():
         target: dict = getattr(reg, attr)
-        pairs = [("core", item) for item in core_items.get(attr, [])] + reg.collect(hook)
+        pairs = [("core", item) for item in core_items.get(attr, [])] + [
+            (owner, item) for owner, items in reg.answers(hook) for item in items or ()
+        ]
         for owner, item in pairs:
             name = getattr(item, key)
             if name in target:
@@ -116,5 +153,7 @@ def current_registry() -> Registry:
 
 def sorted_items(hook: str, **kwargs) -> list:
     """Call a UI-slot hook and return its items sorted by ``order`` (never by plugin order)."""
-    items = [item for _, item in current_registry().collect(hook, **kwargs)]
-    return sorted(items, key=lambda item: (getattr(item, "order", 100), str(item)))
+    return sorted(
+        current_registry().collect(hook, **kwargs),
+        key=lambda item: (getattr(item, "order", 100), str(item)),
+    )

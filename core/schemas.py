@@ -7,6 +7,8 @@ same per-field messages.
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from core.models import CustomerKind, Grade, Stage
@@ -21,7 +23,7 @@ def Id(strict: bool = True, **kwargs) -> fields.Integer:  # noqa: N802  (reads l
     return fields.Integer(strict=strict, validate=validate.Range(1, MAX_ID), **kwargs)
 
 
-def is_id(value) -> bool:
+def is_id(value: object) -> TypeGuard[int]:
     """True for a value that can be a record id (checked before a lookup)."""
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
@@ -55,8 +57,7 @@ class ContactInput(Schema):
     is_primary = fields.Boolean(load_default=False)
     birthday = fields.Date(allow_none=True)
     preferred_channel = fields.String(
-        allow_none=True,
-        validate=validate.OneOf(["phone", "email", "sms", "wechat", "visit"]),
+        allow_none=True, validate=validate.OneOf(["phone", "email", "sms", "wechat", "visit"])
     )
     notes = fields.String(allow_none=True, validate=validate.Length(max=20000))
 
@@ -81,8 +82,7 @@ class UserInput(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     password = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(min=8, max=256),
-        load_only=True,
+        load_default=None, allow_none=True, validate=validate.Length(min=8, max=256), load_only=True
     )
     role_id = Id(allow_none=True)
     team_id = Id(allow_none=True)

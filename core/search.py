@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement
+from sqlalchemy.orm import QueryableAttribute
 
 from core.extensions import db
 
 
-def text_contains(column, q: str) -> ColumnElement[bool]:
+def text_contains(
+    column: ColumnElement[Any] | QueryableAttribute[Any], q: str
+) -> ColumnElement[bool]:
     """SQL: ``column`` contains ``q``, ignoring case (ASCII letters), with
     ``%`` and ``_`` in ``q`` taken literally. SQLite's ``LIKE`` ignores case
     already (and keeps the plans the list benchmarks were measured with);

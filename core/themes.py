@@ -7,13 +7,19 @@ a theme may restyle any page, a plugin's included.
 
 Each theme has its own Jinja loader; Jinja caches compiled templates per
 loader, so two users on two themes never get each other's pages.
+
+The built-in themes are the ``themes/`` folder of a source checkout (or an
+editable install); a wheel installs that folder as the package
+``trellis_themes`` (see ``setup.py``) next to ``core``.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import jinja2
 from flask import Flask, current_app, g, has_request_context
@@ -25,7 +31,31 @@ from core.errors import ConfigError
 from core.extensions import db
 from core.models import SiteSetting
 
-THEMES_DIR = Path(__file__).resolve().parent.parent / "themes"
+THEMES_PACKAGE = "trellis_themes"
+CORE_DIR = Path(__file__).resolve().parent
+
+
+def builtin_themes_dir(core_dir: Path = CORE_DIR) -> Path:
+    """The folder of the built-in themes.
+
+    First the ones beside *this* ``core`` — the ``trellis_themes`` package of
+    an installed wheel, else ``themes/`` of a source checkout — so a checkout
+    never picks up the themes of another Trellis installed in the same
+    environment, and an installed Trellis never mistakes another
+    distribution's top-level ``themes`` for its own. Then wherever Python
+    finds ``trellis_themes`` (an installer that put it elsewhere).
+    """
+    root = core_dir.parent
+    for folder in (root / THEMES_PACKAGE, root / "themes"):
+        if (folder / "default" / "theme.toml").is_file():
+            return folder
+    spec = importlib.util.find_spec(THEMES_PACKAGE)
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return root / "themes"
+
+
+THEMES_DIR = builtin_themes_dir()
 
 
 @dataclass(frozen=True)
@@ -50,15 +80,19 @@ def available_themes(themes_dir: Path = THEMES_DIR) -> dict[str, Theme]:
     for toml in sorted(themes_dir.glob("*/theme.toml")):
         meta = tomllib.loads(toml.read_text(encoding="utf-8"))
         found[toml.parent.name] = Theme(
-            toml.parent.name, meta.get("title", toml.parent.name), meta.get("description", ""),
-            toml.parent, {k[6:]: v for k, v in meta.items() if k.startswith("title_")})
+            toml.parent.name,
+            meta.get("title", toml.parent.name),
+            meta.get("description", ""),
+            toml.parent,
+            {k[6:]: v for k, v in meta.items() if k.startswith("title_")},
+        )
     return found
 
 
 class ThemedEnvironment(Environment):
     """Flask's Jinja environment whose loader is the current request's theme's."""
 
-    theme_loaders: dict[str, jinja2.BaseLoader] = {}
+    theme_loaders: dict[str, jinja2.BaseLoader] | None = None  # set by init_themes
 
     @property
     def loader(self):
@@ -77,18 +111,22 @@ def init_themes(app: Flask, plugin_folders: list[Path], core_folder: Path) -> No
     default = app.config["TRELLIS_THEME"]
     if default not in themes:
         raise ConfigError(
-            f"TRELLIS_THEME: no theme {default!r} (available: {', '.join(sorted(themes))})")
+            f"TRELLIS_THEME: no theme {default!r} (available: {', '.join(sorted(themes))})"
+        )
     app.extensions["trellis_themes"] = themes
-    app.jinja_env.theme_loaders = {
+    env = cast(ThemedEnvironment, app.jinja_env)  # the app's jinja_environment (core.app)
+    env.theme_loaders = {
         name: jinja2.FileSystemLoader(
-            [str(theme.path / "templates")] + [str(f) for f in plugin_folders] + [str(core_folder)])
-        for name, theme in themes.items()}
+            [str(theme.path / "templates")] + [str(f) for f in plugin_folders] + [str(core_folder)]
+        )
+        for name, theme in themes.items()
+    }
 
 
 def site_theme() -> str:
     """The admin's choice for everyone, else ``TRELLIS_THEME``."""
     chosen = db.session.scalar(select(SiteSetting.value).where(SiteSetting.key == "theme"))
-    themes = current_app.extensions["trellis_themes"]
+    themes: dict[str, Theme] = current_app.extensions["trellis_themes"]
     return chosen if chosen in themes else current_app.config["TRELLIS_THEME"]
 
 

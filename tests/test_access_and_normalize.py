@@ -21,9 +21,12 @@ def org(db, make_user, make_customer):
     east_north = create_team("East North", None, parent_id=east.id)
     west = create_team("West", None)
     people = {
-        "rep": make_user(role="sales", team=east), "peer": make_user(role="sales", team=east),
-        "north": make_user(role="sales", team=east_north), "west": make_user(role="sales", team=west),
-        "lead": make_user(role="manager", team=east), "boss": make_user(role="admin"),
+        "rep": make_user(role="sales", team=east),
+        "peer": make_user(role="sales", team=east),
+        "north": make_user(role="sales", team=east_north),
+        "west": make_user(role="sales", team=west),
+        "lead": make_user(role="manager", team=east),
+        "boss": make_user(role="admin"),
         "nobody": make_user(role="sales"),
     }
     for key in ("rep", "peer", "north", "west"):
@@ -53,16 +56,22 @@ def test_no_role_or_inactive_sees_nothing(db, org):
 
 
 def test_deleted_rows_are_hidden_unless_asked_for(db, org):
-    delete_customer(db.session.scalar(select(Customer).where(Customer.name == "rep customer")),
-                    None)
+    delete_customer(
+        db.session.scalar(select(Customer).where(Customer.name == "rep customer")), None
+    )
     assert visible(db, org["rep"]) == []
     assert visible(db, org["rep"], include_deleted=True) == ["rep customer"]
 
 
-@pytest.mark.parametrize("typed, stored", [
-    ("138 0013 8000", "+8613800138000"), ("+1 (415) 555-2671", "+14155552671"),
-    ("0086 138-0013-8000", "+8613800138000"), ("021-5555 0000", "+862155550000"),
-])
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("138 0013 8000", "+8613800138000"),
+        ("+1 (415) 555-2671", "+14155552671"),
+        ("0086 138-0013-8000", "+8613800138000"),
+        ("021-5555 0000", "+862155550000"),
+    ],
+)
 def test_phones_are_stored_in_international_form(typed, stored):
     assert normalize_phone(typed) == stored
 

@@ -33,8 +33,13 @@ def count(db):
 def test_openapi_document_describes_the_api(client):
     doc = client.get("/api/v1/openapi.json").json
     assert doc["openapi"] == "3.1.0"
-    assert {"/api/v1/customers", "/api/v1/customers/{customer_id}", "/api/v1/plugins",
-            "/api/v1/customers/{customer_id}/activities", "/api/v1/me/tokens"} <= set(doc["paths"])
+    assert {
+        "/api/v1/customers",
+        "/api/v1/customers/{customer_id}",
+        "/api/v1/plugins",
+        "/api/v1/customers/{customer_id}/activities",
+        "/api/v1/me/tokens",
+    } <= set(doc["paths"])
     assert "bearer" in doc["components"]["securitySchemes"]
 
 
@@ -60,8 +65,10 @@ def test_a_revoked_token_stops_working(app, rep):
 
 
 def test_create_then_read_a_customer(api, rep):
-    created = api.post("/api/v1/customers", json={"name": "Acme", "phones": ["138 0013 8000"],
-                                                  "grade": "A", "tags": ["vip"]})
+    created = api.post(
+        "/api/v1/customers",
+        json={"name": "Acme", "phones": ["138 0013 8000"], "grade": "A", "tags": ["vip"]},
+    )
     assert created.status_code == 201, created.json
     body = created.json
     assert body["owner_id"] == rep.id and body["phones"] == ["+8613800138000"]
@@ -71,11 +78,19 @@ def test_create_then_read_a_customer(api, rep):
     assert api.get(f"/api/v1/customers/{body['id']}").json["name"] == "Acme"
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({}, "name"), ({"name": ""}, "name"), ({"name": 42}, "name"), ({"name": "x" * 300}, "name"),
-    ({"name": "A", "grade": "Z"}, "grade"), ({"name": "A", "hobby": "golf"}, "hobby"),
-    ({"name": "A", "phones": "13800138000"}, "phones"), ([1, 2], "_body"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({}, "name"),
+        ({"name": ""}, "name"),
+        ({"name": 42}, "name"),
+        ({"name": "x" * 300}, "name"),
+        ({"name": "A", "grade": "Z"}, "grade"),
+        ({"name": "A", "hobby": "golf"}, "hobby"),
+        ({"name": "A", "phones": "13800138000"}, "phones"),
+        ([1, 2], "_body"),
+    ],
+)
 def test_bad_input_is_a_422_naming_the_field_and_writes_nothing(api, db, payload, field):
     response = api.post("/api/v1/customers", json=payload)
     assert response.status_code == 422 and response.mimetype == PROBLEM
@@ -84,16 +99,25 @@ def test_bad_input_is_a_422_naming_the_field_and_writes_nothing(api, db, payload
 
 
 def test_malformed_json_is_a_422_and_writes_nothing(api, db):
-    response = api.post("/api/v1/customers", data="{name: oops",
-                        headers={"Content-Type": "application/json"})
+    response = api.post(
+        "/api/v1/customers", data="{name: oops", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 422 and "_body" in response.json["errors"]
     assert count(db) == 0
 
 
-@pytest.mark.parametrize("query, field", [
-    ("per_page=201", "per_page"), ("page=0", "page"), ("page=-3", "page"), ("page=x", "page"),
-    ("sort=password", "sort"), ("stage=emperor", "stage"), ("page=99999999999", "page"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("per_page=201", "per_page"),
+        ("page=0", "page"),
+        ("page=-3", "page"),
+        ("page=x", "page"),
+        ("sort=password", "sort"),
+        ("stage=emperor", "stage"),
+        ("page=99999999999", "page"),
+    ],
+)
 def test_bad_list_arguments_are_a_422(api, query, field):
     response = api.get(f"/api/v1/customers?{query}")
     assert response.status_code == 422 and field in response.json["errors"]
@@ -110,26 +134,33 @@ def test_lists_are_paged_sorted_filtered_and_searched_in_sql(api):
     assert api.get("/api/v1/customers?grade=A").json["total"] == 2
     assert api.get("/api/v1/customers?tag=C").json["items"][0]["name"] == "Bravo 100%"
     assert [c["name"] for c in api.get("/api/v1/customers?q=100%25").json["items"]] == [
-        "Bravo 100%"]
+        "Bravo 100%"
+    ]
     # case does not matter, on PostgreSQL as on SQLite
     assert [c["name"] for c in api.get("/api/v1/customers?q=ALPH").json["items"]] == ["alpha"]
-    assert [c["name"] for c in api.get("/api/v1/customers?q=bravo").json["items"]] == [
-        "Bravo 100%"]
+    assert [c["name"] for c in api.get("/api/v1/customers?q=bravo").json["items"]] == ["Bravo 100%"]
 
 
 def test_a_stale_version_is_a_409_and_changes_nothing(api):
     cid = api.post("/api/v1/customers", json={"name": "Acme"}).json["id"]
-    assert api.patch(f"/api/v1/customers/{cid}", json={"industry": "Retail",
-                                                       "version": 1}).status_code == 200
+    assert (
+        api.patch(f"/api/v1/customers/{cid}", json={"industry": "Retail", "version": 1}).status_code
+        == 200
+    )
     stale = api.patch(f"/api/v1/customers/{cid}", json={"industry": "Food", "version": 1})
     assert stale.status_code == 409 and stale.json["current_version"] == 2
     assert stale.json["type"].endswith("/stale-version")
-    by_header = api.patch(f"/api/v1/customers/{cid}", json={"industry": "Food"},
-                          headers={"If-Match": '"1"'})
+    by_header = api.patch(
+        f"/api/v1/customers/{cid}", json={"industry": "Food"}, headers={"If-Match": '"1"'}
+    )
     assert by_header.status_code == 409
     assert api.get(f"/api/v1/customers/{cid}").json["industry"] == "Retail"
-    assert api.patch(f"/api/v1/customers/{cid}", json={"industry": "Food"},
-                     headers={"If-Match": '"2"'}).json["version"] == 3
+    assert (
+        api.patch(
+            f"/api/v1/customers/{cid}", json={"industry": "Food"}, headers={"If-Match": '"2"'}
+        ).json["version"]
+        == 3
+    )
 
 
 def test_another_reps_customer_does_not_exist_for_me(api, make_customer, make_user):
@@ -137,8 +168,10 @@ def test_another_reps_customer_does_not_exist_for_me(api, make_customer, make_us
     assert api.get(f"/api/v1/customers/{other.id}").status_code == 404
     assert api.patch(f"/api/v1/customers/{other.id}", json={"name": "x"}).status_code == 404
     assert api.get(f"/api/v1/customers/{other.id}/activities").status_code == 404
-    assert api.post("/api/v1/contacts", json={"customer_id": other.id,
-                                              "name": "Spy"}).status_code == 404
+    assert (
+        api.post("/api/v1/contacts", json={"customer_id": other.id, "name": "Spy"}).status_code
+        == 404
+    )
     assert api.get("/api/v1/customers").json["total"] == 0
     assert api.get("/api/v1/customers?q=Secret").json["total"] == 0
 
@@ -168,21 +201,33 @@ def test_cookie_sessions_must_send_the_csrf_header_to_write(login_as, rep):
     refused = client.post("/api/v1/customers", json={"name": "Acme"})
     assert refused.status_code == 403 and refused.json["type"].endswith("/csrf")
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)
-    assert client.post("/api/v1/customers", json={"name": "Acme"},
-                       headers={"X-CSRF-Token": token}).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/customers", json={"name": "Acme"}, headers={"X-CSRF-Token": token}
+        ).status_code
+        == 201
+    )
 
 
 def test_contacts_and_the_timeline(api):
     cid = api.post("/api/v1/customers", json={"name": "Acme"}).json["id"]
-    contact = api.post("/api/v1/contacts", json={"customer_id": cid, "name": "Li Lei",
-                                                 "emails": ["LI@acme.cn"]})
+    contact = api.post(
+        "/api/v1/contacts", json={"customer_id": cid, "name": "Li Lei", "emails": ["LI@acme.cn"]}
+    )
     assert contact.status_code == 201 and contact.json["emails"] == ["li@acme.cn"]
     for i in range(3):
-        api.post("/api/v1/activities", json={"kind": "call", "subject": f"Call {i}",
-                                             "customer_id": cid})
-    task = api.post("/api/v1/activities", json={"kind": "task", "subject": "Quote",
-                                                "customer_id": cid,
-                                                "due_at": "2030-01-01T09:00:00+08:00"})
+        api.post(
+            "/api/v1/activities", json={"kind": "call", "subject": f"Call {i}", "customer_id": cid}
+        )
+    task = api.post(
+        "/api/v1/activities",
+        json={
+            "kind": "task",
+            "subject": "Quote",
+            "customer_id": cid,
+            "due_at": "2030-01-01T09:00:00+08:00",
+        },
+    )
     assert task.json["due_at"] == "2030-01-01T01:00:00+00:00"
     page = api.get(f"/api/v1/customers/{cid}/activities?per_page=2").json
     assert page["total"] == 4 and len(page["items"]) == 2
@@ -223,26 +268,38 @@ def test_personal_tokens_are_shown_once_and_revocable(api):
 
 def test_the_creator_owns_a_new_customer_unless_allowed_to_name_another(api, app, make_user):
     other = make_user()
-    assert api.post("/api/v1/customers", json={"name": "For other",
-                                               "owner_id": other.id}).status_code == 403
-    assert api.post("/api/v1/customers", json={"name": "To pool",
-                                               "owner_id": None}).status_code == 403
+    assert (
+        api.post("/api/v1/customers", json={"name": "For other", "owner_id": other.id}).status_code
+        == 403
+    )
+    assert (
+        api.post("/api/v1/customers", json={"name": "To pool", "owner_id": None}).status_code == 403
+    )
     admin = make_user(role="admin")
     _t, secret = create_token(admin, "a", None)
     headers = {"Authorization": f"Bearer {secret}"}
     client = app.test_client()
-    assert client.post("/api/v1/customers", json={"name": "Admin's"},
-                       headers=headers).json["owner_id"] == admin.id
-    assert client.post("/api/v1/customers", json={"name": "Pool", "owner_id": None},
-                       headers=headers).json["owner_id"] is None
+    assert (
+        client.post("/api/v1/customers", json={"name": "Admin's"}, headers=headers).json["owner_id"]
+        == admin.id
+    )
+    assert (
+        client.post(
+            "/api/v1/customers", json={"name": "Pool", "owner_id": None}, headers=headers
+        ).json["owner_id"]
+        is None
+    )
 
 
-@pytest.mark.parametrize("call", [
-    lambda c: c.get("/api/v1/customers/99999999999"),
-    lambda c: c.get("/api/v1/customers?owner_id=99999999999"),
-    lambda c: c.post("/api/v1/contacts", json={"customer_id": 2**40, "name": "x"}),
-    lambda c: c.post("/api/v1/customers", json={"name": "x", "team_id": 2**40}),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c: c.get("/api/v1/customers/99999999999"),
+        lambda c: c.get("/api/v1/customers?owner_id=99999999999"),
+        lambda c: c.post("/api/v1/contacts", json={"customer_id": 2**40, "name": "x"}),
+        lambda c: c.post("/api/v1/customers", json={"name": "x", "team_id": 2**40}),
+    ],
+)
 def test_ids_beyond_32_bits_are_refused_before_the_database(api, call):
     assert call(api).status_code in (404, 422)
 
@@ -251,6 +308,7 @@ def test_nul_characters_are_refused_with_the_field_name(api, client, db):
     response = api.post("/api/v1/customers", json={"name": "Ac\x00me", "tags": ["ok", "b\x00d"]})
     assert response.status_code == 422 and "name" in response.json["errors"]
     assert api.get("/api/v1/customers?q=a%00b").json["errors"] == {
-        "q": ["NUL characters are not allowed"]}
+        "q": ["NUL characters are not allowed"]
+    }
     assert client.post("/login", data={"email": "a\x00@b.cn", "password": "x"}).status_code == 400
     assert count(db) == 0

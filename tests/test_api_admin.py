@@ -8,16 +8,22 @@ from core.models import Activity, AuditEntry, Contact, Customer, DataScope, Role
 
 @pytest.fixture
 def masked_rep(db, make_user):
-    db.session.add(Role(name="intern", scope=DataScope.own,
-                        permissions=["customer.read", "customer.write"],
-                        hidden_fields=["customer.phones", "customer.emails", "contact.phones"]))
+    db.session.add(
+        Role(
+            name="intern",
+            scope=DataScope.own,
+            permissions=["customer.read", "customer.write"],
+            hidden_fields=["customer.phones", "customer.emails", "contact.phones"],
+        )
+    )
     db.session.commit()
     return make_user(role="intern")
 
 
 def test_hidden_fields_never_leave_the_api(as_user, masked_rep, make_customer, make_contact):
-    customer = make_customer(name="Acme", owner_id=masked_rep.id, phones=["13800138000"],
-                             emails=["a@acme.cn"])
+    customer = make_customer(
+        name="Acme", owner_id=masked_rep.id, phones=["13800138000"], emails=["a@acme.cn"]
+    )
     make_contact(customer=customer, phones=["13900139000"], emails=["li@acme.cn"])
     client = as_user(masked_rep)
     detail = client.get(f"/api/v1/customers/{customer.id}").json
@@ -28,8 +34,7 @@ def test_hidden_fields_never_leave_the_api(as_user, masked_rep, make_customer, m
     assert "phones" not in contact and contact["emails"] == ["li@acme.cn"]
 
 
-def test_hidden_fields_are_not_on_the_customer_page(masked_rep, make_user, make_customer,
-                                                    app):
+def test_hidden_fields_are_not_on_the_customer_page(masked_rep, make_user, make_customer, app):
     customer = make_customer(owner_id=masked_rep.id, phones=["13800138000"])
     masked = app.test_client()
     with masked.session_transaction() as session:
@@ -42,14 +47,17 @@ def test_hidden_fields_are_not_on_the_customer_page(masked_rep, make_user, make_
     assert "+8613800138000" in plain.get(f"/customers/{customer.id}").text
 
 
-def test_merge_through_the_api_with_field_choices(as_user, make_user, make_customer,
-                                                  make_contact, db):
+def test_merge_through_the_api_with_field_choices(
+    as_user, make_user, make_customer, make_contact, db
+):
     admin = make_user(role="admin")
     survivor = make_customer(name="Acme", industry="Retail", grade="B")
     other = make_customer(name="ACME Ltd", industry="Food", grade="A")
     make_contact(customer=other, name="Li Lei")
-    response = as_user(admin).post(f"/api/v1/customers/{survivor.id}/merge",
-                                   json={"merge_id": other.id, "choose": {"name": "survivor"}})
+    response = as_user(admin).post(
+        f"/api/v1/customers/{survivor.id}/merge",
+        json={"merge_id": other.id, "choose": {"name": "survivor"}},
+    )
     assert response.status_code == 200, response.json
     body = response.json
     # name kept by choice; industry and grade: the newer non-empty value (the other's)
@@ -60,10 +68,14 @@ def test_merge_through_the_api_with_field_choices(as_user, make_user, make_custo
     assert entry.after["choices"]["industry"] == "merged"
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"merge_id": "x"}, "merge_id"), ({}, "merge_id"),
-    ({"merge_id": 0, "choose": {"colour": "merged"}}, None),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"merge_id": "x"}, "merge_id"),
+        ({}, "merge_id"),
+        ({"merge_id": 0, "choose": {"colour": "merged"}}, None),
+    ],
+)
 def test_bad_merges_are_refused(as_user, make_user, make_customer, payload, field):
     admin = make_user(role="admin")
     a, b = make_customer(), make_customer()
@@ -76,20 +88,28 @@ def test_bad_merges_are_refused(as_user, make_user, make_customer, payload, fiel
     assert self_merge.status_code == 422
 
 
-def test_merge_needs_the_permission_and_both_customers_visible(as_user, make_user,
-                                                               make_customer):
+def test_merge_needs_the_permission_and_both_customers_visible(as_user, make_user, make_customer):
     rep = make_user()
     mine, hidden = make_customer(owner_id=rep.id), make_customer(owner_id=make_user().id)
-    assert as_user(rep).post(f"/api/v1/customers/{mine.id}/merge",
-                             json={"merge_id": hidden.id}).status_code == 403
+    assert (
+        as_user(rep)
+        .post(f"/api/v1/customers/{mine.id}/merge", json={"merge_id": hidden.id})
+        .status_code
+        == 403
+    )
     manager = make_user(role="manager")
     own = make_customer(owner_id=manager.id)
-    assert as_user(manager).post(f"/api/v1/customers/{own.id}/merge",
-                                 json={"merge_id": hidden.id}).status_code == 404
+    assert (
+        as_user(manager)
+        .post(f"/api/v1/customers/{own.id}/merge", json={"merge_id": hidden.id})
+        .status_code
+        == 404
+    )
 
 
-def test_recycle_bin_restore_and_purge_with_plugin_records(as_user, make_user, make_customer,
-                                                           make_activity, db):
+def test_recycle_bin_restore_and_purge_with_plugin_records(
+    as_user, make_user, make_customer, make_activity, db
+):
     from decimal import Decimal
 
     from plugins.sales.models import Deal, Pipeline, Stage
@@ -104,8 +124,15 @@ def test_recycle_bin_restore_and_purge_with_plugin_records(as_user, make_user, m
     stage = Stage(pipeline_id=pipeline.id, name="S", position=0)
     db.session.add(stage)
     db.session.flush()
-    db.session.add(Deal(title="D", customer_id=customer.id, pipeline_id=pipeline.id,
-                        stage_id=stage.id, amount=Decimal(1)))
+    db.session.add(
+        Deal(
+            title="D",
+            customer_id=customer.id,
+            pipeline_id=pipeline.id,
+            stage_id=stage.id,
+            amount=Decimal(1),
+        )
+    )
     db.session.commit()
     assert client.delete(f"/api/v1/recycle-bin/{customer.id}").status_code == 422  # not deleted
     assert client.delete(f"/api/v1/customers/{customer.id}").status_code == 204

@@ -3,31 +3,46 @@
 import pytest
 
 
-
 def test_an_admin_builds_the_organisation(as_user, make_user):
     admin = as_user(make_user(role="admin"))
     east = admin.post("/api/v1/teams", json={"name": "East"}).json
     north = admin.post("/api/v1/teams", json={"name": "East North", "parent_id": east["id"]})
     assert north.status_code == 201 and north.json["parent_id"] == east["id"]
-    role = admin.post("/api/v1/roles", json={
-        "name": "telesales", "scope": "team", "permissions": ["customer.read", "pool.claim"],
-        "hidden_fields": ["customer.phones"]})
+    role = admin.post(
+        "/api/v1/roles",
+        json={
+            "name": "telesales",
+            "scope": "team",
+            "permissions": ["customer.read", "pool.claim"],
+            "hidden_fields": ["customer.phones"],
+        },
+    )
     assert role.status_code == 201 and role.json["scope"] == "team"
-    user = admin.post("/api/v1/users", json={"email": "new@example.com", "name": "New",
-                                             "password": "long enough pw",
-                                             "team_id": east["id"]})
+    user = admin.post(
+        "/api/v1/users",
+        json={
+            "email": "new@example.com",
+            "name": "New",
+            "password": "long enough pw",
+            "team_id": east["id"],
+        },
+    )
     assert user.status_code == 201 and user.json["email"] == "new@example.com"
-    changed = admin.patch(f"/api/v1/users/{user.json['id']}",
-                          json={"role_id": role.json["id"], "version": 1})
+    changed = admin.patch(
+        f"/api/v1/users/{user.json['id']}", json={"role_id": role.json["id"], "version": 1}
+    )
     assert changed.status_code == 200 and changed.json["role_id"] == role.json["id"]
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"name": "x", "permissions": ["customer.fly"]}, "permissions"),
-    ({"name": "x", "scope": "galaxy"}, "scope"),
-    ({"name": "x", "hidden_fields": ["phones"]}, "hidden_fields"),
-    ({"name": "admin"}, "name"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"name": "x", "permissions": ["customer.fly"]}, "permissions"),
+        ({"name": "x", "scope": "galaxy"}, "scope"),
+        ({"name": "x", "hidden_fields": ["phones"]}, "hidden_fields"),
+        ({"name": "admin"}, "name"),
+    ],
+)
 def test_bad_roles_are_refused(as_user, make_user, payload, field):
     response = as_user(make_user(role="admin")).post("/api/v1/roles", json=payload)
     assert response.status_code == 422 and field in response.json["errors"]
@@ -56,25 +71,42 @@ def test_tags_and_custom_fields(as_user, make_user):
     admin = as_user(make_user(role="admin"))
     assert admin.post("/api/v1/tags", json={"name": "VIP", "color": "#f00"}).status_code == 201
     assert admin.post("/api/v1/tags", json={"name": "VIP"}).status_code == 422
-    field = admin.post("/api/v1/custom-fields", json={
-        "entity": "customer", "key": "size", "label": "Size", "type": "choice",
-        "options": ["S", "M", "L"]})
+    field = admin.post(
+        "/api/v1/custom-fields",
+        json={
+            "entity": "customer",
+            "key": "size",
+            "label": "Size",
+            "type": "choice",
+            "options": ["S", "M", "L"],
+        },
+    )
     assert field.status_code == 201
-    assert admin.post("/api/v1/custom-fields", json={
-        "entity": "customer", "key": "size2", "label": "x", "type": "choice"}).json[
-        "errors"] == {"options": ["a choice field needs options"]}
-    assert "type" in admin.post("/api/v1/custom-fields", json={
-        "entity": "customer", "key": "k", "label": "x", "type": "colour"}).json["errors"]
-    created = admin.post("/api/v1/customers", json={"name": "Acme",
-                                                    "custom_fields": {"size": "M"}})
+    assert admin.post(
+        "/api/v1/custom-fields",
+        json={"entity": "customer", "key": "size2", "label": "x", "type": "choice"},
+    ).json["errors"] == {"options": ["a choice field needs options"]}
+    assert (
+        "type"
+        in admin.post(
+            "/api/v1/custom-fields",
+            json={"entity": "customer", "key": "k", "label": "x", "type": "colour"},
+        ).json["errors"]
+    )
+    created = admin.post("/api/v1/customers", json={"name": "Acme", "custom_fields": {"size": "M"}})
     assert created.json["custom_fields"] == {"size": "M"}
-    assert admin.post("/api/v1/customers", json={"name": "B", "custom_fields": {
-        "size": "XXL"}}).status_code == 422
+    assert (
+        admin.post(
+            "/api/v1/customers", json={"name": "B", "custom_fields": {"size": "XXL"}}
+        ).status_code
+        == 422
+    )
 
 
 def test_a_user_with_a_role_or_team_that_does_not_exist_is_a_422(as_user, make_user):
     admin = as_user(make_user(role="admin"))
     for field in ("role_id", "team_id"):
-        response = admin.post("/api/v1/users", json={"email": f"{field}@example.com",
-                                                     "name": "X", field: 424242})
+        response = admin.post(
+            "/api/v1/users", json={"email": f"{field}@example.com", "name": "X", field: 424242}
+        )
         assert response.status_code == 422 and field in response.json["errors"]

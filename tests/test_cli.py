@@ -18,18 +18,36 @@ TRELLIS = str(Path(sys.executable).parent / "trellis")
 @pytest.fixture
 def cli(empty_database_url, tmp_path):
     """``cli(*args, **env)`` runs ``trellis`` on an empty database."""
+
     def run(*args, stdin: str | None = None, **env):
         environ = {k: v for k, v in os.environ.items() if not k.startswith("TRELLIS_")}
-        environ.update({"TRELLIS_INSTANCE_PATH": str(tmp_path / "instance"),
-                        "TRELLIS_DATABASE_URL": empty_database_url, **env})
-        return subprocess.run([TRELLIS, *args], capture_output=True, text=True, env=environ,
-                              input=stdin, timeout=120)
+        environ.update(
+            {
+                "TRELLIS_INSTANCE_PATH": str(tmp_path / "instance"),
+                "TRELLIS_DATABASE_URL": empty_database_url,
+                **env,
+            }
+        )
+        return subprocess.run(
+            [TRELLIS, *args], capture_output=True, text=True, env=environ, input=stdin, timeout=120
+        )
+
     def start(*args):
         environ = {k: v for k, v in os.environ.items() if not k.startswith("TRELLIS_")}
-        environ.update({"TRELLIS_INSTANCE_PATH": str(tmp_path / "instance"),
-                        "TRELLIS_DATABASE_URL": empty_database_url})
-        return subprocess.Popen([TRELLIS, *args], env=environ, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)
+        environ.update(
+            {
+                "TRELLIS_INSTANCE_PATH": str(tmp_path / "instance"),
+                "TRELLIS_DATABASE_URL": empty_database_url,
+            }
+        )
+        return subprocess.Popen(
+            [TRELLIS, *args],
+            env=environ,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
     run.url = empty_database_url
     run.start = start
     yield run
@@ -64,11 +82,16 @@ def test_init_with_demo_creates_everything_and_prints_the_login(cli):
 
 
 def test_init_twice_refuses_and_changes_nothing(cli):
-    assert cli("init", "--admin-email", "a@example.com", "--admin-password",
-               "long enough pw").returncode == 0
+    assert (
+        cli(
+            "init", "--admin-email", "a@example.com", "--admin-password", "long enough pw"
+        ).returncode
+        == 0
+    )
     before = count(cli.url, "user_account")
-    again = cli("init", "--demo", "--admin-email", "b@example.com", "--admin-password",
-                "long enough pw")
+    again = cli(
+        "init", "--demo", "--admin-email", "b@example.com", "--admin-password", "long enough pw"
+    )
     one_line_error(again, "already initialised")
     assert count(cli.url, "user_account") == before and count(cli.url, "customer") == 0
 
@@ -86,18 +109,34 @@ def test_init_with_a_short_password_writes_nothing(cli):
 
 def test_users_create_list_and_set_password(cli):
     cli("init", "--admin-email", "a@example.com", "--admin-password", "long enough pw")
-    created = cli("users", "create", "rep@example.com", "--password", "rep password 1",
-                  "--role", "sales", "--name", "Rep")
+    created = cli(
+        "users",
+        "create",
+        "rep@example.com",
+        "--password",
+        "rep password 1",
+        "--role",
+        "sales",
+        "--name",
+        "Rep",
+    )
     assert created.returncode == 0 and "Created rep@example.com (sales)" in created.stdout
-    one_line_error(cli("users", "create", "rep@example.com", "--password", "rep password 1"),
-                   "already exists")
-    one_line_error(cli("users", "create", "x@example.com", "--password", "rep password 1",
-                       "--role", "pope"), "no role named 'pope'")
+    one_line_error(
+        cli("users", "create", "rep@example.com", "--password", "rep password 1"), "already exists"
+    )
+    one_line_error(
+        cli("users", "create", "x@example.com", "--password", "rep password 1", "--role", "pope"),
+        "no role named 'pope'",
+    )
     assert "rep@example.com" in cli("users", "list").stdout
-    assert cli("users", "set-password", "rep@example.com", "--password",
-               "another password").returncode == 0
-    one_line_error(cli("users", "set-password", "ghost@example.com", "--password", "whatever1"),
-                   "no user with e-mail ghost@example.com")
+    assert (
+        cli("users", "set-password", "rep@example.com", "--password", "another password").returncode
+        == 0
+    )
+    one_line_error(
+        cli("users", "set-password", "ghost@example.com", "--password", "whatever1"),
+        "no user with e-mail ghost@example.com",
+    )
 
 
 def test_plugins_list_shows_name_version_state_and_requires(cli):
@@ -152,13 +191,18 @@ def test_the_worker_runs_what_was_queued(cli, tmp_path):
     assert "core.pool_recycle" in listed and "every 60 min" in listed
 
 
-@pytest.mark.parametrize("env, fragment", [
-    ({"TRELLIS_PLUGINS": "sales,nope"}, "TRELLIS_PLUGINS: unknown plugin 'nope'"),
-    ({"TRELLIS_DATABASE_URL": "oracle://x"}, "TRELLIS_DATABASE_URL: only sqlite"),
-    ({"TRELLIS_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/x"},
-     "TRELLIS_DATABASE_URL: cannot connect"),
-    ({"TRELLIS_ENV": "production"}, "TRELLIS_SECRET_KEY: not set"),
-])
+@pytest.mark.parametrize(
+    "env, fragment",
+    [
+        ({"TRELLIS_PLUGINS": "sales,nope"}, "TRELLIS_PLUGINS: unknown plugin 'nope'"),
+        ({"TRELLIS_DATABASE_URL": "oracle://x"}, "TRELLIS_DATABASE_URL: only sqlite"),
+        (
+            {"TRELLIS_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/x"},
+            "TRELLIS_DATABASE_URL: cannot connect",
+        ),
+        ({"TRELLIS_ENV": "production"}, "TRELLIS_SECRET_KEY: not set"),
+    ],
+)
 def test_a_wrong_setting_is_one_line_and_exit_1(cli, env, fragment):
     one_line_error(cli("db", "upgrade", **env), fragment)
 
@@ -178,10 +222,15 @@ def test_serve_answers_real_http_through_gunicorn(cli, tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     environ = {k: v for k, v in os.environ.items() if not k.startswith("TRELLIS_")}
-    environ.update({"TRELLIS_INSTANCE_PATH": str(tmp_path / "instance"),
-                    "TRELLIS_DATABASE_URL": cli.url})
-    server = subprocess.Popen([TRELLIS, "serve", "--port", str(port), "--workers", "1"],
-                              env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    environ.update(
+        {"TRELLIS_INSTANCE_PATH": str(tmp_path / "instance"), "TRELLIS_DATABASE_URL": cli.url}
+    )
+    server = subprocess.Popen(
+        [TRELLIS, "serve", "--port", str(port), "--workers", "1"],
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         body = None
         for _ in range(100):
@@ -205,8 +254,12 @@ def test_serve_answers_real_http_through_gunicorn(cli, tmp_path):
         server.terminate()
         server.wait(timeout=20)
     time.sleep(0.5)
-    assert not [pid for pid in started if Path(f"/proc/{pid}").exists()
-                and "(zombie)" not in Path(f"/proc/{pid}/status").read_text()]
+    assert not [
+        pid
+        for pid in started
+        if Path(f"/proc/{pid}").exists()
+        and "(zombie)" not in Path(f"/proc/{pid}/status").read_text()
+    ]
 
 
 def children(pid: int) -> list[int]:
@@ -229,8 +282,14 @@ def test_users_token_prints_a_working_token_once(cli):
     from core import create_app
     from core.services.tokens import user_for_token
 
-    app = create_app({"TESTING": True, "TRELLIS_SECRET_KEY": "k",
-                      "TRELLIS_DATABASE_URL": cli.url, "TRELLIS_INSTANCE_PATH": "/tmp"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "TRELLIS_SECRET_KEY": "k",
+            "TRELLIS_DATABASE_URL": cli.url,
+            "TRELLIS_INSTANCE_PATH": "/tmp",
+        }
+    )
     with app.app_context():
         assert user_for_token(secret).email == "a@example.com"
         from core.extensions import db

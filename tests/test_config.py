@@ -1,5 +1,7 @@
 """Settings: environment over trellis.toml over defaults; a wrong one names itself."""
 
+import os
+
 import pytest
 
 from core import create_app
@@ -7,8 +9,12 @@ from core.errors import ConfigError
 
 
 def base(tmp_path, **extra):
-    return {"TESTING": True, "TRELLIS_INSTANCE_PATH": str(tmp_path), "TRELLIS_SECRET_KEY": "k",
-            **extra}
+    return {
+        "TESTING": True,
+        "TRELLIS_INSTANCE_PATH": str(tmp_path),
+        "TRELLIS_SECRET_KEY": "k",
+        **extra,
+    }
 
 
 def test_defaults_use_sqlite_in_the_instance_folder(tmp_path):
@@ -26,15 +32,22 @@ def test_environment_overrides_the_instance_config_file(tmp_path, monkeypatch):
     assert app.config["TRELLIS_THEME"] == "default"
 
 
-@pytest.mark.parametrize("setting, value, message", [
-    ("TRELLIS_DATABASE_URL", "not a url", "TRELLIS_DATABASE_URL: not a database URL"),
-    ("TRELLIS_DATABASE_URL", "mysql://u@h/db", "TRELLIS_DATABASE_URL: only sqlite"),
-    ("TRELLIS_LOCALE", "fr", "TRELLIS_LOCALE: 'fr' is not one of en, zh_CN"),
-    ("TRELLIS_ENV", "staging", "TRELLIS_ENV: 'staging'"),
-    ("TRELLIS_THEME", "neon", "TRELLIS_THEME: no theme 'neon' \\(available: dark, default\\)"),
-    ("TRELLIS_PROXIES", "nginx", "TRELLIS_PROXIES: 'nginx' is not the number of reverse proxies"),
-    ("TRELLIS_PROXIES", "-1", "TRELLIS_PROXIES: -1 is not the number"),
-])
+@pytest.mark.parametrize(
+    "setting, value, message",
+    [
+        ("TRELLIS_DATABASE_URL", "not a url", "TRELLIS_DATABASE_URL: not a database URL"),
+        ("TRELLIS_DATABASE_URL", "mysql://u@h/db", "TRELLIS_DATABASE_URL: only sqlite"),
+        ("TRELLIS_LOCALE", "fr", "TRELLIS_LOCALE: 'fr' is not one of en, zh_CN"),
+        ("TRELLIS_ENV", "staging", "TRELLIS_ENV: 'staging'"),
+        ("TRELLIS_THEME", "neon", "TRELLIS_THEME: no theme 'neon' \\(available: dark, default\\)"),
+        (
+            "TRELLIS_PROXIES",
+            "nginx",
+            "TRELLIS_PROXIES: 'nginx' is not the number of reverse proxies",
+        ),
+        ("TRELLIS_PROXIES", "-1", "TRELLIS_PROXIES: -1 is not the number"),
+    ],
+)
 def test_a_wrong_setting_stops_start_up_naming_it(tmp_path, setting, value, message):
     with pytest.raises(ConfigError, match=message):
         create_app(base(tmp_path, **{setting: value}))
@@ -67,8 +80,19 @@ def test_invalid_toml_is_reported_with_the_file(tmp_path):
 def test_an_unreachable_database_is_one_clear_line(tmp_path):
     from core.migrate import check_connection
 
-    app = create_app(base(tmp_path, TRELLIS_DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/x"))
+    app = create_app(
+        base(tmp_path, TRELLIS_DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/x")
+    )
     with app.app_context(), pytest.raises(ConfigError) as err:
         check_connection()
     assert str(err.value).startswith("TRELLIS_DATABASE_URL: cannot connect to postgresql")
     assert "\n" not in str(err.value)
+
+
+def test_the_shells_trellis_settings_never_reach_a_test():
+    """``make test`` exports TRELLIS_INSTANCE_PATH, a developer's shell may hold
+    TRELLIS_DATABASE_URL …: the suite's session fixture removes them all."""
+    leaked = [
+        n for n in os.environ if n.startswith("TRELLIS_") and not n.startswith("TRELLIS_TEST_")
+    ]
+    assert leaked == []

@@ -7,7 +7,11 @@ from sqlalchemy import func, select
 from core.errors import StaleVersionError, ValidationError
 from core.models import Activity, AuditEntry, Contact, Customer, CustomFieldDefinition, Tag
 from core.services.customers import (
-    change_owner, create_customer, delete_customer, merge_customers, restore_customer,
+    change_owner,
+    create_customer,
+    delete_customer,
+    merge_customers,
+    restore_customer,
     update_customer,
 )
 
@@ -17,27 +21,38 @@ def count(db, model) -> int:
 
 
 def test_phones_and_emails_are_normalised_on_write(db):
-    customer = create_customer({"name": "Acme", "phones": ["138-0013-8000", "+86 138 0013 8000"],
-                                "emails": [" Sales@Acme.COM "]}, None).customer
+    customer = create_customer(
+        {
+            "name": "Acme",
+            "phones": ["138-0013-8000", "+86 138 0013 8000"],
+            "emails": [" Sales@Acme.COM "],
+        },
+        None,
+    ).customer
     assert customer.phones == ["+8613800138000"]
     assert customer.emails == ["sales@acme.com"]
 
 
-@pytest.mark.parametrize("second", [
-    {"name": "Other name", "phones": ["13800138000"]},
-    {"name": "Other name", "emails": ["SALES@acme.com"]},
-    {"name": "  acme  "},
-])
+@pytest.mark.parametrize(
+    "second",
+    [
+        {"name": "Other name", "phones": ["13800138000"]},
+        {"name": "Other name", "emails": ["SALES@acme.com"]},
+        {"name": "  acme  "},
+    ],
+)
 def test_creating_a_likely_duplicate_reports_it(db, second):
-    first = create_customer({"name": "Acme", "phones": ["138 0013 8000"],
-                             "emails": ["sales@acme.com"]}, None).customer
+    first = create_customer(
+        {"name": "Acme", "phones": ["138 0013 8000"], "emails": ["sales@acme.com"]}, None
+    ).customer
     assert create_customer(second, None).duplicates == [first]
 
 
 def test_a_duplicate_through_a_contacts_phone_is_reported(db, make_contact):
     contact = make_contact(phones=["+1 415 555 2671"])
-    assert create_customer({"name": "New Co", "phones": ["001 (415) 555-2671"]},
-                           None).duplicates == [contact.customer]
+    assert create_customer(
+        {"name": "New Co", "phones": ["001 (415) 555-2671"]}, None
+    ).duplicates == [contact.customer]
 
 
 def test_a_customer_in_the_recycle_bin_is_not_reported_as_duplicate(db):
@@ -46,17 +61,20 @@ def test_a_customer_in_the_recycle_bin_is_not_reported_as_duplicate(db):
     assert create_customer({"name": "Acme"}, None).duplicates == []
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({}, "name"),
-    ({"name": "   "}, "name"),
-    ({"name": "x" * 201}, "name"),
-    ({"name": "A", "grade": "Z"}, "grade"),
-    ({"name": "A", "owner_id": "7"}, "owner_id"),
-    ({"name": "A", "owner_id": 999}, "owner_id"),
-    ({"name": "A", "phones": ["call me"]}, "phones"),
-    ({"name": "A", "emails": ["no-at-sign"]}, "emails"),
-    ({"name": "A", "colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({}, "name"),
+        ({"name": "   "}, "name"),
+        ({"name": "x" * 201}, "name"),
+        ({"name": "A", "grade": "Z"}, "grade"),
+        ({"name": "A", "owner_id": "7"}, "owner_id"),
+        ({"name": "A", "owner_id": 999}, "owner_id"),
+        ({"name": "A", "phones": ["call me"]}, "phones"),
+        ({"name": "A", "emails": ["no-at-sign"]}, "emails"),
+        ({"name": "A", "colour": "red"}, "colour"),
+    ],
+)
 def test_bad_input_names_the_field_and_writes_nothing(db, events, payload, field):
     with pytest.raises(ValidationError) as err:
         create_customer(payload, None)
@@ -129,10 +147,13 @@ def test_delete_goes_to_the_recycle_bin_and_restore_brings_it_back(db):
 
 
 def test_merge_moves_contacts_and_activities_and_keeps_both_snapshots(
-        db, make_contact, make_activity):
+    db, make_contact, make_activity
+):
     survivor = create_customer({"name": "Acme", "phones": ["13800138000"]}, None).customer
-    other = create_customer({"name": "ACME Ltd", "industry": "Retail",
-                             "phones": ["13900139000"], "tags": ["north"]}, None).customer
+    other = create_customer(
+        {"name": "ACME Ltd", "industry": "Retail", "phones": ["13900139000"], "tags": ["north"]},
+        None,
+    ).customer
     make_contact(customer=other, name="Li Lei")
     make_activity(customer=other, subject="Met at fair")
     merge_customers(survivor, other, None)
@@ -156,30 +177,65 @@ def test_a_customer_cannot_be_merged_with_itself(db):
 
 @pytest.fixture
 def fields(db):
-    for key, type_, extra in [("note", "text", {}), ("seats", "number", {}),
-                              ("budget", "money", {}), ("since", "date", {}),
-                              ("size", "choice", {"options": ["S", "M", "L"]}),
-                              ("channels", "multi_choice", {"options": ["web", "shop"]}),
-                              ("export", "boolean", {}), ("tax_id", "text", {"required": True})]:
-        db.session.add(CustomFieldDefinition(entity="customer", key=key, label=key, type=type_,
-                                             **extra))
+    for key, type_, extra in [
+        ("note", "text", {}),
+        ("seats", "number", {}),
+        ("budget", "money", {}),
+        ("since", "date", {}),
+        ("size", "choice", {"options": ["S", "M", "L"]}),
+        ("channels", "multi_choice", {"options": ["web", "shop"]}),
+        ("export", "boolean", {}),
+        ("tax_id", "text", {"required": True}),
+    ]:
+        db.session.add(
+            CustomFieldDefinition(entity="customer", key=key, label=key, type=type_, **extra)
+        )
     db.session.commit()
 
 
 def test_custom_field_values_are_checked_and_cleaned(fields):
-    customer = create_customer({"name": "Acme", "custom_fields": {
-        "note": "hi", "seats": 12, "budget": "1999.50", "since": "2024-02-29", "size": "M",
-        "channels": ["web", "web", "shop"], "export": True, "tax_id": "91310000"}}, None).customer
+    customer = create_customer(
+        {
+            "name": "Acme",
+            "custom_fields": {
+                "note": "hi",
+                "seats": 12,
+                "budget": "1999.50",
+                "since": "2024-02-29",
+                "size": "M",
+                "channels": ["web", "web", "shop"],
+                "export": True,
+                "tax_id": "91310000",
+            },
+        },
+        None,
+    ).customer
     assert customer.custom_fields == {
-        "note": "hi", "seats": 12, "budget": "1999.50", "since": "2024-02-29", "size": "M",
-        "channels": ["web", "shop"], "export": True, "tax_id": "91310000"}
+        "note": "hi",
+        "seats": 12,
+        "budget": "1999.50",
+        "since": "2024-02-29",
+        "size": "M",
+        "channels": ["web", "shop"],
+        "export": True,
+        "tax_id": "91310000",
+    }
 
 
-@pytest.mark.parametrize("values, key", [
-    ({"seats": "twelve"}, "seats"), ({"budget": 19.99}, "budget"), ({"budget": "1.234"}, "budget"),
-    ({"since": "2023-02-29"}, "since"), ({"size": "XL"}, "size"), ({"channels": "web"}, "channels"),
-    ({"export": "yes"}, "export"), ({"unknown": 1}, "unknown"), ({}, "tax_id"),
-])
+@pytest.mark.parametrize(
+    "values, key",
+    [
+        ({"seats": "twelve"}, "seats"),
+        ({"budget": 19.99}, "budget"),
+        ({"budget": "1.234"}, "budget"),
+        ({"since": "2023-02-29"}, "since"),
+        ({"size": "XL"}, "size"),
+        ({"channels": "web"}, "channels"),
+        ({"export": "yes"}, "export"),
+        ({"unknown": 1}, "unknown"),
+        ({}, "tax_id"),
+    ],
+)
 def test_a_custom_field_value_of_the_wrong_type_is_refused(db, fields, values, key):
     payload = {"tax_id": "9131", **values} if key != "tax_id" else values
     with pytest.raises(ValidationError) as err:

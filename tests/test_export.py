@@ -13,11 +13,15 @@ def rows(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(response.text.removeprefix("\ufeff"))))
 
 
-def test_export_holds_what_the_list_shows_with_the_same_filters(as_user, make_user,
-                                                                make_customer):
+def test_export_holds_what_the_list_shows_with_the_same_filters(as_user, make_user, make_customer):
     manager = make_user(role="manager")
-    make_customer(name="北京 Acme", owner_id=manager.id, grade="A", tags=["vip", "north"],
-                  phones=["13800138000"])
+    make_customer(
+        name="北京 Acme",
+        owner_id=manager.id,
+        grade="A",
+        tags=["vip", "north"],
+        phones=["13800138000"],
+    )
     make_customer(name="Beta", owner_id=manager.id, grade="B")
     make_customer(name="Not mine", owner_id=make_user().id, grade="A")
     client = as_user(manager)
@@ -35,9 +39,14 @@ def test_export_needs_its_permission(as_user, make_user):
 
 
 def test_hidden_fields_are_not_columns_of_the_export(as_user, db, make_user, make_customer):
-    db.session.add(Role(name="exporter", scope=DataScope.own,
-                        permissions=["customer.read", "customer.export"],
-                        hidden_fields=["customer.phones", "customer.emails"]))
+    db.session.add(
+        Role(
+            name="exporter",
+            scope=DataScope.own,
+            permissions=["customer.read", "customer.export"],
+            hidden_fields=["customer.phones", "customer.emails"],
+        )
+    )
     db.session.commit()
     user = make_user(role="exporter")
     make_customer(name="Acme", owner_id=user.id, phones=["13800138000"], emails=["a@acme.cn"])
@@ -49,11 +58,14 @@ def test_hidden_fields_are_not_columns_of_the_export(as_user, db, make_user, mak
 
 def test_cells_a_spreadsheet_would_run_are_defused(as_user, make_user, make_customer):
     manager = make_user(role="manager")
-    make_customer(name='=HYPERLINK("http://evil","x")', owner_id=manager.id,
-                  notes="+1 but harmless, with, commas and \"quotes\"")
+    make_customer(
+        name='=HYPERLINK("http://evil","x")',
+        owner_id=manager.id,
+        notes='+1 but harmless, with, commas and "quotes"',
+    )
     [row] = rows(as_user(manager).get("/api/v1/customers/export"))
-    assert row["name"] == "'=HYPERLINK(\"http://evil\",\"x\")"
-    assert row["notes"] == "'+1 but harmless, with, commas and \"quotes\""
+    assert row["name"] == '\'=HYPERLINK("http://evil","x")'
+    assert row["notes"] == '\'+1 but harmless, with, commas and "quotes"'
 
 
 def test_the_customer_list_offers_the_export_only_to_those_allowed(app, make_user):
@@ -63,5 +75,5 @@ def test_the_customer_list_offers_the_export_only_to_those_allowed(app, make_use
             session["_user_id"] = user.get_id()
         return client.get("/customers/?q=Acme").text
 
-    assert '/api/v1/customers/export?q=Acme' in page(make_user(role="manager"))
+    assert "/api/v1/customers/export?q=Acme" in page(make_user(role="manager"))
     assert "/export" not in page(make_user(role="sales"))

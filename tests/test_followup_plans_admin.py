@@ -13,9 +13,15 @@ def test_an_admin_creates_pauses_and_resumes_a_plan_in_the_browser(make_user, lo
     client = login_as(make_user(role="admin"))
     page = "/admin/follow-up-plans"
     assert "Every N days per customer grade" in client.get(page).text
-    created = client.post(page, data={"csrf_token": token(client, page), "name": "A accounts",
-                                      "rule": "customer_interval",
-                                      "params": "every_days = 14\ngrade = A"})
+    created = client.post(
+        page,
+        data={
+            "csrf_token": token(client, page),
+            "name": "A accounts",
+            "rule": "customer_interval",
+            "params": "every_days = 14\ngrade = A",
+        },
+    )
     assert created.status_code == 302
     plan = db.session.query(FollowUpPlan).one()
     assert plan.params == {"every_days": 14, "grade": "A"} and plan.active
@@ -27,16 +33,25 @@ def test_an_admin_creates_pauses_and_resumes_a_plan_in_the_browser(make_user, lo
 def test_bad_settings_are_named_and_nothing_is_created(make_user, login_as, db):
     client = login_as(make_user(role="admin"))
     page = "/admin/follow-up-plans"
-    bad = client.post(page, data={"csrf_token": token(client, page), "name": "Broken",
-                                  "rule": "customer_interval", "params": "every_days = 0"})
+    bad = client.post(
+        page,
+        data={
+            "csrf_token": token(client, page),
+            "name": "Broken",
+            "rule": "customer_interval",
+            "params": "every_days = 0",
+        },
+    )
     assert bad.status_code == 422 and "every_days" in bad.text and "every_days = 0" in bad.text
     assert db.session.query(FollowUpPlan).count() == 0
 
 
 def test_plans_through_the_api_and_only_for_admins(make_user, as_user, db):
     api = as_user(make_user(role="admin"))
-    created = api.post("/api/v1/followup-plans", json={
-        "name": "Revisit", "rule": "customer_interval", "params": {"every_days": 30}})
+    created = api.post(
+        "/api/v1/followup-plans",
+        json={"name": "Revisit", "rule": "customer_interval", "params": {"every_days": 30}},
+    )
     assert created.status_code == 201 and created.json["params"]["every_days"] == 30
     paused = api.patch(f"/api/v1/followup-plans/{created.json['id']}", json={"active": False})
     assert paused.status_code == 200 and paused.json["active"] is False

@@ -4,6 +4,7 @@ fails when a hookspec has none (the convention datasette uses)."""
 from __future__ import annotations
 
 import inspect
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -16,20 +17,34 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core import hookspecs
 from core.api import (
-    ActivityKind, CustomerTab, DashboardWidget, DueTask, FieldType, FollowUpRule, MenuItem,
-    Permission, TimestampMixin, db, plugin_settings,
+    ActivityKind,
+    CustomerAction,
+    CustomerColumn,
+    CustomerTab,
+    DashboardWidget,
+    DueTask,
+    FieldType,
+    FollowUpRule,
+    MenuItem,
+    Permission,
+    TimestampMixin,
+    db,
+    plugin_settings,
 )
 from core.errors import PluginError, ValidationError
 from core.testing import plugin_module
 
 
 def test_every_hookspec_has_a_test():
-    names = {n for n, _ in inspect.getmembers(hookspecs, inspect.isfunction)
-             if n.startswith("trellis_")}
+    names = {
+        n for n, _ in inspect.getmembers(hookspecs, inspect.isfunction) if n.startswith("trellis_")
+    }
     tests = [n for n in globals() if n.startswith("test_hook_")]
     missing = sorted(
-        n for n in names
-        if not any(t == f"test_hook_{n[8:]}" or t.startswith(f"test_hook_{n[8:]}_") for t in tests))
+        n
+        for n in names
+        if not any(t == f"test_hook_{n[8:]}" or t.startswith(f"test_hook_{n[8:]}_") for t in tests)
+    )
     assert not missing, f"hookspecs without a test_hook_<name> test: {missing}"
 
 
@@ -90,7 +105,6 @@ def test_hook_api_blueprints_are_mounted_under_the_plugin_name(register_plugin, 
     assert "/api/v1/probe/things" in client.get("/api/v1/openapi.json").json["paths"]
 
 
-
 def test_hook_cli_commands(register_plugin):
     from click.testing import CliRunner
 
@@ -112,8 +126,9 @@ def test_hook_templates_dir_theme_then_plugin_then_core(register_plugin, tmp_pat
     (folder / "page.html").write_text("plugin page")
     (tmp_path / "templates" / "core").mkdir()
     (tmp_path / "templates" / "core" / "login.html").write_text("plugin overrides core")
-    app = register_plugin(plugin_module("probe",
-                                        trellis_templates_dir=lambda: tmp_path / "templates"))
+    app = register_plugin(
+        plugin_module("probe", trellis_templates_dir=lambda: tmp_path / "templates")
+    )
     assert app.jinja_env.get_template("probe/page.html").render() == "plugin page"
     assert app.jinja_env.get_template("core/login.html").render() == "plugin overrides core"
 
@@ -136,19 +151,29 @@ def test_hook_translations_dir(register_plugin, tmp_path):
         assert translator("probe")[0]("Probe") == "探针"
 
 
+def test_hook_translations_dir_warns_of_a_folder_no_locale_reads(register_plugin, tmp_path, caplog):
+    (tmp_path / "zh_CN" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "zh_Hans_CN" / "LC_MESSAGES").mkdir(parents=True)
+    register_plugin(plugin_module("probe", trellis_translations_dir=lambda: tmp_path))
+    warnings = [r.getMessage() for r in caplog.records if "ships a catalogue" in r.getMessage()]
+    assert warnings == [
+        "plugin 'probe' ships a catalogue in zh_CN/, which no supported locale "
+        "reads (use one of: en, zh_Hans_CN, zh)"
+    ]
+
+
 def test_hook_settings_schema_loads_and_checks_plugin_settings(register_plugin, tmp_path):
     class ProbeSettings(Schema):
         greeting = fields.String(load_default="hi")
         limit = fields.Integer(load_default=5)
 
-    (tmp_path / "trellis.toml").write_text('[plugins_settings.probe]\nlimit = 9\n')
+    (tmp_path / "trellis.toml").write_text("[plugins_settings.probe]\nlimit = 9\n")
     register_plugin(plugin_module("probe", trellis_settings_schema=lambda: ProbeSettings))
     assert plugin_settings("probe") == {"greeting": "hi", "limit": 9}
 
     (tmp_path / "trellis.toml").write_text('[plugins_settings.probe]\nlimit = "many"\n')
     with pytest.raises(PluginError, match=r"plugins_settings.probe\] limit"):
         register_plugin(plugin_module("probe", trellis_settings_schema=lambda: ProbeSettings))
-
 
 
 def test_hook_app_created(register_plugin):
@@ -158,26 +183,35 @@ def test_hook_app_created(register_plugin):
 
 
 def test_hook_permissions(register_plugin):
-    app = register_plugin(plugin_module(
-        "probe", trellis_permissions=lambda: [Permission("probe.read", "Read probes")]))
+    app = register_plugin(
+        plugin_module(
+            "probe", trellis_permissions=lambda: [Permission("probe.read", "Read probes")]
+        )
+    )
     perms = app.extensions["trellis"].permissions
     assert "probe.read" in perms and "customer.read" in perms and "sales.deal.read" in perms
 
 
 def test_hook_permissions_declared_twice_stop_start_up(register_plugin):
     with pytest.raises(PluginError, match="'probe'.*'customer.read'"):
-        register_plugin(plugin_module(
-            "probe", trellis_permissions=lambda: [Permission("customer.read", "again")]))
+        register_plugin(
+            plugin_module(
+                "probe", trellis_permissions=lambda: [Permission("customer.read", "again")]
+            )
+        )
 
 
 def test_hook_activity_kinds(register_plugin, make_customer):
     from core.services.activities import log_activity
 
-    register_plugin(plugin_module(
-        "probe", trellis_activity_kinds=lambda: [ActivityKind("probe_ping", "Ping")]))
+    register_plugin(
+        plugin_module("probe", trellis_activity_kinds=lambda: [ActivityKind("probe_ping", "Ping")])
+    )
     customer = make_customer()
-    assert log_activity({"kind": "probe_ping", "subject": "x", "customer_id": customer.id},
-                        None).kind == "probe_ping"
+    assert (
+        log_activity({"kind": "probe_ping", "subject": "x", "customer_id": customer.id}, None).kind
+        == "probe_ping"
+    )
     with pytest.raises(ValidationError) as err:
         log_activity({"kind": "nope", "subject": "x", "customer_id": customer.id}, None)
     assert "kind" in err.value.errors
@@ -191,10 +225,12 @@ def test_hook_custom_field_types(register_plugin, make_customer):
             raise ValueError("expected an even number")
         return value
 
-    register_plugin(plugin_module(
-        "probe", trellis_custom_field_types=lambda: [FieldType("even", "Even", even)]))
-    db.session.add(CustomFieldDefinition(entity="customer", key="pairs", label="Pairs",
-                                         type="even"))
+    register_plugin(
+        plugin_module("probe", trellis_custom_field_types=lambda: [FieldType("even", "Even", even)])
+    )
+    db.session.add(
+        CustomFieldDefinition(entity="customer", key="pairs", label="Pairs", type="even")
+    )
     db.session.commit()
     assert make_customer(custom_fields={"pairs": 4}).custom_fields == {"pairs": 4}
     with pytest.raises(ValidationError) as err:
@@ -208,11 +244,19 @@ def test_hook_followup_rules(register_plugin, make_customer, make_user):
 
     def due(plan, now):
         for customer_id in plan.params["ids"]:
-            yield DueTask(key=f"c{customer_id}", customer_id=customer_id, owner_id=None,
-                          due_at=now + timedelta(days=1), subject="Probe follow-up")
+            yield DueTask(
+                key=f"c{customer_id}",
+                customer_id=customer_id,
+                owner_id=None,
+                due_at=now + timedelta(days=1),
+                subject="Probe follow-up",
+            )
 
-    register_plugin(plugin_module(
-        "probe", trellis_followup_rules=lambda: [FollowUpRule("probe_rule", "Probe", due)]))
+    register_plugin(
+        plugin_module(
+            "probe", trellis_followup_rules=lambda: [FollowUpRule("probe_rule", "Probe", due)]
+        )
+    )
     customer = make_customer()
     create_plan({"name": "p", "rule": "probe_rule", "params": {"ids": [customer.id]}}, None)
     assert run_due().created == 1
@@ -231,9 +275,12 @@ def _ui_plugin(**hooks):
 
 
 def test_hook_menu_items(register_plugin, make_user):
-    plugin = _ui_plugin(trellis_menu_items=lambda user: [
-        MenuItem("Probe first", "probe.page", order=1),
-        MenuItem(f"Only for {user.name}", "probe.page", order=200)])
+    plugin = _ui_plugin(
+        trellis_menu_items=lambda user: [
+            MenuItem("Probe first", "probe.page", order=1),
+            MenuItem(f"Only for {user.name}", "probe.page", order=200),
+        ]
+    )
     app = register_plugin(plugin)
     user = make_user(role="admin", name="Rita")  # admin sees the sales "Deals" item too
     page = _logged_in(app, user).get("/").text
@@ -242,8 +289,11 @@ def test_hook_menu_items(register_plugin, make_user):
 
 
 def test_hook_customer_tabs(register_plugin, make_user, make_customer):
-    plugin = _ui_plugin(trellis_customer_tabs=lambda customer, user: [
-        CustomerTab("probe", f"Probe tab {customer.name}", "probe.tab")])
+    plugin = _ui_plugin(
+        trellis_customer_tabs=lambda customer, user: [
+            CustomerTab("probe", f"Probe tab {customer.name}", "probe.tab")
+        ]
+    )
     app = register_plugin(plugin)
     user = make_user(role="sales")
     customer = make_customer(name="Tabbed", owner_id=user.id)
@@ -252,11 +302,192 @@ def test_hook_customer_tabs(register_plugin, make_user, make_customer):
 
 
 def test_hook_dashboard_widgets(register_plugin, make_user):
-    plugin = _ui_plugin(trellis_dashboard_widgets=lambda user: [
-        DashboardWidget("probe", "Probe widget", "probe.widget")])
+    plugin = _ui_plugin(
+        trellis_dashboard_widgets=lambda user: [
+            DashboardWidget("probe", "Probe widget", "probe.widget")
+        ]
+    )
     app = register_plugin(plugin)
     page = _logged_in(app, make_user(role="sales")).get("/").text
     assert "Probe widget" in page and "<b>probe widget</b>" in page
+
+
+def test_hook_customer_actions(register_plugin, make_user, make_customer):
+    plugin = _ui_plugin(
+        trellis_customer_actions=lambda customer, user: [
+            CustomerAction("Probe later", f"/probe/page?customer={customer.id}", order=300),
+            CustomerAction("Probe first", "/probe/act", order=1, method="post", confirm="Really?"),
+        ]
+    )
+    app = register_plugin(plugin)
+    user = make_user(role="sales")
+    customer = make_customer(owner_id=user.id)
+    page = _logged_in(app, user).get(f"/customers/{customer.id}").text
+    head = page[page.index('class="page-head"') : page.index('class="tabs"')]
+    assert (
+        f'<a class="button secondary" href="/probe/page?customer={customer.id}">Probe later' in head
+    )
+    assert re.search(
+        r'<form method="post" action="/probe/act"><input type="hidden" '
+        r'name="csrf_token" value="[^"]+">\s*<button type="submit" '
+        r'class="secondary" data-confirm="Really\?">Probe first</button>',
+        head,
+    )
+    assert head.index("Probe first") < head.index("Probe later")
+    with pytest.raises(ValueError, match="'get' or 'post'"):
+        CustomerAction("Delete", "/probe/act", method="delete")
+
+
+def test_hook_customer_columns(register_plugin, make_user, make_customer):
+    asked = []
+
+    def scores(ids):
+        asked.append(sorted(ids))
+        return {alpha.id: "A+"}  # beta left out: shown as "—"
+
+    plugin = _ui_plugin(
+        trellis_customer_columns=lambda user: [
+            CustomerColumn("probe_late", "Probe late", lambda ids: {}, order=300),
+            CustomerColumn("probe_score", f"Score for {user.name}", scores, order=1),
+        ]
+    )
+    app = register_plugin(plugin)
+    rep = make_user(name="Rita")
+    alpha, beta = (make_customer(name=n, owner_id=rep.id) for n in ("Alpha", "Beta"))
+    make_customer(name="Someone else's")
+    client = _logged_in(app, rep)
+    for headers in ({}, {"HX-Request": "true", "HX-Target": "results"}):  # page, then fragment
+        asked.clear()
+        page = client.get("/customers/", headers=headers).text
+        assert asked == [sorted([alpha.id, beta.id])]  # once for the page, only what rep sees
+        assert page.index("Score for Rita") < page.index("Probe late")
+        row = page[page.index(">Alpha</a>") :]
+        assert row.index('<td class="col-probe_score">A+</td>') < row.index("</tr>")
+        assert page.count('<td class="col-probe_score">—</td>') == 1
+    asked.clear()
+    assert "No customers found." in client.get("/customers/?q=nobody").text
+    assert asked == []  # an empty page asks nothing
+
+
+def test_hook_timeline_links(register_plugin, make_user, make_customer, make_contact, as_user):
+    """A url links the entry, None or no answer hides it, on every timeline:
+    the customer's page, the htmx fragment, the contact's page, the API."""
+    from core.services.activities import log_activity
+
+    asked = []
+
+    def links(link_type, ids, user):
+        asked.append((link_type, sorted(ids), user.id))
+        return {1: "/x/1", 2: None}  # 3: left out
+
+    app = register_plugin(
+        plugin_module("probe", trellis_models=lambda: [ProbeThing], trellis_timeline_links=links)
+    )
+    rep = make_user()
+    customer = make_customer(owner_id=rep.id)
+    contact = make_contact(customer=customer)
+    for subject, link in (
+        ("Probe one", 1),
+        ("Probe two", 2),
+        ("Probe three", 3),
+        ("Unowned link", None),
+        ("Plain note", None),
+    ):
+        log_activity(
+            {
+                "kind": "note",
+                "subject": subject,
+                "customer_id": customer.id,
+                "contact_id": contact.id,
+                **(
+                    {"link_type": "probe_thing", "link_id": link}
+                    if link
+                    else {"link_type": "nobody_thing", "link_id": 9}
+                    if "link" in subject
+                    else {}
+                ),
+            },
+            None,
+        )
+    web = _logged_in(app, rep)
+    page = web.get(f"/customers/{customer.id}").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    fragment = web.post(
+        f"/customers/{customer.id}/activities",
+        headers={"HX-Request": "true"},
+        data={"csrf_token": token, "kind": "note", "subject": "Fresh"},
+    ).text
+    for shown in (page, fragment, web.get(f"/contacts/{contact.id}").text):
+        assert '<a href="/x/1">Probe one</a>' in shown
+        assert "Probe two" not in shown and "Probe three" not in shown
+        assert "Unowned link" in shown and "Plain note" in shown
+    answer = as_user(rep).get(f"/api/v1/customers/{customer.id}/activities").json
+    items = {item["subject"]: item["link_url"] for item in answer["items"]}
+    assert items == {"Probe one": "/x/1", "Unowned link": None, "Plain note": None, "Fresh": None}
+    assert answer["total"] == 4
+    assert asked == [("probe_thing", [1, 2, 3], rep.id)] * 4  # once per timeline shown
+
+
+def test_hook_timeline_links_keeps_a_hidden_records_task_for_the_user_who_must_do_it(
+    register_plugin, make_user, make_customer, as_user
+):
+    from datetime import timedelta
+
+    from core.api import utcnow
+    from core.services.activities import log_activity
+
+    register_plugin(
+        plugin_module(
+            "probe",
+            trellis_models=lambda: [ProbeThing],
+            trellis_timeline_links=lambda link_type, ids, user: {},
+        )
+    )
+    rep, other = make_user(), make_user()
+    customer = make_customer(owner_id=rep.id)
+    for subject, owner in (("Call about it", rep), ("Someone else's task", other)):
+        log_activity(
+            {
+                "kind": "call",
+                "subject": subject,
+                "customer_id": customer.id,
+                "owner_id": owner.id,
+                "due_at": (utcnow() + timedelta(days=1)).isoformat(),
+                "link_type": "probe_thing",
+                "link_id": 5,
+            },
+            None,
+        )
+    log_activity(
+        {
+            "kind": "note",
+            "subject": "A note about it",
+            "customer_id": customer.id,
+            "link_type": "probe_thing",
+            "link_id": 5,
+        },
+        None,
+    )
+    items = as_user(rep).get(f"/api/v1/customers/{customer.id}/activities").json["items"]
+    assert [item["subject"] for item in items] == ["Call about it"]
+
+
+def test_hook_timeline_links_answering_none_leaves_the_entries_as_they_are(
+    register_plugin, make_user, make_activity
+):
+    app = register_plugin(
+        plugin_module(
+            "probe",
+            trellis_models=lambda: [ProbeThing],
+            trellis_timeline_links=lambda link_type, ids, user: None,
+        )
+    )
+    rep = make_user()
+    activity = make_activity(subject="Probe kept", link_type="probe_thing", link_id=1)
+    activity.customer.owner_id = rep.id
+    db.session.commit()
+    page = _logged_in(app, rep).get(f"/customers/{activity.customer_id}").text
+    assert "Probe kept" in page and '">Probe kept</a>' not in page
 
 
 def _logged_in(app, user):
@@ -271,8 +502,14 @@ def test_hook_demo_data(register_plugin, make_user):
     from core.models import Customer
 
     calls = []
-    register_plugin(plugin_module("probe", trellis_demo_data=lambda locale, customers, users:
-                                  calls.append((locale, len(customers), len(users)))))
+    register_plugin(
+        plugin_module(
+            "probe",
+            trellis_demo_data=lambda locale, customers, users: calls.append(
+                (locale, len(customers), len(users))
+            ),
+        )
+    )
     admin = make_user(role="admin")
     load_demo("zh_CN", admin)
     assert calls == [("zh_CN", 12, 4)]
@@ -281,6 +518,7 @@ def test_hook_demo_data(register_plugin, make_user):
 
 
 # ---------------------------------------------------------------- domain events
+
 
 def test_hook_customer_created(make_customer, events):
     customer = make_customer(name="Fresh")
@@ -293,8 +531,9 @@ def test_hook_customer_updated(make_customer, events):
     customer = make_customer(name="Old")
     events.clear()
     update_customer(customer, {"name": "New"}, None)
-    assert events.of("customer_updated") == [{"customer": customer,
-                                              "changes": {"name": ("Old", "New")}}]
+    assert events.of("customer_updated") == [
+        {"customer": customer, "changes": {"name": ("Old", "New")}}
+    ]
 
 
 def test_hook_customer_deleted(make_customer, events):
@@ -329,7 +568,8 @@ def test_hook_customer_owner_changed(make_customer, make_user, events):
     customer = make_customer()
     change_owner(customer, rep.id, None)
     assert events.of("customer_owner_changed") == [
-        {"customer": customer, "previous_owner_id": None, "new_owner_id": rep.id}]
+        {"customer": customer, "previous_owner_id": None, "new_owner_id": rep.id}
+    ]
 
 
 def test_hook_contact_created(make_contact, events):
@@ -346,9 +586,15 @@ def test_hook_activity_logged(make_activity, events):
 def test_hook_permissions_can_be_granted_to_the_default_roles(register_plugin):
     from core.services.users import ensure_default_roles
 
-    register_plugin(plugin_module("probe", trellis_permissions=lambda: [
-        Permission("probe.read", "Read", default_roles=("sales",)),
-        Permission("probe.admin", "Admin")]))
+    register_plugin(
+        plugin_module(
+            "probe",
+            trellis_permissions=lambda: [
+                Permission("probe.read", "Read", default_roles=("sales",)),
+                Permission("probe.admin", "Admin"),
+            ],
+        )
+    )
     roles = ensure_default_roles()
     assert "probe.read" in roles["sales"].permissions
     assert "probe.read" not in roles["manager"].permissions
@@ -363,13 +609,22 @@ def test_hook_recycle_conditions(register_plugin, make_user, make_customer):
     def vip_only(params, now):
         return select(Customer.id).where(Customer.name.like(params["prefix"] + "%"))
 
-    register_plugin(plugin_module("probe", trellis_recycle_conditions=lambda: [
-        RecycleCondition("probe_prefix", "By prefix", vip_only)]))
+    register_plugin(
+        plugin_module(
+            "probe",
+            trellis_recycle_conditions=lambda: [
+                RecycleCondition("probe_prefix", "By prefix", vip_only)
+            ],
+        )
+    )
     rep = make_user()
     gone = make_customer(name="Drop me", owner_id=rep.id)
     kept = make_customer(name="Keep me", owner_id=rep.id)
-    db.session.add(PoolRule(team_id=None, conditions={"probe_prefix": {"prefix": "Drop"}},
-                            remind_days_before=0))
+    db.session.add(
+        PoolRule(
+            team_id=None, conditions={"probe_prefix": {"prefix": "Drop"}}, remind_days_before=0
+        )
+    )
     db.session.commit()
     assert recycle_due().recycled == 1
     assert (gone.owner_id, kept.owner_id) == (None, rep.id)
@@ -383,14 +638,23 @@ def test_hook_jobs(register_plugin, make_customer):
         db.session.get(Customer, customer_id).name = name
         db.session.commit()
 
-    app = register_plugin(plugin_module("probe", trellis_jobs=lambda: [
-        Job("probe.rename", "Rename", rename), Job("probe.tick", "Tick", lambda: None, 30)]))
+    app = register_plugin(
+        plugin_module(
+            "probe",
+            trellis_jobs=lambda: [
+                Job("probe.rename", "Rename", rename),
+                Job("probe.tick", "Tick", lambda: None, 30),
+            ],
+        )
+    )
     customer = make_customer(name="Old")
     enqueue("probe.rename", customer_id=customer.id, name="New")
     db.session.expire_all()
     assert customer.name == "New"
-    due = {task.name for task in app.extensions["trellis_jobs"].huey.read_periodic(
-        datetime(2026, 1, 1, 9, 30))}
+    due = {
+        task.name
+        for task in app.extensions["trellis_jobs"].huey.read_periodic(datetime(2026, 1, 1, 9, 30))
+    }
     assert due == {"trellis.every.probe.tick", "trellis.every.core.follow_ups"}
 
 
@@ -398,23 +662,31 @@ def test_hook_jobs_refuses_a_bad_schedule(register_plugin):
     from core.api import Job
 
     with pytest.raises(PluginError, match="every_minutes"):
-        register_plugin(plugin_module("probe", trellis_jobs=lambda: [
-            Job("probe.bad", "Bad", lambda: None, 0)]))
+        register_plugin(
+            plugin_module("probe", trellis_jobs=lambda: [Job("probe.bad", "Bad", lambda: None, 0)])
+        )
 
 
 def test_hook_transfer_records(register_plugin, make_user):
     from core.services.pool import transfer_all
 
     calls = []
-    register_plugin(plugin_module("probe", trellis_transfer_records=lambda from_user_id, to_user_id:
-                                  calls.append((from_user_id, to_user_id)) or 5))
+    register_plugin(
+        plugin_module(
+            "probe",
+            trellis_transfer_records=lambda from_user_id, to_user_id: (
+                calls.append((from_user_id, to_user_id)) or 5
+            ),
+        )
+    )
     leaver, heir = make_user(), make_user()
     assert transfer_all(leaver, heir, None)["plugin_records"] == 5
     assert calls == [(leaver.id, heir.id)]
 
 
-def test_hook_transfer_records_failing_undoes_the_whole_transfer(register_plugin, make_user,
-                                                                 make_customer):
+def test_hook_transfer_records_failing_undoes_the_whole_transfer(
+    register_plugin, make_user, make_customer
+):
     from core.services.pool import transfer_all
 
     def broken(from_user_id, to_user_id):
@@ -433,8 +705,14 @@ def test_hook_merge_records(register_plugin, make_customer):
     from core.services.customers import merge_customers
 
     calls = []
-    register_plugin(plugin_module("probe", trellis_merge_records=lambda survivor_id, merged_id:
-                                  calls.append((survivor_id, merged_id))))
+    register_plugin(
+        plugin_module(
+            "probe",
+            trellis_merge_records=lambda survivor_id, merged_id: calls.append(
+                (survivor_id, merged_id)
+            ),
+        )
+    )
     a, b = make_customer(), make_customer()
     merge_customers(a, b, None)
     assert calls == [(a.id, b.id)]
@@ -445,9 +723,51 @@ def test_hook_purge_records(register_plugin, make_customer):
     from core.services.customers import delete_customer, purge_customer
 
     calls = []
-    register_plugin(plugin_module("probe", trellis_purge_records=lambda customer_id:
-                                  calls.append(customer_id)))
+    register_plugin(
+        plugin_module("probe", trellis_purge_records=lambda customer_id: calls.append(customer_id))
+    )
     customer = make_customer()
     delete_customer(customer, None)
     purge_customer(customer, None)
     assert calls == [customer.id] and db.session.get(Customer, customer.id) is None
+
+
+def test_hook_customer_veto(register_plugin, make_customer, make_user, as_user):
+    from core.models import Customer
+    from core.services.customers import delete_customer, merge_customers, purge_customer
+
+    asked = []
+
+    def veto(customer, action, survivor):
+        asked.append((action, survivor.name if survivor else None))
+        return "has policies in force" if customer.name == "Insured" else None
+
+    register_plugin(plugin_module("probe", trellis_customer_veto=veto))
+    insured, other = make_customer(name="Insured"), make_customer(name="Other")
+    answer = as_user(make_user("admin")).delete(f"/api/v1/customers/{insured.id}")
+    assert answer.status_code == 409
+    assert answer.json["type"].endswith("customer-vetoed")
+    assert answer.json["reasons"] == ["has policies in force"]
+    assert "Insured" in answer.json["detail"]
+    db.session.expire_all()
+    assert db.session.get(Customer, insured.id).deleted_at is None
+    with pytest.raises(Exception, match="cannot be merged: has policies in force"):
+        merge_customers(other, insured, None)
+    assert db.session.get(Customer, insured.id).deleted_at is None
+    delete_customer(other, None)
+    purge_customer(other, None)  # no reason given: allowed
+    assert ("merge", "Other") in asked and ("purge", None) in asked
+
+
+def test_hook_plugin_synced(register_plugin):
+    from core.instance import sync_plugins
+
+    told = []
+    register_plugin(
+        plugin_module(
+            "probe", trellis_plugin_synced=lambda previous_version: told.append(previous_version)
+        )
+    )
+    sync_plugins()
+    sync_plugins()
+    assert told == [None]  # once: enabled; the second sync had nothing to do

@@ -1,5 +1,8 @@
 """Both locales are first-class: catalogues complete, current, and used."""
 
+import re
+from html.parser import HTMLParser
+
 import pytest
 
 from core import i18n_tools
@@ -16,7 +19,8 @@ def test_catalogues_are_complete_and_current_for_core_and_every_plugin():
     translation."""
     assert i18n_tools.problems() == []
     assert {"messages", "sales", "service_dispatch", "insurance", "his"} <= set(
-        i18n_tools.domains())
+        i18n_tools.domains()
+    )
 
 
 def test_the_browser_language_picks_the_page_language(client):
@@ -40,8 +44,57 @@ def test_each_plugin_translates_from_its_own_catalogue(make_user, login_as):
 
 
 def test_the_same_msgid_differs_between_core_and_a_plugin(make_user, login_as):
-    """"Stage" is 客户状态 (a customer's lifecycle) in core and 阶段 (of a deal) in sales."""
+    """ "Stage" is 客户状态 (a customer's lifecycle) in core and 阶段 (of a deal) in sales."""
     client = login_as(make_user(role="admin", locale="zh_CN"))
     assert "客户状态" in client.get("/customers/").text
     deals = client.get("/sales/deals").text
     assert "阶段" in deals and "客户状态" not in deals
+
+
+class _ShownText(HTMLParser):
+    """What a reader sees of a page: its text and the attributes read out
+    (titles, labels, placeholders, confirmations), not scripts or styles."""
+
+    SHOWN_ATTRIBUTES = ("title", "aria-label", "placeholder", "data-confirm", "alt")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.hidden += tag in ("script", "style")
+        self.parts += [v for k, v in attrs if k in self.SHOWN_ATTRIBUTES and v]
+
+    def handle_endtag(self, tag):
+        self.hidden -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+#: Latin words a Chinese page may show: the product's name, and abbreviations Chinese uses too
+LATIN_IN_CHINESE = {"Trellis", "CSV", "VIP"}
+
+
+def english_words(html: str) -> set[str]:
+    """The Latin-script words a reader sees on ``html``, beyond ``LATIN_IN_CHINESE``."""
+    reader = _ShownText()
+    reader.feed(html)
+    return set(re.findall(r"[A-Za-z]{2,}", " ".join(reader.parts))) - LATIN_IN_CHINESE
+
+
+def test_a_chinese_customer_page_and_list_show_no_english(make_user, make_customer, login_as):
+    """Plugins' header actions and list columns included (sales, service dispatch)."""
+    admin = make_user(role="admin", locale="zh_CN", name="王经理")
+    customer = make_customer(name="杭州茶叶公司", owner_id=admin.id)
+    client = login_as(admin)
+    page = client.get(f"/customers/{customer.id}").text
+    head = page[page.index('class="page-head"') : page.index('class="tabs"')]
+    assert "新建商机" in head and "新建工单" in head
+    listing = client.get("/customers/").text
+    results = client.get("/customers/", headers={"HX-Request": "true", "HX-Target": "results"})
+    assert "进行中的商机" in listing and "进行中的商机" in results.text
+    for html in (page, listing, results.text):
+        assert english_words(html) == set()

@@ -10,9 +10,15 @@ from core.testing import plugin_module
 
 
 def _app(url, tmp_path, *plugins):
-    return create_app({"TESTING": True, "TRELLIS_SECRET_KEY": "k",
-                       "TRELLIS_INSTANCE_PATH": str(tmp_path), "TRELLIS_DATABASE_URL": url,
-                       "TRELLIS_EXTRA_PLUGINS": list(plugins)})
+    return create_app(
+        {
+            "TESTING": True,
+            "TRELLIS_SECRET_KEY": "k",
+            "TRELLIS_INSTANCE_PATH": str(tmp_path),
+            "TRELLIS_DATABASE_URL": url,
+            "TRELLIS_EXTRA_PLUGINS": list(plugins),
+        }
+    )
 
 
 def test_a_failing_demo_hook_leaves_an_empty_database(empty_database_url, tmp_path):

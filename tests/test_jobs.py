@@ -16,6 +16,7 @@ from core.models import Customer, PoolRule, utcnow
 @pytest.fixture
 def neglected(app, db, make_user, make_customer):
     """A customer not contacted for 60 days under a 30-day pool rule."""
+
     def build():
         rep = make_user()
         customer = make_customer(owner_id=rep.id)
@@ -23,12 +24,14 @@ def neglected(app, db, make_user, make_customer):
         db.session.add(PoolRule(team_id=None, recycle_after_days=30, remind_days_before=0))
         db.session.commit()
         return customer
+
     return build
 
 
 def pooled(db) -> int:
-    return db.session.scalar(select(func.count()).select_from(Customer)
-                             .where(Customer.owner_id.is_(None)))
+    return db.session.scalar(
+        select(func.count()).select_from(Customer).where(Customer.owner_id.is_(None))
+    )
 
 
 def test_immediate_mode_runs_the_job_when_queued(neglected, db):
@@ -42,12 +45,14 @@ def test_an_unknown_job_is_refused_when_queued(app):
         enqueue("nope")
 
 
-@pytest.mark.parametrize("settings, storage", [
-    ({}, SqliteStorage),
-    ({"TRELLIS_REDIS_URL": "redis://127.0.0.1:6379/15"}, RedisStorage),
-], ids=["sqlite", "redis"])
-def test_a_queued_job_waits_for_the_worker_and_runs_once(make_app, make_user, make_customer,
-                                                         db, settings, storage):
+@pytest.mark.parametrize(
+    "settings, storage",
+    [({}, SqliteStorage), ({"TRELLIS_REDIS_URL": "redis://127.0.0.1:6379/15"}, RedisStorage)],
+    ids=["sqlite", "redis"],
+)
+def test_a_queued_job_waits_for_the_worker_and_runs_once(
+    make_app, make_user, make_customer, db, settings, storage
+):
     app = make_app(TRELLIS_JOBS="queue", **settings)
     with app.app_context():
         huey = queue()

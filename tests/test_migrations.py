@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core import create_app
 from core import migrate as mig
 from core.api import TimestampMixin, db
-from core.errors import ConfigError
+from core.errors import ConfigError, TrellisError
 from core.testing import plugin_module
 
 
@@ -24,9 +24,15 @@ def fresh(empty_database_url, tmp_path):
     contexts = []
 
     def build(**settings):
-        app = create_app({"TESTING": True, "TRELLIS_SECRET_KEY": "k",
-                          "TRELLIS_INSTANCE_PATH": str(tmp_path),
-                          "TRELLIS_DATABASE_URL": empty_database_url, **settings})
+        app = create_app(
+            {
+                "TESTING": True,
+                "TRELLIS_SECRET_KEY": "k",
+                "TRELLIS_INSTANCE_PATH": str(tmp_path),
+                "TRELLIS_DATABASE_URL": empty_database_url,
+                **settings,
+            }
+        )
         while contexts:
             db.session.remove()
             contexts.pop().pop()
@@ -66,8 +72,9 @@ def test_models_and_migrations_agree(fresh):
         return table in owned
 
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={
-            "compare_type": True, "include_object": include, "render_as_batch": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include, "render_as_batch": True}
+        )
         diff = compare_metadata(context, db.metadata)
     assert diff == []
 
@@ -75,8 +82,12 @@ def test_models_and_migrations_agree(fresh):
 def test_downgrade_and_reupgrade_one_plugin_leaves_core_alone(fresh):
     fresh()
     mig.upgrade()
-    db.session.execute(text("INSERT INTO tag (name, created_at, updated_at) "
-                            "VALUES ('kept', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    db.session.execute(
+        text(
+            "INSERT INTO tag (name, created_at, updated_at) "
+            "VALUES ('kept', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        )
+    )
     db.session.commit()
     mig.downgrade("sales", "base")
     assert "sales_deal" not in tables() and "customer" in tables()
@@ -111,11 +122,15 @@ def test_a_database_newer_than_the_code_is_refused(fresh):
 
 def test_serving_an_outdated_database_asks_for_an_upgrade(fresh):
     fresh()
-    with pytest.raises(ConfigError, match="not up to date for core, his, insurance, sales, service_dispatch; run `trellis db upgrade`"):
+    with pytest.raises(
+        ConfigError,
+        match="not up to date for core, his, insurance, sales, service_dispatch; "
+        "run `trellis db upgrade`",
+    ):
         mig.ensure_current()
 
 
-REBUILD = '''
+REBUILD = """
 revision = "b47c00000001"
 down_revision = None
 branch_labels = ("rebuild",)
@@ -138,7 +153,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("customer", recreate=recreate()) as batch:
         batch.drop_column("rebuild_flag")
-'''
+"""
 
 
 def migrating_plugin(tmp_path, name: str, revision: str, source: str):
@@ -159,8 +174,7 @@ def test_a_table_rebuild_keeps_child_rows(fresh, tmp_path):
     from core.services.customers import create_customer
 
     customer = create_customer({"name": "Parent", "phones": ["13800138000"]}, None).customer
-    create_contact({"customer_id": customer.id, "name": "Child", "phones": ["13900139000"]},
-                   None)
+    create_contact({"customer_id": customer.id, "name": "Child", "phones": ["13900139000"]}, None)
     fresh(TRELLIS_EXTRA_PLUGINS=[plugin])
     mig.upgrade()
     assert "rebuild_flag" in {c["name"] for c in inspect(db.engine).get_columns("customer")}
@@ -170,7 +184,7 @@ def test_a_table_rebuild_keeps_child_rows(fresh, tmp_path):
     assert db.session.scalar(text("SELECT count(*) FROM contact")) == 1
 
 
-HALFWAY = '''
+HALFWAY = """
 revision = "ha1f00000001"
 down_revision = None
 branch_labels = ("halfway",)
@@ -190,7 +204,7 @@ def upgrade():
 def downgrade():
     op.drop_index("ix_halfway_customer_name", table_name="customer")
     op.drop_table("halfway_item")
-'''
+"""
 
 
 def test_a_migration_that_fails_half_way_leaves_nothing_behind(fresh, tmp_path):
@@ -206,7 +220,10 @@ def test_a_migration_that_fails_half_way_leaves_nothing_behind(fresh, tmp_path):
     create_customer({"name": "Acme"}, None)
     fresh(TRELLIS_EXTRA_PLUGINS=[plugin])
     for _attempt in range(2):
-        with pytest.raises(RuntimeError, match="the back-fill failed"):
+        with pytest.raises(
+            TrellisError,
+            match="^plugin 'halfway': a migration failed: RuntimeError: the back-fill failed$",
+        ):
             mig.upgrade()
         db.session.remove()
         tables = inspect(db.engine)
@@ -223,8 +240,9 @@ class AutogenItem(TimestampMixin, db.Model):
 def test_autogenerate_for_one_plugin_touches_only_its_tables(fresh, tmp_path):
     versions = tmp_path / "autogen_versions"
     versions.mkdir()
-    plugin = plugin_module("autogen", trellis_models=lambda: [AutogenItem],
-                           trellis_migrations_dir=lambda: versions)
+    plugin = plugin_module(
+        "autogen", trellis_models=lambda: [AutogenItem], trellis_migrations_dir=lambda: versions
+    )
     fresh()
     mig.upgrade()
     db.session.execute(text("DROP TABLE sales_stage_change"))  # drift outside the plugin
@@ -234,7 +252,8 @@ def test_autogenerate_for_one_plugin_touches_only_its_tables(fresh, tmp_path):
     source = open(path).read()
     assert "create_table('autogen_item'" in source
     assert "sales_stage_change" not in source and "'customer'" not in source.replace(
-        "['customer.id']", "")
+        "['customer.id']", ""
+    )
     assert "branch_labels = ('autogen',)" in source
     assert f"depends_on = '{mig.CORE_BASE_REVISION}'" in source
     mig.upgrade()

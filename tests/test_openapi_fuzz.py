@@ -5,8 +5,8 @@ matches the schema the document promises.
 (schemathesis' own pytest plugin does not work with pytest 9 yet, so the
 operations are walked here with its hypothesis strategies.)"""
 
-from hypothesis import HealthCheck, given, settings
 import schemathesis
+from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
@@ -26,12 +26,20 @@ def test_no_operation_crashes_or_breaks_its_schema(app, make_user, make_customer
     assert len(operations) >= 25
     failures = []
     for operation in operations:
+
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
-                  derandomize=True, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
         def run(case):
-            case.call_and_validate(headers=headers,
-                                   checks=[not_a_server_error, response_schema_conformance])
+            case.call_and_validate(
+                headers=headers, checks=[not_a_server_error, response_schema_conformance]
+            )
+
         try:
             run()
         except Exception as exc:  # collect every operation's failure, not just the first

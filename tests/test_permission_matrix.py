@@ -8,18 +8,18 @@ from core.services.tokens import create_token
 
 MATRIX = {
     # action:            sales, manager, admin, no role
-    "list":              (200, 200, 200, 403),
-    "read":              (200, 200, 200, 403),
-    "create":            (201, 201, 201, 403),
-    "update":            (200, 200, 200, 403),
-    "delete":            (403, 403, 204, 403),
-    "merge":             (403, 200, 200, 403),
-    "release":           (200, 200, 200, 404),
-    "pool":              (200, 200, 200, 403),
-    "recycle_bin":       (403, 403, 200, 403),
-    "audit_log":         (403, 403, 200, 403),
-    "customer_audit":    (200, 200, 200, 403),
-    "transfer_user":     (403, 403, 200, 403),
+    "list": (200, 200, 200, 403),
+    "read": (200, 200, 200, 403),
+    "create": (201, 201, 201, 403),
+    "update": (200, 200, 200, 403),
+    "delete": (403, 403, 204, 403),
+    "merge": (403, 200, 200, 403),
+    "release": (200, 200, 200, 404),
+    "pool": (200, 200, 200, 403),
+    "recycle_bin": (403, 403, 200, 403),
+    "audit_log": (403, 403, 200, 403),
+    "customer_audit": (200, 200, 200, 403),
+    "transfer_user": (403, 403, 200, 403),
 }
 ROLES = ("sales", "manager", "admin", None)
 
@@ -31,15 +31,17 @@ def call(client, action, own, other, victim):
         "create": lambda: client.post("/api/v1/customers", json={"name": "New"}),
         "update": lambda: client.patch(f"/api/v1/customers/{own.id}", json={"notes": "x"}),
         "delete": lambda: client.delete(f"/api/v1/customers/{own.id}"),
-        "merge": lambda: client.post(f"/api/v1/customers/{own.id}/merge",
-                                     json={"merge_id": other.id}),
+        "merge": lambda: client.post(
+            f"/api/v1/customers/{own.id}/merge", json={"merge_id": other.id}
+        ),
         "release": lambda: client.post(f"/api/v1/customers/{own.id}/release"),
         "pool": lambda: client.get("/api/v1/pool"),
         "recycle_bin": lambda: client.get("/api/v1/recycle-bin"),
         "audit_log": lambda: client.get("/api/v1/audit"),
         "customer_audit": lambda: client.get(f"/api/v1/customers/{own.id}/audit"),
-        "transfer_user": lambda: client.post(f"/api/v1/users/{victim.id}/transfer",
-                                             json={"to_user_id": own.owner_id or victim.id}),
+        "transfer_user": lambda: client.post(
+            f"/api/v1/users/{victim.id}/transfer", json={"to_user_id": own.owner_id or victim.id}
+        ),
     }[action]()
 
 

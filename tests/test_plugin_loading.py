@@ -17,6 +17,7 @@ from core.testing import plugin_module
 def installed(tmp_path, monkeypatch):
     """``installed(dist, {entry_name: module}, {module: source})`` puts a real
     distribution with ``trellis.plugins`` entry points on ``sys.path``."""
+
     def install(dist: str, entry_points: dict[str, str], modules: dict[str, str]):
         info = tmp_path / f"{dist}-1.0.dist-info"
         info.mkdir()
@@ -28,6 +29,7 @@ def installed(tmp_path, monkeypatch):
         monkeypatch.syspath_prepend(str(tmp_path))
         for name in modules:
             sys.modules.pop(name, None)
+
     return install
 
 
@@ -38,8 +40,13 @@ GOOD = """
 
 
 def settings(tmp_path, **extra):
-    return {"TESTING": True, "TRELLIS_SECRET_KEY": "x", "TRELLIS_INSTANCE_PATH": str(tmp_path),
-            "TRELLIS_DATABASE_URL": f"sqlite:///{tmp_path}/x.db", **extra}
+    return {
+        "TESTING": True,
+        "TRELLIS_SECRET_KEY": "x",
+        "TRELLIS_INSTANCE_PATH": str(tmp_path),
+        "TRELLIS_DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+        **extra,
+    }
 
 
 def test_default_enables_every_builtin_plugin_and_lists_installed_ones_as_disabled(tmp_path):
@@ -63,41 +70,59 @@ def test_unknown_plugin_in_settings_is_named(tmp_path):
 
 
 def test_load_order_follows_requires(tmp_path, installed):
-    installed("deps", {"zeta": "zeta_mod", "alpha": "alpha_mod"}, {
-        "zeta_mod": GOOD.format(name="zeta", requires=()),
-        "alpha_mod": GOOD.format(name="alpha", requires=("zeta",)),
-    })
+    installed(
+        "deps",
+        {"zeta": "zeta_mod", "alpha": "alpha_mod"},
+        {
+            "zeta_mod": GOOD.format(name="zeta", requires=()),
+            "alpha_mod": GOOD.format(name="alpha", requires=("zeta",)),
+        },
+    )
     reg = create_app(settings(tmp_path, TRELLIS_PLUGINS="alpha,zeta")).extensions["trellis"]
     assert reg.enabled_names == ["zeta", "alpha"]
 
 
 def test_missing_requirement_is_named(tmp_path, installed):
-    installed("deps", {"alpha": "alpha_mod"},
-              {"alpha_mod": GOOD.format(name="alpha", requires=("ghost",))})
+    installed(
+        "deps",
+        {"alpha": "alpha_mod"},
+        {"alpha_mod": GOOD.format(name="alpha", requires=("ghost",))},
+    )
     with pytest.raises(PluginError, match="'alpha' requires 'ghost', which is not installed"):
         create_app(settings(tmp_path, TRELLIS_PLUGINS="alpha"))
 
 
 def test_requirement_installed_but_not_enabled_is_named(tmp_path, installed):
-    installed("deps", {"alpha": "alpha_mod"},
-              {"alpha_mod": GOOD.format(name="alpha", requires=("sales",))})
+    installed(
+        "deps",
+        {"alpha": "alpha_mod"},
+        {"alpha_mod": GOOD.format(name="alpha", requires=("sales",))},
+    )
     with pytest.raises(PluginError, match="requires 'sales', which is not enabled"):
         create_app(settings(tmp_path, TRELLIS_PLUGINS="alpha"))
 
 
 def test_cyclic_requirements_are_named(tmp_path, installed):
-    installed("deps", {"alpha": "alpha_mod", "beta": "beta_mod"}, {
-        "alpha_mod": GOOD.format(name="alpha", requires=("beta",)),
-        "beta_mod": GOOD.format(name="beta", requires=("alpha",)),
-    })
+    installed(
+        "deps",
+        {"alpha": "alpha_mod", "beta": "beta_mod"},
+        {
+            "alpha_mod": GOOD.format(name="alpha", requires=("beta",)),
+            "beta_mod": GOOD.format(name="beta", requires=("alpha",)),
+        },
+    )
     with pytest.raises(PluginError, match="cyclic requirement: alpha -> beta -> alpha"):
         create_app(settings(tmp_path, TRELLIS_PLUGINS="alpha,beta"))
 
 
 def test_an_installed_plugin_cannot_take_a_builtin_name(tmp_path, installed):
-    installed("impostor", {"sales": "fake_sales"}, {"fake_sales": GOOD.format(name="sales",
-                                                                                requires=())})
-    with pytest.raises(PluginError, match="'sales' is announced by 'fake_sales'.*unique"):
+    installed(
+        "impostor", {"sales": "fake_sales"}, {"fake_sales": GOOD.format(name="sales", requires=())}
+    )
+    with pytest.raises(
+        PluginError,
+        match="'sales' is announced twice, by 'fake_sales' and by 'plugins.sales'.*unique",
+    ):
         create_app(settings(tmp_path))
 
 
@@ -108,7 +133,9 @@ def test_a_registered_plugin_cannot_reuse_a_name(tmp_path):
 
 def test_a_plugin_whose_import_raises_is_named(tmp_path, installed):
     installed("broken", {"broken": "broken_mod"}, {"broken_mod": "raise ImportError('no numpy')"})
-    with pytest.raises(PluginError, match="plugin 'broken' failed to import: ImportError: no numpy"):
+    with pytest.raises(
+        PluginError, match="plugin 'broken' failed to import: ImportError: no numpy"
+    ):
         create_app(settings(tmp_path, TRELLIS_PLUGINS="broken"))
 
 
@@ -127,14 +154,19 @@ def test_manifest_name_must_match_the_entry_point(tmp_path, installed):
 
 def test_a_plugin_needing_a_newer_core_is_refused(tmp_path):
     with pytest.raises(PluginError, match="'future' needs Trellis core >= 9.0"):
-        create_app(settings(tmp_path, TRELLIS_EXTRA_PLUGINS=[
-            plugin_module("future", min_core="9.0")]))
+        create_app(
+            settings(tmp_path, TRELLIS_EXTRA_PLUGINS=[plugin_module("future", min_core="9.0")])
+        )
 
 
 def test_a_hook_implementation_with_a_typo_is_named(tmp_path):
     with pytest.raises(PluginError, match="'typo'.*trellis_permisions"):
-        create_app(settings(tmp_path, TRELLIS_EXTRA_PLUGINS=[
-            plugin_module("typo", trellis_permisions=lambda: [])]))
+        create_app(
+            settings(
+                tmp_path,
+                TRELLIS_EXTRA_PLUGINS=[plugin_module("typo", trellis_permisions=lambda: [])],
+            )
+        )
 
 
 def test_each_app_has_its_own_plugin_manager(tmp_path):
@@ -143,3 +175,22 @@ def test_each_app_has_its_own_plugin_manager(tmp_path):
     assert with_probe.extensions["trellis"].pm is not plain.extensions["trellis"].pm
     assert "probe" in with_probe.extensions["trellis"].enabled_names
     assert "probe" not in plain.extensions["trellis"].enabled_names
+
+
+def test_built_in_plugins_are_announced_through_the_same_entry_point_group():
+    """As datasette registers its defaults: every package under plugins/ is an
+    entry point of trellis-crm, found the way a third-party plugin is."""
+    import tomllib
+    from pathlib import Path
+
+    from core.plugins import find_candidates
+
+    root = Path(__file__).resolve().parents[1]
+    announced = tomllib.loads((root / "pyproject.toml").read_text())["project"]["entry-points"][
+        "trellis.plugins"
+    ]
+    packages = {p.parent.name for p in (root / "plugins").glob("*/__init__.py")}
+    assert announced == {name: f"plugins.{name}" for name in packages}
+    found = find_candidates()
+    assert {name for name, c in found.items() if c.builtin} == packages
+    assert found["hello"].builtin is False and found["hello"].origin == "trellis_hello"

@@ -16,8 +16,9 @@ from core.services.tokens import create_token
 
 @pytest.fixture
 def rule(db):
-    row = PoolRule(team_id=None, claim_limit=2, cool_off_days=7, recycle_after_days=30,
-                   remind_days_before=3)
+    row = PoolRule(
+        team_id=None, claim_limit=2, cool_off_days=7, recycle_after_days=30, remind_days_before=3
+    )
     db.session.add(row)
     db.session.commit()
     return row
@@ -57,11 +58,13 @@ def test_a_released_customer_cools_off_for_the_same_rep_only(rule, make_user, ma
     assert claim(customer, colleague).owner_id == colleague.id
 
 
-def test_customers_not_contacted_for_n_days_return_to_the_pool(rule, db, make_user,
-                                                              make_customer, events):
+def test_customers_not_contacted_for_n_days_return_to_the_pool(
+    rule, db, make_user, make_customer, events
+):
     rep = make_user()
-    stale, fresh, contacted = (make_customer(name=n, owner_id=rep.id) for n in
-                               ("Stale", "Fresh", "Contacted"))
+    stale, fresh, contacted = (
+        make_customer(name=n, owner_id=rep.id) for n in ("Stale", "Fresh", "Contacted")
+    )
     age(db, stale, 40)
     age(db, contacted, 40)
     log_activity({"kind": "call", "subject": "hi", "customer_id": contacted.id}, rep)
@@ -75,8 +78,7 @@ def test_customers_not_contacted_for_n_days_return_to_the_pool(rule, db, make_us
         claim(stale, rep)  # recycled counts as released: the cool-off applies
 
 
-def test_owners_are_reminded_before_a_customer_is_recycled_once(rule, db, make_user,
-                                                               make_customer):
+def test_owners_are_reminded_before_a_customer_is_recycled_once(rule, db, make_user, make_customer):
     rep = make_user()
     soon = make_customer(name="Soon", owner_id=rep.id)
     age(db, soon, 28)
@@ -109,39 +111,72 @@ def test_sales_adds_no_won_deal_for_m_days(db, make_user, make_customer):
     db.session.flush()
     won = Stage(pipeline_id=pipeline.id, name="Won", position=9, probability=100, outcome="won")
     db.session.add(won)
-    db.session.add(PoolRule(team_id=None, conditions={"sales_no_won_deal": {"days": 90}},
-                            remind_days_before=0))
+    db.session.add(
+        PoolRule(team_id=None, conditions={"sales_no_won_deal": {"days": 90}}, remind_days_before=0)
+    )
     db.session.commit()
-    winner, loser = make_customer(name="Winner", owner_id=rep.id), make_customer(
-        name="Loser", owner_id=rep.id)
+    winner, loser = (
+        make_customer(name="Winner", owner_id=rep.id),
+        make_customer(name="Loser", owner_id=rep.id),
+    )
     age(db, winner, 200)
     age(db, loser, 200)
-    db.session.add_all([  # won last week, and won half a year ago (too long ago to count)
-        Deal(title="Big", customer_id=winner.id, pipeline_id=pipeline.id, stage_id=won.id,
-             amount=Decimal("100"), owner_id=rep.id, closed_at=utcnow() - timedelta(days=7)),
-        Deal(title="Old", customer_id=loser.id, pipeline_id=pipeline.id, stage_id=won.id,
-             amount=Decimal("100"), owner_id=rep.id, closed_at=utcnow() - timedelta(days=180))])
+    db.session.add_all(
+        [  # won last week, and won half a year ago (too long ago to count)
+            Deal(
+                title="Big",
+                customer_id=winner.id,
+                pipeline_id=pipeline.id,
+                stage_id=won.id,
+                amount=Decimal("100"),
+                owner_id=rep.id,
+                closed_at=utcnow() - timedelta(days=7),
+            ),
+            Deal(
+                title="Old",
+                customer_id=loser.id,
+                pipeline_id=pipeline.id,
+                stage_id=won.id,
+                amount=Decimal("100"),
+                owner_id=rep.id,
+                closed_at=utcnow() - timedelta(days=180),
+            ),
+        ]
+    )
     db.session.commit()
     assert recycle_due().recycled == 1
     assert (winner.owner_id, loser.owner_id) == (rep.id, None)
 
 
-def test_a_departing_reps_customers_tasks_and_deals_go_to_a_colleague(db, make_user,
-                                                                      make_customer):
+def test_a_departing_reps_customers_tasks_and_deals_go_to_a_colleague(db, make_user, make_customer):
     from plugins.sales.models import Deal, Pipeline, Stage
 
     leaver, heir = make_user(), make_user()
     customers = [make_customer(owner_id=leaver.id) for _ in range(3)]
-    log_activity({"kind": "task", "subject": "call back", "customer_id": customers[0].id,
-                  "due_at": utcnow().isoformat()}, leaver)
+    log_activity(
+        {
+            "kind": "task",
+            "subject": "call back",
+            "customer_id": customers[0].id,
+            "due_at": utcnow().isoformat(),
+        },
+        leaver,
+    )
     pipeline = Pipeline(name="P")
     db.session.add(pipeline)
     db.session.flush()
     stage = Stage(pipeline_id=pipeline.id, name="S", position=0, probability=10)
     db.session.add(stage)
     db.session.flush()
-    db.session.add(Deal(title="D", customer_id=customers[0].id, pipeline_id=pipeline.id,
-                        stage_id=stage.id, owner_id=leaver.id))
+    db.session.add(
+        Deal(
+            title="D",
+            customer_id=customers[0].id,
+            pipeline_id=pipeline.id,
+            stage_id=stage.id,
+            owner_id=leaver.id,
+        )
+    )
     db.session.commit()
     counts = transfer_all(leaver, heir, None)
     assert counts == {"customers": 3, "tasks": 1, "plugin_records": 1}
@@ -150,8 +185,9 @@ def test_a_departing_reps_customers_tasks_and_deals_go_to_a_colleague(db, make_u
     assert db.session.scalar(select(Deal.owner_id)) == heir.id
 
 
-def test_transfer_to_a_deactivated_user_is_refused_and_changes_nothing(db, make_user,
-                                                                       make_customer):
+def test_transfer_to_a_deactivated_user_is_refused_and_changes_nothing(
+    db, make_user, make_customer
+):
     leaver, gone = make_user(), make_user()
     gone.active = False
     db.session.commit()
@@ -191,9 +227,11 @@ def test_only_admins_transfer_through_the_api(app, make_user, make_customer):
     client = app.test_client()
     for user, status in ((make_user(role="manager"), 403), (admin, 200)):
         _t, secret = create_token(user, "t", None)
-        response = client.post(f"/api/v1/users/{leaver.id}/transfer",
-                               json={"to_user_id": heir.id},
-                               headers={"Authorization": f"Bearer {secret}"})
+        response = client.post(
+            f"/api/v1/users/{leaver.id}/transfer",
+            json={"to_user_id": heir.id},
+            headers={"Authorization": f"Bearer {secret}"},
+        )
         assert response.status_code == status
     assert response.json == {"customers": 1, "tasks": 0, "plugin_records": 0}
 
@@ -205,28 +243,56 @@ def test_pool_rules_are_configured_per_team_through_the_api(as_user, make_user, 
     admin, rep = make_user(role="admin"), make_user(role="manager")
     east = create_team("East", None)
     api = as_user(admin)
-    saved = api.put("/api/v1/pool/rules", json={
-        "team_id": east.id, "claim_limit": 50, "cool_off_days": 7, "recycle_after_days": 30,
-        "conditions": {"sales_no_won_deal": {"days": 90}}})
+    saved = api.put(
+        "/api/v1/pool/rules",
+        json={
+            "team_id": east.id,
+            "claim_limit": 50,
+            "cool_off_days": 7,
+            "recycle_after_days": 30,
+            "conditions": {"sales_no_won_deal": {"days": 90}},
+        },
+    )
     assert saved.status_code == 200, saved.json
     assert saved.json["conditions"] == {"sales_no_won_deal": {"days": 90}}
-    again = api.put("/api/v1/pool/rules", json={"team_id": east.id, "claim_limit": 60,
-                                                 "cool_off_days": 7})
+    again = api.put(
+        "/api/v1/pool/rules", json={"team_id": east.id, "claim_limit": 60, "cool_off_days": 7}
+    )
     assert again.json["id"] == saved.json["id"] and again.json["claim_limit"] == 60
     assert [r["team_id"] for r in api.get("/api/v1/pool/rules").json] == [east.id]
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.entity == "pool_rule")) == 2
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "pool_rule")
+        )
+        == 2
+    )
 
-    bad = api.put("/api/v1/pool/rules", json={
-        "team_id": 999, "claim_limit": -1, "cool_off_days": 7,
-        "conditions": {"nope": {}, "sales_no_won_deal": {"days": 0}}})
+    bad = api.put(
+        "/api/v1/pool/rules",
+        json={
+            "team_id": 999,
+            "claim_limit": -1,
+            "cool_off_days": 7,
+            "conditions": {"nope": {}, "sales_no_won_deal": {"days": 0}},
+        },
+    )
     assert bad.status_code == 422
     errors = bad.json["errors"]
     assert "claim_limit" in errors
-    bad = api.put("/api/v1/pool/rules", json={
-        "team_id": 999, "claim_limit": 1, "cool_off_days": 7,
-        "conditions": {"nope": {}, "sales_no_won_deal": {"days": 0}}})
+    bad = api.put(
+        "/api/v1/pool/rules",
+        json={
+            "team_id": 999,
+            "claim_limit": 1,
+            "cool_off_days": 7,
+            "conditions": {"nope": {}, "sales_no_won_deal": {"days": 0}},
+        },
+    )
     assert set(bad.json["errors"]) == {"team_id", "conditions.nope", "conditions.sales_no_won_deal"}
     assert db.session.scalar(select(func.count()).select_from(PoolRule)) == 1
-    assert as_user(rep).put("/api/v1/pool/rules", json={"claim_limit": 1,
-                                                        "cool_off_days": 1}).status_code == 403
+    assert (
+        as_user(rep)
+        .put("/api/v1/pool/rules", json={"claim_limit": 1, "cool_off_days": 1})
+        .status_code
+        == 403
+    )

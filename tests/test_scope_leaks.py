@@ -13,26 +13,36 @@ def test_customers_leak_through_no_path(scope_leak_check, make_customer):
     def create(owner):
         return make_customer(name=f"Leak customer {next(counter)}", owner_id=owner.id)
 
-    scope_leak_check(create, lambda c: c.name, api_list="/api/v1/customers",
-                     api_detail="/api/v1/customers/{id}",
-                     pages=["/customers/", "/customers/{id}", "/", "/api/v1/customers/export"],
-                     permissions=["customer.read", "customer.export"])
+    scope_leak_check(
+        create,
+        lambda c: c.name,
+        api_list="/api/v1/customers",
+        api_detail="/api/v1/customers/{id}",
+        pages=["/customers/", "/customers/{id}", "/", "/api/v1/customers/export"],
+        permissions=["customer.read", "customer.export"],
+    )
 
 
 def test_customer_search_leaks_nothing(scope_leak_check, make_customer):
     def create(owner):
         return make_customer(name=f"Needle {owner.id}", owner_id=owner.id)
 
-    scope_leak_check(create, lambda c: c.name, api_list="/api/v1/customers?q=Needle",
-                     pages=["/customers/?q=Needle"], permissions=["customer.read"])
+    scope_leak_check(
+        create,
+        lambda c: c.name,
+        api_list="/api/v1/customers?q=Needle",
+        pages=["/customers/?q=Needle"],
+        permissions=["customer.read"],
+    )
 
 
 def test_contacts_and_timelines_leak_nothing(scope_leak_check, make_customer, make_contact):
     def create(owner):
         return make_contact(customer=make_customer(owner_id=owner.id), name=f"Li {owner.id}")
 
-    scope_leak_check(create, lambda c: c.name, api_detail="/api/v1/contacts/{id}",
-                     permissions=["customer.read"])
+    scope_leak_check(
+        create, lambda c: c.name, api_detail="/api/v1/contacts/{id}", permissions=["customer.read"]
+    )
 
 
 def test_deals_leak_nothing(scope_leak_check, make_customer):
@@ -47,29 +57,45 @@ def test_deals_leak_nothing(scope_leak_check, make_customer):
 
     def create(owner):
         customer = make_customer(owner_id=owner.id, team_id=owner.team_id)
-        deal = Deal(title=f"Deal of {owner.email}", customer_id=customer.id,
-                    pipeline_id=pipeline.id, stage_id=stage.id, amount=Decimal(1),
-                    owner_id=owner.id, team_id=owner.team_id)
+        deal = Deal(
+            title=f"Deal of {owner.email}",
+            customer_id=customer.id,
+            pipeline_id=pipeline.id,
+            stage_id=stage.id,
+            amount=Decimal(1),
+            owner_id=owner.id,
+            team_id=owner.team_id,
+        )
         db.session.add(deal)
         db.session.commit()
         return deal
 
-    scope_leak_check(create, lambda d: d.title, pages=["/sales/deals"],
-                     permissions=["sales.deal.read"])
+    scope_leak_check(
+        create, lambda d: d.title, pages=["/sales/deals"], permissions=["sales.deal.read"]
+    )
 
 
 def test_work_orders_leak_nothing(scope_leak_check, make_customer):
     from plugins.service_dispatch.models import WorkOrder
 
     def create(owner):
-        order = WorkOrder(number=f"WO-LEAK-{owner.id}", title="Fix", team_id=owner.team_id,
-                          customer_id=make_customer().id, engineer_id=owner.id)
+        order = WorkOrder(
+            number=f"WO-LEAK-{owner.id}",
+            title="Fix",
+            team_id=owner.team_id,
+            customer_id=make_customer().id,
+            engineer_id=owner.id,
+        )
         db.session.add(order)
         db.session.commit()
         return order
 
-    scope_leak_check(create, lambda o: o.number, pages=["/service/work-orders"],
-                     permissions=["service.order.read"])
+    scope_leak_check(
+        create,
+        lambda o: o.number,
+        pages=["/service/work-orders"],
+        permissions=["service.order.read"],
+    )
 
 
 def test_policies_leak_nothing(scope_leak_check, make_customer):
@@ -77,28 +103,43 @@ def test_policies_leak_nothing(scope_leak_check, make_customer):
 
     def create(owner):
         today = date.today()
-        policy = Policy(number=f"P-LEAK-{owner.id}", customer_id=make_customer().id,
-                        product="Motor", premium=Decimal("1.00"), start_date=today,
-                        end_date=today + timedelta(days=365), agent_id=owner.id,
-                        team_id=owner.team_id)
+        policy = Policy(
+            number=f"P-LEAK-{owner.id}",
+            customer_id=make_customer().id,
+            product="Motor",
+            premium=Decimal("1.00"),
+            start_date=today,
+            end_date=today + timedelta(days=365),
+            agent_id=owner.id,
+            team_id=owner.team_id,
+        )
         db.session.add(policy)
         db.session.commit()
         return policy
 
-    scope_leak_check(create, lambda p: p.number, pages=["/insurance/policies"],
-                     permissions=["insurance.policy.read"])
+    scope_leak_check(
+        create,
+        lambda p: p.number,
+        pages=["/insurance/policies"],
+        permissions=["insurance.policy.read"],
+    )
 
 
 def test_visits_leak_nothing(scope_leak_check, make_customer):
     from plugins.his.models import Visit
 
     def create(owner):
-        visit = Visit(customer_id=make_customer(name=f"Patient {owner.id}").id,
-                      department="Dentistry", doctor_id=owner.id, team_id=owner.team_id,
-                      visited_at=utcnow())
+        visit = Visit(
+            customer_id=make_customer(name=f"Patient {owner.id}").id,
+            department="Dentistry",
+            doctor_id=owner.id,
+            team_id=owner.team_id,
+            visited_at=utcnow(),
+        )
         db.session.add(visit)
         db.session.commit()
         return visit
 
-    scope_leak_check(create, lambda v: v.customer.name, pages=["/his/visits"],
-                     permissions=["his.visit.read"])
+    scope_leak_check(
+        create, lambda v: v.customer.name, pages=["/his/visits"], permissions=["his.visit.read"]
+    )

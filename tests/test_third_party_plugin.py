@@ -22,9 +22,15 @@ def test_an_installed_plugin_is_migrated_and_its_hooks_are_called(empty_database
     from core.cli import main
     from core.services.customers import create_customer
 
-    app = create_app({"TESTING": True, "TRELLIS_SECRET_KEY": "k",
-                      "TRELLIS_INSTANCE_PATH": str(tmp_path),
-                      "TRELLIS_DATABASE_URL": empty_database_url, "TRELLIS_PLUGINS": "all"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "TRELLIS_SECRET_KEY": "k",
+            "TRELLIS_INSTANCE_PATH": str(tmp_path),
+            "TRELLIS_DATABASE_URL": empty_database_url,
+            "TRELLIS_PLUGINS": "all",
+        }
+    )
     with app.app_context():
         try:
             assert "hello" in app.extensions["trellis"].enabled_names

@@ -18,8 +18,14 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
 def test_sign_in_with_the_right_password_and_out_again(client, make_user):
     make_user(email="rep@example.com", password="correct horse battery")
-    response = client.post("/login", data={"csrf_token": csrf(client), "email": " REP@example.com ",
-                                           "password": "correct horse battery"})
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": csrf(client),
+            "email": " REP@example.com ",
+            "password": "correct horse battery",
+        },
+    )
     assert response.status_code == 302 and response.location == "/"
     assert client.get("/").status_code == 200
     client.post("/logout", data={"csrf_token": csrf(client, "/")})
@@ -28,18 +34,26 @@ def test_sign_in_with_the_right_password_and_out_again(client, make_user):
 
 def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(client, make_user):
     make_user(email="rep@example.com", password="correct horse battery")
-    wrong = client.post("/login", data={"csrf_token": csrf(client), "email": "rep@example.com",
-                                        "password": "nope nope nope"})
-    unknown = client.post("/login", data={"csrf_token": csrf(client),
-                                          "email": "ghost@example.com", "password": "nope"})
+    wrong = client.post(
+        "/login",
+        data={"csrf_token": csrf(client), "email": "rep@example.com", "password": "nope nope nope"},
+    )
+    unknown = client.post(
+        "/login",
+        data={"csrf_token": csrf(client), "email": "ghost@example.com", "password": "nope"},
+    )
     assert wrong.status_code == unknown.status_code == 401
-    assert "E-mail or password is wrong." in wrong.text and "E-mail or password is wrong." in unknown.text
+    assert (
+        "E-mail or password is wrong." in wrong.text
+        and "E-mail or password is wrong." in unknown.text
+    )
 
 
 def test_a_form_post_without_the_csrf_token_is_refused(client, make_user):
     make_user(email="rep@example.com", password="correct horse battery")
-    response = client.post("/login", data={"email": "rep@example.com",
-                                           "password": "correct horse battery"})
+    response = client.post(
+        "/login", data={"email": "rep@example.com", "password": "correct horse battery"}
+    )
     assert response.status_code == 400 and client.get("/").status_code == 302
 
 
@@ -93,8 +107,9 @@ def test_customer_names_are_escaped_everywhere(make_user, make_customer, login_a
         assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
 
 
-def test_search_finds_by_name_fragment_and_pages_through_results(make_user, make_customer,
-                                                                  login_as):
+def test_search_finds_by_name_fragment_and_pages_through_results(
+    make_user, make_customer, login_as
+):
     rep = make_user(role="admin")
     for i in range(55):
         make_customer(name=f"Shop {i:02d}")
@@ -107,8 +122,9 @@ def test_search_finds_by_name_fragment_and_pages_through_results(make_user, make
 
 
 @pytest.mark.parametrize("proxies, other_client_answer", [(1, 401), (0, 429)])
-def test_behind_a_proxy_each_clients_address_has_its_own_limit(proxies, other_client_answer,
-                                                               make_app):
+def test_behind_a_proxy_each_clients_address_has_its_own_limit(
+    proxies, other_client_answer, make_app
+):
     """With ``TRELLIS_PROXIES=1`` the address a sign-in is counted under is the
     client's, from the proxy's X-Forwarded-For; without it the header is not
     believed (anyone could send one) and every request is the proxy's."""
@@ -116,8 +132,11 @@ def test_behind_a_proxy_each_clients_address_has_its_own_limit(proxies, other_cl
     token = csrf(client)
 
     def attempt(address: str, n: int) -> int:
-        return client.post("/login", headers={"X-Forwarded-For": address}, data={
-            "csrf_token": token, "email": f"u{n}@example.com", "password": "x"}).status_code
+        return client.post(
+            "/login",
+            headers={"X-Forwarded-For": address},
+            data={"csrf_token": token, "email": f"u{n}@example.com", "password": "x"},
+        ).status_code
 
     assert [attempt("203.0.113.5", n) for n in range(21)] == [401] * 20 + [429]
     assert attempt("198.51.100.7", 99) == other_client_answer
@@ -126,15 +145,22 @@ def test_behind_a_proxy_each_clients_address_has_its_own_limit(proxies, other_cl
 def test_guessing_one_accounts_password_is_throttled(client, make_user):
     make_user(email="rep@example.com", password="correct horse battery")
     token = csrf(client)
-    answers = [client.post("/login", data={"csrf_token": token, "email": "rep@example.com",
-                                           "password": f"guess {i}"}).status_code
-               for i in range(11)]
+    answers = [
+        client.post(
+            "/login",
+            data={"csrf_token": token, "email": "rep@example.com", "password": f"guess {i}"},
+        ).status_code
+        for i in range(11)
+    ]
     assert answers[:10] == [401] * 10 and answers[10] == 429
-    blocked = client.post("/login", data={"csrf_token": token, "email": "rep@example.com",
-                                          "password": "correct horse battery"})
+    blocked = client.post(
+        "/login",
+        data={"csrf_token": token, "email": "rep@example.com", "password": "correct horse battery"},
+    )
     assert blocked.status_code == 429 and "Too many sign-in attempts" in blocked.text
-    other = client.post("/login", data={"csrf_token": token, "email": "else@example.com",
-                                        "password": "x"})
+    other = client.post(
+        "/login", data={"csrf_token": token, "email": "else@example.com", "password": "x"}
+    )
     assert other.status_code == 401  # another account is not locked by it
 
 
@@ -148,8 +174,10 @@ def test_throttling_counts_in_redis_when_configured(make_app, make_user):
     client = app.test_client()
     token = csrf(client)
     for i in range(3):
-        client.post("/login", data={"csrf_token": token, "email": "rep@example.com",
-                                    "password": f"guess {i}"})
+        client.post(
+            "/login",
+            data={"csrf_token": token, "email": "rep@example.com", "password": f"guess {i}"},
+        )
     keys = redis.Redis.from_url(url).keys("*trellis*login:rep@example.com*")
     assert keys, "the limiter should keep its counters in Redis"
     redis.Redis.from_url(url).flushdb()

@@ -10,12 +10,19 @@ from core.models import CustomFieldDefinition, DataScope, Role, Tag, Team, User
 from core.security import verify_password
 
 #: each page and the heading it shows
-PAGES = {"/admin/users": "Users", "/admin/users/new": "New user",
-         "/admin/users/{user}/edit": "Edit Ada Admin", "/admin/teams": "Teams",
-         "/admin/roles": "Roles and permissions", "/admin/roles/new": "New role",
-         "/admin/roles/{role}/edit": "Edit sales", "/admin/custom-fields": "Custom fields",
-         "/admin/custom-fields/new": "New field", "/admin/custom-fields/{field}/edit": "Edit Size",
-         "/admin/tags": "Tags"}
+PAGES = {
+    "/admin/users": "Users",
+    "/admin/users/new": "New user",
+    "/admin/users/{user}/edit": "Edit Ada Admin",
+    "/admin/teams": "Teams",
+    "/admin/roles": "Roles and permissions",
+    "/admin/roles/new": "New role",
+    "/admin/roles/{role}/edit": "Edit sales",
+    "/admin/custom-fields": "Custom fields",
+    "/admin/custom-fields/new": "New field",
+    "/admin/custom-fields/{field}/edit": "Edit Size",
+    "/admin/tags": "Tags",
+}
 
 
 def csrf(client, path="/admin/"):
@@ -64,8 +71,7 @@ def test_every_directory_page_opens_for_an_admin(admin, db, field):
         assert f"<h1>{heading}</h1>" in response.text, path
 
 
-def test_a_sales_rep_may_neither_see_nor_post_the_directory_pages(make_user, login_as, db,
-                                                                    field):
+def test_a_sales_rep_may_neither_see_nor_post_the_directory_pages(make_user, login_as, db, field):
     rep = make_user(role="sales")
     client = login_as(rep)
     for path in page_paths(rep, db, field):
@@ -91,9 +97,17 @@ def test_an_admin_creates_a_user_through_the_form(admin, db):
     db.session.add(east)
     db.session.commit()
     sales = role_named(db, "sales")
-    response = post(client, "/admin/users/new", {
-        "name": "Bo Rep", "email": " Bo@Example.com ", "password": "a long password",
-        "role_id": str(sales.id), "team_id": str(east.id)})
+    response = post(
+        client,
+        "/admin/users/new",
+        {
+            "name": "Bo Rep",
+            "email": " Bo@Example.com ",
+            "password": "a long password",
+            "role_id": str(sales.id),
+            "team_id": str(east.id),
+        },
+    )
     assert response.status_code == 302 and response.location.endswith("/admin/users")
     db.session.expire_all()
     bo = db.session.scalar(select(User).where(User.email == "bo@example.com"))
@@ -106,8 +120,11 @@ def test_an_admin_creates_a_user_through_the_form(admin, db):
 def test_a_user_without_a_name_and_with_a_bad_email_is_refused_with_the_input_kept(admin, db):
     _user, client = admin
     before = count(db, User)
-    response = post(client, "/admin/users/new", {"name": "", "email": "not-an-email",
-                                                 "password": "a secret password"})
+    response = post(
+        client,
+        "/admin/users/new",
+        {"name": "", "email": "not-an-email", "password": "a secret password"},
+    )
     assert response.status_code == 422
     page = response.text
     assert 'id="e-name"' in page and 'id="e-email"' in page
@@ -120,15 +137,29 @@ def test_an_admin_edits_a_user_and_sets_a_new_password(admin, make_user, db):
     _user, client = admin
     rep = make_user(role="sales", name="Cy")
     manager = role_named(db, "manager")
-    response = post(client, f"/admin/users/{rep.id}/edit", {
-        "version": "1", "name": "Cy Manager", "role_id": str(manager.id), "team_id": "",
-        "locale": "zh_CN", "active__present": "1", "active": "1",
-        "password": "another long password"})
+    response = post(
+        client,
+        f"/admin/users/{rep.id}/edit",
+        {
+            "version": "1",
+            "name": "Cy Manager",
+            "role_id": str(manager.id),
+            "team_id": "",
+            "locale": "zh_CN",
+            "active__present": "1",
+            "active": "1",
+            "password": "another long password",
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     rep = db.session.get(User, rep.id)
-    assert (rep.name, rep.role_id, rep.locale, rep.active) == ("Cy Manager", manager.id, "zh_CN",
-                                                               True)
+    assert (rep.name, rep.role_id, rep.locale, rep.active) == (
+        "Cy Manager",
+        manager.id,
+        "zh_CN",
+        True,
+    )
     assert verify_password(rep.password_hash, "another long password")
 
 
@@ -143,11 +174,15 @@ def test_an_unticked_active_box_deactivates_another_user(admin, make_user, db):
 
 def test_an_admin_cannot_deactivate_themselves(admin, db):
     user, client = admin
-    response = post(client, f"/admin/users/{user.id}/edit", {
-        "name": "Ada Admin", "active__present": "1", "version": str(user.version)})
+    response = post(
+        client,
+        f"/admin/users/{user.id}/edit",
+        {"name": "Ada Admin", "active__present": "1", "version": str(user.version)},
+    )
     assert response.status_code == 422
     assert 'id="e-active"' in response.text and "You cannot deactivate your own account." in (
-        response.text)
+        response.text
+    )
     db.session.expire_all()
     assert db.session.get(User, user.id).active is True
     assert client.get("/admin/users").status_code == 200  # still signed in
@@ -172,7 +207,8 @@ def test_a_stale_user_edit_answers_409_and_keeps_the_input(admin, make_user, db)
     response = post(client, f"/admin/users/{rep.id}/edit", {"version": "1", "name": "Flo Mine"})
     assert response.status_code == 409
     assert "Someone else changed this record" in response.text and 'value="Flo Mine"' in (
-        response.text)
+        response.text
+    )
     assert 'name="version" value="2"' in response.text
     db.session.expire_all()
     assert db.session.get(User, rep.id).name == "Flo (changed elsewhere)"
@@ -180,10 +216,16 @@ def test_a_stale_user_edit_answers_409_and_keeps_the_input(admin, make_user, db)
 
 def test_an_admin_creates_a_role_with_permissions_scope_and_hidden_fields(admin, db):
     _user, client = admin
-    response = client.post("/admin/roles/new", data={
-        "csrf_token": csrf(client), "name": "telesales", "scope": "team",
-        "permissions": ["customer.read", "customer.export"],
-        "hidden_fields": "customer.phones\ncontact.emails"})
+    response = client.post(
+        "/admin/roles/new",
+        data={
+            "csrf_token": csrf(client),
+            "name": "telesales",
+            "scope": "team",
+            "permissions": ["customer.read", "customer.export"],
+            "hidden_fields": "customer.phones\ncontact.emails",
+        },
+    )
     assert response.status_code == 302 and response.location.endswith("/admin/roles")
     role = role_named(db, "telesales")
     assert sorted(role.permissions) == ["customer.export", "customer.read"]
@@ -202,9 +244,15 @@ def test_the_role_form_shows_each_permission_with_its_label_and_code(admin, db):
 
 def test_an_unknown_permission_is_refused_and_nothing_is_stored(admin, db):
     _user, client = admin
-    response = client.post("/admin/roles/new", data={
-        "csrf_token": csrf(client), "name": "dreamers", "scope": "own",
-        "permissions": ["customer.read", "customer.fly"]})
+    response = client.post(
+        "/admin/roles/new",
+        data={
+            "csrf_token": csrf(client),
+            "name": "dreamers",
+            "scope": "own",
+            "permissions": ["customer.read", "customer.fly"],
+        },
+    )
     assert response.status_code == 422
     page = response.text
     assert 'id="e-permissions"' in page and "customer.fly" in page
@@ -229,8 +277,16 @@ def test_a_stale_role_edit_answers_409(admin, db):
     sales = role_named(db, "sales")
     edit_path, read_version = f"/admin/roles/{sales.id}/edit", sales.version
     save_role(sales, {"name": "sales", "permissions": ["customer.read"]}, None, read_version)
-    response = post(client, edit_path, {"version": str(read_version), "name": "sales",
-                                        "scope": "own", "permissions": "pool.claim"})
+    response = post(
+        client,
+        edit_path,
+        {
+            "version": str(read_version),
+            "name": "sales",
+            "scope": "own",
+            "permissions": "pool.claim",
+        },
+    )
     assert response.status_code == 409
     assert role_named(db, "sales").permissions == ["customer.read"]
 
@@ -278,23 +334,42 @@ def test_a_duplicate_tag_is_refused_with_the_input_kept(admin, make_customer, db
 
 def test_an_admin_defines_a_custom_field(admin, db):
     _user, client = admin
-    response = post(client, "/admin/custom-fields/new", {
-        "entity": "contact", "key": "shirt_size", "label": "Shirt size", "type": "choice",
-        "options": "S\nM\nL", "position": "3", "required__present": "1", "required": "1",
-        "active__present": "1", "active": "1"})
+    response = post(
+        client,
+        "/admin/custom-fields/new",
+        {
+            "entity": "contact",
+            "key": "shirt_size",
+            "label": "Shirt size",
+            "type": "choice",
+            "options": "S\nM\nL",
+            "position": "3",
+            "required__present": "1",
+            "required": "1",
+            "active__present": "1",
+            "active": "1",
+        },
+    )
     assert response.status_code == 302 and response.location.endswith("/admin/custom-fields")
     db.session.expire_all()
     field = db.session.scalar(select(CustomFieldDefinition))
     assert (field.entity, field.key, field.label, field.type) == (
-        "contact", "shirt_size", "Shirt size", "choice")
+        "contact",
+        "shirt_size",
+        "Shirt size",
+        "choice",
+    )
     assert field.options == ["S", "M", "L"] and field.required and field.position == 3
     assert "Shirt size" in client.get("/admin/custom-fields").text
 
 
 def test_a_choice_field_without_options_is_refused(admin, db):
     _user, client = admin
-    response = post(client, "/admin/custom-fields/new", {
-        "entity": "customer", "key": "tier", "label": "Tier", "type": "choice", "options": ""})
+    response = post(
+        client,
+        "/admin/custom-fields/new",
+        {"entity": "customer", "key": "tier", "label": "Tier", "type": "choice", "options": ""},
+    )
     assert response.status_code == 422 and 'id="e-options"' in response.text
     assert 'value="tier"' in response.text
     assert count(db, CustomFieldDefinition) == 0
@@ -304,14 +379,28 @@ def test_editing_a_custom_field_keeps_its_entity_and_key(admin, db, field):
     _user, client = admin
     page = client.get(f"/admin/custom-fields/{field.id}/edit").text
     assert re.search(r'name="key" value="size"\s+readonly', page)
-    response = post(client, f"/admin/custom-fields/{field.id}/edit", {
-        "version": str(field.version), "entity": "contact", "key": "renamed", "label": "Headcount",
-        "type": "number", "active__present": "1"})
+    response = post(
+        client,
+        f"/admin/custom-fields/{field.id}/edit",
+        {
+            "version": str(field.version),
+            "entity": "contact",
+            "key": "renamed",
+            "label": "Headcount",
+            "type": "number",
+            "active__present": "1",
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     field = db.session.get(CustomFieldDefinition, field.id)
     assert (field.entity, field.key, field.label, field.type, field.active) == (
-        "customer", "size", "Headcount", "number", False)
+        "customer",
+        "size",
+        "Headcount",
+        "number",
+        False,
+    )
 
 
 def test_a_stale_custom_field_edit_answers_409(admin, db, field):
@@ -319,8 +408,11 @@ def test_a_stale_custom_field_edit_answers_409(admin, db, field):
     read_version = field.version
     field.label = "Changed elsewhere"
     db.session.commit()
-    response = post(client, f"/admin/custom-fields/{field.id}/edit", {
-        "version": str(read_version), "label": "Mine", "type": "text"})
+    response = post(
+        client,
+        f"/admin/custom-fields/{field.id}/edit",
+        {"version": str(read_version), "label": "Mine", "type": "text"},
+    )
     assert response.status_code == 409 and 'value="Mine"' in response.text
     db.session.expire_all()
     assert db.session.get(CustomFieldDefinition, field.id).label == "Changed elsewhere"
@@ -328,8 +420,11 @@ def test_a_stale_custom_field_edit_answers_409(admin, db, field):
 
 def test_an_admin_who_sets_their_own_password_stays_signed_in_here(admin, db):
     user, client = admin
-    response = post(client, f"/admin/users/{user.id}/edit", {
-        "name": "Ada Admin", "password": "my fresh long password"})
+    response = post(
+        client,
+        f"/admin/users/{user.id}/edit",
+        {"name": "Ada Admin", "password": "my fresh long password"},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert verify_password(db.session.get(User, user.id).password_hash, "my fresh long password")

@@ -19,26 +19,45 @@ def fresh(db, model, record_id):
     return db.session.get(model, record_id)
 
 
-@pytest.mark.parametrize("target", ["//evil.example", "/\\evil.example", "/\t/evil.example",
-                                    "https://evil.example/", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+    ],
+)
 def test_sign_in_never_redirects_to_another_site(client, make_user, target):
     make_user(email="rep@example.com", password="correct horse battery")
-    response = client.post("/login?next=" + target, data={
-        "csrf_token": token(client, "/login"), "email": "rep@example.com",
-        "password": "correct horse battery"})
+    response = client.post(
+        "/login?next=" + target,
+        data={
+            "csrf_token": token(client, "/login"),
+            "email": "rep@example.com",
+            "password": "correct horse battery",
+        },
+    )
     assert response.status_code == 302 and response.location == "/"
 
 
 def test_sign_in_goes_back_to_the_page_asked_for(client, make_user):
     make_user(email="rep@example.com", password="correct horse battery")
-    response = client.post("/login?next=/customers/%3Fq%3Dtea", data={
-        "csrf_token": token(client, "/login"), "email": "rep@example.com",
-        "password": "correct horse battery"})
+    response = client.post(
+        "/login?next=/customers/%3Fq%3Dtea",
+        data={
+            "csrf_token": token(client, "/login"),
+            "email": "rep@example.com",
+            "password": "correct horse battery",
+        },
+    )
     assert response.location == "/customers/?q=tea"
 
 
 def test_a_post_forged_by_another_site_is_not_kept_for_after_sign_in(
-        client, make_user, make_customer):
+    client, make_user, make_customer
+):
     rep = make_user(email="rep@example.com", password="correct horse battery")
     customer = make_customer(name="Untouched", owner_id=rep.id)
     edit = f"/customers/{customer.id}/edit"
@@ -49,8 +68,18 @@ def test_a_post_forged_by_another_site_is_not_kept_for_after_sign_in(
         assert "kept_input" not in session
 
 
-@pytest.mark.parametrize("text,number", [("42", 42), (" 7 ", 7), ("²", None), ("٣", None),
-                                         ("-1", None), ("99999999999", None), ("", None)])
+@pytest.mark.parametrize(
+    "text,number",
+    [
+        ("42", 42),
+        (" 7 ", 7),
+        ("²", None),
+        ("٣", None),
+        ("-1", None),
+        ("99999999999", None),
+        ("", None),
+    ],
+)
 def test_form_numbers_are_ascii_digits_in_range(text, number):
     assert form_int(text) == number
 
@@ -60,54 +89,91 @@ def test_superscript_digits_in_a_form_are_refused_not_a_crash(make_user, make_cu
     customer = make_customer(owner_id=admin.id)
     client = login_as(admin)
     csrf = token(client, "/customers/")
-    bulk = client.post("/customers/bulk", data={"csrf_token": csrf, "ids": ["²", str(customer.id)],
-                                                "action": "assign", "owner_id": "²"})
+    bulk = client.post(
+        "/customers/bulk",
+        data={
+            "csrf_token": csrf,
+            "ids": ["²", str(customer.id)],
+            "action": "assign",
+            "owner_id": "²",
+        },
+    )
     assert bulk.status_code == 302
     assert client.get("/admin/audit?entity_id=²").status_code == 200
     edit = f"/customers/{customer.id}/edit"
-    saved = client.post(edit, data={"csrf_token": token(client, edit), "name": "Renamed",
-                                    "stage": "lead", "kind": "company", "version": "²"})
+    saved = client.post(
+        edit,
+        data={
+            "csrf_token": token(client, edit),
+            "name": "Renamed",
+            "stage": "lead",
+            "kind": "company",
+            "version": "²",
+        },
+    )
     assert saved.status_code in (302, 409, 422)
 
 
 def test_a_batch_needing_a_permission_the_user_lacks_changes_nothing(
-        make_user, make_customer, login_as, db):
-    db.session.add(Role(name="office", permissions=["customer.read", "customer.write"],
-                        scope=DataScope.all))
+    make_user, make_customer, login_as, db
+):
+    db.session.add(
+        Role(name="office", permissions=["customer.read", "customer.write"], scope=DataScope.all)
+    )
     db.session.commit()
     clerk, rep = make_user(role="office"), make_user()
     own = make_customer(name="Own", owner_id=clerk.id)
     other = make_customer(name="Other", owner_id=rep.id)
     client = login_as(clerk)
-    response = client.post("/customers/bulk", data={
-        "csrf_token": token(client, "/customers/"), "ids": [str(own.id), str(other.id)],
-        "action": "pool"})
+    response = client.post(
+        "/customers/bulk",
+        data={
+            "csrf_token": token(client, "/customers/"),
+            "ids": [str(own.id), str(other.id)],
+            "action": "pool",
+        },
+    )
     assert response.status_code == 403  # releasing another rep's customer needs transfer
     assert fresh(db, Customer, own.id).owner_id == clerk.id  # not half done
     assert fresh(db, Customer, other.id).owner_id == rep.id
 
 
 def test_completing_my_task_on_a_customer_i_no_longer_see_does_not_show_its_timeline(
-        make_user, make_customer, make_activity, login_as, db):
+    make_user, make_customer, make_activity, login_as, db
+):
     rep, colleague = make_user(), make_user()
     customer = make_customer(name="Moved Away Ltd", owner_id=rep.id)
-    task = make_activity(customer, rep, kind="task", subject="Call back", owner_id=rep.id,
-                         due_at=utcnow().isoformat())
+    task = make_activity(
+        customer,
+        rep,
+        kind="task",
+        subject="Call back",
+        owner_id=rep.id,
+        due_at=utcnow().isoformat(),
+    )
     customer.owner_id = colleague.id
     db.session.commit()
     client = login_as(rep)
-    response = client.post(f"/tasks/{task.id}/complete?back=timeline", headers={
-        "HX-Request": "true", "X-CSRF-Token": token(client, "/tasks/")})
+    response = client.post(
+        f"/tasks/{task.id}/complete?back=timeline",
+        headers={"HX-Request": "true", "X-CSRF-Token": token(client, "/tasks/")},
+    )
     assert response.status_code == 302
     assert "Moved Away Ltd" not in response.text
     assert fresh(db, Activity, task.id).done_at is not None
 
 
 def test_a_field_the_role_hides_is_neither_shown_in_forms_nor_erased_by_them(
-        make_user, make_customer, make_contact, login_as, db):
-    db.session.add(Role(name="temp", permissions=["customer.read", "customer.write",
-                                                   "customer.merge"],
-                        scope=DataScope.own, hidden_fields=["customer.phones", "contact.phones"]))
+    make_user, make_customer, make_contact, login_as, db
+):
+    db.session.add(
+        Role(
+            name="temp",
+            permissions=["customer.read", "customer.write", "customer.merge"],
+            scope=DataScope.own,
+            hidden_fields=["customer.phones", "contact.phones"],
+        )
+    )
     db.session.commit()
     temp = make_user(role="temp")
     customer = make_customer(name="Secret Phone Co", owner_id=temp.id, phones=["13800000001"])
@@ -117,16 +183,29 @@ def test_a_field_the_role_hides_is_neither_shown_in_forms_nor_erased_by_them(
     edit = f"/customers/{customer.id}/edit"
     page = client.get(edit).text
     assert "13800000001" not in page and 'name="phones"' not in page
-    saved = client.post(edit, data={"csrf_token": token(client, edit), "name": "Renamed Co",
-                                    "stage": "lead", "kind": "company",
-                                    "version": str(customer.version)})
+    saved = client.post(
+        edit,
+        data={
+            "csrf_token": token(client, edit),
+            "name": "Renamed Co",
+            "stage": "lead",
+            "kind": "company",
+            "version": str(customer.version),
+        },
+    )
     assert saved.status_code == 302
     row = fresh(db, Customer, customer.id)
     assert row.name == "Renamed Co" and row.phones == ["+8613800000001"]
     contact_edit = f"/contacts/{contact.id}/edit"
     assert "13900000009" not in client.get(contact_edit).text
-    client.post(contact_edit, data={"csrf_token": token(client, contact_edit), "name": "Li Lei",
-                                    "version": str(contact.version)})
+    client.post(
+        contact_edit,
+        data={
+            "csrf_token": token(client, contact_edit),
+            "name": "Li Lei",
+            "version": str(contact.version),
+        },
+    )
     assert fresh(db, Contact, contact.id).phones == ["+8613900000009"]
     merge = client.get(f"/admin/merge/{customer.id}").text
     assert "13800000002" not in merge

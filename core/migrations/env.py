@@ -51,6 +51,8 @@ def run_migrations_online() -> None:
                 target_metadata=db.metadata,
                 render_as_batch=True,
                 compare_type=True,
+                # a plugin's migration imports only core's public surface (core.api)
+                user_module_prefix="core.api.",
                 include_object=include_object,
                 transaction_per_migration=True,
             )

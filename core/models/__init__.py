@@ -1,13 +1,8 @@
 """Core's models. Importing this package registers every core table."""
 
+from core.extensions import db
 from core.models.activities import CORE_ACTIVITY_KINDS, Activity
-from core.models.base import (
-    SoftDeleteMixin,
-    TimestampMixin,
-    UTCDateTime,
-    VersionedMixin,
-    utcnow,
-)
+from core.models.base import SoftDeleteMixin, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 from core.models.customers import (
     Contact,
     ContactPoint,
@@ -18,23 +13,47 @@ from core.models.customers import (
     Tag,
     customer_tag,
 )
+from core.models.pool import PoolRelease, PoolRule
 from core.models.settings import (
     AuditEntry,
     CustomFieldDefinition,
     FollowUpPlan,
+    PluginState,
     SiteSetting,
 )
-from core.models.pool import PoolRelease, PoolRule
 from core.models.tokens import ApiToken
 from core.models.users import DataScope, Role, Team, User
-from core.extensions import db
 
 #: core's own tables (taken before any plugin's models are imported)
 CORE_TABLES = frozenset(db.metadata.tables)
 
 __all__ = [
-    "ApiToken", "CORE_ACTIVITY_KINDS", "CORE_TABLES", "Activity", "AuditEntry", "Contact",
-    "ContactPoint", "CustomFieldDefinition", "Customer", "CustomerKind", "DataScope",
-    "FollowUpPlan", "Grade", "PoolRelease", "PoolRule", "Role", "SiteSetting", "SoftDeleteMixin", "Stage", "Tag", "Team",
-    "TimestampMixin", "UTCDateTime", "User", "VersionedMixin", "customer_tag", "utcnow",
+    "ApiToken",
+    "CORE_ACTIVITY_KINDS",
+    "CORE_TABLES",
+    "Activity",
+    "AuditEntry",
+    "Contact",
+    "ContactPoint",
+    "CustomFieldDefinition",
+    "Customer",
+    "CustomerKind",
+    "DataScope",
+    "FollowUpPlan",
+    "Grade",
+    "PluginState",
+    "PoolRelease",
+    "PoolRule",
+    "Role",
+    "SiteSetting",
+    "SoftDeleteMixin",
+    "Stage",
+    "Tag",
+    "Team",
+    "TimestampMixin",
+    "UTCDateTime",
+    "User",
+    "VersionedMixin",
+    "customer_tag",
+    "utcnow",
 ]

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.extensions import db
+from core.extensions import Model
 from core.models.base import SoftDeleteMixin, TimestampMixin, UTCDateTime, VersionedMixin
 from core.models.customers import Contact, Customer
 from core.models.users import User
@@ -22,7 +22,14 @@ from core.models.users import User
 CORE_ACTIVITY_KINDS = ("call", "email", "meeting", "visit", "sms", "wechat", "note", "task")
 
 
-class Activity(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
+class Activity(TimestampMixin, VersionedMixin, SoftDeleteMixin, Model):
+    """One entry of a customer's timeline: a call, e-mail, visit, note … of an
+    activity ``kind`` (core's or a plugin's ``ActivityKind``), or, with
+    ``due_at``, a task that is open until ``done_at`` is set. ``task_id`` marks
+    a contact attempt on a task; ``link_type``/``link_id`` point at the plugin
+    record it is about (a deal, a work order). Write it through
+    ``log_activity``, ``record_attempt`` and ``complete_task``."""
+
     __tablename__ = "activity"
     __table_args__ = (
         Index("ix_activity_customer_occurred", "customer_id", "occurred_at"),

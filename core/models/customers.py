@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.extensions import db
+from core.extensions import Model, db
 from core.models.base import SoftDeleteMixin, TimestampMixin, UTCDateTime, VersionedMixin
 from core.models.users import Team, User
 
@@ -59,7 +59,7 @@ customer_tag = Table(
 )
 
 
-class Tag(TimestampMixin, db.Model):
+class Tag(TimestampMixin, Model):
     """标签: a free label on customers, for segmenting."""
 
     __tablename__ = "tag"
@@ -68,7 +68,7 @@ class Tag(TimestampMixin, db.Model):
     color: Mapped[str | None] = mapped_column(String(16))
 
 
-class Customer(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
+class Customer(TimestampMixin, VersionedMixin, SoftDeleteMixin, Model):
     """A company or a person the business serves.
 
     ``owner_id`` NULL means the customer sits in the shared customer pool (公海).
@@ -85,9 +85,12 @@ class Customer(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
         Index("ix_customer_scope", "team_id", "owner_id", "deleted_at", "name"),
         # only the recycle bin looks for deleted rows; a full index on
         # deleted_at lures SQLite into using it for "deleted_at IS NULL"
-        Index("ix_customer_deleted_at", "deleted_at",
-              sqlite_where=text("deleted_at IS NOT NULL"),
-              postgresql_where=text("deleted_at IS NOT NULL")),
+        Index(
+            "ix_customer_deleted_at",
+            "deleted_at",
+            sqlite_where=text("deleted_at IS NOT NULL"),
+            postgresql_where=text("deleted_at IS NOT NULL"),
+        ),
     )
 
     name: Mapped[str] = mapped_column(String(200), index=True)
@@ -95,7 +98,9 @@ class Customer(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
         Enum(CustomerKind, native_enum=False, length=16), default=CustomerKind.company
     )
     industry: Mapped[str | None] = mapped_column(String(80))
-    grade: Mapped[Grade | None] = mapped_column(Enum(Grade, native_enum=False, length=1), index=True)
+    grade: Mapped[Grade | None] = mapped_column(
+        Enum(Grade, native_enum=False, length=1), index=True
+    )
     source: Mapped[str | None] = mapped_column(String(60), index=True)
     stage: Mapped[Stage] = mapped_column(
         Enum(Stage, native_enum=False, length=16), default=Stage.lead, index=True
@@ -116,8 +121,9 @@ class Customer(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
 
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     team: Mapped[Team | None] = relationship()
-    tags: Mapped[list[Tag]] = relationship(secondary=customer_tag, order_by=Tag.name,
-                                           lazy="selectin")
+    tags: Mapped[list[Tag]] = relationship(
+        secondary=customer_tag, order_by=Tag.name, lazy="selectin"
+    )
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="customer", order_by="(Contact.is_primary.desc(), Contact.name)"
     )
@@ -126,7 +132,7 @@ class Customer(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
         return f"<Customer {self.id} {self.name!r}>"
 
 
-class Contact(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
+class Contact(TimestampMixin, VersionedMixin, SoftDeleteMixin, Model):
     """A person at a customer."""
 
     __tablename__ = "contact"
@@ -144,7 +150,7 @@ class Contact(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     customer: Mapped[Customer] = relationship(back_populates="contacts")
 
 
-class ContactPoint(TimestampMixin, db.Model):
+class ContactPoint(TimestampMixin, Model):
     """One normalised phone or e-mail of a customer or contact.
 
     A derived index kept by the services on every write, so that "who else

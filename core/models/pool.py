@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.extensions import db
+from core.extensions import Model
 from core.models.base import TimestampMixin, UTCDateTime, VersionedMixin
 
 
-class PoolRule(TimestampMixin, VersionedMixin, db.Model):
+class PoolRule(TimestampMixin, VersionedMixin, Model):
     """回收规则 for one team (``team_id`` NULL: every team without its own).
 
     A customer returns to the pool when any condition holds: no contact for
@@ -30,15 +30,16 @@ class PoolRule(TimestampMixin, VersionedMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class PoolRelease(TimestampMixin, db.Model):
+class PoolRelease(TimestampMixin, Model):
     """A customer left someone's hands for the pool (by hand or recycled);
     the cool-off keeps that person from claiming it straight back."""
 
     __tablename__ = "pool_release"
     __table_args__ = (Index("ix_pool_release_user_customer", "user_id", "customer_id"),)
 
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"),
-                                             index=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     released_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(String(32))  # "released" | "recycled" | condition code

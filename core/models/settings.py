@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.extensions import db
+from core.extensions import Model
 from core.models.base import SoftDeleteMixin, TimestampMixin, VersionedMixin
 
-class CustomFieldDefinition(TimestampMixin, VersionedMixin, db.Model):
+
+class CustomFieldDefinition(TimestampMixin, VersionedMixin, Model):
     """自定义字段: an extra field on an entity (``customer``, ``contact``, or a
     plugin's table name such as ``sales_deal``), declared by an admin or a
     plugin. Values live in the record's ``custom_fields`` JSON, keyed by ``key``,
@@ -28,7 +29,7 @@ class CustomFieldDefinition(TimestampMixin, VersionedMixin, db.Model):
     declared_by: Mapped[str | None] = mapped_column(String(64))  # plugin name; None = admin
 
 
-class FollowUpPlan(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
+class FollowUpPlan(TimestampMixin, VersionedMixin, SoftDeleteMixin, Model):
     """跟进计划: one configured use of a follow-up rule.
 
     ``rule`` names a rule registered by core or a plugin
@@ -45,7 +46,7 @@ class FollowUpPlan(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class AuditEntry(TimestampMixin, db.Model):
+class AuditEntry(TimestampMixin, Model):
     """操作日志: who did what to which record, with the values before and after.
 
     Written in the same transaction as the change it records, so a change
@@ -63,10 +64,26 @@ class AuditEntry(TimestampMixin, db.Model):
     after: Mapped[dict | None] = mapped_column(JSON)
 
 
-class SiteSetting(TimestampMixin, db.Model):
+class SiteSetting(TimestampMixin, Model):
     """A site-wide choice an admin makes in the web UI (for example ``theme``)."""
 
     __tablename__ = "site_setting"
 
     key: Mapped[str] = mapped_column(String(64), unique=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class PluginState(TimestampMixin, Model):
+    """What this instance has done for one enabled plugin (``trellis plugins sync``).
+
+    ``version`` is the plugin version last synced, so an upgrade is noticed;
+    ``granted`` lists the plugin's permissions already offered to their
+    default roles, so each is granted once — an admin who later takes one
+    away does not see it come back.
+    """
+
+    __tablename__ = "plugin_state"
+
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    version: Mapped[str] = mapped_column(String(32))
+    granted: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.extensions import db
+from core.extensions import Model
 from core.models.base import TimestampMixin, UTCDateTime
 from core.models.users import User
 
 
-class ApiToken(TimestampMixin, db.Model):
+class ApiToken(TimestampMixin, Model):
     """A named bearer token of one user. Only the digest is kept: a leaked
     database does not leak usable tokens. Revoking keeps the row for the log."""
 

@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.extensions import db
+from core.extensions import Model
 from core.models.base import SoftDeleteMixin, TimestampMixin, VersionedMixin
 
 
@@ -20,7 +20,7 @@ class DataScope(str, enum.Enum):
     all = "all"
 
 
-class Team(TimestampMixin, VersionedMixin, db.Model):
+class Team(TimestampMixin, VersionedMixin, Model):
     """团队 / 部门. Teams nest: a user whose role has team scope sees their
     team and every team below it."""
 
@@ -32,7 +32,7 @@ class Team(TimestampMixin, VersionedMixin, db.Model):
     parent: Mapped[Team | None] = relationship(remote_side="Team.id")
 
 
-class Role(TimestampMixin, VersionedMixin, db.Model):
+class Role(TimestampMixin, VersionedMixin, Model):
     """A named set of permission strings plus a data scope.
 
     Permissions are declared by core and by plugins (``trellis_permissions``);
@@ -56,7 +56,7 @@ class Role(TimestampMixin, VersionedMixin, db.Model):
         return "*" in self.permissions or permission in self.permissions
 
 
-class User(UserMixin, TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
+class User(UserMixin, TimestampMixin, VersionedMixin, SoftDeleteMixin, Model):
     """A person who signs in. Deactivated users keep their history."""
 
     __tablename__ = "user_account"

@@ -7,10 +7,10 @@ Blueprint) from ``trellis_api_blueprints``; they are mounted under
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Blueprint, Flask
 from flask_smorest import Api
-from marshmallow import fields
 from flask_smorest import Blueprint as ApiBlueprint
+from marshmallow import fields
 
 from core import __version__
 from core.rest import auth, problems
@@ -24,15 +24,23 @@ def decimal_as_string(self, field, **kwargs) -> dict:
     return {}
 
 
-def init_api(app: Flask, plugin_blueprints: list[tuple[str, object]]) -> Api:
+def init_api(app: Flask, plugin_blueprints: list[tuple[str, Blueprint]]) -> Api:
     """One ``Api`` per app (a module-level one would leak between apps)."""
     app.config.update(
-        API_TITLE="Trellis", API_VERSION=__version__, OPENAPI_VERSION="3.1.0",
-        OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
-        API_SPEC_OPTIONS={"components": {"securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer"},
-            "session": {"type": "apiKey", "in": "cookie", "name": "session"}}},
-            "security": [{"bearer": []}, {"session": []}]},
+        API_TITLE="Trellis",
+        API_VERSION=__version__,
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "components": {
+                "securitySchemes": {
+                    "bearer": {"type": "http", "scheme": "bearer"},
+                    "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+                }
+            },
+            "security": [{"bearer": []}, {"session": []}],
+        },
     )
     api = Api(app)
     from core.rest.admin import bp as admin

@@ -9,11 +9,10 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from core import followups
+from core.access import scoped
 from core.errors import NotFoundError
 from core.extensions import db
 from core.i18n import _
-
-from core.access import scoped
 from core.models import AuditEntry, Customer, FollowUpPlan
 from core.rest.auth import require
 from core.rest.customers import SORTABLE, body, visible
@@ -22,8 +21,7 @@ from core.rest.schemas import AuditOut, CustomerOut
 from core.schemas import FollowUpPlanInput, Id
 from core.services import customers as service
 
-bp = Blueprint("api_admin", __name__,
-               description="Recycle bin, audit log and follow-up plans")
+bp = Blueprint("api_admin", __name__, description="Recycle bin, audit log and follow-up plans")
 
 
 class AuditArgs(ListArgs):
@@ -40,7 +38,8 @@ def recycle_bin(args):
     """Deleted customers the caller may see; restore with ``POST /customers/{id}/restore``."""
     require("customer.delete")
     query = scoped(select(Customer), Customer, current_user, include_deleted=True).where(
-        Customer.deleted_at.is_not(None))
+        Customer.deleted_at.is_not(None)
+    )
     return paginate(query, args, {**SORTABLE, "deleted_at": Customer.deleted_at}, "-deleted_at")
 
 
@@ -62,8 +61,6 @@ def audit_log(args):
         if args.get(key) is not None:
             query = query.where(getattr(AuditEntry, key) == args[key])
     return paginate(query, args, {"created_at": AuditEntry.created_at}, "-created_at")
-
-
 
 
 class PlanOut(Schema):

@@ -39,16 +39,21 @@ def register(app: Flask) -> None:
             return None
         if request.headers.get("Authorization", "").lower().startswith("bearer "):
             if not current_user.is_authenticated:
-                return problem(401, _("Unauthorized"), _("The token is malformed, unknown or revoked."),
-                               kind="bad-token")
+                return problem(
+                    401,
+                    _("Unauthorized"),
+                    _("The token is malformed, unknown or revoked."),
+                    kind="bad-token",
+                )
             return None
         if not current_user.is_authenticated:
             return problem(401, _("Unauthorized"), _("Sign in or send a bearer token."))
         if request.method not in SAFE_METHODS:
             sent = request.headers.get("X-CSRF-Token", "")
             if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
-                return problem(403, _("Forbidden"), _("Missing or wrong X-CSRF-Token header."),
-                               kind="csrf")
+                return problem(
+                    403, _("Forbidden"), _("Missing or wrong X-CSRF-Token header."), kind="csrf"
+                )
         return None
 
 

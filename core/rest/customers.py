@@ -22,10 +22,15 @@ from core.search import text_contains
 from core.services import customers as service
 
 bp = Blueprint("api_customers", __name__, description="Customers (客户)")
-SORTABLE = {"name": func.lower(Customer.name), "updated_at": Customer.updated_at,
-            "created_at": Customer.created_at, "grade": Customer.grade,
-            "stage": Customer.stage, "next_follow_up_at": Customer.next_follow_up_at,
-            "last_contacted_at": Customer.last_contacted_at}
+SORTABLE = {
+    "name": func.lower(Customer.name),
+    "updated_at": Customer.updated_at,
+    "created_at": Customer.created_at,
+    "grade": Customer.grade,
+    "stage": Customer.stage,
+    "next_follow_up_at": Customer.next_follow_up_at,
+    "last_contacted_at": Customer.last_contacted_at,
+}
 
 
 class CustomerFilters(Schema):
@@ -53,8 +58,11 @@ def filtered(args: dict):
         if args.get(key) is not None:
             query = query.where(getattr(Customer, key) == args[key])
     if args.get("tag"):
-        query = query.where(Customer.id.in_(
-            select(customer_tag.c.customer_id).join(Tag).where(Tag.name == args["tag"])))
+        query = query.where(
+            Customer.id.in_(
+                select(customer_tag.c.customer_id).join(Tag).where(Tag.name == args["tag"])
+            )
+        )
     if args.get("q"):
         query = query.where(text_contains(Customer.name, args["q"]))
     return query
@@ -80,6 +88,8 @@ def expected_version(payload: dict) -> int | None:
 
 
 def body() -> dict:
+    """The request's JSON body as a dict; a ``ValidationError`` (422) if it is
+    missing, malformed or not a JSON object."""
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         raise ValidationError({"_body": [_("expected a JSON object")]})
@@ -120,9 +130,13 @@ def create_customer():
     if payload["owner_id"] != current_user.id:
         require("customer.transfer")  # another owner, or the pool (None)
     created = service.create_customer(payload, current_user)
-    visible_ids = set(db.session.scalars(
-        scoped(select(Customer.id), Customer, current_user)
-        .where(Customer.id.in_([d.id for d in created.duplicates]))))
+    visible_ids = set(
+        db.session.scalars(
+            scoped(select(Customer.id), Customer, current_user).where(
+                Customer.id.in_([d.id for d in created.duplicates])
+            )
+        )
+    )
     customer = created.customer
     customer.likely_duplicates = [d for d in created.duplicates if d.id in visible_ids]
     return customer
@@ -191,6 +205,7 @@ def customer_audit(args, customer_id: int):
     """操作日志 of one customer: who changed what, when, before and after."""
     require("customer.read")
     customer = visible(customer_id, include_deleted=True)
-    query = select(AuditEntry).where(AuditEntry.entity == "customer",
-                                     AuditEntry.entity_id == customer.id)
+    query = select(AuditEntry).where(
+        AuditEntry.entity == "customer", AuditEntry.entity_id == customer.id
+    )
     return paginate(query, args, {"created_at": AuditEntry.created_at}, "-created_at")

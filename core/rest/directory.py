@@ -106,8 +106,9 @@ def change_user(user_id: int):
     """Edit a user; ``active: false`` deactivates and ends their sessions."""
     require("admin.users")
     payload = body()
-    return service.update_user(_get(User, user_id), payload, current_user,
-                               expected_version(payload))
+    return service.update_user(
+        _get(User, user_id), payload, current_user, expected_version(payload)
+    )
 
 
 @bp.route("/teams", methods=["GET"])
@@ -145,8 +146,7 @@ def add_role():
 def replace_role(role_id: int):
     require("admin.users")
     payload = body()
-    return service.save_role(_get(Role, role_id), payload, current_user,
-                             expected_version(payload))
+    return service.save_role(_get(Role, role_id), payload, current_user, expected_version(payload))
 
 
 @bp.route("/tags", methods=["GET"])
@@ -166,8 +166,11 @@ def add_tag():
 @bp.route("/custom-fields", methods=["GET"])
 @bp.response(200, FieldDefinitionOut(many=True))
 def list_custom_fields():
-    return db.session.scalars(select(CustomFieldDefinition).order_by(
-        CustomFieldDefinition.entity, CustomFieldDefinition.position)).all()
+    return db.session.scalars(
+        select(CustomFieldDefinition).order_by(
+            CustomFieldDefinition.entity, CustomFieldDefinition.position
+        )
+    ).all()
 
 
 @bp.route("/custom-fields", methods=["POST"])
@@ -183,5 +186,6 @@ def add_custom_field():
 @bp.response(200, FieldDefinitionOut)
 def replace_custom_field(definition_id: int):
     require("admin.settings")
-    return service.save_field_definition(_get(CustomFieldDefinition, definition_id), body(),
-                                         current_user)
+    return service.save_field_definition(
+        _get(CustomFieldDefinition, definition_id), body(), current_user
+    )

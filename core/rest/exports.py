@@ -31,8 +31,12 @@ BATCH = 500
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: "+8613800138000" or "-12.5" is a phone number or a number, not a formula
 PLAIN_NUMBER = re.compile(r"[+-][\d\s().-]*")
-CSV_RESPONSE = {200: {"description": "CSV file (UTF-8 with BOM)",
-                      "content": {"text/csv": {"schema": {"type": "string"}}}}}
+CSV_RESPONSE = {
+    200: {
+        "description": "CSV file (UTF-8 with BOM)",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+    }
+}
 
 
 def cell(value) -> str:
@@ -51,8 +55,9 @@ def cell(value) -> str:
 
 def columns(schema: Schema) -> list[str]:
     hidden = hidden_fields(current_user, getattr(schema, "entity", ""))
-    return [name for name, field in schema.fields.items()
-            if not field.load_only and name not in hidden]
+    return [
+        name for name, field in schema.fields.items() if not field.load_only and name not in hidden
+    ]
 
 
 def csv_export(query: Select, schema: Schema, filename: str) -> Response:
@@ -73,9 +78,14 @@ def csv_export(query: Select, schema: Schema, filename: str) -> Response:
             yield _drain(buffer)
         log.info("export %s: %d rows for user %s", filename, count, current_user.id)
 
-    return Response(stream_with_context(lines()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "no-store"})
+    return Response(
+        stream_with_context(lines()),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def _drain(buffer: io.StringIO) -> str:

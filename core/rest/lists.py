@@ -22,18 +22,24 @@ class SortArgs(Schema):
 
 
 class ListArgs(SortArgs):
+    """A list endpoint's query arguments: ``sort`` and ``q``, plus ``page``
+    (from 1) and ``per_page`` (50 by default, capped); what ``paginate`` reads."""
+
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
 def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
     """The response schema of a list of ``item_schema``."""
-    return Schema.from_dict({
-        "items": fields.List(fields.Nested(item_schema), required=True),
-        "page": fields.Integer(required=True),
-        "per_page": fields.Integer(required=True),
-        "total": fields.Integer(required=True),
-    }, name=name)
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item_schema), required=True),
+            "page": fields.Integer(required=True),
+            "per_page": fields.Integer(required=True),
+            "total": fields.Integer(required=True),
+        },
+        name=name,
+    )
 
 
 def ordered(query: Select, sort: str | None, sortable: dict, default: str) -> Select:
@@ -45,9 +51,20 @@ def ordered(query: Select, sort: str | None, sortable: dict, default: str) -> Se
     for key in (sort or default).split(","):
         name = key.strip().lstrip("-")
         if name not in sortable:
-            abort(422, messages={"query": {"sort": [
-                _("cannot sort by %(key)r; use one of: %(keys)s", key=name,
-                  keys=", ".join(sorted(sortable)))]}})
+            abort(
+                422,
+                messages={
+                    "query": {
+                        "sort": [
+                            _(
+                                "cannot sort by %(key)r; use one of: %(keys)s",
+                                key=name,
+                                keys=", ".join(sorted(sortable)),
+                            )
+                        ]
+                    }
+                },
+            )
         column = sortable[name]
         order.append(column.desc() if key.strip().startswith("-") else column.asc())
     order.append(query.column_descriptions[0]["entity"].id.asc())
@@ -57,7 +74,9 @@ def ordered(query: Select, sort: str | None, sortable: dict, default: str) -> Se
 def paginate(query: Select, args: dict, sortable: dict, default: str) -> dict:
     """Apply ``sort``, count and page ``query`` in SQL."""
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.scalars(ordered(query, args.get("sort"), sortable, default)
-                              .limit(args["per_page"])
-                              .offset((args["page"] - 1) * args["per_page"])).all()
+    rows = db.session.scalars(
+        ordered(query, args.get("sort"), sortable, default)
+        .limit(args["per_page"])
+        .offset((args["page"] - 1) * args["per_page"])
+    ).all()
     return {"items": rows, "page": args["page"], "per_page": args["per_page"], "total": total}

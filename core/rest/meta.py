@@ -22,16 +22,26 @@ def list_plugins():
     """Every plugin found, enabled or not."""
     reg = current_app.extensions["trellis"]
     rows = [(p, True) for p in reg.plugins] + [(p, False) for p in reg.disabled if p.manifest]
-    return [{"name": p.name, "version": p.manifest.version, "title": p.manifest.title,
-             "description": p.manifest.description, "requires": list(p.manifest.requires),
-             "enabled": enabled, "builtin": p.builtin} for p, enabled in rows]
+    return [
+        {
+            "name": p.name,
+            "version": p.manifest.version,
+            "title": p.manifest.title,
+            "description": p.manifest.description,
+            "requires": list(p.manifest.requires),
+            "enabled": enabled,
+            "builtin": p.builtin,
+        }
+        for p, enabled in rows
+    ]
 
 
 @bp.route("/me/tokens", methods=["GET"])
 @bp.response(200, TokenOut(many=True))
 def my_tokens():
-    return db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id)
-                              .order_by(ApiToken.id)).all()
+    return db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id)
+    ).all()
 
 
 @bp.route("/me/tokens", methods=["POST"])
@@ -48,5 +58,3 @@ def create_my_token():
 @bp.response(204)
 def revoke_my_token(token_id: int):
     service.revoke_token(service.get_own_token(current_user, token_id), current_user)
-
-

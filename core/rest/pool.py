@@ -111,8 +111,9 @@ class PoolRuleOut(Schema):
 def list_rules():
     """Every team's pool rule (team null: the default for teams without one)."""
     require("admin.settings")
-    return db.session.scalars(select(PoolRule).order_by(PoolRule.team_id.is_not(None),
-                                                        PoolRule.team_id)).all()
+    return db.session.scalars(
+        select(PoolRule).order_by(PoolRule.team_id.is_not(None), PoolRule.team_id)
+    ).all()
 
 
 @bp.route("/pool/rules", methods=["PUT"])

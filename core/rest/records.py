@@ -45,8 +45,7 @@ def list_contacts(args, customer_id: int):
     query = select(Contact).where(Contact.customer_id == customer.id, Contact.deleted_at.is_(None))
     if args.get("q"):
         query = query.where(text_contains(Contact.name, args["q"]))
-    return paginate(query, args, {"name": Contact.name, "updated_at": Contact.updated_at},
-                    "name")
+    return paginate(query, args, {"name": Contact.name, "updated_at": Contact.updated_at}, "name")
 
 
 @bp.route("/contacts", methods=["POST"])
@@ -74,35 +73,42 @@ def update_contact(contact_id: int):
     require("customer.write")
     contact = visible_contact(contact_id)
     payload = body()
-    return contact_service.update_contact(contact, payload, current_user,
-                                          expected_version(payload))
+    return contact_service.update_contact(contact, payload, current_user, expected_version(payload))
 
 
 @bp.route("/contacts/<int:contact_id>", methods=["DELETE"])
 @bp.response(204)
 def delete_contact(contact_id: int):
     require("customer.write")
-    contact_service.delete_contact(visible_contact(contact_id), current_user,
-                                   expected_version({}))
+    contact_service.delete_contact(visible_contact(contact_id), current_user, expected_version({}))
 
 
 @bp.route("/customers/<int:customer_id>/activities", methods=["GET"])
 @bp.arguments(TimelineArgs, location="query", as_kwargs=False)
 @bp.response(200, page_schema(ActivityOut, "ActivityPage"))
 def timeline(args, customer_id: int):
-    """The customer's timeline, newest first: every activity, task and plugin record."""
+    """The customer's timeline, newest first: every activity, task and plugin record.
+
+    An entry about a plugin record the user may not open (a deal of another
+    team, say) is left out; ``link_url`` is the page of the record it is
+    about, when the user may open it."""
     require("customer.read")
     customer = visible(customer_id)
-    query = select(Activity).where(Activity.customer_id == customer.id,
-                                   Activity.deleted_at.is_(None))
+    links = activity_service.timeline_links(Activity.customer_id, customer.id, current_user)
+    query = links.visible(activity_service.timeline_query(Activity.customer_id, customer.id))
     if args.get("kind"):
         query = query.where(Activity.kind == args["kind"])
     if args.get("open_tasks"):
         query = query.where(Activity.due_at.is_not(None), Activity.done_at.is_(None))
     if args.get("q"):
         query = query.where(text_contains(Activity.subject, args["q"]))
-    return paginate(query, args, {"occurred_at": Activity.occurred_at, "due_at": Activity.due_at},
-                    "-occurred_at")
+    page = paginate(
+        query,
+        args,
+        {"occurred_at": Activity.occurred_at, "due_at": Activity.due_at},
+        "-occurred_at",
+    )
+    return {**page, "items": links.entries(page["items"])}
 
 
 @bp.route("/activities", methods=["POST"])

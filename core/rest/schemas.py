@@ -102,6 +102,14 @@ class ActivityOut(Schema):
     task_id = fields.Integer(allow_none=True)
     link_type = fields.String(allow_none=True)
     link_id = fields.Integer(allow_none=True)
+    link_url = fields.String(
+        allow_none=True,
+        dump_default=None,
+        metadata={
+            "description": "in a timeline: the page of the plugin record the activity is about, "
+            "when the user may open it"
+        },
+    )
     version = fields.Integer(required=True)
 
 
@@ -118,9 +126,13 @@ class AuditOut(Schema):
 
 class MergeInput(Schema):
     merge_id = Id(required=True)
-    choose = fields.Dict(keys=fields.String(), values=fields.String(),
-                         metadata={"description": "field -> 'survivor' or 'merged'; default: "
-                                                  "the newer non-empty value"})
+    choose = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={
+            "description": "field -> 'survivor' or 'merged'; default: the newer non-empty value"
+        },
+    )
 
 
 class PluginOut(Schema):

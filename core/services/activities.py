@@ -1,10 +1,19 @@
 """The timeline: log an activity, plan a task, record contact attempts,
 complete a task. A customer's ``last_contacted_at`` and
-``next_follow_up_at`` are kept here, in the same transaction."""
+``next_follow_up_at`` are kept here, in the same transaction.
+
+Every page and API route that shows a timeline reads it through
+:func:`timeline_links` (:func:`visible_timeline`): an entry about a plugin
+record the viewer may not open is left out, one they may open links to it."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from core.errors import NotFoundError, ValidationError
 from core.events import emit, transaction
@@ -27,12 +36,115 @@ def get_activity(activity_id: int) -> Activity:
     return activity
 
 
-def timeline(column, record_id: int, limit: int = 100) -> list[Activity]:
-    """The newest live activities whose ``column`` (``Activity.customer_id``
-    or ``Activity.contact_id``) is ``record_id``: a record's timeline page."""
-    return list(db.session.scalars(
-        select(Activity).where(column == record_id, Activity.deleted_at.is_(None))
-        .order_by(Activity.occurred_at.desc(), Activity.id.desc()).limit(limit)))
+class TimelineEntry:
+    """An activity as one viewer sees it on a timeline: the activity's own
+    attributes, read through, plus ``link_url`` — the page of the plugin
+    record it is about, when the viewer may open it (else ``None``)."""
+
+    __slots__ = ("activity", "link_url")
+
+    def __init__(self, activity: Activity, link_url: str | None = None) -> None:
+        self.activity, self.link_url = activity, link_url
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.activity, name)
+
+
+@dataclass
+class TimelineLinks:
+    """What one viewer may open among the plugin records a timeline points at:
+    ``urls`` by ``(link_type, link_id)``, and the ``hidden`` ids by type."""
+
+    urls: dict[tuple[str, int], str] = field(default_factory=dict)
+    hidden: dict[str, list[int]] = field(default_factory=dict)
+    #: the viewer: a task assigned to them stays on the timeline even when its
+    #: record is hidden from them (they must still be able to do it)
+    viewer_id: int | None = None
+
+    def visible(self, query: Select) -> Select:
+        """``query`` (of activities) without the entries about hidden records,
+        so a limit or a page counts only what the viewer sees."""
+        for link_type, ids in self.hidden.items():
+            query = query.where(
+                or_(
+                    Activity.link_type.is_distinct_from(link_type),
+                    Activity.link_id.is_(None),
+                    Activity.link_id.not_in(ids),
+                    and_(Activity.due_at.is_not(None), Activity.owner_id == self.viewer_id),
+                )
+            )
+        return query
+
+    def entries(self, activities: Iterable[Activity]) -> list[TimelineEntry]:
+        return [
+            TimelineEntry(a, self.urls.get((a.link_type, a.link_id)))
+            if a.link_type is not None and a.link_id is not None
+            else TimelineEntry(a)
+            for a in activities
+        ]
+
+
+#: ``Activity.customer_id`` or ``Activity.contact_id``: whose timeline
+TimelineOf = InstrumentedAttribute[int | None]
+
+
+def timeline_query(column: TimelineOf, record_id: int) -> Select:
+    """The live activities whose ``column`` (``Activity.customer_id`` or
+    ``Activity.contact_id``) is ``record_id``, unsorted and unfiltered."""
+    return select(Activity).where(column == record_id, Activity.deleted_at.is_(None))
+
+
+def timeline_links(column: TimelineOf, record_id: int, user: User | None) -> TimelineLinks:
+    """Ask the plugin owning each ``link_type`` on the timeline which of its
+    records ``user`` may open (``trellis_timeline_links``): once per type,
+    with every id of that type. A type no enabled plugin owns, or whose
+    plugin does not answer, is shown as it is, without links."""
+    rows = cast(
+        list[tuple[str, int]],
+        db.session.execute(  # linked entries only: no None
+            timeline_query(column, record_id)
+            .with_only_columns(Activity.link_type, Activity.link_id)
+            .where(Activity.link_type.is_not(None), Activity.link_id.is_not(None))
+            .distinct()
+        ).all(),
+    )
+    by_type: dict[str, list[int]] = {}
+    for link_type, link_id in rows:
+        by_type.setdefault(link_type, []).append(link_id)
+    registry = current_registry()
+    links = TimelineLinks(viewer_id=None if user is None else user.id)
+    for link_type, ids in sorted(by_type.items()):
+        owner = registry.table_owners.get(link_type)
+        answers = (
+            []
+            if owner is None
+            else registry.call_on(
+                owner, "trellis_timeline_links", link_type=link_type, ids=sorted(ids), user=user
+            )
+        )
+        if not answers:
+            continue
+        urls = {key: url for answer in answers for key, url in answer.items()}
+        links.urls.update({(link_type, i): urls[i] for i in ids if urls.get(i)})
+        hidden = [i for i in ids if not urls.get(i)]
+        if hidden:
+            links.hidden[link_type] = hidden
+    return links
+
+
+def visible_timeline(
+    column: TimelineOf, record_id: int, user: User | None, limit: int = 100
+) -> list[TimelineEntry]:
+    """The newest ``limit`` entries of a record's timeline that ``user`` may
+    see, each with its ``link_url``: a customer's or a contact's page."""
+    links = timeline_links(column, record_id, user)
+    return links.entries(
+        db.session.scalars(
+            links.visible(timeline_query(column, record_id))
+            .order_by(Activity.occurred_at.desc(), Activity.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def log_activity(payload: dict, actor: User | None) -> Activity:
@@ -52,8 +164,12 @@ def log_activity(payload: dict, actor: User | None) -> Activity:
     return activity
 
 
-def complete_task(task: Activity, actor: User | None, outcome: str | None = None,
-                  expected_version: int | None = None) -> Activity:
+def complete_task(
+    task: Activity,
+    actor: User | None,
+    outcome: str | None = None,
+    expected_version: int | None = None,
+) -> Activity:
     """Mark a task done (idempotent: completing a done task changes nothing)."""
     if task.due_at is None:
         raise ValidationError({"id": [_("this activity is not a task")]})
@@ -70,16 +186,23 @@ def complete_task(task: Activity, actor: User | None, outcome: str | None = None
     return task
 
 
-def record_attempt(task: Activity, payload: dict, actor: User | None,
-                   done: bool = False) -> Activity:
+def record_attempt(
+    task: Activity, payload: dict, actor: User | None, done: bool = False
+) -> Activity:
     """Log one contact attempt on a task (a call that reached nobody, say);
     with ``done`` the task is completed in the same transaction."""
     if task.due_at is None:
         raise ValidationError({"task_id": [_("this activity is not a task")]})
     with transaction():
-        attempt = log_activity({**payload, "task_id": task.id,
-                                "customer_id": task.customer_id,
-                                "contact_id": payload.get("contact_id", task.contact_id)}, actor)
+        attempt = log_activity(
+            {
+                **payload,
+                "task_id": task.id,
+                "customer_id": task.customer_id,
+                "contact_id": payload.get("contact_id", task.contact_id),
+            },
+            actor,
+        )
         if done:
             complete_task(task, actor, outcome=attempt.outcome)
     return attempt
@@ -90,16 +213,21 @@ def refresh_customer_dates(customer_id: int) -> None:
     db.session.flush()
     last = db.session.scalar(
         select(func.max(Activity.occurred_at)).where(
-            Activity.customer_id == customer_id, Activity.kind.in_(CONTACT_KINDS),
+            Activity.customer_id == customer_id,
+            Activity.kind.in_(CONTACT_KINDS),
             Activity.due_at.is_(None) | Activity.task_id.is_not(None),
-            Activity.deleted_at.is_(None))
+            Activity.deleted_at.is_(None),
+        )
     )
     nxt = db.session.scalar(
         select(func.min(Activity.due_at)).where(
-            Activity.customer_id == customer_id, Activity.due_at.is_not(None),
-            Activity.done_at.is_(None), Activity.deleted_at.is_(None))
+            Activity.customer_id == customer_id,
+            Activity.due_at.is_not(None),
+            Activity.done_at.is_(None),
+            Activity.deleted_at.is_(None),
+        )
     )
-    customer = db.session.get(Customer, customer_id)
+    customer = cast(Customer, db.session.get(Customer, customer_id))  # the activity's customer
     if customer.last_contacted_at != last or customer.next_follow_up_at != nxt:
         customer.last_contacted_at, customer.next_follow_up_at = last, nxt
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import marshmallow
-from sqlalchemy import inspect
+from sqlalchemy import CursorResult, inspect
 
 from core.errors import StaleVersionError, ValidationError
 from core.extensions import db
@@ -34,13 +34,13 @@ def _flatten(messages) -> list[str]:
     return [translate_validation(str(m)) for m in messages]
 
 
-def check_version(record, expected: int | None) -> None:
+def check_version(record: Any, expected: int | None) -> None:
     """Refuse a write based on an old read (optimistic locking → HTTP 409)."""
     if expected is not None and expected != record.version:
         raise StaleVersionError(record.__tablename__, record.id, expected, record.version)
 
 
-def snapshot(record) -> dict[str, Any]:
+def snapshot(record: Any) -> dict[str, Any]:
     """The record's column values as JSON-safe data, for the audit log.
 
     Pending changes are flushed first, so values the database or the mapper
@@ -65,8 +65,14 @@ def _json_safe(value):
     return value
 
 
-def audit(actor: User | None, record, action: str, before: dict | None, after: dict | None,
-          entity: str | None = None) -> None:
+def audit(
+    actor: User | None,
+    record: Any,
+    action: str,
+    before: dict | None,
+    after: dict | None,
+    entity: str | None = None,
+) -> None:
     """Add an audit entry in the current transaction (flushes to get the id)."""
     if record.id is None:
         db.session.flush()
@@ -74,14 +80,16 @@ def audit(actor: User | None, record, action: str, before: dict | None, after: d
         keys = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
         before = {k: before.get(k) for k in sorted(keys)}
         after = {k: after.get(k) for k in sorted(keys)}
-    db.session.add(AuditEntry(
-        user_id=actor.id if actor else None,
-        entity=entity or record.__tablename__,
-        entity_id=record.id,
-        action=action,
-        before=before,
-        after=after,
-    ))
+    db.session.add(
+        AuditEntry(
+            user_id=actor.id if actor else None,
+            entity=entity or record.__tablename__,
+            entity_id=record.id,
+            action=action,
+            before=before,
+            after=after,
+        )
+    )
 
 
 def save(model, record, data: dict[str, Any], actor: User | None):
@@ -105,9 +113,11 @@ _MISSING = {"team": _l("no team with this id"), "role": _l("no role with this id
 
 def missing_refs(data: dict[str, Any], **models) -> dict[str, list[str]]:
     """Errors for the ids in ``data`` (``field=Model``) that name no row."""
-    return {field: [str(_MISSING.get(model.__tablename__, _l("no record with this id")))]
-            for field, model in models.items()
-            if data.get(field) is not None and db.session.get(model, data[field]) is None}
+    return {
+        field: [str(_MISSING.get(model.__tablename__, _l("no record with this id")))]
+        for field, model in models.items()
+        if data.get(field) is not None and db.session.get(model, data[field]) is None
+    }
 
 
 def apply(record, values: dict[str, Any]) -> dict[str, tuple]:
@@ -121,7 +131,7 @@ def apply(record, values: dict[str, Any]) -> dict[str, tuple]:
     return changes
 
 
-def repoint(model, column: str, old: int, new: int | None) -> int:
+def repoint(model: type[Any], column: str, old: int, new: int | None) -> int:
     """Point every ``model`` row whose ``column`` is ``old`` at ``new`` (in
     the current transaction); bumps ``version`` where the model has one.
     Plugins use it to move their records on merge and transfer."""
@@ -131,11 +141,13 @@ def repoint(model, column: str, old: int, new: int | None) -> int:
     values = {attr: new}
     if hasattr(model, "version"):
         values[model.version] = model.version + 1
-    return db.session.execute(update(model).where(attr == old).values(values)).rowcount
+    result = db.session.execute(update(model).where(attr == old).values(values))
+    return cast(CursorResult[Any], result).rowcount  # an UPDATE's result is a CursorResult
 
 
-def delete_rows(model, column: str, value: int) -> int:
+def delete_rows(model: type[Any], column: str, value: int) -> int:
     """Delete every ``model`` row whose ``column`` is ``value`` (purge)."""
     from sqlalchemy import delete
 
-    return db.session.execute(delete(model).where(getattr(model, column) == value)).rowcount
+    result = db.session.execute(delete(model).where(getattr(model, column) == value))
+    return cast(CursorResult[Any], result).rowcount  # a DELETE's result is a CursorResult

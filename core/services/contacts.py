@@ -25,6 +25,9 @@ def get_contact(contact_id: int) -> Contact:
 
 
 def create_contact(payload: dict, actor: User | None) -> Contact:
+    """Create a contact of a customer from ``payload`` (validated by the
+    contact schema), audited and announced as ``contact_created``; a contact
+    marked primary becomes the customer's only primary one."""
     data = _clean(load(_schema, payload))
     with transaction():
         contact = Contact(**data)
@@ -38,12 +41,18 @@ def create_contact(payload: dict, actor: User | None) -> Contact:
     return contact
 
 
-def update_contact(contact: Contact, payload: dict, actor: User | None,
-                   expected_version: int | None = None) -> Contact:
+def update_contact(
+    contact: Contact, payload: dict, actor: User | None, expected_version: int | None = None
+) -> Contact:
     data = _clean(load(_schema, payload, partial=True))
     if "customer_id" in data and data["customer_id"] != contact.customer_id:
-        raise ValidationError({"customer_id": [_("a contact cannot move to another customer; "
-                                                 "merge the customers instead")]})
+        raise ValidationError(
+            {
+                "customer_id": [
+                    _("a contact cannot move to another customer; merge the customers instead")
+                ]
+            }
+        )
     check_version(contact, expected_version)
     with transaction():
         before = snapshot(contact)
@@ -58,8 +67,9 @@ def update_contact(contact: Contact, payload: dict, actor: User | None,
     return contact
 
 
-def delete_contact(contact: Contact, actor: User | None,
-                   expected_version: int | None = None) -> None:
+def delete_contact(
+    contact: Contact, actor: User | None, expected_version: int | None = None
+) -> None:
     check_version(contact, expected_version)
     with transaction():
         before = snapshot(contact)
@@ -71,8 +81,11 @@ def delete_contact(contact: Contact, actor: User | None,
 def _only_primary(contact: Contact) -> None:
     db.session.execute(
         update(Contact)
-        .where(Contact.customer_id == contact.customer_id, Contact.id != contact.id,
-               Contact.is_primary.is_(True))
+        .where(
+            Contact.customer_id == contact.customer_id,
+            Contact.id != contact.id,
+            Contact.is_primary.is_(True),
+        )
         .values(is_primary=False, version=Contact.version + 1)
     )
 

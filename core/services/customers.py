@@ -4,16 +4,25 @@ recycle bin, restore, change owner, merge."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import delete, func, or_, select, update
 
 from core.custom_fields import clean_custom_fields
-from core.errors import NotFoundError, ValidationError
+from core.errors import ConflictError, NotFoundError, ValidationError
 from core.events import emit, transaction
 from core.extensions import db
 from core.i18n import _
 from core.models import (
-    Activity, Contact, ContactPoint, Customer, PoolRelease, Tag, Team, User, utcnow,
+    Activity,
+    Contact,
+    ContactPoint,
+    Customer,
+    PoolRelease,
+    Tag,
+    Team,
+    User,
+    utcnow,
 )
 from core.normalize import clean_contact_points
 from core.registry import current_registry
@@ -32,6 +41,9 @@ class Created:
 
 
 def get_customer(customer_id: int, *, include_deleted: bool = False) -> Customer:
+    """The customer by id, whoever is asking (no access check: for the
+    system's own work; a user's request goes through ``visible_customer``);
+    ``NotFoundError`` if there is none or it is in the recycle bin."""
     customer = db.session.get(Customer, customer_id)
     if customer is None or (customer.deleted_at is not None and not include_deleted):
         raise NotFoundError(_("customer %(id)s not found", id=customer_id))
@@ -45,19 +57,21 @@ def create_customer(payload: dict, actor: User | None) -> Created:
         tags = _tags(data.pop("tags"))
         customer = Customer(**data, tags=tags)
         if customer.owner_id and customer.team_id is None:
-            customer.team_id = db.session.get(User, customer.owner_id).team_id
+            customer.team_id = cast(User, db.session.get(User, customer.owner_id)).team_id
         db.session.add(customer)
         db.session.flush()
-        duplicates = find_duplicates(customer.name, customer.phones, customer.emails,
-                                     exclude_id=customer.id)
+        duplicates = find_duplicates(
+            customer.name, customer.phones, customer.emails, exclude_id=customer.id
+        )
         _sync_points(customer.id, None, customer.phones, customer.emails)
         audit(actor, customer, "create", None, snapshot(customer))
         emit("customer_created", customer=customer)
     return Created(customer, duplicates)
 
 
-def update_customer(customer: Customer, payload: dict, actor: User | None,
-                    expected_version: int | None = None) -> Customer:
+def update_customer(
+    customer: Customer, payload: dict, actor: User | None, expected_version: int | None = None
+) -> Customer:
     """Change the given fields only; refuse a stale ``expected_version``."""
     data = _clean(load(_schema, payload, partial=True), partial=True)
     check_version(customer, expected_version)
@@ -78,27 +92,38 @@ def update_customer(customer: Customer, payload: dict, actor: User | None,
         audit(actor, customer, "update", before, snapshot(customer))
         emit("customer_updated", customer=customer, changes=changes)
         if owner_changed:
-            emit("customer_owner_changed", customer=customer,
-                 previous_owner_id=previous_owner, new_owner_id=customer.owner_id)
+            emit(
+                "customer_owner_changed",
+                customer=customer,
+                previous_owner_id=previous_owner,
+                new_owner_id=customer.owner_id,
+            )
     return customer
 
 
-def change_owner(customer: Customer, new_owner_id: int | None, actor: User | None,
-                 expected_version: int | None = None) -> Customer:
+def change_owner(
+    customer: Customer,
+    new_owner_id: int | None,
+    actor: User | None,
+    expected_version: int | None = None,
+) -> Customer:
     """Hand the customer to another user (their team follows), or to the pool (``None``)."""
     team_id = None
     if new_owner_id is not None:
         owner = _active_user(new_owner_id, "owner_id")
         team_id = owner.team_id
-    return update_customer(customer, {"owner_id": new_owner_id, "team_id": team_id}, actor,
-                           expected_version)
+    return update_customer(
+        customer, {"owner_id": new_owner_id, "team_id": team_id}, actor, expected_version
+    )
 
 
-def delete_customer(customer: Customer, actor: User | None,
-                    expected_version: int | None = None) -> None:
+def delete_customer(
+    customer: Customer, actor: User | None, expected_version: int | None = None
+) -> None:
     """Move to the recycle bin (回收站); the row and its history stay."""
     check_version(customer, expected_version)
     with transaction():
+        check_veto(customer, "delete")
         before = snapshot(customer)
         customer.deleted_at = utcnow()
         audit(actor, customer, "delete", before, snapshot(customer))
@@ -116,12 +141,26 @@ def restore_customer(customer: Customer, actor: User | None) -> Customer:
     return customer
 
 
-MERGEABLE = ("name", "kind", "industry", "grade", "source", "stage", "owner_id", "team_id",
-             "region", "city", "address", "website", "notes")
+MERGEABLE = (
+    "name",
+    "kind",
+    "industry",
+    "grade",
+    "source",
+    "stage",
+    "owner_id",
+    "team_id",
+    "region",
+    "city",
+    "address",
+    "website",
+    "notes",
+)
 
 
-def merge_customers(survivor: Customer, other: Customer, actor: User | None,
-                    choose: dict[str, str] | None = None) -> Customer:
+def merge_customers(
+    survivor: Customer, other: Customer, actor: User | None, choose: dict[str, str] | None = None
+) -> Customer:
     """Fold ``other`` into ``survivor`` (合并重复客户).
 
     For each field, ``choose`` may say ``"survivor"`` or ``"merged"``; by
@@ -131,8 +170,11 @@ def merge_customers(survivor: Customer, other: Customer, actor: User | None,
     keeps both snapshots and the choices, so the merge can be explained later.
     """
     choose = dict(choose or {})
-    errors = {f"choose.{k}": [_("unknown field, or not 'survivor' or 'merged'")]
-              for k, v in choose.items() if k not in MERGEABLE or v not in ("survivor", "merged")}
+    errors = {
+        f"choose.{k}": [_("unknown field, or not 'survivor' or 'merged'")]
+        for k, v in choose.items()
+        if k not in MERGEABLE or v not in ("survivor", "merged")
+    }
     if survivor.id == other.id:
         errors["merge_id"] = [_("a customer cannot be merged with itself")]
     elif other.deleted_at is not None:
@@ -141,11 +183,15 @@ def merge_customers(survivor: Customer, other: Customer, actor: User | None,
         raise ValidationError(errors)
     other_is_newer = other.updated_at > survivor.updated_at
     with transaction():
+        check_veto(other, "merge", survivor)
         before = {"survivor": snapshot(survivor), "merged": snapshot(other)}
         for key in MERGEABLE:
             mine, theirs = getattr(survivor, key), getattr(other, key)
-            default = "merged" if theirs not in (None, "") and (
-                other_is_newer or mine in (None, "")) else "survivor"
+            default = (
+                "merged"
+                if theirs not in (None, "") and (other_is_newer or mine in (None, ""))
+                else "survivor"
+            )
             choose.setdefault(key, default)
             if choose[key] == "merged":
                 setattr(survivor, key, theirs)
@@ -153,21 +199,35 @@ def merge_customers(survivor: Customer, other: Customer, actor: User | None,
         survivor.emails = list(dict.fromkeys(survivor.emails + other.emails))
         survivor.custom_fields = {**other.custom_fields, **survivor.custom_fields}
         survivor.tags = list({t.id: t for t in survivor.tags + other.tags}.values())
-        db.session.execute(update(Contact).where(Contact.customer_id == other.id)
-                           .values(customer_id=survivor.id))
-        db.session.execute(update(Activity).where(Activity.customer_id == other.id)
-                           .values(customer_id=survivor.id))
-        db.session.execute(delete(ContactPoint).where(ContactPoint.customer_id == other.id,
-                                                      ContactPoint.contact_id.is_(None)))
-        db.session.execute(update(ContactPoint).where(ContactPoint.customer_id == other.id)
-                           .values(customer_id=survivor.id))
-        current_registry().answers("trellis_merge_records", survivor_id=survivor.id,
-                                   merged_id=other.id)
+        db.session.execute(
+            update(Contact).where(Contact.customer_id == other.id).values(customer_id=survivor.id)
+        )
+        db.session.execute(
+            update(Activity).where(Activity.customer_id == other.id).values(customer_id=survivor.id)
+        )
+        db.session.execute(
+            delete(ContactPoint).where(
+                ContactPoint.customer_id == other.id, ContactPoint.contact_id.is_(None)
+            )
+        )
+        db.session.execute(
+            update(ContactPoint)
+            .where(ContactPoint.customer_id == other.id)
+            .values(customer_id=survivor.id)
+        )
+        current_registry().call(
+            "trellis_merge_records", survivor_id=survivor.id, merged_id=other.id
+        )
         _sync_points(survivor.id, None, survivor.phones, survivor.emails)
         other.deleted_at = utcnow()
         db.session.expire(survivor, ["contacts"])
-        audit(actor, survivor, "merge", before,
-              {"survivor": snapshot(survivor), "merged_id": other.id, "choices": choose})
+        audit(
+            actor,
+            survivor,
+            "merge",
+            before,
+            {"survivor": snapshot(survivor), "merged_id": other.id, "choices": choose},
+        )
         emit("customer_merged", survivor=survivor, merged_id=other.id)
     return survivor
 
@@ -179,10 +239,16 @@ def purge_customer(customer: Customer, actor: User | None) -> None:
     if customer.deleted_at is None:
         raise ValidationError({"id": [_("only customers in the recycle bin can be purged")]})
     with transaction():
+        check_veto(customer, "purge")
         last = snapshot(customer)
-        current_registry().answers("trellis_purge_records", customer_id=customer.id)
-        db.session.execute(update(Activity).where(Activity.task_id.in_(
-            select(Activity.id).where(Activity.customer_id == customer.id))).values(task_id=None))
+        current_registry().call("trellis_purge_records", customer_id=customer.id)
+        db.session.execute(
+            update(Activity)
+            .where(
+                Activity.task_id.in_(select(Activity.id).where(Activity.customer_id == customer.id))
+            )
+            .values(task_id=None)
+        )
         db.session.execute(delete(Activity).where(Activity.customer_id == customer.id))
         db.session.execute(delete(ContactPoint).where(ContactPoint.customer_id == customer.id))
         db.session.execute(delete(Contact).where(Contact.customer_id == customer.id))
@@ -192,19 +258,50 @@ def purge_customer(customer: Customer, actor: User | None) -> None:
         db.session.delete(customer)
 
 
-def find_duplicates(name: str, phones: list[str], emails: list[str],
-                    exclude_id: int | None = None, limit: int = 10) -> list[Customer]:
+def check_veto(customer: Customer, action: str, survivor: Customer | None = None) -> None:
+    """Ask every plugin (``trellis_customer_veto``) whether ``action`` may go ahead;
+    raise a 409 that carries each reason given."""
+    reasons = [
+        str(reason)
+        for reason in current_registry().call(
+            "trellis_customer_veto", customer=customer, action=action, survivor=survivor
+        )
+        if reason
+    ]
+    if reasons:
+        message = {
+            "delete": _("%(customer)s cannot go to the recycle bin: %(reasons)s"),
+            "merge": _("%(customer)s cannot be merged: %(reasons)s"),
+            "purge": _("%(customer)s cannot be purged: %(reasons)s"),
+        }[action]
+        raise ConflictError(
+            message % {"customer": customer.name, "reasons": "; ".join(reasons)},
+            kind="customer-vetoed",
+            title=_("Refused"),
+            reasons=reasons,
+        )
+
+
+def find_duplicates(
+    name: str, phones: list[str], emails: list[str], exclude_id: int | None = None, limit: int = 10
+) -> list[Customer]:
     """Customers sharing a normalised phone or e-mail (customer's or a
     contact's), or the same name ignoring case."""
     points = [("phone", p) for p in phones] + [("email", e) for e in emails]
     matches = [func.lower(Customer.name) == name.strip().lower()]
     if points:
-        matches.append(Customer.id.in_(
-            select(ContactPoint.customer_id).where(or_(*(
-                (ContactPoint.kind == kind) & (ContactPoint.value == value)
-                for kind, value in points
-            )))
-        ))
+        matches.append(
+            Customer.id.in_(
+                select(ContactPoint.customer_id).where(
+                    or_(
+                        *(
+                            (ContactPoint.kind == kind) & (ContactPoint.value == value)
+                            for kind, value in points
+                        )
+                    )
+                )
+            )
+        )
     query = select(Customer).where(or_(*matches), Customer.deleted_at.is_(None))
     if exclude_id is not None:
         query = query.where(Customer.id != exclude_id)
@@ -230,8 +327,8 @@ def _clean(data: dict, *, partial: bool = False) -> dict:
     if "custom_fields" in data:
         try:
             data["custom_fields"] = clean_custom_fields(
-                "customer", data["custom_fields"], current_registry().field_types,
-                partial=partial)
+                "customer", data["custom_fields"], current_registry().field_types, partial=partial
+            )
         except ValidationError as exc:
             errors.update(exc.errors)
     if errors:
@@ -258,14 +355,21 @@ def _tags(names: list[str]) -> list[Tag]:
     return [existing[n] for n in names]
 
 
-def _sync_points(customer_id: int, contact_id: int | None, phones: list[str],
-                 emails: list[str]) -> None:
+def _sync_points(
+    customer_id: int, contact_id: int | None, phones: list[str], emails: list[str]
+) -> None:
     """Rewrite the contact points of one customer (or one of its contacts)."""
-    owner = (ContactPoint.contact_id == contact_id) if contact_id else ContactPoint.contact_id.is_(None)
+    owner = (
+        (ContactPoint.contact_id == contact_id) if contact_id else ContactPoint.contact_id.is_(None)
+    )
     db.session.execute(delete(ContactPoint).where(ContactPoint.customer_id == customer_id, owner))
     db.session.add_all(
-        [ContactPoint(kind="phone", value=p, customer_id=customer_id, contact_id=contact_id)
-         for p in phones]
-        + [ContactPoint(kind="email", value=e, customer_id=customer_id, contact_id=contact_id)
-           for e in emails]
+        [
+            ContactPoint(kind="phone", value=p, customer_id=customer_id, contact_id=contact_id)
+            for p in phones
+        ]
+        + [
+            ContactPoint(kind="email", value=e, customer_id=customer_id, contact_id=contact_id)
+            for e in emails
+        ]
     )

@@ -15,9 +15,7 @@ from core.i18n import _
 from core.models import CustomFieldDefinition, DataScope, Role, Tag, Team, User
 from core.registry import current_registry
 from core.schemas import Id
-from core.services.base import (
-    apply, audit, check_version, load, missing_refs, save, snapshot,
-)
+from core.services.base import apply, audit, check_version, load, missing_refs, save, snapshot
 
 
 def known_timezone(value: str | None) -> None:
@@ -29,7 +27,8 @@ def known_theme(value: str | None) -> None:
     themes = current_app.extensions["trellis_themes"]
     if value is not None and value not in themes:
         raise marshmallow.ValidationError(
-            _("no such theme; use one of: %(names)s", names=", ".join(sorted(themes))))
+            _("no such theme; use one of: %(names)s", names=", ".join(sorted(themes)))
+        )
 
 
 class UserChange(Schema):
@@ -46,8 +45,9 @@ class RoleInput(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=80))
     permissions = fields.List(fields.String(), load_default=list)
     scope = fields.Enum(DataScope, load_default=DataScope.own)
-    hidden_fields = fields.List(fields.String(validate=validate.Regexp(r"^[a-z_]+\.[a-z_]+$")),
-                                load_default=list)
+    hidden_fields = fields.List(
+        fields.String(validate=validate.Regexp(r"^[a-z_]+\.[a-z_]+$")), load_default=list
+    )
 
 
 class TagInput(Schema):
@@ -60,15 +60,15 @@ class FieldDefinitionInput(Schema):
     key = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
     label = fields.String(required=True, validate=validate.Length(min=1, max=120))
     type = fields.String(required=True)
-    options = fields.List(fields.String(validate=validate.Length(min=1, max=80)),
-                          load_default=list)
+    options = fields.List(fields.String(validate=validate.Length(min=1, max=80)), load_default=list)
     required = fields.Boolean(load_default=False)
     position = fields.Integer(load_default=0, validate=validate.Range(0, 10_000))
     active = fields.Boolean(load_default=True)
 
 
-def update_user(user: User, payload: dict, actor: User | None,
-                expected_version: int | None = None) -> User:
+def update_user(
+    user: User, payload: dict, actor: User | None, expected_version: int | None = None
+) -> User:
     """Change a user; deactivating or changing the role ends their sessions."""
     data = load(UserChange(), payload, partial=True)
     errors = missing_refs(data, role_id=Role, team_id=Team)
@@ -85,8 +85,9 @@ def update_user(user: User, payload: dict, actor: User | None,
     return user
 
 
-def save_role(role: Role | None, payload: dict, actor: User | None,
-              expected_version: int | None = None) -> Role:
+def save_role(
+    role: Role | None, payload: dict, actor: User | None, expected_version: int | None = None
+) -> Role:
     """Create (``role`` None) or replace a role; permissions must be declared."""
     data = load(RoleInput(), payload)
     declared = current_registry().permissions
@@ -111,16 +112,20 @@ def create_tag(payload: dict, actor: User | None) -> Tag:
     return save(Tag, None, data, actor)
 
 
-def save_field_definition(definition: CustomFieldDefinition | None, payload: dict,
-                          actor: User | None) -> CustomFieldDefinition:
+def save_field_definition(
+    definition: CustomFieldDefinition | None, payload: dict, actor: User | None
+) -> CustomFieldDefinition:
     data = load(FieldDefinitionInput(), payload)
     errors: dict[str, list[str]] = {}
     if data["type"] not in current_registry().field_types:
         errors["type"] = [_("unknown field type %(t)r", t=data["type"])]
     if data["type"] in ("choice", "multi_choice") and not data["options"]:
         errors["options"] = [_("a choice field needs options")]
-    clash = db.session.scalar(select(CustomFieldDefinition.id).where(
-        CustomFieldDefinition.entity == data["entity"], CustomFieldDefinition.key == data["key"]))
+    clash = db.session.scalar(
+        select(CustomFieldDefinition.id).where(
+            CustomFieldDefinition.entity == data["entity"], CustomFieldDefinition.key == data["key"]
+        )
+    )
     if clash and (definition is None or clash != definition.id):
         errors["key"] = [_("this entity already has a field with this key")]
     if errors:

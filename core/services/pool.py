@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 
 from core.errors import ValidationError
 from core.events import emit, transaction
@@ -18,14 +19,26 @@ from core.registry import current_registry
 from core.schemas import Id
 from core.services.base import audit, load, missing_refs, save, snapshot
 
-DEFAULT_RULE = {"claim_limit": 200, "cool_off_days": 30, "recycle_after_days": None,
-                "remind_days_before": 3, "conditions": {}}
+DEFAULT_RULE: dict[str, Any] = {
+    "claim_limit": 200,
+    "cool_off_days": 30,
+    "recycle_after_days": None,
+    "remind_days_before": 3,
+    "conditions": {},
+}
 
 
 def rule_for(team_id: int | None) -> PoolRule:
     """The team's rule, else the default rule (team NULL), else built-in defaults."""
-    rules = {r.team_id: r for r in db.session.scalars(select(PoolRule).where(
-        PoolRule.active.is_(True), or_(PoolRule.team_id == team_id, PoolRule.team_id.is_(None))))}
+    rules = {
+        r.team_id: r
+        for r in db.session.scalars(
+            select(PoolRule).where(
+                PoolRule.active.is_(True),
+                or_(PoolRule.team_id == team_id, PoolRule.team_id.is_(None)),
+            )
+        )
+    }
     return rules.get(team_id) or rules.get(None) or PoolRule(**DEFAULT_RULE)
 
 
@@ -34,17 +47,31 @@ def claim(customer: Customer, user: User) -> Customer:
     if customer.owner_id is not None or customer.deleted_at is not None:
         raise ValidationError({"id": [_("this customer is not in the customer pool")]})
     rule = rule_for(user.team_id)
-    owned = db.session.scalar(select(func.count()).select_from(Customer).where(
-        Customer.owner_id == user.id, Customer.deleted_at.is_(None)))
+    owned = cast(
+        int,
+        db.session.scalar(
+            select(func.count())
+            .select_from(Customer)
+            .where(Customer.owner_id == user.id, Customer.deleted_at.is_(None))
+        ),
+    )  # a count is never NULL
     if owned >= rule.claim_limit:
-        raise ValidationError({"id": [_("you already own %(n)d customers, the limit of your team",
-                                        n=owned)]})
+        raise ValidationError(
+            {"id": [_("you already own %(n)d customers, the limit of your team", n=owned)]}
+        )
     since = utcnow() - timedelta(days=rule.cool_off_days)
-    if db.session.scalar(select(PoolRelease.id).where(
-            PoolRelease.customer_id == customer.id, PoolRelease.user_id == user.id,
-            PoolRelease.released_at > since).limit(1)):
-        raise ValidationError({"id": [_("you released this customer less than %(d)d days ago",
-                                        d=rule.cool_off_days)]})
+    if db.session.scalar(
+        select(PoolRelease.id)
+        .where(
+            PoolRelease.customer_id == customer.id,
+            PoolRelease.user_id == user.id,
+            PoolRelease.released_at > since,
+        )
+        .limit(1)
+    ):
+        raise ValidationError(
+            {"id": [_("you released this customer less than %(d)d days ago", d=rule.cool_off_days)]}
+        )
     return _set_owner(customer, user, user, "claim")
 
 
@@ -53,14 +80,19 @@ def release(customer: Customer, actor: User | None, reason: str = "released") ->
     if customer.owner_id is None:
         raise ValidationError({"id": [_("this customer is already in the customer pool")]})
     with transaction():
-        db.session.add(PoolRelease(customer_id=customer.id, user_id=customer.owner_id,
-                                   released_at=utcnow(), reason=reason))
+        db.session.add(
+            PoolRelease(
+                customer_id=customer.id,
+                user_id=customer.owner_id,
+                released_at=utcnow(),
+                reason=reason,
+            )
+        )
         _set_owner(customer, None, actor, "release" if reason == "released" else "recycle")
     return customer
 
 
-def _set_owner(customer: Customer, owner: User | None, actor: User | None, action: str
-               ) -> Customer:
+def _set_owner(customer: Customer, owner: User | None, actor: User | None, action: str) -> Customer:
     with transaction():
         before = snapshot(customer)
         previous = customer.owner_id
@@ -68,8 +100,12 @@ def _set_owner(customer: Customer, owner: User | None, actor: User | None, actio
         if owner is not None:
             customer.team_id = owner.team_id
         audit(actor, customer, action, before, snapshot(customer))
-        emit("customer_owner_changed", customer=customer, previous_owner_id=previous,
-             new_owner_id=customer.owner_id)
+        emit(
+            "customer_owner_changed",
+            customer=customer,
+            previous_owner_id=previous,
+            new_owner_id=customer.owner_id,
+        )
     return customer
 
 
@@ -84,24 +120,32 @@ def recycle_due(now: datetime | None = None) -> RecycleReport:
     remind owners ``remind_days_before`` days ahead. Idempotent."""
     now = now or utcnow()
     report = RecycleReport()
-    teams = db.session.scalars(select(Customer.team_id).where(
-        Customer.owner_id.is_not(None), Customer.deleted_at.is_(None)).distinct()).all()
+    teams = db.session.scalars(
+        select(Customer.team_id)
+        .where(Customer.owner_id.is_not(None), Customer.deleted_at.is_(None))
+        .distinct()
+    ).all()
     for team_id in teams:
         rule = rule_for(team_id)
-        in_team = (Customer.team_id == team_id) if team_id is not None else Customer.team_id.is_(None)
+        in_team = (
+            (Customer.team_id == team_id) if team_id is not None else Customer.team_id.is_(None)
+        )
         for customer_id, reason in _matches(rule, in_team, now):
-            release(db.session.get(Customer, customer_id), None, reason)
+            release(cast(Customer, db.session.get(Customer, customer_id)), None, reason)
             report.recycled += 1
         if rule.remind_days_before:
             soon = now + timedelta(days=rule.remind_days_before)
             for customer_id, _reason in _matches(rule, in_team, soon):
-                report.reminded += _remind(db.session.get(Customer, customer_id), rule, soon)
+                report.reminded += _remind(
+                    cast(Customer, db.session.get(Customer, customer_id)), rule, soon
+                )
     return report
 
 
 def _matches(rule: PoolRule, in_team, now: datetime) -> list[tuple[int, str]]:
-    owned = select(Customer.id).where(Customer.owner_id.is_not(None),
-                                      Customer.deleted_at.is_(None), in_team)
+    owned = select(Customer.id).where(
+        Customer.owner_id.is_not(None), Customer.deleted_at.is_(None), in_team
+    )
     found: dict[int, str] = {}
     if rule.recycle_after_days:
         cutoff = now - timedelta(days=rule.recycle_after_days)
@@ -118,17 +162,29 @@ def _matches(rule: PoolRule, in_team, now: datetime) -> list[tuple[int, str]]:
 
 def _remind(customer: Customer, rule: PoolRule, when: datetime) -> int:
     """One open reminder task per customer and rule."""
-    exists = db.session.scalar(select(Activity.id).where(
-        Activity.customer_id == customer.id, Activity.link_type == "pool_rule",
-        Activity.owner_id == customer.owner_id, Activity.done_at.is_(None)).limit(1))
+    exists = db.session.scalar(
+        select(Activity.id)
+        .where(
+            Activity.customer_id == customer.id,
+            Activity.link_type == "pool_rule",
+            Activity.owner_id == customer.owner_id,
+            Activity.done_at.is_(None),
+        )
+        .limit(1)
+    )
     if exists or rule.id is None:
         return 0
     with transaction():
-        task = Activity(kind="task", occurred_at=utcnow(), due_at=when - timedelta(days=1),
-                        subject=_("Follow up, or %(name)s returns to the customer pool",
-                                  name=customer.name),
-                        customer_id=customer.id, owner_id=customer.owner_id,
-                        link_type="pool_rule", link_id=rule.id)
+        task = Activity(
+            kind="task",
+            occurred_at=utcnow(),
+            due_at=when - timedelta(days=1),
+            subject=_("Follow up, or %(name)s returns to the customer pool", name=customer.name),
+            customer_id=customer.id,
+            owner_id=customer.owner_id,
+            link_type="pool_rule",
+            link_id=rule.id,
+        )
         db.session.add(task)
         emit("activity_logged", activity=task)
     return 1
@@ -142,16 +198,30 @@ def transfer_all(from_user: User, to_user: User, actor: User | None) -> dict[str
     if to_user.id == from_user.id:
         raise ValidationError({"to_user_id": [_("choose someone else to hand over to")]})
     with transaction():
-        customers = db.session.scalars(select(Customer).where(
-            Customer.owner_id == from_user.id, Customer.deleted_at.is_(None))).all()
+        customers = db.session.scalars(
+            select(Customer).where(Customer.owner_id == from_user.id, Customer.deleted_at.is_(None))
+        ).all()
         for customer in customers:
             _set_owner(customer, to_user, actor, "transfer")
-        tasks = db.session.execute(update(Activity).where(
-            Activity.owner_id == from_user.id, Activity.due_at.is_not(None),
-            Activity.done_at.is_(None), Activity.deleted_at.is_(None))
-            .values(owner_id=to_user.id, version=Activity.version + 1)).rowcount
-        plugin_records = sum(n or 0 for _name, n in current_registry().answers(
-            "trellis_transfer_records", from_user_id=from_user.id, to_user_id=to_user.id))
+        tasks = cast(
+            CursorResult[Any],
+            db.session.execute(
+                update(Activity)
+                .where(
+                    Activity.owner_id == from_user.id,
+                    Activity.due_at.is_not(None),
+                    Activity.done_at.is_(None),
+                    Activity.deleted_at.is_(None),
+                )
+                .values(owner_id=to_user.id, version=Activity.version + 1)
+            ),
+        ).rowcount
+        plugin_records = sum(
+            n or 0
+            for n in current_registry().call(
+                "trellis_transfer_records", from_user_id=from_user.id, to_user_id=to_user.id
+            )
+        )
         counts = {"customers": len(customers), "tasks": tasks, "plugin_records": plugin_records}
         audit(actor, from_user, "transfer", None, {"to_user_id": to_user.id, **counts})
     return counts
@@ -161,8 +231,9 @@ class PoolRuleInput(Schema):
     team_id = Id(allow_none=True, load_default=None)
     claim_limit = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000))
     cool_off_days = fields.Integer(required=True, validate=validate.Range(min=0, max=3650))
-    recycle_after_days = fields.Integer(allow_none=True, load_default=None,
-                                        validate=validate.Range(min=1, max=3650))
+    recycle_after_days = fields.Integer(
+        allow_none=True, load_default=None, validate=validate.Range(min=1, max=3650)
+    )
     remind_days_before = fields.Integer(load_default=3, validate=validate.Range(min=0, max=365))
     conditions = fields.Dict(keys=fields.String(), values=fields.Dict(), load_default=dict)
     active = fields.Boolean(load_default=True)
@@ -179,8 +250,12 @@ def save_rule(payload: dict, actor: User | None) -> PoolRule:
     declared = current_registry().recycle_conditions
     for code, params in data["conditions"].items():
         if code not in declared:
-            errors[f"conditions.{code}"] = [_("unknown recycle condition; known: %(codes)s",
-                                              codes=", ".join(sorted(declared)) or "-")]
+            errors[f"conditions.{code}"] = [
+                _(
+                    "unknown recycle condition; known: %(codes)s",
+                    codes=", ".join(sorted(declared)) or "-",
+                )
+            ]
             continue
         try:
             data["conditions"][code] = declared[code].validate_params(params)
@@ -188,7 +263,11 @@ def save_rule(payload: dict, actor: User | None) -> PoolRule:
             errors[f"conditions.{code}"] = [str(exc)]
     if errors:
         raise ValidationError(errors)
-    rule = db.session.scalar(select(PoolRule).where(
-        PoolRule.team_id.is_(None) if data["team_id"] is None
-        else PoolRule.team_id == data["team_id"]))
+    rule = db.session.scalar(
+        select(PoolRule).where(
+            PoolRule.team_id.is_(None)
+            if data["team_id"] is None
+            else PoolRule.team_id == data["team_id"]
+        )
+    )
     return save(PoolRule, rule, data, actor)

@@ -49,8 +49,10 @@ def user_for_token(secret: str) -> User | None:
     if not secret.startswith(PREFIX) or len(secret) > 100:
         return None
     token = db.session.scalar(
-        select(ApiToken).where(ApiToken.digest == _digest(secret))
-        .options(joinedload(ApiToken.user).joinedload(User.role)))  # one statement, not three
+        select(ApiToken)
+        .where(ApiToken.digest == _digest(secret))
+        .options(joinedload(ApiToken.user).joinedload(User.role))
+    )  # one statement, not three
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
     now = utcnow()

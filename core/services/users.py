@@ -19,8 +19,17 @@ _schema = UserInput()
 #: The roles a new instance starts with; admins may edit or add more.
 DEFAULT_ROLES = {
     "admin": (["*"], DataScope.all),
-    "manager": (["customer.read", "customer.write", "customer.export", "customer.transfer",
-                 "customer.merge", "pool.claim"], DataScope.team),
+    "manager": (
+        [
+            "customer.read",
+            "customer.write",
+            "customer.export",
+            "customer.transfer",
+            "customer.merge",
+            "pool.claim",
+        ],
+        DataScope.team,
+    ),
     "sales": (["customer.read", "customer.write", "pool.claim"], DataScope.own),
 }
 

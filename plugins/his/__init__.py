@@ -5,7 +5,14 @@ prescriptions and billing come with its issue.
 """
 
 from core.api import (
-    ActivityKind, FollowUpRule, Manifest, MenuItem, Permission, delete_rows, hookimpl, repoint,
+    ActivityKind,
+    FollowUpRule,
+    Manifest,
+    MenuItem,
+    Permission,
+    delete_rows,
+    hookimpl,
+    repoint,
     translator,
 )
 
@@ -72,8 +79,9 @@ def trellis_menu_items(user):
 def trellis_followup_rules():
     from .recalls import recall_due, recall_params
 
-    return [FollowUpRule("his_recall", _l("Follow-up visit after a visit"), recall_due,
-                         recall_params)]
+    return [
+        FollowUpRule("his_recall", _l("Follow-up visit after a visit"), recall_due, recall_params)
+    ]
 
 
 @hookimpl

@@ -7,7 +7,15 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import Customer, SoftDeleteMixin, TimestampMixin, User, UTCDateTime, VersionedMixin, db
+from core.api import (
+    Customer,
+    SoftDeleteMixin,
+    TimestampMixin,
+    User,
+    UTCDateTime,
+    VersionedMixin,
+    db,
+)
 
 
 class Visit(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):

@@ -2,7 +2,14 @@
 follow-up engine. Claims, beneficiaries and commissions come with its issue."""
 
 from core.api import (
-    ActivityKind, FollowUpRule, Manifest, MenuItem, Permission, delete_rows, hookimpl, repoint,
+    ActivityKind,
+    FollowUpRule,
+    Manifest,
+    MenuItem,
+    Permission,
+    delete_rows,
+    hookimpl,
+    repoint,
     translator,
 )
 
@@ -34,8 +41,9 @@ def trellis_blueprints():
 def trellis_permissions():
     return [
         Permission("insurance.policy.read", _l("View policies"), default_roles=("manager",)),
-        Permission("insurance.policy.write", _l("Create and edit policies"),
-                   default_roles=("manager",)),
+        Permission(
+            "insurance.policy.write", _l("Create and edit policies"), default_roles=("manager",)
+        ),
         Permission("insurance.admin", _l("Administer insurance")),
     ]
 
@@ -77,8 +85,11 @@ def trellis_menu_items(user):
 def trellis_followup_rules():
     from .renewals import renewal_due, renewal_params
 
-    return [FollowUpRule("insurance_renewal", _l("Renewal before a policy ends"),
-                         renewal_due, renewal_params)]
+    return [
+        FollowUpRule(
+            "insurance_renewal", _l("Renewal before a policy ends"), renewal_due, renewal_params
+        )
+    ]
 
 
 @hookimpl

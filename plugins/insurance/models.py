@@ -12,7 +12,8 @@ from core.api import Customer, SoftDeleteMixin, TimestampMixin, User, VersionedM
 
 
 class Policy(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
-    """A policy held by a customer (the policyholder, 投保人), sold and kept by an agent (代理人)."""
+    """A policy held by a customer (the policyholder, 投保人), sold and kept by an
+    agent (代理人)."""
 
     __tablename__ = "insurance_policy"
 

@@ -25,11 +25,21 @@ def renewal_due(plan: FollowUpPlan, now: datetime) -> Iterator[DueTask]:
     horizon = (now + timedelta(days=plan.params["days_before"])).date()
     rows = db.session.execute(
         select(Policy.id, Policy.number, Policy.customer_id, Policy.agent_id, Policy.end_date)
-        .where(Policy.status == "active", Policy.deleted_at.is_(None),
-               Policy.end_date >= now.date(), Policy.end_date <= horizon)
-        .order_by(Policy.end_date, Policy.id))
+        .where(
+            Policy.status == "active",
+            Policy.deleted_at.is_(None),
+            Policy.end_date >= now.date(),
+            Policy.end_date <= horizon,
+        )
+        .order_by(Policy.end_date, Policy.id)
+    )
     for policy_id, number, customer_id, agent_id, end_date in rows:
-        yield DueTask(key=f"policy:{policy_id}:{end_date.isoformat()}", customer_id=customer_id,
-                      owner_id=agent_id, due_at=now,
-                      subject=_("Renewal: %(number)s", number=number),
-                      link_type=Policy.__tablename__, link_id=policy_id)
+        yield DueTask(
+            key=f"policy:{policy_id}:{end_date.isoformat()}",
+            customer_id=customer_id,
+            owner_id=agent_id,
+            due_at=now,
+            subject=_("Renewal: %(number)s", number=number),
+            link_type=Policy.__tablename__,
+            link_id=policy_id,
+        )

@@ -1,14 +1,28 @@
 """Sales: leads, pipelines and deals (商机).
 
 This package is also the example plugin integrators copy: the manifest and
-every hook implementation live here; models, views and the rest sit in
-their own modules and are imported lazily, so a disabled plugin costs
-nothing and adds no tables.
+every hook implementation live here; the rest sits in the subpackages
+every built-in plugin has — ``models``, ``schemas``, ``services`` (the
+business rules), ``api`` and ``views`` (the blueprints), ``demo`` — and is
+imported lazily, so a disabled plugin costs nothing and adds no tables.
 """
 
+from flask import url_for
+
 from core.api import (
-    ActivityKind, CustomerTab, DashboardWidget, FollowUpRule, Manifest, MenuItem, Permission,
-    RecycleCondition, hookimpl, repoint, translator,
+    ActivityKind,
+    CustomerAction,
+    CustomerColumn,
+    CustomerTab,
+    DashboardWidget,
+    FollowUpRule,
+    Manifest,
+    MenuItem,
+    Permission,
+    RecycleCondition,
+    hookimpl,
+    repoint,
+    translator,
 )
 
 from . import hookspecs  # noqa: F401  (the events other plugins may subscribe to)
@@ -27,19 +41,29 @@ manifest = Manifest(
 
 @hookimpl
 def trellis_models():
-    from . import models, report_cells  # noqa: F401  (report_cells: keeps the cells in step)
+    from . import models
+    from .services import report_cells  # noqa: F401  (keeps the report cells in step)
 
-    return [models.Pipeline, models.Stage, models.Deal, models.StageChange, models.LeadForm,
-            models.Lead, models.AssignmentRule, models.SalesTarget, models.CommissionRule,
-            models.Product, models.DealLine, models.ReportCell, models.CustomerWins]
+    return [
+        models.Pipeline,
+        models.Stage,
+        models.Deal,
+        models.StageChange,
+        models.LeadForm,
+        models.Lead,
+        models.AssignmentRule,
+        models.SalesTarget,
+        models.CommissionRule,
+        models.Product,
+        models.DealLine,
+        models.ReportCell,
+        models.CustomerWins,
+    ]
 
 
 @hookimpl
 def trellis_blueprints():
-    # each module's routes join the sales blueprint
-    from . import views_followups, views_leads, views_products  # noqa: F401
-    from . import views_pipelines, views_reports, views_targets  # noqa: F401
-    from .views import bp
+    from .views import bp  # every page module's routes join it
 
     return [bp]
 
@@ -48,26 +72,29 @@ def trellis_blueprints():
 def trellis_permissions():
     return [
         Permission("sales.lead.read", _l("View leads"), default_roles=("manager", "sales")),
-        Permission("sales.lead.write", _l("Capture, convert and disqualify leads"),
-                   default_roles=("manager", "sales")),
+        Permission(
+            "sales.lead.write",
+            _l("Capture, convert and disqualify leads"),
+            default_roles=("manager", "sales"),
+        ),
         Permission("sales.deal.read", _l("View deals"), default_roles=("manager", "sales")),
-        Permission("sales.deal.write", _l("Create and edit deals"),
-                   default_roles=("manager", "sales")),
+        Permission(
+            "sales.deal.write", _l("Create and edit deals"), default_roles=("manager", "sales")
+        ),
         Permission("sales.deal.export", _l("Export deals (CSV)"), default_roles=("manager",)),
-        Permission("sales.report.read", _l("View sales reports"),
-                   default_roles=("manager", "sales")),
+        Permission(
+            "sales.report.read", _l("View sales reports"), default_roles=("manager", "sales")
+        ),
         Permission("sales.admin", _l("Administer pipelines")),
-        Permission("sales.target.write", _l("Set targets and commission rules"),
-                   default_roles=("manager",)),
+        Permission(
+            "sales.target.write", _l("Set targets and commission rules"), default_roles=("manager",)
+        ),
     ]
 
 
 @hookimpl
 def trellis_api_blueprints():
-    from . import rest_leads, rest_reports  # noqa: F401  (their routes join the API blueprint)
-    from . import rest_targets  # noqa: F401  (its routes join the sales API blueprint)
-    from . import rest_products  # noqa: F401  (its routes join the sales API blueprint)
-    from .rest import bp
+    from .api import bp  # every resource module's routes join it
 
     return [bp]
 
@@ -80,24 +107,66 @@ def trellis_customer_tabs(customer, user):
 
 
 @hookimpl
+def trellis_customer_actions(customer, user):
+    if not user.can("sales.deal.write"):
+        return []
+    return [
+        CustomerAction(_l("New deal"), url_for("sales.new_deal", customer_id=customer.id), order=10)
+    ]
+
+
+@hookimpl
+def trellis_customer_columns(user):
+    if not user.can("sales.deal.read"):
+        return []
+    from .services.access import open_deal_counts
+
+    def open_deals(ids):
+        counts = open_deal_counts(user, ids)
+        return {i: str(counts.get(i, 0)) for i in ids}
+
+    return [CustomerColumn("sales_open_deals", _l("Open deals"), open_deals, order=10)]
+
+
+@hookimpl
+def trellis_timeline_links(link_type, ids, user):
+    """Deal entries link to the deal for whoever may open it, and are left
+    out for the others; a converted lead's history stays as it is: it is the
+    customer's now."""
+    if link_type != "sales_deal":
+        return None
+    from .services.access import visible_deal_ids
+
+    seen = visible_deal_ids(user, ids)
+    return {i: url_for("sales.deal", deal_id=i) if i in seen else None for i in ids}
+
+
+@hookimpl
 def trellis_dashboard_widgets(user):
     if not user.can("sales.deal.read"):
         return []
     widgets = [DashboardWidget("sales_pipeline", _l("My pipeline"), "sales.widget_pipeline", 10)]
     if user.can("sales.report.read"):
-        widgets.append(DashboardWidget("sales_forecast", _l("This month's forecast"),
-                                       "sales.widget_forecast", 20))
-    widgets.append(DashboardWidget("sales_overdue_followups", _l("Overdue follow-ups"),
-                                   "sales.widget_followups", 30))
+        widgets.append(
+            DashboardWidget(
+                "sales_forecast", _l("This month's forecast"), "sales.widget_forecast", 20
+            )
+        )
+    widgets.append(
+        DashboardWidget(
+            "sales_overdue_followups", _l("Overdue follow-ups"), "sales.widget_followups", 30
+        )
+    )
     return widgets
 
 
 @hookimpl
 def trellis_followup_rules():
-    from .followups import RULE, grade_due, grade_params
+    from .services.followups import RULE, grade_due, grade_params
 
-    return [FollowUpRule(RULE, _l("Revisit by customer grade (A/B/C/D days)"), grade_due,
-                         grade_params)]
+    return [
+        FollowUpRule(RULE, _l("Revisit by customer grade (A/B/C/D days)"), grade_due, grade_params)
+    ]
 
 
 @hookimpl
@@ -107,16 +176,22 @@ def trellis_activity_kinds():
 
 @hookimpl
 def trellis_recycle_conditions():
-    from .recycle import no_won_deal_customer_ids, no_won_deal_params
+    from .services.recycle import no_won_deal_customer_ids, no_won_deal_params
 
-    return [RecycleCondition("sales_no_won_deal", _l("No won deal for M days"),
-                             no_won_deal_customer_ids, no_won_deal_params)]
+    return [
+        RecycleCondition(
+            "sales_no_won_deal",
+            _l("No won deal for M days"),
+            no_won_deal_customer_ids,
+            no_won_deal_params,
+        )
+    ]
 
 
 @hookimpl
 def trellis_merge_records(survivor_id, merged_id):
     from .models import Deal, Lead
-    from .report_cells import recounted
+    from .services.report_cells import recounted
 
     with recounted(Deal.customer_id == merged_id):
         deals = repoint(Deal, "customer_id", merged_id, survivor_id)
@@ -125,7 +200,7 @@ def trellis_merge_records(survivor_id, merged_id):
 
 @hookimpl
 def trellis_purge_records(customer_id):
-    from .recycle import purge_customer
+    from .services.recycle import purge_customer
 
     return purge_customer(customer_id)
 
@@ -133,7 +208,7 @@ def trellis_purge_records(customer_id):
 @hookimpl
 def trellis_transfer_records(from_user_id, to_user_id):
     from .models import Deal, Lead
-    from .report_cells import recounted
+    from .services.report_cells import recounted
 
     with recounted(Deal.owner_id == from_user_id):
         deals = repoint(Deal, "owner_id", from_user_id, to_user_id)

@@ -3,35 +3,35 @@
 Each fires after the transaction that made the change has committed.
 """
 
-from core.api import hookspec
+from core.api import eventspec
 
 
-@hookspec
+@eventspec
 def trellis_sales_deal_created(deal):
     """A deal was created. ``deal`` is the new ``sales_deal`` row."""
 
 
-@hookspec
+@eventspec
 def trellis_sales_deal_stage_changed(deal, from_stage, to_stage):
     """A deal moved from ``from_stage`` to ``to_stage`` (both ``sales_stage`` rows)."""
 
 
-@hookspec
+@eventspec
 def trellis_sales_deal_won(deal):
     """A deal reached its pipeline's won stage (after ``deal_stage_changed``)."""
 
 
-@hookspec
+@eventspec
 def trellis_sales_deal_lost(deal):
     """A deal reached its pipeline's lost stage; ``deal.lost_reason`` says why."""
 
 
-@hookspec
+@eventspec
 def trellis_sales_lead_created(lead):
     """A lead was captured (API, web form, CSV import or by hand) and assigned."""
 
 
-@hookspec
+@eventspec
 def trellis_sales_lead_converted(lead, customer, deal):
     """A lead became ``customer`` (new or existing) with a contact; ``deal`` is
     the deal opened with it, or ``None``."""

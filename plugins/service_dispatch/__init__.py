@@ -2,14 +2,30 @@
 
 An order is opened from a customer's page, dispatched (派工) to a field
 engineer (工程师) suggested by skill, region and workload, and moved through
-its lifecycle by the one state machine in ``lifecycle``; the engineer works
+its lifecycle by the one state machine in ``services.lifecycle``; the engineer works
 from a phone-width "My jobs today" page. Revisits are a rule of core's
 follow-up engine.
+
+The folders are every built-in plugin's: ``models/`` (the tables),
+``services/`` (the rules), ``schemas/`` (the API's schemas), ``api/`` and
+``views/`` (the blueprints), ``demo/``, ``templates/``, ``translations/``,
+``migrations/``; this module is the manifest and the hook implementations.
 """
 
+from flask import url_for
+
 from core.api import (
-    ActivityKind, CustomerTab, DashboardWidget, FollowUpRule, Manifest, MenuItem, Permission,
-    hookimpl, repoint, translator,
+    ActivityKind,
+    CustomerAction,
+    CustomerTab,
+    DashboardWidget,
+    FollowUpRule,
+    Manifest,
+    MenuItem,
+    Permission,
+    hookimpl,
+    repoint,
+    translator,
 )
 
 from . import hookspecs  # noqa: F401  (the events other plugins may subscribe to)
@@ -26,21 +42,28 @@ manifest = Manifest(
 
 @hookimpl
 def trellis_models():
-    from . import models, models_entitlement, models_parts
+    from . import models
 
-    return [models.WorkOrder, models.WorkOrderEvent, models.Engineer, models.RequestLink,
-            models.Attachment, models.Revisit, models_entitlement.Contract,
-            models_entitlement.SlaPolicy, models_entitlement.BusinessCalendar,
-            models_entitlement.CalendarDay, models_parts.Part, models_parts.StockLocation,
-            models_parts.Stock, models_parts.StockMove]
+    return [
+        models.WorkOrder,
+        models.WorkOrderEvent,
+        models.Engineer,
+        models.RequestLink,
+        models.Attachment,
+        models.Revisit,
+        models.Contract,
+        models.SlaPolicy,
+        models.BusinessCalendar,
+        models.CalendarDay,
+        models.Part,
+        models.StockLocation,
+        models.Stock,
+        models.StockMove,
+    ]
 
 
 @hookimpl
 def trellis_blueprints():
-    from . import (  # noqa: F401  (their routes join the blueprint)
-        views_attachments, views_contracts, views_engineers, views_field, views_parts,
-        views_lookup, views_public, views_reports, views_schedule,
-    )
     from .views import bp
 
     return [bp]
@@ -48,11 +71,7 @@ def trellis_blueprints():
 
 @hookimpl
 def trellis_api_blueprints():
-    from . import (  # noqa: F401  (their routes join the API blueprint)
-        rest_attachments, rest_contracts, rest_engineers, rest_lookup, rest_parts,
-        rest_reports, rest_schedule,
-    )
-    from .rest import bp
+    from .api import bp
 
     return [bp]
 
@@ -61,13 +80,17 @@ def trellis_api_blueprints():
 def trellis_permissions():
     return [
         Permission("service.order.read", _l("View work orders"), default_roles=("manager",)),
-        Permission("service.order.write", _l("Create, close, reopen and cancel work orders"),
-                   default_roles=("manager",)),
+        Permission(
+            "service.order.write",
+            _l("Create, close, reopen and cancel work orders"),
+            default_roles=("manager",),
+        ),
         Permission("service.dispatch", _l("Dispatch work orders"), default_roles=("manager",)),
         Permission("service.engineer", _l("Work as a field engineer")),
         Permission("service.report.read", _l("View service reports"), default_roles=("manager",)),
-        Permission("service.order.export", _l("Export work orders (CSV)"),
-                   default_roles=("manager",)),
+        Permission(
+            "service.order.export", _l("Export work orders (CSV)"), default_roles=("manager",)
+        ),
         Permission("service.admin", _l("Administer service dispatch")),
     ]
 
@@ -79,11 +102,11 @@ def trellis_activity_kinds():
 
 @hookimpl
 def trellis_merge_records(survivor_id, merged_id):
-    from .models import WorkOrder
-    from .models_entitlement import Contract
+    from .models import Contract, WorkOrder
 
-    return (repoint(WorkOrder, "customer_id", merged_id, survivor_id)
-            + repoint(Contract, "customer_id", merged_id, survivor_id))
+    return repoint(WorkOrder, "customer_id", merged_id, survivor_id) + repoint(
+        Contract, "customer_id", merged_id, survivor_id
+    )
 
 
 @hookimpl
@@ -96,22 +119,23 @@ def trellis_purge_records(customer_id):
 
     orders = select(WorkOrder.id).where(WorkOrder.customer_id == customer_id)
     db.session.execute(delete(WorkOrderEvent).where(WorkOrderEvent.work_order_id.in_(orders)))
-    from .attachments import purge
+    from .services.attachments import purge
 
     purge(orders)
-    from .parts import forget_orders
+    from .services.parts import forget_orders
 
     forget_orders(orders)
-    from .entitlement import purge_contracts
+    from .services.entitlement import purge_contracts
 
     purge_contracts(customer_id)
-    return db.session.execute(delete(WorkOrder).where(WorkOrder.customer_id == customer_id)
-                              ).rowcount
+    return db.session.execute(
+        delete(WorkOrder).where(WorkOrder.customer_id == customer_id)
+    ).rowcount
 
 
 @hookimpl
 def trellis_service_dispatch_attachments_purged(stored_names):
-    from .attachments import remove_files
+    from .services.attachments import remove_files
 
     remove_files(stored_names)
 
@@ -142,31 +166,76 @@ def trellis_menu_items(user):
 def trellis_customer_tabs(customer, user):
     if not user.can("service.order.read"):
         return []
-    return [CustomerTab("work_orders", _l("Work orders"), "service_dispatch.customer_orders",
-                        order=20)]
+    return [
+        CustomerTab("work_orders", _l("Work orders"), "service_dispatch.customer_orders", order=20)
+    ]
+
+
+@hookimpl
+def trellis_customer_actions(customer, user):
+    if not user.can("service.order.write"):
+        return []
+    return [
+        CustomerAction(
+            _l("New work order"),
+            url_for("service_dispatch.new_order", customer_id=customer.id),
+            order=20,
+        )
+    ]
+
+
+@hookimpl
+def trellis_timeline_links(link_type, ids, user):
+    """Work order entries (its history, its revisit tasks) link to the order
+    for whoever may open it, and are left out for the others."""
+    from .models import WorkOrder
+
+    if link_type != WorkOrder.__tablename__:
+        return None
+    from .services.access import visible_order_ids
+
+    seen = visible_order_ids(user, ids)
+    return {
+        i: url_for("service_dispatch.order_page", order_id=i) if i in seen else None for i in ids
+    }
 
 
 @hookimpl
 def trellis_dashboard_widgets(user):
     widgets = []
     if user.can("service.order.read"):
-        widgets.append(DashboardWidget("service_open_orders", _l("Open work orders"),
-                                       "service_dispatch.widget_open", 40))
+        widgets.append(
+            DashboardWidget(
+                "service_open_orders", _l("Open work orders"), "service_dispatch.widget_open", 40
+            )
+        )
     if user.can("service.engineer"):
-        widgets.append(DashboardWidget("service_my_jobs", _l("My jobs today"),
-                                       "service_dispatch.widget_my_jobs", 41))
+        widgets.append(
+            DashboardWidget(
+                "service_my_jobs", _l("My jobs today"), "service_dispatch.widget_my_jobs", 41
+            )
+        )
     if user.can("service.order.read"):
-        widgets.append(DashboardWidget("service_sla_risk", _l("SLA at risk"),
-                                       "service_dispatch.widget_sla_risk", 42))
+        widgets.append(
+            DashboardWidget(
+                "service_sla_risk", _l("SLA at risk"), "service_dispatch.widget_sla_risk", 42
+            )
+        )
     return widgets
 
 
 @hookimpl
 def trellis_followup_rules():
-    from .revisits import revisit_due, revisit_params
+    from .services.revisits import revisit_due, revisit_params
 
-    return [FollowUpRule("service_revisit", _l("Revisit after a completed work order"),
-                         revisit_due, revisit_params)]
+    return [
+        FollowUpRule(
+            "service_revisit",
+            _l("Revisit after a completed work order"),
+            revisit_due,
+            revisit_params,
+        )
+    ]
 
 
 @hookimpl

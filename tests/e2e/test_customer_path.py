@@ -12,20 +12,49 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-
 TEXT = {
-    "en": {"language": "English", "email": "E-mail", "password": "Password", "sign_in": "Sign in", "customers": "Customers",
-           "new_customer": "New customer", "name": "Name", "save": "Save", "add_contact": "Add contact",
-           "log_call": "Log call", "summary": "Summary", "call_logged": "Call logged.",
-           "plan": "Plan a follow-up", "what": "What to do", "due": "Due",
-           "plan_button": "Plan follow-up", "planned": "Follow-up planned.", "my_tasks": "My tasks",
-           "not_found": "Not found"},
-    "zh_CN": {"language": "简体中文", "email": "邮箱", "password": "密码", "sign_in": "登录", "customers": "客户",
-              "new_customer": "新建客户", "name": "名称", "save": "保存", "add_contact": "添加联系人",
-              "log_call": "记录通话", "summary": "摘要", "call_logged": "通话已记录。",
-              "plan": "安排跟进", "what": "跟进内容", "due": "截止时间",
-              "plan_button": "安排跟进", "planned": "跟进任务已安排。", "my_tasks": "我的跟进任务",
-              "not_found": "未找到"},
+    "en": {
+        "language": "English",
+        "email": "E-mail",
+        "password": "Password",
+        "sign_in": "Sign in",
+        "customers": "Customers",
+        "new_customer": "New customer",
+        "name": "Name",
+        "save": "Save",
+        "add_contact": "Add contact",
+        "log_call": "Log call",
+        "summary": "Summary",
+        "call_logged": "Call logged.",
+        "plan": "Plan a follow-up",
+        "what": "What to do",
+        "due": "Due",
+        "plan_button": "Plan follow-up",
+        "planned": "Follow-up planned.",
+        "my_tasks": "My tasks",
+        "not_found": "Not found",
+    },
+    "zh_CN": {
+        "language": "简体中文",
+        "email": "邮箱",
+        "password": "密码",
+        "sign_in": "登录",
+        "customers": "客户",
+        "new_customer": "新建客户",
+        "name": "名称",
+        "save": "保存",
+        "add_contact": "添加联系人",
+        "log_call": "记录通话",
+        "summary": "摘要",
+        "call_logged": "通话已记录。",
+        "plan": "安排跟进",
+        "what": "跟进内容",
+        "due": "截止时间",
+        "plan_button": "安排跟进",
+        "planned": "跟进任务已安排。",
+        "my_tasks": "我的跟进任务",
+        "not_found": "未找到",
+    },
 }
 COMBINATIONS = [("en", "default"), ("zh_CN", "dark"), ("en", "dark"), ("zh_CN", "default")]
 
@@ -41,10 +70,12 @@ def sign_in(page: Page, base: str, email: str, t: dict) -> None:
 
 @pytest.mark.parametrize("locale,theme", COMBINATIONS)
 def test_a_rep_works_a_new_customer_from_sign_in_to_the_dashboard(
-        page: Page, live_server, make_user, shoot, locale, theme):
+    page: Page, live_server, make_user, shoot, locale, theme
+):
     t = TEXT[locale]
-    rep = make_user(email="rep@example.com", name="Zhang Wei", locale=locale,
-                    timezone="Asia/Shanghai")
+    rep = make_user(
+        email="rep@example.com", name="Zhang Wei", locale=locale, timezone="Asia/Shanghai"
+    )
     from core.services.directory import update_user
 
     update_user(rep, {"theme": theme}, None)
@@ -52,7 +83,8 @@ def test_a_rep_works_a_new_customer_from_sign_in_to_the_dashboard(
     sign_in(page, live_server, "rep@example.com", t)
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN" if locale == "zh_CN" else "en")
     expect(page.locator("link[rel=stylesheet]").nth(1)).to_have_attribute(
-        "href", re.compile(f"/theme/{theme}/theme.css"))
+        "href", re.compile(f"/theme/{theme}/theme.css")
+    )
     shoot(page, f"dashboard-empty-{tag}")
 
     page.get_by_role("navigation").get_by_role("link", name=t["customers"], exact=True).click()
@@ -100,7 +132,8 @@ def test_a_rep_works_a_new_customer_from_sign_in_to_the_dashboard(
 
 @pytest.mark.parametrize("locale,theme", COMBINATIONS)
 def test_a_rep_cannot_open_another_reps_customer_by_url(
-        page: Page, live_server, make_user, make_customer, locale, theme):
+    page: Page, live_server, make_user, make_customer, locale, theme
+):
     from core.services.directory import update_user
 
     t = TEXT[locale]
@@ -115,7 +148,8 @@ def test_a_rep_cannot_open_another_reps_customer_by_url(
 
 
 def test_search_as_you_type_filters_the_list_without_a_reload(
-        page: Page, live_server, make_user, make_customer):
+    page: Page, live_server, make_user, make_customer
+):
     rep = make_user(email="rep@example.com", locale="en")
     for name in ("Orchid Florist", "Maple Bakery", "Orchard Farm Supplies"):
         make_customer(name=name, owner_id=rep.id)
@@ -130,8 +164,9 @@ def test_search_as_you_type_filters_the_list_without_a_reload(
     expect(page).to_have_url(re.compile(r"q=Orch"))
 
 
-def test_the_phone_layout_has_no_horizontal_scroll(page: Page, live_server, make_user,
-                                                   make_customer, shoot):
+def test_the_phone_layout_has_no_horizontal_scroll(
+    page: Page, live_server, make_user, make_customer, shoot
+):
     rep = make_user(email="rep@example.com", locale="zh_CN")
     make_customer(name="超长名称的客户" * 8, owner_id=rep.id, phones=["13800138000"])
     page.set_viewport_size({"width": 375, "height": 740})
@@ -163,10 +198,12 @@ def test_administration_pages_in_chinese(page: Page, live_server, make_user, mak
     sign_in(page, live_server, "admin@example.com", TEXT["zh_CN"])
     page.get_by_role("link", name="系统管理").click()
     shoot(page, "admin-zh_CN")
-    for path, heading, shot in (("/admin/users", "用户", "admin-users-zh_CN"),
-                                ("/admin/roles/1/edit", None, "admin-role-zh_CN"),
-                                ("/admin/audit", "操作日志", "admin-audit-zh_CN"),
-                                ("/admin/plugins", "插件", "admin-plugins-zh_CN")):
+    for path, heading, shot in (
+        ("/admin/users", "用户", "admin-users-zh_CN"),
+        ("/admin/roles/1/edit", None, "admin-role-zh_CN"),
+        ("/admin/audit", "操作日志", "admin-audit-zh_CN"),
+        ("/admin/plugins", "插件", "admin-plugins-zh_CN"),
+    ):
         response = page.goto(f"{live_server}{path}")
         assert response.status == 200, path
         if heading:

@@ -14,8 +14,13 @@ def doctor_role(app):
 
 
 def visit(patient, doctor, days_ago, follow_up_days=None, department="Cardiology"):
-    row = Visit(customer_id=patient.id, doctor_id=doctor.id, department=department,
-                visited_at=utcnow() - timedelta(days=days_ago), follow_up_days=follow_up_days)
+    row = Visit(
+        customer_id=patient.id,
+        doctor_id=doctor.id,
+        department=department,
+        visited_at=utcnow() - timedelta(days=days_ago),
+        follow_up_days=follow_up_days,
+    )
     db.session.add(row)
     db.session.commit()
     return row
@@ -33,8 +38,7 @@ def test_a_recall_task_comes_due_for_the_doctor_once(app, make_customer, make_us
     due = visit(patient, doctor, days_ago=13, follow_up_days=14)
     visit(patient, doctor, days_ago=1, follow_up_days=30)  # not yet
     visit(patient, doctor, days_ago=40)  # no recall wanted
-    create_followup_plan({"name": "随访", "rule": "his_recall", "params": {"days_before": 2}},
-                         None)
+    create_followup_plan({"name": "随访", "rule": "his_recall", "params": {"days_before": 2}}, None)
     assert run_due().created == 1
     assert run_due().created == 0
     task = db.session.scalar(select(Activity).where(Activity.plan_id.is_not(None)))
@@ -43,12 +47,12 @@ def test_a_recall_task_comes_due_for_the_doctor_once(app, make_customer, make_us
 
 def test_recall_plan_with_bad_params_is_refused(app):
     with pytest.raises(ValidationError):
-        create_followup_plan({"name": "x", "rule": "his_recall", "params": {"days_before": 99}},
-                             None)
+        create_followup_plan(
+            {"name": "x", "rule": "his_recall", "params": {"days_before": 99}}, None
+        )
 
 
-def test_a_doctor_sees_only_their_own_visits(app, make_customer, make_user, login_as,
-                                             doctor_role):
+def test_a_doctor_sees_only_their_own_visits(app, make_customer, make_user, login_as, doctor_role):
     me, other = make_user(role="doctor"), make_user(role="doctor")
     visit(make_customer(name="Mine Patient"), me, 1, department="Dentistry")
     visit(make_customer(name="Their Patient"), other, 1, department="Oncology")

@@ -16,9 +16,17 @@ def agent_role(app):
 
 def policy(customer, agent, number, ends_in_days, **fields):
     today = utcnow().date()
-    row = Policy(number=number, customer_id=customer.id, product="Fleet motor",
-                 premium=Decimal("12800.50"), currency="CNY", start_date=today - timedelta(300),
-                 end_date=today + timedelta(days=ends_in_days), agent_id=agent.id, **fields)
+    row = Policy(
+        number=number,
+        customer_id=customer.id,
+        product="Fleet motor",
+        premium=Decimal("12800.50"),
+        currency="CNY",
+        start_date=today - timedelta(300),
+        end_date=today + timedelta(days=ends_in_days),
+        agent_id=agent.id,
+        **fields,
+    )
     db.session.add(row)
     db.session.commit()
     return row
@@ -27,7 +35,8 @@ def policy(customer, agent, number, ends_in_days, **fields):
 def test_insurance_declares_its_permissions_menu_and_rule(app):
     reg = app.extensions["trellis"]
     assert {"insurance.policy.read", "insurance.policy.write", "insurance.admin"} <= set(
-        reg.permissions)
+        reg.permissions
+    )
     assert "policy" in reg.activity_kinds and "insurance_renewal" in reg.followup_rules
 
 
@@ -38,14 +47,16 @@ def test_premium_is_stored_exactly(app, make_customer, make_user):
 
 
 def test_renewal_tasks_come_due_before_the_policy_ends_and_only_once(
-        app, make_customer, make_user, run_due):
+    app, make_customer, make_user, run_due
+):
     agent = make_user()
     customer = make_customer(owner_id=agent.id)
     soon = policy(customer, agent, "P-SOON", 20)
     policy(customer, agent, "P-LATER", 90)
     policy(customer, agent, "P-LAPSED", 10, status="lapsed")
-    create_followup_plan({"name": "Renewals", "rule": "insurance_renewal",
-                          "params": {"days_before": 30}}, None)
+    create_followup_plan(
+        {"name": "Renewals", "rule": "insurance_renewal", "params": {"days_before": 30}}, None
+    )
     assert run_due().created == 1
     assert run_due().created == 0
     task = db.session.scalar(select(Activity).where(Activity.plan_id.is_not(None)))
@@ -60,8 +71,7 @@ def test_renewal_plan_with_bad_params_is_refused(app, params):
     assert "days_before" in err.value.errors["params"][0]
 
 
-def test_an_agent_sees_only_their_own_policies(app, make_customer, make_user, login_as,
-                                               agent_role):
+def test_an_agent_sees_only_their_own_policies(app, make_customer, make_user, login_as, agent_role):
     me, other = make_user(role="agent"), make_user(role="agent")
     policy(make_customer(), me, "P-MINE", 100)
     policy(make_customer(), other, "P-THEIRS", 100)

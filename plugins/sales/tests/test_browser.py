@@ -10,18 +10,43 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from core.api import db
-from plugins.sales import leads, services
 from plugins.sales.models import AssignmentRule
+from plugins.sales.services import leads
+from plugins.sales.services import pipelines as pipeline_service
 
 TEXT = {
-    "en": {"language": "English", "email": "E-mail", "password": "Password", "sign_in": "Sign in",
-           "your_name": "Your name", "company": "Company", "phone": "Phone", "send": "Send",
-           "thanks": "Thank you", "leads": "Leads", "convert": "Convert", "move": "Move",
-           "stage": "Stage", "won": "Won"},
-    "zh_CN": {"language": "简体中文", "email": "邮箱", "password": "密码", "sign_in": "登录",
-              "your_name": "您的姓名", "company": "公司", "phone": "电话", "send": "提交",
-              "thanks": "谢谢", "leads": "线索", "convert": "转化", "move": "移动",
-              "stage": "阶段", "won": "赢单"},
+    "en": {
+        "language": "English",
+        "email": "E-mail",
+        "password": "Password",
+        "sign_in": "Sign in",
+        "your_name": "Your name",
+        "company": "Company",
+        "phone": "Phone",
+        "send": "Send",
+        "thanks": "Thank you",
+        "leads": "Leads",
+        "convert": "Convert",
+        "move": "Move",
+        "stage": "Stage",
+        "won": "Won",
+    },
+    "zh_CN": {
+        "language": "简体中文",
+        "email": "邮箱",
+        "password": "密码",
+        "sign_in": "登录",
+        "your_name": "您的姓名",
+        "company": "公司",
+        "phone": "电话",
+        "send": "提交",
+        "thanks": "谢谢",
+        "leads": "线索",
+        "convert": "转化",
+        "move": "移动",
+        "stage": "阶段",
+        "won": "赢单",
+    },
 }
 
 
@@ -29,9 +54,17 @@ TEXT = {
 def test_from_a_web_form_lead_to_a_won_deal(page: Page, live_server, make_user, shoot, locale):
     t = TEXT[locale]
     won = "赢单" if locale == "zh_CN" else "Won"
-    services.create_pipeline({"name": "New business", "stages": [
-        {"name": "Qualification", "probability": 20}, {"name": won, "probability": 100, "outcome": "won"},
-        {"name": "Lost", "probability": 0, "outcome": "lost"}]}, None)
+    pipeline_service.create_pipeline(
+        {
+            "name": "New business",
+            "stages": [
+                {"name": "Qualification", "probability": 20},
+                {"name": won, "probability": 100, "outcome": "won"},
+                {"name": "Lost", "probability": 0, "outcome": "lost"},
+            ],
+        },
+        None,
+    )
     rep = make_user(email="rep@example.com", locale=locale)
     form = leads.new_form("Contact us", "website", None)
     db.session.add(AssignmentRule(position=0, user_id=rep.id))

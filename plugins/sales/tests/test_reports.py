@@ -5,13 +5,13 @@ filters refused with a 422 that names the field."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from core.api import Activity, Team, db
-from plugins.sales import services
 from plugins.sales.models import Lead
+from plugins.sales.services import deals as deal_service
 from plugins.sales.tests.test_deals import new_deal, pipeline, stage  # noqa: F401 (fixture)
 
 JANUARY = "start=2025-01-01&end=2025-02-01"
@@ -19,8 +19,9 @@ JANUARY = "start=2025-01-01&end=2025-02-01"
 
 def at(month: int, day: int, hour: int = 12) -> datetime:
     """A day of 2025; months 0, -1, -2 … are December, November … 2024."""
-    return datetime(2025 if month > 0 else 2024, month if month > 0 else 12 + month, day, hour,
-                    tzinfo=timezone.utc)
+    return datetime(
+        2025 if month > 0 else 2024, month if month > 0 else 12 + month, day, hour, tzinfo=UTC
+    )
 
 
 @pytest.fixture
@@ -71,32 +72,80 @@ def book(app, pipeline, make_user, make_customer):  # noqa: F811
     }
     deals = {}
     for key, (owner, customer, amount, currency, moves, created, closed, expected) in rows.items():
-        deal = new_deal(pipeline, customer, owner, title=key, amount=amount, currency=currency,
-                        expected_close=expected.isoformat() if expected else None)
+        deal = new_deal(
+            pipeline,
+            customer,
+            owner,
+            title=key,
+            amount=amount,
+            currency=currency,
+            expected_close=expected.isoformat() if expected else None,
+        )
         for move in moves:
             name, _, reason = move.partition(":")
-            services.move_stage(deal, stage(pipeline, name).id, owner, lost_reason=reason or None)
+            deal_service.move_stage(
+                deal, stage(pipeline, name).id, owner, lost_reason=reason or None
+            )
         deal.created_at, deal.closed_at = created, closed
         deals[key] = deal
-    leads = [("L1", r1, "website", "d3", at(1, 2)), ("L2", r1, "website", None, at(1, 3)),
-             ("L3", r2, "referral", "d5", at(1, 3)), ("L4", r3, "website", None, at(1, 4)),
-             ("L5", r1, "website", "d1", at(0, 1))]
+    leads = [
+        ("L1", r1, "website", "d3", at(1, 2)),
+        ("L2", r1, "website", None, at(1, 3)),
+        ("L3", r2, "referral", "d5", at(1, 3)),
+        ("L4", r3, "website", None, at(1, 4)),
+        ("L5", r1, "website", "d1", at(0, 1)),
+    ]
     for name, owner, source, deal_key, created in leads:
         deal = deals.get(deal_key)
-        db.session.add(Lead(
-            name=name, source=source, owner_id=owner.id, team_id=owner.team_id,
-            status="converted" if deal else ("disqualified" if name == "L4" else "new"),
-            customer_id=deal.customer_id if deal else None, deal_id=deal.id if deal else None,
-            converted_at=created if deal else None, created_at=created))
-    tasks = [(r1, at(1, 10), at(1, 10, 11)), (r1, at(1, 12), at(1, 13)), (r1, at(1, 14), None),
-             (r1, at(2, 10), None), (r2, at(1, 20), at(1, 19)), (r3, at(1, 20), at(1, 20))]
+        db.session.add(
+            Lead(
+                name=name,
+                source=source,
+                owner_id=owner.id,
+                team_id=owner.team_id,
+                status="converted" if deal else ("disqualified" if name == "L4" else "new"),
+                customer_id=deal.customer_id if deal else None,
+                deal_id=deal.id if deal else None,
+                converted_at=created if deal else None,
+                created_at=created,
+            )
+        )
+    tasks = [
+        (r1, at(1, 10), at(1, 10, 11)),
+        (r1, at(1, 12), at(1, 13)),
+        (r1, at(1, 14), None),
+        (r1, at(2, 10), None),
+        (r2, at(1, 20), at(1, 19)),
+        (r3, at(1, 20), at(1, 20)),
+    ]
     for owner, due, done in tasks:
-        db.session.add(Activity(kind="task", subject="Call back", occurred_at=due, due_at=due,
-                                done_at=done, owner_id=owner.id, customer_id=c1.id))
+        db.session.add(
+            Activity(
+                kind="task",
+                subject="Call back",
+                occurred_at=due,
+                due_at=due,
+                done_at=done,
+                owner_id=owner.id,
+                customer_id=c1.id,
+            )
+        )
     db.session.commit()
     admin = make_user(role="admin", name="Admin")
-    return {"manager": manager, "r1": r1, "r2": r2, "r3": r3, "admin": admin, "t1": t1,
-            "t2": t2, "pipeline": pipeline, "c1": c1, "c2": c2, "c3": c3, "c4": c4}
+    return {
+        "manager": manager,
+        "r1": r1,
+        "r2": r2,
+        "r3": r3,
+        "admin": admin,
+        "t1": t1,
+        "t2": t2,
+        "pipeline": pipeline,
+        "c1": c1,
+        "c2": c2,
+        "c3": c3,
+        "c4": c4,
+    }
 
 
 def by_name(rows: list[dict]) -> dict:
@@ -118,12 +167,15 @@ def test_funnel_adds_lost_reasons_pipeline_by_owner_and_team_and_lead_conversion
     assert funnel["win_rate"] == 0.4 and funnel["average_cycle_days"] == 11.0
     assert funnel["lost_reasons"] == [
         {"reason": "Price", "currency": "CNY", "deals": 2, "amount": "2500.00"},
-        {"reason": "Timing", "currency": "CNY", "deals": 1, "amount": "100.00"}]
-    assert [(r["name"], r["currency"], r["deals"], r["amount"], r["weighted_amount"])
-            for r in funnel["by_owner"]] == [("R1", "CNY", 1, "700.00", "560.00"),
-                                             ("R2", "CNY", 1, "400.00", "200.00")]
-    assert [(r["team_id"], r["deals"], r["amount"], r["weighted_amount"])
-            for r in funnel["by_team"]] == [(book["t1"].id, 2, "1100.00", "760.00")]
+        {"reason": "Timing", "currency": "CNY", "deals": 1, "amount": "100.00"},
+    ]
+    assert [
+        (r["name"], r["currency"], r["deals"], r["amount"], r["weighted_amount"])
+        for r in funnel["by_owner"]
+    ] == [("R1", "CNY", 1, "700.00", "560.00"), ("R2", "CNY", 1, "400.00", "200.00")]
+    assert [
+        (r["team_id"], r["deals"], r["amount"], r["weighted_amount"]) for r in funnel["by_team"]
+    ] == [(book["t1"].id, 2, "1100.00", "760.00")]
     assert funnel["lead_conversion"] == {"leads": 4, "converted": 2, "rate": 0.5}
     website = api.get(url + "&source=website").json
     assert website["lead_conversion"] == {"leads": 3, "converted": 1, "rate": 0.3333}
@@ -135,13 +187,19 @@ def test_forecast_groups_open_deals_by_expected_month_and_won_by_close_month(boo
     February (50 %: 200.00); won d3 300 USD and d8 900 CNY closed in January."""
     months = as_user(book["admin"]).get(f"/api/v1/sales/reports/forecast?{JANUARY}").json
     table = {(m["month"], m["currency"]): m for m in months["months"]}
-    assert (table[("2025-03", "CNY")]["open_amount"],
-            table[("2025-03", "CNY")]["weighted_amount"]) == ("700.00", "560.00")
+    assert (
+        table[("2025-03", "CNY")]["open_amount"],
+        table[("2025-03", "CNY")]["weighted_amount"],
+    ) == ("700.00", "560.00")
     assert table[("2025-02", "CNY")]["weighted_amount"] == "200.00"
     assert table[("2025-01", "USD")]["won_amount"] == "300.00"
     assert table[("2025-01", "CNY")]["won_amount"] == "900.00"
-    assert set(table) == {("2025-01", "CNY"), ("2025-01", "USD"), ("2025-02", "CNY"),
-                          ("2025-03", "CNY")}
+    assert set(table) == {
+        ("2025-01", "CNY"),
+        ("2025-01", "USD"),
+        ("2025-02", "CNY"),
+        ("2025-03", "CNY"),
+    }
 
 
 def test_kpis_match_hand_computed_figures(book, as_user):
@@ -161,48 +219,63 @@ def test_kpis_match_hand_computed_figures(book, as_user):
     assert (r1["won"], r1["lost"], r1["conversion_rate"], r1["new_customers"]) == (2, 1, 0.6667, 1)
     assert r1["customer_value"] == [
         {"currency": "CNY", "won_amount": "1000.00", "customers": 1, "average": "1000.00"},
-        {"currency": "USD", "won_amount": "300.00", "customers": 1, "average": "300.00"}]
-    assert (r1["valuable_customers_lost"], r1["tasks_due"], r1["tasks_on_time"],
-            r1["punctuality"]) == (1, 3, 1, 0.3333)
+        {"currency": "USD", "won_amount": "300.00", "customers": 1, "average": "300.00"},
+    ]
+    assert (
+        r1["valuable_customers_lost"],
+        r1["tasks_due"],
+        r1["tasks_on_time"],
+        r1["punctuality"],
+    ) == (1, 3, 1, 0.3333)
     assert (r2["won"], r2["lost"], r2["conversion_rate"], r2["new_customers"]) == (0, 1, 0.0, 0)
     assert (r2["valuable_customers_lost"], r2["punctuality"], r2["customer_value"]) == (1, 1.0, [])
     assert (r3["won"], r3["lost"], r3["conversion_rate"], r3["new_customers"]) == (1, 0, 1.0, 1)
     assert (r3["valuable_customers_lost"], r3["punctuality"]) == (0, 1.0)
     assert r3["customer_value"][0]["average"] == "900.00"
-    stricter = by_name(api.get(f"/api/v1/sales/reports/kpis?{JANUARY}&valuable_amount=200000")
-                       .json["owners"])
+    stricter = by_name(
+        api.get(f"/api/v1/sales/reports/kpis?{JANUARY}&valuable_amount=200000").json["owners"]
+    )
     assert stricter["R2"]["valuable_customers_lost"] == 0
     assert stricter["R1"]["valuable_customers_lost"] == 1  # grade A counts whatever the amount
 
 
 def test_a_rep_sees_only_their_own_figures_and_a_manager_their_team(book, as_user):
-    rep = by_name(as_user(book["r1"]).get(f"/api/v1/sales/reports/kpis?{JANUARY}")
-                  .json["owners"])
+    rep = by_name(as_user(book["r1"]).get(f"/api/v1/sales/reports/kpis?{JANUARY}").json["owners"])
     assert set(rep) == {"R1"} and rep["R1"]["won"] == 2 and rep["R1"]["tasks_due"] == 3
     manager = as_user(book["manager"])
     team = by_name(manager.get(f"/api/v1/sales/reports/kpis?{JANUARY}").json["owners"])
     assert set(team) == {"R1", "R2"}
-    funnel = manager.get(f"/api/v1/sales/reports/funnel?pipeline_id={book['pipeline'].id}&"
-                         f"{JANUARY}").json
+    funnel = manager.get(
+        f"/api/v1/sales/reports/funnel?pipeline_id={book['pipeline'].id}&{JANUARY}"
+    ).json
     assert {r["name"] for r in funnel["by_owner"]} == {"R1", "R2"}
     assert [r["reason"] for r in funnel["lost_reasons"]] == ["Price"]  # not R3's Timing
     assert funnel["lead_conversion"]["leads"] == 3  # L1 L2 L3, not R3's L4
-    narrowed = by_name(manager.get(f"/api/v1/sales/reports/kpis?{JANUARY}&owner_id="
-                                   f"{book['r2'].id}").json["owners"])
+    narrowed = by_name(
+        manager.get(f"/api/v1/sales/reports/kpis?{JANUARY}&owner_id={book['r2'].id}").json["owners"]
+    )
     assert set(narrowed) == {"R2"}
     other_team = manager.get(f"/api/v1/sales/reports/kpis?{JANUARY}&team_id={book['t2'].id}")
     assert other_team.json["owners"] == []
 
 
-@pytest.mark.parametrize("query, field", [
-    ("start=2025-13-01", "start"), ("owner_id=abc", "owner_id"), ("team_id=0", "team_id"),
-    ("source=television", "source"), ("valuable_amount=-5", "valuable_amount"),
-    ("start=2025-02-01&end=2025-01-01", "end")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("start=2025-13-01", "start"),
+        ("owner_id=abc", "owner_id"),
+        ("team_id=0", "team_id"),
+        ("source=television", "source"),
+        ("valuable_amount=-5", "valuable_amount"),
+        ("start=2025-02-01&end=2025-01-01", "end"),
+    ],
+)
 def test_bad_report_filters_are_refused_naming_the_field(book, as_user, query, field):
     response = as_user(book["admin"]).get(f"/api/v1/sales/reports/kpis?{query}")
     assert response.status_code == 422 and field in response.json["errors"]
     funnel = as_user(book["admin"]).get(
-        f"/api/v1/sales/reports/funnel?pipeline_id={book['pipeline'].id}&{query}")
+        f"/api/v1/sales/reports/funnel?pipeline_id={book['pipeline'].id}&{query}"
+    )
     assert funnel.status_code == 422 or field == "valuable_amount"
 
 
@@ -212,8 +285,15 @@ def test_the_reports_page_shows_every_table_in_both_locales(book, login_as):
     page = client.get(f"/sales/reports?{JANUARY}&team_id=abc")
     assert page.status_code == 200
     text = page.text
-    for expected in ("Lost reasons", "Pipeline by owner", "Account manager KPIs", "Price",
-                     "Leads converted to customers", "data-chart-data", "R3"):
+    for expected in (
+        "Lost reasons",
+        "Pipeline by owner",
+        "Account manager KPIs",
+        "Price",
+        "Leads converted to customers",
+        "data-chart-data",
+        "R3",
+    ):
         assert expected in text
     admin.locale = "zh_CN"
     db.session.commit()

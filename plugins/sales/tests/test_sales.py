@@ -19,8 +19,16 @@ def pipeline(app):
 
 def deal(customer, owner, pipeline, title, amount="1000.10", team_id=None):
     p, stage = pipeline
-    row = Deal(title=title, customer_id=customer.id, pipeline_id=p.id, stage_id=stage.id,
-               amount=Decimal(amount), currency="CNY", owner_id=owner.id, team_id=team_id)
+    row = Deal(
+        title=title,
+        customer_id=customer.id,
+        pipeline_id=p.id,
+        stage_id=stage.id,
+        amount=Decimal(amount),
+        currency="CNY",
+        owner_id=owner.id,
+        team_id=team_id,
+    )
     db.session.add(row)
     db.session.commit()
     return row
@@ -46,8 +54,9 @@ def test_a_rep_sees_only_their_own_deals(app, make_customer, make_user, login_as
     assert "My deal" in page and "Their deal" not in page
 
 
-def test_a_manager_sees_the_teams_deals_but_not_other_teams(app, make_customer, make_user,
-                                                           login_as, pipeline):
+def test_a_manager_sees_the_teams_deals_but_not_other_teams(
+    app, make_customer, make_user, login_as, pipeline
+):
     east, west = Team(name="East"), Team(name="West")
     db.session.add_all([east, west])
     db.session.commit()
@@ -60,12 +69,13 @@ def test_a_manager_sees_the_teams_deals_but_not_other_teams(app, make_customer, 
 
 
 def test_the_deals_list_searches_filters_pages_and_exports_what_it_shows(
-        app, make_customer, make_user, login_as, as_user, pipeline):
+    app, make_customer, make_user, login_as, as_user, pipeline
+):
     import csv
     import io
     import re
 
-    from plugins.sales import views
+    from plugins.sales.views import deals as deal_views
 
     east = Team(name="East")
     db.session.add(east)
@@ -75,9 +85,14 @@ def test_the_deals_list_searches_filters_pages_and_exports_what_it_shows(
     acme = make_customer(name="Acme Tea", owner_id=wang.id, team_id=east.id)
     tea = deal(acme, wang, pipeline, "Office supply", team_id=east.id)
     deal(make_customer(owner_id=outsider.id), outsider, pipeline, "Not theirs")
-    for i in range(views.LIST_SIZE):
-        deal(make_customer(owner_id=boss.id, team_id=east.id), boss, pipeline, f"Routine {i:02d}",
-             team_id=east.id)
+    for i in range(deal_views.LIST_SIZE):
+        deal(
+            make_customer(owner_id=boss.id, team_id=east.id),
+            boss,
+            pipeline,
+            f"Routine {i:02d}",
+            team_id=east.id,
+        )
     client = login_as(boss)
 
     def titles(query: str) -> list[str]:
@@ -87,20 +102,27 @@ def test_the_deals_list_searches_filters_pages_and_exports_what_it_shows(
     assert titles("q=acme") == ["Office supply"]  # the customer's name
     assert titles(f"owner_id={wang.id}") == ["Office supply"]
     first = client.get("/sales/deals").text
-    assert len(re.findall(r'/sales/deals/\d+">', first)) == views.LIST_SIZE
+    assert len(re.findall(r'/sales/deals/\d+">', first)) == deal_views.LIST_SIZE
     assert 'rel="next"' in first and "Not theirs" not in first
     second = titles("page=2")
     assert len(second) == 1 and "Not theirs" not in second
     assert "No deals match." in client.get("/sales/deals?q=nothing-like-it").text
-    assert "/api/v1/sales/deals/export?q=acme&amp;outcome=open" in client.get(
-        "/sales/deals?q=acme").text
+    assert (
+        "/api/v1/sales/deals/export?q=acme&amp;outcome=open"
+        in client.get("/sales/deals?q=acme").text
+    )
 
     exported = as_user(boss).get("/api/v1/sales/deals/export?q=acme")
     assert exported.status_code == 200
     rows = list(csv.DictReader(io.StringIO(exported.data.decode("utf-8-sig"))))
     assert [(r["title"], r["customer_name"], r["owner_name"], r["amount"]) for r in rows] == [
-        ("Office supply", "Acme Tea", "Wang", "1000.10")]
-    everything = list(csv.DictReader(io.StringIO(
-        as_user(boss).get("/api/v1/sales/deals/export").data.decode("utf-8-sig"))))
-    assert len(everything) == views.LIST_SIZE + 1 and tea.title in {r["title"] for r in everything}
+        ("Office supply", "Acme Tea", "Wang", "1000.10")
+    ]
+    everything = list(
+        csv.DictReader(
+            io.StringIO(as_user(boss).get("/api/v1/sales/deals/export").data.decode("utf-8-sig"))
+        )
+    )
+    assert len(everything) == deal_views.LIST_SIZE + 1
+    assert tea.title in {r["title"] for r in everything}
     assert as_user(wang).get("/api/v1/sales/deals/export").status_code == 403  # reps may not

@@ -4,20 +4,30 @@ who sees which orders (an engineer only theirs; others are a 404)."""
 import re
 
 from core.api import utcnow
-from plugins.service_dispatch.lifecycle import transition
+from plugins.service_dispatch.services.lifecycle import transition
 
 API = "/api/v1/service"
 
 
 def test_an_order_is_opened_with_a_unique_daily_number_and_the_customers_address(
-        make_customer, make_contact, dispatcher, as_user):
+    make_customer, make_contact, dispatcher, as_user
+):
     customer = make_customer(city="Hangzhou", address="8 West Lake Rd", region="East")
     contact = make_contact(customer=customer)
     api = as_user(dispatcher)
-    first = api.post(f"{API}/work-orders", json={
-        "title": "Purifier leaking", "customer_id": customer.id, "contact_id": contact.id,
-        "priority": "urgent", "category": "repair", "product": "RO-500",
-        "serial_number": "SN123", "appointment_at": "2026-11-26T09:00:00+08:00"})
+    first = api.post(
+        f"{API}/work-orders",
+        json={
+            "title": "Purifier leaking",
+            "customer_id": customer.id,
+            "contact_id": contact.id,
+            "priority": "urgent",
+            "category": "repair",
+            "product": "RO-500",
+            "serial_number": "SN123",
+            "appointment_at": "2026-11-26T09:00:00+08:00",
+        },
+    )
     assert first.status_code == 201, first.json
     second = api.post(f"{API}/work-orders", json={"title": "Again", "customer_id": customer.id})
     day = f"{utcnow():%Y%m%d}"
@@ -31,12 +41,13 @@ def test_an_order_is_opened_with_a_unique_daily_number_and_the_customers_address
 def test_bad_input_names_the_field(make_customer, make_contact, make_user, dispatcher, as_user):
     api = as_user(dispatcher)
     customer = make_customer()
-    cases = [({"customer_id": customer.id}, "title"),
-             ({"title": " ", "customer_id": customer.id}, "title"),
-             ({"title": "x", "customer_id": 999999}, "customer_id"),
-             ({"title": "x", "customer_id": customer.id, "priority": "asap"}, "priority"),
-             ({"title": "x", "customer_id": customer.id,
-               "contact_id": make_contact().id}, "contact_id")]
+    cases = [
+        ({"customer_id": customer.id}, "title"),
+        ({"title": " ", "customer_id": customer.id}, "title"),
+        ({"title": "x", "customer_id": 999999}, "customer_id"),
+        ({"title": "x", "customer_id": customer.id, "priority": "asap"}, "priority"),
+        ({"title": "x", "customer_id": customer.id, "contact_id": make_contact().id}, "contact_id"),
+    ]
     for body, field in cases:
         answer = api.post(f"{API}/work-orders", json=body)
         assert answer.status_code == 422 and field in answer.json["errors"], (body, answer.json)
@@ -48,8 +59,9 @@ def test_bad_input_names_the_field(make_customer, make_contact, make_user, dispa
     db.session.add(Role(name="clerk", permissions=["service.order.write"], scope=DataScope.own))
     db.session.commit()
     clerk = make_user(role="clerk")
-    answer = as_user(clerk).post(f"{API}/work-orders", json={"title": "x",
-                                                             "customer_id": hidden.id})
+    answer = as_user(clerk).post(
+        f"{API}/work-orders", json={"title": "x", "customer_id": hidden.id}
+    )
     assert answer.status_code == 422 and "customer_id" in answer.json["errors"]
     assert as_user(rep).post(f"{API}/work-orders", json={}).status_code == 403
 
@@ -71,22 +83,28 @@ def test_the_list_filters_and_pages(make_order, make_engineer, dispatcher, as_us
 
 
 def test_work_orders_leak_nothing_across_scopes(scope_leak_check, make_customer):
-    from plugins.service_dispatch import dispatch, services
+    from plugins.service_dispatch.services import dispatch, orders
 
     def create(owner):
         dispatch.create_engineer({"user_id": owner.id, "skills": ["repair"]}, None)
-        order = services.create_work_order({"title": "Fix", "customer_id": make_customer().id,
-                                            "category": "repair"}, None)
+        order = orders.create_work_order(
+            {"title": "Fix", "customer_id": make_customer().id, "category": "repair"}, None
+        )
         return transition(order, "assign", None, {"engineer_id": owner.id})
 
-    scope_leak_check(create, lambda o: o.number,
-                     api_list=f"{API}/work-orders", api_detail=f"{API}/work-orders/{{id}}",
-                     pages=["/service/work-orders/{id}", "/service/work-orders"],
-                     permissions=["service.order.read", "service.engineer"])
+    scope_leak_check(
+        create,
+        lambda o: o.number,
+        api_list=f"{API}/work-orders",
+        api_detail=f"{API}/work-orders/{{id}}",
+        pages=["/service/work-orders/{id}", "/service/work-orders"],
+        permissions=["service.order.read", "service.engineer"],
+    )
 
 
-def test_an_engineer_cannot_see_or_move_another_engineers_order(make_order, make_engineer,
-                                                               as_user, login_as):
+def test_an_engineer_cannot_see_or_move_another_engineers_order(
+    make_order, make_engineer, as_user, login_as
+):
     me, other = make_engineer(), make_engineer()
     theirs = make_order("assigned", other)
     mine = make_order("assigned", me)
@@ -94,37 +112,50 @@ def test_an_engineer_cannot_see_or_move_another_engineers_order(make_order, make
     base = f"{API}/work-orders/{theirs.id}"
     assert api.get(base).status_code == 404
     assert api.get(f"{base}/transitions").status_code == 404
-    assert api.post(f"{base}/transitions", json={"action": "accept", "version": 1}
-                    ).status_code == 404
+    assert (
+        api.post(f"{base}/transitions", json={"action": "accept", "version": 1}).status_code == 404
+    )
     assert api.get(f"{base}/suggested-engineers").status_code == 403
     allowed = api.get(f"{API}/work-orders/{mine.id}/transitions").json
     assert [a["action"] for a in allowed["actions"]] == ["accept", "decline"]
     # an engineer may not dispatch, even their own order
-    refused = api.post(f"{API}/work-orders/{mine.id}/transitions",
-                       json={"action": "assign", "version": mine.version, "engineer_id": me.id})
+    refused = api.post(
+        f"{API}/work-orders/{mine.id}/transitions",
+        json={"action": "assign", "version": mine.version, "engineer_id": me.id},
+    )
     assert refused.status_code == 403
     page = login_as(me)
     assert page.get(f"/service/work-orders/{theirs.id}").status_code == 404
     jobs = page.get("/service/my-jobs").text
     assert mine.number in jobs and theirs.number not in jobs
     token = re.search(r'name="csrf_token" value="([^"]+)"', jobs).group(1)
-    assert page.post(f"/service/work-orders/{theirs.id}/transition",
-                     data={"action": "accept", "version": 1, "csrf_token": token}
-                     ).status_code == 404
+    assert (
+        page.post(
+            f"/service/work-orders/{theirs.id}/transition",
+            data={"action": "accept", "version": 1, "csrf_token": token},
+        ).status_code
+        == 404
+    )
 
 
 def test_the_csv_export_holds_what_the_list_shows_and_needs_its_permission(
-        make_order, make_engineer, make_customer, make_user, dispatcher, as_user, login_as):
+    make_order, make_engineer, make_customer, make_user, dispatcher, as_user, login_as
+):
     import csv
     import io
 
     from core.api import DataScope, Role, db
 
-    db.session.add(Role(name="field_lead", scope=DataScope.own, permissions=[
-        "service.order.read", "service.order.export", "service.engineer"]))
+    db.session.add(
+        Role(
+            name="field_lead",
+            scope=DataScope.own,
+            permissions=["service.order.read", "service.order.export", "service.engineer"],
+        )
+    )
     db.session.commit()
     lead = make_user(role="field_lead", name="Lead")
-    acme = make_customer(name="=HYPERLINK(\"x\")", region="East")
+    acme = make_customer(name='=HYPERLINK("x")', region="East")
     mine = make_order("assigned", lead, title="Boiler cold", customer=acme)
     other = make_order(title="Pump noise")
 

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from core.api import db
-from plugins.service_dispatch import attachments
 from plugins.service_dispatch.models import Attachment
+from plugins.service_dispatch.services import attachments
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x01" * 40
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x02" * 40
@@ -37,31 +37,49 @@ def storages(*parts) -> list[FileStorage]:
     return [FileStorage(io.BytesIO(data), filename=name) for name, data in parts]
 
 
-@pytest.mark.parametrize("head, kind", [
-    (JPEG, "image/jpeg"), (PNG, "image/png"), (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "image/webp"),
-    (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00", "image/heic"),
-    (b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00", "image/heic"), (PDF, "application/pdf"),
-    (b"GIF89a\x01\x00", None), (b"<html><script>", None), (b"\x00\x00\x00\x18ftypmp42", None),
-    (b"PK\x03\x04", None), (b"", None)])
+@pytest.mark.parametrize(
+    "head, kind",
+    [
+        (JPEG, "image/jpeg"),
+        (PNG, "image/png"),
+        (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "image/webp"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00", "image/heic"),
+        (b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00", "image/heic"),
+        (PDF, "application/pdf"),
+        (b"GIF89a\x01\x00", None),
+        (b"<html><script>", None),
+        (b"\x00\x00\x00\x18ftypmp42", None),
+        (b"PK\x03\x04", None),
+        (b"", None),
+    ],
+)
 def test_the_type_is_read_from_the_first_bytes(head, kind):
     assert attachments.sniff(head[:16]) == kind
 
 
 def test_an_engineer_takes_a_photo_on_the_order_page_and_downloads_it(
-        make_engineer, make_order, login_as):
+    make_engineer, make_order, login_as
+):
     engineer = make_engineer()
     order = make_order("accepted", engineer)
     client = login_as(engineer)
     page = client.get(f"/service/work-orders/{order.id}")
     assert 'capture="environment"' in page.text and 'accept="image/*"' in page.text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    sent = client.post(f"/service/work-orders/{order.id}/attachments",
-                       data={"csrf_token": csrf, **files(("broken valve.jpg", JPEG))},
-                       content_type="multipart/form-data")
+    sent = client.post(
+        f"/service/work-orders/{order.id}/attachments",
+        data={"csrf_token": csrf, **files(("broken valve.jpg", JPEG))},
+        content_type="multipart/form-data",
+    )
     assert sent.status_code == 302
     row = db.session.scalar(select(Attachment))
-    assert (row.work_order_id, row.filename, row.content_type, row.size, row.uploaded_by_id) \
-        == (order.id, "broken valve.jpg", "image/jpeg", len(JPEG), engineer.id)
+    assert (row.work_order_id, row.filename, row.content_type, row.size, row.uploaded_by_id) == (
+        order.id,
+        "broken valve.jpg",
+        "image/jpeg",
+        len(JPEG),
+        engineer.id,
+    )
     assert [p.read_bytes() for p in stored_files()] == [JPEG]
     assert "broken valve.jpg" in client.get(f"/service/work-orders/{order.id}").text
     got = client.get(f"/service/work-orders/{order.id}/attachments/{row.id}")
@@ -75,12 +93,16 @@ def test_an_engineer_takes_a_photo_on_the_order_page_and_downloads_it(
 def test_the_api_lists_uploads_and_downloads(dispatcher, make_order, as_user):
     order = make_order()
     api = as_user(dispatcher)
-    sent = api.post(f"/api/v1/service/work-orders/{order.id}/attachments",
-                    data=files(("a.png", PNG), ("report.pdf", PDF)),
-                    content_type="multipart/form-data")
+    sent = api.post(
+        f"/api/v1/service/work-orders/{order.id}/attachments",
+        data=files(("a.png", PNG), ("report.pdf", PDF)),
+        content_type="multipart/form-data",
+    )
     assert sent.status_code == 201, sent.json
     assert [(a["filename"], a["content_type"], a["size"]) for a in sent.json] == [
-        ("a.png", "image/png", len(PNG)), ("report.pdf", "application/pdf", len(PDF))]
+        ("a.png", "image/png", len(PNG)),
+        ("report.pdf", "application/pdf", len(PDF)),
+    ]
     listed = api.get(f"/api/v1/service/work-orders/{order.id}/attachments").json
     assert [a["id"] for a in listed] == [a["id"] for a in sent.json]
     got = api.get(listed[1]["url"])
@@ -88,13 +110,15 @@ def test_the_api_lists_uploads_and_downloads(dispatcher, make_order, as_user):
     assert got.headers["Content-Disposition"].startswith("attachment;")
 
 
-def test_a_disguised_or_empty_file_is_refused_and_nothing_is_kept(dispatcher, make_order,
-                                                                   as_user):
+def test_a_disguised_or_empty_file_is_refused_and_nothing_is_kept(dispatcher, make_order, as_user):
     order = make_order()
     api = as_user(dispatcher)
     url = f"/api/v1/service/work-orders/{order.id}/attachments"
-    answer = api.post(url, data=files(("ok.png", PNG), ("photo.jpg", b"<script>alert(1)</script>")),
-                      content_type="multipart/form-data")
+    answer = api.post(
+        url,
+        data=files(("ok.png", PNG), ("photo.jpg", b"<script>alert(1)</script>")),
+        content_type="multipart/form-data",
+    )
     assert answer.status_code == 422 and "photo.jpg" in " ".join(answer.json["errors"]["file"])
     none = api.post(url, data={}, content_type="multipart/form-data")
     assert none.status_code == 422 and "file" in none.json["errors"]
@@ -127,9 +151,11 @@ def test_a_purge_that_fails_keeps_the_rows_and_the_files(make_user, make_order, 
 def test_a_file_over_10_mb_is_refused(dispatcher, make_order, as_user):
     order = make_order()
     big = PNG + b"\x00" * (10 * 1024 * 1024 + 1 - len(PNG))
-    answer = as_user(dispatcher).post(f"/api/v1/service/work-orders/{order.id}/attachments",
-                                      data=files(("huge.png", big)),
-                                      content_type="multipart/form-data")
+    answer = as_user(dispatcher).post(
+        f"/api/v1/service/work-orders/{order.id}/attachments",
+        data=files(("huge.png", big)),
+        content_type="multipart/form-data",
+    )
     assert answer.status_code == 422 and "10 MB" in answer.json["errors"]["file"][0]
     assert count() == 0 and stored_files() == []
 
@@ -138,8 +164,11 @@ def test_an_order_holds_at_most_ten_files(dispatcher, make_order, as_user):
     order = make_order()
     api = as_user(dispatcher)
     url = f"/api/v1/service/work-orders/{order.id}/attachments"
-    ten = api.post(url, data=files(*[(f"p{i}.png", PNG) for i in range(10)]),
-                   content_type="multipart/form-data")
+    ten = api.post(
+        url,
+        data=files(*[(f"p{i}.png", PNG) for i in range(10)]),
+        content_type="multipart/form-data",
+    )
     assert ten.status_code == 201 and len(ten.json) == 10
     one_more = api.post(url, data=files(("p10.png", PNG)), content_type="multipart/form-data")
     assert one_more.status_code == 422 and "file" in one_more.json["errors"]
@@ -154,19 +183,25 @@ def test_files_of_an_order_out_of_scope_are_a_404(make_engineer, make_order, log
     api = as_user(other)
     assert api.get(f"/api/v1{base}").status_code == 404
     assert api.get(f"/api/v1{base}/{row.id}").status_code == 404
-    assert api.post(f"/api/v1{base}", data=files(("y.png", PNG)),
-                    content_type="multipart/form-data").status_code == 404
+    assert (
+        api.post(
+            f"/api/v1{base}", data=files(("y.png", PNG)), content_type="multipart/form-data"
+        ).status_code
+        == 404
+    )
     assert login_as(other).get(f"{base}/{row.id}").status_code == 404
     assert count() == 1
 
 
-def test_an_attachment_of_another_order_is_not_served_through_this_one(dispatcher, make_order,
-                                                                        as_user):
+def test_an_attachment_of_another_order_is_not_served_through_this_one(
+    dispatcher, make_order, as_user
+):
     first, second = make_order(), make_order()
     row = attachments.add_attachments(first, storages(("x.png", PNG)), dispatcher)[0]
     api = as_user(dispatcher)
-    assert api.get(f"/api/v1/service/work-orders/{second.id}/attachments/{row.id}"
-                   ).status_code == 404
+    assert (
+        api.get(f"/api/v1/service/work-orders/{second.id}/attachments/{row.id}").status_code == 404
+    )
 
 
 def test_purging_the_customer_deletes_the_rows_and_the_files(make_user, make_order, as_user):
@@ -180,11 +215,11 @@ def test_purging_the_customer_deletes_the_rows_and_the_files(make_user, make_ord
     assert count() == 0 and stored_files() == []
 
 
-def test_a_name_with_a_line_break_is_cleaned_and_still_downloads(dispatcher, make_order,
-                                                                  as_user):
+def test_a_name_with_a_line_break_is_cleaned_and_still_downloads(dispatcher, make_order, as_user):
     order = make_order()
-    [stored] = attachments.add_attachments(order, storages(("a\r\nSet-Cookie: x.png", PNG)),
-                                           dispatcher)
+    [stored] = attachments.add_attachments(
+        order, storages(("a\r\nSet-Cookie: x.png", PNG)), dispatcher
+    )
     assert stored.filename == "aSet-Cookie: x.png"
     listed = as_user(dispatcher).get(f"/api/v1/service/work-orders/{order.id}/attachments").json
     got = as_user(dispatcher).get(listed[0]["url"])

@@ -1,11 +1,12 @@
 """The dispatcher board a page at a time, with the best engineers offered in
 each card (every engineer on the order's own page)."""
 
-from plugins.service_dispatch import views
+from plugins.service_dispatch.views import orders as views
 
 
 def test_the_board_pages_urgent_first_and_offers_the_best_engineers(
-        make_order, make_engineer, dispatcher, login_as, monkeypatch):
+    make_order, make_engineer, dispatcher, login_as, monkeypatch
+):
     monkeypatch.setattr(views, "BOARD_SIZE", 2)
     monkeypatch.setattr(views, "BOARD_CHOICES", 1)
     make_engineer(name="Skilled Li", skills=["repair"], regions=["East"])

@@ -14,16 +14,25 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from core.api import db
-from plugins.service_dispatch import parts, public, stock
-from plugins.service_dispatch.models import Revisit, WorkOrder
-from plugins.service_dispatch.models_parts import Stock
+from plugins.service_dispatch.models import Revisit, Stock, WorkOrder
+from plugins.service_dispatch.services import parts, public, stock
 
 PHONE = {"width": 390, "height": 844}
 TEXT = {
-    "en": {"lang": "en", "request": "Request service", "thanks": "Thank you",
-           "closed": "Closed", "new": "New"},
-    "zh_CN": {"lang": "zh-CN", "request": "报修", "thanks": "谢谢", "closed": "已关闭",
-              "new": "新建"},
+    "en": {
+        "lang": "en",
+        "request": "Request service",
+        "thanks": "Thank you",
+        "closed": "Closed",
+        "new": "New",
+    },
+    "zh_CN": {
+        "lang": "zh-CN",
+        "request": "报修",
+        "thanks": "谢谢",
+        "closed": "已关闭",
+        "new": "新建",
+    },
 }
 
 
@@ -42,16 +51,18 @@ def press(page: Page, action: str) -> None:
 
 @pytest.mark.parametrize("locale", ["en", "zh_CN"])
 def test_a_public_request_is_dispatched_worked_on_a_phone_and_revisited(
-        page: Page, live_server, make_user, make_engineer, roles, shoot, locale):
+    page: Page, live_server, make_user, make_engineer, roles, shoot, locale
+):
     t = TEXT[locale]
     dispatcher = make_user(role="dispatcher", email="dispatch@example.com", locale=locale)
-    engineer = make_engineer(skills=["repair"], regions=["East"], name="Li Wei",
-                             email="li@example.com", locale=locale)
+    engineer = make_engineer(
+        skills=["repair"], regions=["East"], name="Li Wei", email="li@example.com", locale=locale
+    )
     link = public.create_link("Website", None, None)
-    capacitor = parts.create_part({"sku": "CAP-35", "name": "Capacitor 35µF",
-                                   "price": "25.00"}, None)
-    van = parts.create_location({"name": "Van Li", "kind": "van",
-                                 "engineer_id": engineer.id}, None)
+    capacitor = parts.create_part(
+        {"sku": "CAP-35", "name": "Capacitor 35µF", "price": "25.00"}, None
+    )
+    van = parts.create_location({"name": "Van Li", "kind": "van", "engineer_id": engineer.id}, None)
     stock.receive({"part_id": capacitor.id, "location_id": van.id, "quantity": "5"}, None)
 
     # the customer, on their phone, with no account
@@ -106,8 +117,9 @@ def test_a_public_request_is_dispatched_worked_on_a_phone_and_revisited(
     expect(page.locator(f"#job-{order.id}")).to_have_count(0)
     db.session.expire_all()
     assert db.session.get(WorkOrder, order.id).status == "completed"
-    assert db.session.scalar(select(Stock.quantity).where(Stock.location_id == van.id)) == \
-        Decimal("4")
+    assert db.session.scalar(select(Stock.quantity).where(Stock.location_id == van.id)) == Decimal(
+        "4"
+    )
 
     # the revisit call: a good score closes the order
     page.set_viewport_size({"width": 1280, "height": 900})

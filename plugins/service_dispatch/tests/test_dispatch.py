@@ -4,8 +4,8 @@ dispatchers at once, the ranked suggestions and the engineers' API."""
 from sqlalchemy import select, update
 
 from core.api import StaleVersionError, db
-from plugins.service_dispatch import dispatch, lifecycle
 from plugins.service_dispatch.models import WorkOrder, WorkOrderEvent
+from plugins.service_dispatch.services import dispatch, lifecycle
 
 from .conftest import reload
 
@@ -13,13 +13,20 @@ API = "/api/v1/service"
 
 
 def assign(api, order, engineer, **extra):
-    return api.post(f"{API}/work-orders/{order.id}/transitions",
-                    json={"action": "assign", "version": reload(order).version,
-                          "engineer_id": engineer.id, **extra})
+    return api.post(
+        f"{API}/work-orders/{order.id}/transitions",
+        json={
+            "action": "assign",
+            "version": reload(order).version,
+            "engineer_id": engineer.id,
+            **extra,
+        },
+    )
 
 
 def test_assigning_without_the_skill_or_outside_the_region_is_refused(
-        make_order, make_engineer, dispatcher, as_user):
+    make_order, make_engineer, dispatcher, as_user
+):
     order = make_order(category="installation")
     unskilled = make_engineer(skills=["repair"], regions=["East"])
     elsewhere = make_engineer(skills=["installation"], regions=["West"])
@@ -29,24 +36,31 @@ def test_assigning_without_the_skill_or_outside_the_region_is_refused(
         assert any(words in m for m in answer.json["errors"]["engineer_id"])
     fresh = reload(order)
     assert (fresh.status, fresh.engineer_id, fresh.version) == ("new", None, order.version)
-    assert db.session.scalar(select(WorkOrderEvent.action).where(
-        WorkOrderEvent.work_order_id == order.id, WorkOrderEvent.action == "assign")) is None
+    assert (
+        db.session.scalar(
+            select(WorkOrderEvent.action).where(
+                WorkOrderEvent.work_order_id == order.id, WorkOrderEvent.action == "assign"
+            )
+        )
+        is None
+    )
 
 
-def test_an_override_reason_assigns_anyway_and_is_recorded(make_order, make_engineer,
-                                                          dispatcher, as_user):
+def test_an_override_reason_assigns_anyway_and_is_recorded(
+    make_order, make_engineer, dispatcher, as_user
+):
     order = make_order(category="installation")
     engineer = make_engineer(skills=["repair"], regions=["West"])
-    answer = assign(as_user(dispatcher), order, engineer,
-                    override_reason="Only one free today")
+    answer = assign(as_user(dispatcher), order, engineer, override_reason="Only one free today")
     assert answer.status_code == 200, answer.json
     assert answer.json["engineer_id"] == engineer.id
     assert answer.json["override_note"] == "Only one free today"
     assert "Only one free today" in answer.json["history"][-1]["note"]
 
 
-def test_an_inactive_or_unknown_engineer_cannot_be_assigned(make_order, make_engineer,
-                                                           make_user, dispatcher, as_user):
+def test_an_inactive_or_unknown_engineer_cannot_be_assigned(
+    make_order, make_engineer, make_user, dispatcher, as_user
+):
     order = make_order()
     retired = make_engineer()
     dispatch.update_engineer(dispatch.engineer_of(retired.id), {"active": False}, None)
@@ -55,34 +69,35 @@ def test_an_inactive_or_unknown_engineer_cannot_be_assigned(make_order, make_eng
         assert answer.status_code == 422 and "engineer_id" in answer.json["errors"]
 
 
-def test_two_dispatchers_assigning_one_order_at_once_one_wins(make_order, make_engineer,
-                                                              dispatcher, make_user, as_user):
+def test_two_dispatchers_assigning_one_order_at_once_one_wins(
+    make_order, make_engineer, dispatcher, make_user, as_user
+):
     order = make_order()
     first, second = make_engineer(), make_engineer()
     other = make_user(role="dispatcher")
     read = order.version
     url = f"{API}/work-orders/{order.id}/transitions"
-    answers = [as_user(d).post(url, json={"action": "assign", "version": read,
-                                          "engineer_id": e.id})
-               for d, e in ((dispatcher, first), (other, second))]
+    answers = [
+        as_user(d).post(url, json={"action": "assign", "version": read, "engineer_id": e.id})
+        for d, e in ((dispatcher, first), (other, second))
+    ]
     assert [a.status_code for a in answers] == [200, 409]
     assert answers[1].json["current_version"] == read + 1
     assert reload(order).engineer_id == first.id
 
 
-def test_a_write_racing_in_the_database_is_a_stale_version_not_a_crash(make_order,
-                                                                       make_engineer):
+def test_a_write_racing_in_the_database_is_a_stale_version_not_a_crash(make_order, make_engineer):
     """The version check passes in Python, but another process commits first:
     the UPDATE's ``WHERE version = ...`` matches nothing."""
     order = make_order()
     engineer = make_engineer()
     order = reload(order)
     with db.engine.begin() as other_process:
-        other_process.execute(update(WorkOrder).where(WorkOrder.id == order.id)
-                              .values(version=WorkOrder.version + 1))
+        other_process.execute(
+            update(WorkOrder).where(WorkOrder.id == order.id).values(version=WorkOrder.version + 1)
+        )
     try:
-        lifecycle.transition(order, "assign", None, {"engineer_id": engineer.id},
-                             order.version)
+        lifecycle.transition(order, "assign", None, {"engineer_id": engineer.id}, order.version)
     except StaleVersionError as exc:  # core's transaction() turns the lost race into a 409
         assert exc.entity == "service_dispatch_work_order"
     else:
@@ -90,8 +105,9 @@ def test_a_write_racing_in_the_database_is_a_stale_version_not_a_crash(make_orde
     assert reload(order).status == "new"
 
 
-def test_suggestions_rank_by_skill_then_region_then_workload(make_order, make_engineer,
-                                                             dispatcher, as_user):
+def test_suggestions_rank_by_skill_then_region_then_workload(
+    make_order, make_engineer, dispatcher, as_user
+):
     busy = make_engineer(name="Busy", skills=["repair"], regions=["East"])
     idle = make_engineer(name="Idle", skills=["repair"], regions=["East"])
     make_engineer(name="Far", skills=["repair"], regions=["West"])
@@ -111,9 +127,10 @@ def test_suggestions_rank_by_skill_then_region_then_workload(make_order, make_en
 def test_engineers_are_added_listed_and_changed_through_the_api(make_user, as_user):
     admin, user = make_user(role="admin"), make_user(name="Zhang")
     api = as_user(admin)
-    created = api.post(f"{API}/engineers", json={"user_id": user.id,
-                                                 "skills": ["repair", " repair ", "install"],
-                                                 "regions": ["East"]})
+    created = api.post(
+        f"{API}/engineers",
+        json={"user_id": user.id, "skills": ["repair", " repair ", "install"], "regions": ["East"]},
+    )
     assert created.status_code == 201, created.json
     assert created.json["skills"] == ["repair", "install"] and created.json["name"] == "Zhang"
     again = api.post(f"{API}/engineers", json={"user_id": user.id})

@@ -9,16 +9,20 @@ from sqlalchemy import select, text
 
 from core.api import Activity, db, utcnow
 from core.testing import plugin_module
-from plugins.service_dispatch.lifecycle import ACTIONS, TRANSITIONS
 from plugins.service_dispatch.models import STATUSES, WorkOrderEvent
+from plugins.service_dispatch.services.lifecycle import ACTIONS, TRANSITIONS
 
 from .conftest import reload
 
 #: written out by hand, so the test does not just repeat lifecycle.TRANSITIONS
 EXPECTED = {
     "new": {"assign": "assigned", "cancel": "cancelled"},
-    "assigned": {"assign": "assigned", "accept": "accepted", "decline": "declined",
-                 "cancel": "cancelled"},
+    "assigned": {
+        "assign": "assigned",
+        "accept": "accepted",
+        "decline": "declined",
+        "cancel": "cancelled",
+    },
     "accepted": {"assign": "assigned", "depart": "on_the_way", "cancel": "cancelled"},
     "on_the_way": {"check_in": "on_site"},
     "on_site": {"complete": "completed"},
@@ -28,33 +32,43 @@ EXPECTED = {
     "cancelled": {},
     "reopened": {"assign": "assigned", "cancel": "cancelled"},
 }
-REPORT = {"diagnosis": "Low refrigerant", "work_done": "Recharged R32, fixed leak",
-          "labour_minutes": 45, "charges": "120.50", "confirmed_by": "Ms Wang"}
+REPORT = {
+    "diagnosis": "Low refrigerant",
+    "work_done": "Recharged R32, fixed leak",
+    "labour_minutes": 45,
+    "charges": "120.50",
+    "confirmed_by": "Ms Wang",
+}
 
 
 def valid_payload(action: str, engineer) -> dict:
-    return {"assign": {"engineer_id": engineer.id}, "decline": {"reason": "Too far"},
-            "reopen": {"reason": "Still noisy"}, "cancel": {"reason": "Customer cancelled"},
-            "complete": REPORT}.get(action, {})
+    return {
+        "assign": {"engineer_id": engineer.id},
+        "decline": {"reason": "Too far"},
+        "reopen": {"reason": "Still noisy"},
+        "cancel": {"reason": "Customer cancelled"},
+        "complete": REPORT,
+    }.get(action, {})
 
 
 def test_the_table_covers_every_state_and_action():
     assert set(EXPECTED) == set(STATUSES)
     assert {a for moves in EXPECTED.values() for a in moves} == set(ACTIONS)
     assert {(s, a): t for s, moves in EXPECTED.items() for a, t in moves.items()} == {
-        (s, a): target for a, (sources, target) in TRANSITIONS.items() for s in sources}
+        (s, a): target for a, (sources, target) in TRANSITIONS.items() for s in sources
+    }
 
 
 @pytest.mark.parametrize("state", STATUSES)
 @pytest.mark.parametrize("action", ACTIONS)
-def test_every_action_in_every_state(state, action, make_order, make_engineer, make_user,
-                                     as_user):
+def test_every_action_in_every_state(state, action, make_order, make_engineer, make_user, as_user):
     engineer = make_engineer()
     order = make_order(state, engineer)
     api = as_user(make_user(role="admin"))
-    answer = api.post(f"/api/v1/service/work-orders/{order.id}/transitions",
-                      json={"action": action, "version": order.version,
-                            **valid_payload(action, engineer)})
+    answer = api.post(
+        f"/api/v1/service/work-orders/{order.id}/transitions",
+        json={"action": action, "version": order.version, **valid_payload(action, engineer)},
+    )
     if action in EXPECTED[state]:
         assert answer.status_code == 200, answer.json
         assert answer.json["status"] == EXPECTED[state][action]
@@ -70,23 +84,30 @@ def test_every_action_in_every_state(state, action, make_order, make_engineer, m
 
 
 def test_a_job_goes_from_request_to_close_with_times_history_timeline_audit_and_events(
-        register_plugin, make_customer, make_contact, make_user, roles, make_engineer):
+    register_plugin, make_customer, make_contact, make_user, roles, make_engineer
+):
     heard = []
-    register_plugin(plugin_module(
-        "listener",
-        trellis_service_dispatch_work_order_created=lambda order: heard.append("created"),
-        trellis_service_dispatch_work_order_assigned=lambda order, engineer:
-            heard.append(("assigned", engineer.name)),
-        trellis_service_dispatch_work_order_completed=lambda order: heard.append("completed"),
-        trellis_service_dispatch_work_order_closed=lambda order: heard.append("closed")))
-    from plugins.service_dispatch import services
-    from plugins.service_dispatch.lifecycle import transition
+    register_plugin(
+        plugin_module(
+            "listener",
+            trellis_service_dispatch_work_order_created=lambda order: heard.append("created"),
+            trellis_service_dispatch_work_order_assigned=lambda order, engineer: heard.append(
+                ("assigned", engineer.name)
+            ),
+            trellis_service_dispatch_work_order_completed=lambda order: heard.append("completed"),
+            trellis_service_dispatch_work_order_closed=lambda order: heard.append("closed"),
+        )
+    )
+    from plugins.service_dispatch.services import orders
+    from plugins.service_dispatch.services.lifecycle import transition
 
     boss, engineer = make_user(role="dispatcher"), make_engineer(name="Li Gong")
     customer = make_customer(region="East")
     contact = make_contact(customer=customer)
-    order = services.create_work_order({"title": "AC", "customer_id": customer.id,
-                                        "contact_id": contact.id, "category": "repair"}, boss)
+    order = orders.create_work_order(
+        {"title": "AC", "customer_id": customer.id, "contact_id": contact.id, "category": "repair"},
+        boss,
+    )
     assert order.number.startswith(f"WO-{utcnow():%Y%m%d}-") and order.number.endswith("0001")
     transition(order, "assign", boss, {"engineer_id": engineer.id}, order.version)
     for action in ("accept", "depart", "check_in"):
@@ -94,33 +115,60 @@ def test_a_job_goes_from_request_to_close_with_times_history_timeline_audit_and_
     transition(order, "complete", engineer, REPORT, order.version)
     transition(order, "close", boss, {}, order.version)
     order = reload(order)
-    stamps = [order.assigned_at, order.accepted_at, order.departed_at, order.checked_in_at,
-              order.checked_out_at, order.closed_at]
+    stamps = [
+        order.assigned_at,
+        order.accepted_at,
+        order.departed_at,
+        order.checked_in_at,
+        order.checked_out_at,
+        order.closed_at,
+    ]
     assert all(stamps) and stamps == sorted(stamps) and order.completed_at
     assert order.charges == Decimal("120.50") and order.confirmed_by == "Ms Wang"
-    history = db.session.scalars(select(WorkOrderEvent).where(
-        WorkOrderEvent.work_order_id == order.id).order_by(WorkOrderEvent.id)).all()
+    history = db.session.scalars(
+        select(WorkOrderEvent)
+        .where(WorkOrderEvent.work_order_id == order.id)
+        .order_by(WorkOrderEvent.id)
+    ).all()
     assert [(e.action, e.from_status, e.to_status) for e in history] == [
-        ("create", None, "new"), ("assign", "new", "assigned"),
-        ("accept", "assigned", "accepted"), ("depart", "accepted", "on_the_way"),
-        ("check_in", "on_the_way", "on_site"), ("complete", "on_site", "completed"),
-        ("close", "completed", "closed")]
+        ("create", None, "new"),
+        ("assign", "new", "assigned"),
+        ("accept", "assigned", "accepted"),
+        ("depart", "accepted", "on_the_way"),
+        ("check_in", "on_the_way", "on_site"),
+        ("complete", "on_site", "completed"),
+        ("close", "completed", "closed"),
+    ]
     assert [e.user_id for e in history[2:6]] == [engineer.id] * 4
-    timeline = db.session.scalars(select(Activity).where(
-        Activity.customer_id == customer.id, Activity.kind == "work_order")).all()
+    timeline = db.session.scalars(
+        select(Activity).where(Activity.customer_id == customer.id, Activity.kind == "work_order")
+    ).all()
     assert len(timeline) == 7 and {a.link_id for a in timeline} == {order.id}
     assert all(a.contact_id == contact.id for a in timeline)
-    audited = db.session.scalars(text(
-        "SELECT action FROM audit_entry WHERE entity = 'service_dispatch_work_order' "
-        "AND entity_id = :id ORDER BY id"), {"id": order.id})
-    assert list(audited) == ["create", "assign", "accept", "depart", "check_in", "complete",
-                             "close"]
+    audited = db.session.scalars(
+        text(
+            "SELECT action FROM audit_entry WHERE entity = 'service_dispatch_work_order' "
+            "AND entity_id = :id ORDER BY id"
+        ),
+        {"id": order.id},
+    )
+    assert list(audited) == [
+        "create",
+        "assign",
+        "accept",
+        "depart",
+        "check_in",
+        "complete",
+        "close",
+    ]
     assert heard == ["created", ("assigned", "Li Gong"), "completed", "closed"]
 
 
 def post(api, order, action, **payload):
-    return api.post(f"/api/v1/service/work-orders/{order.id}/transitions",
-                    json={"action": action, "version": reload(order).version, **payload})
+    return api.post(
+        f"/api/v1/service/work-orders/{order.id}/transitions",
+        json={"action": action, "version": reload(order).version, **payload},
+    )
 
 
 def unchanged(order, status) -> bool:
@@ -140,8 +188,9 @@ def test_decline_cancel_and_reopen_need_a_reason(make_order, make_engineer, disp
             assert unchanged(order, state)
 
 
-def test_a_decline_keeps_its_reason_and_frees_the_order_for_dispatch(make_order, make_engineer,
-                                                                    as_user):
+def test_a_decline_keeps_its_reason_and_frees_the_order_for_dispatch(
+    make_order, make_engineer, as_user
+):
     engineer = make_engineer()
     order = make_order("assigned", engineer)
     answer = post(as_user(engineer), order, "decline", reason="Not my area")
@@ -155,8 +204,13 @@ def test_completing_needs_the_report(make_order, make_engineer, as_user):
     answer = post(as_user(engineer), order, "complete")
     assert answer.status_code == 422
     assert {"diagnosis", "work_done", "confirmed_by"} <= set(answer.json["errors"])
-    for bad in ({"charges": "-1"}, {"charges": "1.234"}, {"charges": "NaN"},
-                {"labour_minutes": -5}, {"diagnosis": " "}):
+    for bad in (
+        {"charges": "-1"},
+        {"charges": "1.234"},
+        {"charges": "NaN"},
+        {"labour_minutes": -5},
+        {"diagnosis": " "},
+    ):
         answer = post(as_user(engineer), order, "complete", **{**REPORT, **bad})
         assert answer.status_code == 422 and set(bad) <= set(answer.json["errors"]), answer.json
     assert unchanged(order, "on_site")
@@ -179,27 +233,38 @@ def test_check_out_before_check_in_is_refused(make_order, make_engineer, as_user
 def test_unknown_actions_and_a_missing_version_are_422(make_order, dispatcher, as_user):
     order = make_order()
     url = f"/api/v1/service/work-orders/{order.id}/transitions"
-    assert "action" in as_user(dispatcher).post(url, json={"action": "fly", "version": 1}
-                                                ).json["errors"]
-    assert "version" in as_user(dispatcher).post(url, json={"action": "cancel", "reason": "x"}
-                                                 ).json["errors"]
+    assert (
+        "action"
+        in as_user(dispatcher).post(url, json={"action": "fly", "version": 1}).json["errors"]
+    )
+    assert (
+        "version"
+        in as_user(dispatcher).post(url, json={"action": "cancel", "reason": "x"}).json["errors"]
+    )
     assert as_user(dispatcher).post(url, json=[1]).status_code == 422
 
 
-def test_the_next_deadline_follows_the_order_through_its_life(make_user, make_engineer,
-                                                              make_customer):
+def test_the_next_deadline_follows_the_order_through_its_life(
+    make_user, make_engineer, make_customer
+):
     """``due_at`` (what the watchlist reads) is the respond-by time until the
     first accept, then the resolve-by time, and nothing once the order is
     done with; a reopened order is due again."""
-    from plugins.service_dispatch import reports, services
-    from plugins.service_dispatch.lifecycle import transition
+    from plugins.service_dispatch.services import orders, reports
+    from plugins.service_dispatch.services.lifecycle import transition
 
     boss, engineer = make_user(role="dispatcher"), make_engineer()
     now = utcnow()
     respond_by, resolve_by = now - timedelta(hours=1), now + timedelta(hours=1)
-    order = services.create_work_order({
-        "title": "AC", "customer_id": make_customer(region="East").id, "category": "repair",
-        "respond_by": respond_by.isoformat()}, boss)
+    order = orders.create_work_order(
+        {
+            "title": "AC",
+            "customer_id": make_customer(region="East").id,
+            "category": "repair",
+            "respond_by": respond_by.isoformat(),
+        },
+        boss,
+    )
     order.resolve_by = resolve_by
     db.session.commit()
     assert reload(order).due_at == respond_by

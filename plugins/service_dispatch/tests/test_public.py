@@ -11,15 +11,20 @@ import pytest
 from sqlalchemy import func, select
 
 from core.api import Contact, Customer, db, utcnow
-from plugins.service_dispatch import lifecycle, public
 from plugins.service_dispatch.models import Attachment, WorkOrder, WorkOrderEvent
+from plugins.service_dispatch.services import lifecycle, public
 
 from .conftest import reload
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-REQUEST = {"name": "Zhou Jie", "phone": "139 1234 5678", "address": "8 Lake Rd",
-           "product": "KFR-35GW", "serial_number": "SN-778",
-           "description": "Not cooling\nsince yesterday evening"}
+REQUEST = {
+    "name": "Zhou Jie",
+    "phone": "139 1234 5678",
+    "address": "8 Lake Rd",
+    "product": "KFR-35GW",
+    "serial_number": "SN-778",
+    "description": "Not cooling\nsince yesterday evening",
+}
 TRACK = re.compile(r"http://localhost/service/track/([A-Za-z0-9_-]+)")
 
 
@@ -33,8 +38,12 @@ def link(app):
 
 
 def send(client, link, **fields):
-    return client.post(f"/service/request/{link.key}", data={**REQUEST, **fields},
-                       content_type="multipart/form-data", follow_redirects=True)
+    return client.post(
+        f"/service/request/{link.key}",
+        data={**REQUEST, **fields},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
 
 
 def test_the_public_form_stands_alone_without_the_app_menu(client, link):
@@ -48,26 +57,38 @@ def test_the_public_form_stands_alone_without_the_app_menu(client, link):
 def test_the_form_speaks_the_visitors_language(client, link):
     chinese = client.get(f"/service/request/{link.key}", headers={"Accept-Language": "zh-CN"})
     assert '<html lang="zh-CN">' in chinese.text
-    picked = client.get(f"/service/request/{link.key}?lang=en",
-                        headers={"Accept-Language": "zh-CN"})
+    picked = client.get(
+        f"/service/request/{link.key}?lang=en", headers={"Accept-Language": "zh-CN"}
+    )
     assert '<html lang="en">' in picked.text
 
 
 def test_a_request_opens_an_order_for_a_new_pool_customer_and_the_link_tracks_it(
-        client, link, dispatcher, make_engineer):
+    client, link, dispatcher, make_engineer
+):
     sent = send(client, link, photos=[(io.BytesIO(PNG), "ac.png")])
     assert sent.status_code == 200 and sent.request.path.endswith("/thanks")
     token = TRACK.search(sent.text).group(1)
     customer = db.session.scalar(select(Customer))
     assert (customer.name, customer.phones, customer.owner_id) == (
-        "Zhou Jie", ["+8613912345678"], None)
+        "Zhou Jie",
+        ["+8613912345678"],
+        None,
+    )
     contact = db.session.scalar(select(Contact))
     assert (contact.customer_id, contact.phones) == (customer.id, ["+8613912345678"])
     order = db.session.scalar(select(WorkOrder))
     assert (order.source, order.requester_name, order.requester_phone) == (
-        "public", "Zhou Jie", "139 1234 5678")
+        "public",
+        "Zhou Jie",
+        "139 1234 5678",
+    )
     assert (order.customer_id, order.contact_id, order.status, order.priority) == (
-        customer.id, contact.id, "new", "normal")
+        customer.id,
+        contact.id,
+        "new",
+        "normal",
+    )
     assert order.title == "KFR-35GW: Not cooling"
     assert (order.address, order.serial_number) == ("8 Lake Rd", "SN-778")
     assert order.tracking_hash == hashlib.sha256(token.encode()).hexdigest() != token
@@ -82,17 +103,26 @@ def test_a_request_opens_an_order_for_a_new_pool_customer_and_the_link_tracks_it
     assert order.number in page.text and "New" in page.text
     engineer = make_engineer(name="Wang Gong")
     appointment = utcnow() + timedelta(days=1)
-    lifecycle.transition(reload(order), "assign", dispatcher,
-                         {"engineer_id": engineer.id, "appointment_at": appointment,
-                          "note": "Gate code 4471, dog in yard"}, order.version)
+    lifecycle.transition(
+        reload(order),
+        "assign",
+        dispatcher,
+        {
+            "engineer_id": engineer.id,
+            "appointment_at": appointment,
+            "note": "Gate code 4471, dog in yard",
+        },
+        order.version,
+    )
     page = client.get(f"/service/track/{token}")
     assert page.status_code == 200 and "Assigned" in page.text
     assert "Gate code 4471" not in page.text and "Wang Gong" not in page.text
     assert "not agreed yet" not in page.text  # the appointment is shown instead
 
 
-def test_a_known_phone_reuses_the_customer_and_the_contact(client, link, make_customer,
-                                                          make_contact):
+def test_a_known_phone_reuses_the_customer_and_the_contact(
+    client, link, make_customer, make_contact
+):
     other = make_customer(name="Other Co")
     known = make_customer(name="Lake Hotel")
     desk = make_contact(customer=known, name="Front desk", phones=["+86 139-1234-5678"])
@@ -119,11 +149,15 @@ def test_missing_fields_are_named_and_nothing_is_created(client, link):
     bad_phone = send(client, link, phone="call me maybe")
     assert bad_phone.status_code == 422 and 'id="e-phone"' in bad_phone.text
     assert 'value="Zhou Jie"' in bad_phone.text  # what was typed is kept
-    fake = send(client, link, photos=[(io.BytesIO(b"#!/bin/sh\nrm -rf /"),
-                                       "photo.jpg")])
+    fake = send(client, link, photos=[(io.BytesIO(b"#!/bin/sh\nrm -rf /"), "photo.jpg")])
     assert fake.status_code == 422 and 'id="e-file"' in fake.text
-    assert [count(m) for m in (Customer, Contact, WorkOrder, WorkOrderEvent, Attachment)] == \
-        [0, 0, 0, 0, 0]
+    assert [count(m) for m in (Customer, Contact, WorkOrder, WorkOrderEvent, Attachment)] == [
+        0,
+        0,
+        0,
+        0,
+        0,
+    ]
 
 
 def test_spam_in_the_honeypot_is_thanked_and_dropped(client, link):
@@ -167,15 +201,17 @@ def test_an_admin_creates_a_link_and_sees_its_public_address(make_user, login_as
     client = login_as(admin)
     page = client.get("/service/request-links")
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    answer = client.post("/service/request-links", data={"csrf_token": csrf,
-                                                         "name": "QR on the unit"})
+    answer = client.post(
+        "/service/request-links", data={"csrf_token": csrf, "name": "QR on the unit"}
+    )
     assert answer.status_code == 302
     link = db.session.scalar(select(public.RequestLink))
     assert link.name == "QR on the unit" and link.active and len(link.key) >= 32
     page = client.get("/service/request-links")
     assert f"http://localhost/service/request/{link.key}" in page.text
-    client.post(f"/service/request-links/{link.id}/active", data={"csrf_token": csrf,
-                                                                  "active": "0"})
+    client.post(
+        f"/service/request-links/{link.id}/active", data={"csrf_token": csrf, "active": "0"}
+    )
     assert reload_link(link).active is False
 
 
@@ -200,11 +236,13 @@ def test_requests_filed_at_the_same_moment_each_get_their_own_number(app, link):
     def file_one(i: int) -> None:
         with app.app_context():
             try:
-                found = db.session.scalar(select(public.RequestLink)
-                                          .where(public.RequestLink.key == key))
+                found = db.session.scalar(
+                    select(public.RequestLink).where(public.RequestLink.key == key)
+                )
                 start.wait(timeout=10)
-                filed = public.file_request(found, {**REQUEST, "name": f"Caller {i}",
-                                                    "phone": f"139 0000 000{i}"})
+                filed = public.file_request(
+                    found, {**REQUEST, "name": f"Caller {i}", "phone": f"139 0000 000{i}"}
+                )
                 numbers.append(filed.order.number)
             except Exception as exc:  # noqa: BLE001 (collected, asserted below)
                 errors.append(exc)

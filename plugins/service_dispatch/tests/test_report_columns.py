@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from core.api import db, utcnow
-from plugins.service_dispatch import reports, services
-from plugins.service_dispatch.lifecycle import transition
+from plugins.service_dispatch.services import orders, reports
+from plugins.service_dispatch.services.lifecycle import transition
 
 from .conftest import reload
 
@@ -25,13 +25,15 @@ def done(make_order, make_engineer):
         order.completed_at = utcnow() - timedelta(days=days_ago)
         db.session.commit()
         return order
+
     return factory
 
 
 def open_order(make_customer, serial: str | None):
     customer = make_customer(region="East")
-    return services.create_work_order({"title": "Again", "customer_id": customer.id,
-                                       "serial_number": serial}, None)
+    return orders.create_work_order(
+        {"title": "Again", "customer_id": customer.id, "serial_number": serial}, None
+    )
 
 
 def test_an_order_opened_within_30_days_of_a_completed_visit_is_a_repeat(done, make_customer):
@@ -43,7 +45,8 @@ def test_an_order_opened_within_30_days_of_a_completed_visit_is_a_repeat(done, m
 
 
 def test_not_a_repeat_beyond_30_days_for_another_serial_or_a_deleted_or_open_order(
-        done, make_order, make_customer):
+    done, make_order, make_customer
+):
     done("SN-1", 30.1)
     done("SN-2", 3)
     deleted = done("SN-3", 3)
@@ -68,7 +71,8 @@ def test_each_reopen_is_counted(make_order, make_engineer, dispatcher):
 
 
 def test_the_report_counts_repeats_and_reopens_from_the_columns(
-        done, make_order, make_engineer, make_customer, dispatcher):
+    done, make_order, make_engineer, make_customer, dispatcher
+):
     first = done("SN-9", 2, product="AC-1")  # opened today, completed: a first-time fix
     repeat = open_order(make_customer, "SN-9")  # a repeat visit of it, still new
     other = make_order("completed", make_engineer(), product="AC-1")
@@ -79,13 +83,13 @@ def test_the_report_counts_repeats_and_reopens_from_the_columns(
     r = reports.sla_report(dispatcher, {}, utcnow())
     assert r["orders"]["total"] == 3 and r["orders"]["resolved"] == 2
     assert r["first_time_fix_rate"] == 0.5
-    assert r["repeat_visits"] == [{"product": None, "orders": 1, "repeat_visits": 1,
-                                   "rate": 1.0}]
+    assert r["repeat_visits"] == [{"product": None, "orders": 1, "repeat_visits": 1, "rate": 1.0}]
     assert reload(repeat).repeat_of_id == first.id
 
 
 def test_the_first_accept_is_the_response_and_a_reassignment_keeps_it(
-        make_order, make_engineer, dispatcher):
+    make_order, make_engineer, dispatcher
+):
     li, wang = make_engineer(name="Li"), make_engineer(name="Wang")
     order = make_order("assigned", li, respond_by=(utcnow() + timedelta(hours=1)).isoformat())
     transition(order, "accept", li)

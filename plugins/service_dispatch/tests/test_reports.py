@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from core.api import DataScope, Role, Team, db, utcnow
-from plugins.service_dispatch import reports, services
 from plugins.service_dispatch.models import Revisit, WorkOrderEvent
+from plugins.service_dispatch.services import reports
+from plugins.service_dispatch.services.orders import repeat_of
 
 from .conftest import ENGINEER
 
@@ -50,45 +51,121 @@ def book(make_order, make_engineer, app):
     e1, e2 = make_engineer(name="E1"), make_engineer(name="E2", team_id=team.id)
     ac, purifier = {"product": "AC-1"}, {"product": "Purifier"}
     rows = {
-        "o0": (e1, "completed", {**purifier, "serial_number": "SN-7",
-                                 "created_at": at(30, 9, month=9),
-                                 "completed_at": at(1, 12, month=10)}),
-        "o1": (e1, "closed", {**ac, "serial_number": "SN-1", "created_at": at(3, 9),
-                              "respond_by": at(3, 13), "accepted_at": at(3, 11),
-                              "resolve_by": at(4, 9), "completed_at": at(3, 16),
-                              "checked_in_at": at(3, 14), "checked_out_at": at(3, 16)}),
-        "o2": (e1, "completed", {**ac, "serial_number": "SN-2", "created_at": at(4, 8),
-                                 "respond_by": at(4, 10), "accepted_at": at(4, 12),
-                                 "resolve_by": at(5, 8), "completed_at": at(6, 10),
-                                 "checked_in_at": at(4, 13), "checked_out_at": at(4, 14, 30)}),
-        "o3": (e2, "on_site", {**ac, "serial_number": "SN-1", "created_at": at(5, 10),
-                               "respond_by": at(5, 14), "accepted_at": at(5, 11),
-                               "resolve_by": at(6, 10), "checked_in_at": at(5, 13)}),
-        "o4": (e2, "assigned", {**purifier, "serial_number": "SN-9", "category": "installation",
-                                "created_at": at(6, 9), "respond_by": at(6, 12)}),
-        "o5": (e1, "completed", {**purifier, "serial_number": "SN-7", "priority": "high",
-                                 "created_at": at(7, 9), "accepted_at": at(7, 10),
-                                 "completed_at": at(7, 12), "checked_in_at": at(7, 11),
-                                 "labour_minutes": 90}),
+        "o0": (
+            e1,
+            "completed",
+            {
+                **purifier,
+                "serial_number": "SN-7",
+                "created_at": at(30, 9, month=9),
+                "completed_at": at(1, 12, month=10),
+            },
+        ),
+        "o1": (
+            e1,
+            "closed",
+            {
+                **ac,
+                "serial_number": "SN-1",
+                "created_at": at(3, 9),
+                "respond_by": at(3, 13),
+                "accepted_at": at(3, 11),
+                "resolve_by": at(4, 9),
+                "completed_at": at(3, 16),
+                "checked_in_at": at(3, 14),
+                "checked_out_at": at(3, 16),
+            },
+        ),
+        "o2": (
+            e1,
+            "completed",
+            {
+                **ac,
+                "serial_number": "SN-2",
+                "created_at": at(4, 8),
+                "respond_by": at(4, 10),
+                "accepted_at": at(4, 12),
+                "resolve_by": at(5, 8),
+                "completed_at": at(6, 10),
+                "checked_in_at": at(4, 13),
+                "checked_out_at": at(4, 14, 30),
+            },
+        ),
+        "o3": (
+            e2,
+            "on_site",
+            {
+                **ac,
+                "serial_number": "SN-1",
+                "created_at": at(5, 10),
+                "respond_by": at(5, 14),
+                "accepted_at": at(5, 11),
+                "resolve_by": at(6, 10),
+                "checked_in_at": at(5, 13),
+            },
+        ),
+        "o4": (
+            e2,
+            "assigned",
+            {
+                **purifier,
+                "serial_number": "SN-9",
+                "category": "installation",
+                "created_at": at(6, 9),
+                "respond_by": at(6, 12),
+            },
+        ),
+        "o5": (
+            e1,
+            "completed",
+            {
+                **purifier,
+                "serial_number": "SN-7",
+                "priority": "high",
+                "created_at": at(7, 9),
+                "accepted_at": at(7, 10),
+                "completed_at": at(7, 12),
+                "checked_in_at": at(7, 11),
+                "labour_minutes": 90,
+            },
+        ),
         "o6": (e2, "cancelled", {"created_at": at(8, 9), "respond_by": at(8, 10)}),
-        "o7": (e1, "completed", {**ac, "serial_number": "SN-2", "created_at": at(10, 9),
-                                 "completed_at": at(10, 12)}),
+        "o7": (
+            e1,
+            "completed",
+            {**ac, "serial_number": "SN-2", "created_at": at(10, 9), "completed_at": at(10, 12)},
+        ),
         "o8": (e1, "assigned", {"created_at": at(20, 9), "respond_by": at(20, 13)}),
     }
     orders = {}
     for key, (engineer, status, fields) in rows.items():
         order = make_order(status, engineer, title=key)
-        defaults = {"respond_by": None, "resolve_by": None, "accepted_at": None,
-                    "checked_in_at": None, "checked_out_at": None, "completed_at": None,
-                    "priority": "normal", "category": "repair", "team_id": engineer.team_id}
+        defaults = {
+            "respond_by": None,
+            "resolve_by": None,
+            "accepted_at": None,
+            "checked_in_at": None,
+            "checked_out_at": None,
+            "completed_at": None,
+            "priority": "normal",
+            "category": "repair",
+            "team_id": engineer.team_id,
+        }
         for name, value in {**defaults, **fields}.items():
             setattr(order, name, value)
         order.responded_at = order.accepted_at  # the first accept, as the lifecycle keeps it
-        # as if opened at ``created_at`` with its serial number (services.repeat_of)
-        order.repeat_of_id = services.repeat_of(order.serial_number, order.created_at, order.id)
+        # as if opened at ``created_at`` with its serial number (services.orders.repeat_of)
+        order.repeat_of_id = repeat_of(order.serial_number, order.created_at, order.id)
         orders[key] = order
-    db.session.add(WorkOrderEvent(work_order_id=orders["o2"].id, action="reopen",
-                                  from_status="completed", to_status="reopened", at=at(5, 9)))
+    db.session.add(
+        WorkOrderEvent(
+            work_order_id=orders["o2"].id,
+            action="reopen",
+            from_status="completed",
+            to_status="reopened",
+            at=at(5, 9),
+        )
+    )
     orders["o2"].reopen_count = 1  # as lifecycle.transition keeps it
     for key, score in (("o1", 5), ("o2", 2), ("o5", 4), ("o7", 1)):
         db.session.add(Revisit(work_order_id=orders[key].id, score=score))
@@ -100,37 +177,66 @@ def test_every_figure_matches_the_hand_computed_values(book, dispatcher):
     r = reports.sla_report(dispatcher, WEEK, NOW)
     assert (r["from"], r["to"]) == (date(2025, 11, 3), date(2025, 11, 9))
     assert {k: v for k, v in r["orders"].items() if k != "by_status"} == {
-        "total": 6, "open": 2, "resolved": 3}
-    assert r["orders"]["by_status"] == {"assigned": 1, "cancelled": 1, "closed": 1,
-                                        "completed": 2, "on_site": 1}
+        "total": 6,
+        "open": 2,
+        "resolved": 3,
+    }
+    assert r["orders"]["by_status"] == {
+        "assigned": 1,
+        "cancelled": 1,
+        "closed": 1,
+        "completed": 2,
+        "on_site": 1,
+    }
     assert r["response"] == {"met": 2, "breached": 2, "rate": 0.5}
     assert r["resolution"] == {"met": 1, "breached": 2, "rate": 0.3333}
     assert r["first_time_fix_rate"] == 0.6667
     assert r["mean_hours_to_respond"] == 2.0  # (2 + 4 + 1 + 1) / 4
     assert r["mean_hours_to_resolve"] == 20.0  # (7 + 50 + 3) / 3
-    assert r["repeat_visits"] == [{"product": "AC-1", "orders": 3, "repeat_visits": 1,
-                                   "rate": 0.3333}]
+    assert r["repeat_visits"] == [
+        {"product": "AC-1", "orders": 3, "repeat_visits": 1, "rate": 0.3333}
+    ]
     assert r["utilisation"] == [
-        {"engineer_id": book["e1"].id, "name": "E1", "visits": 3, "hours_on_site": 5.0,
-         "available_hours": 40, "utilisation": 0.125},
-        {"engineer_id": book["e2"].id, "name": "E2", "visits": 1, "hours_on_site": 0.0,
-         "available_hours": 40, "utilisation": 0.0}]
-    assert r["satisfaction"] == {"count": 3, "average": 3.67, "low_rate": 0.3333,
-                                 "distribution": {"1": 0, "2": 1, "3": 0, "4": 1, "5": 1}}
+        {
+            "engineer_id": book["e1"].id,
+            "name": "E1",
+            "visits": 3,
+            "hours_on_site": 5.0,
+            "available_hours": 40,
+            "utilisation": 0.125,
+        },
+        {
+            "engineer_id": book["e2"].id,
+            "name": "E2",
+            "visits": 1,
+            "hours_on_site": 0.0,
+            "available_hours": 40,
+            "utilisation": 0.0,
+        },
+    ]
+    assert r["satisfaction"] == {
+        "count": 3,
+        "average": 3.67,
+        "low_rate": 0.3333,
+        "distribution": {"1": 0, "2": 1, "3": 0, "4": 1, "5": 1},
+    }
     assert (r["overdue_count"], r["at_risk_count"]) == (2, 1)
     assert [(o["title"], o["deadline"], o["due_at"]) for o in r["overdue"]] == [
-        ("o3", "resolve", at(6, 10)), ("o4", "respond", at(6, 12))]
+        ("o3", "resolve", at(6, 10)),
+        ("o4", "respond", at(6, 12)),
+    ]
     assert [(o["title"], o["engineer_name"]) for o in r["at_risk"]] == [("o8", "E1")]
 
 
 def test_the_filters_narrow_every_figure(book, dispatcher):
     e2 = reports.sla_report(dispatcher, {**WEEK, "engineer_id": book["e2"].id}, NOW)
-    assert e2["orders"]["total"] == 3 and e2["response"] == {"met": 1, "breached": 1,
-                                                              "rate": 0.5}
+    assert e2["orders"]["total"] == 3 and e2["response"] == {"met": 1, "breached": 1, "rate": 0.5}
     assert [u["name"] for u in e2["utilisation"]] == ["E2"]
     assert e2["satisfaction"]["count"] == 0 and e2["first_time_fix_rate"] is None
-    assert reports.sla_report(dispatcher, {**WEEK, "team_id": book["team"].id}, NOW)[
-        "orders"]["total"] == 3
+    assert (
+        reports.sla_report(dispatcher, {**WEEK, "team_id": book["team"].id}, NOW)["orders"]["total"]
+        == 3
+    )
     high = reports.sla_report(dispatcher, {**WEEK, "priority": "high"}, NOW)
     assert high["orders"]["total"] == 1 and high["mean_hours_to_resolve"] == 3.0
     installs = reports.sla_report(dispatcher, {**WEEK, "category": "installation"}, NOW)
@@ -138,8 +244,9 @@ def test_the_filters_narrow_every_figure(book, dispatcher):
     assert [o["title"] for o in installs["overdue"]] == ["o4"]
     calm = reports.sla_report(dispatcher, {**WEEK, "risk_hours": 1}, NOW)
     assert calm["at_risk"] == [] and calm["overdue_count"] == 2
-    later = reports.sla_report(dispatcher, {"start": date(2025, 11, 10),
-                                            "end": date(2025, 11, 10)}, NOW)
+    later = reports.sla_report(
+        dispatcher, {"start": date(2025, 11, 10), "end": date(2025, 11, 10)}, NOW
+    )
     assert later["orders"]["total"] == 1 and later["satisfaction"]["average"] == 1.0
     assert later["repeat_visits"][0]["repeat_visits"] == 1  # o7 after o2 on SN-2
 
@@ -153,13 +260,17 @@ def test_an_engineer_sees_only_their_orders_and_a_sales_rep_none(book, make_user
     assert rep["satisfaction"]["count"] == 0 and rep["utilisation"] == []
 
 
-def test_the_api_needs_service_report_read_and_is_scoped(book, dispatcher, make_user,
-                                                         as_user):
+def test_the_api_needs_service_report_read_and_is_scoped(book, dispatcher, make_user, as_user):
     query = "/api/v1/service/reports/sla?from=2025-11-03&to=2025-11-09"
     assert as_user(dispatcher).get(query).status_code == 403
     assert as_user(book["e1"]).get(query).status_code == 403
-    db.session.add(Role(name="lead_engineer", scope=DataScope.own,
-                        permissions=[*ENGINEER, "service.report.read"]))
+    db.session.add(
+        Role(
+            name="lead_engineer",
+            scope=DataScope.own,
+            permissions=[*ENGINEER, "service.report.read"],
+        )
+    )
     db.session.commit()
     lead = make_user(role="lead_engineer", name="Lead")
     book["o1"].engineer_id = lead.id
@@ -174,10 +285,18 @@ def test_the_api_needs_service_report_read_and_is_scoped(book, dispatcher, make_
     assert {o["title"] for o in full["overdue"]} >= {"o3", "o4"}
 
 
-@pytest.mark.parametrize("query, field", [
-    ("from=2025-11-09&to=2025-11-03", "to"), ("from=2024-01-01&to=2025-06-01", "to"),
-    ("from=yesterday", "from"), ("priority=asap", "priority"), ("risk_hours=0", "risk_hours"),
-    ("to=9999-12-31", "to"), ("from=0001-01-01&to=0001-01-02", "from")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("from=2025-11-09&to=2025-11-03", "to"),
+        ("from=2024-01-01&to=2025-06-01", "to"),
+        ("from=yesterday", "from"),
+        ("priority=asap", "priority"),
+        ("risk_hours=0", "risk_hours"),
+        ("to=9999-12-31", "to"),
+        ("from=0001-01-01&to=0001-01-02", "from"),
+    ],
+)
 def test_bad_filters_are_refused_naming_the_field(query, field, make_user, as_user, app):
     answer = as_user(make_user(role="admin")).get(f"/api/v1/service/reports/sla?{query}")
     assert answer.status_code == 422 and field in answer.json["errors"], answer.json
@@ -201,9 +320,13 @@ def test_sla_state_marks_overdue_and_at_risk_orders(book):
     assert reports.sla_state(book["o1"], now) is None  # closed
 
 
-@pytest.mark.parametrize("locale, words", [
-    ("en", ["Service reports", "SLA compliance", "First-time fix rate", "Overdue"]),
-    ("zh_CN", ["Service reports"])])
+@pytest.mark.parametrize(
+    "locale, words",
+    [
+        ("en", ["Service reports", "SLA compliance", "First-time fix rate", "Overdue"]),
+        ("zh_CN", ["Service reports"]),
+    ],
+)
 def test_the_reports_page_and_the_widget_show(locale, words, book, make_user, login_as):
     client = login_as(make_user(role="admin", locale=locale))
     page = client.get("/service/reports?from=2025-11-03&to=2025-11-09&priority=bogus")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from core.api import Activity, ConflictError, ValidationError, create_followup_plan, db, utcnow
 from core.testing import plugin_module
 from plugins.service_dispatch.models import Revisit, WorkOrderEvent
-from plugins.service_dispatch.revisits import record_revisit, revisit_params
+from plugins.service_dispatch.services.revisits import record_revisit, revisit_params
 
 from .conftest import reload
 
@@ -19,17 +19,20 @@ from .conftest import reload
 @pytest.fixture
 def finished(make_order, make_engineer):
     """``finished(status="completed", days_ago=3)``: an order completed that long ago."""
+
     def factory(status="completed", days_ago=3, **fields):
         order = make_order(status, make_engineer(), **fields)
         order.completed_at = utcnow() - timedelta(days=days_ago)
         db.session.commit()
         return order
+
     return factory
 
 
 def plan(**params):
-    return create_followup_plan({"name": "Revisit", "rule": "service_revisit",
-                                 "params": {"after_days": 2, **params}}, None)
+    return create_followup_plan(
+        {"name": "Revisit", "rule": "service_revisit", "params": {"after_days": 2, **params}}, None
+    )
 
 
 def revisits() -> int:
@@ -37,16 +40,22 @@ def revisits() -> int:
 
 
 def tasks_of(order) -> list[Activity]:
-    return db.session.scalars(select(Activity).where(
-        Activity.link_id == order.id, Activity.due_at.is_not(None))).all()
+    return db.session.scalars(
+        select(Activity).where(Activity.link_id == order.id, Activity.due_at.is_not(None))
+    ).all()
 
 
 def test_the_rule_checks_its_params_and_fills_in_defaults(app):
-    assert revisit_params({"after_days": 3}) == {"after_days": 3, "low_score": 2,
-                                                 "on_low_score": "reopen"}
-    for bad, name in [({"after_days": 1, "low_score": 5}, "low_score"),
-                      ({"after_days": 1, "low_score": "2"}, "low_score"),
-                      ({"after_days": 1, "on_low_score": "shout"}, "on_low_score")]:
+    assert revisit_params({"after_days": 3}) == {
+        "after_days": 3,
+        "low_score": 2,
+        "on_low_score": "reopen",
+    }
+    for bad, name in [
+        ({"after_days": 1, "low_score": 5}, "low_score"),
+        ({"after_days": 1, "low_score": "2"}, "low_score"),
+        ({"after_days": 1, "on_low_score": "shout"}, "on_low_score"),
+    ]:
         with pytest.raises(ValueError, match=name):
             revisit_params(bad)
     with pytest.raises(ValidationError) as refused:
@@ -55,7 +64,8 @@ def test_the_rule_checks_its_params_and_fills_in_defaults(app):
 
 
 def test_the_rule_makes_one_task_per_finished_order_and_skips_revisited_ones(
-        finished, make_order, make_customer, run_due, make_user):
+    finished, make_order, make_customer, run_due, make_user
+):
     owner = make_user(role="manager")
     due = finished(customer=make_customer(owner_id=owner.id))
     closed = finished("closed", days_ago=5)
@@ -99,7 +109,8 @@ def test_an_order_is_revisited_once(finished):
 
 
 def test_a_good_score_completes_the_task_closes_the_order_and_goes_on_the_timeline(
-        finished, run_due, make_user):
+    finished, run_due, make_user
+):
     agent = make_user(role="manager")
     order = finished()
     plan()
@@ -107,11 +118,16 @@ def test_a_good_score_completes_the_task_closes_the_order_and_goes_on_the_timeli
     revisit = record_revisit(order, 4, "  Quick and tidy ", agent, order.version)
     order = reload(order)
     assert (revisit.score, revisit.comment, revisit.outcome, revisit.user_id) == (
-        4, "Quick and tidy", "none", agent.id)
+        4,
+        "Quick and tidy",
+        "none",
+        agent.id,
+    )
     assert order.status == "closed" and order.closed_at is not None
     assert [t.done_at is not None for t in tasks_of(order)] == [True]
-    notes = db.session.scalars(select(Activity.subject).where(
-        Activity.link_id == order.id, Activity.kind == "work_order")).all()
+    notes = db.session.scalars(
+        select(Activity.subject).where(Activity.link_id == order.id, Activity.kind == "work_order")
+    ).all()
     assert f"{order.number}: revisit, score 4 of 5" in notes
 
 
@@ -122,8 +138,11 @@ def test_a_low_score_reopens_the_order_with_the_reason_in_its_history(finished, 
     revisit = record_revisit(order, 2, "Still noisy", None)
     order = reload(order)
     assert revisit.outcome == "reopened" and order.status == "reopened"
-    event = db.session.scalars(select(WorkOrderEvent).where(
-        WorkOrderEvent.work_order_id == order.id, WorkOrderEvent.action == "reopen")).one()
+    event = db.session.scalars(
+        select(WorkOrderEvent).where(
+            WorkOrderEvent.work_order_id == order.id, WorkOrderEvent.action == "reopen"
+        )
+    ).one()
     assert (event.from_status, event.to_status) == ("closed", "reopened")
     assert event.note == "Low revisit score: 2 of 5\nStill noisy"
     assert all(t.done_at for t in tasks_of(order))
@@ -131,9 +150,14 @@ def test_a_low_score_reopens_the_order_with_the_reason_in_its_history(finished, 
 
 def test_a_low_score_escalates_when_the_plan_says_so(register_plugin, finished):
     heard = []
-    register_plugin(plugin_module(
-        "complaints", trellis_service_dispatch_revisit_low_score=lambda order, revisit:
-            heard.append((order.number, revisit.score))))
+    register_plugin(
+        plugin_module(
+            "complaints",
+            trellis_service_dispatch_revisit_low_score=lambda order, revisit: heard.append(
+                (order.number, revisit.score)
+            ),
+        )
+    )
     order = finished(priority="normal")
     plan(on_low_score="escalate", low_score=3)
     revisit = record_revisit(order, 3, "Rude engineer", None)
@@ -145,7 +169,7 @@ def test_a_low_score_escalates_when_the_plan_says_so(register_plugin, finished):
 
 
 def test_a_stale_version_or_a_failing_reopen_stores_nothing(finished, monkeypatch):
-    from plugins.service_dispatch import lifecycle
+    from plugins.service_dispatch.services import lifecycle
 
     order = finished()
     with pytest.raises(Exception, match="changed by someone else"):
@@ -158,8 +182,14 @@ def test_a_stale_version_or_a_failing_reopen_stores_nothing(finished, monkeypatc
     with pytest.raises(ValidationError):
         record_revisit(reload(order), 1, "bad", None)
     assert revisits() == 0 and reload(order).status == "completed"
-    assert db.session.scalar(select(func.count()).select_from(Activity).where(
-        Activity.link_id == order.id, Activity.subject.contains("revisit"))) == 0
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Activity)
+            .where(Activity.link_id == order.id, Activity.subject.contains("revisit"))
+        )
+        == 0
+    )
 
 
 def test_the_api_records_and_shows_a_revisit(finished, dispatcher, make_engineer, as_user):
@@ -168,8 +198,10 @@ def test_the_api_records_and_shows_a_revisit(finished, dispatcher, make_engineer
     assert api.get(f"/api/v1/service/work-orders/{order.id}/revisit").status_code == 404
     bad = api.post(f"/api/v1/service/work-orders/{order.id}/revisit", json={"score": 9})
     assert bad.status_code == 422 and "score" in bad.json["errors"]
-    made = api.post(f"/api/v1/service/work-orders/{order.id}/revisit",
-                    json={"score": 5, "comment": "Great", "version": order.version})
+    made = api.post(
+        f"/api/v1/service/work-orders/{order.id}/revisit",
+        json={"score": 5, "comment": "Great", "version": order.version},
+    )
     assert made.status_code == 201, made.json
     assert (made.json["score"], made.json["outcome"]) == (5, "none")
     again = api.post(f"/api/v1/service/work-orders/{order.id}/revisit", json={"score": 5})
@@ -178,8 +210,12 @@ def test_the_api_records_and_shows_a_revisit(finished, dispatcher, make_engineer
     assert shown.status_code == 200 and shown.json["comment"] == "Great"
     engineer = as_user(make_engineer())
     assert engineer.get(f"/api/v1/service/work-orders/{order.id}/revisit").status_code == 404
-    assert engineer.post(f"/api/v1/service/work-orders/{order.id}/revisit",
-                         json={"score": 1}).status_code == 403
+    assert (
+        engineer.post(
+            f"/api/v1/service/work-orders/{order.id}/revisit", json={"score": 1}
+        ).status_code
+        == 403
+    )
 
 
 def test_the_order_page_takes_a_revisit_and_then_shows_it(finished, dispatcher, login_as):
@@ -194,10 +230,14 @@ def test_the_order_page_takes_a_revisit_and_then_shows_it(finished, dispatcher, 
     missing = client.post(f"/service/work-orders/{order.id}/revisit", data=form)
     assert missing.status_code == 422 and revisits() == 0
     for junk in ("²", "9" * 5000):
-        refused = client.post(f"/service/work-orders/{order.id}/revisit",
-                              data={**form, "score": junk})
+        refused = client.post(
+            f"/service/work-orders/{order.id}/revisit", data={**form, "score": junk}
+        )
         assert refused.status_code == 422 and revisits() == 0
-    done = client.post(f"/service/work-orders/{order.id}/revisit", data={**form, "score": "1"},
-                       follow_redirects=True)
+    done = client.post(
+        f"/service/work-orders/{order.id}/revisit",
+        data={**form, "score": "1"},
+        follow_redirects=True,
+    )
     assert done.status_code == 200 and reload(order).status == "reopened"
     assert "1 of 5" in done.text and 'name="score"' not in done.text

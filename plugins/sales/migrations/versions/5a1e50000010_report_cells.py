@@ -2,7 +2,7 @@
 
 Someone who sees every deal (an admin) had the funnel, forecast and KPIs
 read every deal: 0.6-2.3 s at 1,000,000 deals. The cells (see
-plugins/sales/report_cells.py) hold the deals added up by month created and
+plugins/sales/services/report_cells.py) hold the deals added up by month created and
 what the funnel and forecast group by; the months a period covers in part
 are read from the deals along ix_sales_deal_created_report (created first,
 then every column those reports read). Existing deals are added up here.
@@ -54,7 +54,7 @@ def upgrade():
 
 def _add_up_existing_deals():
     from core.api import UTCDateTime
-    from plugins.sales.report_cells import cell_rows, contributions
+    from plugins.sales.services.report_cells import cell_rows, contributions
 
     bind = op.get_bind()
     # the columns of report_cells.COLUMNS, in that order

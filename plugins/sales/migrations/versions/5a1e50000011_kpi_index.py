@@ -4,7 +4,7 @@ The KPIs ask of every deal closed in the period whether it was its
 customer's first win and whether a lost deal's customer is valuable (won
 enough in one currency): two look-ups into the customer's won deals per
 closed deal. ``sales_customer_wins`` keeps both answers per customer
-(plugins/sales/report_cells.py keeps it with the deals); existing won deals
+(plugins/sales/services/report_cells.py keeps it with the deals); existing won deals
 are added up here.
 
 Along the plain index on closed_at, each deal closed in the period was then

@@ -7,8 +7,12 @@ import click
 
 from core.api import Manifest, Permission, db, hookimpl, transaction
 
-manifest = Manifest(name="hello", version="1.0.0", title="Hello",
-                    description="Writes a greeting for every new customer.")
+manifest = Manifest(
+    name="hello",
+    version="1.0.0",
+    title="Hello",
+    description="Writes a greeting for every new customer.",
+)
 
 
 @hookimpl

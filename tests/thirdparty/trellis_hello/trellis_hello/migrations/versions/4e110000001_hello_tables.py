@@ -6,7 +6,7 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
-import core.models.base
+import core.api
 
 revision = "4e110000001"
 down_revision = None
@@ -20,9 +20,9 @@ def upgrade():
         sa.Column("customer_id", sa.Integer(), nullable=False),
         sa.Column("text", sa.String(length=300), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("created_at", core.models.base.UTCDateTime(timezone=True),
+        sa.Column("created_at", core.api.UTCDateTime(timezone=True),
                   server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
-        sa.Column("updated_at", core.models.base.UTCDateTime(timezone=True),
+        sa.Column("updated_at", core.api.UTCDateTime(timezone=True),
                   server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
         sa.ForeignKeyConstraint(["customer_id"], ["customer.id"],
                                 name=op.f("fk_hello_greeting_customer_id_customer")),

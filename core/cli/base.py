@@ -1,0 +1,116 @@
+"""What every ``trellis`` command stands on: the app it runs against, user
+errors as one line and exit 1 (:func:`with_app`), the command group that
+adds the plugins' commands, and child processes that stop with the command.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import click
+from alembic.util import CommandError
+from flask import Flask
+
+from core.errors import TrellisError
+
+
+def _fail(message: str):
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def _app() -> Flask:
+    ctx = click.get_current_context()
+    root = ctx.find_root()
+    if isinstance(root.obj, Flask):  # tests and embedders hand the CLI their app
+        return root.obj
+    if "app" not in root.meta:
+        from core.app import create_app
+
+        try:
+            root.meta["app"] = create_app()
+        except TrellisError as exc:
+            _fail(str(exc))
+    return root.meta["app"]
+
+
+def with_app(fn):
+    """Run the command inside an app context; turn TrellisErrors into one line."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        app = _app()
+        with app.app_context():
+            try:
+                return fn(*args, **kwargs)
+            except TrellisError as exc:
+                _fail(str(exc))
+            except CommandError as exc:  # Alembic's own user errors
+                _fail(f"migration: {exc}")
+
+    return wrapper
+
+
+class TrellisGroup(click.Group):
+    """Core's commands plus those plugins add through ``trellis_cli_commands``."""
+
+    def _plugin_commands(self) -> dict[str, click.Command]:
+        ctx = click.get_current_context(silent=True)
+        if ctx is None:
+            return {}
+        try:
+            app = _app()
+        except SystemExit:
+            return {}
+        commands = {}
+        for _name, answer in app.extensions["trellis"].answers("trellis_cli_commands"):
+            for cmd in answer or ():
+                commands[cmd.name] = cmd
+        return commands
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self._plugin_commands()))
+
+    def get_command(self, ctx, name):
+        cmd = super().get_command(ctx, name)
+        if cmd is None:
+            cmd = self._plugin_commands().get(name)
+            if cmd is not None:
+                cmd = _in_app_context(cmd)
+        return cmd
+
+
+def _in_app_context(cmd: click.Command) -> click.Command:
+    original = cmd.invoke
+
+    def invoke(ctx):
+        with _app().app_context():
+            try:
+                return original(ctx)
+            except TrellisError as exc:
+                _fail(str(exc))
+
+    cmd.invoke = invoke  # type: ignore[method-assign]  # wraps this command in an app context
+    return cmd
+
+
+@contextlib.contextmanager
+def _child(command: list[str]) -> Iterator[subprocess.Popen]:
+    """A child process that is stopped (SIGTERM, then SIGKILL after 30 s)
+    however the block ends; started inside the ``try`` so that a SIGTERM
+    arriving at any moment cannot leave it running on its own."""
+    process = None
+    try:
+        process = subprocess.Popen(command)
+        yield process
+    finally:
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -1,0 +1,63 @@
+"""``trellis db``: Alembic migrations of core and every enabled plugin
+(upgrade, downgrade, current, revision); see :mod:`core.migrate`."""
+
+from __future__ import annotations
+
+import click
+
+from core.cli.base import with_app
+
+
+@click.group()
+def db() -> None:
+    """Database migrations (core and every enabled plugin)."""
+
+
+@db.command("upgrade")
+@with_app
+def db_upgrade() -> None:
+    """Migrate core and every enabled plugin to their newest revision, then
+    grant newly enabled plugins their default permissions (as ``plugins sync``)."""
+    from core.instance import sync_plugins
+
+    for line in sync_plugins():
+        click.echo(line)
+
+
+@db.command("downgrade")
+@click.argument("branch")
+@click.argument("revision", default="-1")
+@with_app
+def db_downgrade(branch: str, revision: str) -> None:
+    """Step BRANCH (core or a plugin) back to REVISION (-1, base or an id)."""
+    from core import migrate as mig
+
+    mig.downgrade(branch, revision)
+    click.echo(f"Downgraded {branch} to {revision}")
+
+
+@db.command("current")
+@with_app
+def db_current() -> None:
+    """Show each branch's revision in the database and in the code."""
+    from core import migrate as mig
+
+    st = mig.status()
+    for branch, head in st.heads.items():
+        now = st.current.get(branch) or "(none)"
+        state = "up to date" if now == head else f"behind (code has {head})"
+        click.echo(f"{branch:20} {now:14} {state}")
+    for rev in st.unknown:
+        click.echo(f"{'?':20} {rev:14} unknown to this code (newer Trellis or removed plugin)")
+
+
+@db.command("revision")
+@click.argument("branch")
+@click.option("-m", "--message", required=True)
+@click.option("--empty", is_flag=True, help="Do not autogenerate; write an empty revision.")
+@with_app
+def db_revision(branch: str, message: str, empty: bool) -> None:
+    """Write a new migration for BRANCH (core or a plugin), touching only its tables."""
+    from core import migrate as mig
+
+    click.echo(mig.new_revision(branch, message, autogenerate=not empty))

@@ -1,0 +1,73 @@
+"""``trellis worker`` and ``trellis jobs`` (list, enqueue, run-due): the CLI
+side of :mod:`core.jobs`, and the worker a single-machine server runs beside
+itself."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+
+import click
+from flask import Flask
+
+from core.cli.base import _app, _child, with_app
+from core.jobs import enqueue, queue, run_all_periodic, uses_embedded_worker
+
+WORKER_COMMAND = [sys.executable, "-c", "from core.cli import main; main()", "worker"]
+
+
+@click.command()
+@click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 32))
+@with_app
+def worker(threads: int) -> None:
+    """Run queued jobs and the one scheduler of periodic jobs (Ctrl-C stops)."""
+    from core import migrate as mig
+
+    mig.ensure_current()
+    huey = queue()
+    if huey.immediate:
+        raise click.UsageError("TRELLIS_JOBS=immediate runs jobs when queued; no worker needed")
+    click.echo(f"Worker: {threads} threads on {type(huey.storage).__name__}", err=True)
+    logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("core.jobs").setLevel(logging.INFO)  # a line per job done
+    huey.create_consumer(workers=threads, worker_type="thread", periodic=True).run()
+
+
+def embedded_worker(app: Flask) -> contextlib.AbstractContextManager:
+    """For a single-machine install (SQLite queue) run one worker beside the server."""
+    return _child(WORKER_COMMAND) if uses_embedded_worker(app) else contextlib.nullcontext()
+
+
+@click.group()
+def jobs() -> None:
+    """Background jobs."""
+
+
+@jobs.command("list")
+@with_app
+def jobs_list() -> None:
+    """The jobs core and the enabled plugins declare."""
+    for job in _app().extensions["trellis"].jobs.values():
+        every = f"every {job.every_minutes} min" if job.every_minutes else "on demand"
+        click.echo(f"{job.code:<28} {every:<16} {job.title}")
+
+
+@jobs.command("enqueue")
+@click.argument("code")
+@with_app
+def jobs_enqueue(code: str) -> None:
+    """Queue job CODE for the worker."""
+    enqueue(code)
+    click.echo(f"Queued {code}")
+
+
+@jobs.command("run-due")
+@with_app
+def jobs_run_due() -> None:
+    """Run every periodic job once, now (idempotent; for cron instead of a worker)."""
+    from core import migrate as mig
+
+    mig.ensure_current()
+    for code, outcome in run_all_periodic():
+        click.echo(f"{code}: {outcome}")

@@ -1,0 +1,85 @@
+"""What a plugin declares into core's registries: permissions, activity
+kinds, custom field types, follow-up rules, recycle conditions, jobs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.hookspecs.markers import hookspec
+
+if TYPE_CHECKING:  # annotations only: the models import much of core
+    from core.declarations import (
+        ActivityKind,
+        FieldType,
+        FollowUpRule,
+        Job,
+        Permission,
+        RecycleCondition,
+    )
+
+
+# -------------------------------------------------------------- declarations
+
+
+@hookspec
+def trellis_permissions() -> list[Permission]:
+    """Return a list of ``core.api.Permission`` the plugin declares.
+
+    Called when the application is built. Names are dotted and start with the
+    plugin's area (``sales.deal.read``). Roles grant permissions by name; a
+    name declared twice stops start-up.
+    """
+
+
+@hookspec
+def trellis_activity_kinds() -> list[ActivityKind]:
+    """Return a list of ``core.api.ActivityKind`` the plugin adds to the timeline.
+
+    Called when the application is built. Codes must be unique across core and
+    plugins (core has call, email, meeting, visit, sms, wechat, note, task).
+    Logging an activity of an unknown kind is a validation error.
+    """
+
+
+@hookspec
+def trellis_custom_field_types() -> list[FieldType]:
+    """Return a list of ``core.api.FieldType`` the plugin adds for custom fields.
+
+    Called when the application is built. A field type has a ``code``, a
+    ``label`` and a ``validate(value, definition)`` function that returns the
+    cleaned value or raises ``ValueError`` with a readable message.
+    """
+
+
+@hookspec
+def trellis_followup_rules() -> list[FollowUpRule]:
+    """Return a list of ``core.api.FollowUpRule`` the plugin registers.
+
+    Called when the application is built. A rule turns a follow-up plan into
+    due tasks: ``trellis jobs run-due`` calls ``rule.due(plan, now)`` for each
+    active plan of that rule, which yields ``core.api.DueTask`` items; core
+    creates each as a task unless one with the same ``(plan, key)`` exists.
+    Sales revisits, service revisits (回访), insurance renewals and hospital
+    recalls are rules, not schedulers of their own.
+    """
+
+
+@hookspec
+def trellis_recycle_conditions() -> list[RecycleCondition]:
+    """Return a list of ``core.api.RecycleCondition`` the plugin adds to the pool's recycle rules.
+
+    Called when the application is built. A pool rule (回收规则) names the
+    conditions it uses in its ``conditions`` with their params; the recycle
+    job returns to the pool every owned customer that meets any of them.
+    """
+
+
+@hookspec
+def trellis_jobs() -> list[Job]:
+    """Return a list of ``core.api.Job`` the plugin runs in the background.
+
+    Called when the application is built. A job's ``run(**kwargs)`` runs in
+    the worker inside an application context and must be idempotent; one
+    with ``every_minutes`` is periodic and runs from the single scheduler.
+    Queue a job with ``core.api.enqueue(code, **kwargs)``.
+    """

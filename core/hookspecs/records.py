@@ -1,0 +1,68 @@
+"""A plugin's records that point at customers and users, when those move,
+merge or go — and the veto before a customer is deleted, merged or purged."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from core.hookspecs.markers import hookspec
+
+if TYPE_CHECKING:  # annotations only: the models import much of core
+    from core.models import Customer
+
+
+# ------------------------------------------------------------ moving records
+
+
+@hookspec
+def trellis_transfer_records(from_user_id: int, to_user_id: int) -> int:
+    """Hand the plugin's records of a departing user to a colleague.
+
+    Called inside the transaction of ``transfer_all`` (an admin moving every
+    customer, contact, open task and plugin record of ``from_user_id`` to
+    ``to_user_id``), so a failure here undoes the whole transfer. Update your
+    rows through ``db.session``; do not commit. Return how many records moved.
+    """
+
+
+@hookspec
+def trellis_merge_records(survivor_id: int, merged_id: int) -> int:
+    """Point the plugin's records of customer ``merged_id`` at ``survivor_id``.
+
+    Called inside the merge transaction, before the merged customer goes to
+    the recycle bin; a failure undoes the merge. Do not commit. Return how
+    many records moved.
+    """
+
+
+@hookspec
+def trellis_purge_records(customer_id: int) -> None:
+    """Delete (or detach) the plugin's records of a customer purged from the recycle bin.
+
+    Called inside the purge transaction, before core deletes the customer's
+    contacts and timeline and the customer itself; rows still pointing at it
+    would make the purge fail and be rolled back. Do not commit.
+    """
+
+
+@hookspec
+def trellis_customer_veto(
+    customer: Customer, action: Literal["delete", "merge", "purge"], survivor: Customer | None
+) -> str | None:
+    """Say why ``customer`` must not be deleted, merged or purged — or ``None``.
+
+    Called inside the transaction of the change, before anything is written,
+    with ``action`` one of ``"delete"`` (to the recycle bin), ``"merge"``
+    (``customer`` is folded into ``survivor``; ``survivor`` is ``None`` for
+    the other actions) or ``"purge"`` (gone for good). Return a short,
+    translated reason (``lazy_gettext``) to refuse: core rolls back, and the
+    user reads every reason given (HTTP 409 ``customer-vetoed`` with
+    ``reasons``; the error page in the browser). Return ``None`` to allow.
+
+    Example::
+
+        @hookimpl
+        def trellis_customer_veto(customer, action, survivor):
+            if action != "merge" and in_force_policies(customer.id):
+                return _("the customer has policies in force")
+    """

@@ -1,0 +1,89 @@
+"""Trellis's pytest plugin: the fixtures that core, the built-in plugins and
+third-party plugins test with, installed with Trellis through the ``pytest11``
+entry point (docs/testing.md lists them with examples).
+
+Every fixture is named ``trellis_*``, so it never collides with a project's
+own ``app``, ``db`` or ``client``. The test apps enable the plugins named by
+the ``trellis_plugins`` ini option (default: the built-in plugins), and the
+test database is migrated with them — a plugin project sets
+``trellis_plugins = "fitness"`` in its ``[tool.pytest.ini_options]``.
+
+The suite runs on SQLite by default and on PostgreSQL when
+``TRELLIS_TEST_DATABASE_URL`` is set; each pytest-xdist worker gets its own
+database, migrated once, and every test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from core.testing.apps import (
+    EventRecorder,
+    plugin_module,
+    trellis_app,
+    trellis_as_user,
+    trellis_client,
+    trellis_db,
+    trellis_events,
+    trellis_login_as,
+    trellis_make_app,
+    trellis_register_plugin,
+)
+from core.testing.browser import (
+    _short_browser_timeouts,
+    browser_type_launch_args,
+    pytest_collection_modifyitems,
+    trellis_live_server,
+    trellis_shoot,
+)
+from core.testing.database import (
+    _no_ambient_trellis_settings,
+    trellis_database,
+    trellis_empty_database_url,
+)
+from core.testing.records import (
+    trellis_make_activity,
+    trellis_make_contact,
+    trellis_make_customer,
+    trellis_make_user,
+    trellis_run_due,
+    trellis_scope_leak_check,
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "trellis_plugins",
+        "TRELLIS_PLUGINS of the test apps and the test database: "
+        "a comma list of plugin names, or 'all' (default: the built-in plugins)",
+        default="",
+    )
+
+
+__all__ = [
+    "EventRecorder",
+    "_no_ambient_trellis_settings",
+    "_short_browser_timeouts",
+    "browser_type_launch_args",
+    "plugin_module",
+    "pytest_addoption",
+    "pytest_collection_modifyitems",
+    "trellis_app",
+    "trellis_as_user",
+    "trellis_client",
+    "trellis_database",
+    "trellis_db",
+    "trellis_empty_database_url",
+    "trellis_events",
+    "trellis_live_server",
+    "trellis_login_as",
+    "trellis_make_activity",
+    "trellis_make_app",
+    "trellis_make_contact",
+    "trellis_make_customer",
+    "trellis_make_user",
+    "trellis_register_plugin",
+    "trellis_run_due",
+    "trellis_scope_leak_check",
+    "trellis_shoot",
+]

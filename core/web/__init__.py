@@ -1,0 +1,36 @@
+"""Core's web pages: server-rendered Flask blueprints, one module per concern.
+
+- :mod:`core.web.auth` — signing in and out, the CSRF check (blueprint ``auth``)
+- :mod:`core.web.base` — the page frame, the dashboard, health (blueprint ``core``)
+- :mod:`core.web.customers` — customer list, forms and 360° page (``customers``)
+- :mod:`core.web.contacts` — contact list, page and forms (``contacts``)
+- :mod:`core.web.activities` — the customer page's quick actions and my tasks
+  (``activities``, ``tasks``)
+- :mod:`core.web.pool` — the customer pool (``pool``)
+- :mod:`core.web.account` — the user's own preferences (``account``)
+- :mod:`core.web.admin` — administration: plugins, recycle bin, audit, settings,
+  follow-up plans, merging (``admin``)
+- :mod:`core.web.directory` — users, teams, roles, custom fields, tags (``directory``)
+
+Pages call the same schemas and service functions as the JSON API
+(:mod:`core.rest`); the form ↔ schema glue is :mod:`core.forms`, HTTP error
+pages are :func:`core.rest.problems.error_page`. The app factory registers
+:data:`BLUEPRINTS`, in this order.
+"""
+
+from core.web import account, activities, admin, auth, base, contacts, customers, directory, pool
+
+BLUEPRINTS = (
+    auth.bp,
+    base.bp,
+    customers.bp,
+    contacts.bp,
+    activities.bp,
+    activities.tasks_bp,
+    pool.bp,
+    account.bp,
+    admin.bp,
+    directory.bp,
+)
+
+__all__ = ["BLUEPRINTS"]

@@ -1,0 +1,190 @@
+"""The page frame every web page shares — the ``core`` blueprint: the menu,
+the template globals (formatting in the user's locale, the theme, the CSRF
+token), security headers, themes' static files, the dashboard and the
+health check.
+
+Pages are server-rendered; htmx swaps parts of them. Plugins add menu
+entries, dashboard widgets and customer tabs only through their hooks.
+Signing in and the CSRF check are in :mod:`core.web.auth`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+    get_timezone,
+    lazy_pgettext,
+)
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from core import __version__
+from core.access import hidden_fields, scoped
+from core.extensions import db
+from core.followups import due_list
+from core.i18n import _, _l
+from core.models import Customer, Grade, Stage, utcnow
+from core.registry import sorted_items
+from core.themes import active_theme, theme_title
+from core.web.auth import csrf_token
+
+bp = Blueprint("core", __name__)
+ADMIN_PERMISSIONS = ("admin.users", "admin.settings", "audit.read", "customer.purge")
+
+
+def main_menu() -> list[dict]:
+    """The menu: core's pages, the plugins' entries, then administration."""
+    entries = [
+        (_("Dashboard"), "core.dashboard"),
+        (_("Customers"), "customers.index"),
+        (_("Contacts"), "contacts.index"),
+        (_("My tasks"), "tasks.index"),
+    ]
+    if current_user.can("pool.claim"):
+        entries.append((_("Customer pool"), "pool.index"))
+    entries += [
+        (item.label, item.endpoint)
+        for item in sorted_items("trellis_menu_items", user=current_user)
+    ]
+    if any(current_user.can(p) for p in ADMIN_PERMISSIONS):
+        entries.append((_("Administration"), "admin.index"))
+    items = [
+        {"label": label, "url": url_for(endpoint), "current": False} for label, endpoint in entries
+    ]
+    # the entry whose address is the longest prefix of this page's is the current one
+    matches = [
+        i
+        for i in items
+        if request.path == i["url"]
+        or (i["url"] != "/" and request.path.startswith(i["url"].rstrip("/") + "/"))
+        or request.path == i["url"].rstrip("/")
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["current"] = True
+    return items
+
+
+#: "Customer" as a lifecycle stage (成交客户) is a word of its own, apart from
+#: "Customer" the record (客户) that every page and plugin says
+STAGE_LABELS = {
+    Stage.lead: _l("Lead"),
+    Stage.prospect: _l("Prospect"),
+    Stage.customer: lazy_pgettext("lifecycle stage", "Customer"),
+    Stage.vip: _l("VIP"),
+    Stage.churned: _l("Churned"),
+}
+
+
+def render_endpoint(endpoint: str, **kwargs):
+    """Render a widget or tab: call its view function and embed its HTML."""
+    return Markup(current_app.view_functions[endpoint](**kwargs))
+
+
+def activity_label(kind: str) -> str:
+    known = current_app.extensions["trellis"].activity_kinds.get(kind)
+    return str(known.label) if known else kind
+
+
+def html_lang() -> str:
+    """``en`` or ``zh-CN`` (Babel says ``zh_Hans_CN``; browsers and screen readers want this)."""
+    locale = get_locale()
+    if locale is None:
+        return "en"
+    return f"{locale.language}-{locale.territory}" if locale.territory else locale.language
+
+
+def money(amount, currency: str) -> str:
+    """Money (Decimal + ISO code) formatted for the user's locale."""
+    return format_currency(amount, currency)
+
+
+@bp.app_context_processor
+def inject() -> dict:
+    return {
+        "csrf_token": csrf_token,
+        "main_menu": main_menu,
+        "format_datetime": format_datetime,
+        "format_currency": format_currency,
+        "format_date": format_date,
+        "money": money,
+        "format_decimal": format_decimal,
+        "format_percent": format_percent,
+        "get_locale": get_locale,
+        "html_lang": html_lang,
+        "active_theme": active_theme,
+        "stage_label": lambda s: STAGE_LABELS[s],
+        "stages": [(s.value, STAGE_LABELS[s]) for s in Stage],
+        "grades": [(g.value, g.value) for g in Grade],
+        "same_pairs": lambda values: [(v, v) for v in values],
+        "now": utcnow,
+        "decimal": Decimal,
+        "theme_title": theme_title,
+        "render_endpoint": render_endpoint,
+        "activity_label": activity_label,
+        "hidden": lambda entity: hidden_fields(current_user, entity),
+    }
+
+
+@bp.after_app_request
+def security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    )
+    return response
+
+
+@bp.route("/theme/<theme>/<path:filename>")
+def theme_static(theme: str, filename: str):
+    """A theme's static files (its ``static/`` folder)."""
+    found = current_app.extensions["trellis_themes"].get(theme)
+    if found is None:
+        abort(404)
+    return send_from_directory(found.path / "static", filename)
+
+
+@bp.route("/")
+@login_required
+def dashboard():
+    visible = scoped(select(Customer), Customer, current_user)
+    recent = db.session.scalars(
+        visible.options(joinedload(Customer.owner))
+        .order_by(Customer.updated_at.desc(), Customer.id.desc())
+        .limit(8)
+    ).all()
+    total = db.session.scalar(select(func.count()).select_from(visible.subquery()))
+    return render_template(
+        "core/dashboard.html",
+        recent=recent,
+        total=total,
+        tasks=due_list([current_user.id], tz=get_timezone()),
+        widgets=sorted_items("trellis_dashboard_widgets", user=current_user),
+    )
+
+
+@bp.route("/healthz")
+def healthz():
+    db.session.execute(select(1))
+    return {"status": "ok", "version": __version__}

@@ -1,0 +1,30 @@
+"""Commission rules (提成规则): progressive tiers over a rep's monthly won amount."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.api import TimestampMixin, VersionedMixin, db
+
+from .pipeline import Pipeline
+from .product import Product
+
+
+class CommissionRule(TimestampMixin, VersionedMixin, db.Model):
+    """提成规则: progressive tiers over a rep's monthly won amount in ``currency``,
+    for the deals of ``pipeline_id`` (None: every pipeline), or only for the
+    deal lines of ``product_id``. ``tiers`` is a JSON
+    list of ``{"from_amount": "0.00", "rate_percent": "3.00"}`` (decimals as
+    strings, so no float ever touches the money), the first from 0."""
+
+    __tablename__ = "sales_commission_rule"
+
+    name: Mapped[str] = mapped_column(String(120))
+    pipeline_id: Mapped[int | None] = mapped_column(ForeignKey("sales_pipeline.id"), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("sales_product.id"), index=True)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    tiers: Mapped[list[dict]] = mapped_column(JSON, default=list)
+
+    pipeline: Mapped[Pipeline | None] = relationship()
+    product: Mapped[Product | None] = relationship()

@@ -1,0 +1,198 @@
+"""Products (产品) and a deal's lines: price, quantity and discount.
+
+A line's total is ``price × quantity × (1 − discount / 100)``, rounded half
+up to the cent; a deal with lines is worth the sum of its lines (its amount
+follows them). Lines are replaced as a whole, in one transaction, on the
+deal's version like any other edit of the deal.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import marshmallow
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from core.api import (
+    User,
+    ValidationError,
+    audit,
+    check_version,
+    db,
+    load,
+    snapshot,
+    transaction,
+    translator,
+    utcnow,
+)
+
+from ..models import Deal, DealLine, Product
+from .validation import Id, known_currency, money_amount
+
+_, _l = translator("sales")
+CENT = Decimal("0.01")
+MAX_LINES = 100
+
+
+def positive_quantity(value: Decimal) -> None:
+    if not value.is_finite() or value <= 0 or value >= 10**9:
+        raise marshmallow.ValidationError(_("must be more than 0 and less than 1000000000"))
+    if value.as_tuple().exponent < -3:
+        raise marshmallow.ValidationError(_("use at most three decimal places"))
+
+
+def discount(value: Decimal) -> None:
+    if not value.is_finite() or not 0 <= value <= 100:
+        raise marshmallow.ValidationError(_("a discount is from 0 to 100 %"))
+    if value.as_tuple().exponent < -2:
+        raise marshmallow.ValidationError(_("use at most two decimal places"))
+
+
+class ProductInput(Schema):
+    code = fields.String(allow_none=True, validate=validate.Length(max=40))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    unit_price = fields.Decimal(required=True, as_string=True, validate=money_amount)
+    currency = fields.String(load_default="CNY", validate=known_currency)
+    active = fields.Boolean(load_default=True)
+
+
+class LineInput(Schema):
+    product_id = Id(allow_none=True, load_default=None)
+    description = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(max=200),
+        metadata={"description": "the product's name when left out"},
+    )
+    unit_price = fields.Decimal(
+        allow_none=True,
+        load_default=None,
+        as_string=True,
+        validate=money_amount,
+        metadata={"description": "the product's price when left out"},
+    )
+    quantity = fields.Decimal(required=True, as_string=True, validate=positive_quantity)
+    discount_percent = fields.Decimal(load_default=Decimal("0"), as_string=True, validate=discount)
+
+
+def line_total(unit_price: Decimal, quantity: Decimal, discount_percent: Decimal) -> Decimal:
+    gross = unit_price * quantity * (100 - discount_percent) / 100
+    return gross.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def products(active_only: bool = False) -> list[Product]:
+    query = select(Product).order_by(Product.name, Product.id)
+    if active_only:
+        query = query.where(Product.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def create_product(payload: dict, actor: User | None) -> Product:
+    data = load(ProductInput(), payload)
+    _unique_code(data.get("code"), None)
+    with transaction():
+        product = Product(**data)
+        db.session.add(product)
+        db.session.flush()
+        audit(actor, product, "create", None, snapshot(product))
+    return product
+
+
+def update_product(
+    product: Product, payload: dict, actor: User | None, expected_version: int | None = None
+) -> Product:
+    data = load(ProductInput(), payload, partial=True)
+    _unique_code(data.get("code"), product.id)
+    check_version(product, expected_version)
+    with transaction():
+        before = snapshot(product)
+        for key, value in data.items():
+            setattr(product, key, value)
+        audit(actor, product, "update", before, snapshot(product))
+    return product
+
+
+def _unique_code(code: str | None, own_id: int | None) -> None:
+    if code and db.session.scalar(
+        select(Product.id).where(Product.code == code, Product.id != (own_id or 0))
+    ):
+        raise ValidationError({"code": [_("another product has this code")]})
+
+
+def set_lines(deal: Deal, payload, actor: User | None, expected_version: int | None = None) -> Deal:
+    """Replace the deal's lines; each bad line is named (``lines.2.quantity``)."""
+    if not isinstance(payload, list) or len(payload) > MAX_LINES:
+        raise ValidationError({"lines": [_("a list of at most %(num)d lines", num=MAX_LINES)]})
+    errors: dict[str, list[str]] = {}
+    rows = []
+    for i, raw in enumerate(payload):
+        try:
+            line = load(LineInput(), raw)
+        except ValidationError as exc:
+            errors.update({f"lines.{i}.{field}": msgs for field, msgs in exc.errors.items()})
+            continue
+        product = db.session.get(Product, line["product_id"]) if line["product_id"] else None
+        if line["product_id"] and (product is None or not product.active):
+            errors[f"lines.{i}.product_id"] = [_("no active product with this id")]
+            continue
+        if product is not None and product.currency != deal.currency:
+            errors[f"lines.{i}.product_id"] = [
+                _(
+                    "the product is priced in %(product)s, the deal in %(deal)s",
+                    product=product.currency,
+                    deal=deal.currency,
+                )
+            ]
+            continue
+        description = line["description"] or (product.name if product else None)
+        price = (
+            line["unit_price"]
+            if line["unit_price"] is not None
+            else (product.unit_price if product else None)
+        )
+        if not description:
+            errors[f"lines.{i}.description"] = [_("describe the line or pick a product")]
+        if price is None:
+            errors[f"lines.{i}.unit_price"] = [_("give a price or pick a product")]
+        if description and price is not None:
+            rows.append(
+                DealLine(
+                    position=i,
+                    product_id=product.id if product else None,
+                    description=description,
+                    unit_price=price,
+                    quantity=line["quantity"],
+                    discount_percent=line["discount_percent"],
+                    total=line_total(price, line["quantity"], line["discount_percent"]),
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
+    check_version(deal, expected_version)
+    with transaction():
+        before = {**snapshot(deal), "lines": [_line_dict(line) for line in deal.lines]}
+        deal.lines = rows
+        if rows:
+            deal.amount = sum((row.total for row in rows), start=Decimal("0"))
+        deal.updated_at = utcnow()  # the deal row changes, so its version moves on
+        db.session.flush()
+        audit(
+            actor,
+            deal,
+            "update",
+            before,
+            {**snapshot(deal), "lines": [_line_dict(line) for line in rows]},
+        )
+    return deal
+
+
+def _line_dict(line: DealLine) -> dict:
+    return {
+        "description": line.description,
+        "unit_price": str(line.unit_price),
+        "quantity": str(line.quantity),
+        "discount_percent": str(line.discount_percent),
+        "total": str(line.total),
+        "product_id": line.product_id,
+    }

@@ -1,0 +1,82 @@
+"""Report cells (报表汇总): the deals added up in advance, by the month they
+were created in, so that the funnel and the forecast of someone who sees
+every deal read some thousands of cells instead of a million deals.
+
+Two kinds of cell (``models.ReportCell``):
+
+- ``deal`` — every live deal, by month created, pipeline, stage, furthest
+  position, currency, lost reason and target month (the month an open deal
+  is expected to close, or a won deal closed): how many deals, their amount,
+  the seconds from creation to close and how many are closed;
+- ``open`` — the open deals again, by month created, pipeline, stage,
+  currency, owner and team: the funnel's open pipeline by owner and team.
+
+Beside them, one row per customer with a won deal (``models.CustomerWins``):
+when the first was won and the most won in one currency — what the KPIs
+ask of every closed deal ("the customer's first win?", "a valuable
+customer?"), for everyone, as one look-up instead of a search of the
+customer's deals.
+
+**Kept in the same transaction as the deals.** Every ORM flush that adds,
+changes or deletes deals adds the difference to the cells and counts the
+touched customers' wins again: ``before_flush`` reads the touched deals'
+rows as they are in the database, ``after_flush`` as they have become. A
+bulk ``UPDATE``/``DELETE`` of deals bypasses the ORM: run it inside
+``recounted(where)`` (the plugin's transfer, merge and purge do). A loader
+that writes deals with plain SQL calls ``rebuild()`` afterwards.
+
+**Who reads them.** Only a user who sees every deal (``core.api.sees_all``)
+and chose no owner, team or source: the cells hold no customer, so the
+deals of customers in the recycle bin — hidden from everyone — are added up
+at query time and taken off (few, and found through the bin's index), and
+the months a period covers only in part are read from the deals
+themselves. Everyone else's reports read the deals through
+``access.visible_deals``, as before. ``reports._read`` decides which.
+
+The keeping is in :mod:`.keeping`, the reading in :mod:`.reading`; their
+names are all here, as ``report_cells.X``.
+"""
+
+from .keeping import (
+    COLUMNS,
+    KEYS,
+    MEASURES,
+    _wins,
+    apply,
+    cell_key,
+    cell_rows,
+    cents,
+    contributions,
+    deal_rows,
+    month_of,
+    move,
+    outcomes,
+    rebuild,
+    recounted,
+    refresh_wins,
+)
+from .reading import Plan, binned_deals, cells, midnight, plan
+
+__all__ = [
+    "COLUMNS",
+    "KEYS",
+    "MEASURES",
+    "Plan",
+    "_wins",
+    "apply",
+    "binned_deals",
+    "cell_key",
+    "cell_rows",
+    "cells",
+    "cents",
+    "contributions",
+    "deal_rows",
+    "midnight",
+    "month_of",
+    "move",
+    "outcomes",
+    "plan",
+    "rebuild",
+    "recounted",
+    "refresh_wins",
+]

@@ -1,0 +1,270 @@
+"""Requests customers file themselves (报修) through a public link, and the
+tracking link they get back.
+
+A company gives out request links, each with a secret key; a request posted
+to an active link finds the customer by phone number (the customer's or one
+of its contacts'), or creates one in the pool (公海) of the link's team, and
+opens a work order with ``source="public"``. The customer gets a tracking
+token once: only its sha256 is kept, so the database cannot give it away and
+a forged token matches nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+
+from core.api import (
+    Contact,
+    Customer,
+    Team,
+    User,
+    ValidationError,
+    audit,
+    create_contact,
+    create_customer,
+    db,
+    find_duplicates,
+    normalize_phone,
+    scoped,
+    snapshot,
+    transaction,
+    translator,
+)
+
+from ..models import RequestLink, WorkOrder
+from . import attachments, dispatch, orders
+
+_, _l = translator("service_dispatch")
+
+#: the form's fields and their longest accepted value; the first three are required
+FIELDS = {
+    "name": 120,
+    "phone": 40,
+    "description": 5000,
+    "address": 300,
+    "product": 120,
+    "serial_number": 80,
+    "category": 60,
+}
+REQUIRED = ("name", "phone", "description")
+
+
+@dataclass
+class Filed:
+    """A request that became a work order, and the token only its customer holds."""
+
+    order: WorkOrder
+    token: str
+
+
+# --- request links (the admin's side) ---------------------------------------
+
+
+def links() -> list[RequestLink]:
+    return list(db.session.scalars(select(RequestLink).order_by(RequestLink.id)))
+
+
+def link_for(key: str) -> RequestLink | None:
+    """The active link with this key (``None`` for a wrong or switched-off key)."""
+    return db.session.scalar(
+        select(RequestLink).where(RequestLink.key == key[:64], RequestLink.active.is_(True))
+    )
+
+
+def create_link(name: str, team_id: int | None, actor: User | None) -> RequestLink:
+    """A new link with a fresh unguessable key; requests join ``team_id``'s pool."""
+    name = (name or "").strip()
+    errors = {}
+    if not name or len(name) > 120:
+        errors["name"] = [_("Give the link a name of at most 120 characters.")]
+    if team_id is not None and db.session.get(Team, team_id) is None:
+        errors["team_id"] = [_("no team with this id")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction():
+        link = RequestLink(name=name, key=secrets.token_urlsafe(24), active=True, team_id=team_id)
+        db.session.add(link)
+        db.session.flush()
+        audit(actor, link, "create", None, snapshot(link))
+    return link
+
+
+def set_active(link: RequestLink, active: bool, actor: User | None) -> RequestLink:
+    """Switch a link off (its key then answers 404) or on again."""
+    with transaction():
+        before = snapshot(link)
+        link.active = active
+        audit(actor, link, "update", before, snapshot(link))
+    return link
+
+
+# --- finding the customer -----------------------------------------------------
+
+
+def clean_phone(raw: str | None, field: str = "phone") -> str:
+    """The phone as core stores it (``+8613800138000``); 422 naming ``field``."""
+    try:
+        return normalize_phone(raw or "")
+    except ValueError:
+        raise ValidationError({field: [_("This is not a phone number.")]}) from None
+
+
+def customers_with_phone(phone: str, limit: int = 50) -> list[Customer]:
+    """Live customers with this normalised phone, on the customer or on one of
+    its contacts, oldest first. Not scoped: callers that show them scope them."""
+    # customer names are never empty, so only the phone can match
+    return find_duplicates("", [phone], [], limit=limit)
+
+
+def visible_customers_with_phone(raw: str | None, user: User | None) -> list[Customer]:
+    """For an agent's lookup: the customers with this phone that ``user`` may
+    see (422 naming ``phone`` if it is not a phone number)."""
+    ids = [c.id for c in customers_with_phone(clean_phone(raw), limit=200)]
+    return list(
+        db.session.scalars(
+            scoped(select(Customer), Customer, user)
+            .where(Customer.id.in_(ids))
+            .order_by(Customer.name, Customer.id)
+            .limit(50)
+        )
+    )
+
+
+def _contact(customer: Customer, name: str, phone: str) -> Contact:
+    """The customer's contact with this phone, else with this name, else a new one."""
+    live = [c for c in customer.contacts if c.deleted_at is None]
+    for contact in live:
+        if phone in (contact.phones or []):
+            return contact
+    for contact in live:
+        if contact.name.strip().lower() == name.lower():
+            return contact
+    return create_contact(
+        {"customer_id": customer.id, "name": name, "phones": [phone], "is_primary": not live}, None
+    )
+
+
+# --- filing a request -----------------------------------------------------------
+
+
+def categories() -> list[str]:
+    """What a customer may pick as the problem: the skills of active engineers,
+    so that a request can be dispatched by skill."""
+    return sorted({s for e in dispatch.engineers(active_only=True) for s in e.skills or ()})
+
+
+def check_request(form: dict[str, str | None]) -> dict:
+    """The trimmed fields; one 422 names every missing or wrong field."""
+    data = {k: (form.get(k) or "").strip() or None for k in FIELDS}
+    errors: dict[str, list[str]] = {}
+    for key, longest in FIELDS.items():
+        if data[key] is None and key in REQUIRED:
+            errors[key] = [_("Please fill in this field.")]
+        elif data[key] is not None and len(data[key]) > longest:
+            errors[key] = [_("At most %(num)d characters.", num=longest)]
+    if "phone" not in errors:
+        try:
+            data["phone_normal"] = clean_phone(data["phone"])
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    offered = categories()
+    if data["category"] and offered and data["category"] not in offered:
+        errors["category"] = [_("Pick one of the listed problems.")]
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def title_of(data: dict) -> str:
+    first_line = data["description"].splitlines()[0].strip()
+    return (f"{data['product']}: {first_line}" if data.get("product") else first_line)[:200]
+
+
+def file_request(link: RequestLink, form: dict, files: list[FileStorage] = ()) -> Filed:
+    """Turn a public request into a work order: everything, or (422 naming
+    the fields) nothing — no customer, contact, order or file."""
+    data = check_request(form)
+    uploads = attachments.check(list(files), images_only=True)
+    return _file(link, data, uploads)
+
+
+def _file(link: RequestLink, data: dict, uploads: list[attachments.Upload]) -> Filed:
+    token, written = secrets.token_urlsafe(24), []
+    try:
+        with transaction():
+            order = _open(link, data, token)
+            written = [a.stored_name for a in attachments.store(order, uploads, None)]
+    except BaseException:
+        attachments.remove_files(written)
+        raise
+    return Filed(order, token)
+
+
+def _open(link: RequestLink, data: dict, token: str) -> WorkOrder:
+    """The customer (found by phone, or new in the link's team pool), the contact, the order."""
+    found = customers_with_phone(data["phone_normal"], limit=1)
+    customer = (
+        found[0]
+        if found
+        else create_customer(
+            {
+                "name": data["name"],
+                "kind": "person",
+                "phones": [data["phone_normal"]],
+                "address": data["address"],
+                "team_id": link.team_id,
+            },
+            None,
+        ).customer
+    )
+    contact = _contact(customer, data["name"], data["phone_normal"])
+    order = orders.create_work_order(
+        {
+            "title": title_of(data),
+            "customer_id": customer.id,
+            "contact_id": contact.id,
+            "priority": "normal",
+            "category": data["category"],
+            "description": data["description"],
+            "address": data["address"],
+            "product": data["product"],
+            "serial_number": data["serial_number"],
+        },
+        None,
+        origin={
+            "source": "public",
+            "requester_name": data["name"],
+            "requester_phone": data["phone"],
+            "tracking_hash": digest(token),
+        },
+    )
+    return order
+
+
+# --- tracking ----------------------------------------------------------------
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def tracked_order(token: str) -> WorkOrder | None:
+    """The order a tracking token belongs to. The lookup is by the token's
+    hash, so neither timing nor the database reveals a valid token."""
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(
+        select(WorkOrder).where(
+            WorkOrder.tracking_hash == digest(token), WorkOrder.deleted_at.is_(None)
+        )
+    )
+
+
+def public_history(order: WorkOrder) -> list[tuple]:
+    """``(when, state)`` for each step: no names, no notes."""
+    return [(e.at, e.to_status) for e in order.events]
