@@ -13,6 +13,7 @@ import secrets
 import tomllib
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -38,6 +39,14 @@ LOCALES = ("en", "zh_CN")
 CHOICES = {"LOCALE": LOCALES, "ENV": ("development", "production"), "JOBS": ("queue", "immediate")}
 CONFIG_FILE = "trellis.toml"
 SECRET_FILE = "secret_key"
+#: what production asks of TRELLIS_SECRET_KEY: a length, and enough distinct
+#: characters that "aaaa…" or "abab…" does not pass for a key
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_DISTINCT = 10
+_STRONG_KEY_HINT = (
+    f"production needs a strong secret key of at least {MIN_SECRET_LENGTH} characters; "
+    'set one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+)
 
 
 def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -118,11 +127,34 @@ def _validate(settings: dict[str, Any]) -> None:
             f"TRELLIS_PROXIES: {settings['TRELLIS_PROXIES']!r} is not the number "
             "of reverse proxies in front of Trellis (0, 1, 2, …)"
         ) from None
+    zone = settings["TRELLIS_TIMEZONE"]
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):  # OSError: "Asia" (a folder)
+        raise ConfigError(
+            f"TRELLIS_TIMEZONE: unknown time zone {zone!r} (use an IANA name such as Asia/Shanghai)"
+        ) from None
+    if settings["TRELLIS_ENV"] == "production":
+        _check_production_secret_key(settings["TRELLIS_SECRET_KEY"])
     plugins = settings["TRELLIS_PLUGINS"]
     if isinstance(plugins, str):
         settings["TRELLIS_PLUGINS"] = [p.strip() for p in plugins.split(",") if p.strip()]
     if not isinstance(settings["TRELLIS_PLUGINS"], (list, tuple, type(None))):
         raise ConfigError("TRELLIS_PLUGINS: expected a comma-separated list of plugin names")
+
+
+def _check_production_secret_key(key: Any) -> None:
+    """Production signs sessions with an explicitly configured, strong key:
+    never the generated instance file, never a short or repetitive one. The
+    message never repeats the key."""
+    if not key:
+        raise ConfigError(
+            "TRELLIS_SECRET_KEY: not set (production does not use a generated "
+            f"instance/secret_key file); {_STRONG_KEY_HINT}"
+        )
+    key = str(key)
+    if len(key) < MIN_SECRET_LENGTH or len(set(key)) < MIN_SECRET_DISTINCT:
+        raise ConfigError(f"TRELLIS_SECRET_KEY: too weak; {_STRONG_KEY_HINT}")
 
 
 def database_url(settings: dict[str, Any]) -> str:
@@ -137,19 +169,17 @@ def secret_key(settings: dict[str, Any], *, create: bool) -> str:
     """The secret key: the setting, else the instance file.
 
     In development a missing key is generated into the instance folder (when
-    ``create``); in production a missing key is an error, because sessions
-    signed with a throw-away key would silently die at every restart.
+    ``create``). In production the key must be set explicitly (environment or
+    ``trellis.toml``) and strong, checked by :func:`load_settings`; the
+    instance file is never used there.
     """
+    if settings["TRELLIS_ENV"] == "production":
+        _check_production_secret_key(settings["TRELLIS_SECRET_KEY"])
     if settings["TRELLIS_SECRET_KEY"]:
-        return settings["TRELLIS_SECRET_KEY"]
+        return str(settings["TRELLIS_SECRET_KEY"])
     path = Path(settings["TRELLIS_INSTANCE_PATH"]) / SECRET_FILE
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
-    if settings["TRELLIS_ENV"] == "production":
-        raise ConfigError(
-            "TRELLIS_SECRET_KEY: not set, and no instance/secret_key file "
-            "(run `trellis init` or set the variable)"
-        )
     if not create:
         return "development-only-" + secrets.token_hex(16)
     path.parent.mkdir(parents=True, exist_ok=True)

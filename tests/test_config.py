@@ -58,6 +58,64 @@ def test_production_without_a_secret_key_refuses_to_start(tmp_path):
         create_app({"TRELLIS_INSTANCE_PATH": str(tmp_path), "TRELLIS_ENV": "production"})
 
 
+STRONG_KEY = "Zq3-vN8_tK1xWb7Lr5Yc9Hd2Mf6Gp4Sj0Ea"  # 35 characters, 34 distinct
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "s3cr!",  # five characters
+        "short-but-not-empty-key",  # under 32 characters
+        "a" * 64,  # long but one character
+        "abababababababababababababababababab",  # long but two characters
+    ],
+)
+def test_production_refuses_a_weak_secret_key(tmp_path, key):
+    with pytest.raises(ConfigError) as err:
+        create_app(
+            {
+                "TRELLIS_INSTANCE_PATH": str(tmp_path),
+                "TRELLIS_ENV": "production",
+                "TRELLIS_SECRET_KEY": key,
+            }
+        )
+    message = str(err.value)
+    assert message.startswith("TRELLIS_SECRET_KEY: ") and "\n" not in message
+    assert "at least 32 characters" in message and "secrets.token_urlsafe" in message
+    assert key not in message  # a secret is never echoed into a log
+
+
+def test_production_refuses_the_generated_secret_key_file(tmp_path):
+    create_app({"TRELLIS_INSTANCE_PATH": str(tmp_path)})  # development writes the file
+    assert len((tmp_path / "secret_key").read_text().strip()) == 64
+    with pytest.raises(ConfigError, match="TRELLIS_SECRET_KEY: not set.*secrets.token_urlsafe"):
+        create_app({"TRELLIS_INSTANCE_PATH": str(tmp_path), "TRELLIS_ENV": "production"})
+
+
+def test_production_starts_with_a_strong_secret_key_from_env_or_config_file(tmp_path, monkeypatch):
+    settings = {"TRELLIS_INSTANCE_PATH": str(tmp_path), "TRELLIS_ENV": "production"}
+    monkeypatch.setenv("TRELLIS_SECRET_KEY", STRONG_KEY)
+    assert create_app(settings).config["SECRET_KEY"] == STRONG_KEY
+    monkeypatch.delenv("TRELLIS_SECRET_KEY")
+    (tmp_path / "trellis.toml").write_text(f'secret_key = "{STRONG_KEY[::-1]}"\n')
+    assert create_app(settings).config["SECRET_KEY"] == STRONG_KEY[::-1]
+    assert not (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.parametrize("zone", ["Mars/Base", "../etc/passwd", ""])
+def test_an_unknown_time_zone_stops_start_up(tmp_path, zone):
+    with pytest.raises(ConfigError) as err:
+        create_app(base(tmp_path, TRELLIS_TIMEZONE=zone))
+    assert str(err.value) == (
+        f"TRELLIS_TIMEZONE: unknown time zone {zone!r} (use an IANA name such as Asia/Shanghai)"
+    )
+
+
+def test_a_known_time_zone_is_accepted(tmp_path):
+    app = create_app(base(tmp_path, TRELLIS_TIMEZONE="Asia/Shanghai"))
+    assert app.config["BABEL_DEFAULT_TIMEZONE"] == "Asia/Shanghai"
+
+
 def test_development_generates_and_keeps_a_secret_key(tmp_path):
     first = create_app({"TRELLIS_INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
     second = create_app({"TRELLIS_INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
