@@ -77,3 +77,18 @@ def test_the_customer_list_offers_the_export_only_to_those_allowed(app, make_use
 
     assert "/api/v1/customers/export?q=Acme" in page(make_user(role="manager"))
     assert "/export" not in page(make_user(role="sales"))
+
+
+def test_formulas_after_leading_whitespace_are_defused_but_numbers_kept(
+    as_user, make_user, make_customer
+):
+    from core.rest.exports import cell
+
+    for text in (" =1+1", "\t=cmd", "  +SUM(A1)", "\n-2+3", "\r\n@x", " \t=A1"):
+        assert cell(text) == "'" + text, text
+    for text in ("-12.5", "+8613800138000", " plain", "a=b", ""):
+        assert cell(text) == text, text
+    manager = make_user(role="manager")
+    make_customer(name="Acme", owner_id=manager.id, notes=" \t=cmd")
+    [row] = rows(as_user(manager).get("/api/v1/customers/export"))
+    assert row["notes"] == "' \t=cmd"

@@ -209,3 +209,32 @@ def test_a_field_the_role_hides_is_neither_shown_in_forms_nor_erased_by_them(
     assert fresh(db, Contact, contact.id).phones == ["+8613900000009"]
     merge = client.get(f"/admin/merge/{customer.id}").text
     assert "13800000002" not in merge
+
+
+def test_a_bogus_bearer_header_does_not_skip_the_csrf_check(db, make_user, login_as):
+    from sqlalchemy import func, select
+
+    rep = make_user(role="sales")
+    client = login_as(rep)
+    bogus = {"Authorization": "Bearer bogus"}
+    refused = client.post("/api/v1/customers", json={"name": "Forged"}, headers=bogus)
+    assert refused.status_code in (400, 403)
+    refused = client.post(
+        "/api/v1/customers", json={"name": "Forged"}, headers={"Authorization": "Bearer trl_x"}
+    )
+    assert refused.status_code in (400, 403)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Customer)) == 0
+
+
+def test_a_valid_bearer_token_needs_no_csrf_token(app, db, make_user):
+    from core.services.tokens import create_token
+
+    rep = make_user(role="sales")
+    _token, secret = create_token(rep, "tests", None)
+    response = app.test_client().post(
+        "/api/v1/customers", json={"name": "Acme"}, headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert response.status_code == 201
+    db.session.expire_all()
+    assert fresh(db, Customer, response.json["id"]).name == "Acme"

@@ -29,6 +29,8 @@ from core.extensions import db
 log = logging.getLogger(__name__)
 BATCH = 500
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: spreadsheets skip these before a formula: " =1+1" and "\t=cmd" still run
+LEADING_BLANKS = " \t\r\n"
 #: "+8613800138000" or "-12.5" is a phone number or a number, not a formula
 PLAIN_NUMBER = re.compile(r"[+-][\d\s().-]*")
 CSV_RESPONSE = {
@@ -48,7 +50,10 @@ def cell(value) -> str:
     elif isinstance(value, dict):
         value = json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
     text = str(value)
-    if text.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(text):
+    bare = text.lstrip(LEADING_BLANKS)
+    if (text.startswith(FORMULA_START) or bare.startswith(FORMULA_START)) and not (
+        text == bare and PLAIN_NUMBER.fullmatch(text)
+    ):
         return "'" + text
     return text
 
