@@ -242,3 +242,58 @@ def test_a_custom_field_value_of_the_wrong_type_is_refused(db, fields, values, k
         create_customer({"name": "Acme", "custom_fields": payload}, None)
     assert f"custom_fields.{key}" in err.value.errors
     assert count(db, Customer) == 0
+
+
+def test_change_owner_moves_the_old_owners_open_tasks_on_that_customer_only(
+    db, make_user, make_activity
+):
+    from datetime import timedelta
+
+    from core.models import utcnow
+    from core.services.pool import claim
+
+    old, new, colleague = make_user(), make_user(), make_user()
+    customer = create_customer({"name": "Acme", "owner_id": old.id}, None).customer
+    elsewhere = create_customer({"name": "Other", "owner_id": old.id}, None).customer
+    due = (utcnow() + timedelta(days=1)).isoformat()
+    mine = make_activity(customer=customer, actor=old, kind="task", due_at=due)
+    done = make_activity(customer=customer, actor=old, kind="task", due_at=due)
+    done.done_at = utcnow()
+    theirs = make_activity(customer=customer, actor=colleague, kind="task", due_at=due)
+    note = make_activity(customer=customer, actor=old)  # not a task
+    other = make_activity(customer=elsewhere, actor=old, kind="task", due_at=due)
+    db.session.commit()
+    change_owner(customer, new.id, None)
+    db.session.expire_all()
+    assert mine.owner_id == new.id and mine.version == 2
+    assert (done.owner_id, theirs.owner_id, note.owner_id, other.owner_id) == (
+        old.id,
+        colleague.id,
+        old.id,
+        old.id,
+    )
+    change_owner(customer, None, None)  # to the pool: the tasks stay where they are
+    db.session.expire_all()
+    assert mine.owner_id == new.id
+    claim(customer, old)  # from the pool: there is no previous owner's task to move
+    db.session.expire_all()
+    assert mine.owner_id == new.id
+
+
+@pytest.mark.parametrize("version", ["1e309", "-1e309", "100000000000000000000", "-1", "1.5"])
+def test_a_version_that_is_no_valid_number_is_a_422(app, db, make_user, version):
+    from core.services.tokens import create_token
+
+    rep = make_user(role="sales")
+    customer = create_customer({"name": "Acme", "owner_id": rep.id}, None).customer
+    _token, secret = create_token(rep, "tests", None)
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+    response = client.patch(
+        f"/api/v1/customers/{customer.id}",
+        data=f'{{"version": {version}, "name": "x"}}',
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and response.json["errors"]["version"]
+    db.session.expire_all()
+    assert (customer.name, customer.version) == ("Acme", 1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -73,6 +75,9 @@ def visible(customer_id: int, *, include_deleted: bool = False) -> Customer:
     return visible_customer(customer_id, current_user, include_deleted=include_deleted)
 
 
+MAX_VERSION = 2**31 - 1
+
+
 def expected_version(payload: dict) -> int | None:
     """The version the client read: ``version`` in the body or ``If-Match``."""
     version = payload.pop("version", None)
@@ -81,10 +86,19 @@ def expected_version(payload: dict) -> int | None:
         version = header
     if version is None:
         return None
-    try:
-        return int(version)
-    except (TypeError, ValueError):
-        raise ValidationError({"version": [_("expected the version number you read")]}) from None
+    if isinstance(version, str) and re.fullmatch(r"\s*[0-9]{1,20}\s*", version):
+        version = int(version)
+    # Only a whole number a version column can hold: not a bool, a fraction,
+    # infinity (JSON ``1e309``) or a number past the 32-bit range.
+    if isinstance(version, float) and version.is_integer():
+        version = int(version)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ValidationError({"version": [_("expected the version number you read")]})
+    if not 0 <= version <= MAX_VERSION:
+        raise ValidationError(
+            {"version": [_("the version must be between 0 and %(max)d", max=MAX_VERSION)]}
+        )
+    return version
 
 
 def body() -> dict:

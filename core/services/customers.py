@@ -28,6 +28,7 @@ from core.normalize import clean_contact_points
 from core.registry import current_registry
 from core.schemas import CustomerInput
 from core.services.base import apply, audit, check_version, load, snapshot
+from core.services.pool import move_open_tasks
 
 _schema = CustomerInput()
 
@@ -87,6 +88,10 @@ def update_customer(
         changes = apply(customer, data)
         if not changes:
             return customer
+        if owner_changed and previous_owner is not None and customer.owner_id is not None:
+            # Into the pool (new owner None) the tasks stay with the old owner,
+            # as a pool release leaves them.
+            move_open_tasks(previous_owner, customer.owner_id, customer.id)
         if "phones" in changes or "emails" in changes:
             _sync_points(customer.id, None, customer.phones, customer.emails)
         audit(actor, customer, "update", before, snapshot(customer))

@@ -92,11 +92,29 @@ def release(customer: Customer, actor: User | None, reason: str = "released") ->
     return customer
 
 
+def move_open_tasks(from_user_id: int, to_user_id: int, customer_id: int | None = None) -> int:
+    """Hand ``from_user_id``'s open tasks (on ``customer_id`` only, if given)
+    to ``to_user_id``; the number moved. A colleague's task stays theirs."""
+    query = update(Activity).where(
+        Activity.owner_id == from_user_id,
+        Activity.due_at.is_not(None),
+        Activity.done_at.is_(None),
+        Activity.deleted_at.is_(None),
+    )
+    if customer_id is not None:
+        query = query.where(Activity.customer_id == customer_id)
+    values = {"owner_id": to_user_id, "version": Activity.version + 1}
+    return cast(CursorResult[Any], db.session.execute(query.values(values))).rowcount
+
+
 def _set_owner(customer: Customer, owner: User | None, actor: User | None, action: str) -> Customer:
     with transaction():
         before = snapshot(customer)
         previous = customer.owner_id
         customer.owner_id = owner.id if owner else None
+        if previous is not None and owner is not None and owner.id != previous:
+            # Into the pool (owner None) the tasks stay with whoever had them.
+            move_open_tasks(previous, owner.id, customer.id)
         if owner is not None:
             customer.team_id = owner.team_id
         audit(actor, customer, action, before, snapshot(customer))
@@ -201,21 +219,11 @@ def transfer_all(from_user: User, to_user: User, actor: User | None) -> dict[str
         customers = db.session.scalars(
             select(Customer).where(Customer.owner_id == from_user.id, Customer.deleted_at.is_(None))
         ).all()
+        # The tasks first, all of them (on any customer or none), so the count
+        # is complete; the customers' own moves below then find none left.
+        tasks = move_open_tasks(from_user.id, to_user.id)
         for customer in customers:
             _set_owner(customer, to_user, actor, "transfer")
-        tasks = cast(
-            CursorResult[Any],
-            db.session.execute(
-                update(Activity)
-                .where(
-                    Activity.owner_id == from_user.id,
-                    Activity.due_at.is_not(None),
-                    Activity.done_at.is_(None),
-                    Activity.deleted_at.is_(None),
-                )
-                .values(owner_id=to_user.id, version=Activity.version + 1)
-            ),
-        ).rowcount
         plugin_records = sum(
             n or 0
             for n in current_registry().call(
