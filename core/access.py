@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from core.errors import NotFoundError
 from core.extensions import db
 from core.i18n import _
-from core.models import Customer, DataScope, Team, User
+from core.models import AuditEntry, Customer, DataScope, Team, User
 
 
 def team_subtree(team_id: int) -> list[int]:
@@ -122,3 +122,41 @@ def hidden_fields(user: User | None, entity: str) -> set[str]:
         return set()
     prefix = f"{entity}."
     return {f[len(prefix) :] for f in role.hidden_fields or () if f.startswith(prefix)}
+
+
+# In a merge's audit entry the snapshots sit one level down, and ``choices``
+# is keyed by field name too (see core.services.customers.merge_customers).
+_NESTED_SNAPSHOTS = ("survivor", "merged", "choices")
+
+
+def redact(entity: str, values: dict | None, user: User | None) -> dict | None:
+    """``values`` (an audit entry's before or after) without the fields of
+    ``entity`` the user's role hides — dropped, as the API's record answers
+    drop them. Merge entries' nested snapshots are redacted the same way."""
+    if not values:
+        return values
+    hidden = hidden_fields(user, entity)
+    if not hidden:
+        return values
+    return {
+        key: redact(entity, value, user)
+        if key in _NESTED_SNAPSHOTS and isinstance(value, dict)
+        else value
+        for key, value in values.items()
+        if key not in hidden
+    }
+
+
+def redacted_entry(entry: AuditEntry, user: User | None) -> dict[str, Any]:
+    """An audit entry as data, its before and after redacted for ``user``: what
+    the API's and the page's audit logs show."""
+    return {
+        "id": entry.id,
+        "user_id": entry.user_id,
+        "entity": entry.entity,
+        "entity_id": entry.entity_id,
+        "action": entry.action,
+        "before": redact(entry.entity, entry.before, user),
+        "after": redact(entry.entity, entry.after, user),
+        "created_at": entry.created_at,
+    }

@@ -312,3 +312,53 @@ def test_nul_characters_are_refused_with_the_field_name(api, client, db):
     }
     assert client.post("/login", data={"email": "a\x00@b.cn", "password": "x"}).status_code == 400
     assert count(db) == 0
+
+
+def test_audit_entries_do_not_show_the_fields_a_role_hides(
+    db, app, as_user, make_user, make_customer, make_contact
+):
+    from core.models import DataScope, Role
+
+    db.session.add(
+        Role(
+            name="masked auditor",
+            scope=DataScope.all,
+            permissions=["customer.read", "audit.read"],
+            hidden_fields=["customer.industry", "contact.emails"],
+        )
+    )
+    db.session.commit()
+    viewer, admin = make_user(role="masked auditor"), make_user(role="admin")
+    customer = make_customer(name="Marker Ltd", industry="MARKER-IND-42")
+    other = make_customer(name="Marker Co", industry="MARKER-IND-7")
+    make_contact(customer=customer, name="Li", emails=["marker-mail-42@acme.cn"])
+    edited = as_user(admin).patch(
+        f"/api/v1/customers/{customer.id}", json={"industry": "MARKER-IND-43", "version": 1}
+    )
+    assert edited.status_code == 200, edited.json
+    merged = as_user(admin).post(
+        f"/api/v1/customers/{customer.id}/merge",
+        json={"merge_id": other.id, "choose": {"industry": "merged"}},
+    )
+    assert merged.status_code == 200, merged.json
+
+    def bodies(user):
+        api = as_user(user)
+        page = app.test_client()
+        with page.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+        answers = [
+            api.get(f"/api/v1/customers/{customer.id}/audit?per_page=100"),
+            api.get("/api/v1/audit?per_page=100"),
+            page.get("/admin/audit"),
+        ]
+        assert [a.status_code for a in answers] == [200, 200, 200]
+        return [a.get_data(as_text=True) for a in answers]
+
+    for body in bodies(viewer):
+        assert "MARKER-IND" not in body and "marker-mail-42" not in body
+        assert "Marker Ltd" in body  # the entries are there, only the hidden values are not
+    shown = bodies(admin)
+    assert all("MARKER-IND-42" in body and "MARKER-IND-43" in body for body in shown)
+    assert all("MARKER-IND-7" in body for body in shown)
+    assert "marker-mail-42" in shown[1] and "marker-mail-42" in shown[2]

@@ -9,7 +9,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from core import followups
-from core.access import scoped
+from core.access import redacted_entry, scoped
 from core.errors import NotFoundError
 from core.extensions import db
 from core.i18n import _
@@ -60,7 +60,8 @@ def audit_log(args):
     for key in ("entity", "entity_id", "user_id", "action"):
         if args.get(key) is not None:
             query = query.where(getattr(AuditEntry, key) == args[key])
-    return paginate(query, args, {"created_at": AuditEntry.created_at}, "-created_at")
+    page = paginate(query, args, {"created_at": AuditEntry.created_at}, "-created_at")
+    return {**page, "items": [redacted_entry(e, current_user) for e in page["items"]]}
 
 
 class PlanOut(Schema):

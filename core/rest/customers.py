@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
-from core.access import scoped, visible_customer
+from core.access import redacted_entry, scoped, visible_customer
 from core.errors import ValidationError
 from core.extensions import db
 from core.i18n import _
@@ -222,4 +222,5 @@ def customer_audit(args, customer_id: int):
     query = select(AuditEntry).where(
         AuditEntry.entity == "customer", AuditEntry.entity_id == customer.id
     )
-    return paginate(query, args, {"created_at": AuditEntry.created_at}, "-created_at")
+    page = paginate(query, args, {"created_at": AuditEntry.created_at}, "-created_at")
+    return {**page, "items": [redacted_entry(e, current_user) for e in page["items"]]}

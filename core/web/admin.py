@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from core import followups
-from core.access import hidden_fields, scoped
+from core.access import hidden_fields, redacted_entry, scoped
 from core.errors import ValidationError
 from core.events import transaction
 from core.extensions import db
@@ -112,7 +112,7 @@ def audit_log():
     ).all()
     return render_template(
         "core/admin/audit.html",
-        rows=rows,
+        rows=[(redacted_entry(e, current_user), who) for e, who in rows],
         args=args,
         page=page,
         pages=max(1, -(-total // PER_PAGE)),
