@@ -207,6 +207,28 @@ def test_a_wrong_setting_is_one_line_and_exit_1(cli, env, fragment):
     one_line_error(cli("db", "upgrade", **env), fragment)
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("users", "list"),
+        ("users", "create", "rep@example.com", "--password", "rep password 1"),
+        ("users", "set-password", "rep@example.com", "--password", "rep password 1"),
+        ("users", "token", "rep@example.com"),
+        ("jobs", "enqueue", "core.follow_ups"),
+    ],
+)
+def test_commands_on_an_uninitialised_database_say_to_run_init(cli, args):
+    result = cli(*args)
+    one_line_error(result, "is not initialised: run `trellis init`")
+    assert "Queued" not in result.stdout
+    assert count(cli.url, "user_account") == -1  # nothing migrated, nothing written
+
+
+def test_users_list_on_an_unreachable_database_is_one_line(cli):
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/x"
+    one_line_error(cli("users", "list", TRELLIS_DATABASE_URL=url), "cannot connect")
+
+
 def test_run_refuses_a_database_that_is_not_migrated(cli):
     one_line_error(cli("run", "--port", "5999"), "run `trellis db upgrade`")
 

@@ -1,5 +1,6 @@
 """What every ``trellis`` command stands on: the app it runs against, user
-errors as one line and exit 1 (:func:`with_app`), the command group that
+errors as one line and exit 1 (:func:`with_app`; :func:`with_database` for
+commands that need a migrated database), the command group that
 adds the plugins' commands, and child processes that stop with the command.
 """
 
@@ -16,6 +17,7 @@ from alembic.util import CommandError
 from flask import Flask
 
 from core.errors import TrellisError
+from core.extensions import db
 
 
 def _fail(message: str):
@@ -53,6 +55,28 @@ def with_app(fn):
                 _fail(f"migration: {exc}")
 
     return wrapper
+
+
+def with_database(fn):
+    """:func:`with_app` for commands that use the database: it must be
+    reachable and migrated (not behind nor ahead of the code), else one line
+    naming what to run. Commands that create or migrate it use ``with_app``."""
+
+    @functools.wraps(fn)
+    def checked(*args, **kwargs):
+        from core import migrate as mig
+
+        st = mig.status()  # checks the connection first
+        if not st.unknown and not any(st.current.values()):
+            url = db.engine.url.render_as_string(hide_password=True)
+            _fail(
+                f"the database at {url} is not initialised: "
+                "run `trellis init` (or `trellis db upgrade`)"
+            )
+        mig.ensure_current()
+        return fn(*args, **kwargs)
+
+    return with_app(checked)
 
 
 class TrellisGroup(click.Group):

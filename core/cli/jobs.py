@@ -11,7 +11,7 @@ import sys
 import click
 from flask import Flask
 
-from core.cli.base import _app, _child, with_app
+from core.cli.base import _app, _child, with_app, with_database
 from core.jobs import enqueue, queue, run_all_periodic, uses_embedded_worker
 
 WORKER_COMMAND = [sys.executable, "-c", "from core.cli import main; main()", "worker"]
@@ -19,12 +19,9 @@ WORKER_COMMAND = [sys.executable, "-c", "from core.cli import main; main()", "wo
 
 @click.command()
 @click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 32))
-@with_app
+@with_database
 def worker(threads: int) -> None:
     """Run queued jobs and the one scheduler of periodic jobs (Ctrl-C stops)."""
-    from core import migrate as mig
-
-    mig.ensure_current()
     huey = queue()
     if huey.immediate:
         raise click.UsageError("TRELLIS_JOBS=immediate runs jobs when queued; no worker needed")
@@ -55,7 +52,7 @@ def jobs_list() -> None:
 
 @jobs.command("enqueue")
 @click.argument("code")
-@with_app
+@with_database
 def jobs_enqueue(code: str) -> None:
     """Queue job CODE for the worker."""
     enqueue(code)
@@ -63,11 +60,8 @@ def jobs_enqueue(code: str) -> None:
 
 
 @jobs.command("run-due")
-@with_app
+@with_database
 def jobs_run_due() -> None:
     """Run every periodic job once, now (idempotent; for cron instead of a worker)."""
-    from core import migrate as mig
-
-    mig.ensure_current()
     for code, outcome in run_all_periodic():
         click.echo(f"{code}: {outcome}")

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from core.cli.base import _fail, with_app
+from core.cli.base import _fail, with_database
 
 
 @click.group()
@@ -20,7 +20,7 @@ def users() -> None:
 @click.option("--name", default=None, help="Display name (default: the part before @).")
 @click.option("--password", default=None, help="8+ characters; prompted on a terminal.")
 @click.option("--role", default="sales", show_default=True)
-@with_app
+@with_database
 def users_create(email: str, name: str | None, password: str | None, role: str) -> None:
     """Create a user who can sign in."""
     from core.services.users import create_user
@@ -36,7 +36,7 @@ def users_create(email: str, name: str | None, password: str | None, role: str) 
 
 
 @users.command("list")
-@with_app
+@with_database
 def users_list() -> None:
     """All users with role, team and state."""
     from sqlalchemy import select
@@ -55,7 +55,7 @@ def users_list() -> None:
 @users.command("set-password")
 @click.argument("email")
 @click.option("--password", default=None, help="8+ characters; prompted on a terminal.")
-@with_app
+@with_database
 def users_set_password(email: str, password: str | None) -> None:
     """Set a user's password (their other sessions end)."""
     from core.services.users import find_user, set_password
@@ -72,7 +72,7 @@ def users_set_password(email: str, password: str | None) -> None:
 @users.command("token")
 @click.argument("email")
 @click.option("--name", default="cli", show_default=True, help="What the token is for.")
-@with_app
+@with_database
 def users_token(email: str, name: str) -> None:
     """Create a personal API token for EMAIL and print it (shown once)."""
     from core.services.tokens import create_token
