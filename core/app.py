@@ -7,13 +7,14 @@ Trellis that starts is a Trellis that is whole.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any, cast
 
 import marshmallow
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -32,7 +33,7 @@ from core.i18n import (
     template_gettext,
     unread_catalogues,
 )
-from core.jobs import CORE_JOBS, check_job, init_jobs
+from core.jobs import CORE_JOBS, QUEUE_FILE, check_job, init_jobs
 from core.models import CORE_ACTIVITY_KINDS, CORE_TABLES
 from core.plugins import load_plugins, make_plugin_manager
 from core.registry import Registry, register_declarations
@@ -126,7 +127,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     reg.plugin_settings = _load_plugin_settings(reg, settings["TRELLIS_PLUGIN_SETTINGS"])
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+        _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    if settings["TRELLIS_JOBS"] == "queue" and not settings["TRELLIS_REDIS_URL"]:
+        # the SQLite job queue holds the jobs' arguments: owner-only as well
+        Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+        _private_file(Path(app.instance_path) / QUEUE_FILE)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(CORE_DIR / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
@@ -206,6 +212,23 @@ def _load_plugin_settings(reg: Registry, raw: dict[str, Any]) -> dict[str, dict[
                 f"trellis.toml: [plugins_settings.{name}] {field}: {messages[0]}"
             ) from None
     return out
+
+
+def _private_file(path: Path) -> None:
+    """Create ``path`` empty and owner-only (0600) unless it exists or its
+    folder does not. SQLite keeps the mode of a file it finds and gives its
+    -wal, -shm and -journal files the database file's mode."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except (FileExistsError, FileNotFoundError):
+        pass
+
+
+def _private_sqlite_file(url: str) -> None:
+    """Before SQLite's first connect creates the database file world-readable."""
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        _private_file(Path(database))
 
 
 @event.listens_for(Engine, "connect")

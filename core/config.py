@@ -182,8 +182,9 @@ def secret_key(settings: dict[str, Any], *, create: bool) -> str:
         return path.read_text(encoding="utf-8").strip()
     if not create:
         return "development-only-" + secrets.token_hex(16)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    path.write_text(key + "\n", encoding="utf-8")
-    path.chmod(0o600)
+    # created owner-only from the start: never readable by others, not even briefly
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+        out.write(key + "\n")
     return key

@@ -1,8 +1,27 @@
-"""Sign-in throttling with Flask-Limiter: per address and per account, so
-neither one machine nor a botnet can guess a password at speed.
+"""Sign-in throttling with Flask-Limiter, built so that an attacker can slow
+down guessing but cannot lock a user out.
+
+Only failed sign-ins count (the login view answers a wrong password with
+401, a success with a 302 redirect), and they are counted twice:
+
+* per account *and* client address: after ``PER_ACCOUNT_AND_ADDRESS``
+  failures that address is refused (429) for that account; the same
+  account from any other address still signs in, so guessing someone's
+  password from one machine never locks the real user out;
+* per address: after ``PER_ADDRESS`` failures, whatever the account, that
+  address is refused for every account, against one machine trying a
+  password on many accounts.
+
+A successful sign-in is never counted and forgets the failures of its
+(account, address) pair (see :func:`forget_failures`), so a user who
+mistypes a few times is not left near the limit. The limiter only *tests*
+the counters before the view and adds a failure after it, so a 429 is
+itself not counted either.
 
 Counters live in memory (one process) or, when ``TRELLIS_REDIS_URL`` is
-set, in Redis, shared by every worker.
+set, in Redis, shared by every worker. The address is the client's as
+Werkzeug sees it (the proxy's, unless ``TRELLIS_PROXIES`` says to believe
+X-Forwarded-For).
 """
 
 from __future__ import annotations
@@ -10,17 +29,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar, cast
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask.typing import RouteCallable
+from flask.wrappers import Response
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 PER_ADDRESS = "20 per minute"
-PER_ACCOUNT = "10 per 15 minutes"
+PER_ACCOUNT_AND_ADDRESS = "10 per 15 minutes"
 
 
-def _account() -> str:
-    return "login:" + request.form.get("email", "").strip().lower()[:254]
+def _account_and_address() -> str:
+    email = request.form.get("email", "").strip().lower()[:254]
+    return f"login:{email}|{get_remote_address()}"
+
+
+def _failed(response: Response) -> bool:
+    """Whether the sign-in failed (a wrong password or an unknown user)."""
+    return response.status_code == 401
+
+
+def forget_failures() -> None:
+    """After a successful sign-in: this address's failures for this account
+    start from nothing (the per-address count is kept)."""
+    limiter: Limiter | None = current_app.extensions.get("trellis_limiter")
+    if limiter is None:
+        return
+    pair = _account_and_address()
+    for current in limiter.current_limits:
+        if pair in current.request_args:
+            limiter.limiter.clear(current.limit, *current.request_args)
 
 
 _View = TypeVar("_View", bound=Callable[..., object])
@@ -54,10 +92,16 @@ def init_throttle(app: Flask) -> Limiter:
     # (the limiter's decorator keeps a view's type; its stub cannot say so for
     # Flask's union of sync and async views, hence the casts)
     view = app.view_functions["auth.login"]
-    view = cast(
-        RouteCallable, limiter.limit(PER_ACCOUNT, key_func=_account, methods=["POST"])(view)
+    only_failures = limiter.limit(
+        PER_ACCOUNT_AND_ADDRESS,
+        key_func=_account_and_address,
+        methods=["POST"],
+        deduct_when=_failed,
     )
-    view = cast(RouteCallable, limiter.limit(PER_ADDRESS, methods=["POST"])(view))
+    view = cast(RouteCallable, only_failures(view))
+    view = cast(
+        RouteCallable, limiter.limit(PER_ADDRESS, methods=["POST"], deduct_when=_failed)(view)
+    )
     app.view_functions["auth.login"] = view
     for endpoint, view in list(app.view_functions.items()):
         limit = getattr(view, "trellis_public", None)

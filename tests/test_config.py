@@ -1,10 +1,13 @@
 """Settings: environment over trellis.toml over defaults; a wrong one names itself."""
 
 import os
+import stat
 
 import pytest
+from sqlalchemy import text
 
 from core import create_app
+from core.api import db
 from core.errors import ConfigError
 
 
@@ -154,3 +157,22 @@ def test_the_shells_trellis_settings_never_reach_a_test():
         n for n in os.environ if n.startswith("TRELLIS_") and not n.startswith("TRELLIS_TEST_")
     ]
     assert leaked == []
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_the_instance_folder_database_and_secret_key_are_private(tmp_path):
+    instance = tmp_path / "instance"
+    app = create_app({"TRELLIS_INSTANCE_PATH": str(instance)})
+    with app.app_context():
+        db.session.execute(text("CREATE TABLE t (x INTEGER)"))
+        db.session.execute(text("INSERT INTO t VALUES (1)"))
+        db.session.commit()
+        files = {p.name: _mode(p) for p in instance.iterdir() if p.is_file()}
+        db.session.remove()
+        db.engine.dispose()
+    assert _mode(instance) == 0o700
+    assert {"secret_key", "trellis.db", "trellis.db-wal", "trellis.db-shm"} <= set(files)
+    assert files == dict.fromkeys(files, 0o600)

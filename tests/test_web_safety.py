@@ -68,6 +68,48 @@ def test_a_post_forged_by_another_site_is_not_kept_for_after_sign_in(
         assert "kept_input" not in session
 
 
+RIGHT = "correct horse battery"
+
+
+def sign_in(client, address, password, email="rep@example.com"):
+    """A sign-in from ``address`` (a fresh token each time: signing in drops it)."""
+    return client.post(
+        "/login",
+        data={"csrf_token": token(client, "/login"), "email": email, "password": password},
+        environ_overrides={"REMOTE_ADDR": address},
+    ).status_code
+
+
+def test_guessing_from_one_address_does_not_lock_the_user_out_elsewhere(client, make_user):
+    make_user(email="rep@example.com", password=RIGHT)
+    guesses = [sign_in(client, "10.0.0.1", f"guess {i}") for i in range(12)]
+    assert guesses[:10] == [401] * 10 and guesses[10:] == [429, 429]
+    assert sign_in(client, "10.0.0.2", RIGHT) == 302  # the real user, from their own address
+
+
+def test_the_guessing_address_stays_refused_even_with_the_right_password(client, make_user):
+    make_user(email="rep@example.com", password=RIGHT)
+    for i in range(10):
+        sign_in(client, "10.0.0.1", f"guess {i}")
+    assert sign_in(client, "10.0.0.1", RIGHT) == 429
+    assert sign_in(client, "10.0.0.2", RIGHT) == 302
+    assert sign_in(client, "10.0.0.1", RIGHT) == 429  # another address's success frees nobody
+
+
+def test_successful_sign_ins_never_count_towards_the_limit(client, make_user):
+    make_user(email="rep@example.com", password=RIGHT)
+    assert [sign_in(client, "10.0.0.1", RIGHT) for _ in range(15)] == [302] * 15
+
+
+def test_a_successful_sign_in_forgets_that_addresses_failures(client, make_user):
+    make_user(email="rep@example.com", password=RIGHT)
+    for i in range(9):
+        sign_in(client, "10.0.0.1", f"typo {i}")
+    assert sign_in(client, "10.0.0.1", RIGHT) == 302
+    assert [sign_in(client, "10.0.0.1", f"typo {i}") for i in range(9)] == [401] * 9
+    assert sign_in(client, "10.0.0.1", RIGHT) == 302
+
+
 @pytest.mark.parametrize(
     "text,number",
     [
@@ -238,3 +280,24 @@ def test_a_valid_bearer_token_needs_no_csrf_token(app, db, make_user):
     assert response.status_code == 201
     db.session.expire_all()
     assert fresh(db, Customer, response.json["id"]).name == "Acme"
+
+
+STRONG_KEY = "Zq3-vN8_tK1xWb7Lr5Yc9Hd2Mf6Gp4Sj0Ea"
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def test_production_over_tls_asks_browsers_to_keep_to_https(make_app):
+    production = make_app(TRELLIS_ENV="production", TRELLIS_SECRET_KEY=STRONG_KEY).test_client()
+    secure = production.get("/login", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"] == HSTS
+    assert "Strict-Transport-Security" not in production.get("/login").headers
+    development = make_app().test_client().get("/login", base_url="https://localhost")
+    assert "Strict-Transport-Security" not in development.headers
+
+
+def test_hsts_follows_the_scheme_the_proxy_reports(make_app):
+    app = make_app(TRELLIS_ENV="production", TRELLIS_SECRET_KEY=STRONG_KEY, TRELLIS_PROXIES=1)
+    behind_tls = app.test_client().get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert behind_tls.headers["Strict-Transport-Security"] == HSTS
+    plain = app.test_client().get("/login", headers={"X-Forwarded-Proto": "http"})
+    assert "Strict-Transport-Security" not in plain.headers

@@ -30,7 +30,7 @@ from core.i18n import _, _l
 from core.models import User
 from core.rest.problems import error_page, problem
 from core.security import hash_password, needs_rehash, verify_password
-from core.throttle import is_public
+from core.throttle import forget_failures, is_public
 
 bp = Blueprint("auth", __name__)
 login_manager.login_view = "auth.login"
@@ -134,6 +134,7 @@ def login():
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
                 db.session.commit()
+            forget_failures()  # this address's earlier typos for this account
             kept = session.get("kept_input")
             login_user(user)
             session.pop("csrf", None)

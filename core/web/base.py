@@ -153,6 +153,11 @@ def security_headers(response):
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     )
+    # served over TLS (directly, or as the trusted proxies report): browsers keep to HTTPS
+    if request.is_secure and current_app.config["TRELLIS_ENV"] == "production":
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
     return response
 
 

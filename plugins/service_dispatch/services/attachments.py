@@ -9,6 +9,7 @@ with a random name; the row keeps the original name for the download.
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,9 +93,18 @@ def check(files: list[FileStorage], already: int = 0, *, images_only: bool = Fal
 
 
 def folder() -> Path:
-    path = Path(current_app.instance_path) / "uploads" / "service_dispatch"
-    path.mkdir(parents=True, exist_ok=True)
+    """The files' folder, created owner-only (0700) like ``uploads/`` above it."""
+    uploads = Path(current_app.instance_path) / "uploads"
+    uploads.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = uploads / "service_dispatch"
+    path.mkdir(mode=0o700, exist_ok=True)
     return path
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a new file that only the server's own user may read (0600)."""
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+        out.write(data)
 
 
 def path_of(attachment: Attachment) -> Path:
@@ -117,7 +127,7 @@ def store(order: WorkOrder, uploads: list[Upload], actor: User | None) -> list[A
     try:
         for upload in uploads:
             stored = uuid.uuid4().hex
-            (folder() / stored).write_bytes(upload.data)
+            _write_private(folder() / stored, upload.data)
             written.append(stored)
             row = Attachment(
                 work_order_id=order.id,

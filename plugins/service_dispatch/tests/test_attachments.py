@@ -4,6 +4,7 @@ and gone with the customer's purge."""
 
 import io
 import re
+import stat
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,11 @@ def test_an_engineer_takes_a_photo_on_the_order_page_and_downloads_it(
         engineer.id,
     )
     assert [p.read_bytes() for p in stored_files()] == [JPEG]
+    # only the server's own user may read the files and their folders
+    uploads = Path(current_app.instance_path) / "uploads"
+    assert [stat.S_IMODE(p.stat().st_mode) for p in stored_files()] == [0o600]
+    assert stat.S_IMODE(uploads.stat().st_mode) == 0o700
+    assert stat.S_IMODE((uploads / "service_dispatch").stat().st_mode) == 0o700
     assert "broken valve.jpg" in client.get(f"/service/work-orders/{order.id}").text
     got = client.get(f"/service/work-orders/{order.id}/attachments/{row.id}")
     assert got.status_code == 200 and got.data == JPEG
