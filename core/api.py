@@ -38,7 +38,15 @@ from core.services.contacts import create_contact
 from core.services.customers import create_customer, find_duplicates, get_customer, update_customer
 
 # -- Service building blocks: what a plugin's own services use to write like core's do.
-from core.services.base import audit, check_version, delete_rows, repoint, snapshot
+from core.services.base import (
+    audit,
+    check_version,
+    delete_record,
+    delete_rows,
+    repoint,
+    save,
+    snapshot,
+)
 
 # -- Schemas & validation: input through a marshmallow schema, values checked and normalised.
 from core.followups import whole_days
@@ -153,6 +161,7 @@ __all__ = [
     "current_user",
     "customer_for",
     "db",
+    "delete_record",
     "delete_rows",
     "emit",
     "enqueue",
@@ -177,6 +186,7 @@ __all__ = [
     "record_attempt",
     "repoint",
     "require",
+    "save",
     "scoped",
     "sees_all",
     "snapshot",

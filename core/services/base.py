@@ -92,7 +92,7 @@ def audit(
     )
 
 
-def save(model, record, data: dict[str, Any], actor: User | None):
+def save(model: type[Any], record: Any, data: dict[str, Any], actor: User | None) -> Any:
     """Create a ``model`` (``record`` None) or overwrite ``record`` with
     ``data``, audited as ``create`` or ``update``, in one transaction."""
     from core.events import transaction
@@ -105,6 +105,15 @@ def save(model, record, data: dict[str, Any], actor: User | None):
         db.session.flush()
         audit(actor, record, "update" if before else "create", before, snapshot(record))
     return record
+
+
+def delete_record(record: Any, actor: User | None) -> None:
+    """Delete one row for good, its last snapshot kept in the audit log, in one transaction."""
+    from core.events import transaction
+
+    with transaction():
+        audit(actor, record, "delete", snapshot(record), None)
+        db.session.delete(record)
 
 
 #: what ``missing_refs`` says, by the table an id should name

@@ -22,12 +22,11 @@ from core.api import (
     NotFoundError,
     User,
     ValidationError,
-    audit,
     check_version,
     db,
+    delete_record,
     load,
-    snapshot,
-    transaction,
+    save,
     translator,
 )
 
@@ -170,12 +169,7 @@ def _load_tiers(tiers, errors: dict) -> list[dict]:
 
 def create_rule(payload: dict, actor: User | None) -> CommissionRule:
     data = _load_rule(payload, partial=False)
-    with transaction():
-        rule = CommissionRule(**data)
-        db.session.add(rule)
-        db.session.flush()
-        audit(actor, rule, "create", None, snapshot(rule))
-    return rule
+    return save(CommissionRule, None, data, actor)
 
 
 def update_rule(
@@ -183,18 +177,11 @@ def update_rule(
 ) -> CommissionRule:
     data = _load_rule(payload, partial=True)
     check_version(rule, expected_version)
-    with transaction():
-        before = snapshot(rule)
-        for key, value in data.items():
-            setattr(rule, key, value)
-        audit(actor, rule, "update", before, snapshot(rule))
-    return rule
+    return save(CommissionRule, rule, data, actor)
 
 
 def delete_rule(rule: CommissionRule, actor: User | None) -> None:
-    with transaction():
-        audit(actor, rule, "delete", snapshot(rule), None)
-        db.session.delete(rule)
+    delete_record(rule, actor)
 
 
 # -- the monthly statement ----------------------------------------------------------------------

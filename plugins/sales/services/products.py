@@ -21,6 +21,7 @@ from core.api import (
     check_version,
     db,
     load,
+    save,
     snapshot,
     transaction,
     translator,
@@ -91,12 +92,7 @@ def products(active_only: bool = False) -> list[Product]:
 def create_product(payload: dict, actor: User | None) -> Product:
     data = load(ProductInput(), payload)
     _unique_code(data.get("code"), None)
-    with transaction():
-        product = Product(**data)
-        db.session.add(product)
-        db.session.flush()
-        audit(actor, product, "create", None, snapshot(product))
-    return product
+    return save(Product, None, data, actor)
 
 
 def update_product(
@@ -105,12 +101,7 @@ def update_product(
     data = load(ProductInput(), payload, partial=True)
     _unique_code(data.get("code"), product.id)
     check_version(product, expected_version)
-    with transaction():
-        before = snapshot(product)
-        for key, value in data.items():
-            setattr(product, key, value)
-        audit(actor, product, "update", before, snapshot(product))
-    return product
+    return save(Product, product, data, actor)
 
 
 def _unique_code(code: str | None, own_id: int | None) -> None:

@@ -13,17 +13,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
-from core.api import (
-    User,
-    ValidationError,
-    audit,
-    check_version,
-    db,
-    load,
-    snapshot,
-    transaction,
-    translator,
-)
+from core.api import User, ValidationError, check_version, db, load, save, translator
 
 from ..models import OPEN_FOR_ENGINEER, Engineer, WorkOrder
 
@@ -83,12 +73,7 @@ def create_engineer(payload: dict, actor: User | None) -> Engineer:
         raise ValidationError({"user_id": [_("no active user with this id")]})
     if engineer_of(user.id) is not None:
         raise ValidationError({"user_id": [_("this user is already an engineer")]})
-    with transaction():
-        engineer = Engineer(**data)
-        db.session.add(engineer)
-        db.session.flush()
-        audit(actor, engineer, "create", None, snapshot(engineer))
-    return engineer
+    return save(Engineer, None, data, actor)
 
 
 def update_engineer(
@@ -96,12 +81,7 @@ def update_engineer(
 ) -> Engineer:
     data = _clean(load(EngineerChange(), payload, partial=True))
     check_version(engineer, expected_version)
-    with transaction():
-        before = snapshot(engineer)
-        for key, value in data.items():
-            setattr(engineer, key, value)
-        audit(actor, engineer, "update", before, snapshot(engineer))
-    return engineer
+    return save(Engineer, engineer, data, actor)
 
 
 def mismatches(order: WorkOrder, engineer: Engineer) -> list[str]:

@@ -21,7 +21,9 @@ from core.api import (
     audit,
     check_version,
     db,
+    delete_record,
     load,
+    save,
     snapshot,
     transaction,
     translator,
@@ -96,12 +98,7 @@ def create_policy(payload: dict, actor: User | None) -> SlaPolicy:
         raise ValidationError(
             {"priority": [_("this category already has a policy for this priority")]}
         )
-    with transaction():
-        policy = SlaPolicy(**data)
-        db.session.add(policy)
-        db.session.flush()
-        audit(actor, policy, "create", None, snapshot(policy))
-    return policy
+    return save(SlaPolicy, None, data, actor)
 
 
 def update_policy(
@@ -114,19 +111,12 @@ def update_policy(
         data.get("resolution_hours", policy.resolution_hours),
     )
     check_version(policy, expected_version)
-    with transaction():
-        before = snapshot(policy)
-        for key, value in data.items():
-            setattr(policy, key, value)
-        audit(actor, policy, "update", before, snapshot(policy))
-    return policy
+    return save(SlaPolicy, policy, data, actor)
 
 
 def delete_policy(policy: SlaPolicy, actor: User | None) -> None:
     """Orders opened before keep their deadlines."""
-    with transaction():
-        audit(actor, policy, "delete", snapshot(policy), None)
-        db.session.delete(policy)
+    delete_record(policy, actor)
 
 
 # ------------------------------------------------------------------- calendar
