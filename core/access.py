@@ -7,15 +7,16 @@ A role's data scope decides which owned records a user sees: ``own`` (theirs),
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, exists, false, select
 from sqlalchemy.orm import aliased
 
-from core.errors import NotFoundError
+from core.errors import ForbiddenError, NotFoundError
 from core.extensions import db
 from core.i18n import _
-from core.models import AuditEntry, Customer, DataScope, Team, User
+from core.models import AuditEntry, Contact, Customer, DataScope, Team, User
 
 
 def team_subtree(team_id: int) -> list[int]:
@@ -40,16 +41,21 @@ def scoped(
     owner_attr: str = "owner_id",
     team_attr: str | None = "team_id",
     include_deleted: bool = False,
+    customer_attr: str | None = None,
 ) -> Select:
     """Restrict ``query`` over ``model`` to the rows ``user`` may see.
 
     ``owner_attr``/``team_attr`` name the model's owner and team columns, so
     plugins use the same helper for deals, work orders or visits (a work
     order passes ``owner_attr="engineer_id"``). Soft-deleted rows are left
-    out unless ``include_deleted``.
+    out unless ``include_deleted``; so are, for a record that belongs to a
+    customer (``customer_attr`` names the column), the records of a customer
+    in the recycle bin — they come back with it.
     """
     if not include_deleted and hasattr(model, "deleted_at"):
         query = query.where(model.deleted_at.is_(None))
+    if customer_attr is not None and not include_deleted:
+        query = query.where(customer_live(getattr(model, customer_attr)))
     if user is None or not user.is_active or user.role is None:
         return query.where(false())
     if sees_all(user):
@@ -74,6 +80,14 @@ def _team_ids(team_id: int):
     if db.engine.dialect.name == "postgresql":
         return team_subtree(team_id)
     return subtree_ids(team_id)
+
+
+def customer_live(column: Any) -> Any:
+    """A condition: the customer ``column`` (a record's customer id) names is
+    not in the recycle bin. An aliased customer, so that a query that joins
+    the customer itself is not correlated to it."""
+    live = aliased(Customer)
+    return exists().where(live.id == column, live.deleted_at.is_(None))
 
 
 def sees_all(user: User | None) -> bool:
@@ -115,6 +129,50 @@ def visible_customer(
     return customer
 
 
+#: the permission to hand a record to another owner or team (转移)
+TRANSFER = "customer.transfer"
+
+
+def check_transfer(
+    actor: User | None,
+    record: Any,
+    changes: Mapping[str, Any],
+    *,
+    owner_attr: str = "owner_id",
+    team_attr: str | None = "team_id",
+) -> None:
+    """Refuse (:class:`ForbiddenError`, HTTP 403) to change ``record``'s
+    owner or team unless ``actor`` holds ``customer.transfer``.
+
+    A user may edit the records in their scope, but handing one to another
+    owner or another team takes it out of their own — and perhaps out of
+    their manager's — sight: that is a transfer. ``changes`` are the values
+    about to be written (a service's validated input); a value equal to the
+    current one is no change. ``record`` is the model instance, or its values
+    before the change as a dict. ``actor`` None is the system's own work.
+
+    Core's customer service calls it, and so do the plugins' update services
+    (deals, leads …) before they open their transaction, naming their own
+    columns (``owner_attr="engineer_id"``); the audit entry of the update
+    keeps the owner and team before and after.
+    """
+    if actor is None:
+        return
+    for attr in (owner_attr, team_attr):
+        if attr is None or attr not in changes:
+            continue
+        current = record.get(attr) if isinstance(record, Mapping) else getattr(record, attr)
+        if changes[attr] != current and not actor.can(TRANSFER):
+            raise ForbiddenError(
+                _(
+                    "Changing %(field)s hands the record to someone else: that needs the "
+                    "permission %(permission)s.",
+                    field=attr,
+                    permission=TRANSFER,
+                )
+            )
+
+
 def hidden_fields(user: User | None, entity: str) -> set[str]:
     """Fields of ``entity`` the user's role may not see, copy or export."""
     role = getattr(user, "role", None)
@@ -122,6 +180,55 @@ def hidden_fields(user: User | None, entity: str) -> set[str]:
         return set()
     prefix = f"{entity}."
     return {f[len(prefix) :] for f in role.hidden_fields or () if f.startswith(prefix)}
+
+
+CUSTOM = "custom_fields"
+
+
+def conceal(entity: str, values: dict, user: User | None) -> dict:
+    """``values`` (a record as data) without the fields of ``entity`` the
+    user's role hides, a hidden custom field (``custom_fields.<key>``) taken
+    out of ``custom_fields``. What the API answers, the exports, the audit
+    log and a copy into another record (a work order's address) are made of."""
+    return without(values, hidden_fields(user, entity))
+
+
+def without(values: dict, hidden: set[str]) -> dict:
+    """``values`` without the ``hidden`` fields (as :func:`hidden_fields` names them)."""
+    if not hidden:
+        return values
+    kept = {k: v for k, v in values.items() if k not in hidden}
+    if isinstance(kept.get(CUSTOM), dict):
+        kept[CUSTOM] = {k: v for k, v in kept[CUSTOM].items() if f"{CUSTOM}.{k}" not in hidden}
+    return kept
+
+
+def hidden_filters(user: User | None, entity: str, args: dict) -> list[str]:
+    """The filters and sort keys in ``args`` that name a field ``user`` may
+    not see: answering them would tell the hidden value (an oracle), so a
+    list refuses them (the API) or leaves them out (the pages)."""
+    hidden = hidden_fields(user, entity)
+    named = [key for key, value in args.items() if key in hidden and value not in (None, "")]
+    keys = {key.strip().lstrip("-") for key in str(args.get("sort") or "").split(",")}
+    if keys & hidden:  # ``sort=name,grade`` too
+        named.append("sort")
+    return named
+
+
+def audit_entries(user: User | None) -> Select:
+    """The audit entries ``user`` may read. Every entry for a user who sees
+    every record; for anyone else only those of the customers in their scope
+    and of those customers' contacts — a plugin's records have their own
+    histories (a deal's, a work order's), behind their own scoped queries."""
+    query = select(AuditEntry)
+    if sees_all(user):
+        return query
+    customers = scoped(select(Customer.id), Customer, user, include_deleted=True)
+    contacts = select(Contact.id).where(Contact.customer_id.in_(customers))
+    return query.where(
+        ((AuditEntry.entity == "customer") & AuditEntry.entity_id.in_(customers))
+        | ((AuditEntry.entity == "contact") & AuditEntry.entity_id.in_(contacts))
+    )
 
 
 # In a merge's audit entry the snapshots sit one level down, and ``choices``
@@ -135,15 +242,13 @@ def redact(entity: str, values: dict | None, user: User | None) -> dict | None:
     drop them. Merge entries' nested snapshots are redacted the same way."""
     if not values:
         return values
-    hidden = hidden_fields(user, entity)
-    if not hidden:
+    if not hidden_fields(user, entity):
         return values
     return {
         key: redact(entity, value, user)
         if key in _NESTED_SNAPSHOTS and isinstance(value, dict)
         else value
-        for key, value in values.items()
-        if key not in hidden
+        for key, value in conceal(entity, values, user).items()
     }
 
 

@@ -27,7 +27,17 @@ from core.jobs import enqueue
 # -- Access control & scoped queries: who is asking, and the one helper every query goes through.
 from flask_login import current_user
 
-from core.access import customer_for, scoped, sees_all, team_subtree, visible_customer
+from core.access import (
+    check_transfer,
+    conceal,
+    customer_for,
+    customer_live,
+    hidden_fields,
+    scoped,
+    sees_all,
+    team_subtree,
+    visible_customer,
+)
 from core.rest.auth import require
 from core.search import text_contains
 
@@ -56,6 +66,7 @@ from core.services.base import load
 # -- Errors: exceptions whose message is meant for a person; views and the API map them to HTTP.
 from core.errors import (
     ConflictError,
+    ForbiddenError,
     NotFoundError,
     StaleVersionError,
     TrellisError,
@@ -67,7 +78,7 @@ from core.rest import ApiBlueprint
 from core.rest.customers import body as json_body
 from core.rest.customers import expected_version
 from core.rest.exports import CSV_RESPONSE, csv_export
-from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate
+from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate, sorted_by
 
 # -- Web pages & forms: HTML forms read through the same schemas as the API, public pages.
 from core.forms import local_datetime as form_datetime
@@ -132,6 +143,7 @@ __all__ = [
     "FieldType",
     "FollowUpPlan",
     "FollowUpRule",
+    "ForbiddenError",
     "Job",
     "ListArgs",
     "Manifest",
@@ -151,8 +163,10 @@ __all__ = [
     "ValidationError",
     "VersionedMixin",
     "audit",
+    "check_transfer",
     "check_version",
     "complete_task",
+    "conceal",
     "core_version",
     "create_contact",
     "create_customer",
@@ -160,6 +174,7 @@ __all__ = [
     "csv_export",
     "current_user",
     "customer_for",
+    "customer_live",
     "db",
     "delete_record",
     "delete_rows",
@@ -172,6 +187,7 @@ __all__ = [
     "form_payload",
     "form_version",
     "get_customer",
+    "hidden_fields",
     "hookimpl",
     "hookspec",
     "json_body",
@@ -190,6 +206,7 @@ __all__ = [
     "scoped",
     "sees_all",
     "snapshot",
+    "sorted_by",
     "team_subtree",
     "text_contains",
     "transaction",

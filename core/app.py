@@ -37,6 +37,7 @@ from core.jobs import CORE_JOBS, QUEUE_FILE, check_job, init_jobs
 from core.models import CORE_ACTIVITY_KINDS, CORE_TABLES
 from core.plugins import load_plugins, make_plugin_manager
 from core.registry import Registry, register_declarations
+from core.requests import TrellisRequest, refuse_nul
 from core.schemas import MAX_ID
 from core.themes import ThemedEnvironment, init_themes
 
@@ -97,6 +98,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "core", instance_path=settings["TRELLIS_INSTANCE_PATH"], instance_relative_config=True
     )
     app.jinja_environment = ThemedEnvironment
+    app.request_class = TrellisRequest
+    app.before_request(refuse_nul)
     app.url_map.converters["int"] = BoundedInt
     app.config.update(settings)
     app.config.update(
@@ -170,7 +173,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 class BoundedInt(IntegerConverter):
     """``<int:...>`` in every route stops at 2**31 - 1: a larger id cannot
-    exist, so the URL does not match (404) instead of reaching the database."""
+    exist, so the URL does not match (404) instead of reaching the database.
+
+    The pattern itself stops there: a number the pattern matched but ``max``
+    refused would still count as the path of the route's other methods,
+    and a larger id would answer 405 instead of 404."""
+
+    regex = (
+        r"0*(?:\d{1,9}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}"
+        r"|21474[0-7]\d{4}|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7])"
+    )
 
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)

@@ -33,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "ENV": "development",  # or "production"
     "JOBS": "queue",  # or "immediate" (tests: a job runs when enqueued)
     "PROXIES": 0,  # reverse proxies in front of Trellis whose X-Forwarded-* headers to trust
+    "TOKEN_DAYS": 90,  # life of a new API token when its creator names none
+    "TOKEN_MAX_DAYS": 365,  # the longest life a token may be given
 }
 LOCALES = ("en", "zh_CN")
 #: settings that take one of a few values
@@ -127,6 +129,7 @@ def _validate(settings: dict[str, Any]) -> None:
             f"TRELLIS_PROXIES: {settings['TRELLIS_PROXIES']!r} is not the number "
             "of reverse proxies in front of Trellis (0, 1, 2, …)"
         ) from None
+    _check_token_days(settings)
     zone = settings["TRELLIS_TIMEZONE"]
     try:
         ZoneInfo(zone)
@@ -141,6 +144,26 @@ def _validate(settings: dict[str, Any]) -> None:
         settings["TRELLIS_PLUGINS"] = [p.strip() for p in plugins.split(",") if p.strip()]
     if not isinstance(settings["TRELLIS_PLUGINS"], (list, tuple, type(None))):
         raise ConfigError("TRELLIS_PLUGINS: expected a comma-separated list of plugin names")
+
+
+def _check_token_days(settings: dict[str, Any]) -> None:
+    """Both token lifetimes are whole days from 1, the default within the maximum."""
+    for key in ("TRELLIS_TOKEN_DAYS", "TRELLIS_TOKEN_MAX_DAYS"):
+        value = settings[key]
+        try:
+            if isinstance(value, (bool, float)):  # True or 2.5 in trellis.toml
+                raise ValueError
+            days = int(value)
+            if days < 1:
+                raise ValueError
+        except (TypeError, ValueError):
+            raise ConfigError(f"{key}: {value!r} is not a number of days (1, 2, …)") from None
+        settings[key] = days
+    if settings["TRELLIS_TOKEN_DAYS"] > settings["TRELLIS_TOKEN_MAX_DAYS"]:
+        raise ConfigError(
+            f"TRELLIS_TOKEN_DAYS: {settings['TRELLIS_TOKEN_DAYS']} is more than "
+            f"TRELLIS_TOKEN_MAX_DAYS ({settings['TRELLIS_TOKEN_MAX_DAYS']})"
+        )
 
 
 def _check_production_secret_key(key: Any) -> None:

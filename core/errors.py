@@ -70,5 +70,10 @@ class ConflictError(TrellisError):
         super().__init__(message)
 
 
+class ForbiddenError(TrellisError):
+    """The user may see the record but not make this change (HTTP 403); the
+    message names what they lack, e.g. the permission to transfer it."""
+
+
 class NotFoundError(TrellisError):
     """The record does not exist, or the caller may not know it exists."""

@@ -17,6 +17,7 @@ from typing import cast
 from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 
+from core.access import customer_live
 from core.declarations import DueTask, FollowUpRule
 from core.errors import ValidationError
 from core.events import emit, transaction
@@ -212,6 +213,8 @@ def due_list(
             Activity.done_at.is_(None),
             Activity.deleted_at.is_(None),
             Activity.due_at < end + timedelta(days=upcoming_days),
+            # a task on a customer in the recycle bin waits there with it
+            Activity.customer_id.is_(None) | customer_live(Activity.customer_id),
         )
         .order_by(Activity.due_at, Activity.id)
     )

@@ -21,6 +21,7 @@ from flask_babel import get_timezone
 from marshmallow import Schema, fields
 from werkzeug.datastructures import MultiDict
 
+from core import access
 from core.i18n import _
 
 SPLIT = re.compile(r"[\n,，;；]+")
@@ -143,4 +144,4 @@ def kept_form(path: str) -> MultiDict | None:
 def without(values: dict, masked: set[str]) -> dict:
     """``values`` without the fields the user's role hides (``masked``): those
     are never shown in a form, and never written from one."""
-    return {k: v for k, v in values.items() if k not in masked}
+    return access.without(values, masked)

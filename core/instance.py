@@ -15,6 +15,7 @@ from core.declarations import Manifest, Permission
 from core.errors import TrellisError
 from core.events import transaction
 from core.extensions import db
+from core.i18n import _
 from core.models import PluginState, User
 from core.registry import current_registry
 from core.schemas import UserInput
@@ -90,7 +91,9 @@ def remember_locale(locale: str) -> None:
 
 
 def sync_plugins() -> list[str]:
-    """Bring the database in line with the enabled plugins; say what was done.
+    """Bring the database in line with the enabled plugins; say what was done
+    (first line: the branches migrated, from and to which revision, or that
+    the database was up to date already).
 
     Migrates core and every enabled plugin, creates the default roles that
     are missing, grants each permission a plugin declares to its default
@@ -102,7 +105,18 @@ def sync_plugins() -> list[str]:
     from core.services.users import ensure_default_roles
 
     reg = current_registry()
-    done = [f"Up to date: {', '.join(mig.upgrade())}"]
+    migrated = mig.upgrade()
+    done = [
+        _(
+            "Migrated: %(branches)s",
+            branches=", ".join(
+                f"{branch} ({before or 'base'} → {after})"
+                for branch, (before, after) in migrated.items()
+            ),
+        )
+        if migrated
+        else _("Database already up to date")
+    ]
     roles = ensure_default_roles()
     declared: dict[str, list[Permission]] = {}
     for owner, items in reg.answers("trellis_permissions"):
@@ -119,13 +133,27 @@ def sync_plugins() -> list[str]:
                         role.permissions = [*role.permissions, permission.name]
             if fresh:
                 state.granted = sorted({*state.granted, *(p.name for p in fresh)})
-                done.append(f"{info.name}: granted {', '.join(p.name for p in fresh)}")
+                done.append(
+                    _(
+                        "%(plugin)s: granted %(permissions)s",
+                        plugin=info.name,
+                        permissions=", ".join(p.name for p in fresh),
+                    )
+                )
             version = cast(Manifest, info.manifest).version  # an enabled plugin has one
             if state.version != version:
                 previous = state.version or None
                 state.version = version
                 db.session.add(state)
                 reg.call_on(info.name, "trellis_plugin_synced", previous_version=previous)
-                what = "enabled" if previous is None else f"upgraded from {previous}"
-                done.append(f"{info.name}: {what} at {version}")
+                done.append(
+                    _("%(plugin)s: enabled at %(version)s", plugin=info.name, version=version)
+                    if previous is None
+                    else _(
+                        "%(plugin)s: upgraded from %(previous)s at %(version)s",
+                        plugin=info.name,
+                        previous=previous,
+                        version=version,
+                    )
+                )
     return done

@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from core.errors import ConfigError, TrellisError
 from core.extensions import db, migrate
+from core.i18n import _
 from core.registry import conventional_folder, current_registry
 
 CORE_VERSIONS = Path(__file__).parent / "migrations" / "versions"
@@ -77,24 +78,39 @@ def check_connection() -> None:
     except SQLAlchemyError as exc:
         url = db.engine.url.render_as_string(hide_password=True)
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        raise ConfigError(f"TRELLIS_DATABASE_URL: cannot connect to {url}: {reason}") from None
+        raise ConfigError(
+            _("TRELLIS_DATABASE_URL: cannot connect to %(url)s: %(reason)s", url=url, reason=reason)
+        ) from None
 
 
-def upgrade() -> list[str]:
-    """Migrate core and every enabled plugin to their heads; return what was upgraded."""
-    check_connection()
-    ensure_not_ahead()
+def upgrade() -> dict[str, tuple[str | None, str | None]]:
+    """Migrate core and every enabled plugin to their heads.
+
+    Returns what moved: branch -> (revision before, revision after), in
+    migration order; empty when the database was up to date already.
+    """
+    before = status()
+    ensure_not_ahead(before)
     config = alembic_config()
     for branch in enabled_branches():
         try:
             command.upgrade(config, f"{branch}@head")
         except Exception as exc:  # one line naming the plugin; its migration rolled back
-            what = "core" if branch == "core" else f"plugin {branch!r}"
             reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            error = f"{type(exc).__name__}: {reason}"
             raise TrellisError(
-                f"{what}: a migration failed: {type(exc).__name__}: {reason}"
+                _("core: a migration failed: %(error)s", error=error)
+                if branch == "core"
+                else _(
+                    "plugin %(plugin)r: a migration failed: %(error)s", plugin=branch, error=error
+                )
             ) from exc
-    return enabled_branches()
+    after = status().current
+    return {
+        branch: (before.current.get(branch), now)
+        for branch, now in after.items()
+        if before.current.get(branch) != now
+    }
 
 
 def downgrade(branch: str, revision: str = "-1") -> None:
@@ -102,7 +118,11 @@ def downgrade(branch: str, revision: str = "-1") -> None:
     check_connection()
     if branch not in enabled_branches():
         raise TrellisError(
-            f"no migration branch {branch!r} (enabled: {', '.join(enabled_branches())})"
+            _(
+                "no migration branch %(branch)r (enabled: %(enabled)s)",
+                branch=branch,
+                enabled=", ".join(enabled_branches()),
+            )
         )
     target = (
         revision
@@ -112,7 +132,9 @@ def downgrade(branch: str, revision: str = "-1") -> None:
     try:
         command.downgrade(alembic_config(), target)
     except CommandError as exc:
-        raise TrellisError(f"cannot downgrade {branch}: {exc}") from None
+        raise TrellisError(
+            _("cannot downgrade %(branch)s: %(error)s", branch=branch, error=str(exc))
+        ) from None
 
 
 @dataclass
@@ -157,22 +179,29 @@ def status() -> SchemaStatus:
     return SchemaStatus(current, heads, sorted(unknown))
 
 
-def ensure_not_ahead() -> None:
-    st = status()
+def ensure_not_ahead(st: SchemaStatus | None = None) -> None:
+    """Refuse a database migrated by a newer Trellis (``st``: a status just read)."""
+    st = st or status()
     if st.ahead:
         raise ConfigError(
-            "TRELLIS_DATABASE_URL: the database schema is newer than this Trellis "
-            f"(unknown revision {st.unknown[0]}); upgrade Trellis before using this database"
+            _(
+                "TRELLIS_DATABASE_URL: the database schema is newer than this Trellis "
+                "(unknown revision %(revision)s); upgrade Trellis before using this database",
+                revision=st.unknown[0],
+            )
         )
 
 
 def ensure_current() -> None:
     """Refuse to serve a database that is ahead of or behind the code."""
-    ensure_not_ahead()
-    behind = status().behind
-    if behind:
+    st = status()
+    ensure_not_ahead(st)
+    if st.behind:
         raise ConfigError(
-            f"the database is not up to date for {', '.join(behind)}; run `trellis db upgrade`"
+            _(
+                "the database is not up to date for %(branches)s; run `trellis db upgrade`",
+                branches=", ".join(st.behind),
+            )
         )
 
 
@@ -185,10 +214,12 @@ def new_revision(branch: str, message: str, autogenerate: bool = True) -> str:
     reg = current_registry()
     dirs = {"core": CORE_VERSIONS, **reg.migration_dirs()}
     if branch not in dirs:
-        raise TrellisError(f"no migration folder for {branch!r}; implement trellis_migrations_dir")
+        raise TrellisError(
+            _("no migration folder for %(branch)r; implement trellis_migrations_dir", branch=branch)
+        )
     tables = {t for t, owner in reg.table_owners.items() if owner == branch}
     config = alembic_config(include_tables=tables, enabled_only=True)
-    first = not any(True for _ in Path(dirs[branch]).glob("*.py"))
+    first = not any(Path(dirs[branch]).glob("*.py"))
     try:
         rev = command.revision(
             config,
@@ -200,5 +231,7 @@ def new_revision(branch: str, message: str, autogenerate: bool = True) -> str:
             depends_on=CORE_BASE_REVISION if first and branch != "core" else None,
         )
     except (CommandError, OperationalError) as exc:
-        raise TrellisError(f"cannot create a revision for {branch}: {exc}") from None
+        raise TrellisError(
+            _("cannot create a revision for %(branch)s: %(error)s", branch=branch, error=str(exc))
+        ) from None
     return cast(Script, rev if not isinstance(rev, list) else rev[0]).path

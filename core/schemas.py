@@ -90,6 +90,14 @@ class UserInput(Schema):
     timezone = fields.String(allow_none=True, validate=validate.Length(max=64))
 
 
+class TokenInput(Schema):
+    """A new personal API token. ``expires_in_days`` left out (or null) means
+    the configured default; the configured maximum is checked by the service."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    expires_in_days = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1))
+
+
 class FollowUpPlanInput(Schema):
     class Meta:
         unknown = EXCLUDE

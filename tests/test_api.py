@@ -255,15 +255,23 @@ def test_plugins_are_listed(api):
     assert plugins["hello"]["enabled"] is False
 
 
-def test_personal_tokens_are_shown_once_and_revocable(api):
-    created = api.post("/api/v1/me/tokens", json={"name": "script"})
+def test_personal_tokens_are_shown_once_and_revocable(api, login_as, rep):
+    session_client = login_as(rep)  # only a password sign-in session mints tokens
+    with session_client.session_transaction() as session:
+        session["csrf"] = "t"
+    created = session_client.post(
+        "/api/v1/me/tokens", json={"name": "script"}, headers={"X-CSRF-Token": "t"}
+    )
     assert created.status_code == 201 and created.json["token"].startswith("trl_")
     listed = api.get("/api/v1/me/tokens").json
     assert [t["name"] for t in listed] == ["tests", "script"]
     assert all("token" not in t for t in listed)
     assert api.delete(f"/api/v1/me/tokens/{created.json['id']}").status_code == 204
     assert api.get("/api/v1/me/tokens").json[1]["revoked_at"] is not None
-    assert api.post("/api/v1/me/tokens", json={"name": ""}).status_code == 422
+    empty = session_client.post(
+        "/api/v1/me/tokens", json={"name": ""}, headers={"X-CSRF-Token": "t"}
+    )
+    assert empty.status_code == 422
 
 
 def test_the_creator_owns_a_new_customer_unless_allowed_to_name_another(api, app, make_user):

@@ -148,7 +148,7 @@ def test_plugins_list_shows_name_version_state_and_requires(cli):
 
 
 def test_db_upgrade_current_and_downgrade(cli):
-    assert "Up to date: core, " in cli("db", "upgrade").stdout
+    assert "Migrated: core (base → " in cli("db", "upgrade").stdout
     current = cli("db", "current").stdout
     assert "core" in current and "up to date" in current and "behind" not in current
     assert cli("db", "downgrade", "sales", "base").returncode == 0
@@ -298,7 +298,7 @@ def children(pid: int) -> list[int]:
 
 def test_users_token_prints_a_working_token_once(cli):
     cli("init", "--admin-email", "a@example.com", "--admin-password", "long enough pw")
-    result = cli("users", "token", "a@example.com", "--name", "backup script")
+    result = cli("users", "token", "a@example.com", "--name", "backup script", "--days", "7")
     secret = result.stdout.strip()
     assert result.returncode == 0 and secret.startswith("trl_") and len(secret) > 40
     from core import create_app
@@ -314,8 +314,15 @@ def test_users_token_prints_a_working_token_once(cli):
     )
     with app.app_context():
         assert user_for_token(secret).email == "a@example.com"
+        from sqlalchemy import select
+
         from core.extensions import db
+        from core.models import ApiToken
+
+        token = db.session.scalars(select(ApiToken)).one()
+        assert 6 < (token.expires_at - token.created_at).total_seconds() / 86400 <= 7
 
         db.session.remove()
         db.engine.dispose()
     one_line_error(cli("users", "token", "ghost@example.com"), "no user with e-mail")
+    one_line_error(cli("users", "token", "a@example.com", "--days", "9999"), "expires_in_days")

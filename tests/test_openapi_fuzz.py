@@ -1,47 +1,51 @@
-"""schemathesis drives every operation of /api/v1/openapi.json with
-generated input (bounded, stateless, derandomized): no 5xx, and every answer
-matches the schema the document promises.
+"""schemathesis runs over every operation of /api/v1/openapi.json with all
+its checks, as ``st run --checks all`` would (stateless, derandomized,
+bounded): no 5xx; every status, content type, header and body the document
+promises; invalid input refused and valid input accepted; a 405 with
+``Allow``. core.testing.fuzz says which checks a stateless run cannot make.
 
-(schemathesis' own pytest plugin does not work with pytest 9 yet, so the
-operations are walked here with its hypothesis strategies.)"""
+``OPEN`` lists the operations whose request schema is still looser than the
+rules that refuse the input (a reference to a record that does not exist,
+a name already taken, a value outside a list only known at run time …),
+so schemathesis sends schema-valid input that is refused with 422, or
+schema-invalid input the loader coerces. Each is a defect to fix, not an
+exemption: the test fails on any failure outside the list, and the list
+only shrinks."""
 
-import schemathesis
-from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from core.testing.fuzz import api_contract_failures
 
-from core.services.tokens import create_token
+EXAMPLES_PER_OPERATION = 3
+ACCEPTS = "positive_data_acceptance"
+REFUSES = "negative_data_rejection"
+OPEN = {
+    ("GET /api/v1/sales/targets", ACCEPTS),  # month="" refused
+    ("GET /api/v1/service/customers-by-phone", ACCEPTS),  # phone shorter than the rule
+    ("PATCH /api/v1/sales/products/{product_id}", ACCEPTS),  # code taken: 422
+    ("PATCH /api/v1/sales/products/{product_id}", REFUSES),  # partial, schema says required
+    ("PATCH /api/v1/service/calendar", REFUSES),  # workdays floats coerced
+    ("PATCH /api/v1/service/sla-policies/{policy_id}", ACCEPTS),  # response > resolution
+    ("POST /api/v1/custom-fields", ACCEPTS),  # entity and type not enums
+    ("POST /api/v1/roles", ACCEPTS),  # permissions not an enum
+    ("PUT /api/v1/roles/{role_id}", ACCEPTS),
+    ("POST /api/v1/sales/leads/import", ACCEPTS),  # an empty CSV
+    ("POST /api/v1/sales/pipelines", ACCEPTS),  # stage names must differ
+    ("POST /api/v1/sales/products", REFUSES),  # active: 0 read as false
+    ("POST /api/v1/service/calendar/days", ACCEPTS),  # day taken: 422
+    ("POST /api/v1/service/calendar/days", REFUSES),  # working: 0 read as false
+    ("POST /api/v1/service/parts", ACCEPTS),  # sku taken: 422
+    ("POST /api/v1/service/parts", REFUSES),  # active: 0 read as false
+    ("POST /api/v1/service/sla-policies", ACCEPTS),  # response > resolution
+    ("POST /api/v1/tags", ACCEPTS),  # color format; name taken: 422
+    ("POST /api/v1/teams", ACCEPTS),  # parent that does not exist; name taken: 422
+}
 
-EXAMPLES_PER_OPERATION = 8
 
-
-def test_no_operation_crashes_or_breaks_its_schema(app, make_user, make_customer, make_contact):
+def test_the_api_keeps_its_openapi_contract(
+    live_server, make_user, make_customer, make_contact, as_user
+):
     admin = make_user(role="admin")
     for i in range(3):
         make_contact(customer=make_customer(name=f"Fuzz {i}", owner_id=admin.id))
-    _token, secret = create_token(admin, "fuzz", None)
-    headers = {"Authorization": f"Bearer {secret}"}
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
-    operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 25
-    failures = []
-    for operation in operations:
-
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=EXAMPLES_PER_OPERATION,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
-        )
-        def run(case):
-            case.call_and_validate(
-                headers=headers, checks=[not_a_server_error, response_schema_conformance]
-            )
-
-        try:
-            run()
-        except Exception as exc:  # collect every operation's failure, not just the first
-            failures.append(f"{operation.method.upper()} {operation.path}: {exc}"[:600])
-    assert failures == []
+    headers = {"Authorization": as_user(admin).environ_base["HTTP_AUTHORIZATION"]}
+    failures = api_contract_failures(live_server, headers, max_examples=EXAMPLES_PER_OPERATION)
+    assert [f for f in failures if (f.operation, f.check) not in OPEN] == []

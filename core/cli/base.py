@@ -18,10 +18,13 @@ from flask import Flask
 
 from core.errors import TrellisError
 from core.extensions import db
+from core.i18n import _
 
 
 def _fail(message: str):
-    click.echo(f"Error: {message}", err=True)
+    """One line on stderr, exit 1. In the instance's language inside an app
+    context; before an app exists (a wrong setting) it stays English."""
+    click.echo(_("Error: %(message)s", message=message), err=True)
     sys.exit(1)
 
 
@@ -52,7 +55,7 @@ def with_app(fn):
             except TrellisError as exc:
                 _fail(str(exc))
             except CommandError as exc:  # Alembic's own user errors
-                _fail(f"migration: {exc}")
+                _fail(_("migration: %(error)s", error=str(exc)))
 
     return wrapper
 
@@ -70,8 +73,11 @@ def with_database(fn):
         if not st.unknown and not any(st.current.values()):
             url = db.engine.url.render_as_string(hide_password=True)
             _fail(
-                f"the database at {url} is not initialised: "
-                "run `trellis init` (or `trellis db upgrade`)"
+                _(
+                    "the database at %(url)s is not initialised: "
+                    "run `trellis init` (or `trellis db upgrade`)",
+                    url=url,
+                )
             )
         mig.ensure_current()
         return fn(*args, **kwargs)

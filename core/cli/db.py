@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from core.cli.base import with_app
+from core.i18n import _
 
 
 @click.group()
@@ -33,7 +34,7 @@ def db_downgrade(branch: str, revision: str) -> None:
     from core import migrate as mig
 
     mig.downgrade(branch, revision)
-    click.echo(f"Downgraded {branch} to {revision}")
+    click.echo(_("Downgraded %(branch)s to %(revision)s", branch=branch, revision=revision))
 
 
 @db.command("current")
@@ -44,11 +45,12 @@ def db_current() -> None:
 
     st = mig.status()
     for branch, head in st.heads.items():
-        now = st.current.get(branch) or "(none)"
-        state = "up to date" if now == head else f"behind (code has {head})"
+        now = st.current.get(branch) or _("(none)")
+        state = _("up to date") if now == head else _("behind (code has %(head)s)", head=head)
         click.echo(f"{branch:20} {now:14} {state}")
     for rev in st.unknown:
-        click.echo(f"{'?':20} {rev:14} unknown to this code (newer Trellis or removed plugin)")
+        unknown = _("unknown to this code (newer Trellis or removed plugin)")
+        click.echo(f"{'?':20} {rev:14} {unknown}")
 
 
 @db.command("revision")

@@ -9,6 +9,7 @@ import sys
 import click
 
 from core.cli.base import _app, _fail, with_app
+from core.i18n import _
 
 
 @click.command()
@@ -35,21 +36,24 @@ def init(
     interactive = sys.stdin.isatty()
     if not admin_email:
         if not interactive:
-            _fail("--admin-email is required when not running on a terminal")
-        admin_email = click.prompt("Administrator e-mail")
+            _fail(_("--admin-email is required when not running on a terminal"))
+        admin_email = click.prompt(_("Administrator e-mail"))
     generated = False
     if not admin_password:
         if interactive:
             admin_password = click.prompt(
-                "Administrator password", hide_input=True, confirmation_prompt=True
+                _("Administrator password"), hide_input=True, confirmation_prompt=True
             )
         else:
             admin_password, generated = secrets.token_urlsafe(12), True
     admin = initialise(admin_email, admin_password, locale or _app().config["TRELLIS_LOCALE"], demo)
-    click.echo(f"Trellis is ready at {database_shown()}.")
-    click.echo(f"Administrator: {admin.email}")
+    click.echo(_("Trellis is ready at %(url)s.", url=database_shown()))
+    click.echo(_("Administrator: %(email)s", email=admin.email))
     if generated:
         click.echo(
-            f"Password: {admin_password}   (shown once; change it with "
-            "`trellis users set-password`)"
+            _(
+                "Password: %(password)s   (shown once; change it with "
+                "`trellis users set-password`)",
+                password=admin_password,
+            )
         )

@@ -12,6 +12,7 @@ import click
 from flask import Flask
 
 from core.cli.base import _app, _child, with_app, with_database
+from core.i18n import _
 from core.jobs import enqueue, queue, run_all_periodic, uses_embedded_worker
 
 WORKER_COMMAND = [sys.executable, "-c", "from core.cli import main; main()", "worker"]
@@ -24,8 +25,11 @@ def worker(threads: int) -> None:
     """Run queued jobs and the one scheduler of periodic jobs (Ctrl-C stops)."""
     huey = queue()
     if huey.immediate:
-        raise click.UsageError("TRELLIS_JOBS=immediate runs jobs when queued; no worker needed")
-    click.echo(f"Worker: {threads} threads on {type(huey.storage).__name__}", err=True)
+        raise click.UsageError(_("TRELLIS_JOBS=immediate runs jobs when queued; no worker needed"))
+    storage = type(huey.storage).__name__
+    click.echo(
+        _("Worker: %(threads)s threads on %(storage)s", threads=threads, storage=storage), err=True
+    )
     logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("core.jobs").setLevel(logging.INFO)  # a line per job done
     huey.create_consumer(workers=threads, worker_type="thread", periodic=True).run()
@@ -46,7 +50,11 @@ def jobs() -> None:
 def jobs_list() -> None:
     """The jobs core and the enabled plugins declare."""
     for job in _app().extensions["trellis"].jobs.values():
-        every = f"every {job.every_minutes} min" if job.every_minutes else "on demand"
+        every = (
+            _("every %(minutes)s min", minutes=job.every_minutes)
+            if job.every_minutes
+            else _("on demand")
+        )
         click.echo(f"{job.code:<28} {every:<16} {job.title}")
 
 
@@ -56,7 +64,7 @@ def jobs_list() -> None:
 def jobs_enqueue(code: str) -> None:
     """Queue job CODE for the worker."""
     enqueue(code)
-    click.echo(f"Queued {code}")
+    click.echo(_("Queued %(code)s", code=code))
 
 
 @jobs.command("run-due")

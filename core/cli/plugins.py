@@ -10,6 +10,7 @@ import click
 
 from core.cli.base import _app, _fail, with_app
 from core.errors import TrellisError
+from core.i18n import _
 
 
 @click.group()
@@ -22,12 +23,14 @@ def plugins() -> None:
 def plugins_list() -> None:
     """Every plugin found, enabled or not, with version and requirements."""
     reg = _app().extensions["trellis"]
-    rows = [(p, "enabled") for p in reg.plugins] + [(p, "disabled") for p in reg.disabled]
-    click.echo(f"{'NAME':18} {'VERSION':9} {'STATE':9} {'ORIGIN':9} {'REQUIRES':16} TITLE")
+    rows = [(p, _("enabled")) for p in reg.plugins] + [(p, _("disabled")) for p in reg.disabled]
+    header = [_("NAME"), _("VERSION"), _("STATE"), _("ORIGIN"), _("REQUIRES"), _("TITLE")]
+    click.echo("{:18} {:9} {:9} {:9} {:16} {}".format(*header))
+    broken = _("broken")
     for info, state in rows:
-        origin = "built-in" if info.builtin else "installed"
+        origin = _("built-in") if info.builtin else _("installed")
         if info.manifest is None:
-            click.echo(f"{info.name:18} {'?':9} {'broken':9} {origin:9} {'':16} {info.error}")
+            click.echo(f"{info.name:18} {'?':9} {broken:9} {origin:9} {'':16} {info.error}")
             continue
         m = info.manifest
         click.echo(
@@ -71,4 +74,6 @@ def plugins_new(name: str, directory: Path, title: str | None, title_zh: str | N
         folder = new_plugin(name, directory, title=title, title_zh=title_zh)
     except TrellisError as exc:
         _fail(str(exc))
-    click.echo(f"Created {folder}\nNext: cd {folder} && pip install -e '.[test]' && pytest")
+    commands = f"cd {folder} && pip install -e '.[test]' && pytest"
+    click.echo(_("Created %(folder)s", folder=folder))  # no app here: always English
+    click.echo(_("Next: %(commands)s", commands=commands))

@@ -8,6 +8,7 @@ import sys
 import click
 
 from core.cli.base import _fail, with_database
+from core.i18n import _
 
 
 @click.group()
@@ -27,12 +28,12 @@ def users_create(email: str, name: str | None, password: str | None, role: str) 
 
     if password is None:
         if not sys.stdin.isatty():
-            _fail("--password is required when not running on a terminal")
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+            _fail(_("--password is required when not running on a terminal"))
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     user = create_user(
         {"email": email, "name": name or email.split("@")[0], "password": password}, None, role=role
     )
-    click.echo(f"Created {user.email} ({role})")
+    click.echo(_("Created %(email)s (%(role)s)", email=user.email, role=role))
 
 
 @users.command("list")
@@ -45,7 +46,7 @@ def users_list() -> None:
     from core.models import User
 
     for u in db.session.scalars(select(User).order_by(User.email)):
-        state = "active" if u.is_active else "inactive"
+        state = _("active") if u.is_active else _("inactive")
         click.echo(
             f"{u.email:32} {u.name:20} {(u.role.name if u.role else '-'):10} "
             f"{(u.team.name if u.team else '-'):16} {state}"
@@ -63,20 +64,26 @@ def users_set_password(email: str, password: str | None) -> None:
     user = find_user(email)
     if password is None:
         if not sys.stdin.isatty():
-            _fail("--password is required when not running on a terminal")
-        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+            _fail(_("--password is required when not running on a terminal"))
+        password = click.prompt(_("New password"), hide_input=True, confirmation_prompt=True)
     set_password(user, password, None)
-    click.echo(f"Password changed for {user.email}")
+    click.echo(_("Password changed for %(email)s", email=user.email))
 
 
 @users.command("token")
 @click.argument("email")
 @click.option("--name", default="cli", show_default=True, help="What the token is for.")
+@click.option(
+    "--days",
+    type=int,
+    default=None,
+    help="Days until it expires (default TRELLIS_TOKEN_DAYS, at most TRELLIS_TOKEN_MAX_DAYS).",
+)
 @with_database
-def users_token(email: str, name: str) -> None:
+def users_token(email: str, name: str, days: int | None) -> None:
     """Create a personal API token for EMAIL and print it (shown once)."""
     from core.services.tokens import create_token
     from core.services.users import find_user
 
-    _token, secret = create_token(find_user(email), name, None)
+    _token, secret = create_token(find_user(email), name, None, days)
     click.echo(secret)

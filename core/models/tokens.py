@@ -14,7 +14,8 @@ from core.models.users import User
 
 class ApiToken(TimestampMixin, Model):
     """A named bearer token of one user. Only the digest is kept: a leaked
-    database does not leak usable tokens. Revoking keeps the row for the log."""
+    database does not leak usable tokens. Every token expires; revoking (by
+    hand, or by a password change or deactivation) keeps the row for the log."""
 
     __tablename__ = "api_token"
 
@@ -24,5 +25,6 @@ class ApiToken(TimestampMixin, Model):
     prefix: Mapped[str] = mapped_column(String(12))  # shown in lists to tell tokens apart
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()

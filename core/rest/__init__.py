@@ -14,6 +14,7 @@ from marshmallow import fields
 
 from core import __version__
 from core.rest import auth, problems
+from core.rest.openapi import ProblemResponses
 
 
 def decimal_as_string(self, field, **kwargs) -> dict:
@@ -42,7 +43,8 @@ def init_api(app: Flask, plugin_blueprints: list[tuple[str, Blueprint]]) -> Api:
             "security": [{"bearer": []}, {"session": []}],
         },
     )
-    api = Api(app)
+    api = Api(app, spec_kwargs={"extra_plugins": [ProblemResponses()]})
+    api.spec.components.schemas.pop("Error", None)  # flask-smorest's; ours is Problem
     from core.rest.admin import bp as admin
     from core.rest.customers import bp as customers
     from core.rest.directory import bp as directory

@@ -9,14 +9,14 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from core import followups
-from core.access import redacted_entry, scoped
+from core.access import audit_entries, redacted_entry, scoped
 from core.errors import NotFoundError
 from core.extensions import db
 from core.i18n import _
 from core.models import AuditEntry, Customer, FollowUpPlan
 from core.rest.auth import require
-from core.rest.customers import SORTABLE, body, visible
-from core.rest.lists import ListArgs, page_schema, paginate
+from core.rest.customers import AUDIT_SORTABLE, SORTABLE, body, visible
+from core.rest.lists import ListArgs, page_schema, paginate, sorted_by
 from core.rest.schemas import AuditOut, CustomerOut
 from core.schemas import FollowUpPlanInput, Id
 from core.services import customers as service
@@ -31,8 +31,11 @@ class AuditArgs(ListArgs):
     action = fields.String()
 
 
+BIN_SORTABLE = {**SORTABLE, "deleted_at": Customer.deleted_at}
+
+
 @bp.route("/recycle-bin", methods=["GET"])
-@bp.arguments(ListArgs, location="query", as_kwargs=False)
+@bp.arguments(sorted_by(ListArgs, BIN_SORTABLE), location="query", as_kwargs=False)
 @bp.response(200, page_schema(CustomerOut, "RecycleBinPage"))
 def recycle_bin(args):
     """Deleted customers the caller may see; restore with ``POST /customers/{id}/restore``."""
@@ -40,7 +43,7 @@ def recycle_bin(args):
     query = scoped(select(Customer), Customer, current_user, include_deleted=True).where(
         Customer.deleted_at.is_not(None)
     )
-    return paginate(query, args, {**SORTABLE, "deleted_at": Customer.deleted_at}, "-deleted_at")
+    return paginate(query, args, BIN_SORTABLE, "-deleted_at")
 
 
 @bp.route("/recycle-bin/<int:customer_id>", methods=["DELETE"])
@@ -52,15 +55,15 @@ def purge(customer_id: int):
 
 
 @bp.route("/audit", methods=["GET"])
-@bp.arguments(AuditArgs, location="query", as_kwargs=False)
+@bp.arguments(sorted_by(AuditArgs, AUDIT_SORTABLE), location="query", as_kwargs=False)
 @bp.response(200, page_schema(AuditOut, "AuditLogPage"))
 def audit_log(args):
     require("audit.read")
-    query = select(AuditEntry)
+    query = audit_entries(current_user)
     for key in ("entity", "entity_id", "user_id", "action"):
         if args.get(key) is not None:
             query = query.where(getattr(AuditEntry, key) == args[key])
-    page = paginate(query, args, {"created_at": AuditEntry.created_at}, "-created_at")
+    page = paginate(query, args, AUDIT_SORTABLE, "-created_at")
     return {**page, "items": [redacted_entry(e, current_user) for e in page["items"]]}
 
 

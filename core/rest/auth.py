@@ -59,6 +59,22 @@ def register(app: Flask) -> None:
         return None
 
 
+def require_password_session() -> None:
+    """Abort with 403 unless the request is signed in by a password session
+    (the web session cookie): an API token may not act for what only the
+    password may do, such as minting tokens."""
+    from flask import abort
+
+    if g.get("trellis_bearer"):
+        abort(
+            403,
+            description=_(
+                "API tokens can only be created from a password sign-in session, "
+                "not with another API token."
+            ),
+        )
+
+
 def require(permission: str) -> None:
     """Abort with 403 unless the current user holds ``permission``."""
     from flask import abort

@@ -10,14 +10,14 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
-from core.access import redacted_entry, scoped, visible_customer
+from core.access import hidden_filters, redacted_entry, scoped, visible_customer
 from core.errors import ValidationError
 from core.extensions import db
 from core.i18n import _
 from core.models import AuditEntry, Customer, CustomerKind, Grade, Stage, Tag, customer_tag
 from core.rest.auth import require
 from core.rest.exports import CSV_RESPONSE, csv_export
-from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate
+from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate, sorted_by
 from core.rest.schemas import AuditOut, CustomerCreated, CustomerOut, MergeInput
 from core.schemas import CustomerInput, Id, is_id
 from core.search import text_contains
@@ -33,6 +33,7 @@ SORTABLE = {
     "next_follow_up_at": Customer.next_follow_up_at,
     "last_contacted_at": Customer.last_contacted_at,
 }
+AUDIT_SORTABLE = {"created_at": AuditEntry.created_at}
 
 
 class CustomerFilters(Schema):
@@ -54,7 +55,11 @@ class CustomerExportArgs(SortArgs, CustomerFilters):
 
 
 def filtered(args: dict):
-    """The customers the caller may see that match the list's filters and ``q``."""
+    """The customers the caller may see that match the list's filters and
+    ``q``. A filter or sort by a field the caller's role hides is refused
+    (422 naming it): its answer would tell the hidden value."""
+    if named := hidden_filters(current_user, "customer", args):
+        raise ValidationError({key: [_("This field is hidden from your role.")] for key in named})
     query = scoped(select(Customer), Customer, current_user)
     for key in ("owner_id", "team_id", "stage", "grade", "kind", "source"):
         if args.get(key) is not None:
@@ -111,7 +116,7 @@ def body() -> dict:
 
 
 @bp.route("", methods=["GET"])
-@bp.arguments(CustomerListArgs, location="query", as_kwargs=False)
+@bp.arguments(sorted_by(CustomerListArgs, SORTABLE), location="query", as_kwargs=False)
 @bp.response(200, page_schema(CustomerOut, "CustomerPage"))
 def list_customers(args):
     """Customers the caller may see, filtered, searched (``q``: name) and sorted."""
@@ -120,7 +125,7 @@ def list_customers(args):
 
 
 @bp.route("/export", methods=["GET"])
-@bp.arguments(CustomerExportArgs, location="query", as_kwargs=False)
+@bp.arguments(sorted_by(CustomerExportArgs, SORTABLE), location="query", as_kwargs=False)
 @bp.doc(responses=CSV_RESPONSE)
 def export_customers(args):
     """Every customer the list would show (same filters), as CSV; needs ``customer.export``.
@@ -141,8 +146,11 @@ def create_customer():
     require("customer.write")
     payload = body()
     payload.setdefault("owner_id", current_user.id)
-    if payload["owner_id"] != current_user.id:
-        require("customer.transfer")  # another owner, or the pool (None)
+    team_id = payload.get("team_id")
+    if payload["owner_id"] != current_user.id or (
+        is_id(team_id) and team_id != current_user.team_id
+    ):
+        require("customer.transfer")  # another owner or team, or the pool (None)
     created = service.create_customer(payload, current_user)
     visible_ids = set(
         db.session.scalars(
@@ -173,8 +181,7 @@ def update_customer(customer_id: int):
     customer = visible(customer_id)
     payload = body()
     version = expected_version(payload)
-    if "owner_id" in payload and payload["owner_id"] != customer.owner_id:
-        require("customer.transfer")
+    # a new owner or team needs customer.transfer: the service checks it
     return service.update_customer(customer, payload, current_user, version)
 
 
@@ -213,7 +220,7 @@ def merge(customer_id: int):
 
 
 @bp.route("/<int:customer_id>/audit", methods=["GET"])
-@bp.arguments(ListArgs, location="query", as_kwargs=False)
+@bp.arguments(sorted_by(ListArgs, AUDIT_SORTABLE), location="query", as_kwargs=False)
 @bp.response(200, page_schema(AuditOut, "AuditPage"))
 def customer_audit(args, customer_id: int):
     """操作日志 of one customer: who changed what, when, before and after."""
@@ -222,5 +229,5 @@ def customer_audit(args, customer_id: int):
     query = select(AuditEntry).where(
         AuditEntry.entity == "customer", AuditEntry.entity_id == customer.id
     )
-    page = paginate(query, args, {"created_at": AuditEntry.created_at}, "-created_at")
+    page = paginate(query, args, AUDIT_SORTABLE, "-created_at")
     return {**page, "items": [redacted_entry(e, current_user) for e in page["items"]]}

@@ -17,7 +17,7 @@ from core.i18n import _
 from core.models import CustomFieldDefinition, DataScope, Role, Tag, Team, User
 from core.rest.auth import require
 from core.rest.customers import body, expected_version
-from core.rest.lists import ListArgs, page_schema, paginate
+from core.rest.lists import ListArgs, page_schema, paginate, sorted_by
 from core.schemas import Id, UserInput
 from core.search import text_contains
 from core.services import directory as service
@@ -81,14 +81,17 @@ def _get(model, record_id: int):
     return record
 
 
+USER_SORTABLE = {"name": User.name, "created_at": User.created_at}
+
+
 @bp.route("/users", methods=["GET"])
-@bp.arguments(ListArgs, location="query", as_kwargs=False)
+@bp.arguments(sorted_by(ListArgs, USER_SORTABLE), location="query", as_kwargs=False)
 @bp.response(200, page_schema(UserOut, "UserPage"))
 def list_users(args):
     query = select(User).where(User.deleted_at.is_(None))
     if args.get("q"):
         query = query.where(text_contains(User.name, args["q"]))
-    return paginate(query, args, {"name": User.name, "created_at": User.created_at}, "name")
+    return paginate(query, args, USER_SORTABLE, "name")
 
 
 @bp.route("/users", methods=["POST"])

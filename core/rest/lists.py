@@ -4,9 +4,13 @@ paginated in SQL; answered as ``{"items", "page", "per_page", "total"}``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask_smorest import abort
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import Select, func, select
+from webargs.fields import DelimitedList
 
 from core.extensions import db
 from core.i18n import _
@@ -27,6 +31,45 @@ class ListArgs(SortArgs):
 
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+class SortKeys(DelimitedList):
+    """``sort`` as the OpenAPI document declares it: a comma list (``style:
+    form``, ``explode: false``) of the list's keys, each ``-`` for descending;
+    loaded back as the comma string ``ordered`` reads."""
+
+    def __init__(self, sortable: Mapping[str, Any], **kwargs):
+        self.keys = sorted(sortable)
+        choices = [*self.keys, *(f"-{key}" for key in self.keys)]
+        super().__init__(fields.String(validate=validate.OneOf(choices)), **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value if value is None or isinstance(value, str) else ",".join(value)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:  # type: ignore[override]
+        for key in value.split(",") if isinstance(value, str) and value else []:
+            if key.removeprefix("-") not in self.keys:
+                raise ValidationError(unknown_key(key, self.keys))
+        return ",".join(super()._deserialize(value, attr, data, **kwargs))
+
+
+def unknown_key(key: str, keys) -> str:
+    """The 422 message for a sort key the list does not have."""
+    return _(
+        "cannot sort by %(key)r; use one of: %(keys)s",
+        key=key.removeprefix("-"),
+        keys=", ".join(sorted(keys)),
+    )
+
+
+def sorted_by(args: type[Schema], sortable: Mapping[str, Any]) -> type[Schema]:
+    """``args`` (a ``SortArgs``) whose ``sort`` accepts exactly the keys of
+    ``sortable`` — the same mapping the endpoint gives ``paginate`` — and says
+    so in the OpenAPI document: ``@bp.arguments(sorted_by(ListArgs, SORTABLE))``."""
+    field = SortKeys(
+        sortable, metadata={"description": "comma list of sort keys; ``-key`` sorts descending"}
+    )
+    return type(args.__name__, (args,), {"sort": field})
 
 
 def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
@@ -51,20 +94,7 @@ def ordered(query: Select, sort: str | None, sortable: dict, default: str) -> Se
     for key in (sort or default).split(","):
         name = key.strip().lstrip("-")
         if name not in sortable:
-            abort(
-                422,
-                messages={
-                    "query": {
-                        "sort": [
-                            _(
-                                "cannot sort by %(key)r; use one of: %(keys)s",
-                                key=name,
-                                keys=", ".join(sorted(sortable)),
-                            )
-                        ]
-                    }
-                },
-            )
+            abort(422, messages={"query": {"sort": [unknown_key(name, sortable)]}})
         column = sortable[name]
         order.append(column.desc() if key.strip().startswith("-") else column.asc())
     order.append(query.column_descriptions[0]["entity"].id.asc())

@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import ApiToken
+from core.rest.auth import require_password_session
 from core.rest.customers import body
-from core.rest.schemas import PluginOut, TokenCreated, TokenInput, TokenOut
+from core.rest.schemas import PluginOut, TokenCreated, TokenOut
+from core.schemas import TokenInput
 from core.services import tokens as service
 
 bp = Blueprint("api_meta", __name__, description="Plugins and personal API tokens")
@@ -48,8 +50,17 @@ def my_tokens():
 @bp.doc(requestBody={"content": {"application/json": {"schema": TokenInput}}})
 @bp.response(201, TokenCreated)
 def create_my_token():
-    """Create a token; its secret is in this answer and never again."""
-    token, secret = service.create_token(current_user, body().get("name"), current_user)
+    """Create a token; its secret is in this answer and never again.
+
+    Only a password sign-in session (the web session cookie) may create
+    tokens: a request signed by an API token gets 403. ``expires_in_days``
+    defaults to ``TRELLIS_TOKEN_DAYS`` and may not exceed ``TRELLIS_TOKEN_MAX_DAYS``.
+    """
+    require_password_session()
+    data = body()
+    token, secret = service.create_token(
+        current_user, data.get("name"), current_user, data.get("expires_in_days")
+    )
     token.token = secret
     return token
 

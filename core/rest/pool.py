@@ -14,7 +14,7 @@ from core.i18n import _
 from core.models import Customer, DataScope, PoolRule, User
 from core.rest.auth import require
 from core.rest.customers import SORTABLE, body, visible
-from core.rest.lists import ListArgs, page_schema, paginate
+from core.rest.lists import ListArgs, page_schema, paginate, sorted_by
 from core.rest.schemas import CustomerOut
 from core.schemas import Id, is_id
 from core.search import text_contains
@@ -44,7 +44,7 @@ def pool_query():
 
 
 @bp.route("/pool", methods=["GET"])
-@bp.arguments(ListArgs, location="query", as_kwargs=False)
+@bp.arguments(sorted_by(ListArgs, SORTABLE), location="query", as_kwargs=False)
 @bp.response(200, page_schema(CustomerOut, "PoolPage"))
 def list_pool(args):
     require("pool.claim")

@@ -10,10 +10,19 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, json, render_template, request
-from werkzeug.exceptions import BadRequest, Conflict, HTTPException, InternalServerError, NotFound
+from werkzeug.exceptions import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    HTTPException,
+    InternalServerError,
+    MethodNotAllowed,
+    NotFound,
+)
 
 from core.errors import (
     ConflictError,
+    ForbiddenError,
     NotFoundError,
     StaleVersionError,
     TrellisError,
@@ -46,6 +55,7 @@ ERROR_TITLES = {
     404: _l("Not found"),
     405: _l("Not allowed"),
     409: _l("Changed by someone else"),
+    413: _l("The request is too large"),
     429: _l("Too many requests"),
     500: _l("Something went wrong"),
 }
@@ -82,39 +92,7 @@ def _flatten_webargs(messages) -> dict[str, list[str]]:
     return out
 
 
-def _nul_field(value, path: str = "") -> str | None:
-    """The path of the first string holding a NUL character, if any."""
-    if isinstance(value, str):
-        return (path or "_body") if "\x00" in value else None
-    items = (
-        value.items()
-        if isinstance(value, dict)
-        else enumerate(value)
-        if isinstance(value, list)
-        else ()
-    )
-    for key, item in items:
-        found = _nul_field(item, f"{path}.{key}" if path else str(key))
-        if found:
-            return found
-    return None
-
-
 def register(app: Flask) -> None:
-    @app.before_request
-    def refuse_nul_characters():
-        """No text field can hold NUL on PostgreSQL; refuse it at the door
-        with the field's name rather than fail in the database."""
-        field = _nul_field({**request.args, **request.form}) or (
-            _nul_field(request.get_json(silent=True)) if request.is_json else None
-        )
-        if field is None:
-            return None
-        message = _("NUL characters are not allowed")
-        if is_api_request():
-            return problem(422, _("Invalid input"), kind="validation", errors={field: [message]})
-        return message, 400
-
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if not is_api_request():
@@ -127,7 +105,17 @@ def register(app: Flask) -> None:
                 kind="validation",
                 errors=_flatten_webargs(data["messages"]),
             )
-        return problem(exc.code or 500, exc.name, exc.description if exc.code != 500 else None)
+        code = exc.code or 500
+        # Werkzeug's own descriptions are English boilerplate: only ours (abort
+        # with a translated description) reach the caller
+        detail = None if exc.description == type(exc).description else exc.description
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            detail = _("Allowed here: %(methods)s", methods=", ".join(exc.valid_methods))
+        answer = problem(code, ERROR_TITLES.get(code, exc.name), detail)
+        for name, value in exc.get_headers():  # Allow (405), Retry-After (429) …
+            if name.lower() != "content-type":
+                answer.headers[name] = value
+        return answer
 
     def page(exc: HTTPException):
         """A service error raised under a web page: the site's error page
@@ -160,6 +148,13 @@ def register(app: Flask) -> None:
         if not is_api_request():
             return page(Conflict(str(exc)))
         return problem(409, exc.title or _("Conflict"), str(exc), kind=exc.kind, **exc.details)
+
+    @app.errorhandler(ForbiddenError)
+    def forbidden(exc: ForbiddenError):
+        db.session.rollback()
+        if not is_api_request():
+            return page(Forbidden(str(exc)))
+        return problem(403, _("Forbidden"), str(exc), kind="forbidden")
 
     @app.errorhandler(NotFoundError)
     def not_found(exc: NotFoundError):

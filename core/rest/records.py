@@ -13,7 +13,7 @@ from core.i18n import _
 from core.models import Activity, Contact
 from core.rest.auth import require
 from core.rest.customers import body, expected_version, visible
-from core.rest.lists import ListArgs, page_schema, paginate
+from core.rest.lists import ListArgs, page_schema, paginate, sorted_by
 from core.rest.schemas import ActivityOut, ContactOut
 from core.schemas import ActivityInput, ContactInput, is_id
 from core.search import text_contains
@@ -21,6 +21,10 @@ from core.services import activities as activity_service
 from core.services import contacts as contact_service
 
 bp = Blueprint("api_records", __name__, description="Contacts (联系人) and activities (跟进记录)")
+
+
+CONTACT_SORTABLE = {"name": Contact.name, "updated_at": Contact.updated_at}
+TIMELINE_SORTABLE = {"occurred_at": Activity.occurred_at, "due_at": Activity.due_at}
 
 
 class TimelineArgs(ListArgs):
@@ -37,7 +41,7 @@ def visible_contact(contact_id: int) -> Contact:
 
 
 @bp.route("/customers/<int:customer_id>/contacts", methods=["GET"])
-@bp.arguments(ListArgs, location="query", as_kwargs=False)
+@bp.arguments(sorted_by(ListArgs, CONTACT_SORTABLE), location="query", as_kwargs=False)
 @bp.response(200, page_schema(ContactOut, "ContactPage"))
 def list_contacts(args, customer_id: int):
     require("customer.read")
@@ -45,7 +49,7 @@ def list_contacts(args, customer_id: int):
     query = select(Contact).where(Contact.customer_id == customer.id, Contact.deleted_at.is_(None))
     if args.get("q"):
         query = query.where(text_contains(Contact.name, args["q"]))
-    return paginate(query, args, {"name": Contact.name, "updated_at": Contact.updated_at}, "name")
+    return paginate(query, args, CONTACT_SORTABLE, "name")
 
 
 @bp.route("/contacts", methods=["POST"])
@@ -84,7 +88,7 @@ def delete_contact(contact_id: int):
 
 
 @bp.route("/customers/<int:customer_id>/activities", methods=["GET"])
-@bp.arguments(TimelineArgs, location="query", as_kwargs=False)
+@bp.arguments(sorted_by(TimelineArgs, TIMELINE_SORTABLE), location="query", as_kwargs=False)
 @bp.response(200, page_schema(ActivityOut, "ActivityPage"))
 def timeline(args, customer_id: int):
     """The customer's timeline, newest first: every activity, task and plugin record.
@@ -102,12 +106,7 @@ def timeline(args, customer_id: int):
         query = query.where(Activity.due_at.is_not(None), Activity.done_at.is_(None))
     if args.get("q"):
         query = query.where(text_contains(Activity.subject, args["q"]))
-    page = paginate(
-        query,
-        args,
-        {"occurred_at": Activity.occurred_at, "due_at": Activity.due_at},
-        "-occurred_at",
-    )
+    page = paginate(query, args, TIMELINE_SORTABLE, "-occurred_at")
     return {**page, "items": links.entries(page["items"])}
 
 

@@ -4,7 +4,7 @@ from flask import g
 from flask_login import current_user
 from marshmallow import Schema, fields, post_dump
 
-from core.access import hidden_fields
+from core.access import conceal, hidden_fields
 from core.models import CustomerKind, Grade, Stage
 from core.schemas import Id
 
@@ -19,10 +19,8 @@ class FieldAccess(Schema):
     def hide(self, data, **kwargs):
         cache = g.setdefault("trellis_hidden_fields", {})  # once per request, not per row
         if self.entity not in cache:
-            cache[self.entity] = hidden_fields(current_user, self.entity)
-        for name in cache[self.entity]:
-            data.pop(name, None)
-        return data
+            cache[self.entity] = bool(hidden_fields(current_user, self.entity))
+        return conceal(self.entity, data, current_user) if cache[self.entity] else data
 
 
 class TagOut(Schema):
@@ -152,11 +150,8 @@ class TokenOut(Schema):
     created_at = fields.AwareDateTime()
     last_used_at = fields.AwareDateTime(allow_none=True)
     revoked_at = fields.AwareDateTime(allow_none=True)
+    expires_at = fields.AwareDateTime(required=True)
 
 
 class TokenCreated(TokenOut):
     token = fields.String(required=True, metadata={"description": "the secret; shown only once"})
-
-
-class TokenInput(Schema):
-    name = fields.String(required=True)

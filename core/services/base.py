@@ -13,14 +13,17 @@ from sqlalchemy import CursorResult, inspect
 
 from core.errors import StaleVersionError, ValidationError
 from core.extensions import db
-from core.i18n import _l, translate_validation
+from core.i18n import _, _l, translate_validation
 from core.models import AuditEntry, User
+from core.requests import nul_field
 
 
 def load(schema: marshmallow.Schema, payload: Any, *, partial: bool = False) -> dict:
     """Validate ``payload``; raise :class:`ValidationError` with per-field messages."""
     if not isinstance(payload, dict):
         raise ValidationError({"_schema": ["expected an object"]})
+    if (field := nul_field(payload)) is not None:  # a CSV row, a job's payload: not only HTTP
+        raise ValidationError({field: [_("NUL characters are not allowed")]})
     try:
         return schema.load(payload, partial=partial)
     except marshmallow.ValidationError as exc:

@@ -8,6 +8,7 @@ from typing import cast
 
 from sqlalchemy import delete, func, or_, select, update
 
+from core.access import check_transfer
 from core.custom_fields import clean_custom_fields
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.events import emit, transaction
@@ -73,8 +74,10 @@ def create_customer(payload: dict, actor: User | None) -> Created:
 def update_customer(
     customer: Customer, payload: dict, actor: User | None, expected_version: int | None = None
 ) -> Customer:
-    """Change the given fields only; refuse a stale ``expected_version``."""
+    """Change the given fields only; refuse a stale ``expected_version``, and
+    a new owner or team without ``customer.transfer`` (:func:`check_transfer`)."""
     data = _clean(load(_schema, payload, partial=True), partial=True)
+    check_transfer(actor, customer, data)
     check_version(customer, expected_version)
     with transaction():
         before = snapshot(customer)
@@ -200,6 +203,7 @@ def merge_customers(
             choose.setdefault(key, default)
             if choose[key] == "merged":
                 setattr(survivor, key, theirs)
+        check_transfer(actor, before["survivor"], snapshot(survivor))
         survivor.phones = list(dict.fromkeys(survivor.phones + other.phones))
         survivor.emails = list(dict.fromkeys(survivor.emails + other.emails))
         survivor.custom_fields = {**other.custom_fields, **survivor.custom_fields}

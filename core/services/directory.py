@@ -16,6 +16,7 @@ from core.models import CustomFieldDefinition, DataScope, Role, Tag, Team, User
 from core.registry import current_registry
 from core.schemas import Id
 from core.services.base import apply, audit, check_version, load, missing_refs, save, snapshot
+from core.services.tokens import revoke_user_tokens
 
 
 def known_timezone(value: str | None) -> None:
@@ -69,7 +70,8 @@ class FieldDefinitionInput(Schema):
 def update_user(
     user: User, payload: dict, actor: User | None, expected_version: int | None = None
 ) -> User:
-    """Change a user; deactivating or changing the role ends their sessions."""
+    """Change a user; deactivating or changing the role ends their sessions,
+    deactivating also revokes their API tokens (reactivating does not revive them)."""
     data = load(UserChange(), payload, partial=True)
     errors = missing_refs(data, role_id=Role, team_id=Team)
     if errors:
@@ -80,6 +82,8 @@ def update_user(
         changes = apply(user, data)
         if {"active", "role_id"} & set(changes):
             user.session_version += 1
+        if "active" in changes and not user.active:
+            revoke_user_tokens(user, actor, "deactivated")
         if changes:
             audit(actor, user, "update", before, snapshot(user))
     return user

@@ -43,36 +43,76 @@ def rule_for(team_id: int | None) -> PoolRule:
 
 
 def claim(customer: Customer, user: User) -> Customer:
-    """Take a pool customer; refused beyond the claim limit or within the cool-off."""
-    if customer.owner_id is not None or customer.deleted_at is not None:
-        raise ValidationError({"id": [_("this customer is not in the customer pool")]})
-    rule = rule_for(user.team_id)
-    owned = cast(
-        int,
-        db.session.scalar(
-            select(func.count())
-            .select_from(Customer)
-            .where(Customer.owner_id == user.id, Customer.deleted_at.is_(None))
-        ),
-    )  # a count is never NULL
-    if owned >= rule.claim_limit:
-        raise ValidationError(
-            {"id": [_("you already own %(n)d customers, the limit of your team", n=owned)]}
-        )
-    since = utcnow() - timedelta(days=rule.cool_off_days)
-    if db.session.scalar(
-        select(PoolRelease.id)
-        .where(
-            PoolRelease.customer_id == customer.id,
-            PoolRelease.user_id == user.id,
-            PoolRelease.released_at > since,
-        )
-        .limit(1)
-    ):
-        raise ValidationError(
-            {"id": [_("you released this customer less than %(d)d days ago", d=rule.cool_off_days)]}
-        )
-    return _set_owner(customer, user, user, "claim")
+    """Take a pool customer; refused beyond the claim limit or within the cool-off.
+
+    One transaction, and claims made at the same moment cannot beat either
+    rule: the claimer's row is locked first, so one user's claims are
+    counted one after another, and the customer is read again, locked, so
+    of two users claiming it only the first finds it still in the pool.
+    """
+    with transaction():
+        _hold_claims_of(user.id)
+        fresh = _locked(customer.id)
+        if fresh is None or fresh.owner_id is not None or fresh.deleted_at is not None:
+            raise _refused(_("this customer is not in the customer pool"))
+        customer, rule = fresh, rule_for(user.team_id)
+        owned = cast(
+            int,
+            db.session.scalar(
+                select(func.count())
+                .select_from(Customer)
+                .where(Customer.owner_id == user.id, Customer.deleted_at.is_(None))
+            ),
+        )  # a count is never NULL
+        if owned >= rule.claim_limit:
+            raise _refused(_("you already own %(n)d customers, the limit of your team", n=owned))
+        since = utcnow() - timedelta(days=rule.cool_off_days)
+        if db.session.scalar(
+            select(PoolRelease.id)
+            .where(
+                PoolRelease.customer_id == customer.id,
+                PoolRelease.user_id == user.id,
+                PoolRelease.released_at > since,
+            )
+            .limit(1)
+        ):
+            raise _refused(
+                _("you released this customer less than %(d)d days ago", d=rule.cool_off_days)
+            )
+        return _set_owner(customer, user, user, "claim")
+
+
+def _refused(message: str) -> ValidationError:
+    return ValidationError({"id": [message]})
+
+
+def _hold_claims_of(user_id: int) -> None:
+    """Lock the claimer's row until the transaction ends: a second claim of
+    the same user waits here, then counts what the first one committed.
+
+    A write that changes nothing, rather than ``SELECT … FOR UPDATE``:
+    SQLite takes its one write lock only on a write, and the count that
+    follows must be read under it. On PostgreSQL the UPDATE locks just this
+    row (``FOR NO KEY UPDATE``, no key changes), so other users' claims and
+    rows that refer to the user are not held up.
+    """
+    db.session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(session_version=User.session_version, updated_at=User.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _locked(customer_id: int) -> Customer | None:
+    """The customer as the database holds it now, locked until the transaction
+    ends (PostgreSQL; on SQLite the claimer's write lock already covers it)."""
+    return db.session.scalar(
+        select(Customer)
+        .where(Customer.id == customer_id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
 
 
 def release(customer: Customer, actor: User | None, reason: str = "released") -> Customer:

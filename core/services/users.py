@@ -13,6 +13,7 @@ from core.registry import current_registry
 from core.schemas import UserInput
 from core.security import hash_password
 from core.services.base import audit, load, missing_refs, snapshot
+from core.services.tokens import revoke_user_tokens
 
 _schema = UserInput()
 
@@ -80,12 +81,13 @@ def create_user(payload: dict, actor: User | None, role: str | None = None) -> U
 
 
 def set_password(user: User, password: str, actor: User | None) -> None:
-    """Set a new password and end the user's other sessions."""
+    """Set a new password; end the user's other sessions and revoke their API tokens."""
     load(UserInput(only=("password",)), {"password": password})
     with transaction():
         user.password_hash = hash_password(password)
         user.session_version += 1
         audit(actor, user, "set_password", None, None)
+        revoke_user_tokens(user, actor, "password")
 
 
 def create_team(name: str, actor: User | None, parent_id: int | None = None) -> Team:

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from core import followups
-from core.access import hidden_fields, redacted_entry, scoped
+from core.access import audit_entries, hidden_fields, redacted_entry, scoped
 from core.errors import ValidationError
 from core.events import transaction
 from core.extensions import db
@@ -99,7 +99,8 @@ def audit_log():
         k: request.args.get(k, "").strip() for k in ("entity", "entity_id", "action", "user_id")
     }
     page = max(1, min(request.args.get("page", 1, type=int), 10_000))
-    query = select(AuditEntry, User.name).outerjoin(User, User.id == AuditEntry.user_id)
+    query = audit_entries(current_user).add_columns(User.name)
+    query = query.outerjoin(User, User.id == AuditEntry.user_id)
     for key in ("entity", "action"):
         if args[key]:
             query = query.where(getattr(AuditEntry, key) == args[key][:64])

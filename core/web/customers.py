@@ -68,6 +68,8 @@ def list_args() -> tuple[dict, dict]:
         errors = cast(dict[str, Any], exc.messages)  # a schema's errors: field -> messages
         args = schema.load({k: v for k, v in raw.items() if k != "q" and k not in errors})
     args["q"] = raw.get("q", "")[:200]
+    for key in access.hidden_filters(current_user, "customer", args):
+        args.pop(key)  # the page offers no filter by a hidden field; a crafted URL gets none
     return args, errors
 
 
@@ -90,7 +92,9 @@ def index():
     require("customer.read")
     args, errors = list_args()
     sort = request.args.get("sort", "-updated_at")
-    if sort.lstrip("-") not in SORTABLE:
+    if sort.lstrip("-") not in SORTABLE or access.hidden_filters(
+        current_user, "customer", {"sort": sort}
+    ):
         sort = "-updated_at"
     page = max(1, min(request.args.get("page", 1, type=int), 10_000))
     query = filtered(args)
@@ -190,7 +194,11 @@ def render_form(
         errors=errors,
         changes=[c for c in changes or () if c["field"] not in masked],
         masked=masked,
-        definitions=list(definitions_for("customer").values()),
+        definitions=[
+            d
+            for d in definitions_for("customer").values()
+            if f"custom_fields.{d.key}" not in masked
+        ],
     ), status
 
 

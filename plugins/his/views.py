@@ -17,6 +17,8 @@ def visits():
     """Visits the user may see: a doctor their own, a department head their team's."""
     if not current_user.can("his.visit.read"):
         abort(404)
-    query = scoped(select(Visit), Visit, current_user, owner_attr="doctor_id")
+    query = scoped(
+        select(Visit), Visit, current_user, owner_attr="doctor_id", customer_attr="customer_id"
+    )
     rows = db.session.scalars(query.order_by(Visit.visited_at.desc()).limit(100)).all()
     return render_template("his/visits.html", visits=rows)

@@ -17,6 +17,8 @@ def policies():
     """Policies the user may see: an agent their own, a manager their team's."""
     if not current_user.can("insurance.policy.read"):
         abort(404)
-    query = scoped(select(Policy), Policy, current_user, owner_attr="agent_id")
+    query = scoped(
+        select(Policy), Policy, current_user, owner_attr="agent_id", customer_attr="customer_id"
+    )
     rows = db.session.scalars(query.order_by(Policy.end_date, Policy.id).limit(100)).all()
     return render_template("insurance/policies.html", policies=rows)

@@ -147,6 +147,7 @@ def trellis_menu_items(user):
         items.append(MenuItem(_l("Work orders"), "service_dispatch.work_orders", order=30))
     if user.can("service.dispatch"):
         items.append(MenuItem(_l("Dispatch board"), "service_dispatch.board", order=31))
+        items.append(MenuItem(_l("Requests to review"), "service_dispatch.requests_page", order=31))
     elif user.can("service.admin"):
         items.append(MenuItem(_l("Engineers"), "service_dispatch.engineers", order=31))
     if user.can("service.engineer"):

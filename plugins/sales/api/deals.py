@@ -17,9 +17,11 @@ from core.api import (
     db,
     expected_version,
     json_body,
+    ordered,
     page_schema,
     paginate,
     require,
+    sorted_by,
 )
 
 from ..models import Deal, StageChange
@@ -38,7 +40,7 @@ SORTABLE = {
 
 
 @bp.route("/deals", methods=["GET"])
-@bp.arguments(DealArgs, location="query", as_kwargs=False)
+@bp.arguments(sorted_by(DealArgs, SORTABLE), location="query", as_kwargs=False)
 @bp.response(200, page_schema(DealOut, "DealPage"))
 def list_deals(args):
     require("sales.deal.read")
@@ -46,17 +48,17 @@ def list_deals(args):
 
 
 @bp.route("/deals/export", methods=["GET"])
-@bp.arguments(DealArgs, location="query", as_kwargs=False)
+@bp.arguments(sorted_by(DealArgs, SORTABLE), location="query", as_kwargs=False)
 @bp.doc(responses=CSV_RESPONSE)
 def export_deals(args):
-    """Every deal the list would show (same filters), as CSV, newest change
-    first; needs ``sales.deal.export``."""
+    """Every deal the list would show (same filters and ``sort``; newest
+    change first by default), as CSV; needs ``sales.deal.export``."""
     require("sales.deal.export")
     query = search_deals(current_user, args).options(
         joinedload(Deal.customer), joinedload(Deal.stage), joinedload(Deal.owner)
     )
     return csv_export(
-        query.order_by(Deal.updated_at.desc(), Deal.id.desc()), DealRowOut(), "deals.csv"
+        ordered(query, args.get("sort"), SORTABLE, "-updated_at"), DealRowOut(), "deals.csv"
     )
 
 

@@ -12,6 +12,7 @@ from core.api import (
     page_schema,
     paginate,
     require,
+    sorted_by,
     text_contains,
     translator,
 )
@@ -35,7 +36,7 @@ SORTABLE = {"created_at": Lead.created_at, "updated_at": Lead.updated_at, "name"
 
 
 @bp.route("/leads", methods=["GET"])
-@bp.arguments(LeadArgs, location="query", as_kwargs=False)
+@bp.arguments(sorted_by(LeadArgs, SORTABLE), location="query", as_kwargs=False)
 @bp.response(200, page_schema(LeadOut, "LeadPage"))
 def list_leads(args):
     require("sales.lead.read")

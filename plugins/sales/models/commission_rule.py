@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import TimestampMixin, VersionedMixin, db
+from core.api import Team, TimestampMixin, VersionedMixin, db
 
 from .pipeline import Pipeline
 from .product import Product
@@ -14,7 +14,8 @@ from .product import Product
 class CommissionRule(TimestampMixin, VersionedMixin, db.Model):
     """提成规则: progressive tiers over a rep's monthly won amount in ``currency``,
     for the deals of ``pipeline_id`` (None: every pipeline), or only for the
-    deal lines of ``product_id``. ``tiers`` is a JSON
+    deal lines of ``product_id``; for the reps of ``team_id`` and its
+    sub-teams, or company-wide (None). ``tiers`` is a JSON
     list of ``{"from_amount": "0.00", "rate_percent": "3.00"}`` (decimals as
     strings, so no float ever touches the money), the first from 0."""
 
@@ -25,6 +26,8 @@ class CommissionRule(TimestampMixin, VersionedMixin, db.Model):
     product_id: Mapped[int | None] = mapped_column(ForeignKey("sales_product.id"), index=True)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     tiers: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
 
     pipeline: Mapped[Pipeline | None] = relationship()
     product: Mapped[Product | None] = relationship()
+    team: Mapped[Team | None] = relationship()

@@ -66,6 +66,9 @@ class RuleOut(Schema):
     name = fields.String()
     pipeline_id = fields.Integer(allow_none=True)
     product_id = fields.Integer(allow_none=True)
+    team_id = fields.Integer(
+        allow_none=True, metadata={"description": "the team's reps only; null: company-wide"}
+    )
     currency = fields.String()
     tiers = fields.List(fields.Nested(TierOut))
     version = fields.Integer()
@@ -82,6 +85,7 @@ class RuleLineOut(Schema):
     name = fields.String()
     pipeline_id = fields.Integer(allow_none=True)
     product_id = fields.Integer(allow_none=True)
+    team_id = fields.Integer(allow_none=True)
     currency = fields.String()
     base = Dec()
     commission = Dec()

@@ -19,7 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.api import (
+    ForbiddenError,
     NotFoundError,
+    Team,
     User,
     ValidationError,
     check_version,
@@ -27,12 +29,13 @@ from core.api import (
     delete_record,
     load,
     save,
+    sees_all,
     translator,
 )
 
 from ..models import CommissionRule, Deal, Pipeline, Product, Stage
 from .access import visible_deals
-from .targets import month_bounds
+from .targets import month_bounds, visible_team_ids
 from .validation import Id, known_currency, money_amount
 
 _, _l = translator("sales")
@@ -79,6 +82,14 @@ class RuleInput(Schema):
         },
     )
     currency = fields.String(load_default="CNY", validate=known_currency)
+    team_id = Id(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "only the reps of this team and its sub-teams; empty: company-wide "
+            "(set only by a user who sees every team)"
+        },
+    )
     tiers = fields.List(
         fields.Nested(TierInput),
         required=True,
@@ -131,6 +142,8 @@ def _load_rule(payload: dict, partial: bool) -> dict:
         and db.session.get(Product, data["product_id"]) is None
     ):
         errors["product_id"] = [_("no product with this id")]
+    if not errors and data.get("team_id") and db.session.get(Team, data["team_id"]) is None:
+        errors["team_id"] = [_("no team with this id")]
     if errors:
         raise ValidationError(errors)
     return data
@@ -167,21 +180,72 @@ def _load_tiers(tiers, errors: dict) -> list[dict]:
     ]
 
 
+def may_write(actor: User | None, team_id: int | None) -> bool:
+    """Whether ``actor`` may write a rule of ``team_id`` (None: company-wide).
+    The system and a user who sees every team may write any rule; a team's
+    manager only the rules of their team and its sub-teams — the company's
+    and other teams' rules are theirs to read, not to change."""
+    if actor is None or sees_all(actor):
+        return True
+    return team_id is not None and team_id in visible_team_ids(actor)
+
+
+def check_writable(rule: CommissionRule, actor: User | None) -> None:
+    """A 403 unless ``actor`` may change or delete ``rule`` (:func:`may_write`)."""
+    if not may_write(actor, rule.team_id):
+        raise ForbiddenError(
+            _("You may read this commission rule but not change it: it is company-wide.")
+            if rule.team_id is None
+            else _("You may read this commission rule but not change it: it is another team's.")
+        )
+
+
+def _check_team(data: dict, actor: User | None) -> None:
+    """The rule's new ``team_id`` must be one ``actor`` may write rules for."""
+    if "team_id" not in data or may_write(actor, data["team_id"]):
+        return
+    raise ValidationError(
+        {
+            "team_id": [
+                _("a company-wide rule is set by an administrator; choose your team")
+                if data["team_id"] is None
+                else _("choose your own team or one of its sub-teams")
+            ]
+        }
+    )
+
+
 def create_rule(payload: dict, actor: User | None) -> CommissionRule:
     data = _load_rule(payload, partial=False)
+    _check_team(data, actor)
     return save(CommissionRule, None, data, actor)
 
 
 def update_rule(
     rule: CommissionRule, payload: dict, actor: User | None, expected_version: int | None = None
 ) -> CommissionRule:
+    check_writable(rule, actor)
     data = _load_rule(payload, partial=True)
+    _check_team(data, actor)
     check_version(rule, expected_version)
     return save(CommissionRule, rule, data, actor)
 
 
 def delete_rule(rule: CommissionRule, actor: User | None) -> None:
+    check_writable(rule, actor)
     delete_record(rule, actor)
+
+
+def rules_for(rep: User) -> list[CommissionRule]:
+    """The rules that count for ``rep``: the company-wide ones and those of
+    the rep's team or of a team above it."""
+    teams: set[int] = set()
+    team_id = rep.team_id
+    while team_id is not None and team_id not in teams:  # a cycle stops too
+        teams.add(team_id)
+        team = db.session.get(Team, team_id)
+        team_id = team.parent_id if team is not None else None
+    return [r for r in rules() if r.team_id is None or r.team_id in teams]
 
 
 # -- the monthly statement ----------------------------------------------------------------------
@@ -261,7 +325,8 @@ def statement(viewer: User, rep: User, month: str) -> dict:
     """提成 statement of ``rep`` for ``month``: the won deals counted, per rule
     its base and commission tier by tier, and the totals per currency.
 
-    A rule counts the deals in its currency within its reach, the most
+    Only the rules for the rep count: the company-wide ones and their
+    team's (:func:`rules_for`). A rule counts the deals in its currency within its reach, the most
     specific reach winning: a product's rules take that product's lines, a
     pipeline's rules the rest of that pipeline's deals, the rules of every
     pipeline what no other rule took. Several rules of the same reach all
@@ -269,7 +334,7 @@ def statement(viewer: User, rep: User, month: str) -> dict:
     ``rule_ids`` and earns nothing.
     """
     deals = won_deals(viewer, rep, month)
-    all_rules = rules()
+    all_rules = rules_for(rep)
     bases: dict[int, Decimal] = {}
     totals: dict[str, dict] = {}
     deal_rows = []
@@ -304,6 +369,7 @@ def statement(viewer: User, rep: User, month: str) -> dict:
                 "name": rule.name,
                 "pipeline_id": rule.pipeline_id,
                 "product_id": rule.product_id,
+                "team_id": rule.team_id,
                 "currency": rule.currency,
                 "base": bases[rule.id],
                 "commission": amount,

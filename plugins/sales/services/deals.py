@@ -18,6 +18,7 @@ from core.api import (
     User,
     ValidationError,
     audit,
+    check_transfer,
     check_version,
     customer_for,
     db,
@@ -124,12 +125,14 @@ def update_deal(
         ]
     if errors:
         raise ValidationError(errors)
+    check_transfer(actor, deal, data)  # a new owner needs customer.transfer
     check_version(deal, expected_version)
+    moved = "owner_id" in data and data["owner_id"] != deal.owner_id
     with transaction():
         before = snapshot(deal)
         for key, value in data.items():
             setattr(deal, key, value)
-        if "owner_id" in data and data["owner_id"]:
+        if moved and data["owner_id"]:  # the team follows the new owner
             deal.team_id = db.session.get(User, data["owner_id"]).team_id
         audit(actor, deal, "update", before, snapshot(deal))
     return deal

@@ -15,6 +15,7 @@ from core.api import (
     User,
     ValidationError,
     audit,
+    check_transfer,
     check_version,
     create_contact,
     create_customer,
@@ -126,12 +127,23 @@ def assign(lead: Lead) -> int | None:
 def update_lead(
     lead: Lead, payload: dict, actor: User | None, expected_version: int | None = None
 ) -> Lead:
+    """Change the given fields. A new owner needs ``customer.transfer`` and
+    brings the lead into the owner's team."""
     data = load(LeadInput(), payload, partial=True)
+    owner = None
+    if data.get("owner_id") is not None:
+        owner = db.session.get(User, data["owner_id"])
+        if owner is None or not owner.is_active:
+            raise ValidationError({"owner_id": [_("no active user with this id")]})
+    check_transfer(actor, lead, data)
     check_version(lead, expected_version)
+    moved = "owner_id" in data and data["owner_id"] != lead.owner_id
     with transaction():
         before = snapshot(lead)
         for key, value in data.items():
             setattr(lead, key, value)
+        if moved:
+            lead.team_id = owner.team_id if owner else None
         if lead.status == "new":
             lead.status = "working"
         audit(actor, lead, "update", before, snapshot(lead))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import marshmallow
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, post_load, validate
 from sqlalchemy import select
 
 from core.api import (
@@ -56,6 +56,13 @@ class ProductInput(Schema):
     unit_price = fields.Decimal(required=True, as_string=True, validate=money_amount)
     currency = fields.String(load_default="CNY", validate=known_currency)
     active = fields.Boolean(load_default=True)
+
+    @post_load
+    def blank_code_is_none(self, data: dict, **kwargs) -> dict:
+        """No code is ``None``, never ``""``: codes are unique, absences not."""
+        if "code" in data and not (data["code"] or "").strip():
+            data["code"] = None
+        return data
 
 
 class LineInput(Schema):

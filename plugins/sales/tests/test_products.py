@@ -156,3 +156,11 @@ def test_lines_in_the_browser_keep_the_input_on_error(deal, login_as):
     assert ok.status_code == 302
     assert "Survey" in client.get(f"/sales/deals/{deal.id}").text
     assert fresh_deal(deal.id).amount == Decimal("500.00")
+
+
+def test_products_without_a_code_do_not_clash(app, as_user, make_user):
+    api = as_user(make_user(role="admin"))
+    for name in ("Survey", "Install"):
+        payload = {"name": name, "unit_price": "1", "code": ""}
+        made = api.post("/api/v1/sales/products", json=payload)
+        assert made.status_code == 201 and made.json["code"] is None

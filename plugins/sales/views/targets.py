@@ -24,9 +24,11 @@ from ..services import pipelines as pipeline_service
 from ..services import products, targets
 from ..services.commission import (
     MAX_TIERS,
+    check_writable,
     create_rule,
     delete_rule,
     get_rule,
+    may_write,
     rules,
     statement,
     update_rule,
@@ -135,14 +137,17 @@ def commission():
     reps = targets.visible_reps(current_user)
     wanted = request.args.get("user_id", type=int) or current_user.id
     rep = targets.visible_rep(wanted, current_user)
+    writer = can_write()
+    all_rules = rules()
     return render_template(
         "sales/commission.html",
         month=month,
         rep=rep,
         reps=reps,
         statement=statement(current_user, rep, month),
-        rules=rules(),
-        can_write=can_write(),
+        rules=all_rules,
+        writable={r.id for r in all_rules if writer and may_write(current_user, r.team_id)},
+        can_write=writer,
         values=values,
         errors=errors,
         **_rule_choices(),
@@ -153,6 +158,8 @@ def _rule_choices(tiers: int = 0) -> dict:
     """What the rule form offers: pipelines, active products, and tier rows
     for the ``tiers`` a rule has plus a blank one (at least ``TIER_ROWS``)."""
     return {
+        "teams": [(t.id, t.name) for t in visible_teams()],
+        "any_team": may_write(current_user, None),
         "pipelines": [(p.id, p.name) for p in pipeline_service.pipelines()],
         "products": [(p.id, p.name) for p in products.products(active_only=True)],
         "tier_rows": range(min(max(TIER_ROWS, tiers + 1), MAX_TIERS)),
@@ -165,6 +172,7 @@ def _rule_values(rule) -> dict:
         "name": rule.name,
         "pipeline_id": rule.pipeline_id,
         "product_id": rule.product_id,
+        "team_id": rule.team_id,
         "currency": rule.currency,
     }
     for i, tier in enumerate(rule.tiers):
@@ -180,6 +188,7 @@ def commission_rule_edit(rule_id: int):
     saved meanwhile is not overwritten."""
     require_write()
     rule, month, errors = get_rule(rule_id), chosen_month(), {}
+    check_writable(rule, current_user)  # the company's and other teams' rules are read-only
     values = _rule_values(rule)
     if request.method == "POST":
         values = request.form.to_dict()
@@ -223,6 +232,7 @@ def _rule_payload(form) -> dict:
         "tiers": tiers,
         "pipeline_id": form.get("pipeline_id", type=int),
         "product_id": form.get("product_id", type=int),
+        "team_id": form.get("team_id", type=int),
         "currency": (form.get("currency") or "CNY").strip().upper(),
     }
 

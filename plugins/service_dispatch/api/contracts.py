@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from core.api import expected_version, json_body, page_schema, paginate, require
+from core.api import expected_version, json_body, page_schema, paginate, require, sorted_by
 
 from ..models import Contract
 from ..schemas.contracts import (
@@ -39,7 +39,7 @@ STALE = {"409": {"description": "the version sent is not the current one"}}
 
 
 @bp.route("/contracts", methods=["GET"])
-@bp.arguments(ContractArgs, location="query", as_kwargs=False)
+@bp.arguments(sorted_by(ContractArgs, SORTABLE), location="query", as_kwargs=False)
 @bp.response(200, page_schema(ContractOut, "ContractPage"))
 def list_contracts(args):
     """Contracts and warranties of the customers the caller may see;

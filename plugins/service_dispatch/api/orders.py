@@ -18,9 +18,11 @@ from core.api import (
     csv_export,
     expected_version,
     json_body,
+    ordered,
     page_schema,
     paginate,
     require,
+    sorted_by,
     translator,
 )
 
@@ -49,7 +51,7 @@ SORTABLE = {
 
 
 @bp.route("/work-orders", methods=["GET"])
-@bp.arguments(WorkOrderArgs, location="query", as_kwargs=False)
+@bp.arguments(sorted_by(WorkOrderArgs, SORTABLE), location="query", as_kwargs=False)
 @bp.response(200, page_schema(WorkOrderOut, "WorkOrderPage"))
 def list_work_orders(args):
     """The work orders the caller may see (an engineer: those assigned to them)."""
@@ -59,17 +61,15 @@ def list_work_orders(args):
 
 
 @bp.route("/work-orders/export", methods=["GET"])
-@bp.arguments(WorkOrderArgs, location="query", as_kwargs=False)
+@bp.arguments(sorted_by(WorkOrderArgs, SORTABLE), location="query", as_kwargs=False)
 @bp.doc(responses=CSV_RESPONSE)
 def export_work_orders(args):
-    """Every work order the list would show (same filters), as CSV, newest
-    first; needs ``service.order.export``."""
+    """Every work order the list would show (same filters and ``sort``;
+    newest first by default), as CSV; needs ``service.order.export``."""
     require("service.order.export")
     query = search_orders(current_user, args).options(joinedload(WorkOrder.customer))
     return csv_export(
-        query.order_by(WorkOrder.created_at.desc(), WorkOrder.id.desc()),
-        WorkOrderOut(),
-        "work-orders.csv",
+        ordered(query, args.get("sort"), SORTABLE, "-created_at"), WorkOrderOut(), "work-orders.csv"
     )
 
 

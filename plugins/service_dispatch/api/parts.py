@@ -21,6 +21,7 @@ from core.api import (
     page_schema,
     paginate,
     require,
+    sorted_by,
     text_contains,
     translator,
 )
@@ -40,6 +41,13 @@ from ..services import parts, stock
 from .blueprint import bp
 
 _, _l = translator("service_dispatch")
+PART_SORTABLE = {"sku": Part.sku, "name": Part.name, "price": Part.price}
+STOCK_SORTABLE = {
+    "quantity": Stock.quantity,
+    "part_id": Stock.part_id,
+    "location_id": Stock.location_id,
+}
+MOVE_SORTABLE = {"at": StockMove.at}
 
 
 def _may_read() -> None:
@@ -55,7 +63,7 @@ def _part(part_id: int) -> Part:
 
 
 @bp.route("/parts", methods=["GET"])
-@bp.arguments(PartArgs, location="query", as_kwargs=False)
+@bp.arguments(sorted_by(PartArgs, PART_SORTABLE), location="query", as_kwargs=False)
 @bp.response(200, page_schema(PartOut, "PartPage"))
 def list_parts(args):
     """The spare parts, searched by SKU or name (``q``)."""
@@ -67,7 +75,7 @@ def list_parts(args):
         query = query.where(
             text_contains(Part.sku, args["q"]) | text_contains(Part.name, args["q"])
         )
-    return paginate(query, args, {"sku": Part.sku, "name": Part.name, "price": Part.price}, "name")
+    return paginate(query, args, PART_SORTABLE, "name")
 
 
 @bp.route("/parts", methods=["POST"])
@@ -119,7 +127,7 @@ def create_location():
 
 
 @bp.route("/stock", methods=["GET"])
-@bp.arguments(StockArgs, location="query", as_kwargs=False)
+@bp.arguments(sorted_by(StockArgs, STOCK_SORTABLE), location="query", as_kwargs=False)
 @bp.response(200, page_schema(StockOut, "StockPage"))
 def list_stock(args):
     """How much of each part lies where; an engineer sees their own van only."""
@@ -130,12 +138,7 @@ def list_stock(args):
     for key in ("part_id", "location_id"):
         if args.get(key):
             query = query.where(getattr(Stock, key) == args[key])
-    return paginate(
-        query,
-        args,
-        {"quantity": Stock.quantity, "part_id": Stock.part_id, "location_id": Stock.location_id},
-        "location_id,part_id",
-    )
+    return paginate(query, args, STOCK_SORTABLE, "location_id,part_id")
 
 
 @bp.route("/stock/receive", methods=["POST"])
@@ -168,7 +171,7 @@ def adjust_stock():
 
 
 @bp.route("/stock/moves", methods=["GET"])
-@bp.arguments(MoveArgs, location="query", as_kwargs=False)
+@bp.arguments(sorted_by(MoveArgs, MOVE_SORTABLE), location="query", as_kwargs=False)
 @bp.response(200, page_schema(MoveOut, "StockMovePage"))
 def list_moves(args):
     """Every change of stock at the locations the caller may see, newest first."""
@@ -179,4 +182,4 @@ def list_moves(args):
     for key in ("part_id", "location_id", "reason", "work_order_id"):
         if args.get(key):
             query = query.where(getattr(StockMove, key) == args[key])
-    return paginate(query, args, {"at": StockMove.at}, "-at")
+    return paginate(query, args, MOVE_SORTABLE, "-at")

@@ -4,7 +4,7 @@ re-exported here (``from plugins.service_dispatch.models import WorkOrder``).
 - :mod:`.work_order`: work orders, their history, the order-number counter
 - :mod:`.engineer`: the field engineers orders go to
 - :mod:`.attachment`, :mod:`.revisit`: an order's files and its revisit (回访)
-- :mod:`.request_link`: the public request links (报修链接)
+- :mod:`.request_link`: the public request links (报修链接), requests awaiting review
 - :mod:`.entitlement`: contracts and warranties, SLA policies, the business calendar
 - :mod:`.parts`: spare parts, stock locations, stock and its moves
 """
@@ -13,7 +13,7 @@ from .attachment import Attachment
 from .engineer import Engineer
 from .entitlement import CONTRACT_KINDS, BusinessCalendar, CalendarDay, Contract, SlaPolicy
 from .parts import LOCATION_KINDS, MOVE_REASONS, Part, Stock, StockLocation, StockMove
-from .request_link import RequestLink
+from .request_link import RequestLink, ServiceRequest
 from .revisit import Revisit
 from .work_order import (
     CLOSED,
@@ -51,6 +51,7 @@ __all__ = [
     "Part",
     "RequestLink",
     "Revisit",
+    "ServiceRequest",
     "SlaPolicy",
     "Stock",
     "StockLocation",

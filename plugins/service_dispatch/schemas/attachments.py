@@ -9,7 +9,9 @@ from marshmallow import Schema, fields
 class AttachmentOut(Schema):
     id = fields.Integer()
     work_order_id = fields.Integer()
-    filename = fields.String()
+    filename = fields.String(
+        metadata={"description": "the sender's name, with the extension of the type"}
+    )
     content_type = fields.String(metadata={"description": "decided from the file's content"})
     size = fields.Integer(metadata={"description": "bytes"})
     uploaded_by_id = fields.Integer(allow_none=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from flask_login import current_user
+from marshmallow import Schema, fields, post_dump, validate
+
+from core.api import conceal
 
 
 class PhoneArgs(Schema):
@@ -15,3 +18,8 @@ class CustomerMatch(Schema):
     city = fields.String(allow_none=True)
     address = fields.String(allow_none=True)
     phones = fields.List(fields.String())
+
+    @post_dump
+    def hide(self, data, **kwargs):
+        """What the caller's role hides of a customer stays out of the match too."""
+        return conceal("customer", data, current_user)

@@ -4,12 +4,16 @@ Every list, detail, board, page and API route goes through core's scoped
 query helper with the order's engineer as its owner: an engineer (a role
 with scope ``own``) sees the orders assigned to them, a dispatcher or
 manager with scope ``team`` those of their teams, scope ``all`` every one.
-An order the user may not see is a 404, never a 403.
+An order the user may not see is a 404, never a 403. The orders of a
+customer in the recycle bin (回收站) are out of sight for everyone — lists,
+board, schedule, reports, exports, the order and its files — until the
+customer is restored.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import aliased
 
 from core.api import Customer, NotFoundError, User, db, scoped, text_contains, translator
 
@@ -21,7 +25,18 @@ _, _l = translator("service_dispatch")
 def visible_orders(user: User | None, query: Select | None = None) -> Select:
     """``query`` (default: the work orders) restricted to those ``user`` may see."""
     query = select(WorkOrder) if query is None else query
-    return scoped(query, WorkOrder, user, owner_attr="engineer_id")
+    return scoped(query, WorkOrder, user, owner_attr="engineer_id").where(_customer_live())
+
+
+def _customer_live():
+    """The order's customer is not in the recycle bin. An aliased customer, so
+    that a query that joins the customer itself is not correlated to it."""
+    live = aliased(Customer)
+    return (
+        exists()
+        .where(live.id == WorkOrder.customer_id, live.deleted_at.is_(None))
+        .correlate(WorkOrder)
+    )
 
 
 def filtered_orders(user: User | None, args: dict, query: Select | None = None) -> Select:

@@ -3,8 +3,11 @@ download (the page's and the API's alike), purged.
 
 A file's type is decided by its first bytes (its "magic"), never by the name
 or the type the browser claims, so a script renamed ``photo.jpg`` is refused.
-The bytes live in the instance folder under ``uploads/service_dispatch/``
-with a random name; the row keeps the original name for the download.
+The name follows the type too: a PNG sent as ``page.html`` is kept and sent
+back as ``page.png``. The bytes live in the instance folder under
+``uploads/service_dispatch/`` with a random name and the type's extension;
+the row keeps the sender's name (with that extension) for the download,
+which is always an attachment, never shown inline nor type-sniffed.
 """
 
 from __future__ import annotations
@@ -30,6 +33,14 @@ MAX_PER_ORDER = 10
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic")
 #: the HEIF brands an iPhone photo (``ftyp`` box) may carry
 HEIC_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
+#: the extensions of each accepted type; a name gets the first unless it has one of them
+EXTENSIONS = {
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+    "image/webp": (".webp",),
+    "image/heic": (".heic", ".heif"),
+    "application/pdf": (".pdf",),
+}
 
 
 @dataclass
@@ -54,6 +65,20 @@ def sniff(head: bytes) -> str | None:
     if head.startswith(b"%PDF-"):
         return "application/pdf"
     return None
+
+
+def named(name: str, kind: str) -> str:
+    """``name`` with an extension of the type ``kind``: kept when it has one
+    already (``Photo.JPEG``), else put in place of its own (``x.html`` →
+    ``x.png``) or added (``scan`` → ``scan.pdf``); at most 200 characters."""
+    extensions = EXTENSIONS.get(kind)
+    if not extensions:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if dot and stem and f".{ext.lower()}" in extensions:
+        return name
+    base = stem if dot and stem else name
+    return base[: 200 - len(extensions[0])] + extensions[0]
 
 
 def chosen(files: list[FileStorage]) -> list[FileStorage]:
@@ -86,7 +111,7 @@ def check(files: list[FileStorage], already: int = 0, *, images_only: bool = Fal
                 else _("%(name)s is not a JPEG, PNG, WebP, HEIC photo or a PDF.", name=name)
             )
         else:
-            uploads.append(Upload(name, kind, data))
+            uploads.append(Upload(named(name, kind), kind, data))
     if problems:
         raise ValidationError({"file": problems})
     return uploads
@@ -120,31 +145,52 @@ def count_for(order: WorkOrder) -> int:
     )
 
 
+def write(uploads: list[Upload]) -> list[dict]:
+    """Write the files under new random names; ``{filename, content_type,
+    size, stored_name}`` each. If one fails, those written are removed."""
+    written: list[dict] = []
+    try:
+        for upload in uploads:
+            stored = uuid.uuid4().hex + EXTENSIONS[upload.content_type][0]
+            _write_private(folder() / stored, upload.data)
+            written.append(
+                {
+                    "filename": upload.filename,
+                    "content_type": upload.content_type,
+                    "size": len(upload.data),
+                    "stored_name": stored,
+                }
+            )
+    except BaseException:
+        remove_files([w["stored_name"] for w in written])
+        raise
+    return written
+
+
+def adopt(order: WorkOrder, files: list[dict], actor: User | None) -> list[Attachment]:
+    """Add the rows of files already written (:func:`write`) to ``order``,
+    inside the caller's transaction."""
+    rows = []
+    for written in files:
+        row = Attachment(
+            work_order_id=order.id, **written, uploaded_by_id=actor.id if actor else None
+        )
+        db.session.add(row)
+        db.session.flush()
+        audit(actor, row, "create", None, snapshot(row))
+        rows.append(row)
+    return rows
+
+
 def store(order: WorkOrder, uploads: list[Upload], actor: User | None) -> list[Attachment]:
     """Write the files and add their rows inside the caller's transaction;
     if it fails, the files written are removed again."""
-    rows, written = [], []
+    written = write(uploads)
     try:
-        for upload in uploads:
-            stored = uuid.uuid4().hex
-            _write_private(folder() / stored, upload.data)
-            written.append(stored)
-            row = Attachment(
-                work_order_id=order.id,
-                filename=upload.filename,
-                content_type=upload.content_type,
-                size=len(upload.data),
-                stored_name=stored,
-                uploaded_by_id=actor.id if actor else None,
-            )
-            db.session.add(row)
-            db.session.flush()
-            audit(actor, row, "create", None, snapshot(row))
-            rows.append(row)
+        return adopt(order, written, actor)
     except BaseException:
-        remove_files(written)
+        remove_files([w["stored_name"] for w in written])
         raise
-    return rows
 
 
 def add_attachments(
@@ -192,11 +238,15 @@ def send_attachment(order: WorkOrder, attachment_id: int):
     """The file as a download (never shown inline, never type-sniffed);
     404 if it is not this order's or its bytes are gone."""
     row = attachment_of(order, attachment_id)
-    path = path_of(row) if row else None
-    if path is None or not path.is_file():
+    if row is None or not path_of(row).is_file():
         abort(404)
+    path = path_of(row)
     response = send_file(
-        path, mimetype=row.content_type, as_attachment=True, download_name=row.filename, max_age=0
+        path,
+        mimetype=row.content_type,
+        as_attachment=True,
+        download_name=named(row.filename, row.content_type),
+        max_age=0,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

@@ -16,6 +16,7 @@ from core.api import (
     ValidationError,
     audit,
     check_version,
+    conceal,
     customer_for,
     db,
     emit,
@@ -103,7 +104,8 @@ def create_work_order(payload: dict, actor: User | None, origin: dict | None = N
     """Open a work order for a customer the actor may see (422 naming the
     field otherwise); its number is ``WO-<date>-<n>``, unique. ``origin``:
     fields the system sets, never the payload (``source``, ``requester_name``,
-    ``requester_phone``, ``tracking_hash`` of a public request)."""
+    ``requester_phone``, ``tracking_hash`` of a public request; the
+    ``number`` and ``created_at`` a reviewed request was filed under)."""
     data = _clean(load(WorkOrderInput(), payload))
     customer = customer_for(data["customer_id"], actor)
     errors: dict[str, list[str]] = {}
@@ -113,17 +115,26 @@ def create_work_order(payload: dict, actor: User | None, origin: dict | None = N
     if errors:
         raise ValidationError(errors)
     if not data.get("address"):
-        data["address"] = " ".join(p for p in (customer.city, customer.address) if p) or None
+        data["address"] = site_of(customer, actor)
     return _insert({**data, **(origin or {})}, customer, actor)
 
 
+def site_of(customer, actor: User | None) -> str | None:
+    """The customer's city and address, as far as ``actor`` may see them: a
+    work order copies only what its author could read on the customer."""
+    seen = conceal("customer", {"city": customer.city, "address": customer.address}, actor)
+    return " ".join(p for p in (seen.get("city"), seen.get("address")) if p) or None
+
+
 def _insert(data: dict, customer, actor: User | None) -> WorkOrder:
+    # a reviewed public request keeps the number and the time it was filed under
+    number, opened = data.pop("number", None), data.pop("created_at", None) or utcnow()
     with transaction():
         order = WorkOrder(
             **data,
-            number=next_number(),
+            number=number or next_number(),
             status="new",
-            created_at=utcnow(),
+            created_at=opened,
             team_id=(actor.team_id if actor else None) or customer.team_id,
         )
         order.repeat_of_id = repeat_of(order.serial_number, order.created_at)
@@ -136,7 +147,7 @@ def _insert(data: dict, customer, actor: User | None) -> WorkOrder:
                 action="create",
                 to_status="new",
                 user_id=actor.id if actor else None,
-                at=utcnow(),
+                at=opened,
             )
         )
         audit(actor, order, "create", None, snapshot(order))

@@ -1,12 +1,16 @@
 """Requests customers file themselves (报修) through a public link, and the
 tracking link they get back.
 
-A company gives out request links, each with a secret key; a request posted
-to an active link finds the customer by phone number (the customer's or one
-of its contacts'), or creates one in the pool (公海) of the link's team, and
-opens a work order with ``source="public"``. The customer gets a tracking
-token once: only its sha256 is kept, so the database cannot give it away and
-a forged token matches nothing.
+A company gives out request links, each with a secret key. A request posted
+to an active link whose phone is nobody's creates a customer in the pool
+(公海) of the link's team and opens a work order with ``source="public"``.
+Anyone can type a phone number, so a request whose phone is an existing
+customer's (the customer's own or one of its contacts') changes nothing: it
+waits as a :class:`ServiceRequest` until a dispatcher links it to that
+customer or opens a new one (:mod:`.review`). The visitor cannot tell the
+two apart: both get a work order number and a tracking token. The token is
+given once: only its sha256 is kept, so the database cannot give it away
+and a forged token matches nothing.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from core.api import (
     translator,
 )
 
-from ..models import RequestLink, WorkOrder
+from ..models import RequestLink, ServiceRequest, WorkOrder
 from . import attachments, dispatch, orders
 
 _, _l = translator("service_dispatch")
@@ -56,10 +60,15 @@ REQUIRED = ("name", "phone", "description")
 
 @dataclass
 class Filed:
-    """A request that became a work order, and the token only its customer holds."""
+    """A filed request — a work order, or a request waiting for review — and
+    the token only its customer holds."""
 
-    order: WorkOrder
+    record: WorkOrder | ServiceRequest
     token: str
+
+    @property
+    def number(self) -> str:
+        return self.record.number
 
 
 # --- request links (the admin's side) ---------------------------------------
@@ -135,7 +144,7 @@ def visible_customers_with_phone(raw: str | None, user: User | None) -> list[Cus
     )
 
 
-def _contact(customer: Customer, name: str, phone: str) -> Contact:
+def _contact(customer: Customer, name: str, phone: str, actor: User | None) -> Contact:
     """The customer's contact with this phone, else with this name, else a new one."""
     live = [c for c in customer.contacts if c.deleted_at is None]
     for contact in live:
@@ -145,7 +154,7 @@ def _contact(customer: Customer, name: str, phone: str) -> Contact:
         if contact.name.strip().lower() == name.lower():
             return contact
     return create_contact(
-        {"customer_id": customer.id, "name": name, "phones": [phone], "is_primary": not live}, None
+        {"customer_id": customer.id, "name": name, "phones": [phone], "is_primary": not live}, actor
     )
 
 
@@ -190,7 +199,34 @@ def file_request(link: RequestLink, form: dict, files: list[FileStorage] = ()) -
     the fields) nothing — no customer, contact, order or file."""
     data = check_request(form)
     uploads = attachments.check(list(files), images_only=True)
+    if customers_with_phone(data["phone_normal"], limit=1):
+        return _hold(link, data, uploads)
     return _file(link, data, uploads)
+
+
+def _hold(link: RequestLink, data: dict, uploads: list[attachments.Upload]) -> Filed:
+    """Keep the request for review, under the order number it will get."""
+    token, written = secrets.token_urlsafe(24), []
+    try:
+        with transaction():
+            written = attachments.write(uploads)
+            held = ServiceRequest(
+                number=orders.next_number(),
+                link_id=link.id,
+                team_id=link.team_id,
+                title=title_of(data),
+                phone_normal=data["phone_normal"],
+                tracking_hash=digest(token),
+                files=written,
+                **{k: data[k] for k in FIELDS},
+            )
+            db.session.add(held)
+            db.session.flush()
+            audit(None, held, "create", None, snapshot(held))
+    except BaseException:
+        attachments.remove_files([w["stored_name"] for w in written])
+        raise
+    return Filed(held, token)
 
 
 def _file(link: RequestLink, data: dict, uploads: list[attachments.Upload]) -> Filed:
@@ -206,24 +242,30 @@ def _file(link: RequestLink, data: dict, uploads: list[attachments.Upload]) -> F
 
 
 def _open(link: RequestLink, data: dict, token: str) -> WorkOrder:
-    """The customer (found by phone, or new in the link's team pool), the contact, the order."""
-    found = customers_with_phone(data["phone_normal"], limit=1)
-    customer = (
-        found[0]
-        if found
-        else create_customer(
-            {
-                "name": data["name"],
-                "kind": "person",
-                "phones": [data["phone_normal"]],
-                "address": data["address"],
-                "team_id": link.team_id,
-            },
-            None,
-        ).customer
-    )
-    contact = _contact(customer, data["name"], data["phone_normal"])
-    order = orders.create_work_order(
+    """A new customer in the link's team pool, its contact, the order."""
+    customer = new_customer(data, link.team_id, None)
+    return open_order(customer, data, None, {"tracking_hash": digest(token)})
+
+
+def new_customer(data: dict, team_id: int | None, actor: User | None) -> Customer:
+    """The requester as a new customer in ``team_id``'s pool."""
+    return create_customer(
+        {
+            "name": data["name"],
+            "kind": "person",
+            "phones": [data["phone_normal"]],
+            "address": data["address"],
+            "team_id": team_id,
+        },
+        actor,
+    ).customer
+
+
+def open_order(customer: Customer, data: dict, actor: User | None, origin: dict) -> WorkOrder:
+    """The requester's contact at ``customer`` (found or new) and the order;
+    ``origin``: the tracking hash, and a reviewed request's number and time."""
+    contact = _contact(customer, data["name"], data["phone_normal"], actor)
+    return orders.create_work_order(
         {
             "title": title_of(data),
             "customer_id": customer.id,
@@ -235,15 +277,14 @@ def _open(link: RequestLink, data: dict, token: str) -> WorkOrder:
             "product": data["product"],
             "serial_number": data["serial_number"],
         },
-        None,
+        actor,
         origin={
             "source": "public",
             "requester_name": data["name"],
             "requester_phone": data["phone"],
-            "tracking_hash": digest(token),
+            **origin,
         },
     )
-    return order
 
 
 # --- tracking ----------------------------------------------------------------
@@ -253,18 +294,20 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def tracked_order(token: str) -> WorkOrder | None:
-    """The order a tracking token belongs to. The lookup is by the token's
-    hash, so neither timing nor the database reveals a valid token."""
+def tracked_order(token: str) -> WorkOrder | ServiceRequest | None:
+    """The order (or the request waiting for review) a tracking token belongs
+    to. The lookup is by the token's hash, so neither timing nor the database
+    reveals a valid token."""
     if not token or len(token) > 100:
         return None
+    hashed = digest(token)
     return db.session.scalar(
-        select(WorkOrder).where(
-            WorkOrder.tracking_hash == digest(token), WorkOrder.deleted_at.is_(None)
-        )
-    )
+        select(WorkOrder).where(WorkOrder.tracking_hash == hashed, WorkOrder.deleted_at.is_(None))
+    ) or db.session.scalar(select(ServiceRequest).where(ServiceRequest.tracking_hash == hashed))
 
 
-def public_history(order: WorkOrder) -> list[tuple]:
+def public_history(order: WorkOrder | ServiceRequest) -> list[tuple]:
     """``(when, state)`` for each step: no names, no notes."""
+    if isinstance(order, ServiceRequest):
+        return [(order.created_at, "new")]
     return [(e.at, e.to_status) for e in order.events]

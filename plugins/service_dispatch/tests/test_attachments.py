@@ -231,3 +231,79 @@ def test_a_name_with_a_line_break_is_cleaned_and_still_downloads(dispatcher, mak
     got = as_user(dispatcher).get(listed[0]["url"])
     assert got.status_code == 200 and got.data == PNG
     assert "aSet-Cookie" in got.headers["Content-Disposition"]
+
+
+def test_a_deleted_customers_orders_and_files_are_hidden_until_it_is_restored(
+    make_user, dispatcher, make_order, as_user, login_as
+):
+    """The recycle bin hides the customer's work orders everywhere — the
+    list, the page, the order itself and its files — and a restore brings
+    them back."""
+    admin = make_user(role="admin")
+    order, other = make_order(), make_order()
+    row = attachments.add_attachments(order, storages(("x.png", PNG)), dispatcher)[0]
+    api, web = as_user(dispatcher), login_as(dispatcher)
+    base = f"/service/work-orders/{order.id}"
+
+    def seen() -> tuple:
+        listed = [o["id"] for o in api.get("/api/v1/service/work-orders").json["items"]]
+        return (
+            order.id in listed,
+            other.id in listed,
+            order.number in web.get("/service/work-orders").text,
+            api.get(f"/api/v1{base}").status_code,
+            api.get(f"/api/v1{base}/attachments/{row.id}").status_code,
+            web.get(f"{base}/attachments/{row.id}").status_code,
+            web.get(base).status_code,
+        )
+
+    assert seen() == (True, True, True, 200, 200, 200, 200)
+    assert as_user(admin).delete(f"/api/v1/customers/{order.customer_id}").status_code == 204
+    assert seen() == (False, True, False, 404, 404, 404, 404)
+    restored = as_user(admin).post(f"/api/v1/customers/{order.customer_id}/restore")
+    assert restored.status_code == 200
+    assert seen() == (True, True, True, 200, 200, 200, 200)
+
+
+def test_the_name_takes_the_extension_of_the_type_the_bytes_prove(dispatcher, make_order, as_user):
+    """A PNG named ``.html`` is kept and sent back as ``.png``: the browser
+    that downloads it never sees a page to render."""
+    order = make_order()
+    api = as_user(dispatcher)
+    sent = api.post(
+        f"/api/v1/service/work-orders/{order.id}/attachments",
+        data=files(
+            ("x.html", PNG),
+            ("scan", PDF),
+            ("Photo.JPEG", JPEG),
+            ("a.jpg.svg", JPEG),
+            (".htaccess", PNG),
+        ),
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 201, sent.json
+    assert [(a["filename"], a["content_type"]) for a in sent.json] == [
+        ("x.png", "image/png"),
+        ("scan.pdf", "application/pdf"),
+        ("Photo.JPEG", "image/jpeg"),
+        ("a.jpg.jpg", "image/jpeg"),
+        (".htaccess.png", "image/png"),
+    ]
+    assert sorted(p.suffix for p in stored_files()) == [".jpg", ".jpg", ".pdf", ".png", ".png"]
+    got = api.get(sent.json[0]["url"])
+    assert got.status_code == 200 and got.data == PNG and got.mimetype == "image/png"
+    assert got.headers["Content-Disposition"] == "attachment; filename=x.png"
+    assert got.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_older_file_stored_under_a_misleading_name_downloads_under_its_type(
+    dispatcher, make_order, as_user
+):
+    order = make_order()
+    [row] = attachments.add_attachments(order, storages(("x.png", PNG)), dispatcher)
+    row.filename = "page.html"  # as stored before names followed the type
+    db.session.commit()
+    got = as_user(dispatcher).get(f"/api/v1/service/work-orders/{order.id}/attachments/{row.id}")
+    assert got.status_code == 200 and got.headers["Content-Disposition"] == (
+        "attachment; filename=page.png"
+    )

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from core.api import Contact, Customer, db, utcnow
-from plugins.service_dispatch.models import Attachment, WorkOrder, WorkOrderEvent
-from plugins.service_dispatch.services import lifecycle, public
+from plugins.service_dispatch.models import Attachment, ServiceRequest, WorkOrder, WorkOrderEvent
+from plugins.service_dispatch.services import lifecycle, public, review
 
 from .conftest import reload
 
@@ -120,25 +120,135 @@ def test_a_request_opens_an_order_for_a_new_pool_customer_and_the_link_tracks_it
     assert "not agreed yet" not in page.text  # the appointment is shown instead
 
 
-def test_a_known_phone_reuses_the_customer_and_the_contact(
-    client, link, make_customer, make_contact
-):
-    other = make_customer(name="Other Co")
+def waiting_requests() -> list[ServiceRequest]:
+    return list(db.session.scalars(select(ServiceRequest).order_by(ServiceRequest.id)))
+
+
+def known_customer(make_customer, make_contact):
+    """Lake Hotel, whose front desk has the phone the public form sends."""
+    make_customer(name="Other Co")
     known = make_customer(name="Lake Hotel")
     desk = make_contact(customer=known, name="Front desk", phones=["+86 139-1234-5678"])
-    before = (count(Customer), count(Contact))
-    assert send(client, link, name="Mr Zhou").status_code == 200
+    db.session.expire_all()
+    return db.session.get(Customer, known.id), desk
+
+
+def test_a_known_phone_changes_nothing_and_waits_for_review(
+    client, link, make_customer, make_contact
+):
+    """Anyone can type a customer's phone: an anonymous request never adds a
+    contact or an order to an existing customer, it waits for a dispatcher."""
+    known, desk = known_customer(make_customer, make_contact)
+    stamp, before = known.updated_at, (count(Customer), count(Contact))
+    sent = send(client, link, name="Mr Zhou", photos=[(io.BytesIO(PNG), "ac.html")])
+    assert sent.status_code == 200 and sent.request.path.endswith("/thanks")
+    assert (count(Customer), count(Contact), count(WorkOrder), count(Attachment)) == (*before, 0, 0)
+    db.session.expire_all()
+    assert db.session.get(Customer, known.id).updated_at == stamp
+    [waiting] = waiting_requests()
+    assert (waiting.name, waiting.phone, waiting.title) == (
+        "Mr Zhou",
+        "139 1234 5678",
+        "KFR-35GW: Not cooling",
+    )
+    # the visitor cannot tell: a number and a tracking link as always
+    token = TRACK.search(sent.text).group(1)
+    assert waiting.number in sent.text and re.fullmatch(r"WO-\d{8}-\d{4}", waiting.number)
+    page = client.get(f"/service/track/{token}")
+    assert page.status_code == 200 and waiting.number in page.text and "New" in page.text
+
+
+def test_a_request_for_an_unknown_phone_answers_the_same_as_for_a_known_one(
+    client, link, make_customer, make_contact
+):
+    def answer(phone: str) -> str:
+        text = send(client, link, phone=phone).text
+        text = TRACK.sub("TRACK", text)
+        return re.sub(r"WO-\d{8}-\d{4}", "NUMBER", text)
+
+    known_customer(make_customer, make_contact)
+    assert answer("139 1234 5678") == answer("139 8765 4321")
+    assert count(WorkOrder) == 1 and len(waiting_requests()) == 1
+
+
+def test_a_dispatcher_links_the_request_to_the_customer_and_the_order_opens(
+    client, link, make_customer, make_contact, dispatcher, login_as
+):
+    known, desk = known_customer(make_customer, make_contact)
+    sent = send(client, link, name="Mr Zhou", photos=[(io.BytesIO(PNG), "ac.html")])
+    token = TRACK.search(sent.text).group(1)
+    [waiting] = waiting_requests()
+    web = login_as(dispatcher)
+    page = web.get("/service/requests")
+    assert page.status_code == 200 and "Mr Zhou" in page.text and "Lake Hotel" in page.text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    linked = web.post(
+        f"/service/requests/{waiting.id}/accept",
+        data={"csrf_token": csrf, "customer_id": str(known.id)},
+    )
+    assert linked.status_code == 302
     order = db.session.scalar(select(WorkOrder))
-    assert (order.customer_id, order.contact_id) == (known.id, desk.id) != (other.id, None)
-    assert (count(Customer), count(Contact)) == before
+    assert (order.customer_id, order.contact_id, order.number, order.source) == (
+        known.id,
+        desk.id,
+        waiting.number,
+        "public",
+    )
+    assert (order.requester_name, order.title) == ("Mr Zhou", "KFR-35GW: Not cooling")
+    assert [(a.filename, a.content_type) for a in order_files(order)] == [("ac.png", "image/png")]
+    assert waiting_requests() == [] and count(Contact) == 1
+    page = client.get(f"/service/track/{token}")  # the tracking link now follows the order
+    assert page.status_code == 200 and order.number in page.text
+
+
+def order_files(order):
+    return db.session.scalars(select(Attachment).where(Attachment.work_order_id == order.id)).all()
+
+
+def test_a_dispatcher_may_open_a_new_customer_for_the_request_or_dismiss_it(
+    client, link, make_customer, make_contact, dispatcher, as_user
+):
+    known, _desk = known_customer(make_customer, make_contact)
+    send(client, link, name="Mr Zhou")
+    send(client, link, name="Spam", photos=[(io.BytesIO(PNG), "x.png")])
+    first, spam = waiting_requests()
+    api = as_user(dispatcher)
+    listed = api.get("/api/v1/service/requests").json
+    assert [r["id"] for r in listed["items"]] == [first.id, spam.id]
+    assert [c["id"] for c in listed["items"][0]["customers"]] == [known.id]
+    opened = api.post(f"/api/v1/service/requests/{first.id}/accept", json={"customer_id": None})
+    assert opened.status_code == 201, opened.json
+    order = db.session.get(WorkOrder, opened.json["id"])
+    assert order.customer_id != known.id and order.customer.name == "Mr Zhou"
+    assert order.customer.owner_id is None  # in the pool, like any new requester
+    assert api.delete(f"/api/v1/service/requests/{spam.id}").status_code == 204
+    assert waiting_requests() == [] and count(WorkOrder) == 1
+    assert count(Attachment) == 0
+
+
+def test_the_review_queue_is_for_dispatchers_and_checks_the_customer(
+    client, link, make_customer, make_contact, make_engineer, dispatcher, as_user, login_as
+):
+    known_customer(make_customer, make_contact)
+    send(client, link)
+    [waiting] = waiting_requests()
+    engineer = make_engineer()
+    assert login_as(engineer).get("/service/requests").status_code == 403
+    assert as_user(engineer).get("/api/v1/service/requests").status_code == 403
+    url = f"/api/v1/service/requests/{waiting.id}/accept"
+    assert as_user(engineer).post(url, json={"customer_id": None}).status_code == 403
+    wrong = as_user(dispatcher).post(url, json={"customer_id": 99999})
+    assert wrong.status_code == 422 and "customer_id" in wrong.json["errors"]
+    assert len(waiting_requests()) == 1 and count(WorkOrder) == 0
 
 
 def test_a_phone_on_the_customer_itself_is_found_too(client, link, make_customer):
     known = make_customer(name="Zhou Jie", phones=["13912345678"])
     assert send(client, link).status_code == 200
-    order = db.session.scalar(select(WorkOrder))
-    assert order.customer_id == known.id and count(Customer) == 1
-    assert order.contact.name == "Zhou Jie"
+    assert count(WorkOrder) == 0 and count(Customer) == 1
+    [waiting] = waiting_requests()
+    order = review.accept(waiting, known.id, None)
+    assert order.customer_id == known.id and order.contact.name == "Zhou Jie"
 
 
 def test_missing_fields_are_named_and_nothing_is_created(client, link):
@@ -184,7 +294,8 @@ def test_a_wrong_or_switched_off_key_is_a_404(client, link):
 def test_the_eleventh_request_in_a_minute_is_refused(client, link):
     answers = [send(client, link, description=f"Problem {i}").status_code for i in range(11)]
     assert answers == [200] * 10 + [429]
-    assert count(WorkOrder) == 10 and count(Customer) == 1
+    # the first opens the customer; the others have its phone and wait for review
+    assert count(WorkOrder) == 1 and count(Customer) == 1 and len(waiting_requests()) == 9
 
 
 def test_a_forged_tracking_link_is_a_404(client, link):
@@ -243,7 +354,7 @@ def test_requests_filed_at_the_same_moment_each_get_their_own_number(app, link):
                 filed = public.file_request(
                     found, {**REQUEST, "name": f"Caller {i}", "phone": f"139 0000 000{i}"}
                 )
-                numbers.append(filed.order.number)
+                numbers.append(filed.number)
             except Exception as exc:  # noqa: BLE001 (collected, asserted below)
                 errors.append(exc)
             finally:

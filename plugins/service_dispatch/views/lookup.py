@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from core.api import ValidationError, require, translator
 
 from ..services import public
+from ..services.orders import site_of
 from .blueprint import bp
 
 _, _l = translator("service_dispatch")
@@ -26,5 +27,9 @@ def lookup():
         except ValidationError as exc:
             errors = exc.errors
     return render_template(
-        "service_dispatch/lookup.html", phone=phone, customers=customers, errors=errors
+        "service_dispatch/lookup.html",
+        phone=phone,
+        customers=customers,
+        sites={c.id: site_of(c, current_user) for c in customers},
+        errors=errors,
     ), 422 if errors else 200

@@ -91,7 +91,7 @@ def request_form(key: str):
             db.session.rollback()
             errors = exc.errors
         else:
-            return thanks(key, filed.token, filed.order.number)
+            return thanks(key, filed.token, filed.number)
     return render_template(
         "service_dispatch/public_request.html",
         link=link,
