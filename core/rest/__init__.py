@@ -16,12 +16,20 @@ from core import __version__
 from core.rest import auth, problems
 from core.rest.openapi import ProblemResponses
 
+#: what a decimal string may look like ("1999.90", "-3", "1e3"): marshmallow's
+#: Decimal reads these and refuses anything else
+DECIMAL_PATTERN = r"^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
+
 
 def decimal_as_string(self, field, **kwargs) -> dict:
     """Money goes over the wire as a string ("1999.90"): say so in the
     OpenAPI document, not "number", for every ``Decimal(as_string=True)``."""
     if isinstance(field, fields.Decimal) and field.as_string:
-        return {"type": ["string", "null"] if field.allow_none else "string", "format": "decimal"}
+        return {
+            "type": ["string", "null"] if field.allow_none else "string",
+            "format": "decimal",
+            "pattern": DECIMAL_PATTERN,
+        }
     return {}
 
 
