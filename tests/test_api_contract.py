@@ -119,3 +119,17 @@ def test_a_routing_error_speaks_the_callers_language(admin_api):
     assert unknown.status_code == 404 and "detail" not in unknown.json
     refused = admin_api.delete("/api/v1/plugins")
     assert refused.json["title"] != "Method Not Allowed" and "GET" in refused.json["detail"]
+
+
+def test_every_request_body_is_required_as_the_server_requires_it(client, admin_api):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    optional = [
+        f"{method.upper()} {path}"
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if isinstance(operation, dict)
+        and "requestBody" in operation
+        and not operation["requestBody"].get("required")
+    ]
+    assert optional == []
+    assert admin_api.post("/api/v1/tags").status_code == 422  # and indeed: no body, refused

@@ -92,6 +92,10 @@ class ProblemResponses(BasePlugin):
     def operation_helper(self, path=None, operations=None, **kwargs) -> None:
         for method, operation in (operations or {}).items():
             if method in ("get", "post", "put", "patch", "delete"):
+                if "requestBody" in operation:
+                    # every JSON body is required ({} where nothing is to change):
+                    # without one the answer is a 422
+                    operation["requestBody"].setdefault("required", True)
                 responses = documented(path or "", method, operation)
                 if getattr(self, "parsed_in_path", False):  # e.g. a date: 422 when it is not one
                     responses["422"] = problem_response(422)

@@ -75,6 +75,11 @@ class Calendar:
         return local.astimezone(UTC)
 
 
+class BeyondHorizon(ValueError):
+    """The hours do not fit in the calendar's next three years (a calendar
+    open one minute a week, say): there is no deadline to set."""
+
+
 def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("naive datetime; pass an aware one")
@@ -105,7 +110,7 @@ def add_business_hours(start: datetime, hours: float, calendar: Calendar) -> dat
                     return begin + remaining
                 remaining -= window[1] - begin
         day += timedelta(days=1)
-    raise ValueError("the business calendar has no open hours within three years")
+    raise BeyondHorizon("the business calendar has no open hours within three years")
 
 
 def business_time_between(start: datetime, end: datetime, calendar: Calendar) -> timedelta:

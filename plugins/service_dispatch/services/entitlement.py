@@ -38,7 +38,7 @@ from core.api import (
 )
 
 from ..models import CONTRACT_KINDS, Contract, SlaPolicy, WorkOrder
-from .business_hours import Calendar, add_business_hours, load_calendar
+from .business_hours import BeyondHorizon, Calendar, add_business_hours, load_calendar
 
 _, _l = translator("service_dispatch")
 
@@ -127,13 +127,18 @@ def apply_entitlement(
     order.coverage = "covered" if contract else "chargeable"
     policy = sla_policy(order.category, order.priority or "normal")
     if not keep_respond_by:
-        order.respond_by = (
-            add_business_hours(opened, policy.response_hours, calendar) if policy else None
-        )
-    order.resolve_by = (
-        add_business_hours(opened, policy.resolution_hours, calendar) if policy else None
-    )
+        order.respond_by = _due(opened, policy.response_hours, calendar) if policy else None
+    order.resolve_by = _due(opened, policy.resolution_hours, calendar) if policy else None
     return order
+
+
+def _due(opened, hours: int, calendar: Calendar):
+    """``hours`` business hours after ``opened``; none when the calendar
+    cannot fit them in its next three years (no deadline, not a crash)."""
+    try:
+        return add_business_hours(opened, hours, calendar)
+    except BeyondHorizon:
+        return None
 
 
 # ------------------------------------------------------------------ contracts

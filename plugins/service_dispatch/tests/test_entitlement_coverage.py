@@ -212,3 +212,18 @@ def test_the_demo_covers_some_orders_and_sets_deadlines(
         is not None
     )
     assert entitlement.covering_contract(customers[4].id, product, None, "repair", today) is None
+
+
+def test_hours_the_calendar_cannot_fit_leave_no_deadline_not_a_crash(
+    make_customer, dispatcher, as_user
+):
+    """A calendar open one minute a week holds about 2.6 hours in three years:
+    a 10,000-hour policy has no deadline to set (found by the contract fuzzer)."""
+    sla.update_calendar({"workdays": [0], "opens": "09:00", "closes": "09:01"}, None)
+    sla.create_policy({"priority": "high", "response_hours": 1, "resolution_hours": 10_000}, None)
+    answer = as_user(dispatcher).post(
+        f"{API}/work-orders",
+        json={"title": "Leak", "customer_id": make_customer().id, "priority": "high"},
+    )
+    assert answer.status_code == 201, answer.json
+    assert answer.json["resolve_by"] is None and answer.json["respond_by"] is not None
