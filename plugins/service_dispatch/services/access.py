@@ -12,8 +12,7 @@ customer is restored.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, exists, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select, select
 
 from core.api import Customer, NotFoundError, User, db, scoped, text_contains, translator
 
@@ -25,18 +24,7 @@ _, _l = translator("service_dispatch")
 def visible_orders(user: User | None, query: Select | None = None) -> Select:
     """``query`` (default: the work orders) restricted to those ``user`` may see."""
     query = select(WorkOrder) if query is None else query
-    return scoped(query, WorkOrder, user, owner_attr="engineer_id").where(_customer_live())
-
-
-def _customer_live():
-    """The order's customer is not in the recycle bin. An aliased customer, so
-    that a query that joins the customer itself is not correlated to it."""
-    live = aliased(Customer)
-    return (
-        exists()
-        .where(live.id == WorkOrder.customer_id, live.deleted_at.is_(None))
-        .correlate(WorkOrder)
-    )
+    return scoped(query, WorkOrder, user, owner_attr="engineer_id", customer_attr="customer_id")
 
 
 def filtered_orders(user: User | None, args: dict, query: Select | None = None) -> Select:
