@@ -46,6 +46,7 @@ from core.followups import create_plan as create_followup_plan
 from core.services.activities import complete_task, log_activity, record_attempt
 from core.services.contacts import create_contact
 from core.services.customers import create_customer, find_duplicates, get_customer, update_customer
+from core.services.users import create_user
 
 # -- Service building blocks: what a plugin's own services use to write like core's do.
 from core.services.base import (
@@ -61,16 +62,21 @@ from core.services.base import (
 # -- Schemas & validation: input through a marshmallow schema, values checked and normalised.
 from core.followups import whole_days
 from core.normalize import normalize_phone
+from core.schemas import Amount, Flag
 from core.services.base import load
 
 # -- Errors: exceptions whose message is meant for a person; views and the API map them to HTTP.
 from core.errors import (
     ConflictError,
     ForbiddenError,
+    MissingReferenceError,
     NotFoundError,
     StaleVersionError,
+    StateError,
+    TakenError,
     TrellisError,
     ValidationError,
+    refuse,
 )
 
 # -- JSON API: blueprints, request bodies, lists, pages and CSV exports under /api/v1/<plugin>.
@@ -79,6 +85,7 @@ from core.rest.customers import body as json_body
 from core.rest.customers import expected_version
 from core.rest.exports import CSV_RESPONSE, csv_export
 from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate, sorted_by
+from core.rest.openapi import field_rules
 
 # -- Web pages & forms: HTML forms read through the same schemas as the API, public pages.
 from core.forms import local_datetime as form_datetime
@@ -104,6 +111,7 @@ from core.declarations import (
     MenuItem,
     Permission,
     RecycleCondition,
+    RoleTemplate,
 )
 
 # -- Hooks & plugin settings: implement hooks, declare a plugin's own events, read its settings.
@@ -130,6 +138,7 @@ __all__ = [
     "CSV_RESPONSE",
     "Activity",
     "ActivityKind",
+    "Amount",
     "ApiBlueprint",
     "ConflictError",
     "Contact",
@@ -141,6 +150,7 @@ __all__ = [
     "DataScope",
     "DueTask",
     "FieldType",
+    "Flag",
     "FollowUpPlan",
     "FollowUpRule",
     "ForbiddenError",
@@ -148,13 +158,17 @@ __all__ = [
     "ListArgs",
     "Manifest",
     "MenuItem",
+    "MissingReferenceError",
     "NotFoundError",
     "Permission",
     "RecycleCondition",
     "Role",
+    "RoleTemplate",
     "SoftDeleteMixin",
     "SortArgs",
     "StaleVersionError",
+    "StateError",
+    "TakenError",
     "Team",
     "TimestampMixin",
     "TrellisError",
@@ -171,6 +185,7 @@ __all__ = [
     "create_contact",
     "create_customer",
     "create_followup_plan",
+    "create_user",
     "csv_export",
     "current_user",
     "customer_for",
@@ -182,6 +197,7 @@ __all__ = [
     "enqueue",
     "eventspec",
     "expected_version",
+    "field_rules",
     "find_duplicates",
     "form_datetime",
     "form_payload",
@@ -200,6 +216,7 @@ __all__ = [
     "plugin_settings",
     "public",
     "record_attempt",
+    "refuse",
     "repoint",
     "require",
     "save",

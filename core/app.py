@@ -21,7 +21,7 @@ from werkzeug.routing import IntegerConverter
 from core import config as cfg
 from core import models  # noqa: F401  (registers core's tables)
 from core.custom_fields import CORE_FIELD_TYPES
-from core.declarations import ActivityKind, Permission
+from core.declarations import ActivityKind, Permission, RoleTemplate
 from core.errors import PluginError
 from core.extensions import babel, db, login_manager, migrate
 from core.followups import CORE_RULES
@@ -55,6 +55,26 @@ CORE_PERMISSIONS = [
     Permission("admin.users", _l("Manage users, teams and roles")),
     Permission("admin.settings", _l("Manage settings")),
 ]
+#: the roles a new instance starts with; admins may edit or add more
+CORE_ROLES = [
+    RoleTemplate("admin", _l("Administrator"), "all", ("*",)),
+    RoleTemplate(
+        "manager",
+        _l("Sales manager"),
+        "team",
+        (
+            "customer.read",
+            "customer.write",
+            "customer.export",
+            "customer.transfer",
+            "customer.merge",
+            "pool.claim",
+        ),
+    ),
+    RoleTemplate(
+        "sales", _l("Sales rep"), "own", ("customer.read", "customer.write", "pool.claim")
+    ),
+]
 _KIND_LABELS = {
     "call": _l("Call"),
     "email": _l("E-mail"),
@@ -84,6 +104,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         reg,
         {
             "permissions": CORE_PERMISSIONS,
+            "roles": CORE_ROLES,
             "activity_kinds": [ActivityKind(k, _KIND_LABELS[k]) for k in CORE_ACTIVITY_KINDS],
             "field_types": CORE_FIELD_TYPES,
             "followup_rules": CORE_RULES,

@@ -16,14 +16,16 @@ from typing import Any
 class Manifest:
     """What a plugin says about itself (cf. Odoo's ``__manifest__``).
 
+    ``title`` and ``description`` are what admins read: a lazy translation
+    from the plugin's catalogue (``_l("Sales")``), or plain text;
     ``requires`` lists plugin names that must be loaded first;
     ``min_core`` is the oldest core version (``"0.1"``) the plugin works with.
     """
 
     name: str
     version: str
-    title: str
-    description: str = ""
+    title: Any
+    description: Any = ""
     requires: tuple[str, ...] = ()
     min_core: str = "0.1"
 
@@ -37,6 +39,21 @@ class Permission:
     name: str
     title: str
     default_roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoleTemplate:
+    """A starting role (``trellis_roles``): a plugin ships one for the people
+    who work in it (a field engineer, a nurse). ``name`` is stored on the
+    role, ``title`` is what users read; ``scope`` is ``own``, ``team`` or
+    ``all``; the role gets ``permissions`` (core's, e.g. ``customer.read``)
+    plus every permission declared with its name in ``default_roles``.
+    Created once, when missing; admins change or delete it afterwards."""
+
+    name: str
+    title: Any
+    scope: str = "own"
+    permissions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

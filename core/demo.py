@@ -12,6 +12,8 @@ import random
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import force_locale
+
 from core.extensions import db
 from core.followups import create_plan
 from core.models import User, utcnow
@@ -19,6 +21,7 @@ from core.registry import current_registry
 from core.services.activities import log_activity
 from core.services.contacts import create_contact
 from core.services.customers import create_customer
+from core.services.directory import save_field_definition
 from core.services.users import create_team, create_user
 
 TEXT: dict[str, dict[str, Any]] = {
@@ -68,6 +71,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "plan": "Grade A revisit every 14 days",
         "sources": ["website", "referral", "exhibition", "cold call", "advertising"],
         "tags": ["key account", "price sensitive", "renewal due"],
+        "size": ("Company size", ["1–10", "11–50", "51–200", "over 200"]),
         "office_phone": "+1 (415) 555-{n:04d}",
         "mobile": "+1 (628) 555-{n:04d}",
     },
@@ -103,6 +107,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "plan": "A 级客户每 14 天回访",
         "sources": ["官网", "转介绍", "展会", "电话陌拜", "广告投放"],
         "tags": ["重点客户", "价格敏感", "即将续约"],
+        "size": ("公司规模", ["10 人以下", "11–50 人", "51–200 人", "200 人以上"]),
         "office_phone": "021-6{n:03d}8800",
         "mobile": "138 0013 {n:04d}",
     },
@@ -110,11 +115,30 @@ TEXT: dict[str, dict[str, Any]] = {
 
 
 def load_demo(locale: str, admin: User, seed: int = 7) -> None:
-    """Add the demo records (core's, then each enabled plugin's)."""
+    """Add the demo records (core's, then each enabled plugin's). Text the
+    services write for users (timeline notes …) is in the demo's language,
+    whatever the instance's default."""
+    with force_locale(locale):
+        _load_demo(locale, admin, seed)
+
+
+def _load_demo(locale: str, admin: User, seed: int) -> None:
     text = TEXT[locale]
     rnd = random.Random(seed)
     now = utcnow()
     teams = [create_team(name, admin) for name in text["teams"]]
+    size_label, sizes = text["size"]
+    save_field_definition(
+        None,
+        {
+            "entity": "customer",
+            "key": "size",
+            "label": size_label,
+            "type": "choice",
+            "options": sizes,
+        },
+        admin,
+    )
     users = [
         create_user(
             {
@@ -147,6 +171,7 @@ def load_demo(locale: str, admin: User, seed: int = 7) -> None:
                 "phones": [text["office_phone"].format(n=100 + i * 7)],
                 "emails": [f"info{i}@{domain}.example.com"],
                 "tags": [text["tags"][i % len(text["tags"])]],
+                "custom_fields": {"size": sizes[i % len(sizes)]},
             },
             admin,
         )

@@ -18,7 +18,13 @@ class PluginError(TrellisError):
 
 
 class ValidationError(TrellisError):
-    """Input was rejected. ``errors`` maps each field name to its messages."""
+    """Input was rejected. ``errors`` maps each field name to its messages.
+
+    HTTP 422: a value is malformed or breaks a rule of the record. The
+    subclasses below name input that is well formed but refused by what is
+    stored — 404 and 409 — (``refuse`` picks the one to raise)."""
+
+    status = 422
 
     def __init__(self, errors: dict[str, list[str]]):
         self.errors = errors
@@ -29,6 +35,50 @@ class ValidationError(TrellisError):
     def summary(self) -> str:
         """Every message on one line, for a page that shows them in one place."""
         return "; ".join(m for msgs in self.errors.values() for m in msgs)
+
+
+class MissingReferenceError(ValidationError):
+    """An id in the input names no record the caller may see (HTTP 404, as
+    JSON:API answers a reference to a related resource that does not exist;
+    ``errors`` names the field)."""
+
+    status = 404
+
+
+class StateError(ValidationError):
+    """A well-formed value what is stored does not allow now: more than the
+    stock holds, a limit already reached (HTTP 409; ``errors`` names the
+    field, so a page shows it there as it shows any invalid value)."""
+
+    status = 409
+
+
+class TakenError(StateError):
+    """A well-formed value another record already holds: a name, a code, a
+    day in the calendar (HTTP 409; ``errors`` names the field)."""
+
+
+def refuse(
+    invalid: dict[str, list[str]] | None = None,
+    *,
+    missing: dict[str, list[str]] | None = None,
+    taken: dict[str, list[str]] | None = None,
+    state: dict[str, list[str]] | None = None,
+) -> None:
+    """Raise the one error that says what is wrong with an input, by field:
+    422 when any value is malformed (every message included), else 404 when
+    a referenced record is missing, else 409 when a value is taken or the
+    stored records do not allow it (``state``); return when all are empty."""
+    invalid, missing = invalid or {}, missing or {}
+    taken, state = taken or {}, state or {}
+    if invalid:
+        raise ValidationError({**state, **taken, **missing, **invalid})
+    if missing:
+        raise MissingReferenceError({**state, **taken, **missing})
+    if taken:
+        raise TakenError({**state, **taken})
+    if state:
+        raise StateError(state)
 
 
 class StaleVersionError(TrellisError):

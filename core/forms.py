@@ -58,7 +58,8 @@ def payload(
             continue
         text = form.get(name, "").strip()
         if isinstance(field, fields.Integer):
-            out[name] = form_int(text) or text or None
+            number = form_int(text)  # 0 is a number: "or" would keep the text
+            out[name] = number if number is not None else (text or None)
         else:
             out[name] = text or None
     return out

@@ -21,6 +21,7 @@ from core.declarations import (
     Job,
     Permission,
     RecycleCondition,
+    RoleTemplate,
 )
 from core.errors import PluginError
 from core.plugins import PluginInfo
@@ -32,6 +33,7 @@ class Registry:
     plugins: list[PluginInfo]
     disabled: list[PluginInfo]
     permissions: dict[str, Permission] = field(default_factory=dict)
+    roles: dict[str, RoleTemplate] = field(default_factory=dict)
     activity_kinds: dict[str, ActivityKind] = field(default_factory=dict)
     field_types: dict[str, FieldType] = field(default_factory=dict)
     followup_rules: dict[str, FollowUpRule] = field(default_factory=dict)
@@ -126,6 +128,7 @@ def register_declarations(reg: Registry, core_items: dict[str, list]) -> None:
     """Fill the registry from core's own items and the plugins' hooks."""
     specs = {
         "permissions": ("trellis_permissions", "name"),
+        "roles": ("trellis_roles", "name"),
         "activity_kinds": ("trellis_activity_kinds", "code"),
         "field_types": ("trellis_custom_field_types", "code"),
         "followup_rules": ("trellis_followup_rules", "code"),

@@ -7,10 +7,13 @@ same per-field messages.
 
 from __future__ import annotations
 
+import re
 from typing import TypeGuard
 
 from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import ValidationError as FieldError
 
+from core.i18n import _
 from core.models import CustomerKind, Grade, Stage
 
 #: ids are 32-bit on every database; larger numbers are refused at the edge
@@ -21,6 +24,45 @@ def Id(strict: bool = True, **kwargs) -> fields.Integer:  # noqa: N802  (reads l
     """A record id: a whole number from 1 to 2**31 - 1 (``strict=False`` for
     query strings, where numbers arrive as text)."""
     return fields.Integer(strict=strict, validate=validate.Range(1, MAX_ID), **kwargs)
+
+
+class Flag(fields.Boolean):
+    """A yes/no of a JSON body: ``true`` or ``false`` only (``0``, ``"yes"``
+    … are refused, as the OpenAPI ``boolean`` says). Web forms send real
+    booleans through ``core.forms.payload``; query strings keep marshmallow's
+    lenient ``Boolean`` ("1", "true", "on" …)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+#: an amount: at most ten digits before the point, two after, no sign, no
+#: leading zero ("1999.90", "0.5", "12"); positive ones are above zero
+AMOUNT_PATTERN = r"^(0|[1-9][0-9]{0,9})(\.[0-9]{1,2})?$"
+POSITIVE_AMOUNT_PATTERN = r"^([1-9][0-9]{0,9}(\.[0-9]{1,2})?|0\.(0[1-9]|[1-9][0-9]?))$"
+
+
+class Amount(fields.Decimal):
+    """Money or a quantity, written as a string ("1999.90") so that no
+    float rounds it: from 0 (above 0 when ``positive``) to 9999999999.99,
+    at most two decimal places. The OpenAPI document carries the same
+    pattern the field checks, so a client can validate before sending."""
+
+    def __init__(self, *, positive: bool = False, **kwargs) -> None:
+        super().__init__(as_string=True, **kwargs)
+        self.positive = positive
+        self.pattern = POSITIVE_AMOUNT_PATTERN if positive else AMOUNT_PATTERN
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not re.fullmatch(self.pattern, value):
+            raise FieldError(
+                _("give an amount above 0 such as 12.50, with at most two decimal places")
+                if self.positive
+                else _("give an amount such as 12.50, with at most two decimal places")
+            )
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 def is_id(value: object) -> TypeGuard[int]:
@@ -54,7 +96,7 @@ class ContactInput(Schema):
     title = fields.String(allow_none=True, validate=validate.Length(max=120))
     phones = fields.List(fields.String(validate=validate.Length(max=40)), load_default=list)
     emails = fields.List(fields.String(validate=validate.Length(max=254)), load_default=list)
-    is_primary = fields.Boolean(load_default=False)
+    is_primary = Flag(load_default=False)
     birthday = fields.Date(allow_none=True)
     preferred_channel = fields.String(
         allow_none=True, validate=validate.OneOf(["phone", "email", "sms", "wechat", "visit"])
@@ -106,4 +148,4 @@ class FollowUpPlanInput(Schema):
     rule = fields.String(required=True, validate=validate.Length(min=1, max=64))
     params = fields.Dict(load_default=dict)
     team_id = Id(allow_none=True)
-    active = fields.Boolean(load_default=True)
+    active = Flag(load_default=True)

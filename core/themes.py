@@ -65,13 +65,38 @@ class Theme:
     description: str
     path: Path
     titles: dict[str, str]
+    descriptions: dict[str, str]
+
+
+def _in_locale(texts: dict[str, str], default: str) -> str:
+    from flask_babel import get_locale
+
+    return texts.get(str(get_locale()), default)
 
 
 def theme_title(theme: Theme) -> str:
     """The theme's ``title_<locale>`` for the user's locale, else its ``title``."""
-    from flask_babel import get_locale
+    return _in_locale(theme.titles, theme.title)
 
-    return theme.titles.get(str(get_locale()), theme.title)
+
+def theme_description(theme: Theme) -> str:
+    """The theme's ``description_<locale>`` for the user's locale, else its ``description``."""
+    return _in_locale(theme.descriptions, theme.description)
+
+
+def _by_locale(meta: dict, key: str) -> dict[str, str]:
+    """``<key>_<locale>`` entries of a theme.toml by Babel's name of the
+    locale (``title_zh_CN`` is ``zh_Hans_CN``, what ``get_locale`` says)."""
+    from babel import Locale, UnknownLocaleError
+
+    found = {}
+    for name, value in meta.items():
+        if name.startswith(f"{key}_"):
+            try:
+                found[str(Locale.parse(name[len(key) + 1 :]))] = value
+            except (ValueError, UnknownLocaleError):
+                continue
+    return found
 
 
 def available_themes(themes_dir: Path = THEMES_DIR) -> dict[str, Theme]:
@@ -84,7 +109,8 @@ def available_themes(themes_dir: Path = THEMES_DIR) -> dict[str, Theme]:
             meta.get("title", toml.parent.name),
             meta.get("description", ""),
             toml.parent,
-            {k[6:]: v for k, v in meta.items() if k.startswith("title_")},
+            _by_locale(meta, "title"),
+            _by_locale(meta, "description"),
         )
     return found
 

@@ -44,7 +44,7 @@ def test_every_operation_documents_its_errors_as_problems(client):
             p.get("in") == "query" for p in operation.get("parameters", [])
         )
         expected = {"401", "403"} | ({"422"} if takes_input else set())
-        expected |= {"404"} if "{" in path else set()
+        expected |= {"404"} if "{" in path or "requestBody" in operation else set()
         expected |= {"409"} if method in WRITES else set()
         if not expected <= set(responses) or "default" in responses:
             missing.append(f"{method.upper()} {path}: {sorted(responses)}")
@@ -133,3 +133,49 @@ def test_every_request_body_is_required_as_the_server_requires_it(client, admin_
     ]
     assert optional == []
     assert admin_api.post("/api/v1/tags").status_code == 422  # and indeed: no body, refused
+
+
+def test_input_refused_by_what_is_stored_is_404_or_409_naming_the_field(admin_api):
+    """A well-formed body is refused with 404 when an id in it names no
+    record and 409 when a value is taken (schema-valid input is never a
+    422); malformed input stays a 422 and carries every message."""
+    admin_api.post("/api/v1/teams", json={"name": "North"})
+    taken = admin_api.post("/api/v1/teams", json={"name": "North"})
+    assert taken.status_code == 409 and taken.content_type == PROBLEM
+    assert taken.json["type"].endswith("/taken") and list(taken.json["errors"]) == ["name"]
+    assert taken.json["title"] == "已被占用" and "已存在" in taken.json["detail"]
+    orphan = admin_api.post("/api/v1/teams", json={"name": "South", "parent_id": 424242})
+    assert orphan.status_code == 404 and list(orphan.json["errors"]) == ["parent_id"]
+    both = admin_api.post("/api/v1/teams", json={"name": "North", "parent_id": 424242})
+    assert both.status_code == 404 and set(both.json["errors"]) == {"name", "parent_id"}
+    malformed = admin_api.post("/api/v1/teams", json={"name": " ", "parent_id": 424242})
+    assert malformed.status_code == 422 and set(malformed.json["errors"]) == {"name", "parent_id"}
+    assert [t["name"] for t in admin_api.get("/api/v1/teams").json] == ["North"]
+
+
+@pytest.mark.parametrize("field", ["active", "required", "is_primary"])
+def test_a_json_boolean_is_true_or_false_only(admin_api, field):
+    if field == "is_primary":
+        cid = admin_api.post("/api/v1/customers", json={"name": "Acme"}).json["id"]
+        path, body = "/api/v1/contacts", {"customer_id": cid, "name": "Li"}
+    else:
+        path, body = "/api/v1/custom-fields", {"entity": "customer", "key": "k", "label": "K"}
+        body["type"] = "text"
+    for value in (0, 1, "true"):
+        refused = admin_api.post(path, json={**body, field: value})
+        assert refused.status_code == 422 and field in refused.json["errors"], value
+    assert admin_api.post(path, json={**body, field: True}).status_code == 201
+
+
+def test_declared_codes_are_documented_as_enums(client, app):
+    """The codes a field accepts from the registry (permissions, custom field
+    types) are the ``enum`` of the document, so a client knows them."""
+    from core.registry import current_registry
+
+    doc = client.get("/api/v1/openapi.json").json
+    schemas = doc["components"]["schemas"]
+    permissions = schemas["RoleInput"]["properties"]["permissions"]["items"]["enum"]
+    field = schemas["FieldDefinitionInput"]
+    with app.app_context():
+        assert set(permissions) == {"*", *current_registry().permissions}
+        assert set(field["properties"]["type"]["enum"]) == set(current_registry().field_types)

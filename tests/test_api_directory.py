@@ -35,17 +35,18 @@ def test_an_admin_builds_the_organisation(as_user, make_user):
 
 
 @pytest.mark.parametrize(
-    "payload, field",
+    "payload, field, status",
     [
-        ({"name": "x", "permissions": ["customer.fly"]}, "permissions"),
-        ({"name": "x", "scope": "galaxy"}, "scope"),
-        ({"name": "x", "hidden_fields": ["phones"]}, "hidden_fields"),
-        ({"name": "admin"}, "name"),
+        ({"name": "x", "permissions": ["customer.fly"]}, "permissions", 422),
+        ({"name": "x", "scope": "galaxy"}, "scope", 422),
+        ({"name": "x", "hidden_fields": ["phones"]}, "hidden_fields", 422),
+        ({"name": "admin"}, "name", 409),  # taken: well formed, refused by what is stored
     ],
 )
-def test_bad_roles_are_refused(as_user, make_user, payload, field):
+def test_bad_roles_are_refused(as_user, make_user, payload, field, status):
     response = as_user(make_user(role="admin")).post("/api/v1/roles", json=payload)
-    assert response.status_code == 422 and field in response.json["errors"]
+    assert response.status_code == status and field in response.json["errors"]
+    assert response.mimetype == "application/problem+json"
 
 
 def test_deactivating_a_user_ends_their_access(as_user, make_user):
@@ -70,7 +71,9 @@ def test_reps_read_the_directory_but_cannot_change_it(as_user, make_user):
 def test_tags_and_custom_fields(as_user, make_user):
     admin = as_user(make_user(role="admin"))
     assert admin.post("/api/v1/tags", json={"name": "VIP", "color": "#f00"}).status_code == 201
-    assert admin.post("/api/v1/tags", json={"name": "VIP"}).status_code == 422
+    taken = admin.post("/api/v1/tags", json={"name": "VIP"})
+    assert taken.status_code == 409 and taken.json["type"].endswith("/taken")
+    assert taken.json["errors"] == {"name": ["a tag with this name already exists"]}
     field = admin.post(
         "/api/v1/custom-fields",
         json={
@@ -103,10 +106,15 @@ def test_tags_and_custom_fields(as_user, make_user):
     )
 
 
-def test_a_user_with_a_role_or_team_that_does_not_exist_is_a_422(as_user, make_user):
+def test_a_user_with_a_role_or_team_that_does_not_exist_is_a_404(as_user, make_user):
+    """A reference to a record that does not exist is a 404 naming the field
+    (JSON:API's rule), and a 422 only when the value cannot be an id."""
     admin = as_user(make_user(role="admin"))
     for field in ("role_id", "team_id"):
         response = admin.post(
             "/api/v1/users", json={"email": f"{field}@example.com", "name": "X", field: 424242}
         )
-        assert response.status_code == 422 and field in response.json["errors"]
+        assert response.status_code == 404 and field in response.json["errors"]
+        assert response.json["type"].endswith("/missing-reference")
+        bad = admin.post("/api/v1/users", json={"email": "b@example.com", "name": "X", field: 0})
+        assert bad.status_code == 422 and field in bad.json["errors"]

@@ -27,6 +27,7 @@ from core.api import (
     FollowUpRule,
     MenuItem,
     Permission,
+    RoleTemplate,
     TimestampMixin,
     db,
     plugin_settings,
@@ -599,6 +600,40 @@ def test_hook_permissions_can_be_granted_to_the_default_roles(register_plugin):
     assert "probe.read" in roles["sales"].permissions
     assert "probe.read" not in roles["manager"].permissions
     assert "probe.admin" not in roles["sales"].permissions and roles["admin"].grants("probe.admin")
+
+
+def test_hook_roles(register_plugin, make_user, login_as):
+    """A plugin's starting role is created once, with its permissions and
+    those declared for it; pages show its title; an admin's change stays."""
+    from core.instance import sync_plugins
+    from core.models import Role
+
+    register_plugin(
+        plugin_module(
+            "probe",
+            trellis_roles=lambda: [RoleTemplate("nurse", "Ward nurse", "team", ("customer.read",))],
+            trellis_permissions=lambda: [
+                Permission("probe.chart", "Read charts", default_roles=("nurse",))
+            ],
+        )
+    )
+    sync_plugins()
+    nurse = db.session.scalar(select(Role).where(Role.name == "nurse"))
+    assert nurse.scope.value == "team"
+    assert nurse.permissions == ["customer.read", "probe.chart"]
+    nurse.permissions = ["customer.read"]  # an admin takes one away
+    db.session.commit()
+    sync_plugins()
+    assert db.session.scalar(select(Role).where(Role.name == "nurse")).permissions == [
+        "customer.read"
+    ]
+    page = login_as(make_user(role="admin")).get("/admin/roles").text
+    assert ">Ward nurse</a>" in page
+
+
+def test_hook_roles_declared_twice_stop_start_up(register_plugin):
+    with pytest.raises(PluginError, match="'probe'.*'sales'"):
+        register_plugin(plugin_module("probe", trellis_roles=lambda: [RoleTemplate("sales", "x")]))
 
 
 def test_hook_recycle_conditions(register_plugin, make_user, make_customer):

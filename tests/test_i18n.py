@@ -1,11 +1,9 @@
 """Both locales are first-class: catalogues complete, current, and used."""
 
-import re
-from html.parser import HTMLParser
-
 import pytest
 
 from core import i18n_tools
+from core.testing.pages import english_words
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -49,40 +47,6 @@ def test_the_same_msgid_differs_between_core_and_a_plugin(make_user, login_as):
     assert "客户状态" in client.get("/customers/").text
     deals = client.get("/sales/deals").text
     assert "阶段" in deals and "客户状态" not in deals
-
-
-class _ShownText(HTMLParser):
-    """What a reader sees of a page: its text and the attributes read out
-    (titles, labels, placeholders, confirmations), not scripts or styles."""
-
-    SHOWN_ATTRIBUTES = ("title", "aria-label", "placeholder", "data-confirm", "alt")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.hidden += tag in ("script", "style")
-        self.parts += [v for k, v in attrs if k in self.SHOWN_ATTRIBUTES and v]
-
-    def handle_endtag(self, tag):
-        self.hidden -= tag in ("script", "style")
-
-    def handle_data(self, data):
-        if not self.hidden:
-            self.parts.append(data)
-
-
-#: Latin words a Chinese page may show: the product's name, and abbreviations Chinese uses too
-LATIN_IN_CHINESE = {"Trellis", "CSV", "VIP"}
-
-
-def english_words(html: str) -> set[str]:
-    """The Latin-script words a reader sees on ``html``, beyond ``LATIN_IN_CHINESE``."""
-    reader = _ShownText()
-    reader.feed(html)
-    return set(re.findall(r"[A-Za-z]{2,}", " ".join(reader.parts))) - LATIN_IN_CHINESE
 
 
 def test_a_chinese_customer_page_and_list_show_no_english(make_user, make_customer, login_as):

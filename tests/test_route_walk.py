@@ -16,7 +16,6 @@ author of a new kind of route adds its record to ``_seed`` once.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,6 +26,7 @@ from core.api import DataScope, Role, db, utcnow
 from core.registry import current_registry
 from core.services.customers import delete_customer
 from core.services.users import create_team
+from core.testing.pages import fill_route, get_routes
 
 #: values only hidden fields hold: no page, export or answer may show them
 HIDDEN = "Qhidden"
@@ -51,8 +51,6 @@ _RECYCLE_BIN = (
     "/admin/audit",
     "/api/v1/audit",
 )
-#: static files carry no records
-_STATIC = {"static", "core.theme_static"}
 
 
 def _rep_permissions() -> list[str]:
@@ -198,22 +196,6 @@ def _text(response) -> str:
     return data.decode("utf-8", "replace")
 
 
-def _fill(rule, ids: dict, shared: dict) -> str | None:
-    values = {}
-    for name in rule.arguments:
-        if name in ids:
-            values[name] = ids[name]
-        elif name in shared:
-            values[name] = shared[name]
-        else:
-            return None
-    return rule.rule if not values else _build(rule.rule, values)
-
-
-def _build(pattern: str, values: dict) -> str:
-    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(values[m.group(1)]), pattern)
-
-
 @pytest.fixture
 def walk(app, make_user):
     """Two reps in two teams, their records, a deleted customer's records and
@@ -278,37 +260,21 @@ def walk(app, make_user):
 WALK_KEY = "walk-key-0123456789"
 
 
-def _routes(app):
-    return sorted(
-        (r for r in app.url_map.iter_rules() if "GET" in r.methods and r.endpoint not in _STATIC),
-        key=lambda r: r.rule,
-    )
-
-
 def _urls(app, walk) -> tuple[list[str], list[str]]:
     """Every GET route with each seed's ids filled in (and once more with a
     search for the other rep's name, where the route takes no id); the
     routes nothing here can fill."""
     urls, unfilled = [], []
-    for rule in _routes(app):
+    for rule in get_routes(app):
         if not rule.arguments:
             urls += [rule.rule, f"{rule.rule}?q=Zbrav", f"{rule.rule}?q=Zalph"]
             urls += [f"{rule.rule}?phone={phone}" for phone in walk["phones"]]
             continue
-        filled = [_fill(rule, ids, walk["shared"]) for ids in walk["records"].values()]
+        filled = [fill_route(rule, {**walk["shared"], **ids}) for ids in walk["records"].values()]
         if None in filled:
             unfilled.append(rule.rule)
         urls += [u for u in filled if u]
     return sorted(set(urls)), unfilled
-
-
-def _fill(rule, ids: dict, shared: dict) -> str | None:
-    values = {}
-    for name in rule.arguments:
-        if name not in ids and name not in shared:
-            return None
-        values[name] = ids.get(name, shared.get(name))
-    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(values[m.group(1)]), rule.rule)
 
 
 def _signed_in(app, user):

@@ -235,10 +235,14 @@ def test_an_admin_creates_a_role_with_permissions_scope_and_hidden_fields(admin,
     assert "Role telesales saved." in listing and "Export customers" in listing
 
 
-def test_the_role_form_shows_each_permission_with_its_label_and_code(admin, db):
+def test_the_role_form_shows_each_permission_by_its_label_grouped_by_who_declares_it(admin, db):
     _user, client = admin
     page = client.get(f"/admin/roles/{role_named(db, 'admin').id}/edit").text
-    assert "Manage users, teams and roles" in page and "<code>admin.users</code>" in page
+    assert "Manage users, teams and roles" in page and "<code>admin.users</code>" not in page
+    assert re.search(r'value="admin.users"', page)
+    groups = re.findall(r'<fieldset class="permission-group"><legend>([^<]+)</legend>', page)
+    assert groups[0] == "Customers and administration" and "Sales" in groups
+    assert re.search(r'value="customer.phones"[^>]*> Phones', page)  # hidden fields: a picker
     assert re.search(r'value="\*" checked', page)  # saving the admin role keeps "everything"
 
 

@@ -403,7 +403,7 @@ def test_recycle_bin_restore_and_purge(make_user, make_customer, login_as):
     post(client, f"/admin/recycle-bin/{back}/restore", {}, "/admin/recycle-bin")
     post(client, f"/admin/recycle-bin/{gone}/purge", {}, "/admin/recycle-bin")
     assert fresh(Customer, back).deleted_at is None and fresh(Customer, gone) is None
-    assert "purge" in client.get(f"/admin/audit?entity=customer&entity_id={gone}").text
+    assert "Purged" in client.get(f"/admin/audit?entity=customer&entity_id={gone}").text
 
 
 def test_merging_a_duplicate_in_the_browser_form(make_user, make_customer, make_contact, login_as):

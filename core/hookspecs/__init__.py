@@ -23,6 +23,7 @@ from core.hookspecs.declarations import (
     trellis_jobs,
     trellis_permissions,
     trellis_recycle_conditions,
+    trellis_roles,
 )
 from core.hookspecs.events import (
     trellis_activity_logged,
@@ -101,6 +102,7 @@ __all__ = [
     "trellis_plugin_synced",
     "trellis_purge_records",
     "trellis_recycle_conditions",
+    "trellis_roles",
     "trellis_settings_schema",
     "trellis_templates_dir",
     "trellis_timeline_links",

@@ -1,5 +1,5 @@
-"""What a plugin declares into core's registries: permissions, activity
-kinds, custom field types, follow-up rules, recycle conditions, jobs."""
+"""What a plugin declares into core's registries: permissions, starting
+roles, activity kinds, custom field types, follow-up rules, recycle conditions, jobs."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # annotations only: the models import much of core
         Job,
         Permission,
         RecycleCondition,
+        RoleTemplate,
     )
 
 
@@ -27,6 +28,19 @@ def trellis_permissions() -> list[Permission]:
 
     Called when the application is built. Names are dotted and start with the
     plugin's area (``sales.deal.read``). Roles grant permissions by name; a
+    name declared twice stops start-up.
+    """
+
+
+@hookspec
+def trellis_roles() -> list[RoleTemplate]:
+    """Return a list of ``core.api.RoleTemplate``: the starting roles the
+    plugin ships for the people who work in it (``engineer``, ``nurse``).
+
+    Called when the application is built. ``trellis init``, ``db upgrade``
+    and ``plugins sync`` create a role that does not exist yet (with its
+    permissions and those declared for it in ``default_roles``); an admin's
+    later changes stay. Core ships ``admin``, ``manager`` and ``sales``; a
     name declared twice stops start-up.
     """
 

@@ -14,7 +14,7 @@ from marshmallow import fields
 
 from core import __version__
 from core.rest import auth, problems
-from core.rest.openapi import ProblemResponses
+from core.rest.openapi import ProblemResponses, SchemaRules
 
 #: what a decimal string may look like ("1999.90", "-3", "1e3"): marshmallow's
 #: Decimal reads these and refuses anything else
@@ -28,9 +28,25 @@ def decimal_as_string(self, field, **kwargs) -> dict:
         return {
             "type": ["string", "null"] if field.allow_none else "string",
             "format": "decimal",
-            "pattern": DECIMAL_PATTERN,
+            "pattern": getattr(field, "pattern", DECIMAL_PATTERN),  # core.schemas.Amount's
         }
     return {}
+
+
+def declared_choices(app: Flask):
+    """An attribute function for the OpenAPI converter: a field whose
+    metadata says ``declared="permissions"`` (or another declaration list
+    of the registry: ``field_types`` …) is documented with those codes as
+    its ``enum``, plus the field's ``also`` codes (the ``*`` permission)."""
+
+    def attribute(self, field, **kwargs) -> dict:
+        kind = field.metadata.get("declared")
+        if kind is None:
+            return {}
+        codes = sorted(getattr(app.extensions["trellis"], kind))
+        return {"enum": [*field.metadata.get("also", ()), *codes]}
+
+    return attribute
 
 
 def init_api(app: Flask, plugin_blueprints: list[tuple[str, Blueprint]]) -> Api:
@@ -51,8 +67,10 @@ def init_api(app: Flask, plugin_blueprints: list[tuple[str, Blueprint]]) -> Api:
             "security": [{"bearer": []}, {"session": []}],
         },
     )
-    api = Api(app, spec_kwargs={"extra_plugins": [ProblemResponses()]})
+    api = Api(app, spec_kwargs={"extra_plugins": [ProblemResponses(), SchemaRules()]})
     api.spec.components.schemas.pop("Error", None)  # flask-smorest's; ours is Problem
+    api.ma_plugin.converter.add_attribute_function(decimal_as_string)
+    api.ma_plugin.converter.add_attribute_function(declared_choices(app))
     from core.rest.admin import bp as admin
     from core.rest.customers import bp as customers
     from core.rest.directory import bp as directory
@@ -66,7 +84,6 @@ def init_api(app: Flask, plugin_blueprints: list[tuple[str, Blueprint]]) -> Api:
     api.register_blueprint(pool, url_prefix="/api/v1")
     api.register_blueprint(admin, url_prefix="/api/v1")
     api.register_blueprint(directory, url_prefix="/api/v1")
-    api.ma_plugin.converter.add_attribute_function(decimal_as_string)
     for name, bp in plugin_blueprints:
         # /api/v1/<plugin name>, or the plugin's own url_prefix below /api/v1/
         own = getattr(bp, "url_prefix", None) or ""

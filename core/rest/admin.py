@@ -18,7 +18,7 @@ from core.rest.auth import require
 from core.rest.customers import AUDIT_SORTABLE, SORTABLE, body, visible
 from core.rest.lists import ListArgs, page_schema, paginate, sorted_by
 from core.rest.schemas import AuditOut, CustomerOut
-from core.schemas import FollowUpPlanInput, Id
+from core.schemas import Flag, FollowUpPlanInput, Id
 from core.services import customers as service
 
 bp = Blueprint("api_admin", __name__, description="Recycle bin, audit log and follow-up plans")
@@ -78,7 +78,7 @@ class PlanOut(Schema):
 
 
 class PlanActive(Schema):
-    active = fields.Boolean(required=True)
+    active = Flag(required=True)
 
 
 @bp.route("/followup-plans", methods=["GET"])

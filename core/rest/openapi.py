@@ -6,12 +6,14 @@ every plugin's alike), the RFC 9457 problems it can answer — each as
 
 - 401 and 403 on every operation (all need a signed-in caller, and any can
   be refused by a permission, a hidden record or the CSRF rule);
-- 404 where the path names a record;
+- 404 where the path names a record, or the body may name one (its
+  ``errors`` then say which field names a record that does not exist);
 - 422 (a ``ValidationProblem``, its ``errors`` by field) where the
   operation reads a query, a body or a path parameter other than an id
   (a date …), plus 400 and 413 where it reads a body;
-- 409 on every write (a stale ``version``, or two writers meeting in the
-  database).
+- 409 on every write (a stale ``version``, two writers meeting in the
+  database, a state that does not allow it, or a value another record
+  holds — ``errors`` naming the field).
 
 An error status an operation documents itself (``@bp.doc(responses=…)``)
 is kept, in the same problem form. Nothing is documented as ``default``:
@@ -56,7 +58,7 @@ DESCRIPTIONS = {
     401: "Not signed in, or the token is unknown, expired or revoked",
     403: "The caller may not do this",
     404: "No such record, or the caller may not know of it",
-    409: "The record changed meanwhile, or its state does not allow this",
+    409: "The record changed meanwhile, its state does not allow this, or a value is taken",
     413: "The request body is too large",
     422: "Invalid input; ``errors`` names each field",
 }
@@ -102,6 +104,29 @@ class ProblemResponses(BasePlugin):
                 operation["responses"] = dict(sorted(responses.items()))
 
 
+FIELD_RULES = "x-field-rules"
+
+
+def field_rules(*rules: tuple[tuple[str, ...], str]) -> dict:
+    """``@bp.doc(**field_rules((("response_hours", "resolution_hours"), "…"), …))``:
+    the rules across fields that JSON Schema cannot state (one value above
+    another, two ids that must differ), as the operation's ``x-field-rules``.
+    Input that breaks one is answered 422 naming only that rule's fields —
+    what the contract test (core.testing.fuzz) then expects, and nothing else."""
+    return {FIELD_RULES: [{"fields": list(fields), "rule": text} for fields, text in rules]}
+
+
+class SchemaRules(BasePlugin):
+    """A marshmallow schema's ``Meta.json_schema`` (JSON Schema 2020-12
+    keywords: ``if``/``then`` for a rule across fields …) joins its
+    component, so the document states the rules the service checks."""
+
+    def schema_helper(self, name, definition, **kwargs) -> dict | None:
+        schema = kwargs.get("schema")
+        cls = schema if isinstance(schema, type) else type(schema)
+        return getattr(getattr(cls, "Meta", None), "json_schema", None)
+
+
 def documented(path: str, method: str, operation: dict) -> dict:
     """``operation``'s responses with the problems it can answer."""
     responses = {str(k): v for k, v in operation.get("responses", {}).items()}
@@ -116,7 +141,7 @@ def documented(path: str, method: str, operation: dict) -> dict:
     if "{" in path:
         errors.add(404)
     if body:
-        errors |= {400, 413}
+        errors |= {400, 404, 413}
     if body or query:
         errors.add(422)
     if method in WRITES:

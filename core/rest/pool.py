@@ -8,7 +8,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from core.access import subtree_ids
-from core.errors import NotFoundError
+from core.errors import MissingReferenceError, NotFoundError, ValidationError
 from core.extensions import db
 from core.i18n import _
 from core.models import Customer, DataScope, PoolRule, User
@@ -87,11 +87,11 @@ def transfer(user_id: int):
         raise NotFoundError(_("user %(id)s not found", id=user_id))
     payload = body()
     to_id = payload.get("to_user_id")
-    to_user = db.session.get(User, to_id) if is_id(to_id) else None
+    if not is_id(to_id):
+        raise ValidationError({"to_user_id": [_("expected the id of an active user")]})
+    to_user = db.session.get(User, to_id)
     if to_user is None:
-        from core.errors import ValidationError
-
-        raise ValidationError({"to_user_id": [_("no active user with this id")]})
+        raise MissingReferenceError({"to_user_id": [_("no active user with this id")]})
     return service.transfer_all(from_user, to_user, current_user)
 
 

@@ -25,6 +25,7 @@ from core.errors import (
     ForbiddenError,
     NotFoundError,
     StaleVersionError,
+    TakenError,
     TrellisError,
     ValidationError,
 )
@@ -127,7 +128,16 @@ def register(app: Flask) -> None:
         db.session.rollback()
         if not is_api_request():
             return page(BadRequest(exc.summary))
-        return problem(422, _("Invalid input"), kind="validation", errors=exc.errors)
+        if isinstance(exc, TakenError):
+            title, kind = _("Already in use"), "taken"
+        elif exc.status == 409:
+            title, kind = _("Not possible now"), "state"
+        elif exc.status == 404:
+            title, kind = _("Not found"), "missing-reference"
+        else:
+            title, kind = _("Invalid input"), "validation"
+        detail = exc.summary if exc.status != 422 else None
+        return problem(exc.status, title, detail, kind=kind, errors=exc.errors)
 
     @app.errorhandler(StaleVersionError)
     def stale(exc: StaleVersionError):

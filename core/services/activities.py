@@ -15,7 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from core.errors import NotFoundError, ValidationError
+from core.errors import NotFoundError, ValidationError, refuse
 from core.events import emit, transaction
 from core.extensions import db
 from core.i18n import _
@@ -234,16 +234,17 @@ def refresh_customer_dates(customer_id: int) -> None:
 
 def _clean(data: dict) -> dict:
     errors: dict[str, list[str]] = {}
+    missing: dict[str, list[str]] = {}
     if data["kind"] not in current_registry().activity_kinds:
         errors["kind"] = [_("unknown activity kind %(kind)r", kind=data["kind"])]
     if data.get("customer_id") is not None:
         customer = db.session.get(Customer, data["customer_id"])
         if customer is None or customer.deleted_at is not None:
-            errors["customer_id"] = [_("no customer with this id")]
+            missing["customer_id"] = [_("no customer with this id")]
     if data.get("contact_id") is not None:
         contact = db.session.get(Contact, data["contact_id"])
         if contact is None or contact.deleted_at is not None:
-            errors["contact_id"] = [_("no contact with this id")]
+            missing["contact_id"] = [_("no contact with this id")]
         elif data.get("customer_id") not in (None, contact.customer_id):
             errors["contact_id"] = [_("this contact belongs to another customer")]
         else:
@@ -251,9 +252,8 @@ def _clean(data: dict) -> dict:
     if data.get("owner_id") is not None:
         owner = db.session.get(User, data["owner_id"])
         if owner is None or not owner.is_active:
-            errors["owner_id"] = [_("no active user with this id")]
+            missing["owner_id"] = [_("no active user with this id")]
     if (data.get("link_type") is None) != (data.get("link_id") is None):
         errors["link_id"] = [_("link_type and link_id go together")]
-    if errors:
-        raise ValidationError(errors)
+    refuse(errors, missing=missing)
     return data

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from core.errors import NotFoundError, ValidationError
+from core.errors import NotFoundError, ValidationError, refuse
 from core.events import emit, transaction
 from core.extensions import db
 from core.i18n import _
@@ -97,10 +97,10 @@ def _clean(data: dict) -> dict:
         data["name"] = data["name"].strip()
         if not data["name"]:
             errors["name"] = [_("a contact needs a name")]
+    missing = {}
     if "customer_id" in data:
         customer = db.session.get(Customer, data["customer_id"])
         if customer is None or customer.deleted_at is not None:
-            errors["customer_id"] = [_("no customer with this id")]
-    if errors:
-        raise ValidationError(errors)
+            missing["customer_id"] = [_("no customer with this id")]
+    refuse(errors, missing=missing)
     return data

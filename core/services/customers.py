@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from core.access import check_transfer
 from core.custom_fields import clean_custom_fields
-from core.errors import ConflictError, NotFoundError, ValidationError
+from core.errors import ConflictError, MissingReferenceError, NotFoundError, ValidationError, refuse
 from core.events import emit, transaction
 from core.extensions import db
 from core.i18n import _
@@ -325,14 +325,14 @@ def _clean(data: dict, *, partial: bool = False) -> dict:
         data["name"] = data["name"].strip()
         if not data["name"]:
             errors["name"] = [_("a customer needs a name")]
-    for key in ("owner_id",):
-        if data.get(key) is not None:
-            try:
-                _active_user(data[key], key)
-            except ValidationError as exc:
-                errors.update(exc.errors)
+    missing = {}
+    if data.get("owner_id") is not None:
+        try:
+            _active_user(data["owner_id"], "owner_id")
+        except ValidationError as exc:
+            missing.update(exc.errors)
     if data.get("team_id") is not None and db.session.get(Team, data["team_id"]) is None:
-        errors["team_id"] = [_("no team with this id")]
+        missing["team_id"] = [_("no team with this id")]
     if "custom_fields" in data:
         try:
             data["custom_fields"] = clean_custom_fields(
@@ -340,15 +340,14 @@ def _clean(data: dict, *, partial: bool = False) -> dict:
             )
         except ValidationError as exc:
             errors.update(exc.errors)
-    if errors:
-        raise ValidationError(errors)
+    refuse(errors, missing=missing)
     return data
 
 
 def _active_user(user_id: int, field: str) -> User:
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
-        raise ValidationError({field: [_("no active user with this id")]})
+        raise MissingReferenceError({field: [_("no active user with this id")]})
     return user
 
 

@@ -8,13 +8,13 @@ from flask import current_app
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
-from core.errors import ValidationError
+from core.errors import TakenError, ValidationError, refuse
 from core.events import transaction
 from core.extensions import db
 from core.i18n import _
 from core.models import CustomFieldDefinition, DataScope, Role, Tag, Team, User
 from core.registry import current_registry
-from core.schemas import Id
+from core.schemas import Flag, Id
 from core.services.base import apply, audit, check_version, load, missing_refs, save, snapshot
 from core.services.tokens import revoke_user_tokens
 
@@ -36,7 +36,7 @@ class UserChange(Schema):
     name = fields.String(validate=validate.Length(min=1, max=120))
     role_id = Id(allow_none=True)
     team_id = Id(allow_none=True)
-    active = fields.Boolean()
+    active = Flag()
     locale = fields.String(allow_none=True, validate=validate.OneOf(["en", "zh_CN"]))
     timezone = fields.String(allow_none=True, validate=known_timezone)
     theme = fields.String(allow_none=True, validate=known_theme)
@@ -44,7 +44,9 @@ class UserChange(Schema):
 
 class RoleInput(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    permissions = fields.List(fields.String(), load_default=list)
+    permissions = fields.List(
+        fields.String(metadata={"declared": "permissions", "also": ["*"]}), load_default=list
+    )
     scope = fields.Enum(DataScope, load_default=DataScope.own)
     hidden_fields = fields.List(
         fields.String(validate=validate.Regexp(r"^[a-z_]+\.[a-z_]+$")), load_default=list
@@ -57,14 +59,24 @@ class TagInput(Schema):
 
 
 class FieldDefinitionInput(Schema):
+    class Meta:
+        #: a choice field needs its options (for the OpenAPI document)
+        json_schema = {
+            "if": {
+                "properties": {"type": {"enum": ["choice", "multi_choice"]}},
+                "required": ["type"],
+            },
+            "then": {"properties": {"options": {"minItems": 1}}, "required": ["options"]},
+        }
+
     entity = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,63}$"))
     key = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
     label = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    type = fields.String(required=True)
+    type = fields.String(required=True, metadata={"declared": "field_types"})
     options = fields.List(fields.String(validate=validate.Length(min=1, max=80)), load_default=list)
-    required = fields.Boolean(load_default=False)
-    position = fields.Integer(load_default=0, validate=validate.Range(0, 10_000))
-    active = fields.Boolean(load_default=True)
+    required = Flag(load_default=False)
+    position = fields.Integer(strict=True, load_default=0, validate=validate.Range(0, 10_000))
+    active = Flag(load_default=True)
 
 
 def update_user(
@@ -73,9 +85,7 @@ def update_user(
     """Change a user; deactivating or changing the role ends their sessions,
     deactivating also revokes their API tokens (reactivating does not revive them)."""
     data = load(UserChange(), payload, partial=True)
-    errors = missing_refs(data, role_id=Role, team_id=Team)
-    if errors:
-        raise ValidationError(errors)
+    refuse(missing=missing_refs(data, role_id=Role, team_id=Team))
     check_version(user, expected_version)
     with transaction():
         before = snapshot(user)
@@ -100,7 +110,7 @@ def save_role(
         raise ValidationError({"permissions": [_("unknown permission %(p)r", p=unknown[0])]})
     clash = db.session.scalar(select(Role.id).where(Role.name == data["name"]))
     if clash and (role is None or clash != role.id):
-        raise ValidationError({"name": [_("a role with this name already exists")]})
+        raise TakenError({"name": [_("a role with this name already exists")]})
     if role is not None:
         check_version(role, expected_version)
     return save(Role, role, data, actor)
@@ -112,7 +122,7 @@ def create_tag(payload: dict, actor: User | None) -> Tag:
     if not data["name"]:
         raise ValidationError({"name": [_("a tag needs a name of at most 60 characters")]})
     if db.session.scalar(select(func.count()).where(Tag.name == data["name"])):
-        raise ValidationError({"name": [_("a tag with this name already exists")]})
+        raise TakenError({"name": [_("a tag with this name already exists")]})
     return save(Tag, None, data, actor)
 
 
@@ -121,6 +131,7 @@ def save_field_definition(
 ) -> CustomFieldDefinition:
     data = load(FieldDefinitionInput(), payload)
     errors: dict[str, list[str]] = {}
+    taken: dict[str, list[str]] = {}
     if data["type"] not in current_registry().field_types:
         errors["type"] = [_("unknown field type %(t)r", t=data["type"])]
     if data["type"] in ("choice", "multi_choice") and not data["options"]:
@@ -131,7 +142,6 @@ def save_field_definition(
         )
     )
     if clash and (definition is None or clash != definition.id):
-        errors["key"] = [_("this entity already has a field with this key")]
-    if errors:
-        raise ValidationError(errors)
+        taken["key"] = [_("this entity already has a field with this key")]
+    refuse(errors, taken=taken)
     return save(CustomFieldDefinition, definition, data, actor)

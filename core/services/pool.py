@@ -10,13 +10,13 @@ from typing import Any, cast
 from marshmallow import Schema, fields, validate
 from sqlalchemy import CursorResult, func, or_, select, update
 
-from core.errors import ValidationError
+from core.errors import MissingReferenceError, ValidationError, refuse
 from core.events import emit, transaction
 from core.extensions import db
 from core.i18n import _
 from core.models import Activity, Customer, PoolRelease, PoolRule, Team, User, utcnow
 from core.registry import current_registry
-from core.schemas import Id
+from core.schemas import Flag, Id
 from core.services.base import audit, load, missing_refs, save, snapshot
 
 DEFAULT_RULE: dict[str, Any] = {
@@ -252,7 +252,7 @@ def transfer_all(from_user: User, to_user: User, actor: User | None) -> dict[str
     """Move every customer, open task and plugin record of ``from_user`` to
     ``to_user`` in one transaction (contacts follow their customers)."""
     if not to_user.is_active:
-        raise ValidationError({"to_user_id": [_("no active user with this id")]})
+        raise MissingReferenceError({"to_user_id": [_("no active user with this id")]})
     if to_user.id == from_user.id:
         raise ValidationError({"to_user_id": [_("choose someone else to hand over to")]})
     with transaction():
@@ -277,14 +277,20 @@ def transfer_all(from_user: User, to_user: User, actor: User | None) -> dict[str
 
 class PoolRuleInput(Schema):
     team_id = Id(allow_none=True, load_default=None)
-    claim_limit = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000))
-    cool_off_days = fields.Integer(required=True, validate=validate.Range(min=0, max=3650))
-    recycle_after_days = fields.Integer(
-        allow_none=True, load_default=None, validate=validate.Range(min=1, max=3650)
+    claim_limit = fields.Integer(
+        strict=True, required=True, validate=validate.Range(min=0, max=100_000)
     )
-    remind_days_before = fields.Integer(load_default=3, validate=validate.Range(min=0, max=365))
+    cool_off_days = fields.Integer(
+        strict=True, required=True, validate=validate.Range(min=0, max=3650)
+    )
+    recycle_after_days = fields.Integer(
+        strict=True, allow_none=True, load_default=None, validate=validate.Range(min=1, max=3650)
+    )
+    remind_days_before = fields.Integer(
+        strict=True, load_default=3, validate=validate.Range(min=0, max=365)
+    )
     conditions = fields.Dict(keys=fields.String(), values=fields.Dict(), load_default=dict)
-    active = fields.Boolean(load_default=True)
+    active = Flag(load_default=True)
 
 
 def save_rule(payload: dict, actor: User | None) -> PoolRule:
@@ -294,7 +300,7 @@ def save_rule(payload: dict, actor: User | None) -> PoolRule:
     params pass the condition's own check; errors name ``conditions.<code>``.
     """
     data = load(PoolRuleInput(), payload)
-    errors = missing_refs(data, team_id=Team)
+    errors: dict[str, list[str]] = {}
     declared = current_registry().recycle_conditions
     for code, params in data["conditions"].items():
         if code not in declared:
@@ -309,8 +315,7 @@ def save_rule(payload: dict, actor: User | None) -> PoolRule:
             data["conditions"][code] = declared[code].validate_params(params)
         except ValueError as exc:
             errors[f"conditions.{code}"] = [str(exc)]
-    if errors:
-        raise ValidationError(errors)
+    refuse(errors, missing=missing_refs(data, team_id=Team))
     rule = db.session.scalar(
         select(PoolRule).where(
             PoolRule.team_id.is_(None)

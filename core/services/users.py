@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from core.errors import NotFoundError, ValidationError
+from core.errors import NotFoundError, refuse
 from core.events import transaction
 from core.extensions import db
 from core.i18n import _
@@ -17,23 +17,6 @@ from core.services.tokens import revoke_user_tokens
 
 _schema = UserInput()
 
-#: The roles a new instance starts with; admins may edit or add more.
-DEFAULT_ROLES = {
-    "admin": (["*"], DataScope.all),
-    "manager": (
-        [
-            "customer.read",
-            "customer.write",
-            "customer.export",
-            "customer.transfer",
-            "customer.merge",
-            "pool.claim",
-        ],
-        DataScope.team,
-    ),
-    "sales": (["customer.read", "customer.write", "pool.claim"], DataScope.own),
-}
-
 
 def find_user(email: str) -> User:
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
@@ -43,15 +26,20 @@ def find_user(email: str) -> User:
 
 
 def ensure_default_roles() -> dict[str, Role]:
-    """Create the default roles that do not exist yet, with core's permissions
-    plus those plugins declared for them; return all roles by name."""
-    declared = current_registry().permissions.values()
+    """Create the starting roles (core's and the plugins' ``trellis_roles``)
+    that do not exist yet, with their permissions plus those declared for
+    them in ``default_roles``; return all roles by name."""
+    registry = current_registry()
     with transaction():
         roles = {r.name: r for r in db.session.scalars(select(Role))}
-        for name, (permissions, scope) in DEFAULT_ROLES.items():
+        for name, template in registry.roles.items():
             if name not in roles:
-                extra = [p.name for p in declared if name in p.default_roles]
-                roles[name] = Role(name=name, permissions=[*permissions, *extra], scope=scope)
+                extra = [p.name for p in registry.permissions.values() if name in p.default_roles]
+                roles[name] = Role(
+                    name=name,
+                    permissions=list(dict.fromkeys([*template.permissions, *extra])),
+                    scope=DataScope(template.scope),
+                )
                 db.session.add(roles[name])
     return roles
 
@@ -60,18 +48,17 @@ def create_user(payload: dict, actor: User | None, role: str | None = None) -> U
     """Create a user; ``role`` is a role name (an alternative to ``role_id``)."""
     data = load(_schema, payload)
     data["email"] = data["email"].strip().lower()
-    errors: dict[str, list[str]] = {}
+    taken: dict[str, list[str]] = {}
     if db.session.scalar(select(func.count()).where(User.email == data["email"])):
-        errors["email"] = [_("a user with this e-mail already exists")]
+        taken["email"] = [_("a user with this e-mail already exists")]
+    missing = missing_refs(data, team_id=Team, role_id=Role)
     if role is not None:
         found = db.session.scalar(select(Role).where(Role.name == role))
         if found is None:
-            errors["role"] = [_("no role named %(role)r", role=role)]
+            missing["role"] = [_("no role named %(role)r", role=role)]
         else:
             data["role_id"] = found.id
-    errors.update(missing_refs(data, team_id=Team, role_id=Role))
-    if errors:
-        raise ValidationError(errors)
+    refuse(missing=missing, taken=taken)
     password = data.pop("password", None)
     with transaction():
         user = User(**data, password_hash=hash_password(password) if password else None)
@@ -92,13 +79,12 @@ def set_password(user: User, password: str, actor: User | None) -> None:
 
 def create_team(name: str, actor: User | None, parent_id: int | None = None) -> Team:
     name = name.strip()
-    errors = missing_refs({"parent_id": parent_id}, parent_id=Team)
+    invalid, taken = {}, {}
     if not name:
-        errors["name"] = [_("a team needs a name")]
+        invalid["name"] = [_("a team needs a name")]
     elif db.session.scalar(select(func.count()).where(Team.name == name)):
-        errors["name"] = [_("a team with this name already exists")]
-    if errors:
-        raise ValidationError(errors)
+        taken["name"] = [_("a team with this name already exists")]
+    refuse(invalid, missing=missing_refs({"parent_id": parent_id}, parent_id=Team), taken=taken)
     with transaction():
         team = Team(name=name, parent_id=parent_id)
         db.session.add(team)

@@ -25,8 +25,12 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     var alert = event.detail.target.querySelector('[role="alert"], [role="status"]');
     if (alert) { alert.setAttribute("tabindex", "-1"); }
-    var form = event.detail.requestConfig && event.detail.requestConfig.elt;
-    if (form && form.tagName === "FORM" && !event.detail.target.querySelector('[role="alert"]')) {
+    // A form that saved something is emptied for the next entry; a search or
+    // filter form (GET) keeps what the user typed.
+    var config = event.detail.requestConfig;
+    var form = config && config.elt;
+    if (form && form.tagName === "FORM" && config.verb !== "get" &&
+        !event.detail.target.querySelector('[role="alert"]')) {
       form.reset();
     }
   });

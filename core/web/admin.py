@@ -24,6 +24,7 @@ from core.rest.customers import filtered
 from core.services import customers as service
 from core.services.base import audit
 from core.services.customers import MERGEABLE
+from core.web.audit_labels import action_label, entity_label, field_label
 from core.web.base import ADMIN_PERMISSIONS
 from core.web.customers import visible_customer
 
@@ -113,6 +114,9 @@ def audit_log():
     ).all()
     return render_template(
         "core/admin/audit.html",
+        action_label=action_label,
+        entity_label=entity_label,
+        field_label=field_label,
         rows=[(redacted_entry(e, current_user), who) for e, who in rows],
         args=args,
         page=page,

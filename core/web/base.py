@@ -43,7 +43,7 @@ from core.followups import due_list
 from core.i18n import _, _l
 from core.models import Customer, Grade, Stage, utcnow
 from core.registry import sorted_items
-from core.themes import active_theme, theme_title
+from core.themes import active_theme, theme_description, theme_title
 from core.web.auth import csrf_token
 
 bp = Blueprint("core", __name__)
@@ -103,6 +103,15 @@ def activity_label(kind: str) -> str:
     return str(known.label) if known else kind
 
 
+def role_title(role) -> str:
+    """A role as users read it: a starting role's translated title (core's
+    and the plugins' ``trellis_roles``), else the name an admin gave it."""
+    if role is None:
+        return "—"
+    known = current_app.extensions["trellis"].roles.get(role.name)
+    return str(known.title) if known else role.name
+
+
 def html_lang() -> str:
     """``en`` or ``zh-CN`` (Babel says ``zh_Hans_CN``; browsers and screen readers want this)."""
     locale = get_locale()
@@ -137,8 +146,10 @@ def inject() -> dict:
         "now": utcnow,
         "decimal": Decimal,
         "theme_title": theme_title,
+        "theme_description": theme_description,
         "render_endpoint": render_endpoint,
         "activity_label": activity_label,
+        "role_title": role_title,
         "hidden": lambda entity: hidden_fields(current_user, entity),
     }
 

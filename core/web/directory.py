@@ -43,6 +43,8 @@ from core.services import directory as service
 from core.services.base import check_version, load
 from core.services.directory import FieldDefinitionInput, RoleInput, TagInput, UserChange
 from core.services.users import create_team, create_user, set_password
+from core.web.base import role_title
+from core.web.role_choices import hideable_fields, permission_groups
 
 bp = Blueprint("directory", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -115,9 +117,13 @@ def found(model, record_id: int):
 
 
 def choices() -> dict:
-    """Roles and teams to pick from, as ``(id, name)`` pairs."""
+    """Roles and teams to pick from, as ``(id, name)`` pairs (a starting
+    role by its translated title)."""
     return {
-        "roles": db.session.execute(select(Role.id, Role.name).order_by(Role.name)).all(),
+        "roles": [
+            (role.id, role_title(role))
+            for role in db.session.scalars(select(Role).order_by(Role.name))
+        ],
         "teams": db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all(),
     }
 
@@ -292,6 +298,8 @@ def role_form(role: Role | None):
         record=role,
         scopes=[(s.value, label) for s, label in SCOPES.items()],
         permissions=current_registry().permissions,
+        permission_groups=permission_groups(),
+        hideable=hideable_fields(),
     )
 
 

@@ -21,8 +21,8 @@ _, _l = translator("his")
 manifest = Manifest(
     name="his",
     version="0.1.0",
-    title="Hospital",
-    description="Patient visits and follow-up visits for clinics and hospitals.",
+    title=_l("Hospital"),
+    description=_l("Patient visits and follow-up visits for clinics and hospitals."),
 )
 
 

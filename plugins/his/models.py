@@ -15,13 +15,17 @@ from core.api import (
     UTCDateTime,
     VersionedMixin,
     db,
+    translator,
 )
+
+_, _l = translator("his")
 
 
 class Visit(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     """One encounter of a patient with a doctor in a department (科室)."""
 
     __tablename__ = "his_visit"
+    __label__ = _l("Visit")  # how the audit log names it
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     department: Mapped[str] = mapped_column(String(80))

@@ -18,8 +18,8 @@ _, _l = translator("insurance")
 manifest = Manifest(
     name="insurance",
     version="0.1.0",
-    title="Insurance",
-    description="Policies, policyholders and renewals for insurance agencies.",
+    title=_l("Insurance"),
+    description=_l("Policies, policyholders and renewals for insurance agencies."),
 )
 
 

@@ -23,7 +23,7 @@ def load_demo(locale, customers, users) -> None:
                 customer_id=customer.id,
                 product=PRODUCTS[locale][i % 4],
                 premium=Decimal("12800.00") + 1500 * i,
-                currency="CNY",
+                currency="CNY" if locale == "zh_CN" else "USD",
                 start_date=start,
                 end_date=start + timedelta(days=365),
                 agent_id=customer.owner_id,

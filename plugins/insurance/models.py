@@ -8,7 +8,9 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import Customer, SoftDeleteMixin, TimestampMixin, User, VersionedMixin, db
+from core.api import Customer, SoftDeleteMixin, TimestampMixin, User, VersionedMixin, db, translator
+
+_, _l = translator("insurance")
 
 
 class Policy(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
@@ -16,6 +18,7 @@ class Policy(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     agent (代理人)."""
 
     __tablename__ = "insurance_policy"
+    __label__ = _l("Policy")  # how the audit log names it
 
     number: Mapped[str] = mapped_column(String(40), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)

@@ -32,8 +32,8 @@ _, _l = translator("sales")
 manifest = Manifest(
     name="sales",
     version="0.1.0",
-    title="Sales",
-    description="Leads, pipelines and deals, follow-up plans, funnel and forecast.",
+    title=_l("Sales"),
+    description=_l("Leads, pipelines and deals, follow-up plans, funnel and forecast."),
     requires=(),
     min_core="0.1",
 )

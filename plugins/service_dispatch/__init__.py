@@ -23,6 +23,7 @@ from core.api import (
     Manifest,
     MenuItem,
     Permission,
+    RoleTemplate,
     hookimpl,
     repoint,
     translator,
@@ -35,8 +36,8 @@ _, _l = translator("service_dispatch")
 manifest = Manifest(
     name="service_dispatch",
     version="0.1.0",
-    title="Service dispatch",
-    description="After-sales work orders dispatched to field engineers, with revisits.",
+    title=_l("Service dispatch"),
+    description=_l("After-sales work orders dispatched to field engineers, with revisits."),
 )
 
 
@@ -79,20 +80,28 @@ def trellis_api_blueprints():
 @hookimpl
 def trellis_permissions():
     return [
-        Permission("service.order.read", _l("View work orders"), default_roles=("manager",)),
+        Permission(
+            "service.order.read", _l("View work orders"), default_roles=("manager", "engineer")
+        ),
         Permission(
             "service.order.write",
             _l("Create, close, reopen and cancel work orders"),
             default_roles=("manager",),
         ),
         Permission("service.dispatch", _l("Dispatch work orders"), default_roles=("manager",)),
-        Permission("service.engineer", _l("Work as a field engineer")),
+        Permission("service.engineer", _l("Work as a field engineer"), default_roles=("engineer",)),
         Permission("service.report.read", _l("View service reports"), default_roles=("manager",)),
         Permission(
             "service.order.export", _l("Export work orders (CSV)"), default_roles=("manager",)
         ),
         Permission("service.admin", _l("Administer service dispatch")),
     ]
+
+
+@hookimpl
+def trellis_roles():
+    # sees the work orders assigned to them (scope own) and works them on the road
+    return [RoleTemplate("engineer", _l("Field engineer"), "own")]
 
 
 @hookimpl

@@ -16,6 +16,7 @@ from core.api import (
     csv_export,
     db,
     expected_version,
+    field_rules,
     json_body,
     ordered,
     page_schema,
@@ -62,8 +63,15 @@ def export_deals(args):
     )
 
 
+#: which stages are lost is stored, not in the document
+LOST_NEEDS_A_REASON = field_rules((("stage_id", "lost_reason"), "a lost stage needs lost_reason"))
+
+
 @bp.route("/deals", methods=["POST"])
-@bp.doc(requestBody={"content": {"application/json": {"schema": deals.DealInput}}})
+@bp.doc(
+    requestBody={"content": {"application/json": {"schema": deals.DealInput}}},
+    **LOST_NEEDS_A_REASON,
+)
 @bp.response(201, DealOut)
 def create_deal():
     require("sales.deal.write")
@@ -91,6 +99,7 @@ def update_deal(deal_id: int):
 
 @bp.route("/deals/<int:deal_id>/stage", methods=["POST"])
 @bp.arguments(MoveInput, as_kwargs=False)
+@bp.doc(**LOST_NEEDS_A_REASON)
 @bp.response(200, DealOut)
 def move_deal(args, deal_id: int):
     """Move the deal to another stage of its pipeline (a lost stage needs ``lost_reason``)."""

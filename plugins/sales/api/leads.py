@@ -21,6 +21,7 @@ from ..models import Lead
 from ..schemas.leads import (
     DisqualifyInput,
     FollowUpInput,
+    ImportArgs,
     ImportOut,
     LeadActivityOut,
     LeadArgs,
@@ -29,9 +30,15 @@ from ..schemas.leads import (
 )
 from ..services import lead_activities, leads
 from ..services.access import visible_lead, visible_leads
+from ..services.validation import json_body as body_doc
 from .blueprint import bp
 
 _, _l = translator("sales")
+#: a task needs ``due_at`` (the other kinds ignore it)
+TASK_IS_DUE = {
+    "if": {"required": ["kind"], "properties": {"kind": {"const": "task"}}},
+    "then": {"required": ["due_at"], "properties": {"due_at": {"type": "string"}}},
+}
 SORTABLE = {"created_at": Lead.created_at, "updated_at": Lead.updated_at, "name": Lead.name}
 
 
@@ -68,7 +75,7 @@ def get_lead(lead_id: int):
 
 
 @bp.route("/leads/<int:lead_id>", methods=["PATCH"])
-@bp.doc(requestBody={"content": {"application/json": {"schema": leads.LeadInput}}})
+@bp.doc(requestBody={"content": {"application/json": {"schema": leads.LeadChange}}})
 @bp.response(200, LeadOut)
 def update_lead(lead_id: int):
     require("sales.lead.write")
@@ -83,7 +90,7 @@ def update_lead(lead_id: int):
 @bp.response(200, LeadOut)
 def convert_lead(lead_id: int):
     """转化: a customer (or ``customer_id``, an existing one) + contact, and with
-    ``pipeline_id`` a deal, in one step. Converting twice is refused (422)."""
+    ``pipeline_id`` a deal, in one step. Converting twice is refused (409)."""
     require("sales.lead.write")
     return leads.convert(visible_lead(lead_id, current_user), json_body(), current_user)
 
@@ -99,6 +106,7 @@ def list_lead_activities(lead_id: int):
 
 @bp.route("/leads/<int:lead_id>/activities", methods=["POST"])
 @bp.arguments(FollowUpInput, as_kwargs=False)
+@bp.doc(requestBody=body_doc(FollowUpInput, **TASK_IS_DUE))
 @bp.response(201, LeadActivityOut)
 def follow_up_lead(args, lead_id: int):
     """Log a call, e-mail, meeting or note on the lead, or plan a follow-up (``task``)."""
@@ -116,29 +124,23 @@ def disqualify_lead(args, lead_id: int):
 
 
 @bp.route("/leads/import", methods=["POST"])
+@bp.arguments(ImportArgs, location="query", as_kwargs=False)
 @bp.doc(
-    requestBody={"content": {"text/csv": {"schema": {"type": "string"}}}},
-    parameters=[
-        {
-            "in": "query",
-            "name": "skip_bad",
-            "schema": {"type": "boolean"},
-            "description": "import the good rows even when some are bad",
-        }
-    ],
+    requestBody={
+        "content": {"text/csv": {"schema": {"type": "string", "pattern": leads.CSV_PATTERN}}}
+    }
 )
 @bp.response(200, ImportOut)
-def import_leads():
+def import_leads(args):
     """Leads from a CSV body (header: name, company, phone, email, region, source,
-    notes). Bad rows are listed with their line numbers; then nothing is imported
-    unless ``skip_bad=true``."""
+    notes; ``name`` among them). Bad rows are listed with their line numbers; then
+    nothing is imported unless ``skip_bad=true``. A body without the header row
+    (an empty one too) is refused (422)."""
     require("sales.lead.write")
     text = request.get_data(as_text=True)
     if not text.strip():
         raise ValidationError({"file": [_("the CSV is empty")]})
-    return leads.import_csv(
-        text, current_user, request.args.get("skip_bad", "").lower() in ("1", "true", "yes")
-    )
+    return leads.import_csv(text, current_user, args["skip_bad"])
 
 
 @bp.route("/assignment-rules", methods=["GET"])

@@ -41,7 +41,7 @@ def create_product():
 
 
 @bp.route("/products/<int:product_id>", methods=["PATCH"])
-@bp.doc(requestBody={"content": {"application/json": {"schema": products.ProductInput}}})
+@bp.doc(requestBody={"content": {"application/json": {"schema": products.ProductChange}}})
 @bp.response(200, ProductOut)
 def update_product(product_id: int):
     require("sales.admin")

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from core.api import expected_version, json_body, require, translator, utcnow
+from core.api import expected_version, field_rules, json_body, require, translator, utcnow
 
 from ..schemas.targets import MonthArgs, RuleOut, StatementArgs, StatementOut, TargetList, TargetOut
 from ..services import commission, targets
+from ..services.validation import json_body as body_doc
+from ..services.validation import one_of
 from .blueprint import bp
 
 _, _l = translator("sales")
@@ -36,7 +38,7 @@ def list_targets(args):
 
 
 @bp.route("/targets", methods=["PUT"])
-@bp.doc(requestBody={"content": {"application/json": {"schema": targets.TargetInput}}})
+@bp.doc(requestBody=body_doc(targets.TargetInput, **one_of("user_id", "team_id")))
 @bp.response(200, TargetOut)
 def put_target():
     """Set or replace the target of one rep (``user_id``) or team (``team_id``) for a month."""
@@ -59,8 +61,12 @@ def list_rules():
     return commission.rules()
 
 
+#: each tier starts above the one before (JSON Schema cannot compare items)
+RISING = field_rules((("tiers.*.from_amount",), "each tier's from_amount is above the previous"))
+
+
 @bp.route("/commission-rules", methods=["POST"])
-@bp.doc(requestBody={"content": {"application/json": {"schema": commission.RuleInput}}})
+@bp.doc(requestBody={"content": {"application/json": {"schema": commission.RuleInput}}}, **RISING)
 @bp.response(201, RuleOut)
 def create_rule():
     """提成规则: progressive tiers (the first from 0) over a rep's monthly won amount."""
@@ -69,7 +75,7 @@ def create_rule():
 
 
 @bp.route("/commission-rules/<int:rule_id>", methods=["PATCH"])
-@bp.doc(requestBody={"content": {"application/json": {"schema": commission.RuleInput}}})
+@bp.doc(requestBody={"content": {"application/json": {"schema": commission.RuleChange}}}, **RISING)
 @bp.response(200, RuleOut)
 def update_rule(rule_id: int):
     """Change a rule; send the ``version`` you read (409 when stale)."""
@@ -89,6 +95,7 @@ def delete_rule(rule_id: int):
 
 @bp.route("/reports/commission", methods=["GET"])
 @bp.arguments(StatementArgs, location="query", as_kwargs=False)
+@bp.doc(responses={"404": {"description": "no rep with this id the caller may see"}})
 @bp.response(200, StatementOut)
 def commission_statement(args):
     """A rep's monthly commission statement (default: the caller, this UTC month).

@@ -1,7 +1,8 @@
 """A believable quarter of sales, in English or Chinese: two pipelines, deals
 created over the last 90 days with their stage history (won, lost with a
-reason, still open), leads from every source in every state, and a
-follow-up plan by customer grade."""
+reason, still open), leads from every source in every state, a
+follow-up plan by customer grade, and (``plan``) the price list, commission
+rule, this month's targets and a web form."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from core.api import create_followup_plan, db, log_activity, utcnow
 
 from ..models import Deal, Lead, Pipeline, Stage, StageChange
 from ..services.followups import RULE
+from . import plan
 
 PIPELINES = {
     "en": [
@@ -56,6 +58,7 @@ TEXT = {
             "Maintenance contract",
         ],
         "renewal": "Renewal",
+        "currency": "USD",  # the English demo is a US business
         "lost": ["Price too high", "Chose a competitor", "Budget cut", "No decision"],
         "plan": "Revisit by grade (A weekly, B fortnightly)",
         "leads": [
@@ -76,6 +79,7 @@ TEXT = {
     "zh_CN": {
         "deal": ["年度服务方案", "设备升级", "试点项目", "维保合同"],
         "renewal": "续约",
+        "currency": "CNY",
         "lost": ["价格过高", "选择了竞争对手", "预算削减", "迟迟未决策"],
         "plan": "按等级回访（A 级每周，B 级每两周）",
         "leads": [
@@ -107,7 +111,7 @@ def load_demo(locale, customers, users) -> None:
         for n in range(2 if i % 3 == 0 else 1):
             pipeline = pipelines[1] if n == 1 else pipelines[0]
             title = text["renewal"] if n == 1 else text["deal"][i % len(text["deal"])]
-            _deal(rnd, now, pipeline, customer, f"{customer.name} · {title}", text["lost"])
+            _deal(rnd, now, pipeline, customer, f"{customer.name} · {title}", text)
     reps = [u for u in users if u.role and u.role.name in ("sales", "manager")] or users
     for i, (name, company) in enumerate(text["leads"] * 2):
         created = now - timedelta(days=rnd.randrange(1, 88), hours=rnd.randrange(0, 9))
@@ -135,6 +139,7 @@ def load_demo(locale, customers, users) -> None:
     create_followup_plan(
         {"name": text["plan"], "rule": RULE, "params": {"A": 7, "B": 14, "C": 30, "D": 60}}, None
     )
+    plan.load_demo(locale, reps, text["currency"])
 
 
 def _pipeline(name: str, stages: list[tuple[str, int]]) -> Pipeline:
@@ -158,9 +163,7 @@ def _pipeline(name: str, stages: list[tuple[str, int]]) -> Pipeline:
     return pipeline
 
 
-def _deal(
-    rnd: random.Random, now, pipeline: Pipeline, customer, title: str, lost_reasons: list[str]
-) -> None:
+def _deal(rnd: random.Random, now, pipeline: Pipeline, customer, title: str, text: dict) -> None:
     """A deal created in the last quarter that walked part of its pipeline:
     some were won, some lost on the way, the rest are still open."""
     open_stages = [s for s in pipeline.stages if s.outcome == "open"]
@@ -184,12 +187,12 @@ def _deal(
         pipeline_id=pipeline.id,
         stage_id=final.id,
         amount=Decimal(rnd.randrange(8, 160) * 2500),
-        currency="CNY",
+        currency=text["currency"],
         expected_close=(created + timedelta(days=rnd.randrange(30, 120))).date(),
         owner_id=customer.owner_id,
         team_id=customer.team_id,
         closed_at=moments[-1] if final.outcome != "open" else None,
-        lost_reason=rnd.choice(lost_reasons) if final.outcome == "lost" else None,
+        lost_reason=rnd.choice(text["lost"]) if final.outcome == "lost" else None,
         furthest_position=max(s.position for s in path if s.outcome != "lost"),
         created_at=created,
         updated_at=moments[-1],

@@ -5,10 +5,12 @@ from __future__ import annotations
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import Team, TimestampMixin, VersionedMixin, db
+from core.api import Team, TimestampMixin, VersionedMixin, db, translator
 
 from .pipeline import Pipeline
 from .product import Product
+
+_, _l = translator("sales")
 
 
 class CommissionRule(TimestampMixin, VersionedMixin, db.Model):
@@ -20,6 +22,7 @@ class CommissionRule(TimestampMixin, VersionedMixin, db.Model):
     strings, so no float ever touches the money), the first from 0."""
 
     __tablename__ = "sales_commission_rule"
+    __label__ = _l("Commission rule")  # how the audit log names it
 
     name: Mapped[str] = mapped_column(String(120))
     pipeline_id: Mapped[int | None] = mapped_column(ForeignKey("sales_pipeline.id"), index=True)

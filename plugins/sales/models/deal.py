@@ -17,17 +17,21 @@ from core.api import (
     UTCDateTime,
     VersionedMixin,
     db,
+    translator,
     utcnow,
 )
 
 from .pipeline import Pipeline, Stage
 from .product import Product
 
+_, _l = translator("sales")
+
 
 class Deal(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     """A sales opportunity with a customer. Money is exact: Numeric(14, 2) + ISO currency."""
 
     __tablename__ = "sales_deal"
+    __label__ = _l("Deal")  # how the audit log names it
     __table_args__ = (
         Index("ix_sales_deal_owner_stage", "owner_id", "stage_id"),
         # the deals list: newest change first, a page at a time

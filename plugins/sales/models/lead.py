@@ -7,7 +7,17 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import SoftDeleteMixin, TimestampMixin, User, UTCDateTime, VersionedMixin, db
+from core.api import (
+    SoftDeleteMixin,
+    TimestampMixin,
+    User,
+    UTCDateTime,
+    VersionedMixin,
+    db,
+    translator,
+)
+
+_, _l = translator("sales")
 
 LEAD_SOURCES = ("advertising", "website", "referral", "exhibition", "cold_call", "other")
 LEAD_STATUSES = ("new", "working", "converted", "disqualified")
@@ -17,6 +27,7 @@ class Lead(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     """线索: someone who may become a customer, before anyone qualified them."""
 
     __tablename__ = "sales_lead"
+    __label__ = _l("Lead")  # how the audit log names it
     __table_args__ = (Index("ix_sales_lead_owner_status", "owner_id", "status"),)
 
     name: Mapped[str] = mapped_column(String(120))
@@ -42,6 +53,7 @@ class LeadForm(TimestampMixin, db.Model):
     """A web form a company puts on its site: posts carry its secret ``key``."""
 
     __tablename__ = "sales_lead_form"
+    __label__ = _l("Web form")  # how the audit log names it
 
     name: Mapped[str] = mapped_column(String(120))
     key: Mapped[str] = mapped_column(String(64), unique=True)
@@ -55,6 +67,7 @@ class AssignmentRule(TimestampMixin, db.Model):
     to the active members of ``team_id`` (round robin)."""
 
     __tablename__ = "sales_assignment_rule"
+    __label__ = _l("Assignment rule")  # how the audit log names it
 
     position: Mapped[int] = mapped_column(Integer, default=0)
     source: Mapped[str | None] = mapped_column(String(20))

@@ -7,13 +7,16 @@ from decimal import Decimal
 from sqlalchemy import Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.api import TimestampMixin, VersionedMixin, db
+from core.api import TimestampMixin, VersionedMixin, db, translator
+
+_, _l = translator("sales")
 
 
 class Product(TimestampMixin, VersionedMixin, db.Model):
     """产品: what a deal's lines sell, at a list price the line may change."""
 
     __tablename__ = "sales_product"
+    __label__ = _l("Product")  # how the audit log names it
 
     code: Mapped[str | None] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))

@@ -7,7 +7,9 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Index, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import Team, TimestampMixin, User, db
+from core.api import Team, TimestampMixin, User, db, translator
+
+_, _l = translator("sales")
 
 
 class SalesTarget(TimestampMixin, db.Model):
@@ -15,6 +17,7 @@ class SalesTarget(TimestampMixin, db.Model):
     sub-teams included) should win in a calendar month ``YYYY-MM`` (UTC)."""
 
     __tablename__ = "sales_target"
+    __label__ = _l("Target")  # how the audit log names it
     # one target per rep and month, one per team and month: a UNIQUE over
     # (month, user_id, team_id) cannot say it, as SQL NULLs never collide
     __table_args__ = tuple(

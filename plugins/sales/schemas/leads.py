@@ -11,6 +11,7 @@ from core.api import ListArgs
 
 from ..models import LEAD_SOURCES, LEAD_STATUSES
 from ..services import lead_activities
+from ..services.validation import one_of
 
 
 class LeadOut(Schema):
@@ -37,6 +38,12 @@ class LeadArgs(ListArgs):
     status = fields.String(validate=validate.OneOf(LEAD_STATUSES))
     source = fields.String(validate=validate.OneOf(LEAD_SOURCES))
     owner_id = fields.Integer(validate=validate.Range(1, 2**31 - 1))
+
+
+class ImportArgs(Schema):
+    skip_bad = fields.Boolean(
+        load_default=False, metadata={"description": "import the good rows even when some are bad"}
+    )
 
 
 class ImportOut(Schema):
@@ -87,4 +94,10 @@ class RuleIO(Schema):
 
 
 class RulesIO(Schema):
-    rules = fields.List(fields.Nested(RuleIO), required=True, validate=validate.Length(max=100))
+    rules = fields.List(
+        fields.Nested(RuleIO),
+        required=True,
+        validate=validate.Length(max=100),
+        # each rule names exactly one user or one team (services.leads.replace_rules)
+        metadata={"allOf": [{"items": one_of("user_id", "team_id")}]},
+    )

@@ -4,7 +4,7 @@ A product's and a line's own input (``services.products.ProductInput``,
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from ..services import products
 
@@ -36,8 +36,30 @@ class LinesOut(Schema):
     lines = fields.List(fields.Nested(LineOut))
 
 
+#: JSON Schema: a line names a product, or else describes itself and gives its price
+PRODUCT_OR_PRICE = {
+    "anyOf": [
+        {"required": ["product_id"], "properties": {"product_id": {"type": "integer"}}},
+        {
+            "required": ["description", "unit_price"],
+            "properties": {
+                "description": {"type": "string", "minLength": 1},
+                "unit_price": {"type": "string"},
+            },
+        },
+    ]
+}
+
+
 class LinesIn(Schema):
-    lines = fields.List(fields.Nested(products.LineInput), required=True)
+    lines = fields.List(
+        fields.Nested(products.LineInput),
+        required=True,
+        validate=validate.Length(max=products.MAX_LINES),
+        metadata={"allOf": [{"items": PRODUCT_OR_PRICE}]},
+    )
     version = fields.Integer(
-        metadata={"description": "the deal's version you read (409 when stale)"}
+        allow_none=True,
+        validate=validate.Range(0, 2**31 - 1),
+        metadata={"description": "the deal's version you read (409 when stale)"},
     )

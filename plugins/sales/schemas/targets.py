@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from ..services import targets
-from ..services.validation import Id
+from ..services.validation import Id, Month
 
 
 def Dec(
@@ -28,9 +27,7 @@ def Dec(
 
 
 class MonthArgs(Schema):
-    month = fields.String(
-        validate=targets.month_value, metadata={"description": "YYYY-MM (UTC); default: this month"}
-    )
+    month = Month(metadata={"description": "YYYY-MM (UTC); default: this month"})
 
 
 class StatementArgs(MonthArgs):

@@ -28,6 +28,7 @@ from core.api import (
     db,
     delete_record,
     load,
+    refuse,
     save,
     sees_all,
     translator,
@@ -36,7 +37,7 @@ from core.api import (
 from ..models import CommissionRule, Deal, Pipeline, Product, Stage
 from .access import visible_deals
 from .targets import month_bounds, visible_team_ids
-from .validation import Id, known_currency, money_amount
+from .validation import Currency, Id, Money, Percent
 
 _, _l = translator("sales")
 CENT = Decimal("0.01")
@@ -44,26 +45,20 @@ ZERO = Decimal("0.00")
 MAX_TIERS = 20
 
 
-def rate_percent(value: Decimal) -> None:
-    if not value.is_finite() or not 0 <= value <= 100:
-        raise marshmallow.ValidationError(_("must be from 0 to 100"))
-    if value.as_tuple().exponent < -2:
-        raise marshmallow.ValidationError(_("use at most two decimal places"))
-
-
 class TierInput(Schema):
-    from_amount = fields.Decimal(
-        required=True,
-        as_string=True,
-        validate=money_amount,
-        metadata={"description": "the tier applies above this amount"},
+    from_amount = Money(
+        required=True, metadata={"description": "the tier applies above this amount"}
     )
-    rate_percent = fields.Decimal(
-        required=True,
-        as_string=True,
-        validate=rate_percent,
-        metadata={"description": "0 to 100, two decimals at most"},
+    rate_percent = Percent(
+        required=True, metadata={"description": "0 to 100, two decimals at most"}
     )
+
+
+#: JSON Schema: the first tier starts at 0 (that each starts above the one
+#: before cannot be said; ``_load_tiers`` checks it)
+FIRST_TIER_FROM_0 = {
+    "allOf": [{"prefixItems": [{"properties": {"from_amount": {"pattern": r"^0(\.0{1,2})?$"}}}]}]
+}
 
 
 class RuleInput(Schema):
@@ -81,7 +76,7 @@ class RuleInput(Schema):
             "pipeline-wide rule); empty: whole deals"
         },
     )
-    currency = fields.String(load_default="CNY", validate=known_currency)
+    currency = Currency(load_default="CNY")
     team_id = Id(
         allow_none=True,
         load_default=None,
@@ -94,7 +89,25 @@ class RuleInput(Schema):
         fields.Nested(TierInput),
         required=True,
         validate=validate.Length(min=1, max=MAX_TIERS),
-        metadata={"description": "progressive tiers, the first from 0, from_amount increasing"},
+        metadata={
+            "description": "progressive tiers, the first from 0, from_amount increasing",
+            **FIRST_TIER_FROM_0,
+        },
+    )
+
+
+class RuleChange(RuleInput):
+    """What a PATCH may change: any of the rule's fields, none required."""
+
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    pipeline_id = Id(allow_none=True, metadata=RuleInput._declared_fields["pipeline_id"].metadata)
+    product_id = Id(allow_none=True, metadata=RuleInput._declared_fields["product_id"].metadata)
+    currency = Currency()
+    team_id = Id(allow_none=True, metadata=RuleInput._declared_fields["team_id"].metadata)
+    tiers = fields.List(
+        fields.Nested(TierInput),
+        validate=validate.Length(min=1, max=MAX_TIERS),
+        metadata=RuleInput._declared_fields["tiers"].metadata,
     )
 
 
@@ -130,22 +143,15 @@ def _load_rule(payload: dict, partial: bool) -> dict:
         data, errors = {}, dict(exc.errors)
     if tiers is not marshmallow.missing or not partial:
         data["tiers"] = _load_tiers(tiers, errors)
-    if (
-        not errors
-        and data.get("pipeline_id")
-        and db.session.get(Pipeline, data["pipeline_id"]) is None
+    missing: dict[str, list[str]] = {}
+    for key, model, message in (
+        ("pipeline_id", Pipeline, _("no pipeline with this id")),
+        ("product_id", Product, _("no product with this id")),
+        ("team_id", Team, _("no team with this id")),
     ):
-        errors["pipeline_id"] = [_("no pipeline with this id")]
-    if (
-        not errors
-        and data.get("product_id")
-        and db.session.get(Product, data["product_id"]) is None
-    ):
-        errors["product_id"] = [_("no product with this id")]
-    if not errors and data.get("team_id") and db.session.get(Team, data["team_id"]) is None:
-        errors["team_id"] = [_("no team with this id")]
-    if errors:
-        raise ValidationError(errors)
+        if data.get(key) and db.session.get(model, data[key]) is None:
+            missing[key] = [message]
+    refuse(errors, missing=missing)
     return data
 
 

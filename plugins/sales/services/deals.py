@@ -16,7 +16,6 @@ from marshmallow import Schema, fields, validate
 from core.api import (
     Contact,
     User,
-    ValidationError,
     audit,
     check_transfer,
     check_version,
@@ -25,6 +24,7 @@ from core.api import (
     emit,
     load,
     log_activity,
+    refuse,
     snapshot,
     transaction,
     translator,
@@ -32,7 +32,7 @@ from core.api import (
 )
 
 from ..models import Deal, Pipeline, Stage, StageChange
-from .validation import Id, known_currency, money_amount
+from .validation import Currency, Id, Money
 
 _, _l = translator("sales")
 
@@ -43,19 +43,22 @@ class DealInput(Schema):
     contact_id = Id(allow_none=True)
     pipeline_id = Id(required=True)
     stage_id = Id(allow_none=True)
-    amount = fields.Decimal(
+    amount = Money(
         load_default=Decimal("0"),
-        as_string=True,
-        validate=money_amount,
         metadata={"description": "0 to 999999999999.99, two decimals at most"},
     )
-    currency = fields.String(load_default="CNY", validate=known_currency)
+    currency = Currency(load_default="CNY")
     expected_close = fields.Date(allow_none=True)
     owner_id = Id(allow_none=True)
 
 
 class DealChange(DealInput):
-    """What an edit may change; the stage moves through :func:`move_stage`."""
+    """What an edit may change, none of it required; the stage moves through
+    :func:`move_stage`."""
+
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    amount = Money(metadata={"description": "0 to 999999999999.99, two decimals at most"})
+    currency = Currency()
 
     class Meta:
         exclude = ("customer_id", "pipeline_id", "stage_id")
@@ -64,22 +67,21 @@ class DealChange(DealInput):
 def create_deal(payload: dict, actor: User | None) -> Deal:
     data = load(DealInput(), payload)
     pipeline = db.session.get(Pipeline, data["pipeline_id"])
-    errors: dict[str, list[str]] = {}
+    missing: dict[str, list[str]] = {}
     if pipeline is None:
-        errors["pipeline_id"] = [_("no pipeline with this id")]
+        missing["pipeline_id"] = [_("no pipeline with this id")]
     customer = customer_for(data["customer_id"], actor)
     if customer is None:
-        errors["customer_id"] = [_("no customer with this id")]
+        missing["customer_id"] = [_("no customer with this id")]
     stage = None
     if pipeline is not None:
         stage = _stage_of(
             pipeline,
             data.pop("stage_id", None) or pipeline.stages[0].id if pipeline.stages else None,
-            errors,
+            missing,
         )
-    _check_people(data, data["customer_id"], errors)
-    if errors:
-        raise ValidationError(errors)
+    _check_people(data, data["customer_id"], missing)
+    refuse(missing=missing)
     owner_id = data.get("owner_id") or (actor.id if actor else None)
     owner = db.session.get(User, owner_id) if owner_id else None
     with transaction():
@@ -113,7 +115,8 @@ def update_deal(
 ) -> Deal:
     data = load(DealChange(), payload, partial=True)
     errors: dict[str, list[str]] = {}
-    _check_people(data, deal.customer_id, errors)
+    missing: dict[str, list[str]] = {}
+    _check_people(data, deal.customer_id, missing)
     if deal.lines and "amount" in data and data["amount"] != deal.amount:
         errors["amount"] = [_("this deal is worth the sum of its lines; change the lines")]
     if deal.lines and data.get("currency", deal.currency) != deal.currency:
@@ -123,8 +126,7 @@ def update_deal(
                 currency=deal.currency,
             )
         ]
-    if errors:
-        raise ValidationError(errors)
+    refuse(errors, missing=missing)
     check_transfer(actor, deal, data)  # a new owner needs customer.transfer
     check_version(deal, expected_version)
     moved = "owner_id" in data and data["owner_id"] != deal.owner_id
@@ -150,12 +152,12 @@ def move_stage(
     A lost stage needs a reason; won and lost stages close the deal, an open
     one reopens it."""
     errors: dict[str, list[str]] = {}
-    stage = _stage_of(deal.pipeline, stage_id, errors)
+    missing: dict[str, list[str]] = {}
+    stage = _stage_of(deal.pipeline, stage_id, missing)
     lost_reason = (lost_reason or "").strip()[:200] or None
     if stage is not None and stage.outcome == "lost" and not lost_reason:
         errors["lost_reason"] = [_("say why the deal was lost")]
-    if errors:
-        raise ValidationError(errors)
+    refuse(errors, missing=missing)
     check_version(deal, expected_version)
     if stage.id == deal.stage_id:
         return deal
@@ -193,14 +195,15 @@ def move_stage(
     return deal
 
 
-def _stage_of(pipeline: Pipeline, stage_id, errors: dict) -> Stage | None:
-    """The stage ``stage_id`` if it belongs to ``pipeline``; else an error on ``stage_id``."""
+def _stage_of(pipeline: Pipeline, stage_id, missing: dict) -> Stage | None:
+    """The stage ``stage_id`` if it belongs to ``pipeline``; else ``missing``
+    names ``stage_id`` (a 404: no such stage in this pipeline)."""
     stage = db.session.get(Stage, stage_id) if isinstance(stage_id, int) else None
     if stage is None:
-        errors["stage_id"] = [_("no stage with this id")]
+        missing["stage_id"] = [_("no stage with this id")]
         return None
     if stage.pipeline_id != pipeline.id:
-        errors["stage_id"] = [
+        missing["stage_id"] = [
             _(
                 "this stage belongs to another pipeline (%(name)s)",
                 name=db.session.get(Pipeline, stage.pipeline_id).name,
@@ -210,15 +213,16 @@ def _stage_of(pipeline: Pipeline, stage_id, errors: dict) -> Stage | None:
     return stage
 
 
-def _check_people(data: dict, customer_id: int, errors: dict) -> None:
+def _check_people(data: dict, customer_id: int, missing: dict) -> None:
+    """``missing`` names a contact not at the customer, an owner not active."""
     if data.get("contact_id") is not None:
         contact = db.session.get(Contact, data["contact_id"])
         if contact is None or contact.customer_id != customer_id or contact.deleted_at:
-            errors["contact_id"] = [_("no contact with this id at this customer")]
+            missing["contact_id"] = [_("no contact with this id at this customer")]
     if data.get("owner_id") is not None:
         owner = db.session.get(User, data["owner_id"])
         if owner is None or not owner.is_active:
-            errors["owner_id"] = [_("no active user with this id")]
+            missing["owner_id"] = [_("no active user with this id")]
 
 
 def _timeline(deal: Deal, actor: User | None, subject: str, body: str | None = None) -> None:

@@ -28,8 +28,6 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from marshmallow import ValidationError as SchemaError
-from marshmallow import fields
 from sqlalchemy import and_, case, func, or_, select
 
 from core.api import Activity, Customer, User, db, translator, utcnow
@@ -47,22 +45,14 @@ from .reports import (
     report_deals,
     report_settings,
 )
+from .validation import Money
 
 _, _l = translator("sales")
 
 
-def _zero_or_more(amount: Decimal) -> None:
-    """Not validate.Range: its decimal bounds break the OpenAPI document."""
-    if not 0 <= amount < 10**12:
-        raise SchemaError(_("must be 0 or more and less than 1000000000000"))
-
-
 class KpiArgs(ReportArgs):
-    valuable_amount = fields.Decimal(
+    valuable_amount = Money(
         load_default=Decimal("100000"),
-        places=2,
-        as_string=True,
-        validate=_zero_or_more,
         metadata={
             "description": "won amount (in one currency, 0 or more) that makes a customer valuable"
         },

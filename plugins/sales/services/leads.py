@@ -11,7 +11,9 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from core.api import (
+    ConflictError,
     Customer,
+    MissingReferenceError,
     User,
     ValidationError,
     audit,
@@ -25,6 +27,7 @@ from core.api import (
     find_duplicates,
     load,
     log_activity,
+    refuse,
     snapshot,
     transaction,
     translator,
@@ -34,6 +37,7 @@ from core.api import (
 from ..models import LEAD_SOURCES, AssignmentRule, Lead, LeadForm
 from .deals import create_deal
 from .lead_activities import carry_to_customer
+from .validation import Currency, Money
 
 _, _l = translator("sales")
 SOURCE_LABELS = {
@@ -63,6 +67,13 @@ class LeadInput(Schema):
     owner_id = fields.Integer(allow_none=True, validate=validate.Range(1, 2**31 - 1))
 
 
+class LeadChange(LeadInput):
+    """What a PATCH may change: any of the lead's fields, none required."""
+
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    source = fields.String(validate=validate.OneOf(LEAD_SOURCES))
+
+
 class ConvertInput(Schema):
     customer_id = fields.Integer(
         allow_none=True,
@@ -75,17 +86,15 @@ class ConvertInput(Schema):
         metadata={"description": "also open a deal in this pipeline"},
     )
     deal_title = fields.String(allow_none=True, validate=validate.Length(max=200))
-    amount = fields.String(allow_none=True, validate=validate.Length(max=20))
-    currency = fields.String(load_default="CNY", validate=validate.Length(equal=3))
+    amount = Money(allow_none=True, metadata={"description": "the deal's amount"})
+    currency = Currency(load_default="CNY")
 
 
 def create_lead(payload: dict, actor: User | None, form: LeadForm | None = None) -> Lead:
     """A new lead, assigned by hand (``owner_id``) or by the assignment rules."""
     data = load(LeadInput(), payload)
     if data.get("owner_id") is not None:
-        owner = db.session.get(User, data["owner_id"])
-        if owner is None or not owner.is_active:
-            raise ValidationError({"owner_id": [_("no active user with this id")]})
+        _active_owner(data["owner_id"])
     with transaction():
         lead = Lead(**data, form_id=form.id if form else None)
         if lead.owner_id is None:
@@ -97,6 +106,13 @@ def create_lead(payload: dict, actor: User | None, form: LeadForm | None = None)
         audit(actor, lead, "create", None, snapshot(lead))
         emit("sales_lead_created", lead=lead)
     return lead
+
+
+def _active_owner(user_id: int) -> User:
+    owner = db.session.get(User, user_id)
+    if owner is None or not owner.is_active:
+        raise MissingReferenceError({"owner_id": [_("no active user with this id")]})
+    return owner
 
 
 def assign(lead: Lead) -> int | None:
@@ -129,12 +145,10 @@ def update_lead(
 ) -> Lead:
     """Change the given fields. A new owner needs ``customer.transfer`` and
     brings the lead into the owner's team."""
-    data = load(LeadInput(), payload, partial=True)
+    data = load(LeadChange(), payload)
     owner = None
     if data.get("owner_id") is not None:
-        owner = db.session.get(User, data["owner_id"])
-        if owner is None or not owner.is_active:
-            raise ValidationError({"owner_id": [_("no active user with this id")]})
+        owner = _active_owner(data["owner_id"])
     check_transfer(actor, lead, data)
     check_version(lead, expected_version)
     moved = "owner_id" in data and data["owner_id"] != lead.owner_id
@@ -163,9 +177,12 @@ def disqualify(lead: Lead, reason: str | None, actor: User | None) -> Lead:
 
 
 def _still_open(lead: Lead) -> None:
+    """A 409 once the lead is converted or disqualified: its state allows no more."""
     if lead.status in ("converted", "disqualified"):
-        raise ValidationError(
-            {"status": [_("this lead is already %(status)s", status=STATUS_LABELS[lead.status])]}
+        raise ConflictError(
+            _("this lead is already %(status)s", status=STATUS_LABELS[lead.status]),
+            kind="lead-closed",
+            lead_status=lead.status,
         )
 
 
@@ -185,7 +202,7 @@ def convert(lead: Lead, payload: dict, actor: User | None) -> Lead:
         if data.get("customer_id"):
             customer = customer_for(data["customer_id"], actor)
             if customer is None:
-                raise ValidationError({"customer_id": [_("no customer with this id")]})
+                raise MissingReferenceError({"customer_id": [_("no customer with this id")]})
         else:
             customer = create_customer(
                 {
@@ -219,7 +236,7 @@ def convert(lead: Lead, payload: dict, actor: User | None) -> Lead:
                     "contact_id": contact.id,
                     "pipeline_id": data["pipeline_id"],
                     "owner_id": lead.owner_id,
-                    "amount": data.get("amount") or "0",
+                    "amount": str(data.get("amount") or "0"),
                     "currency": data["currency"],
                 },
                 actor,
@@ -265,6 +282,15 @@ def new_form(name: str, source: str, actor: User | None) -> LeadForm:
 
 
 CSV_COLUMNS = ("name", "company", "phone", "email", "region", "source", "notes")
+_NAMES = "|".join(CSV_COLUMNS)
+_COLUMN = f'({_NAMES}|"({_NAMES})")'
+_FIELD = '([^",\\r\\n]*|"([^"]|"")*")'
+#: what ``import_csv`` reads, for the OpenAPI document: a header row naming
+#: known columns (``name`` among them), then rows of plain or quoted fields
+CSV_PATTERN = (
+    f'^\\ufeff?({_COLUMN},)*(name|"name")(,{_COLUMN})*'
+    f"((\\r\\n|\\n|\\r){_FIELD}(,{_FIELD})*)*(\\r\\n|\\n|\\r)?$"
+)
 
 
 def import_csv(text: str, actor: User | None, skip_bad: bool = False) -> dict:
@@ -328,16 +354,15 @@ def replace_rules(new_rules: list[dict], actor: User | None) -> None:
     """Replace the rule list; each rule names exactly one user or one team."""
     from core.api import Team
 
-    errors = {}
+    errors, missing = {}, {}
     for i, rule in enumerate(new_rules):
         if bool(rule.get("user_id")) == bool(rule.get("team_id")):
             errors[f"rules.{i}"] = [_("name either a user or a team")]
         elif rule.get("user_id") and db.session.get(User, rule["user_id"]) is None:
-            errors[f"rules.{i}.user_id"] = [_("no active user with this id")]
+            missing[f"rules.{i}.user_id"] = [_("no active user with this id")]
         elif rule.get("team_id") and db.session.get(Team, rule["team_id"]) is None:
-            errors[f"rules.{i}.team_id"] = [_("no team with this id")]
-    if errors:
-        raise ValidationError(errors)
+            missing[f"rules.{i}.team_id"] = [_("no team with this id")]
+    refuse(errors, missing=missing)
     with transaction():
         for row in rules():
             audit(actor, row, "delete", snapshot(row), None)

@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from core.api import (
     User,
-    ValidationError,
     audit,
     check_version,
     db,
     load,
+    refuse,
     snapshot,
     transaction,
     translator,
@@ -36,10 +36,25 @@ class StageInput(Schema):
     outcome = fields.String(load_default="open", validate=validate.OneOf(("open", "won", "lost")))
 
 
+def _exactly_one(outcome: str) -> dict:
+    """JSON Schema: exactly one stage of the list has ``outcome``."""
+    return {
+        "contains": {"required": ["outcome"], "properties": {"outcome": {"const": outcome}}},
+        "minContains": 1,
+        "maxContains": 1,
+    }
+
+
 class PipelineInput(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     stages = fields.List(
-        fields.Nested(StageInput), required=True, validate=validate.Length(min=2, max=30)
+        fields.Nested(StageInput),
+        required=True,
+        validate=validate.Length(min=2, max=30),
+        metadata={
+            "description": "in order; exactly one won stage and one lost stage",
+            "allOf": [_exactly_one("won"), _exactly_one("lost")],
+        },
     )
 
 
@@ -47,13 +62,12 @@ def create_pipeline(payload: dict, actor: User | None) -> Pipeline:
     """A pipeline with its ordered stages; it needs a won stage and a lost one."""
     data = load(PipelineInput(), payload)
     outcomes = [s["outcome"] for s in data["stages"]]
-    errors = {}
+    errors, taken = {}, {}
     if outcomes.count("won") != 1 or outcomes.count("lost") != 1:
         errors["stages"] = [_("a pipeline needs exactly one won stage and one lost stage")]
     if db.session.scalar(select(Pipeline.id).where(Pipeline.name == data["name"].strip())):
-        errors["name"] = [_("a pipeline with this name exists")]
-    if errors:
-        raise ValidationError(errors)
+        taken["name"] = [_("a pipeline with this name exists")]
+    refuse(errors, taken=taken)
     with transaction():
         pipeline = Pipeline(name=data["name"].strip())
         db.session.add(pipeline)
@@ -86,18 +100,18 @@ def update_pipeline(
 ) -> Pipeline:
     data = load(PipelineChange(), payload)
     own = {s.id: s for s in pipeline.stages}
-    errors = {
+    missing = {
         f"stages.{i}.id": [_("no stage with this id in this pipeline")]
         for i, s in enumerate(data.get("stages", ()))
         if s["id"] not in own
     }
+    taken = {}
     name = (data.get("name") or "").strip()
     if name and db.session.scalar(
         select(Pipeline.id).where(Pipeline.name == name, Pipeline.id != pipeline.id)
     ):
-        errors["name"] = [_("a pipeline with this name exists")]
-    if errors:
-        raise ValidationError(errors)
+        taken["name"] = [_("a pipeline with this name exists")]
+    refuse(missing=missing, taken=taken)
     check_version(pipeline, expected_version)
     with transaction():
         before = {**snapshot(pipeline), "stages": _stages(pipeline)}

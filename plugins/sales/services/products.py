@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-import marshmallow
 from marshmallow import Schema, fields, post_load, validate
 from sqlalchemy import select
 
 from core.api import (
+    Flag,
+    TakenError,
     User,
     ValidationError,
     audit,
     check_version,
     db,
     load,
+    refuse,
     save,
     snapshot,
     transaction,
@@ -29,33 +31,20 @@ from core.api import (
 )
 
 from ..models import Deal, DealLine, Product
-from .validation import Id, known_currency, money_amount
+from .validation import Currency, Id, Money, Percent, Quantity
 
 _, _l = translator("sales")
 CENT = Decimal("0.01")
 MAX_LINES = 100
-
-
-def positive_quantity(value: Decimal) -> None:
-    if not value.is_finite() or value <= 0 or value >= 10**9:
-        raise marshmallow.ValidationError(_("must be more than 0 and less than 1000000000"))
-    if value.as_tuple().exponent < -3:
-        raise marshmallow.ValidationError(_("use at most three decimal places"))
-
-
-def discount(value: Decimal) -> None:
-    if not value.is_finite() or not 0 <= value <= 100:
-        raise marshmallow.ValidationError(_("a discount is from 0 to 100 %"))
-    if value.as_tuple().exponent < -2:
-        raise marshmallow.ValidationError(_("use at most two decimal places"))
+MAX_AMOUNT = Decimal(10**12)
 
 
 class ProductInput(Schema):
     code = fields.String(allow_none=True, validate=validate.Length(max=40))
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    unit_price = fields.Decimal(required=True, as_string=True, validate=money_amount)
-    currency = fields.String(load_default="CNY", validate=known_currency)
-    active = fields.Boolean(load_default=True)
+    unit_price = Money(required=True)
+    currency = Currency(load_default="CNY")
+    active = Flag(load_default=True)
 
     @post_load
     def blank_code_is_none(self, data: dict, **kwargs) -> dict:
@@ -63,6 +52,15 @@ class ProductInput(Schema):
         if "code" in data and not (data["code"] or "").strip():
             data["code"] = None
         return data
+
+
+class ProductChange(ProductInput):
+    """What a PATCH may change: any of the product's fields, none required."""
+
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    unit_price = Money()
+    currency = Currency()
+    active = Flag()
 
 
 class LineInput(Schema):
@@ -73,15 +71,13 @@ class LineInput(Schema):
         validate=validate.Length(max=200),
         metadata={"description": "the product's name when left out"},
     )
-    unit_price = fields.Decimal(
+    unit_price = Money(
         allow_none=True,
         load_default=None,
-        as_string=True,
-        validate=money_amount,
         metadata={"description": "the product's price when left out"},
     )
-    quantity = fields.Decimal(required=True, as_string=True, validate=positive_quantity)
-    discount_percent = fields.Decimal(load_default=Decimal("0"), as_string=True, validate=discount)
+    quantity = Quantity(required=True)
+    discount_percent = Percent(load_default=Decimal("0"))
 
 
 def line_total(unit_price: Decimal, quantity: Decimal, discount_percent: Decimal) -> Decimal:
@@ -105,7 +101,7 @@ def create_product(payload: dict, actor: User | None) -> Product:
 def update_product(
     product: Product, payload: dict, actor: User | None, expected_version: int | None = None
 ) -> Product:
-    data = load(ProductInput(), payload, partial=True)
+    data = load(ProductChange(), payload)
     _unique_code(data.get("code"), product.id)
     check_version(product, expected_version)
     return save(Product, product, data, actor)
@@ -115,7 +111,7 @@ def _unique_code(code: str | None, own_id: int | None) -> None:
     if code and db.session.scalar(
         select(Product.id).where(Product.code == code, Product.id != (own_id or 0))
     ):
-        raise ValidationError({"code": [_("another product has this code")]})
+        raise TakenError({"code": [_("another product has this code")]})
 
 
 def set_lines(deal: Deal, payload, actor: User | None, expected_version: int | None = None) -> Deal:
@@ -123,6 +119,7 @@ def set_lines(deal: Deal, payload, actor: User | None, expected_version: int | N
     if not isinstance(payload, list) or len(payload) > MAX_LINES:
         raise ValidationError({"lines": [_("a list of at most %(num)d lines", num=MAX_LINES)]})
     errors: dict[str, list[str]] = {}
+    missing: dict[str, list[str]] = {}
     rows = []
     for i, raw in enumerate(payload):
         try:
@@ -132,10 +129,11 @@ def set_lines(deal: Deal, payload, actor: User | None, expected_version: int | N
             continue
         product = db.session.get(Product, line["product_id"]) if line["product_id"] else None
         if line["product_id"] and (product is None or not product.active):
-            errors[f"lines.{i}.product_id"] = [_("no active product with this id")]
+            missing[f"lines.{i}.product_id"] = [_("no active product with this id")]
             continue
         if product is not None and product.currency != deal.currency:
-            errors[f"lines.{i}.product_id"] = [
+            # a product this deal cannot use, as one of another customer's contacts
+            missing[f"lines.{i}.product_id"] = [
                 _(
                     "the product is priced in %(product)s, the deal in %(deal)s",
                     product=product.currency,
@@ -165,8 +163,10 @@ def set_lines(deal: Deal, payload, actor: User | None, expected_version: int | N
                     total=line_total(price, line["quantity"], line["discount_percent"]),
                 )
             )
-    if errors:
-        raise ValidationError(errors)
+    if sum((row.total for row in rows), start=Decimal("0")) >= MAX_AMOUNT:
+        # the deal's amount is their sum (a Numeric(14, 2) column)
+        errors["lines"] = [_("the lines add up to more than 999999999999.99")]
+    refuse(errors, missing=missing)
     check_version(deal, expected_version)
     with transaction():
         before = {**snapshot(deal), "lines": [_line_dict(line) for line in deal.lines]}

@@ -14,12 +14,11 @@ deal its viewer could not open.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import marshmallow
-from marshmallow import Schema, fields, validates_schema
+from marshmallow import Schema, validates_schema
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -30,10 +29,10 @@ from core.api import (
     NotFoundError,
     Team,
     User,
-    ValidationError,
     audit,
     db,
     load,
+    refuse,
     scoped,
     snapshot,
     team_subtree,
@@ -43,18 +42,11 @@ from core.api import (
 
 from ..models import Deal, SalesTarget, Stage
 from .access import visible_deals, visible_user_ids
-from .validation import Id, known_currency, money_amount
+from .validation import Currency, Id, Money, Month
+from .validation import month_value as month_value  # the pages check a month in the address
 
 _, _l = translator("sales")
 CENT = Decimal("0.01")
-MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
-
-
-def month_value(value: str) -> None:
-    """A month written ``YYYY-MM``, years 1970 to 9998."""
-    found = MONTH.fullmatch(value or "")
-    if found is None or not 1970 <= int(found.group(1)) <= 9998:
-        raise marshmallow.ValidationError(_("use a month written YYYY-MM, such as 2026-03"))
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
@@ -66,24 +58,17 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
 
 
 class TargetInput(Schema):
-    month = fields.String(
-        required=True,
-        validate=month_value,
-        metadata={"description": "YYYY-MM (a UTC calendar month)"},
-    )
+    month = Month(required=True, metadata={"description": "YYYY-MM (a UTC calendar month)"})
     user_id = Id(allow_none=True, load_default=None, metadata={"description": "a rep's target"})
     team_id = Id(
         allow_none=True,
         load_default=None,
         metadata={"description": "a team's target (its sub-teams included)"},
     )
-    amount = fields.Decimal(
-        required=True,
-        as_string=True,
-        validate=money_amount,
-        metadata={"description": "0 to 999999999999.99, two decimals at most"},
+    amount = Money(
+        required=True, metadata={"description": "0 to 999999999999.99, two decimals at most"}
     )
-    currency = fields.String(load_default="CNY", validate=known_currency)
+    currency = Currency(load_default="CNY")
 
     @validates_schema
     def one_of_user_or_team(self, data, **kwargs):
@@ -159,6 +144,7 @@ def set_target(payload: dict, actor: User | None) -> SalesTarget:
     actor may see (any, for the system: ``actor`` None)."""
     data = load(TargetInput(), payload)
     users = visible_user_ids(actor) if actor is not None else select(User.id)
+    missing: dict[str, list[str]] = {}
     if (
         data["user_id"]
         and db.session.scalar(
@@ -171,13 +157,14 @@ def set_target(payload: dict, actor: User | None) -> SalesTarget:
         )
         is None
     ):
-        raise ValidationError({"user_id": [_("no active user with this id")]})
+        missing["user_id"] = [_("no active user with this id")]
     if data["team_id"] and (
         data["team_id"] not in visible_team_ids(actor)
         if actor is not None
         else db.session.get(Team, data["team_id"]) is None
     ):
-        raise ValidationError({"team_id": [_("no team with this id")]})
+        missing["team_id"] = [_("no team with this id")]
+    refuse(missing=missing)
     # the partial unique indexes keep one target per rep (or team) and month;
     # this look-up replaces it, and one of two requests racing to create it is a 409
     whose = (

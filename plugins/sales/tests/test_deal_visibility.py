@@ -31,7 +31,7 @@ def test_a_rep_never_sees_another_reps_deal_or_customer_through_the_api(
         "/api/v1/sales/deals",
         json={"title": "Poach", "customer_id": customer.id, "pipeline_id": pipeline.id},
     )
-    assert poach.status_code == 422 and "customer_id" in poach.json["errors"]
+    assert poach.status_code == 404 and "customer_id" in poach.json["errors"]
     funnel = api.get(f"/api/v1/sales/reports/funnel?pipeline_id={pipeline.id}").json
     assert funnel["deals"] == 0
 

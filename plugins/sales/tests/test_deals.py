@@ -307,6 +307,40 @@ def test_the_board_moves_a_deal_and_the_customer_page_has_a_deals_tab(
     assert 'id="widget-sales_pipeline"' in dashboard and "Proposal" in dashboard
 
 
+def test_each_board_column_shows_what_its_deals_are_worth_and_only_those_the_rep_sees(
+    app, pipeline, make_user, make_customer, login_as
+):
+    rep, other = make_user(), make_user()
+    mine = make_customer(name="Mine Co", owner_id=rep.id)
+    theirs = make_customer(name="Theirs Co", owner_id=other.id)
+    new_deal(pipeline, mine, rep, amount="1200.00")
+    new_deal(pipeline, mine, rep, amount="300.50")
+    new_deal(pipeline, mine, rep, amount="99.00", currency="USD")
+    new_deal(pipeline, theirs, other, amount="5000.00")  # not the rep's: not in the total
+    board = login_as(rep).get(f"/sales/board?pipeline_id={pipeline.id}").text
+    first = board.index('data-drop-stage="')
+    column = board[first : board.index("</section>", first)]
+    total = re.search(r'<p class="column-total">(.*?)</p>', column, re.S).group(1)
+    assert "1,500.50" in total and "$99.00" in total and "5,000" not in total
+    assert "/sales/deals/new?pipeline_id=" in board  # a deal can be started from the board
+
+
+def test_a_deal_started_from_the_board_first_finds_its_customer(
+    app, pipeline, make_user, make_customer, login_as
+):
+    rep, other = make_user(), make_user()
+    mine = make_customer(name="Green Tea Co", owner_id=rep.id)
+    make_customer(name="Green Leaf Co", owner_id=other.id)  # another rep's: not offered
+    client = login_as(rep)
+    chooser = client.get(f"/sales/deals/new?pipeline_id={pipeline.id}&q=green")
+    assert chooser.status_code == 200
+    assert "Green Tea Co" in chooser.text and "Green Leaf Co" not in chooser.text
+    link = f"/sales/deals/new?customer_id={mine.id}&amp;pipeline_id={pipeline.id}"
+    assert link in chooser.text
+    form = client.get(link.replace("&amp;", "&")).text
+    assert re.search(rf'<option value="{pipeline.id}" selected>', form)
+
+
 def test_the_deal_form_refuses_bad_input_and_creates_a_good_deal(
     app, pipeline, make_user, make_customer, login_as
 ):

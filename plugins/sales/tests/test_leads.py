@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from core.api import Activity, Contact, Customer, Team, ValidationError, db
+from core.api import Activity, ConflictError, Contact, Customer, Team, ValidationError, db
 from plugins.sales.models import AssignmentRule, Deal, Lead
 from plugins.sales.services import leads
 from plugins.sales.services import pipelines as pipeline_service
@@ -77,9 +77,9 @@ def test_converting_makes_customer_contact_and_deal_once(app, pipeline, make_use
         for a in db.session.scalars(select(Activity).where(Activity.customer_id == customer.id))
     ]
     assert any("Converted from lead Li Na" in s for s in subjects)
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ConflictError, match="already Converted") as caught:
         leads.convert(lead, {}, rep)
-    assert "status" in caught.value.errors and count(Customer) == 1
+    assert caught.value.details == {"lead_status": "converted"} and count(Customer) == 1
 
 
 def test_a_failed_conversion_changes_nothing(app, make_user):
@@ -146,7 +146,7 @@ def test_the_leads_api_converts_and_refuses_a_second_conversion(app, pipeline, m
     first = api.post(f"/api/v1/sales/leads/{lead_id}/convert", json={"pipeline_id": pipeline.id})
     assert first.status_code == 200 and first.json["status"] == "converted"
     second = api.post(f"/api/v1/sales/leads/{lead_id}/convert", json={})
-    assert second.status_code == 422
+    assert second.status_code == 409 and second.json["lead_status"] == "converted"
     bad = api.post("/api/v1/sales/leads", json={"name": "X", "source": "telepathy"})
     assert bad.status_code == 422 and "source" in bad.json["errors"]
     other = as_user(make_user())

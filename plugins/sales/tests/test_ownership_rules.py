@@ -144,7 +144,7 @@ def test_a_lead_cannot_go_to_an_unknown_owner(world, as_user):
     got = as_user(world["manager"]).patch(
         f"/api/v1/sales/leads/{lead.id}", json={"owner_id": 999999}
     )
-    assert got.status_code == 422 and "owner_id" in got.json["errors"]
+    assert got.status_code == 404 and "owner_id" in got.json["errors"]
     assert fresh(Lead, lead.id).owner_id == world["wang"].id
 
 

@@ -78,7 +78,7 @@ def test_stages_are_edited_through_the_api_but_never_moved_to_another_pipeline(m
         f"/api/v1/sales/pipelines/{one.id}",
         json={"stages": [{"id": two.stages[0].id, "name": "Hijack"}]},
     )
-    assert foreign.status_code == 422 and "stages.0.id" in foreign.json["errors"]
+    assert foreign.status_code == 404 and "stages.0.id" in foreign.json["errors"]
     ok = api.patch(
         f"/api/v1/sales/pipelines/{one.id}",
         json={"version": one.version, "stages": [{"id": one.stages[0].id, "probability": 15}]},

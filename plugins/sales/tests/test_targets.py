@@ -193,10 +193,12 @@ def test_a_rep_may_not_set_targets_or_rules(world, as_user):
 
 def test_bad_targets_and_rule_fields_name_the_field_and_write_nothing(world, as_user):
     api = as_user(world["manager"])
-    for payload, field in [
-        ({"month": "2026-13", "user_id": world["wang"].id, "amount": "1"}, "month"),
-        ({"month": "2026-03", "user_id": world["wang"].id, "amount": "-5"}, "amount"),
-        ({"month": "2026-03", "user_id": world["wang"].id, "amount": "1.005"}, "amount"),
+    for payload, field, status in [
+        ({"month": "2026-13", "user_id": world["wang"].id, "amount": "1"}, "month", 422),
+        ({"month": "", "user_id": world["wang"].id, "amount": "1"}, "month", 422),
+        ({"month": "2026-03", "user_id": world["wang"].id, "amount": "-5"}, "amount", 422),
+        ({"month": "2026-03", "user_id": world["wang"].id, "amount": "1.005"}, "amount", 422),
+        ({"month": "2026-03", "user_id": world["wang"].id, "amount": 5}, "amount", 422),
         (
             {
                 "month": "2026-03",
@@ -205,16 +207,19 @@ def test_bad_targets_and_rule_fields_name_the_field_and_write_nothing(world, as_
                 "amount": "1",
             },
             "user_id",
+            422,
         ),
-        ({"month": "2026-03", "user_id": world["zhao"].id, "amount": "1"}, "user_id"),
-        ({"month": "2026-03", "team_id": world["west"].id, "amount": "1"}, "team_id"),
+        # a rep or a team the manager may not see is no record for them
+        ({"month": "2026-03", "user_id": world["zhao"].id, "amount": "1"}, "user_id", 404),
+        ({"month": "2026-03", "team_id": world["west"].id, "amount": "1"}, "team_id", 404),
         (
             {"month": "2026-03", "user_id": world["wang"].id, "amount": "1", "currency": "ABC"},
             "currency",
+            422,
         ),
     ]:
         got = api.put("/api/v1/sales/targets", json=payload)
-        assert got.status_code == 422 and field in got.json["errors"], (payload, got.json)
+        assert got.status_code == status and field in got.json["errors"], (payload, got.json)
     assert count(SalesTarget) == 0
     with pytest.raises(ValidationError) as caught:
         commission.create_rule({**TIERED, "currency": "ABC", "pipeline_id": None}, None)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from core.api import (
+    Customer,
     StaleVersionError,
     User,
     ValidationError,
@@ -17,6 +18,7 @@ from core.api import (
     form_payload,
     form_version,
     require,
+    text_contains,
     translator,
     utcnow,
     visible_customer,
@@ -26,11 +28,18 @@ from ..models import Deal, Pipeline, Stage
 from ..services import deals as deal_service
 from ..services import pipelines as pipeline_service
 from ..services import reports
-from ..services.access import search_deals, visible_deal, visible_deals, visible_user_ids
+from ..services.access import (
+    search_deals,
+    visible_customers,
+    visible_deal,
+    visible_deals,
+    visible_user_ids,
+)
 from .blueprint import bp
 
 _, _l = translator("sales")
 BOARD_CARDS = 50  # per column; the count says how many more
+CHOICES = 20  # customers found when a new deal starts without one
 LIST_SIZE = 50  # deals on a page of the list
 FIELDS = ("title", "amount", "currency", "expected_close", "contact_id", "owner_id")
 
@@ -111,7 +120,15 @@ def board():
             if len(cards) < BOARD_CARDS
             else db.session.scalar(select(func.count()).select_from(in_stage.subquery()))
         )
-        columns.append({"stage": stage, "deals": cards, "more": count - len(cards)})
+        totals = db.session.execute(  # what the whole column is worth, by currency
+            select(Deal.currency, func.sum(Deal.amount))
+            .where(Deal.id.in_(in_stage.with_only_columns(Deal.id)))
+            .group_by(Deal.currency)
+            .order_by(Deal.currency)
+        ).all()
+        columns.append(
+            {"stage": stage, "deals": cards, "more": count - len(cards), "totals": totals}
+        )
     return render_template(
         "sales/board.html",
         pipeline=pipeline,
@@ -137,9 +154,12 @@ def render_form(deal, customer, values, errors, status=200):
 @login_required
 def new_deal():
     require("sales.deal.write")
+    if "customer_id" not in request.args:  # from the board or the list: whose deal first
+        return choose_customer()
     customer = visible_customer(request.args.get("customer_id", 0, type=int), current_user)
     if request.method == "GET":
-        return render_form(None, customer, {"currency": "CNY"}, {})
+        chosen = {"pipeline_id": request.args.get("pipeline_id", type=int)}
+        return render_form(None, customer, {"currency": "CNY", **chosen}, {})
     data = form_payload(deal_service.DealInput(), only=FIELDS + ("pipeline_id", "stage_id"))
     try:
         deal = deal_service.create_deal({**data, "customer_id": customer.id}, current_user)
@@ -148,6 +168,27 @@ def new_deal():
         return render_form(None, customer, data, exc.errors, 422)
     flash(_("Deal %(title)s created.", title=deal.title), "success")
     return redirect(url_for(".deal", deal_id=deal.id))
+
+
+def choose_customer():
+    """The first step of a new deal begun away from a customer's page: find
+    the customer (among those the user may see) by name."""
+    words = request.args.get("q", "").strip()[:100]
+    found = []
+    if words:
+        found = db.session.scalars(
+            select(Customer)
+            .where(Customer.id.in_(visible_customers(current_user)))
+            .where(text_contains(Customer.name, words))
+            .order_by(Customer.name)
+            .limit(CHOICES)
+        ).all()
+    return render_template(
+        "sales/deal_customer.html",
+        words=words,
+        found=found,
+        pipeline_id=request.args.get("pipeline_id", type=int),
+    )
 
 
 @bp.route("/deals/<int:deal_id>/edit", methods=["GET", "POST"])

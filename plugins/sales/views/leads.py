@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from core.api import (
+    ConflictError,
     ValidationError,
     customer_for,
     db,
@@ -106,6 +107,10 @@ def lead_convert(lead_id: int):
         db.session.rollback()
         flash("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items()), "error")
         return redirect(url_for(".lead", lead_id=row.id))
+    except ConflictError as exc:  # converted or disqualified meanwhile
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for(".lead", lead_id=row.id))
     flash(_("Lead %(name)s converted.", name=row.name), "success")
     if row.deal_id:
         return redirect(url_for(".deal", deal_id=row.deal_id))
@@ -146,9 +151,9 @@ def lead_disqualify(lead_id: int):
     row = visible_lead(lead_id, current_user)
     try:
         leads.disqualify(row, request.form.get("reason"), current_user)
-    except ValidationError as exc:
+    except (ValidationError, ConflictError) as exc:
         db.session.rollback()
-        flash(exc.summary, "error")
+        flash(exc.summary if isinstance(exc, ValidationError) else str(exc), "error")
     else:
         flash(_("Lead %(name)s disqualified.", name=row.name), "success")
     return redirect(url_for(".lead", lead_id=row.id))

@@ -12,7 +12,7 @@ from core.api import require, translator
 from ..schemas.attachments import AttachmentOut
 from ..services import attachments
 from ..services.access import visible_order
-from ..services.attachments import may_attach, send_attachment
+from ..services.attachments import EXTENSIONS, MAX_PER_ORDER, may_attach, send_attachment
 from .blueprint import bp
 
 _, _l = translator("service_dispatch")
@@ -25,12 +25,15 @@ MULTIPART = {
                 "properties": {
                     "file": {
                         "type": "array",
-                        "items": {"type": "string", "format": "binary"},
-                        "description": "JPEG, PNG, WebP, HEIC or PDF, up to 10 MB each; "
-                        "at most 10 per work order",
+                        "items": {"type": "string", "format": "binary", "minLength": 1},
+                        "minItems": 1,
+                        "maxItems": MAX_PER_ORDER,
+                        "description": "JPEG, PNG, WebP, HEIC or PDF (told by the content), "
+                        "up to 10 MB each; at most 10 per work order",
                     }
                 },
-            }
+            },
+            "encoding": {"file": {"contentType": ", ".join(EXTENSIONS)}},
         }
     }
 }
@@ -68,8 +71,8 @@ def upload_attachments_api(order_id: int):
 @bp.doc(
     responses={
         "200": {
-            "description": "the file, as a download",
-            "content": {"application/octet-stream": {}},
+            "description": "the file, as a download, with the type told by its content",
+            "content": {kind: {} for kind in EXTENSIONS},
         }
     }
 )

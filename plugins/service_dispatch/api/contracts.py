@@ -12,7 +12,15 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from core.api import expected_version, json_body, page_schema, paginate, require, sorted_by
+from core.api import (
+    expected_version,
+    field_rules,
+    json_body,
+    page_schema,
+    paginate,
+    require,
+    sorted_by,
+)
 
 from ..models import Contract
 from ..schemas.contracts import (
@@ -101,8 +109,17 @@ def list_policies():
     return sla.policies()
 
 
+#: the rule across an SLA policy's two figures (JSON Schema cannot compare them)
+RESOLVE_AFTER_RESPONDING = field_rules(
+    (("response_hours", "resolution_hours"), "resolution_hours is at least response_hours")
+)
+
+
 @bp.route("/sla-policies", methods=["POST"])
-@bp.doc(requestBody={"content": {"application/json": {"schema": sla.SlaPolicyInput}}})
+@bp.doc(
+    requestBody={"content": {"application/json": {"schema": sla.SlaPolicyInput}}},
+    **RESOLVE_AFTER_RESPONDING,
+)
 @bp.response(201, PolicyOut)
 def create_policy():
     require("service.admin")
@@ -111,7 +128,9 @@ def create_policy():
 
 @bp.route("/sla-policies/<int:policy_id>", methods=["PATCH"])
 @bp.doc(
-    requestBody={"content": {"application/json": {"schema": sla.SlaPolicyChange}}}, responses=STALE
+    requestBody={"content": {"application/json": {"schema": sla.SlaPolicyChange}}},
+    responses=STALE,
+    **RESOLVE_AFTER_RESPONDING,
 )
 @bp.response(200, PolicyOut)
 def update_policy(policy_id: int):
@@ -170,7 +189,18 @@ def add_calendar_day():
     return sla.add_calendar_day(json_body(), current_user)
 
 
-@bp.route("/calendar/days/<day>", methods=["DELETE"])
+@bp.route(
+    "/calendar/days/<day>",
+    methods=["DELETE"],
+    parameters=[
+        {
+            "in": "path",
+            "name": "day",
+            "required": True,
+            "schema": {"type": "string", "format": "date"},
+        }
+    ],
+)
 @bp.response(204)
 def remove_calendar_day(day: str):
     """``day`` is the date, e.g. ``2026-10-01``."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from core.api import require, translator
+from core.api import ValidationError, require, translator
 
 from ..schemas.lookup import CustomerMatch, PhoneArgs
 from ..services import public
@@ -18,6 +18,9 @@ _, _l = translator("service_dispatch")
 @bp.arguments(PhoneArgs, location="query", as_kwargs=False)
 @bp.response(200, CustomerMatch(many=True))
 def customers_by_phone(args):
-    """Visible customers with this phone, by name (422 naming ``phone`` if it is not one)."""
+    """Visible customers with this phone, by name (none if it is not a phone number)."""
     require("service.order.write")
-    return public.visible_customers_with_phone(args["phone"], current_user)
+    try:
+        return public.visible_customers_with_phone(args["phone"], current_user)
+    except ValidationError:  # no customer has a phone that is not one (the page says so)
+        return []

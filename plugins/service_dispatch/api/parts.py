@@ -17,6 +17,7 @@ from core.api import (
     NotFoundError,
     db,
     expected_version,
+    field_rules,
     json_body,
     page_schema,
     paginate,
@@ -82,7 +83,7 @@ def list_parts(args):
 @bp.doc(requestBody={"content": {"application/json": {"schema": parts.PartInput}}})
 @bp.response(201, PartOut)
 def create_part():
-    """Add a part; its SKU is unique (422 naming ``sku`` otherwise)."""
+    """Add a part; its SKU is unique (409 naming ``sku`` otherwise)."""
     require("service.admin")
     return parts.create_part(json_body(), current_user)
 
@@ -95,7 +96,7 @@ def get_part(part_id: int):
 
 
 @bp.route("/parts/<int:part_id>", methods=["PATCH"])
-@bp.doc(requestBody={"content": {"application/json": {"schema": parts.PartInput}}})
+@bp.doc(requestBody={"content": {"application/json": {"schema": parts.PartChange}}})
 @bp.response(200, PartOut)
 def update_part(part_id: int):
     """Change a part; send the ``version`` you read (409 when stale)."""
@@ -118,7 +119,7 @@ def list_locations():
 
 
 @bp.route("/stock-locations", methods=["POST"])
-@bp.doc(requestBody={"content": {"application/json": {"schema": parts.LocationInput}}})
+@bp.doc(requestBody={"content": {"application/json": {"schema": parts.LOCATION_BODY}}})
 @bp.response(201, LocationOut)
 def create_location():
     """Add a warehouse, or a van for one engineer (``engineer_id``)."""
@@ -151,10 +152,13 @@ def receive_stock():
 
 
 @bp.route("/stock/transfer", methods=["POST"])
-@bp.doc(requestBody={"content": {"application/json": {"schema": stock.StockTransferInput}}})
+@bp.doc(
+    requestBody={"content": {"application/json": {"schema": stock.StockTransferInput}}},
+    **field_rules((("from_location_id", "to_location_id"), "the two locations differ")),
+)
 @bp.response(200, StockTransferOut)
 def transfer_stock():
-    """Move stock between locations; more than the source holds is a 422 and nothing moves."""
+    """Move stock between locations; more than the source holds is a 409 and nothing moves."""
     if not current_user.can("service.admin"):
         require("service.dispatch")
     source, target = stock.transfer(json_body(), current_user)

@@ -1,11 +1,14 @@
 """Demo work orders: a few orders in every state and the engineer they go
 to, in English or Chinese."""
 
+import struct
+import zlib
 from datetime import timedelta
 
 from core.api import db, utcnow
 
 from ..models import Engineer, WorkOrder, WorkOrderEvent
+from ..services.attachments import Upload, store
 
 JOBS = {
     "en": [
@@ -37,6 +40,8 @@ def load_demo(locale, customers, users) -> None:
         title, category = JOBS[locale][i % len(JOBS[locale])]
         status = ("completed", "new", "assigned", "on_site")[i % 4]
         done, assigned = status == "completed", status != "new"
+        # opened days ago, and every step after the one before it
+        opened = now - timedelta(days=6 + i)
         order = WorkOrder(
             number=f"WO-{now:%Y%m%d}-{i + 1:04d}",
             title=title,
@@ -47,19 +52,46 @@ def load_demo(locale, customers, users) -> None:
             address=customer.address,
             engineer_id=engineer.id if assigned else None,
             team_id=engineer.team_id,
-            respond_by=now + timedelta(hours=4 + i),
-            appointment_at=now + timedelta(hours=1 + i) if assigned else None,
-            assigned_at=now - timedelta(days=4) if assigned else None,
-            checked_in_at=now - timedelta(days=3 + i, hours=1)
-            if status != "assigned" and assigned
+            created_at=opened,
+            respond_by=opened + timedelta(hours=4) if done else now + timedelta(hours=4 + i),
+            appointment_at=(
+                now + timedelta(hours=1 + i)
+                if status == "assigned"
+                else opened + timedelta(hours=20)
+            )
+            if assigned
             else None,
-            checked_out_at=now - timedelta(days=3 + i) if done else None,
-            completed_at=now - timedelta(days=3 + i) if done else None,
+            assigned_at=opened + timedelta(hours=2) if assigned else None,
+            checked_in_at=opened + timedelta(days=1)
+            if status in ("on_site", "completed")
+            else None,
+            checked_out_at=opened + timedelta(days=1, hours=3) if done else None,
+            completed_at=opened + timedelta(days=1, hours=3) if done else None,
         )
         db.session.add(order)
         db.session.flush()
         db.session.add(
-            WorkOrderEvent(
-                work_order_id=order.id, action="create", to_status="new", at=now - timedelta(days=5)
-            )
+            WorkOrderEvent(work_order_id=order.id, action="create", to_status="new", at=opened)
         )
+        if done:  # the engineer's photo of the finished job
+            store(order, [Upload(f"{order.number}.png", "image/png", _photo(i))], engineer)
+
+
+def _photo(seed: int, width: int = 96, height: int = 64) -> bytes:
+    """A small PNG of soft stripes: a stand-in for a site photo."""
+    rows = b"".join(
+        b"\x00" + b"".join(bytes((90 + (x + y + seed * 9) % 40, 140, 160)) for x in range(width))
+        for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )

@@ -24,6 +24,8 @@ PARTS = {
     ),
     "FLT-RO-01": ("Filter cartridge", "净水器滤芯", "pcs", "35.00", "60", "6"),
 }
+#: the units as a Chinese stockroom writes them
+UNITS_ZH = {"pcs": "个", "kg": "千克", "m": "米"}
 PLACES = {"en": ("Central warehouse", "Van {name}"), "zh_CN": ("中心仓库", "{name} 的工具车")}
 
 
@@ -43,7 +45,13 @@ def load_demo(locale, customers, users) -> None:
         .order_by(WorkOrder.id)
     )
     for sku, (en, zh, unit, price, stocked, loaded) in PARTS.items():
-        part = Part(sku=sku, name=zh if locale == "zh_CN" else en, unit=unit, price=Decimal(price))
+        chinese = locale == "zh_CN"
+        part = Part(
+            sku=sku,
+            name=zh if chinese else en,
+            unit=UNITS_ZH.get(unit, unit) if chinese else unit,
+            price=Decimal(price),
+        )
         db.session.add(part)
         db.session.flush()
         stocked, loaded = Decimal(stocked), Decimal(loaded)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.api import TimestampMixin, db
+from core.api import TimestampMixin, db, translator
+
+_, _l = translator("service_dispatch")
 
 
 class Attachment(TimestampMixin, db.Model):
@@ -13,6 +15,7 @@ class Attachment(TimestampMixin, db.Model):
     folder under ``uploads/service_dispatch/<stored_name>``."""
 
     __tablename__ = "service_dispatch_attachment"
+    __label__ = _l("Attachment")  # how the audit log names it
 
     work_order_id: Mapped[int] = mapped_column(
         ForeignKey("service_dispatch_work_order.id"), index=True

@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy import JSON, Boolean, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import TimestampMixin, User, VersionedMixin, db
+from core.api import TimestampMixin, User, VersionedMixin, db, translator
+
+_, _l = translator("service_dispatch")
 
 
 class Engineer(TimestampMixin, VersionedMixin, db.Model):
@@ -14,6 +16,7 @@ class Engineer(TimestampMixin, VersionedMixin, db.Model):
     customer's region when dispatching)."""
 
     __tablename__ = "service_dispatch_engineer"
+    __label__ = _l("Engineer")  # how the audit log names it
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), unique=True)
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -9,7 +9,9 @@ from datetime import date
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import Customer, SoftDeleteMixin, TimestampMixin, VersionedMixin, db
+from core.api import Customer, SoftDeleteMixin, TimestampMixin, VersionedMixin, db, translator
+
+_, _l = translator("service_dispatch")
 
 #: a warranty comes with the product; a contract is sold
 CONTRACT_KINDS = ("warranty", "contract")
@@ -22,6 +24,7 @@ class Contract(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     ``starts_on`` to ``ends_on`` inclusive."""
 
     __tablename__ = "service_dispatch_contract"
+    __label__ = _l("Service contract")  # how the audit log names it
 
     number: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(12), default="warranty")
@@ -42,6 +45,7 @@ class SlaPolicy(TimestampMixin, VersionedMixin, db.Model):
     for any category without its own row."""
 
     __tablename__ = "service_dispatch_sla_policy"
+    __label__ = _l("SLA policy")  # how the audit log names it
     __table_args__ = (UniqueConstraint("category", "priority"),)
 
     category: Mapped[str] = mapped_column(String(60), default="")
@@ -55,6 +59,7 @@ class BusinessCalendar(TimestampMixin, VersionedMixin, db.Model):
     weekdays (0 = Monday) and the opening hours in minutes after midnight."""
 
     __tablename__ = "service_dispatch_calendar"
+    __label__ = _l("Business calendar")  # how the audit log names it
 
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
     workdays: Mapped[list[int]] = mapped_column(JSON, default=lambda: [0, 1, 2, 3, 4])
@@ -67,6 +72,7 @@ class CalendarDay(TimestampMixin, db.Model):
     false) or a make-up working day on a weekend (调休, ``working`` true)."""
 
     __tablename__ = "service_dispatch_calendar_day"
+    __label__ = _l("Calendar day")  # how the audit log names it
 
     day: Mapped[date] = mapped_column(Date, unique=True)
     working: Mapped[bool] = mapped_column(Boolean, default=False)

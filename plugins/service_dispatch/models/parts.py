@@ -9,7 +9,9 @@ from decimal import Decimal
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import TimestampMixin, User, UTCDateTime, VersionedMixin, db, utcnow
+from core.api import TimestampMixin, User, UTCDateTime, VersionedMixin, db, translator, utcnow
+
+_, _l = translator("service_dispatch")
 
 LOCATION_KINDS = ("warehouse", "van")
 MOVE_REASONS = ("receive", "transfer", "use", "adjust")
@@ -19,6 +21,7 @@ class Part(TimestampMixin, VersionedMixin, db.Model):
     """A spare part: its SKU, name, unit (piece, metre, …) and price."""
 
     __tablename__ = "service_dispatch_part"
+    __label__ = _l("Spare part")  # how the audit log names it
 
     sku: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -31,6 +34,7 @@ class StockLocation(TimestampMixin, db.Model):
     """A warehouse, or an engineer's van (``engineer_id`` set, one van each)."""
 
     __tablename__ = "service_dispatch_stock_location"
+    __label__ = _l("Stock location")  # how the audit log names it
 
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(12), default="warehouse")
@@ -45,6 +49,7 @@ class Stock(TimestampMixin, VersionedMixin, db.Model):
     refuses it too)."""
 
     __tablename__ = "service_dispatch_stock"
+    __label__ = _l("Stock")  # how the audit log names it
     __table_args__ = (
         UniqueConstraint("part_id", "location_id"),
         CheckConstraint("quantity >= 0", name="not_negative"),
@@ -65,6 +70,7 @@ class StockMove(TimestampMixin, db.Model):
     two moves; ``work_order_id`` is set for parts used on a job."""
 
     __tablename__ = "service_dispatch_stock_move"
+    __label__ = _l("Stock move")  # how the audit log names it
 
     part_id: Mapped[int] = mapped_column(ForeignKey("service_dispatch_part.id"), index=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("service_dispatch_stock_location.id"))

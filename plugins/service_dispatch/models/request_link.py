@@ -6,7 +6,9 @@ from __future__ import annotations
 from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.api import TimestampMixin, db
+from core.api import TimestampMixin, db, translator
+
+_, _l = translator("service_dispatch")
 
 
 class RequestLink(TimestampMixin, db.Model):
@@ -14,6 +16,7 @@ class RequestLink(TimestampMixin, db.Model):
     it carry its secret ``key``; an inactive link refuses them."""
 
     __tablename__ = "service_dispatch_request_link"
+    __label__ = _l("Request link")  # how the audit log names it
 
     name: Mapped[str] = mapped_column(String(120))
     key: Mapped[str] = mapped_column(String(64), unique=True)
@@ -33,6 +36,7 @@ class ServiceRequest(TimestampMixin, db.Model):
     and tracking link look the same as for an order opened at once."""
 
     __tablename__ = "service_dispatch_request"
+    __label__ = _l("Service request")  # how the audit log names it
 
     number: Mapped[str] = mapped_column(String(32), unique=True)
     link_id: Mapped[int] = mapped_column(ForeignKey("service_dispatch_request_link.id"))

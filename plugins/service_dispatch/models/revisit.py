@@ -7,7 +7,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.api import TimestampMixin, UTCDateTime, db, utcnow
+from core.api import TimestampMixin, UTCDateTime, db, translator, utcnow
+
+_, _l = translator("service_dispatch")
 
 
 class Revisit(TimestampMixin, db.Model):
@@ -15,6 +17,7 @@ class Revisit(TimestampMixin, db.Model):
     and a comment; a low score reopens or escalates the order."""
 
     __tablename__ = "service_dispatch_revisit"
+    __label__ = _l("Revisit")  # how the audit log names it
     __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),)
 
     work_order_id: Mapped[int] = mapped_column(

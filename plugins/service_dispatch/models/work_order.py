@@ -18,8 +18,11 @@ from core.api import (
     UTCDateTime,
     VersionedMixin,
     db,
+    translator,
     utcnow,
 )
+
+_, _l = translator("service_dispatch")
 
 #: the lifecycle; ``services.lifecycle.TRANSITIONS`` is the one place that moves between them
 STATUSES = (
@@ -54,6 +57,7 @@ class WorkOrder(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     """A service job for a customer, assigned to one engineer (工程师)."""
 
     __tablename__ = "service_dispatch_work_order"
+    __label__ = _l("Work order")  # how the audit log names it
     __table_args__ = (
         Index("ix_service_dispatch_work_order_engineer_status", "engineer_id", "status"),
         Index(

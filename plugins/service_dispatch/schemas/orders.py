@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask_login import current_user
 from marshmallow import Schema, fields, missing, validate
 
-from core.api import ListArgs
+from core.api import Amount, ListArgs
 
 from ..models import PRIORITIES, STATUSES
 from ..services import lifecycle, parts, stock
@@ -122,7 +122,7 @@ class TransitionInput(Schema):
     diagnosis = fields.String()
     work_done = fields.String()
     labour_minutes = fields.Integer()
-    charges = fields.Decimal(as_string=True, metadata={"type": "string"})
+    charges = Amount()
     confirmed_by = fields.String()
     checked_out_at = fields.AwareDateTime()
     parts = fields.List(fields.Nested(stock.UseLine))

@@ -4,8 +4,9 @@ dispatcher's decision on one."""
 from __future__ import annotations
 
 from flask_login import current_user
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
+from ..services.validation import Id
 from .lookup import CustomerMatch
 
 
@@ -36,9 +37,8 @@ class ServiceRequestOut(Schema):
 
 
 class AcceptInput(Schema):
-    customer_id = fields.Integer(
+    customer_id = Id(
         required=True,
         allow_none=True,
-        validate=validate.Range(1, 2**31 - 1),
         metadata={"description": "the customer to open the order for; null: a new one in the pool"},
     )

@@ -22,7 +22,17 @@ from flask_login import current_user
 from sqlalchemy import delete, func, select
 from werkzeug.datastructures import FileStorage
 
-from core.api import User, ValidationError, audit, db, emit, snapshot, transaction, translator
+from core.api import (
+    StateError,
+    User,
+    ValidationError,
+    audit,
+    db,
+    emit,
+    snapshot,
+    transaction,
+    translator,
+)
 
 from ..models import Attachment, WorkOrder
 
@@ -113,7 +123,9 @@ def check(files: list[FileStorage], already: int = 0, *, images_only: bool = Fal
         else:
             uploads.append(Upload(named(name, kind), kind, data))
     if problems:
-        raise ValidationError({"file": problems})
+        # the order already holds files: a clash with what is stored (409), not bad input
+        full = len(problems) == 1 and len(files) <= MAX_PER_ORDER < already + len(files)
+        raise (StateError if full else ValidationError)({"file": problems})
     return uploads
 
 

@@ -13,9 +13,21 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
-from core.api import User, ValidationError, check_version, db, load, save, translator
+from core.api import (
+    Flag,
+    MissingReferenceError,
+    TakenError,
+    User,
+    ValidationError,
+    check_version,
+    db,
+    load,
+    save,
+    translator,
+)
 
 from ..models import OPEN_FOR_ENGINEER, Engineer, WorkOrder
+from .validation import Id
 
 _, _l = translator("service_dispatch")
 
@@ -29,16 +41,16 @@ def _names(max_length: int) -> fields.List:
 
 
 class EngineerInput(Schema):
-    user_id = fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
+    user_id = Id(required=True)
     skills = _names(60)
     regions = _names(80)
-    active = fields.Boolean(load_default=True)
+    active = Flag(load_default=True)
 
 
 class EngineerChange(Schema):
     skills = _names(60)
     regions = _names(80)
-    active = fields.Boolean()
+    active = Flag()
 
 
 def _clean(data: dict) -> dict:
@@ -70,9 +82,9 @@ def create_engineer(payload: dict, actor: User | None) -> Engineer:
     data = _clean(load(EngineerInput(), payload))
     user = db.session.get(User, data["user_id"])
     if user is None or not user.is_active:
-        raise ValidationError({"user_id": [_("no active user with this id")]})
+        raise MissingReferenceError({"user_id": [_("no active user with this id")]})
     if engineer_of(user.id) is not None:
-        raise ValidationError({"user_id": [_("this user is already an engineer")]})
+        raise TakenError({"user_id": [_("this user is already an engineer")]})
     return save(Engineer, None, data, actor)
 
 
@@ -112,7 +124,7 @@ def check_assignment(order: WorkOrder, user_id: int, override_reason: str | None
     its category and covering its customer's region — or overridden."""
     engineer = engineer_of(user_id)
     if engineer is None or not engineer.active or not engineer.user.is_active:
-        raise ValidationError({"engineer_id": [_("no active engineer with this id")]})
+        raise MissingReferenceError({"engineer_id": [_("no active engineer with this id")]})
     problems = mismatches(order, engineer)
     if problems and not override_reason:
         raise ValidationError(

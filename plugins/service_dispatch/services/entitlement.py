@@ -21,6 +21,7 @@ from sqlalchemy import Select, func, select
 
 from core.api import (
     Customer,
+    MissingReferenceError,
     NotFoundError,
     User,
     ValidationError,
@@ -39,6 +40,7 @@ from core.api import (
 
 from ..models import CONTRACT_KINDS, Contract, SlaPolicy, WorkOrder
 from .business_hours import BeyondHorizon, Calendar, add_business_hours, load_calendar
+from .validation import Id
 
 _, _l = translator("service_dispatch")
 
@@ -166,7 +168,7 @@ class ContractChange(Schema):
 
 
 class ContractInput(ContractChange):
-    customer_id = fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
+    customer_id = Id(required=True)
     number = fields.String(required=True, validate=validate.Length(min=1, max=40))
     kind = fields.String(load_default="warranty", validate=validate.OneOf(CONTRACT_KINDS))
     categories = fields.List(
@@ -245,7 +247,7 @@ def create_contract(payload: dict, actor: User | None) -> Contract:
     the field otherwise)."""
     data = _clean(load(ContractInput(), payload))
     if customer_for(data["customer_id"], actor) is None:
-        raise ValidationError({"customer_id": [_("no customer with this id")]})
+        raise MissingReferenceError({"customer_id": [_("no customer with this id")]})
     _check_dates(data["starts_on"], data["ends_on"])
     with transaction():
         contract = Contract(**data)

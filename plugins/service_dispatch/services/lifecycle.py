@@ -16,6 +16,7 @@ from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import Forbidden
 
 from core.api import (
+    Amount,
     ConflictError,
     User,
     ValidationError,
@@ -34,7 +35,7 @@ from core.api import (
 from ..models import WorkOrder, WorkOrderEvent
 from . import dispatch
 from .stock import use_parts
-from .validation import not_negative_money
+from .validation import Id, Whole
 
 _, _l = translator("service_dispatch")
 
@@ -161,7 +162,7 @@ class ReasonInput(Schema):
 
 
 class AssignInput(Schema):
-    engineer_id = fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
+    engineer_id = Id(required=True)
     appointment_at = fields.AwareDateTime(allow_none=True)
     override_reason = fields.String(allow_none=True, validate=validate.Length(max=300))
     note = _note()
@@ -172,12 +173,9 @@ class CompletionInput(Schema):
 
     diagnosis = fields.String(required=True, validate=validate.Length(min=1, max=5000))
     work_done = fields.String(required=True, validate=validate.Length(min=1, max=5000))
-    labour_minutes = fields.Integer(load_default=0, validate=validate.Range(0, 100_000))
-    charges = fields.Decimal(
-        load_default=Decimal("0"),
-        as_string=True,
-        validate=not_negative_money,
-        metadata={"type": "string", "description": "0 or more, two decimals at most"},
+    labour_minutes = Whole(load_default=0, validate=validate.Range(0, 100_000))
+    charges = Amount(
+        load_default=Decimal("0"), metadata={"description": "0 or more, two decimals at most"}
     )
     confirmed_by = fields.String(required=True, validate=validate.Length(min=1, max=120))
     checked_out_at = fields.AwareDateTime(

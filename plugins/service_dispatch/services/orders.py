@@ -21,6 +21,7 @@ from core.api import (
     db,
     emit,
     load,
+    refuse,
     snapshot,
     transaction,
     translator,
@@ -108,12 +109,11 @@ def create_work_order(payload: dict, actor: User | None, origin: dict | None = N
     ``number`` and ``created_at`` a reviewed request was filed under)."""
     data = _clean(load(WorkOrderInput(), payload))
     customer = customer_for(data["customer_id"], actor)
-    errors: dict[str, list[str]] = {}
+    missing: dict[str, list[str]] = {}
     if customer is None:
-        errors["customer_id"] = [_("no customer with this id")]
-    errors.update(_check_contact(data, data["customer_id"]))
-    if errors:
-        raise ValidationError(errors)
+        missing["customer_id"] = [_("no customer with this id")]
+    missing.update(_check_contact(data, data["customer_id"]))
+    refuse(missing=missing)
     if not data.get("address"):
         data["address"] = site_of(customer, actor)
     return _insert({**data, **(origin or {})}, customer, actor)
@@ -171,9 +171,7 @@ def update_work_order(
     been opened so (a respond-by set by hand is recomputed too); a new serial
     number decides again whether it is a repeat visit."""
     data = _clean(load(WorkOrderChange(), payload, partial=True))
-    errors = _check_contact(data, order.customer_id)
-    if errors:
-        raise ValidationError(errors)
+    refuse(missing=_check_contact(data, order.customer_id))
     check_version(order, expected_version)
     if order.status in FROZEN:
         raise ConflictError(

@@ -9,18 +9,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
-import marshmallow
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.api import (
+    Amount,
+    Flag,
+    TakenError,
     User,
     ValidationError,
     audit,
     check_version,
     db,
     load,
+    refuse,
     scoped,
     snapshot,
     transaction,
@@ -28,23 +31,16 @@ from core.api import (
 )
 
 from ..models import LOCATION_KINDS, Part, Stock, StockLocation, StockMove, WorkOrder
-from .validation import Id, not_negative_money
+from .validation import Id
 
 _, _l = translator("service_dispatch")
 #: at or below this a part's stock is shown as low
 LOW_STOCK = Decimal(2)
 
 
-def positive_quantity(value: Decimal) -> None:
-    """More than 0, fits Numeric(12, 2), two decimals at most (pipe goes by the metre)."""
-    if not value.is_finite() or value <= 0 or value >= Decimal(10_000_000_000):
-        raise marshmallow.ValidationError(_("must be more than 0 and less than 10000000000"))
-    if value.as_tuple().exponent < -2:
-        raise marshmallow.ValidationError(_("use at most two decimal places"))
-
-
-def _quantity(**kwargs) -> fields.Decimal:
-    return fields.Decimal(as_string=True, metadata={"type": "string"}, **kwargs)
+def _quantity(**kwargs) -> Amount:
+    """A quantity above 0, two decimals at most (pipe goes by the metre), as a string."""
+    return Amount(positive=True, **kwargs)
 
 
 def _note(**kwargs) -> fields.String:
@@ -59,14 +55,40 @@ class PartInput(Schema):
         validate=validate.Length(min=1, max=20),
         metadata={"description": "pcs, m, kg, …"},
     )
-    price = _quantity(load_default=Decimal(0), validate=not_negative_money)
-    active = fields.Boolean(load_default=True)
+    price = Amount(load_default=Decimal(0))
+    active = Flag(load_default=True)
+
+
+class PartChange(Schema):
+    """What a PATCH may change: any of a part's fields, none required."""
+
+    sku = fields.String(validate=validate.Length(min=1, max=60))
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    unit = fields.String(validate=validate.Length(min=1, max=20))
+    price = Amount()
+    active = Flag()
 
 
 class LocationInput(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     kind = fields.String(load_default="warehouse", validate=validate.OneOf(LOCATION_KINDS))
-    engineer_id = Id(allow_none=True, metadata={"description": "the van's engineer (a user id)"})
+    engineer_id = Id(
+        allow_none=True,
+        metadata={
+            "description": "the van's engineer (a user id): required for a van, "
+            "null or absent for a warehouse"
+        },
+    )
+
+
+#: LocationInput's rule across its fields, for the OpenAPI document (JSON
+#: Schema 2020-12): a van names its engineer, a warehouse none
+LOCATION_BODY = {
+    "allOf": [LocationInput],
+    "if": {"properties": {"kind": {"const": "van"}}, "required": ["kind"]},
+    "then": {"required": ["engineer_id"], "properties": {"engineer_id": {"type": "integer"}}},
+    "else": {"properties": {"engineer_id": {"type": "null"}}},
+}
 
 
 def amount(value: Decimal) -> str:
@@ -151,7 +173,7 @@ def create_part(payload: dict, actor: User | None) -> Part:
 def update_part(
     part: Part, payload: dict, actor: User | None, expected_version: int | None = None
 ) -> Part:
-    data = _clean(load(PartInput(), payload, partial=True))
+    data = _clean(load(PartChange(), payload))
     if "sku" in data:
         _unique_sku(data["sku"], part.id)
     check_version(part, expected_version)
@@ -173,8 +195,9 @@ def _clean(data: dict) -> dict:
 
 
 def _unique_sku(sku: str, own_id: int | None) -> None:
+    """Another part holding the SKU is a 409 naming ``sku``."""
     if db.session.scalar(select(Part.id).where(Part.sku == sku, Part.id != (own_id or 0))):
-        raise ValidationError({"sku": [_("another part has the SKU %(sku)s", sku=sku)]})
+        raise TakenError({"sku": [_("another part has the SKU %(sku)s", sku=sku)]})
 
 
 @contextmanager
@@ -183,26 +206,32 @@ def _sku_guard() -> Iterator[None]:
     try:
         yield
     except IntegrityError:
-        raise ValidationError({"sku": [_("another part has this SKU")]}) from None
+        raise TakenError({"sku": [_("another part has this SKU")]}) from None
 
 
 def create_location(payload: dict, actor: User | None) -> StockLocation:
-    """A warehouse, or a van: a van belongs to one engineer, who has one van."""
+    """A warehouse, or a van: a van belongs to one engineer, who has one van
+    (422 for a van without ``engineer_id`` or a warehouse with one, as the
+    OpenAPI document says; 404 when it names no active engineer; 409 when
+    the engineer has a van)."""
     data = load(LocationInput(), payload)
     data["name"] = data["name"].strip()
     errors: dict[str, list[str]] = {}
+    missing: dict[str, list[str]] = {}
+    taken: dict[str, list[str]] = {}
     if not data["name"]:
         errors["name"] = [_("Field may not be blank.")]
     if data["kind"] == "van":
-        user = db.session.get(User, data.get("engineer_id") or 0)
-        if user is None or not user.is_active or not user.can("service.engineer"):
+        user = db.session.get(User, data["engineer_id"]) if data.get("engineer_id") else None
+        if not data.get("engineer_id"):
             errors["engineer_id"] = [_("a van needs an active engineer")]
+        elif user is None or not user.is_active or not user.can("service.engineer"):
+            missing["engineer_id"] = [_("no active engineer with this id")]
         elif van_of(user.id) is not None:
-            errors["engineer_id"] = [_("%(name)s already has a van", name=user.name)]
+            taken["engineer_id"] = [_("%(name)s already has a van", name=user.name)]
     elif data.get("engineer_id"):
         errors["engineer_id"] = [_("only a van belongs to an engineer")]
-    if errors:
-        raise ValidationError(errors)
+    refuse(errors, missing=missing, taken=taken)
     try:
         with transaction():
             location = StockLocation(**data)
@@ -210,7 +239,7 @@ def create_location(payload: dict, actor: User | None) -> StockLocation:
             db.session.flush()
             audit(actor, location, "create", None, snapshot(location))
     except IntegrityError:
-        raise ValidationError({"engineer_id": [_("this engineer already has a van")]}) from None
+        raise TakenError({"engineer_id": [_("this engineer already has a van")]}) from None
     return location
 
 

@@ -49,6 +49,7 @@ from core.api import (
 
 from ..models import Revisit, WorkOrder
 from . import lifecycle
+from .validation import Whole
 
 _, _l = translator("service_dispatch")
 RULE = "service_revisit"
@@ -112,9 +113,8 @@ def revisit_due(plan: FollowUpPlan, now: datetime) -> Iterator[DueTask]:
 
 
 class RevisitInput(Schema):
-    score = fields.Integer(
+    score = Whole(
         required=True,
-        strict=True,
         validate=validate.Range(1, 5),
         metadata={"description": "the customer's satisfaction, 1 (bad) to 5 (very good)"},
     )

@@ -37,6 +37,9 @@ _, _l = translator("service_dispatch")
 #: an appointment is agreed while an engineer has the job and is not yet on site
 SCHEDULABLE = ("assigned", "accepted", "on_the_way")
 MAX_DAYS = 31
+#: what ``plausible`` accepts, for the OpenAPI document: a date-time of the
+#: years 2000 to 2100
+PLAUSIBLE_PATTERN = r"^(20[0-9]{2}|2100)-"
 
 
 def plausible(value: datetime) -> None:

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import marshmallow
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
 from core.api import (
+    Flag,
     NotFoundError,
+    TakenError,
     User,
     ValidationError,
     audit,
@@ -31,6 +33,7 @@ from core.api import (
 
 from ..models import PRIORITIES, BusinessCalendar, CalendarDay, SlaPolicy
 from .business_hours import DEFAULT_CLOSES, DEFAULT_OPENS, DEFAULT_TIMEZONE, DEFAULT_WORKDAYS
+from .validation import Whole
 
 _, _l = translator("service_dispatch")
 CLOCK = re.compile(r"^(\d{1,2}):([0-5]\d)$")
@@ -48,12 +51,12 @@ class SlaPolicyInput(Schema):
         metadata={"description": "empty: the default for categories without their own row"},
     )
     priority = fields.String(required=True, validate=validate.OneOf(PRIORITIES))
-    response_hours = fields.Integer(
+    response_hours = Whole(
         required=True,
         validate=HOURS,
         metadata={"description": "business hours until an engineer has accepted"},
     )
-    resolution_hours = fields.Integer(
+    resolution_hours = Whole(
         required=True,
         validate=HOURS,
         metadata={"description": "business hours until the job is completed"},
@@ -61,8 +64,8 @@ class SlaPolicyInput(Schema):
 
 
 class SlaPolicyChange(Schema):
-    response_hours = fields.Integer(validate=HOURS)
-    resolution_hours = fields.Integer(validate=HOURS)
+    response_hours = Whole(validate=HOURS)
+    resolution_hours = Whole(validate=HOURS)
 
 
 def policies() -> list[SlaPolicy]:
@@ -95,9 +98,7 @@ def create_policy(payload: dict, actor: User | None) -> SlaPolicy:
             SlaPolicy.priority == data["priority"],
         )
     ):
-        raise ValidationError(
-            {"priority": [_("this category already has a policy for this priority")]}
-        )
+        raise TakenError({"priority": [_("this category already has a policy for this priority")]})
     return save(SlaPolicy, None, data, actor)
 
 
@@ -122,8 +123,14 @@ def delete_policy(policy: SlaPolicy, actor: User | None) -> None:
 # ------------------------------------------------------------------- calendar
 
 
+#: the time zone names this server knows (the OpenAPI document lists them)
+TIMEZONES = sorted(available_timezones())
+
+
 def known_timezone(name: str) -> None:
     try:
+        if name not in TIMEZONES:
+            raise ValueError(name)
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise marshmallow.ValidationError(
@@ -144,15 +151,28 @@ def clock(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
+#: what ``clock_minute`` reads, for the OpenAPI document: "9:00" or "09:00"
+#: to "23:59"; a closing time may be "24:00"
+OPENS_PATTERN = r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$"
+CLOSES_PATTERN = r"^(([01]?[0-9]|2[0-3]):[0-5][0-9]|24:00)$"
+
+
 class CalendarInput(Schema):
-    timezone = fields.String(validate=known_timezone, metadata={"example": "Asia/Shanghai"})
+    timezone = fields.String(
+        validate=known_timezone, metadata={"example": "Asia/Shanghai", "enum": TIMEZONES}
+    )
     workdays = fields.List(
-        fields.Integer(validate=validate.Range(0, 6)),
+        Whole(validate=validate.Range(0, 6)),
         validate=validate.Length(min=1, max=7),
         metadata={"description": "working weekdays, 0 = Monday"},
     )
-    opens = fields.String(validate=clock_minute, metadata={"example": "09:00"})
-    closes = fields.String(validate=lambda t: clock_minute(t, True), metadata={"example": "18:00"})
+    opens = fields.String(
+        validate=clock_minute, metadata={"example": "09:00", "pattern": OPENS_PATTERN}
+    )
+    closes = fields.String(
+        validate=lambda t: clock_minute(t, True),
+        metadata={"example": "18:00", "pattern": CLOSES_PATTERN},
+    )
 
 
 def calendar_row() -> BusinessCalendar:
@@ -210,7 +230,7 @@ def update_calendar(
 
 class CalendarDayInput(Schema):
     day = fields.Date(required=True)
-    working = fields.Boolean(
+    working = Flag(
         load_default=False,
         metadata={"description": "true: a make-up working day (调休); false: a holiday"},
     )
@@ -230,7 +250,7 @@ def add_calendar_day(payload: dict, actor: User | None) -> CalendarDay:
     data = load(CalendarDayInput(), payload)
     data["name"] = (data.get("name") or "").strip() or None
     if db.session.scalar(select(CalendarDay.id).where(CalendarDay.day == data["day"])):
-        raise ValidationError({"day": [_("this date is already in the calendar")]})
+        raise TakenError({"day": [_("this date is already in the calendar")]})
     with transaction():
         day = CalendarDay(**data)
         db.session.add(day)

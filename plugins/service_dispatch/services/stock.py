@@ -20,12 +20,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.api import (
+    Amount,
+    MissingReferenceError,
     StaleVersionError,
+    StateError,
     User,
     ValidationError,
     audit,
     db,
     load,
+    refuse,
     snapshot,
     transaction,
     translator,
@@ -33,8 +37,8 @@ from core.api import (
 )
 
 from ..models import Part, Stock, StockLocation, StockMove, WorkOrder
-from .parts import _note, _quantity, amount, positive_quantity, van_of, visible_locations
-from .validation import Id, not_negative_money
+from .parts import _note, _quantity, amount, van_of, visible_locations
+from .validation import Id
 
 _, _l = translator("service_dispatch")
 #: Numeric(12, 2): the most a stock row can hold, plus one cent
@@ -46,7 +50,7 @@ MAX_LINES = 50
 class ReceiveInput(Schema):
     part_id = Id(required=True)
     location_id = Id(required=True)
-    quantity = _quantity(required=True, validate=positive_quantity)
+    quantity = _quantity(required=True)
     note = _note()
 
 
@@ -54,7 +58,7 @@ class StockTransferInput(Schema):
     part_id = Id(required=True)
     from_location_id = Id(required=True)
     to_location_id = Id(required=True)
-    quantity = _quantity(required=True, validate=positive_quantity)
+    quantity = _quantity(required=True)
     note = _note()
 
 
@@ -63,7 +67,7 @@ class AdjustInput(Schema):
 
     part_id = Id(required=True)
     location_id = Id(required=True)
-    counted = _quantity(required=True, validate=not_negative_money)
+    counted = Amount(required=True)
     note = fields.String(required=True, validate=validate.Length(min=1, max=300))
 
 
@@ -71,7 +75,7 @@ class UseLine(Schema):
     """A part used on a job; taken from the engineer's van unless a location is named."""
 
     part_id = Id(required=True)
-    quantity = _quantity(required=True, validate=positive_quantity)
+    quantity = _quantity(required=True)
     location_id = Id(allow_none=True, load_default=None)
 
 
@@ -82,14 +86,14 @@ def _location(location_id: int, field: str, actor: User | None) -> StockLocation
         )
     )
     if location is None:
-        raise ValidationError({field: [_("no active stock location with this id")]})
+        raise MissingReferenceError({field: [_("no active stock location with this id")]})
     return location
 
 
 def _part(part_id: int, field: str = "part_id") -> Part:
     part = db.session.get(Part, part_id)
     if part is None or not part.active:
-        raise ValidationError({field: [_("no active part with this id")]})
+        raise MissingReferenceError({field: [_("no active part with this id")]})
     return part
 
 
@@ -149,7 +153,7 @@ def _change(
 ) -> StockMove:
     """Add ``delta`` to ``stock`` and record the move (and the audit entry)."""
     if stock.quantity + delta >= MAX_STOCK:
-        raise ValidationError(
+        raise StateError(
             {
                 "quantity": [
                     _(
@@ -201,9 +205,7 @@ def transfer(payload: dict, actor: User | None) -> tuple[Stock, Stock]:
         first, second = sorted((source, target), key=lambda loc: loc.id)
         rows = {first.id: _locked(part.id, first.id), second.id: _locked(part.id, second.id)}
         if _available(rows[source.id]) < quantity:
-            raise ValidationError(
-                {"quantity": [_shortage(part, source, _available(rows[source.id]))]}
-            )
+            raise StateError({"quantity": [_shortage(part, source, _available(rows[source.id]))]})
         _change(rows[source.id], -quantity, "transfer", actor, data.get("note"))
         into = rows[target.id] or _row(part, target)
         _change(into, quantity, "transfer", actor, data.get("note"))
@@ -237,6 +239,7 @@ def use_parts(order: WorkOrder, lines: list, actor: User | None) -> list[StockMo
     if not isinstance(lines, list) or len(lines) > MAX_LINES:
         raise ValidationError({"parts": [_("a list of at most %(num)d lines", num=MAX_LINES)]})
     errors: dict[str, list[str]] = {}
+    missing: dict[str, list[str]] = {}
     wanted: list[tuple[int, Part, StockLocation, Decimal]] = []
     for i, raw in enumerate(lines):
         try:
@@ -255,11 +258,11 @@ def use_parts(order: WorkOrder, lines: list, actor: User | None) -> list[StockMo
                         }
                     )
         except ValidationError as exc:
-            errors.update({f"parts.{i}.{key}": msgs for key, msgs in exc.errors.items()})
+            into = missing if isinstance(exc, MissingReferenceError) else errors
+            into.update({f"parts.{i}.{key}": msgs for key, msgs in exc.errors.items()})
             continue
         wanted.append((i, part, location, line["quantity"]))
-    if errors:
-        raise ValidationError(errors)
+    refuse(errors, missing=missing)
     moves = []
     with transaction(), _stock_guard():
         keys = sorted({(part.id, location.id) for _i, part, location, _q in wanted})
@@ -271,7 +274,7 @@ def use_parts(order: WorkOrder, lines: list, actor: User | None) -> list[StockMo
                 errors[f"parts.{i}.quantity"] = [_shortage(part, location, left[key])]
             left[key] -= quantity
         if errors:
-            raise ValidationError(errors)
+            raise StateError(errors)
         for _i, part, location, quantity in wanted:
             moves.append(
                 _change(rows[(part.id, location.id)], -quantity, "use", actor, order.number, order)
@@ -289,5 +292,7 @@ def form_lines(form: Mapping[str, str], rows: int = MAX_LINES) -> list[dict]:
         part_id = (form.get(f"parts-{n}-part_id") or "").strip()
         quantity = (form.get(f"parts-{n}-quantity") or "").strip()
         if part_id or quantity:
-            lines.append({"part_id": part_id or None, "quantity": quantity or None})
+            # a form's text becomes the number a JSON body carries
+            number = int(part_id) if part_id.isdigit() and len(part_id) < 12 else part_id or None
+            lines.append({"part_id": number, "quantity": quantity or None})
     return lines

@@ -4,23 +4,24 @@ so none of them imports another for a validator."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+import numbers
 
-import marshmallow
 from marshmallow import fields, validate
 
-from core.api import translator
 
-_, _l = translator("service_dispatch")
+class Whole(fields.Integer):
+    """A whole number of a JSON body, as the OpenAPI ``integer`` means it:
+    ``12`` or ``12.0``; ``"12"``, ``12.5`` and ``true`` are refused. Web
+    forms send numbers through ``core.forms.payload``."""
+
+    def _validated(self, value: object) -> int:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, numbers.Integral):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
 
 
 def Id(**kwargs) -> fields.Integer:  # noqa: N802  (reads like a field)
-    return fields.Integer(validate=validate.Range(1, 2**31 - 1), **kwargs)
-
-
-def not_negative_money(value: Decimal) -> None:
-    """0 or more, fits Numeric(12, 2), and never rounded behind the user's back."""
-    if not value.is_finite() or value < 0 or value >= Decimal("10000000000"):
-        raise marshmallow.ValidationError(_("must be from 0 to 9999999999.99"))
-    if value.as_tuple().exponent < -2:
-        raise marshmallow.ValidationError(_("use at most two decimal places"))
+    """A record id of a JSON body: a whole number from 1 to 2**31 - 1."""
+    return Whole(validate=validate.Range(1, 2**31 - 1), **kwargs)

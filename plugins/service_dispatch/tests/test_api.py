@@ -41,16 +41,20 @@ def test_an_order_is_opened_with_a_unique_daily_number_and_the_customers_address
 def test_bad_input_names_the_field(make_customer, make_contact, make_user, dispatcher, as_user):
     api = as_user(dispatcher)
     customer = make_customer()
-    cases = [
-        ({"customer_id": customer.id}, "title"),
-        ({"title": " ", "customer_id": customer.id}, "title"),
-        ({"title": "x", "customer_id": 999999}, "customer_id"),
-        ({"title": "x", "customer_id": customer.id, "priority": "asap"}, "priority"),
-        ({"title": "x", "customer_id": customer.id, "contact_id": make_contact().id}, "contact_id"),
+    cases = [  # a malformed value is a 422, an id naming no record (here) a 404
+        ({"customer_id": customer.id}, "title", 422),
+        ({"title": " ", "customer_id": customer.id}, "title", 422),
+        ({"title": "x", "customer_id": 999999}, "customer_id", 404),
+        ({"title": "x", "customer_id": customer.id, "priority": "asap"}, "priority", 422),
+        (
+            {"title": "x", "customer_id": customer.id, "contact_id": make_contact().id},
+            "contact_id",
+            404,
+        ),
     ]
-    for body, field in cases:
+    for body, field, status in cases:
         answer = api.post(f"{API}/work-orders", json=body)
-        assert answer.status_code == 422 and field in answer.json["errors"], (body, answer.json)
+        assert answer.status_code == status and field in answer.json["errors"], (body, answer.json)
     # a customer the clerk may not see is refused like one that does not exist
     rep = make_user(role="sales")
     hidden = make_customer(owner_id=make_user().id)
@@ -62,7 +66,7 @@ def test_bad_input_names_the_field(make_customer, make_contact, make_user, dispa
     answer = as_user(clerk).post(
         f"{API}/work-orders", json={"title": "x", "customer_id": hidden.id}
     )
-    assert answer.status_code == 422 and "customer_id" in answer.json["errors"]
+    assert answer.status_code == 404 and "customer_id" in answer.json["errors"]
     assert as_user(rep).post(f"{API}/work-orders", json={}).status_code == 403
 
 

@@ -177,7 +177,7 @@ def test_an_order_holds_at_most_ten_files(dispatcher, make_order, as_user):
     )
     assert ten.status_code == 201 and len(ten.json) == 10
     one_more = api.post(url, data=files(("p10.png", PNG)), content_type="multipart/form-data")
-    assert one_more.status_code == 422 and "file" in one_more.json["errors"]
+    assert one_more.status_code == 409 and "file" in one_more.json["errors"]  # the order is full
     assert count() == 10 and len(stored_files()) == 10
 
 

@@ -66,7 +66,7 @@ def test_an_inactive_or_unknown_engineer_cannot_be_assigned(
     dispatch.update_engineer(dispatch.engineer_of(retired.id), {"active": False}, None)
     for user in (retired, make_user()):
         answer = assign(as_user(dispatcher), order, user, override_reason="anyway")
-        assert answer.status_code == 422 and "engineer_id" in answer.json["errors"]
+        assert answer.status_code == 404 and "engineer_id" in answer.json["errors"]
 
 
 def test_two_dispatchers_assigning_one_order_at_once_one_wins(
@@ -134,7 +134,9 @@ def test_engineers_are_added_listed_and_changed_through_the_api(make_user, as_us
     assert created.status_code == 201, created.json
     assert created.json["skills"] == ["repair", "install"] and created.json["name"] == "Zhang"
     again = api.post(f"{API}/engineers", json={"user_id": user.id})
-    assert again.status_code == 422 and "user_id" in again.json["errors"]
+    assert again.status_code == 409 and "user_id" in again.json["errors"]
+    nobody = api.post(f"{API}/engineers", json={"user_id": 999999})
+    assert nobody.status_code == 404 and "user_id" in nobody.json["errors"]
     url = f"{API}/engineers/{created.json['id']}"
     changed = api.patch(url, json={"regions": ["East", "North"], "version": 1})
     assert changed.status_code == 200 and changed.json["regions"] == ["East", "North"]

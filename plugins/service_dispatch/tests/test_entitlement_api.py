@@ -76,7 +76,8 @@ def test_bad_contracts_name_the_field_and_change_nothing(
 ):
     customer = make_customer()
     answer = as_user(dispatcher).post(f"{API}/contracts", json=body(customer, **change))
-    assert answer.status_code == 422 and field in answer.json["errors"], answer.json
+    status = 404 if change.get("customer_id") == 999999 else 422  # no such customer: 404
+    assert answer.status_code == status and field in answer.json["errors"], answer.json
     assert db.session.scalar(select(func.count()).select_from(Contract)) == 0
 
 
@@ -136,14 +137,15 @@ def test_sla_policies_are_kept_by_a_service_admin(make_user, dispatcher, as_user
     assert as_user(dispatcher).post(f"{API}/sla-policies", json=new).status_code == 403
     created = admin.post(f"{API}/sla-policies", json=new)
     assert created.status_code == 201, created.json
-    for bad, field in [
-        (new, "priority"),
-        ({**new, "priority": "asap"}, "priority"),
-        ({**new, "priority": "low", "response_hours": 0}, "response_hours"),
-        ({**new, "priority": "low", "resolution_hours": 1}, "resolution_hours"),
+    for bad, field, status in [
+        (new, "priority", 409),  # the category has a policy for this priority
+        ({**new, "priority": "asap"}, "priority", 422),
+        ({**new, "priority": "low", "response_hours": 0}, "response_hours", 422),
+        ({**new, "priority": "low", "response_hours": 2.5}, "response_hours", 422),
+        ({**new, "priority": "low", "resolution_hours": 1}, "resolution_hours", 422),
     ]:
         answer = admin.post(f"{API}/sla-policies", json=bad)
-        assert answer.status_code == 422 and field in answer.json["errors"], (bad, answer.json)
+        assert answer.status_code == status and field in answer.json["errors"], (bad, answer.json)
     pid = created.json["id"]
     assert admin.patch(
         f"{API}/sla-policies/{pid}", json={"version": 1, "resolution_hours": 1}
@@ -220,14 +222,15 @@ def test_holidays_and_make_up_days_are_added_and_removed(make_user, as_user):
     assert added.status_code == 201 and added.json["working"] is False
     admin.post(f"{API}/calendar/days", json={"day": "2026-10-10", "working": True})
     admin.post(f"{API}/calendar/days", json={"day": "2027-02-06", "name": "Spring Festival"})
-    for bad, field in [
-        ({"day": "2026-10-01"}, "day"),
-        ({"day": "2026-02-30"}, "day"),
-        ({}, "day"),
-        ({"day": "2026-05-01", "name": "x" * 121}, "name"),
+    for bad, field, status in [
+        ({"day": "2026-10-01"}, "day", 409),  # already in the calendar
+        ({"day": "2026-02-30"}, "day", 422),
+        ({}, "day", 422),
+        ({"day": "2026-05-01", "name": "x" * 121}, "name", 422),
+        ({"day": "2026-05-01", "working": 0}, "working", 422),
     ]:
         answer = admin.post(f"{API}/calendar/days", json=bad)
-        assert answer.status_code == 422 and field in answer.json["errors"], (bad, answer.json)
+        assert answer.status_code == status and field in answer.json["errors"], (bad, answer.json)
     assert [d["day"] for d in admin.get(f"{API}/calendar/days?year=2026").json] == [
         "2026-10-01",
         "2026-10-10",

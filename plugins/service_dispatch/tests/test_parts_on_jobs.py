@@ -197,8 +197,11 @@ def test_form_rows_with_input_become_lines():
         "parts-1-quantity": "",
         "parts-2-part_id": "4",
         "parts-2-quantity": "",
+        "parts-3-part_id": "x",
+        "parts-3-quantity": "1",
     }
-    assert stock.form_lines(form) == [
-        {"part_id": "3", "quantity": "1.5"},
-        {"part_id": "4", "quantity": None},
+    assert stock.form_lines(form) == [  # ids as numbers, as a JSON body has them
+        {"part_id": 3, "quantity": "1.5"},
+        {"part_id": 4, "quantity": None},
+        {"part_id": "x", "quantity": "1"},  # refused by the schema, naming the line
     ]

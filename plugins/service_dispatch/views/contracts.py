@@ -263,6 +263,8 @@ def edit_calendar():
     data = form_payload(sla.CalendarInput())
     if "workdays__present" in request.form:
         data.setdefault("workdays", [])  # every box unticked: no working weekday (refused)
+    if "workdays" in data:  # the boxes post text; the schema takes a JSON body's numbers
+        data["workdays"] = [int(d) if d.isdigit() else d for d in data["workdays"]]
     return _save(
         "calendar", lambda: sla.update_calendar(data, current_user, form_version()), _("Saved.")
     )

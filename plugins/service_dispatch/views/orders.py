@@ -56,6 +56,17 @@ FIELDS = (
     "appointment_at",
 )
 BACK = {"board": ".board", "my_jobs": ".my_jobs"}
+#: a work order's status as a badge of core's palette (the grey default: closed, cancelled)
+STATE_TONES = {
+    "new": "info",
+    "assigned": "info",
+    "accepted": "warn",
+    "on_the_way": "warn",
+    "on_site": "warn",
+    "completed": "ok",
+    "declined": "bad",
+    "reopened": "bad",
+}
 
 
 @bp.app_context_processor
@@ -64,6 +75,7 @@ def labels():
         "format_time": format_time,
         "wo_overdue": lambda o: is_overdue(o, utcnow()),
         "wo_state": lambda s: lifecycle.STATE_LABELS.get(s, s),
+        "wo_tone": lambda s: STATE_TONES.get(s, ""),
         "wo_action": lambda a: lifecycle.ACTION_LABELS.get(a, a),
         "wo_priority": lambda p: PRIORITY_LABELS.get(p, p),
         "wo_editable": lambda o: o.status not in orders.FROZEN,

@@ -1,0 +1,82 @@
+"""Fixtures of the page walks: the demo as `trellis init --demo` loads it,
+and every page of the URL map with the demo's ids filled in."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from core.api import Customer, db
+from core.testing.pages import fill_route, get_routes
+
+
+@pytest.fixture
+def load_demo_as_admin(app, make_user):
+    """``load_demo_as_admin(locale, email=...)``: roles and grants as `trellis
+    init` makes them, an administrator, and the demo in ``locale``."""
+    from core.demo import load_demo
+    from core.instance import sync_plugins
+
+    def load(locale: str, email: str = "admin@example.com"):
+        sync_plugins()
+        name = "系统管理员" if locale == "zh_CN" else "Ada Admin"
+        admin = make_user(role="admin", locale=locale, name=name, email=email)
+        load_demo(locale, admin)
+        db.session.commit()
+        return admin
+
+    return load
+
+
+def _first(model, *where):
+    return db.session.scalar(select(model.id).where(*where).order_by(model.id).limit(1))
+
+
+def demo_ids() -> dict:
+    """An id for each route parameter, from the demo's records."""
+    from core.models import Contact, CustomFieldDefinition, Role, User
+    from plugins.sales.models import CommissionRule, Deal, Lead, LeadForm
+    from plugins.service_dispatch.models import Attachment, Contract, Part, RequestLink, WorkOrder
+
+    customer = _first(Customer, Customer.deleted_at.is_(None))
+    return {
+        "customer_id": customer,
+        "survivor_id": customer,
+        "contact_id": _first(Contact),
+        "deal_id": _first(Deal),
+        "lead_id": _first(Lead),
+        "rule_id": _first(CommissionRule),
+        "order_id": _first(WorkOrder),
+        "attachment_id": _first(Attachment),
+        "contract_id": _first(Contract),
+        "part_id": _first(Part),
+        "definition_id": _first(CustomFieldDefinition),
+        "role_id": _first(Role),
+        "user_id": _first(User),
+        "token": "no-such-request",
+        "sales_key": db.session.scalar(select(LeadForm.key).limit(1)),
+        "service_key": db.session.scalar(select(RequestLink.key).limit(1)),
+    }
+
+
+@pytest.fixture
+def demo_pages(app):
+    """``demo_pages()``: (every page's URL, the routes whose ids the demo
+    cannot fill) — the pages of the URL map, API and file downloads left
+    out, each with the demo's ids."""
+
+    def pages() -> tuple[list[str], list[str]]:
+        ids = demo_ids()
+        urls, unfilled = [], []
+        for rule in get_routes(app):
+            if rule.rule.startswith("/api/"):
+                continue
+            key = ids["sales_key"] if rule.endpoint.startswith("sales.") else ids["service_key"]
+            url = fill_route(rule, {**ids, "key": key})
+            if url is None or "None" in url:
+                unfilled.append(rule.rule)
+            else:
+                urls.append(url)
+        return urls, unfilled
+
+    return pages
