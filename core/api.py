@@ -112,6 +112,7 @@ from core.declarations import (
     Permission,
     RecycleCondition,
     RoleTemplate,
+    RuleParam,
 )
 
 # -- Hooks & plugin settings: implement hooks, declare a plugin's own events, read its settings.
@@ -164,6 +165,7 @@ __all__ = [
     "RecycleCondition",
     "Role",
     "RoleTemplate",
+    "RuleParam",
     "SoftDeleteMixin",
     "SortArgs",
     "StaleVersionError",

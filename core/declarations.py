@@ -97,11 +97,28 @@ class DueTask:
 
 
 @dataclass(frozen=True)
+class RuleParam:
+    """One setting of a follow-up rule, as the admin page asks for it:
+    ``key`` in the plan's params, ``label`` what admins read (a lazy
+    translation), ``choices`` ``(value, label)`` pairs for a pick-one, else a
+    whole number; ``default`` pre-fills the field; ``optional`` may stay empty."""
+
+    key: str
+    label: Any
+    choices: tuple[tuple[str, Any], ...] = ()
+    default: Any = None
+    optional: bool = False
+
+
+@dataclass(frozen=True)
 class FollowUpRule:
     """A way of turning a follow-up plan into due tasks.
 
     ``due(plan, now)`` yields :class:`DueTask`; ``validate_params(params)``
     returns cleaned params or raises ``ValueError`` naming the parameter.
+    ``params`` declares the settings (:class:`RuleParam`) so the admin page
+    asks for each by its label; a rule without them takes ``key = value``
+    lines.
     """
 
     code: str
@@ -110,6 +127,7 @@ class FollowUpRule:
     validate_params: Callable[[dict[str, Any]], dict[str, Any]] = field(
         default=lambda params: params
     )
+    params: tuple[RuleParam, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 
 from core.access import customer_live
-from core.declarations import DueTask, FollowUpRule
+from core.declarations import DueTask, FollowUpRule, RuleParam
 from core.errors import ValidationError
 from core.events import emit, transaction
 from core.extensions import db
@@ -90,7 +90,19 @@ def _interval_due(plan: FollowUpPlan, now: datetime) -> Iterator[DueTask]:
 
 CORE_RULES = [
     FollowUpRule(
-        "customer_interval", _l("Every N days per customer grade"), _interval_due, _interval_params
+        "customer_interval",
+        _l("Every N days per customer grade"),
+        _interval_due,
+        _interval_params,
+        params=(
+            RuleParam("every_days", _l("Every how many days"), default=30),
+            RuleParam(
+                "grade",
+                _l("Only customers of grade"),
+                choices=tuple((g.value, g.value) for g in Grade),
+                optional=True,
+            ),
+        ),
     )
 ]
 

@@ -3,6 +3,7 @@
 import re
 
 from core.models import FollowUpPlan
+from core.testing.pages import shown_text
 
 
 def token(client, path):
@@ -19,12 +20,17 @@ def test_an_admin_creates_pauses_and_resumes_a_plan_in_the_browser(make_user, lo
             "csrf_token": token(client, page),
             "name": "A accounts",
             "rule": "customer_interval",
-            "params": "every_days = 14\ngrade = A",
+            "p.customer_interval.every_days": "14",
+            "p.customer_interval.grade": "A",
+            "p.sales_grade_revisit.A": "3",  # another rule's field: not this plan's
         },
     )
     assert created.status_code == 302
     plan = db.session.query(FollowUpPlan).one()
     assert plan.params == {"every_days": 14, "grade": "A"} and plan.active
+    listed = client.get(page).text  # the settings by their labels, not their keys
+    assert "Every how many days: 14" in listed and "Only customers of grade: A" in listed
+    assert "every_days" not in " ".join(shown_text(listed))
     client.post(f"{page}/{plan.id}/active", data={"csrf_token": token(client, page), "active": "0"})
     db.session.expire_all()
     assert not db.session.get(FollowUpPlan, plan.id).active
@@ -39,11 +45,18 @@ def test_bad_settings_are_named_and_nothing_is_created(make_user, login_as, db):
             "csrf_token": token(client, page),
             "name": "Broken",
             "rule": "customer_interval",
-            "params": "every_days = 0",
+            "p.customer_interval.every_days": "0",
         },
     )
-    assert bad.status_code == 422 and "every_days" in bad.text and "every_days = 0" in bad.text
+    assert bad.status_code == 422 and "a whole number of days from 1 to 3650" in bad.text
+    assert 'name="p.customer_interval.every_days" value="0"' in bad.text  # the input is kept
     assert db.session.query(FollowUpPlan).count() == 0
+
+
+def test_each_rule_asks_for_its_settings_by_label_in_chinese(make_user, login_as):
+    page = login_as(make_user(role="admin", locale="zh_CN")).get("/admin/follow-up-plans").text
+    assert "每隔多少天" in page and "低分时" in page and "重新打开工单" in page
+    assert 'data-rule-params="service_revisit"' in page and "data-rule-select" in page
 
 
 def test_plans_through_the_api_and_only_for_admins(make_user, as_user, db):

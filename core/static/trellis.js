@@ -20,6 +20,20 @@
       event.stopImmediatePropagation();
     }
   }, true);
+  // A form that offers the settings of several rules shows those of the
+  // chosen one: <select data-rule-select> and <fieldset data-rule-params="code">
+  // (without JavaScript every fieldset shows, and the chosen rule's are read).
+  function showRuleParams(select) {
+    select.form.querySelectorAll("[data-rule-params]").forEach(function (set) {
+      set.hidden = set.getAttribute("data-rule-params") !== select.value;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("[data-rule-select]")) { showRuleParams(event.target); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-rule-select]").forEach(showRuleParams);
+  });
   // After htmx swaps a fragment in, move focus to its first alert so screen
   // readers and keyboard users notice the result.
   document.addEventListener("htmx:afterSwap", function (event) {

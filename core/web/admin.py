@@ -217,11 +217,14 @@ def plans():
     rules = current_app.extensions["trellis"].followup_rules
     values, errors = {}, {}
     if request.method == "POST":
+        rule = rules.get(request.form.get("rule", ""))
         values = {
             "name": request.form.get("name", "").strip(),
             "rule": request.form.get("rule"),
             "team_id": form_int(request.form.get("team_id", "")),
-            "params": plan_params(request.form.get("params", "")),
+            "params": declared_params(rule, request.form)
+            if rule is not None and rule.params
+            else plan_params(request.form.get("params", "")),
         }
         try:
             followups.create_plan(values, current_user)
@@ -236,6 +239,7 @@ def plans():
         "core/admin/plans.html",
         plans=followups.plans(),
         rules=rules,
+        param_text=param_text,
         teams=db.session.scalars(select(Team).order_by(Team.name)).all(),
         values=values,
         errors=errors,
@@ -252,6 +256,35 @@ def plan_active(plan_id: int):
     followups.set_active(plan, request.form.get("active") == "1", current_user)
     flash(_("Saved."), "success")
     return redirect(url_for(".plans"))
+
+
+def declared_params(rule, form) -> dict:
+    """The settings a rule declares, from their fields (``p.<rule>.<key>``):
+    whole numbers as numbers, an empty optional one left out."""
+    params = {}
+    for param in rule.params:
+        value = form.get(f"p.{rule.code}.{param.key}", "").strip()
+        if value == "" and param.optional:
+            continue
+        params[param.key] = form_int(value) if form_int(value) is not None else value
+    return params
+
+
+def param_text(rule, params: dict) -> list[tuple[str, str]]:
+    """A plan's settings as ``(label, value)`` to show: by the rule's
+    declared labels (a choice by its label), else by their keys."""
+    declared = {p.key: p for p in rule.params} if rule is not None else {}
+    shown = []
+    for key, value in (params or {}).items():
+        if value is None:
+            continue
+        param = declared.get(key)
+        if param is None:
+            shown.append((key, str(value)))
+            continue
+        label = dict(param.choices).get(value, value) if param.choices else value
+        shown.append((str(param.label), str(label)))
+    return shown
 
 
 def plan_params(text: str) -> dict:

@@ -10,6 +10,7 @@ from core.api import (
     Manifest,
     MenuItem,
     Permission,
+    RuleParam,
     delete_rows,
     hookimpl,
     repoint,
@@ -80,7 +81,13 @@ def trellis_followup_rules():
     from .recalls import recall_due, recall_params
 
     return [
-        FollowUpRule("his_recall", _l("Follow-up visit after a visit"), recall_due, recall_params)
+        FollowUpRule(
+            "his_recall",
+            _l("Follow-up visit after a visit"),
+            recall_due,
+            recall_params,
+            params=(RuleParam("days_before", _l("Days before the follow-up date"), default=0),),
+        )
     ]
 
 

@@ -7,6 +7,7 @@ from core.api import (
     Manifest,
     MenuItem,
     Permission,
+    RuleParam,
     delete_rows,
     hookimpl,
     repoint,
@@ -87,7 +88,11 @@ def trellis_followup_rules():
 
     return [
         FollowUpRule(
-            "insurance_renewal", _l("Renewal before a policy ends"), renewal_due, renewal_params
+            "insurance_renewal",
+            _l("Renewal before a policy ends"),
+            renewal_due,
+            renewal_params,
+            params=(RuleParam("days_before", _l("Days before the policy ends"), default=30),),
         )
     ]
 

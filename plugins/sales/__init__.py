@@ -20,6 +20,7 @@ from core.api import (
     MenuItem,
     Permission,
     RecycleCondition,
+    RuleParam,
     hookimpl,
     repoint,
     translator,
@@ -162,10 +163,21 @@ def trellis_dashboard_widgets(user):
 
 @hookimpl
 def trellis_followup_rules():
-    from .services.followups import RULE, grade_due, grade_params
+    from .services.followups import DEFAULT_DAYS, RULE, grade_due, grade_params
 
     return [
-        FollowUpRule(RULE, _l("Revisit by customer grade (A/B/C/D days)"), grade_due, grade_params)
+        FollowUpRule(
+            RULE,
+            _l("Revisit by customer grade (A/B/C/D days)"),
+            grade_due,
+            grade_params,
+            params=tuple(
+                RuleParam(
+                    grade, _l("Grade %(grade)s: every how many days", grade=grade), default=days
+                )
+                for grade, days in DEFAULT_DAYS.items()
+            ),
+        )
     ]
 
 

@@ -24,6 +24,7 @@ from core.api import (
     MenuItem,
     Permission,
     RoleTemplate,
+    RuleParam,
     hookimpl,
     repoint,
     translator,
@@ -236,7 +237,7 @@ def trellis_dashboard_widgets(user):
 
 @hookimpl
 def trellis_followup_rules():
-    from .services.revisits import revisit_due, revisit_params
+    from .services.revisits import DEFAULTS, revisit_due, revisit_params
 
     return [
         FollowUpRule(
@@ -244,6 +245,20 @@ def trellis_followup_rules():
             _l("Revisit after a completed work order"),
             revisit_due,
             revisit_params,
+            params=(
+                RuleParam("after_days", _l("Days after the job is done"), default=1),
+                RuleParam(
+                    "low_score",
+                    _l("A score at or below this is low (1–4)"),
+                    default=DEFAULTS["low_score"],
+                ),
+                RuleParam(
+                    "on_low_score",
+                    _l("On a low score"),
+                    choices=(("reopen", _l("Reopen the work order")), ("escalate", _l("Escalate"))),
+                    default=DEFAULTS["on_low_score"],
+                ),
+            ),
         )
     ]
 
