@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.models import Activity, AuditEntry, Contact, Customer, User, utcnow
+from core.testing.pages import shown_text
 
 
 def fresh(model, record_id):
@@ -413,7 +414,11 @@ def test_merging_a_duplicate_in_the_browser_form(make_user, make_customer, make_
     make_contact(dupe, name="Ms Li")
     client = login_as(admin)
     form = f"/admin/merge/{keep.id}?merge_id={dupe.id}"
-    assert "Sunrise Trading Co" in client.get(form).text
+    page = client.get(form).text
+    assert "Sunrise Trading Co" in page
+    # fields by their labels, the owner by name: no column names, no ids
+    assert '<th scope="row">City</th>' in page and '<th scope="row">Owner</th>' in page
+    assert "owner_id" not in " ".join(shown_text(page)) and "Company" in page
     response = post(
         client, f"/admin/merge/{keep.id}", {"merge_id": str(dupe.id), "choose.city": "merged"}, form
     )

@@ -25,7 +25,7 @@ from core.services import customers as service
 from core.services.base import audit
 from core.services.customers import MERGEABLE
 from core.web.audit_labels import action_label, entity_label, field_label
-from core.web.base import ADMIN_PERMISSIONS
+from core.web.base import ADMIN_PERMISSIONS, STAGE_LABELS
 from core.web.customers import visible_customer
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -205,8 +205,33 @@ def merge(survivor_id: int):
         candidates=candidates,
         q=q,
         masked=masked,
-        fields=[f for f in MERGEABLE if f not in masked],
+        rows=merge_rows(survivor, other, [f for f in MERGEABLE if f not in masked]),
     )
+
+
+def merge_rows(survivor: Customer, other: Customer | None, fields: list[str]) -> list[tuple]:
+    """``(field, label, survivor's value, other's value)`` as people read
+    them: the owner and team by name, a stage or kind by its label."""
+    if other is None:
+        return []
+    kinds = {"company": _("Company"), "person": _("Person")}
+
+    def shown(customer: Customer, field: str) -> str | None:
+        value = getattr(customer, field)
+        if value is None:
+            return None
+        if field == "owner_id":
+            return customer.owner.name if customer.owner else None
+        if field == "team_id":
+            team = db.session.get(Team, value)
+            return team.name if team else None
+        if field == "stage":
+            return str(STAGE_LABELS[value])
+        if field == "kind":
+            return str(kinds.get(getattr(value, "value", value), value))
+        return str(getattr(value, "value", value))
+
+    return [(f, field_label(f) or f, shown(survivor, f), shown(other, f)) for f in fields]
 
 
 @bp.route("/follow-up-plans", methods=["GET", "POST"])
