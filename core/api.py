@@ -113,6 +113,8 @@ from core.declarations import (
     RecycleCondition,
     RoleTemplate,
     RuleParam,
+    SearchHit,
+    SearchSection,
 )
 
 # -- Hooks & plugin settings: implement hooks, declare a plugin's own events, read its settings.
@@ -166,6 +168,8 @@ __all__ = [
     "Role",
     "RoleTemplate",
     "RuleParam",
+    "SearchHit",
+    "SearchSection",
     "SoftDeleteMixin",
     "SortArgs",
     "StaleVersionError",

@@ -179,6 +179,27 @@ class MenuItem:
 
 
 @dataclass(frozen=True)
+class SearchHit:
+    """One record found by the search box: ``label`` (its name or number),
+    ``url`` of its page, ``detail`` a short line (its customer, its state)."""
+
+    label: str
+    url: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SearchSection:
+    """What a plugin found for the search box (``trellis_search``): a titled
+    list of :class:`SearchHit`, only records the user may open; ``order``
+    places the section after core's customers and contacts."""
+
+    title: Any
+    hits: tuple[SearchHit, ...]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class CustomerTab:
     """A tab on the customer's page (``trellis_customer_tabs``): ``endpoint``
     is a view called with ``customer_id`` that returns the tab's HTML; tabs

@@ -28,6 +28,8 @@ from core.api import (
     MenuItem,
     Permission,
     RoleTemplate,
+    SearchHit,
+    SearchSection,
     TimestampMixin,
     db,
     plugin_settings,
@@ -287,6 +289,26 @@ def test_hook_menu_items(register_plugin, make_user):
     page = _logged_in(app, user).get("/").text
     assert "Probe first" in page and "Only for Rita" in page
     assert page.index("Probe first") < page.index("Deals") < page.index("Only for Rita")
+
+
+def test_hook_search(register_plugin, make_user):
+    """A plugin's section joins the search box's answer, after core's, with
+    the words as typed (spaces collapsed); a plugin answering None adds none."""
+    seen = []
+
+    def search(query, user, limit):
+        seen.append((query, user.name, limit))
+        hits = (SearchHit("Probe 42", "/probe/page", "a probe"),)
+        return SearchSection("Probes", hits, order=5) if "probe" in query else None
+
+    app = register_plugin(_ui_plugin(trellis_search=search))
+    client = _logged_in(app, make_user(role="admin", name="Rita"))
+    page = client.get("/search?q=probe%20%20one").text
+    assert seen[-1] == ("probe one", "Rita", 8)
+    assert "Probes" in page and 'href="/probe/page"' in page and "a probe" in page
+    assert "Probes" not in client.get("/search?q=other").text
+    client.get("/search?q=p")  # one letter: nobody is asked
+    assert seen[-1][0] == "other"
 
 
 def test_hook_customer_tabs(register_plugin, make_user, make_customer):

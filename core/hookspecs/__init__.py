@@ -61,6 +61,7 @@ from core.hookspecs.ui import (
     trellis_dashboard_widgets,
     trellis_demo_data,
     trellis_menu_items,
+    trellis_search,
     trellis_timeline_links,
 )
 
@@ -103,6 +104,7 @@ __all__ = [
     "trellis_purge_records",
     "trellis_recycle_conditions",
     "trellis_roles",
+    "trellis_search",
     "trellis_settings_schema",
     "trellis_templates_dir",
     "trellis_timeline_links",

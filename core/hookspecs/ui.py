@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # annotations only: the models import much of core
         CustomerTab,
         DashboardWidget,
         MenuItem,
+        SearchSection,
     )
     from core.models import Customer, User
 
@@ -27,6 +28,18 @@ def trellis_menu_items(user: User) -> list[MenuItem]:
     Called on each page render. ``user`` is the signed-in user (never
     anonymous). Return only the items the user may use. Items are sorted by
     ``order``.
+    """
+
+
+@hookspec
+def trellis_search(query: str, user: User, limit: int) -> SearchSection | None:
+    """Return a ``core.api.SearchSection``: the plugin's records matching
+    ``query`` for the search box in the top bar, or ``None``.
+
+    Called when ``user`` searches (``query`` is stripped, 2 to 100
+    characters). Return at most ``limit`` hits, each a record ``user`` may
+    open — through the plugin's scoped queries, as its lists do. Sections
+    show after core's customers and contacts, sorted by ``order``.
     """
 
 

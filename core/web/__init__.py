@@ -18,7 +18,18 @@ pages are :func:`core.rest.problems.error_page`. The app factory registers
 :data:`BLUEPRINTS`, in this order.
 """
 
-from core.web import account, activities, admin, auth, base, contacts, customers, directory, pool
+from core.web import (
+    account,
+    activities,
+    admin,
+    auth,
+    base,
+    contacts,
+    customers,
+    directory,
+    pool,
+    search,
+)
 
 BLUEPRINTS = (
     auth.bp,
@@ -31,6 +42,7 @@ BLUEPRINTS = (
     account.bp,
     admin.bp,
     directory.bp,
+    search.bp,
 )
 
 __all__ = ["BLUEPRINTS"]

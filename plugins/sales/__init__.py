@@ -228,6 +228,13 @@ def trellis_transfer_records(from_user_id, to_user_id):
 
 
 @hookimpl
+def trellis_search(query, user, limit):
+    from .views.search import section
+
+    return section(query, user, limit)
+
+
+@hookimpl
 def trellis_menu_items(user):
     items = []
     if user.can("sales.lead.read"):

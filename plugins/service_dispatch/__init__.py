@@ -151,6 +151,13 @@ def trellis_service_dispatch_attachments_purged(stored_names):
 
 
 @hookimpl
+def trellis_search(query, user, limit):
+    from .views.search import section
+
+    return section(query, user, limit)
+
+
+@hookimpl
 def trellis_menu_items(user):
     items = []
     if user.can("service.order.read"):

@@ -156,7 +156,7 @@ def test_search_as_you_type_filters_the_list_without_a_reload(
     sign_in(page, live_server, "rep@example.com", TEXT["en"])
     page.goto(f"{live_server}/customers/")
     page.evaluate("window.__marker = 'same page'")
-    page.get_by_label("Search").press_sequentially("Orch", delay=30)
+    page.get_by_label("Search", exact=True).press_sequentially("Orch", delay=30)
     results = page.locator("#results")
     expect(results).to_contain_text("Orchid Florist")
     expect(results).not_to_contain_text("Maple Bakery")

@@ -22,7 +22,7 @@ def test_a_search_keeps_its_words_after_the_results_arrive(
     page.get_by_label("Password", exact=True).fill("correct horse battery")
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_server}{list_path}")
-    box = page.get_by_role("searchbox")
+    box = page.get_by_role("searchbox", name="Search", exact=True)
     box.fill("Green")
     expect(page.locator(results)).not_to_contain_text("Blue Sea")
     expect(page.locator(results)).to_contain_text("Green Leaf")
