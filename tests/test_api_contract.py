@@ -179,3 +179,30 @@ def test_declared_codes_are_documented_as_enums(client, app):
     with app.app_context():
         assert set(permissions) == {"*", *current_registry().permissions}
         assert set(field["properties"]["type"]["enum"]) == set(current_registry().field_types)
+
+
+def test_a_rule_across_fields_excuses_only_a_422_naming_its_fields(client):
+    """The contract test accepts a 422 to schema-valid input only when the
+    operation documents a rule across fields and the 422 names nothing else."""
+    import json
+    from types import SimpleNamespace
+
+    from core.testing.fuzz import _broke_a_rule, _ruled_fields
+
+    doc = client.get("/api/v1/openapi.json").json
+    ruled = _ruled_fields(doc)
+    assert ruled["POST /api/v1/service/sla-policies"] == {"response_hours", "resolution_hours"}
+    assert ruled["POST /api/v1/sales/commission-rules"] == {"tiers.*.from_amount"}
+
+    def answer(status, errors):
+        content = json.dumps({"errors": errors}).encode()
+        return SimpleNamespace(response=SimpleNamespace(status_code=status, content=content))
+
+    fields = ruled["POST /api/v1/sales/commission-rules"]
+    accepts = "positive_data_acceptance"
+    assert _broke_a_rule(accepts, answer(422, {"tiers.1.from_amount": ["x"]}), fields)
+    assert not _broke_a_rule(accepts, answer(422, {"name": ["x"]}), fields)
+    assert not _broke_a_rule(accepts, answer(422, {"tiers.1.from_amount": [], "name": []}), fields)
+    assert not _broke_a_rule(accepts, answer(500, {"tiers.1.from_amount": ["x"]}), fields)
+    assert not _broke_a_rule("not_a_server_error", answer(422, {"tiers.1.x": []}), fields)
+    assert not _broke_a_rule(accepts, answer(422, {"name": ["x"]}), None)

@@ -49,12 +49,7 @@ class Money(Amount):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.pattern = MONEY_PATTERN
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str) and re.fullmatch(self.pattern, value) is None:
-            value = None  # Amount refuses it with its message ("12\n" included)
-        return super()._deserialize(value, attr, data, **kwargs)
+        self.pattern = MONEY_PATTERN  # Amount checks the whole value against it
 
 
 class PatternDecimal(fields.Decimal):
