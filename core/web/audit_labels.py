@@ -10,6 +10,8 @@ as it is, marked as code.
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask_babel import lazy_pgettext
 
 from core.extensions import db
@@ -96,13 +98,18 @@ ENTITIES = {
 
 def entity_label(entity: str) -> str | None:
     """The record type ``entity`` (a table name) as users call it, or None."""
-    if entity in ENTITIES:
-        return str(ENTITIES[entity])
-    for mapper in db.Model.registry.mappers:  # type: ignore[attr-defined]
-        if getattr(mapper.class_, "__tablename__", None) == entity:
-            label = getattr(mapper.class_, "__label__", None)
-            return str(label) if label is not None else None
-    return None
+    label = ENTITIES.get(entity) or _model_labels().get(entity)
+    return str(label) if label is not None else None
+
+
+@cache
+def _model_labels() -> dict:
+    """Each mapped table's ``__label__`` (a lazy translation), read once."""
+    return {
+        mapper.class_.__tablename__: mapper.class_.__label__
+        for mapper in db.Model.registry.mappers  # type: ignore[attr-defined]
+        if getattr(mapper.class_, "__label__", None) is not None
+    }
 
 
 def action_label(action: str) -> str | None:

@@ -107,27 +107,34 @@ def board():
     """看板: a column per stage; drag a card, or pick its next stage (keyboard)."""
     require("sales.deal.read")
     pipeline = chosen_pipeline()
+    stages = pipeline.stages if pipeline is not None else []
+    # each column's count and worth by currency, for all columns in one query
+    sums: dict[int, list] = {stage.id: [] for stage in stages}
+    counts: dict[int, int] = dict.fromkeys(sums, 0)
+    grouped = visible_deals(
+        current_user, select(Deal.stage_id, Deal.currency, func.count(), func.sum(Deal.amount))
+    ).where(Deal.stage_id.in_(list(sums)))
+    for stage_id, currency, count, amount in db.session.execute(
+        grouped.group_by(Deal.stage_id, Deal.currency).order_by(Deal.currency)
+    ):
+        sums[stage_id].append((currency, amount))
+        counts[stage_id] += count
     columns = []
-    for stage in pipeline.stages if pipeline is not None else ():
-        in_stage = visible_deals(current_user).where(Deal.stage_id == stage.id)
+    for stage in stages:
         cards = db.session.scalars(
-            in_stage.options(joinedload(Deal.customer))
+            visible_deals(current_user)
+            .where(Deal.stage_id == stage.id)
+            .options(joinedload(Deal.customer))
             .order_by(Deal.expected_close, Deal.id)
             .limit(BOARD_CARDS)
         ).all()
-        count = (
-            len(cards)
-            if len(cards) < BOARD_CARDS
-            else db.session.scalar(select(func.count()).select_from(in_stage.subquery()))
-        )
-        totals = db.session.execute(  # what the whole column is worth, by currency
-            select(Deal.currency, func.sum(Deal.amount))
-            .where(Deal.id.in_(in_stage.with_only_columns(Deal.id)))
-            .group_by(Deal.currency)
-            .order_by(Deal.currency)
-        ).all()
         columns.append(
-            {"stage": stage, "deals": cards, "more": count - len(cards), "totals": totals}
+            {
+                "stage": stage,
+                "deals": cards,
+                "more": counts[stage.id] - len(cards),
+                "totals": sums[stage.id],
+            }
         )
     return render_template(
         "sales/board.html",
