@@ -94,7 +94,7 @@ from core.forms import version as form_version
 from core.throttle import public
 
 # -- Translations: a plugin's own gettext domain (zh_CN and en).
-from core.i18n import translator
+from core.i18n import instance_currency, instance_region, translator
 
 # -- Declarations: the small frozen values a plugin returns from its hooks.
 from core.declarations import (
@@ -212,6 +212,8 @@ __all__ = [
     "hidden_fields",
     "hookimpl",
     "hookspec",
+    "instance_currency",
+    "instance_region",
     "json_body",
     "load",
     "log_activity",

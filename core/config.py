@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import phonenumbers
+from babel.numbers import list_currencies
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -29,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "THEME": "default",
     "LOCALE": "en",
     "TIMEZONE": "UTC",
+    "CURRENCY": None,  # default: CNY when LOCALE is zh_CN, else USD
+    "REGION": None,  # phone numbers' home country; default: CN when LOCALE is zh_CN, else US
     "REDIS_URL": None,
     "ENV": "development",  # or "production"
     "JOBS": "queue",  # or "immediate" (tests: a job runs when enqueued)
@@ -137,6 +141,7 @@ def _validate(settings: dict[str, Any]) -> None:
         raise ConfigError(
             f"TRELLIS_TIMEZONE: unknown time zone {zone!r} (use an IANA name such as Asia/Shanghai)"
         ) from None
+    _check_money_and_region(settings)
     if settings["TRELLIS_ENV"] == "production":
         _check_production_secret_key(settings["TRELLIS_SECRET_KEY"])
     plugins = settings["TRELLIS_PLUGINS"]
@@ -144,6 +149,25 @@ def _validate(settings: dict[str, Any]) -> None:
         settings["TRELLIS_PLUGINS"] = [p.strip() for p in plugins.split(",") if p.strip()]
     if not isinstance(settings["TRELLIS_PLUGINS"], (list, tuple, type(None))):
         raise ConfigError("TRELLIS_PLUGINS: expected a comma-separated list of plugin names")
+
+
+def _check_money_and_region(settings: dict[str, Any]) -> None:
+    """The instance's currency (ISO 4217) and region (ISO 3166 alpha-2, the
+    country whose phone numbers are written without a country code); both
+    follow the locale unless set."""
+    chinese = settings["TRELLIS_LOCALE"] == "zh_CN"
+    currency = str(settings["TRELLIS_CURRENCY"] or ("CNY" if chinese else "USD")).upper()
+    if currency not in list_currencies():
+        raise ConfigError(
+            f"TRELLIS_CURRENCY: {currency!r} is not an ISO 4217 code such as CNY or USD"
+        )
+    settings["TRELLIS_CURRENCY"] = currency
+    region = str(settings["TRELLIS_REGION"] or ("CN" if chinese else "US")).upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ConfigError(
+            f"TRELLIS_REGION: {region!r} is not a two-letter country code such as CN or US"
+        )
+    settings["TRELLIS_REGION"] = region
 
 
 def _check_token_days(settings: dict[str, Any]) -> None:
@@ -196,6 +220,7 @@ def secret_key(settings: dict[str, Any], *, create: bool) -> str:
     ``trellis.toml``) and strong, checked by :func:`load_settings`; the
     instance file is never used there.
     """
+    _check_money_and_region(settings)
     if settings["TRELLIS_ENV"] == "production":
         _check_production_secret_key(settings["TRELLIS_SECRET_KEY"])
     if settings["TRELLIS_SECRET_KEY"]:

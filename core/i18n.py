@@ -120,6 +120,19 @@ def select_timezone() -> str | None:
     return zone if zone in pytz.all_timezones_set else None
 
 
+def instance_currency() -> str:
+    """The instance's currency (``TRELLIS_CURRENCY``, ISO 4217): what a new
+    price, deal or target is in unless its form says otherwise."""
+    return current_app.config["TRELLIS_CURRENCY"]
+
+
+def instance_region() -> str:
+    """The instance's country (``TRELLIS_REGION``, ISO 3166 alpha-2): phone
+    numbers without a country code are read as this country's and shown in
+    its national format."""
+    return current_app.config["TRELLIS_REGION"]
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue without translating it yet."""
     return message

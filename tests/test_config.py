@@ -35,6 +35,16 @@ def test_environment_overrides_the_instance_config_file(tmp_path, monkeypatch):
     assert app.config["TRELLIS_THEME"] == "default"
 
 
+@pytest.mark.parametrize("locale, currency, region", [("en", "USD", "US"), ("zh_CN", "CNY", "CN")])
+def test_currency_and_region_follow_the_locale_unless_set(tmp_path, locale, currency, region):
+    app = create_app(base(tmp_path, TRELLIS_LOCALE=locale))
+    assert (app.config["TRELLIS_CURRENCY"], app.config["TRELLIS_REGION"]) == (currency, region)
+    app = create_app(
+        base(tmp_path, TRELLIS_LOCALE=locale, TRELLIS_CURRENCY="hkd", TRELLIS_REGION="hk")
+    )
+    assert (app.config["TRELLIS_CURRENCY"], app.config["TRELLIS_REGION"]) == ("HKD", "HK")
+
+
 @pytest.mark.parametrize(
     "setting, value, message",
     [
@@ -49,6 +59,8 @@ def test_environment_overrides_the_instance_config_file(tmp_path, monkeypatch):
             "TRELLIS_PROXIES: 'nginx' is not the number of reverse proxies",
         ),
         ("TRELLIS_PROXIES", "-1", "TRELLIS_PROXIES: -1 is not the number"),
+        ("TRELLIS_CURRENCY", "RMB", "TRELLIS_CURRENCY: 'RMB' is not an ISO 4217 code"),
+        ("TRELLIS_REGION", "ZZ", "TRELLIS_REGION: 'ZZ' is not a two-letter country code"),
     ],
 )
 def test_a_wrong_setting_stops_start_up_naming_it(tmp_path, setting, value, message):
