@@ -9,7 +9,7 @@ export TRELLIS_INSTANCE_PATH ?= $(CURDIR)/instance
 PORT   := 5000
 HOST   := 127.0.0.1
 
-.PHONY: run test install translations docs lint bench bench-pages bench-sales bench-service clean vendor browser
+.PHONY: run test install translations docs screenshots lint bench bench-pages bench-sales bench-service clean vendor browser
 
 $(STAMP): pyproject.toml tests/thirdparty/trellis_hello/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,10 @@ bench-sales: install
 bench-service: install
 	$(BIN)/python -m bench.service $(if $(BENCH_DB),--database $(BENCH_DB))
 
+## The README's screenshots (docs/screenshots): main pages, both locales and themes
+screenshots: install browser
+	$(BIN)/python docs/screenshots/take.py
+
 docs: $(STAMP)
 	$(BIN)/python -m core.hookdoc > docs/hooks.md
 	$(BIN)/python -m core.apidoc > docs/api.md
@@ -82,11 +86,18 @@ lint: $(STAMP)
 clean:
 	rm -rf $(VENV) build *.egg-info
 
-## Copy the pinned front-end libraries (package.json) into core/static/vendor (the copies are committed)
-vendor:
+## Copy the pinned front-end libraries (package.json) into core/static/vendor, and the browser
+## tests' axe-core into tests/e2e/vendor (never shipped in the wheel); the copies are committed
+vendor: $(STAMP)
 	npm install --no-audit --no-fund --ignore-scripts
 	mkdir -p core/static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js core/static/vendor/htmx.min.js
 	cp node_modules/htmx.org/LICENSE core/static/vendor/htmx.LICENSE
 	cp node_modules/chart.js/dist/chart.umd.min.js core/static/vendor/chart.umd.min.js
 	cp node_modules/chart.js/LICENSE.md core/static/vendor/chart.js.LICENSE.md
+	$(BIN)/python -m core.icons node_modules/lucide-static/icons
+	cp node_modules/lucide-static/LICENSE core/static/vendor/lucide.LICENSE
+	mkdir -p tests/e2e/vendor
+	cp node_modules/axe-core/axe.min.js tests/e2e/vendor/axe.min.js
+	cp node_modules/axe-core/LICENSE tests/e2e/vendor/axe-core.LICENSE
+	cp node_modules/axe-core/LICENSE-3RD-PARTY.txt tests/e2e/vendor/axe-core.LICENSE-3RD-PARTY.txt

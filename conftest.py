@@ -40,3 +40,11 @@ def _alias(name: str):
 
 for _name in SHORT_NAMES:
     globals()[f"_{_name}_fixture"] = _alias(_name)
+
+
+@pytest.fixture
+def trellis_make_app(trellis_make_app):
+    """This suite's phone numbers are Chinese (13800138000): its apps read
+    them as China's (``TRELLIS_REGION=CN``) unless a test says otherwise;
+    the shipped fixture stays neutral (the locale decides)."""
+    return lambda **settings: trellis_make_app(**{"TRELLIS_REGION": "CN", **settings})

@@ -87,17 +87,21 @@ from core.rest.exports import CSV_RESPONSE, csv_export
 from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate, sorted_by
 from core.rest.openapi import field_rules
 
-# -- Web pages & forms: HTML forms read through the same schemas as the API, public pages.
+# -- Web pages & forms: HTML forms read through the API's schemas, public pages, phones shown.
 from core.forms import local_datetime as form_datetime
 from core.forms import payload as form_payload
 from core.forms import version as form_version
+from core.normalize import format_phone, phone_type_label
 from core.throttle import public
 
 # -- Translations: a plugin's own gettext domain (zh_CN and en).
-from core.i18n import instance_currency, instance_region, translator
+from core.i18n import instance_currency, instance_region, instance_timezone, translator
 
 # -- Declarations: the small frozen values a plugin returns from its hooks.
 from core.declarations import (
+    MENU_ADMIN,
+    MENU_CUSTOMERS,
+    MENU_REPORTS,
     ActivityKind,
     CustomerAction,
     CustomerColumn,
@@ -108,6 +112,7 @@ from core.declarations import (
     FollowUpRule,
     Job,
     Manifest,
+    MenuGroup,
     MenuItem,
     Permission,
     RecycleCondition,
@@ -139,6 +144,9 @@ def plugin_settings(name: str) -> dict[str, _Any]:
 
 __all__ = [
     "CSV_RESPONSE",
+    "MENU_ADMIN",
+    "MENU_CUSTOMERS",
+    "MENU_REPORTS",
     "Activity",
     "ActivityKind",
     "Amount",
@@ -160,6 +168,7 @@ __all__ = [
     "Job",
     "ListArgs",
     "Manifest",
+    "MenuGroup",
     "MenuItem",
     "MissingReferenceError",
     "NotFoundError",
@@ -208,12 +217,14 @@ __all__ = [
     "form_datetime",
     "form_payload",
     "form_version",
+    "format_phone",
     "get_customer",
     "hidden_fields",
     "hookimpl",
     "hookspec",
     "instance_currency",
     "instance_region",
+    "instance_timezone",
     "json_body",
     "load",
     "log_activity",
@@ -221,6 +232,7 @@ __all__ = [
     "ordered",
     "page_schema",
     "paginate",
+    "phone_type_label",
     "plugin_settings",
     "public",
     "record_attempt",

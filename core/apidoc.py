@@ -37,6 +37,20 @@ EXTERNAL: dict[str, str] = {
         ``@bp.doc(responses=CSV_RESPONSE)`` next to a view returning
         ``csv_export(...)``.
     """,
+    "MENU_ADMIN": """
+        The menu's Administration group (a :class:`MenuGroup`): a plugin's
+        settings pages join it with ``MenuItem(..., group=MENU_ADMIN)``.
+    """,
+    "MENU_CUSTOMERS": """
+        The menu's Customers group (a :class:`MenuGroup`) holding core's
+        customers, contacts, tasks and pool: a plugin's customer-wide page
+        (segments, imports) joins it with ``MenuItem(..., group=MENU_CUSTOMERS)``.
+    """,
+    "MENU_REPORTS": """
+        The menu's Reports group (a :class:`MenuGroup`) where every plugin's
+        report pages meet: ``MenuItem(_l("Service reports"), ...,
+        group=MENU_REPORTS)``.
+    """,
     "core_version": """
         The running core's version string (``core.__version__``, e.g.
         ``"0.1.0"``). Core itself compares it with each plugin's

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from core.i18n import _l
+
 
 @dataclass(frozen=True)
 class Manifest:
@@ -98,7 +100,8 @@ class DueTask:
 
 @dataclass(frozen=True)
 class RuleParam:
-    """One setting of a follow-up rule, as the admin page asks for it:
+    """One setting of a follow-up rule or a recycle condition, as the admin
+    page asks for it:
     ``key`` in the plan's params, ``label`` what admins read (a lazy
     translation), ``choices`` ``(value, label)`` pairs for a pick-one, else a
     whole number; ``default`` pre-fills the field; ``optional`` may stay empty."""
@@ -137,7 +140,9 @@ class RecycleCondition:
 
     ``customer_ids(params, now)`` returns a SQL select of the ids of owned
     customers that meet the condition; ``validate_params`` cleans the
-    params a pool rule gives it or raises ``ValueError`` naming the param.
+    params a pool rule gives it or raises ``ValueError`` naming the param;
+    ``params`` declares them (:class:`RuleParam`) so the pool rules page asks
+    for each by its label.
     """
 
     code: str
@@ -146,6 +151,7 @@ class RecycleCondition:
     validate_params: Callable[[dict[str, Any]], dict[str, Any]] = field(
         default=lambda params: params
     )
+    params: tuple[RuleParam, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -167,15 +173,39 @@ class Job:
 
 
 @dataclass(frozen=True)
+class MenuGroup:
+    """A heading of the main menu that groups entries by work (Customers,
+    Sales, Service, …, Reports, Administration); users fold it away.
+
+    ``name`` identifies it: entries of several plugins that name the same
+    group share one heading (core offers :data:`MENU_CUSTOMERS`,
+    :data:`MENU_REPORTS` and :data:`MENU_ADMIN`). Groups are sorted by
+    ``order``; ``icon`` is a name from ``core.icons.NAMES``."""
+
+    name: str
+    label: Any
+    order: int = 100
+    icon: str = ""
+
+
+#: the menu groups core offers every plugin (a plugin declares its own for its work)
+MENU_CUSTOMERS = MenuGroup("customers", _l("Customers"), order=10, icon="users")
+MENU_REPORTS = MenuGroup("reports", _l("Reports"), order=80, icon="chart-column")
+MENU_ADMIN = MenuGroup("admin", _l("Administration"), order=90, icon="settings")
+
+
+@dataclass(frozen=True)
 class MenuItem:
     """An entry of the main menu (``trellis_menu_items``): ``endpoint`` is the
-    Flask endpoint it links to; entries are sorted by ``order``. ``icon`` is a
-    hint for themes (the default theme shows none)."""
+    Flask endpoint it links to; entries are sorted by ``order`` within their
+    ``group`` (a :class:`MenuGroup`; without one the entry stands at the top
+    of the menu). ``icon`` is a name from ``core.icons.NAMES``."""
 
-    label: str
+    label: Any
     endpoint: str
     order: int = 100
     icon: str = ""
+    group: MenuGroup | None = None
 
 
 @dataclass(frozen=True)

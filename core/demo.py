@@ -4,6 +4,12 @@ Core adds teams, users, customers, contacts, activities and a follow-up
 plan; then each enabled plugin adds its own through ``trellis_demo_data``.
 Everything goes through the service functions, so demo data obeys the same
 rules as real data.
+
+Each language's demo is set in one market, whatever the instance's settings:
+the English demo is an American business (dollars, New York time), the
+Chinese one a business in China (yuan, Shanghai time). The demo's staff read
+times on that market's clock; the plugins price their records in its
+currency.
 """
 
 from __future__ import annotations
@@ -71,6 +77,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "plan": "Grade A revisit every 14 days",
         "sources": ["website", "referral", "exhibition", "cold call", "advertising"],
         "tags": ["key account", "price sensitive", "renewal due"],
+        "timezone": "America/New_York",
         "size": ("Company size", ["1–10", "11–50", "51–200", "over 200"]),
         "office_phone": "+1 (415) 555-{n:04d}",
         "mobile": "+1 (628) 555-{n:04d}",
@@ -107,9 +114,11 @@ TEXT: dict[str, dict[str, Any]] = {
         "plan": "A 级客户每 14 天回访",
         "sources": ["官网", "转介绍", "展会", "电话陌拜", "广告投放"],
         "tags": ["重点客户", "价格敏感", "即将续约"],
+        "timezone": "Asia/Shanghai",
         "size": ("公司规模", ["10 人以下", "11–50 人", "51–200 人", "200 人以上"]),
-        "office_phone": "021-6{n:03d}8800",
-        "mobile": "138 0013 {n:04d}",
+        # with the country code: the Chinese demo may load on an instance elsewhere
+        "office_phone": "+86 21 6{n:03d} 8800",
+        "mobile": "+86 138 0013 {n:04d}",
     },
 }
 
@@ -147,6 +156,7 @@ def _load_demo(locale: str, admin: User, seed: int) -> None:
                 "team_id": teams[i % 2].id,
                 "password": f"demo-{login}-pass",
                 "locale": locale,
+                "timezone": text["timezone"],
             },
             admin,
             role="manager" if i == 0 else "sales",

@@ -126,6 +126,12 @@ def instance_currency() -> str:
     return current_app.config["TRELLIS_CURRENCY"]
 
 
+def instance_timezone() -> str:
+    """The instance's time zone (``TRELLIS_TIMEZONE``, an IANA name): what a
+    business calendar or a schedule runs on until someone sets another."""
+    return current_app.config["TRELLIS_TIMEZONE"]
+
+
 def instance_region() -> str:
     """The instance's country (``TRELLIS_REGION``, ISO 3166 alpha-2): phone
     numbers without a country code are read as this country's and shown in

@@ -34,7 +34,7 @@ def _first(model, *where):
 
 def demo_ids() -> dict:
     """An id for each route parameter, from the demo's records."""
-    from core.models import Contact, CustomFieldDefinition, Role, User
+    from core.models import Contact, CustomFieldDefinition, Role, Team, User
     from plugins.sales.models import CommissionRule, Deal, Lead, LeadForm
     from plugins.service_dispatch.models import Attachment, Contract, Part, RequestLink, WorkOrder
 
@@ -53,6 +53,7 @@ def demo_ids() -> dict:
         "definition_id": _first(CustomFieldDefinition),
         "role_id": _first(Role),
         "user_id": _first(User),
+        "team_id": _first(Team),
         "token": "no-such-request",
         "sales_key": db.session.scalar(select(LeadForm.key).limit(1)),
         "service_key": db.session.scalar(select(RequestLink.key).limit(1)),

@@ -70,20 +70,28 @@ def test_deleted_rows_are_hidden_unless_asked_for(db, org):
         ("+1 (415) 555-2671", "+14155552671"),
         ("0086 138-0013-8000", "+8613800138000"),
         ("021-5555 0000", "+862155550000"),
+        ("010-12345678", "+861012345678"),
     ],
 )
 def test_phones_are_stored_in_international_form(typed, stored):
-    assert normalize_phone(typed) == stored
+    assert normalize_phone(typed) == stored  # outside an app: China's numbering plan
 
 
-@pytest.mark.parametrize("junk", ["abc", "12", "+1234567890123456", "", "138 0013 8000 ext"])
+def test_a_phone_is_read_in_the_region_asked_for():
+    assert normalize_phone("(415) 555-0100", region="US") == "+14155550100"
+
+
+@pytest.mark.parametrize(
+    "junk", ["abc", "12", "+1234567890123456", "", "138 0013 8000 ext", "1380013800", "+86 10 1234"]
+)
 def test_junk_is_not_a_phone_number(junk):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="is not a valid phone number"):
         normalize_phone(junk)
 
 
 def test_emails_are_trimmed_and_lower_cased_and_checked():
     assert normalize_email("  Li.Lei@Example.CN ") == "li.lei@example.cn"
-    for junk in ("li.lei", "a@b", "a b@c.d", "@x.cn"):
-        with pytest.raises(ValueError):
+    assert normalize_email("wang@例子.中国") == "wang@例子.中国"
+    for junk in ("li.lei", "a@b", "a b@c.d", "@x.cn", "li..lei@x.cn"):
+        with pytest.raises(ValueError, match="is not a valid e-mail address"):
             normalize_email(junk)

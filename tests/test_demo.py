@@ -37,3 +37,15 @@ def test_the_demo_engineer_works_from_my_jobs_and_times_add_up(
     figures = report.json
     assert figures["mean_hours_to_resolve"] is not None and figures["mean_hours_to_resolve"] > 0
     assert figures["mean_hours_to_respond"] is None or figures["mean_hours_to_respond"] >= 0
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_the_demo_hospitals_patients_are_people(locale, load_demo_as_admin):
+    from core.api import Customer
+    from plugins.his.models import Visit
+
+    load_demo_as_admin(locale)
+    kinds = db.session.scalars(
+        select(Customer.kind).join(Visit, Visit.customer_id == Customer.id).distinct()
+    ).all()
+    assert [k.value for k in kinds] == ["person"]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core import hookspecs
 from core.api import (
+    MENU_REPORTS,
     ActivityKind,
     CustomerAction,
     CustomerColumn,
@@ -25,6 +26,7 @@ from core.api import (
     DueTask,
     FieldType,
     FollowUpRule,
+    MenuGroup,
     MenuItem,
     Permission,
     RoleTemplate,
@@ -278,17 +280,39 @@ def _ui_plugin(**hooks):
 
 
 def test_hook_menu_items(register_plugin, make_user):
+    """Entries stand at the top without a group, join a group core or another
+    plugin declared by its name, or bring a group of their own; groups are
+    sorted by their order, entries by theirs within a group."""
+    probes = MenuGroup("probes", "Probe work", order=85, icon="puzzle")
     plugin = _ui_plugin(
         trellis_menu_items=lambda user: [
             MenuItem("Probe first", "probe.page", order=1),
-            MenuItem(f"Only for {user.name}", "probe.page", order=200),
+            MenuItem(f"Only for {user.name}", "probe.page", order=200, group=probes),
+            MenuItem("Probe report", "probe.page", order=99, icon="gauge", group=MENU_REPORTS),
         ]
     )
     app = register_plugin(plugin)
-    user = make_user(role="admin", name="Rita")  # admin sees the sales "Deals" item too
+    user = make_user(role="admin", name="Rita")  # admin sees the sales items too
     page = _logged_in(app, user).get("/").text
-    assert "Probe first" in page and "Only for Rita" in page
-    assert page.index("Probe first") < page.index("Deals") < page.index("Only for Rita")
+    group = re.compile(r'<details class="menu-group" data-menu-group="([a-z_]+)"')
+    assert [m.group(1) for m in group.finditer(page)] == [
+        "customers",
+        "sales",
+        "service",
+        "insurance",
+        "hospital",
+        "reports",
+        "probes",
+        "admin",
+    ]
+    assert page.index("Probe first") < page.index('data-menu-group="customers"')
+    reports = page[page.index('data-menu-group="reports"') : page.index('data-menu-group="probes"')]
+    assert reports.index("Sales reports") < reports.index("Probe report")
+    assert "vendor/icons.svg#gauge" in reports
+    probe_group = page[
+        page.index('data-menu-group="probes"') : page.index('data-menu-group="admin"')
+    ]
+    assert "Probe work" in probe_group and "Only for Rita" in probe_group
 
 
 def test_hook_search(register_plugin, make_user):
@@ -320,7 +344,7 @@ def test_hook_customer_tabs(register_plugin, make_user, make_customer):
     app = register_plugin(plugin)
     user = make_user(role="sales")
     customer = make_customer(name="Tabbed", owner_id=user.id)
-    page = _logged_in(app, user).get(f"/customers/{customer.id}").text
+    page = _logged_in(app, user).get(f"/customers/{customer.id}?tab=probe").text
     assert "Probe tab Tabbed" in page and f"tab of {customer.id}" in page
 
 
@@ -433,7 +457,7 @@ def test_hook_timeline_links(register_plugin, make_user, make_customer, make_con
             None,
         )
     web = _logged_in(app, rep)
-    page = web.get(f"/customers/{customer.id}").text
+    page = web.get(f"/customers/{customer.id}?tab=timeline").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     fragment = web.post(
         f"/customers/{customer.id}/activities",
@@ -509,7 +533,7 @@ def test_hook_timeline_links_answering_none_leaves_the_entries_as_they_are(
     activity = make_activity(subject="Probe kept", link_type="probe_thing", link_id=1)
     activity.customer.owner_id = rep.id
     db.session.commit()
-    page = _logged_in(app, rep).get(f"/customers/{activity.customer_id}").text
+    page = _logged_in(app, rep).get(f"/customers/{activity.customer_id}?tab=timeline").text
     assert "Probe kept" in page and '">Probe kept</a>' not in page
 
 

@@ -173,8 +173,10 @@ def test_a_table_rebuild_keeps_child_rows(fresh, tmp_path):
     from core.services.contacts import create_contact
     from core.services.customers import create_customer
 
-    customer = create_customer({"name": "Parent", "phones": ["13800138000"]}, None).customer
-    create_contact({"customer_id": customer.id, "name": "Child", "phones": ["13900139000"]}, None)
+    customer = create_customer({"name": "Parent", "phones": ["+8613800138000"]}, None).customer
+    create_contact(
+        {"customer_id": customer.id, "name": "Child", "phones": ["+8613900139000"]}, None
+    )
     fresh(TRELLIS_EXTRA_PLUGINS=[plugin])
     mig.upgrade()
     assert "rebuild_flag" in {c["name"] for c in inspect(db.engine).get_columns("customer")}

@@ -242,6 +242,7 @@ def walk(app, make_user):
         "definition_id": field.id,
         "role_id": role.id,
         "user_id": bravo.id,
+        "team_id": west.id,
         "part_id": part.id,
         "key": WALK_KEY,
         "token": "no-such-request",

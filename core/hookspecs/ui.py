@@ -47,8 +47,10 @@ def trellis_search(query: str, user: User, limit: int) -> SearchSection | None:
 def trellis_customer_tabs(customer: Customer, user: User) -> list[CustomerTab]:
     """Return a list of ``core.api.CustomerTab`` for the customer's page.
 
-    Called when ``user`` opens ``customer``'s page. Each tab names an endpoint
-    that renders its content; tabs are sorted by ``order``.
+    Called when ``user`` opens ``customer``'s page and when a tab's panel
+    loads (``/customers/<id>/tab/<key>``, on demand). Each tab names an
+    endpoint that renders its content; tabs are sorted by ``order``, after
+    core's Overview, Timeline and Follow-ups.
     """
 
 

@@ -49,6 +49,46 @@
     }
   });
 })();
+// The menu: on a phone the "Menu" button opens it as a drawer (Escape closes
+// it); the groups a user folds stay folded on the next page (this browser
+// only), except the one holding the page shown.
+(function () {
+  "use strict";
+  var KEY = "trellis.menu.folded";
+  function folded() {
+    try { return JSON.parse(window.localStorage.getItem(KEY)) || []; } catch (e) { return []; }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggle = document.querySelector(".menu-toggle");
+    var menu = document.getElementById("main-menu");
+    if (!toggle || !menu) { return; }
+    function show(open) {
+      menu.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    toggle.addEventListener("click", function (event) {
+      event.preventDefault();
+      show(!menu.classList.contains("open"));
+      if (menu.classList.contains("open")) {
+        var first = menu.querySelector("a");
+        if (first) { first.focus(); }
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.classList.contains("open")) { show(false); toggle.focus(); }
+    });
+    var closed = folded();
+    menu.querySelectorAll("details[data-menu-group]").forEach(function (group) {
+      var name = group.getAttribute("data-menu-group");
+      if (closed.indexOf(name) >= 0 && !group.querySelector('[aria-current="page"]')) { group.open = false; }
+      group.addEventListener("toggle", function () {
+        var now = folded().filter(function (n) { return n !== name; });
+        if (!group.open) { now.push(name); }
+        try { window.localStorage.setItem(KEY, JSON.stringify(now)); } catch (e) { /* private mode */ }
+      });
+    });
+  });
+})();
 // Boards: drag a card ([data-move-card], holding a form with a
 // [data-stage-select]) onto a column ([data-drop-stage]) to submit the card's
 // form with that stage. The form itself is the keyboard way to do the same.
@@ -74,19 +114,80 @@
     dragged = null;
   });
 })();
-// Charts: <canvas data-chart="bar" data-chart-data='{"labels": [...], "values": [...], "label": "..."}'>
-// (Chart.js is loaded only by the pages that draw charts.)
-window.addEventListener("load", function () {
+// Tabs whose panels load on demand (the customer's page): <div data-tabs>
+// holds a [role=tablist] of links (href="?tab=key", so without JavaScript each
+// tab is the page showing it) and the [role=tabpanel]s, each with hx-get and
+// hx-trigger="show-panel"; a panel already on the page has data-loaded.
+// Arrow keys, Home and End move between the tabs (WAI-ARIA); the address
+// keeps the chosen tab, so a reload or the back button shows it again.
+(function () {
   "use strict";
-  if (!window.Chart) { return; }
-  var accent = getComputedStyle(document.documentElement).getPropertyValue("--accent").trim() || "#1f6f5c";
-  document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
-    var data = JSON.parse(canvas.getAttribute("data-chart-data"));
-    new window.Chart(canvas, {
-      type: canvas.getAttribute("data-chart"),
-      data: { labels: data.labels, datasets: [{ label: data.label, data: data.values, backgroundColor: accent }] },
-      // no growing bars: the figures are read, not watched (and screenshots show them whole)
-      options: { responsive: true, animation: false, plugins: { legend: { display: false } } }
+  function tabsOf(list) { return Array.prototype.slice.call(list.querySelectorAll('[role="tab"]')); }
+  function panelOf(tab) { return document.getElementById(tab.getAttribute("aria-controls")); }
+  function select(tab, history) {
+    tabsOf(tab.closest('[role="tablist"]')).forEach(function (other) {
+      var on = other === tab;
+      other.setAttribute("aria-selected", on ? "true" : "false");
+      other.tabIndex = on ? 0 : -1;
+      panelOf(other).hidden = !on;
+    });
+    var panel = panelOf(tab);
+    if (!panel.hasAttribute("data-loaded") && window.htmx) {
+      panel.setAttribute("data-loaded", "");
+      panel.setAttribute("aria-busy", "true");
+      window.htmx.trigger(panel, "show-panel");
+    }
+    if (history && tab.href !== window.location.href) { window.history[history]({ tab: tab.id }, "", tab.href); }
+  }
+  function fromAddress() {
+    document.querySelectorAll('[data-tabs] [role="tablist"]').forEach(function (list) {
+      var tabs = tabsOf(list), key = new URLSearchParams(window.location.search).get("tab");
+      var chosen = tabs.filter(function (tab) { return tab.id === "tab-" + key; })[0] || tabs[0];
+      if (chosen) { select(chosen, null); }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll('[data-tabs] [role="tab"]').forEach(function (tab) {
+      tab.tabIndex = tab.getAttribute("aria-selected") === "true" ? 0 : -1;
     });
   });
-});
+  window.addEventListener("popstate", fromAddress);
+  document.addEventListener("click", function (event) {
+    var tab = event.target.closest && event.target.closest('[data-tabs] [role="tab"]');
+    if (!tab || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { return; }
+    event.preventDefault();
+    select(tab, "pushState");
+  });
+  document.addEventListener("keydown", function (event) {
+    var tab = event.target.closest && event.target.closest('[data-tabs] [role="tab"]');
+    if (!tab) { return; }
+    var tabs = tabsOf(tab.closest('[role="tablist"]')), at = tabs.indexOf(tab);
+    var next = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[event.key];
+    if (next === undefined) { return; }
+    event.preventDefault();
+    tab = tabs[(next + tabs.length) % tabs.length];
+    tab.focus();
+    select(tab, "replaceState");
+  });
+  // A panel's answer arrived (or failed: it loads again when next shown).
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var panel = event.detail.elt;
+    if (panel.getAttribute && panel.getAttribute("role") === "tabpanel") {
+      panel.removeAttribute("aria-busy");
+      if (!event.detail.successful) { panel.removeAttribute("data-loaded"); }
+    }
+  });
+  // A form outside the panels answered into one (the quick actions into the
+  // timeline): show that tab; the other panels may show what changed, so
+  // they load afresh when next shown.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target, panel = target.closest && target.closest('[role="tabpanel"]');
+    if (!panel || panel === target || !panel.closest("[data-tabs]")) { return; }
+    panel.setAttribute("data-loaded", "");
+    panel.parentNode.querySelectorAll('[role="tabpanel"]').forEach(function (other) {
+      if (other !== panel) { other.removeAttribute("data-loaded"); }
+    });
+    var tab = document.getElementById(panel.getAttribute("aria-labelledby"));
+    if (tab && tab.getAttribute("aria-selected") !== "true") { select(tab, "pushState"); }
+  });
+})();

@@ -2,7 +2,8 @@
 
 - :mod:`core.web.auth` — signing in and out, the CSRF check (blueprint ``auth``)
 - :mod:`core.web.base` — the page frame, the dashboard, health (blueprint ``core``)
-- :mod:`core.web.customers` — customer list, forms and 360° page (``customers``)
+- :mod:`core.web.customers` — customer list, forms and 360° page (``customers``),
+  whose tabs' panels :mod:`core.web.customer_tabs` renders
 - :mod:`core.web.contacts` — contact list, page and forms (``contacts``)
 - :mod:`core.web.activities` — the customer page's quick actions and my tasks
   (``activities``, ``tasks``)
@@ -11,6 +12,7 @@
 - :mod:`core.web.admin` — administration: plugins, recycle bin, audit, settings,
   follow-up plans, merging (``admin``)
 - :mod:`core.web.directory` — users, teams, roles, custom fields, tags (``directory``)
+- :mod:`core.web.pool_rules` — the customer pool's rules (``pool_rules``)
 
 Pages call the same schemas and service functions as the JSON API
 (:mod:`core.rest`); the form ↔ schema glue is :mod:`core.forms`, HTTP error
@@ -28,6 +30,7 @@ from core.web import (
     customers,
     directory,
     pool,
+    pool_rules,
     search,
 )
 
@@ -42,6 +45,7 @@ BLUEPRINTS = (
     account.bp,
     admin.bp,
     directory.bp,
+    pool_rules.bp,
     search.bp,
 )
 

@@ -61,7 +61,7 @@ def log(customer_id: int):
         error = "; ".join(f"{field_label(k)}: {' '.join(v)}" for k, v in exc.errors.items())
     if not request.headers.get("HX-Request"):
         flash(cast(str, error or message), "error" if error else "success")  # one is set
-        return redirect(url_for("customers.detail", customer_id=customer.id))
+        return redirect(url_for("customers.detail", customer_id=customer.id, tab="timeline"))
     return timeline_fragment(customer.id, error=error, message=message)
 
 

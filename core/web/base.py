@@ -11,6 +11,7 @@ Signing in and the CSRF check are in :mod:`core.web.auth`.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -38,10 +39,13 @@ from sqlalchemy.orm import joinedload
 
 from core import __version__
 from core.access import hidden_fields, scoped
+from core.declarations import MENU_ADMIN, MENU_CUSTOMERS, MenuItem
 from core.extensions import db
 from core.followups import due_list
-from core.i18n import _, _l
+from core.i18n import _l, instance_currency
+from core.icons import icon
 from core.models import Customer, Grade, Stage, utcnow
+from core.normalize import format_phone, phone_type_label
 from core.registry import sorted_items
 from core.themes import active_theme, theme_description, theme_title
 from core.web.auth import csrf_token
@@ -50,36 +54,86 @@ bp = Blueprint("core", __name__)
 ADMIN_PERMISSIONS = ("admin.users", "admin.settings", "audit.read", "customer.purge")
 
 
-def main_menu() -> list[dict]:
-    """The menu: core's pages, the plugins' entries, then administration."""
-    entries = [
-        (_("Dashboard"), "core.dashboard"),
-        (_("Customers"), "customers.index"),
-        (_("Contacts"), "contacts.index"),
-        (_("My tasks"), "tasks.index"),
+def main_menu() -> dict:
+    """The menu: entries without a group at the top (the dashboard), then
+    the groups — core's Customers, the plugins' own, Reports, Administration
+    — each holding only what the user may open. The entry whose address is
+    the longest prefix of this page's is marked current; its group is open."""
+    items = [MenuItem(_l("Dashboard"), "core.dashboard", order=0, icon="layout-dashboard")]
+    items += [
+        MenuItem(label, endpoint, order=order, icon=glyph, group=MENU_CUSTOMERS)
+        for label, endpoint, order, glyph, needs in (
+            (_l("Customers"), "customers.index", 1, "users", "customer.read"),
+            (_l("Contacts"), "contacts.index", 2, "contact", "customer.read"),
+            (_l("My tasks"), "tasks.index", 3, "list-todo", None),
+            (_l("Customer pool"), "pool.index", 4, "inbox", "pool.claim"),
+        )
+        if needs is None or current_user.can(needs)
     ]
-    if current_user.can("pool.claim"):
-        entries.append((_("Customer pool"), "pool.index"))
-    entries += [
-        (item.label, item.endpoint)
-        for item in sorted_items("trellis_menu_items", user=current_user)
+    items += sorted_items("trellis_menu_items", user=current_user)
+    items += [
+        MenuItem(label, endpoint, order=order, icon=glyph, group=MENU_ADMIN)
+        for label, endpoint, order, glyph, needs in ADMIN_ENTRIES
+        if any(current_user.can(p) for p in needs)
     ]
-    if any(current_user.can(p) for p in ADMIN_PERMISSIONS):
-        entries.append((_("Administration"), "admin.index"))
-    items = [
-        {"label": label, "url": url_for(endpoint), "current": False} for label, endpoint in entries
-    ]
-    # the entry whose address is the longest prefix of this page's is the current one
-    matches = [
-        i
+    entries: list[dict[str, Any]] = [
+        {
+            "label": str(i.label),
+            "url": url_for(i.endpoint),
+            "icon": i.icon,
+            "item": i,
+            "current": False,
+        }
         for i in items
-        if request.path == i["url"]
-        or (i["url"] != "/" and request.path.startswith(i["url"].rstrip("/") + "/"))
-        or request.path == i["url"].rstrip("/")
+    ]
+    path = request.path
+    matches = [
+        e
+        for e in entries
+        if path == e["url"]
+        or (e["url"] != "/" and path.startswith(e["url"].rstrip("/") + "/"))
+        or path == e["url"].rstrip("/")
     ]
     if matches:
-        max(matches, key=lambda i: len(i["url"]))["current"] = True
-    return items
+        max(matches, key=lambda e: len(e["url"]))["current"] = True
+    groups: dict[str, dict] = {}
+    for entry in sorted(entries, key=lambda e: e["item"].order):
+        group = entry["item"].group
+        if group is None:
+            continue
+        slot = groups.setdefault(
+            group.name,
+            {
+                "name": group.name,
+                "label": str(group.label),
+                "icon": group.icon,
+                "order": group.order,
+                "items": [],
+            },
+        )
+        slot["items"].append(entry)
+    for slot in groups.values():
+        slot["current"] = any(e["current"] for e in slot["items"])
+    return {
+        "top": [e for e in entries if e["item"].group is None],
+        "groups": sorted(groups.values(), key=lambda g: (g["order"], g["label"])),
+    }
+
+
+#: Administration's pages in the menu: (label, endpoint, order, icon, any of these permissions)
+ADMIN_ENTRIES = (
+    (_l("Users"), "directory.users", 1, "user-cog", ("admin.users",)),
+    (_l("Teams"), "directory.teams", 2, "building-2", ("admin.users",)),
+    (_l("Roles and permissions"), "directory.roles", 3, "shield-check", ("admin.users",)),
+    (_l("Custom fields"), "directory.fields", 4, "sliders-horizontal", ("admin.settings",)),
+    (_l("Tags"), "directory.tags", 5, "tags", ("admin.settings",)),
+    (_l("Follow-up plans"), "admin.plans", 6, "calendar-clock", ("admin.settings",)),
+    (_l("Recycle rules"), "pool_rules.index", 6, "inbox", ("admin.settings",)),
+    (_l("Recycle bin"), "admin.recycle_bin", 7, "trash-2", ("customer.delete",)),
+    (_l("Audit log"), "admin.audit_log", 8, "scroll-text", ("audit.read",)),
+    (_l("Plugins"), "admin.plugins", 9, "puzzle", ("admin.settings",)),
+    (_l("Site settings"), "admin.settings", 10, "settings", ("admin.settings",)),
+)
 
 
 #: "Customer" as a lifecycle stage (成交客户) is a word of its own, apart from
@@ -130,6 +184,8 @@ def inject() -> dict:
     return {
         "csrf_token": csrf_token,
         "main_menu": main_menu,
+        "icon": icon,
+        "instance_currency": instance_currency,
         "format_datetime": format_datetime,
         "format_currency": format_currency,
         "format_date": format_date,
@@ -152,6 +208,12 @@ def inject() -> dict:
         "role_title": role_title,
         "hidden": lambda entity: hidden_fields(current_user, entity),
     }
+
+
+# ``{{ p|phone }}``: a stored number as the instance's country writes it;
+# ``{{ p|phone_type }}``: "Mobile", "Fixed line" … or nothing
+bp.add_app_template_filter(format_phone, "phone")
+bp.add_app_template_filter(phone_type_label, "phone_type")
 
 
 @bp.after_app_request

@@ -1,5 +1,6 @@
 """Customer pages: the list (search as you type, filters, sort, pages, bulk
-actions), the create and edit forms, and the customer's 360° page.
+actions), the create and edit forms, and the customer's 360° page with its
+tabs, each tab's panel also on its own URL (:mod:`core.web.customer_tabs`).
 
 Every lookup goes through ``scoped``: a customer the user may not see is a
 404, so its existence does not leak. Forms load through the API's
@@ -13,6 +14,7 @@ from typing import Any, cast
 import marshmallow
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -23,13 +25,14 @@ from core.declarations import CustomerColumn
 from core.errors import StaleVersionError, TrellisError, ValidationError
 from core.extensions import db
 from core.i18n import _, ngettext
-from core.models import Activity, AuditEntry, Customer, Tag, Team, User
+from core.models import AuditEntry, Customer, Tag, Team, User
 from core.registry import sorted_items
 from core.rest.auth import require
 from core.rest.customers import SORTABLE, CustomerFilters, filtered
 from core.schemas import CustomerInput
-from core.services import activities, pool
 from core.services import customers as service
+from core.services import pool
+from core.web.customer_tabs import DEFAULT_TAB, customer_tabs, panel_html
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 PER_PAGE = 25
@@ -308,22 +311,38 @@ def changed_since(customer: Customer, version: int | None) -> list[dict]:
 @bp.route("/<int:customer_id>")
 @login_required
 def detail(customer_id: int):
+    """The customer's page: its header, quick actions and tabs, with the
+    panel of the tab named by ``?tab=`` (the overview when none or unknown)."""
     require("customer.read")
     customer = visible_customer(customer_id)
-    timeline = activities.visible_timeline(Activity.customer_id, customer.id, current_user)
-    tabs = sorted_items("trellis_customer_tabs", customer=customer, user=current_user)
-    actions = sorted_items("trellis_customer_actions", customer=customer, user=current_user)
+    tabs = customer_tabs(customer, current_user)
+    active = request.args.get("tab", DEFAULT_TAB)
+    if active not in tabs:
+        active = DEFAULT_TAB
     kept = forms.kept_input(request.path) or {}
     return render_template(
         "core/customer.html",
         customer=customer,
-        timeline=timeline,
         tabs=tabs,
-        actions=actions,
-        definitions=list(definitions_for("customer").values()),
+        active=active,
+        panel=Markup(panel_html(customer, tabs[active], current_user)),
+        actions=sorted_items("trellis_customer_actions", customer=customer, user=current_user),
         contacts=[c for c in customer.contacts if c.deleted_at is None],
         kept={k: v[0] for k, v in kept.items() if v},
     )
+
+
+@bp.route("/<int:customer_id>/tab/<key>")
+@login_required
+def tab(customer_id: int, key: str):
+    """One tab's panel, loaded when the user opens the tab: a tab not listed
+    for the user (a plugin's they may not open, an unknown key) is a 404."""
+    require("customer.read")
+    customer = visible_customer(customer_id)
+    tabs = customer_tabs(customer, current_user)
+    if key not in tabs:
+        abort(404)
+    return panel_html(customer, tabs[key], current_user)
 
 
 @bp.route("/<int:customer_id>/delete", methods=["POST"])

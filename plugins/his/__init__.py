@@ -8,6 +8,7 @@ from core.api import (
     ActivityKind,
     FollowUpRule,
     Manifest,
+    MenuGroup,
     MenuItem,
     Permission,
     RuleParam,
@@ -69,11 +70,15 @@ def trellis_purge_records(customer_id):
     return delete_rows(Visit, "customer_id", customer_id)
 
 
+#: the plugin's heading in the main menu
+MENU_HOSPITAL = MenuGroup("hospital", _l("Hospital"), order=50, icon="hospital")
+
+
 @hookimpl
 def trellis_menu_items(user):
     if not user.can("his.visit.read"):
         return []
-    return [MenuItem(_l("Visits"), "his.visits", order=50)]
+    return [MenuItem(_l("Visits"), "his.visits", order=1, icon="stethoscope", group=MENU_HOSPITAL)]
 
 
 @hookimpl

@@ -5,6 +5,7 @@ from core.api import (
     ActivityKind,
     FollowUpRule,
     Manifest,
+    MenuGroup,
     MenuItem,
     Permission,
     RuleParam,
@@ -75,11 +76,19 @@ def trellis_transfer_records(from_user_id, to_user_id):
     return repoint(Policy, "agent_id", from_user_id, to_user_id)
 
 
+#: the plugin's heading in the main menu
+MENU_INSURANCE = MenuGroup("insurance", _l("Insurance"), order=40, icon="shield")
+
+
 @hookimpl
 def trellis_menu_items(user):
     if not user.can("insurance.policy.read"):
         return []
-    return [MenuItem(_l("Policies"), "insurance.policies", order=40)]
+    return [
+        MenuItem(
+            _l("Policies"), "insurance.policies", order=1, icon="file-text", group=MENU_INSURANCE
+        )
+    ]
 
 
 @hookimpl

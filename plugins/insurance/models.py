@@ -8,7 +8,16 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import Customer, SoftDeleteMixin, TimestampMixin, User, VersionedMixin, db, translator
+from core.api import (
+    Customer,
+    SoftDeleteMixin,
+    TimestampMixin,
+    User,
+    VersionedMixin,
+    db,
+    instance_currency,
+    translator,
+)
 
 _, _l = translator("insurance")
 
@@ -24,7 +33,7 @@ class Policy(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     product: Mapped[str] = mapped_column(String(120))
     premium: Mapped[Decimal] = mapped_column(Numeric(14, 2))
-    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    currency: Mapped[str] = mapped_column(String(3), default=instance_currency)
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(16), default="active", index=True)

@@ -10,6 +10,7 @@ imported lazily, so a disabled plugin costs nothing and adds no tables.
 from flask import url_for
 
 from core.api import (
+    MENU_REPORTS,
     ActivityKind,
     CustomerAction,
     CustomerColumn,
@@ -17,6 +18,7 @@ from core.api import (
     DashboardWidget,
     FollowUpRule,
     Manifest,
+    MenuGroup,
     MenuItem,
     Permission,
     RecycleCondition,
@@ -196,6 +198,7 @@ def trellis_recycle_conditions():
             _l("No won deal for M days"),
             no_won_deal_customer_ids,
             no_won_deal_params,
+            params=(RuleParam("days", _l("Days without a won deal"), default=180),),
         )
     ]
 
@@ -234,18 +237,36 @@ def trellis_search(query, user, limit):
     return section(query, user, limit)
 
 
+#: the sales plugin's heading in the main menu
+MENU_SALES = MenuGroup("sales", _l("Sales"), order=20, icon="briefcase")
+
+
 @hookimpl
 def trellis_menu_items(user):
-    items = []
+    entries = []
     if user.can("sales.lead.read"):
-        items.append(MenuItem(_l("Leads"), "sales.leads_index", order=15))
+        entries.append((_l("Leads"), "sales.leads_index", "funnel"))
     if user.can("sales.deal.read"):
-        items.append(MenuItem(_l("Deals"), "sales.deals", order=20))
-        items.append(MenuItem(_l("Follow-ups"), "sales.followups", order=22))
-        items.append(MenuItem(_l("Products"), "sales.product_list", order=23))
+        entries += [
+            (_l("Deals"), "sales.deals", "handshake"),
+            (_l("Follow-ups"), "sales.followups", "calendar-clock"),
+            (_l("Products"), "sales.product_list", "package"),
+        ]
     if user.can("sales.report.read"):
-        items.append(MenuItem(_l("Targets"), "sales.targets", order=25))
-        items.append(MenuItem(_l("Commission"), "sales.commission", order=26))
+        entries += [
+            (_l("Targets"), "sales.targets", "target"),
+            (_l("Commission"), "sales.commission", "percent"),
+        ]
+    items = [
+        MenuItem(label, endpoint, order=n, icon=glyph, group=MENU_SALES)
+        for n, (label, endpoint, glyph) in enumerate(entries)
+    ]
+    if user.can("sales.report.read"):
+        items.append(
+            MenuItem(
+                _l("Sales reports"), "sales.report", order=20, icon="chart-line", group=MENU_REPORTS
+            )
+        )
     return items
 
 

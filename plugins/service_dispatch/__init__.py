@@ -15,12 +15,14 @@ The folders are every built-in plugin's: ``models/`` (the tables),
 from flask import url_for
 
 from core.api import (
+    MENU_REPORTS,
     ActivityKind,
     CustomerAction,
     CustomerTab,
     DashboardWidget,
     FollowUpRule,
     Manifest,
+    MenuGroup,
     MenuItem,
     Permission,
     RoleTemplate,
@@ -157,26 +159,44 @@ def trellis_search(query, user, limit):
     return section(query, user, limit)
 
 
+#: the service plugin's heading in the main menu
+MENU_SERVICE = MenuGroup("service", _l("Service"), order=30, icon="wrench")
+
+
 @hookimpl
 def trellis_menu_items(user):
-    items = []
-    if user.can("service.order.read"):
-        items.append(MenuItem(_l("Work orders"), "service_dispatch.work_orders", order=30))
-    if user.can("service.dispatch"):
-        items.append(MenuItem(_l("Dispatch board"), "service_dispatch.board", order=31))
-        items.append(MenuItem(_l("Requests to review"), "service_dispatch.requests_page", order=31))
-    elif user.can("service.admin"):
-        items.append(MenuItem(_l("Engineers"), "service_dispatch.engineers", order=31))
+    entries = []
     if user.can("service.engineer"):
-        items.append(MenuItem(_l("My jobs today"), "service_dispatch.my_jobs", order=32))
+        entries.append((_l("My jobs today"), "service_dispatch.my_jobs", "user-check"))
+    if user.can("service.order.read"):
+        entries.append((_l("Work orders"), "service_dispatch.work_orders", "clipboard-list"))
+    if user.can("service.dispatch"):
+        entries += [
+            (_l("Dispatch board"), "service_dispatch.board", "truck"),
+            (_l("Requests to review"), "service_dispatch.requests_page", "inbox"),
+        ]
+    elif user.can("service.admin"):
+        entries.append((_l("Engineers"), "service_dispatch.engineers", "users"))
     if user.can("service.engineer") or user.can("service.dispatch"):
-        items.append(MenuItem(_l("Schedule"), "service_dispatch.schedule_page", order=32))
-    if user.can("service.report.read"):
-        items.append(MenuItem(_l("Service reports"), "service_dispatch.reports_page", order=34))
+        entries.append((_l("Schedule"), "service_dispatch.schedule_page", "calendar-days"))
     if user.can("service.admin") or user.can("service.dispatch"):
-        items.append(MenuItem(_l("Spare parts"), "service_dispatch.parts_page", order=33))
+        entries.append((_l("Spare parts"), "service_dispatch.parts_page", "boxes"))
     if user.can("service.admin"):
-        items.append(MenuItem(_l("SLA & calendar"), "service_dispatch.sla_settings", order=36))
+        entries.append((_l("SLA & calendar"), "service_dispatch.sla_settings", "timer"))
+    items = [
+        MenuItem(label, endpoint, order=n, icon=glyph, group=MENU_SERVICE)
+        for n, (label, endpoint, glyph) in enumerate(entries)
+    ]
+    if user.can("service.report.read"):
+        items.append(
+            MenuItem(
+                _l("Service reports"),
+                "service_dispatch.reports_page",
+                order=30,
+                icon="gauge",
+                group=MENU_REPORTS,
+            )
+        )
     return items
 
 

@@ -196,7 +196,10 @@ def test_administration_pages_in_chinese(page: Page, live_server, make_user, mak
     admin = make_user(email="admin@example.com", role="admin", locale="zh_CN")
     make_customer(name="已删除的客户", owner_id=admin.id)
     sign_in(page, live_server, "admin@example.com", TEXT["zh_CN"])
-    page.get_by_role("link", name="系统管理").click()
+    menu = page.get_by_role("navigation", name="主菜单")
+    menu.locator('details[data-menu-group="admin"]').get_by_role("link", name="用户").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("用户")
+    page.goto(f"{live_server}/admin/")
     shoot(page, "admin-zh_CN")
     for path, heading, shot in (
         ("/admin/users", "用户", "admin-users-zh_CN"),

@@ -35,6 +35,7 @@ TEXT = {
 
 
 def load_demo(locale: str, reps: list, currency: str) -> None:
+    """Everything in ``currency``: the demo's market's, not the instance's."""
     text = TEXT.get(locale, TEXT["en"])
     for code, name, price in PRODUCTS.get(locale, PRODUCTS["en"]):
         create_product(
@@ -43,6 +44,7 @@ def load_demo(locale: str, reps: list, currency: str) -> None:
     create_rule(
         {
             "name": text["rule"],
+            "currency": currency,
             "tiers": [
                 {"from_amount": "0", "rate_percent": "3"},
                 {"from_amount": "50000", "rate_percent": "5"},
@@ -53,6 +55,8 @@ def load_demo(locale: str, reps: list, currency: str) -> None:
     month = f"{utcnow():%Y-%m}"
     for i, rep in enumerate(reps):
         amount = Decimal(60000 + 20000 * i).quantize(Decimal("0.01"))
-        set_target({"month": month, "user_id": rep.id, "amount": str(amount)}, None)
+        set_target(
+            {"month": month, "user_id": rep.id, "amount": str(amount), "currency": currency}, None
+        )
     db.session.add(LeadForm(name=text["form"], key=secrets.token_urlsafe(24), source="website"))
     db.session.flush()

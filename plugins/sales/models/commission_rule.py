@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import Team, TimestampMixin, VersionedMixin, db, translator
+from core.api import Team, TimestampMixin, VersionedMixin, db, instance_currency, translator
 
 from .pipeline import Pipeline
 from .product import Product
@@ -27,7 +27,7 @@ class CommissionRule(TimestampMixin, VersionedMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     pipeline_id: Mapped[int | None] = mapped_column(ForeignKey("sales_pipeline.id"), index=True)
     product_id: Mapped[int | None] = mapped_column(ForeignKey("sales_product.id"), index=True)
-    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    currency: Mapped[str] = mapped_column(String(3), default=instance_currency)
     tiers: Mapped[list[dict]] = mapped_column(JSON, default=list)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
 

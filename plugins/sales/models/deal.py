@@ -17,6 +17,7 @@ from core.api import (
     UTCDateTime,
     VersionedMixin,
     db,
+    instance_currency,
     translator,
     utcnow,
 )
@@ -94,7 +95,7 @@ class Deal(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     pipeline_id: Mapped[int] = mapped_column(ForeignKey("sales_pipeline.id"), index=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("sales_stage.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
-    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    currency: Mapped[str] = mapped_column(String(3), default=instance_currency)
     expected_close: Mapped[date | None] = mapped_column(Date)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.api import TimestampMixin, VersionedMixin, db, translator
+from core.api import TimestampMixin, VersionedMixin, db, instance_currency, translator
 
 _, _l = translator("sales")
 
@@ -21,5 +21,5 @@ class Product(TimestampMixin, VersionedMixin, db.Model):
     code: Mapped[str | None] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     unit_price: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
-    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    currency: Mapped[str] = mapped_column(String(3), default=instance_currency)
     active: Mapped[bool] = mapped_column(default=True)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Index, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import Team, TimestampMixin, User, db, translator
+from core.api import Team, TimestampMixin, User, db, instance_currency, translator
 
 _, _l = translator("sales")
 
@@ -36,7 +36,7 @@ class SalesTarget(TimestampMixin, db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
-    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    currency: Mapped[str] = mapped_column(String(3), default=instance_currency)
 
     user: Mapped[User | None] = relationship()
     team: Mapped[Team | None] = relationship()

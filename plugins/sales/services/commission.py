@@ -37,7 +37,7 @@ from core.api import (
 from ..models import CommissionRule, Deal, Pipeline, Product, Stage
 from .access import visible_deals
 from .targets import month_bounds, visible_team_ids
-from .validation import Currency, Id, Money, Percent
+from .validation import Currency, DefaultCurrency, Id, Money, Percent
 
 _, _l = translator("sales")
 CENT = Decimal("0.01")
@@ -76,7 +76,7 @@ class RuleInput(Schema):
             "pipeline-wide rule); empty: whole deals"
         },
     )
-    currency = Currency(load_default="CNY")
+    currency = DefaultCurrency()
     team_id = Id(
         allow_none=True,
         load_default=None,

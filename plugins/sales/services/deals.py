@@ -32,7 +32,7 @@ from core.api import (
 )
 
 from ..models import Deal, Pipeline, Stage, StageChange
-from .validation import Currency, Id, Money
+from .validation import Currency, DefaultCurrency, Id, Money
 
 _, _l = translator("sales")
 
@@ -47,7 +47,7 @@ class DealInput(Schema):
         load_default=Decimal("0"),
         metadata={"description": "0 to 999999999999.99, two decimals at most"},
     )
-    currency = Currency(load_default="CNY")
+    currency = DefaultCurrency()
     expected_close = fields.Date(allow_none=True)
     owner_id = Id(allow_none=True)
 

@@ -37,7 +37,7 @@ from core.api import (
 from ..models import LEAD_SOURCES, AssignmentRule, Lead, LeadForm
 from .deals import create_deal
 from .lead_activities import carry_to_customer
-from .validation import Currency, Money
+from .validation import DefaultCurrency, Money
 
 _, _l = translator("sales")
 SOURCE_LABELS = {
@@ -87,7 +87,7 @@ class ConvertInput(Schema):
     )
     deal_title = fields.String(allow_none=True, validate=validate.Length(max=200))
     amount = Money(allow_none=True, metadata={"description": "the deal's amount"})
-    currency = Currency(load_default="CNY")
+    currency = DefaultCurrency()
 
 
 def create_lead(payload: dict, actor: User | None, form: LeadForm | None = None) -> Lead:

@@ -31,7 +31,7 @@ from core.api import (
 )
 
 from ..models import Deal, DealLine, Product
-from .validation import Currency, Id, Money, Percent, Quantity
+from .validation import Currency, DefaultCurrency, Id, Money, Percent, Quantity
 
 _, _l = translator("sales")
 CENT = Decimal("0.01")
@@ -43,7 +43,7 @@ class ProductInput(Schema):
     code = fields.String(allow_none=True, validate=validate.Length(max=40))
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     unit_price = Money(required=True)
-    currency = Currency(load_default="CNY")
+    currency = DefaultCurrency()
     active = Flag(load_default=True)
 
     @post_load

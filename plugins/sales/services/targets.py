@@ -42,7 +42,7 @@ from core.api import (
 
 from ..models import Deal, SalesTarget, Stage
 from .access import visible_deals, visible_user_ids
-from .validation import Currency, Id, Money, Month
+from .validation import DefaultCurrency, Id, Money, Month
 from .validation import month_value as month_value  # the pages check a month in the address
 
 _, _l = translator("sales")
@@ -68,7 +68,7 @@ class TargetInput(Schema):
     amount = Money(
         required=True, metadata={"description": "0 to 999999999999.99, two decimals at most"}
     )
-    currency = Currency(load_default="CNY")
+    currency = DefaultCurrency()
 
     @validates_schema
     def one_of_user_or_team(self, data, **kwargs):

@@ -15,7 +15,7 @@ import marshmallow
 from babel.numbers import list_currencies
 from marshmallow import fields, validate
 
-from core.api import Amount, translator
+from core.api import Amount, instance_currency, translator
 
 _, _l = translator("sales")
 CURRENCIES = frozenset(list_currencies())
@@ -41,6 +41,15 @@ class _KnownCurrency(validate.OneOf):
 def Currency(**kwargs) -> fields.String:  # noqa: N802  (reads like a field)
     """An ISO 4217 code babel knows, documented as the ``enum`` it is."""
     return fields.String(validate=_KnownCurrency(sorted(CURRENCIES)), **kwargs)
+
+
+def DefaultCurrency() -> fields.String:  # noqa: N802  (reads like a field)
+    """A :func:`Currency` that, left out, is the instance's (``TRELLIS_CURRENCY``),
+    read when the input is loaded."""
+    return Currency(
+        load_default=instance_currency,
+        metadata={"description": "ISO 4217 code; left out: the instance's currency"},
+    )
 
 
 class Money(Amount):

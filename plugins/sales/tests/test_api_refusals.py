@@ -122,9 +122,9 @@ def test_a_line_of_a_product_the_deal_cannot_use_is_a_404_and_a_sum_too_big_a_42
         "/api/v1/sales/deals",
         json={"title": "D", "customer_id": make_customer().id, "pipeline_id": pipeline.id},
     ).json
-    dollars = products.create_product({"name": "Unit", "unit_price": "1", "currency": "USD"}, None)
-    path = f"/api/v1/sales/deals/{deal['id']}/lines"
-    foreign = admin.put(path, json={"lines": [{"product_id": dollars.id, "quantity": "1"}]})
+    euros = products.create_product({"name": "Unit", "unit_price": "1", "currency": "EUR"}, None)
+    path = f"/api/v1/sales/deals/{deal['id']}/lines"  # the deal is in the instance's USD
+    foreign = admin.put(path, json={"lines": [{"product_id": euros.id, "quantity": "1"}]})
     assert foreign.status_code == 404 and "lines.0.product_id" in foreign.json["errors"]
     line = {"description": "Tower", "unit_price": "999999999999.99", "quantity": "2"}
     too_big = admin.put(path, json={"lines": [line]})

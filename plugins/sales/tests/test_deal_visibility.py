@@ -101,7 +101,7 @@ def test_a_shared_customers_timeline_links_the_reps_deal_and_leaves_out_another_
     for deal, actor in ((ours, rep), (theirs, admin)):
         deal_service.move_stage(deal, stage(pipeline, "Proposal").id, actor)
     client = login_as(rep)
-    page = client.get(f"/customers/{customer.id}").text
+    page = client.get(f"/customers/{customer.id}?tab=timeline").text
     assert f'<a href="/sales/deals/{ours.id}">Our tea: Lead in → Proposal</a>' in page
     assert "Their coffee" not in page
     head = page[page.index('class="page-head"') : page.index('class="tabs"')]
@@ -114,6 +114,6 @@ def test_a_shared_customers_timeline_links_the_reps_deal_and_leaves_out_another_
     assert '<td class="col-sales_open_deals">1</td>' in client.get("/customers/").text
     assert '<td class="col-sales_open_deals">2</td>' in login_as(admin).get("/customers/").text
     viewer = login_as(make_user(role="viewer"))  # may see the customer, not a single deal
-    page = viewer.get(f"/customers/{customer.id}").text
+    page = viewer.get(f"/customers/{customer.id}?tab=timeline").text
     assert "Our tea" not in page and "New deal" not in page
     assert "col-sales_open_deals" not in viewer.get("/customers/").text

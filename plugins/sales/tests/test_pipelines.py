@@ -20,7 +20,13 @@ def test_an_admin_creates_a_pipeline_and_renames_a_stage_in_the_browser(make_use
         data={
             "csrf_token": token(client, "/sales/pipelines"),
             "name": "Renewals",
-            "stages": "Due = 40\nQuoted = 70\nRenewed = 100\nNot renewed = 0",
+            "open-0-name": "Due",
+            "open-0-probability": "40",
+            "open-1-name": "",  # an empty row is left out
+            "open-2-name": "Quoted",
+            "open-2-probability": "70",
+            "won-name": "Renewed",
+            "lost-name": "Not renewed",
         },
     )
     assert created.status_code == 302
@@ -51,17 +57,25 @@ def test_an_admin_creates_a_pipeline_and_renames_a_stage_in_the_browser(make_use
     ) == ("Renewal due", 45)
 
 
-def test_a_pipeline_without_won_and_lost_stages_is_refused(make_user, login_as):
+def test_a_bad_stage_is_named_at_its_row_and_nothing_is_created(make_user, login_as):
     client = login_as(make_user(role="admin"))
+    form = client.get("/sales/pipelines").text
+    assert 'value="Qualification"' in form and 'value="Negotiation"' in form  # a start
     bad = client.post(
         "/sales/pipelines",
         data={
             "csrf_token": token(client, "/sales/pipelines"),
             "name": "Odd",
-            "stages": "Only = 10",
+            "open-0-name": "Only",
+            "open-0-probability": "140",
+            "won-name": "Won",
+            "lost-name": "",
         },
     )
-    assert bad.status_code == 422 and "Only = 10" in bad.text
+    assert bad.status_code == 422
+    assert 'id="e-open-0-probability"' in bad.text and 'id="e-lost-name"' in bad.text
+    assert re.search(r'name="open-0-name"[^>]* value="Only"', bad.text)  # the input is kept
+    assert '<details class="card on-demand" open>' in bad.text
     assert db.session.query(Pipeline).count() == 0
 
 

@@ -91,12 +91,12 @@ def test_a_bad_line_is_named_and_nothing_changes(deal, line, field):
 
 
 def test_a_product_in_another_currency_is_refused(deal):
-    usd = products.create_product(
-        {"name": "Import unit", "unit_price": "10", "currency": "USD"}, None
+    euro = products.create_product(
+        {"name": "Import unit", "unit_price": "10", "currency": "EUR"}, None
     )
-    with pytest.raises(ValidationError) as refused:
-        products.set_lines(deal, [{"product_id": usd.id, "quantity": "1"}], None)
-    assert "USD" in refused.value.errors["lines.0.product_id"][0]
+    with pytest.raises(ValidationError) as refused:  # the deal is in the instance's USD
+        products.set_lines(deal, [{"product_id": euro.id, "quantity": "1"}], None)
+    assert "EUR" in refused.value.errors["lines.0.product_id"][0]
 
 
 def test_the_amount_of_a_deal_with_lines_follows_the_lines(deal):

@@ -53,8 +53,10 @@ def count(model) -> int:
 
 
 @pytest.fixture
-def world(app, make_user, make_customer):
-    """Teams, people, two pipelines and the deals of the module docstring."""
+def world(make_app, make_user, make_customer):
+    """Teams, people, two pipelines and the deals of the module docstring, on
+    an instance in yuan (what is written without a currency is in CNY)."""
+    make_app(TRELLIS_CURRENCY="CNY")
     east = Team(name="East")
     db.session.add(east)
     db.session.flush()

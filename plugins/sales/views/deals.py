@@ -17,6 +17,7 @@ from core.api import (
     db,
     form_payload,
     form_version,
+    instance_currency,
     require,
     text_contains,
     translator,
@@ -166,7 +167,7 @@ def new_deal():
     customer = visible_customer(request.args.get("customer_id", 0, type=int), current_user)
     if request.method == "GET":
         chosen = {"pipeline_id": request.args.get("pipeline_id", type=int)}
-        return render_form(None, customer, {"currency": "CNY", **chosen}, {})
+        return render_form(None, customer, {"currency": instance_currency(), **chosen}, {})
     data = form_payload(deal_service.DealInput(), only=FIELDS + ("pipeline_id", "stage_id"))
     try:
         deal = deal_service.create_deal({**data, "customer_id": customer.id}, current_user)

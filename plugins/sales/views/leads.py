@@ -14,6 +14,7 @@ from core.api import (
     db,
     form_datetime,
     form_payload,
+    instance_currency,
     public,
     require,
     translator,
@@ -85,6 +86,7 @@ def lead(lead_id: int):
         pipelines=pipeline_service.pipelines(),
         sources=leads.SOURCE_LABELS,
         statuses=leads.STATUS_LABELS,
+        currency=instance_currency(),  # what the converted deal is in, unless changed
     )
 
 
@@ -99,7 +101,7 @@ def lead_convert(lead_id: int):
         "pipeline_id": form.get("pipeline_id", type=int),
         "deal_title": form.get("deal_title") or None,
         "amount": form.get("amount") or None,
-        "currency": form.get("currency") or "CNY",
+        "currency": form.get("currency") or instance_currency(),
     }
     try:
         leads.convert(row, payload, current_user)

@@ -3,6 +3,8 @@ ordered stages, rename stages and set their win probability."""
 
 from __future__ import annotations
 
+import re
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -23,37 +25,75 @@ from .blueprint import bp
 _, _l = translator("sales")
 
 
-def stage_lines(text: str) -> list[dict]:
-    """``Name = probability`` per line; the last two lines are the won and the
-    lost stage."""
+#: open stages a new pipeline's form offers rows for (empty rows are left out)
+OPEN_ROWS = 6
+#: what the form offers before anything is typed: open stages, then won and lost
+SUGGESTED = ((_l("Qualification"), 10), (_l("Proposal"), 50), (_l("Negotiation"), 75))
+
+
+def stage_rows(form) -> list[dict]:
+    """A new pipeline's stages from the form's rows: each filled open stage
+    (``open-<n>-name``, ``open-<n>-probability``) in order, then the won
+    stage (100 %) and the lost stage (0 %)."""
     stages = []
-    for line in (ln for ln in text.splitlines() if ln.strip()):
-        name, _sep, probability = line.rpartition("=") if "=" in line else (line, "", "")
-        stages.append({"name": name.strip(), "probability": probability.strip() or None})
-    for stage, outcome in zip(stages[-2:], ("won", "lost"), strict=False):
-        stage["outcome"] = outcome
+    for n in range(OPEN_ROWS):
+        name = form.get(f"open-{n}-name", "").strip()
+        probability = form.get(f"open-{n}-probability", "").strip()
+        if name or probability:
+            stages.append({"name": name, "probability": probability or None, "row": n})
+    stages.append({"name": form.get("won-name", "").strip(), "probability": 100, "outcome": "won"})
+    stages.append({"name": form.get("lost-name", "").strip(), "probability": 0, "outcome": "lost"})
     return stages
+
+
+def row_errors(stages: list[dict], errors: dict) -> dict:
+    """The service's errors about single stages (``"<index>: <field>: <message>"``
+    under ``stages``) by the form field they belong to; the rest stay."""
+    fields: dict[str, list[str]] = {}
+    rest = []
+    for message in errors.get("stages", []):
+        found = re.match(r"(\d+): (name|probability): (.*)", message)
+        if found is None or int(found.group(1)) >= len(stages):
+            rest.append(message)
+            continue
+        stage = stages[int(found.group(1))]
+        row = f"open-{stage['row']}" if "row" in stage else stage["outcome"]
+        fields.setdefault(f"{row}-{found.group(2)}", []).append(found.group(3))
+    return {**{k: v for k, v in errors.items() if k != "stages"}, **fields} | (
+        {"stages": rest} if rest else {}
+    )
 
 
 @bp.route("/pipelines", methods=["GET", "POST"])
 @login_required
 def pipelines():
     require("sales.admin")
-    values, errors = {}, {}
+    values: dict = {}
+    errors: dict = {}
     if request.method == "POST":
-        values = {"name": request.form.get("name", ""), "stages": request.form.get("stages", "")}
+        values = request.form.to_dict()
+        stages = stage_rows(request.form)
+        payload = [{k: v for k, v in s.items() if k != "row"} for s in stages]
         try:
             pipeline = pipeline_service.create_pipeline(
-                {"name": values["name"], "stages": stage_lines(values["stages"])}, current_user
+                {"name": values.get("name", ""), "stages": payload}, current_user
             )
         except ValidationError as exc:
             db.session.rollback()
-            errors = exc.errors
+            errors = row_errors(stages, exc.errors)
         else:
             flash(_("Pipeline %(name)s created.", name=pipeline.name), "success")
             return redirect(url_for(".pipelines"))
+    else:
+        values = {f"open-{n}-name": str(name) for n, (name, _p) in enumerate(SUGGESTED)}
+        values |= {f"open-{n}-probability": p for n, (_name, p) in enumerate(SUGGESTED)}
+        values |= {"won-name": _("Won"), "lost-name": _("Lost")}
     return render_template(
-        "sales/pipelines.html", pipelines=pipeline_service.pipelines(), values=values, errors=errors
+        "sales/pipelines.html",
+        pipelines=pipeline_service.pipelines(),
+        values=values,
+        errors=errors,
+        open_rows=range(OPEN_ROWS),
     ), 422 if errors else 200
 
 

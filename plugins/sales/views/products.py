@@ -11,6 +11,7 @@ from core.api import (
     db,
     form_payload,
     form_version,
+    instance_currency,
     require,
     translator,
 )
@@ -83,7 +84,7 @@ def deal_lines(deal_id: int):
 def product_list():
     """产品: the price list deals' lines pick from."""
     require("sales.deal.read")
-    values, errors = {"currency": "CNY"}, {}
+    values, errors = {"currency": instance_currency()}, {}
     if request.method == "POST":
         require("sales.admin")
         values = form_payload(

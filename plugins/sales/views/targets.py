@@ -15,6 +15,7 @@ from core.api import (
     ValidationError,
     db,
     form_version,
+    instance_currency,
     require,
     translator,
     utcnow,
@@ -68,18 +69,18 @@ def visible_teams() -> list[Team]:
 def targets_page():
     """The month's targets with achievement; managers set a target below the table."""
     require("sales.report.read")
-    month, values, errors = chosen_month(), {}, {}
+    month, values, errors = chosen_month(), {"currency": instance_currency()}, {}
     if request.method == "POST":
         require_write()
         values = {
             k: (request.form.get(k) or "").strip() or None
             for k in ("month", "user_id", "team_id", "amount", "currency")
         }
+        values["currency"] = values["currency"] or instance_currency()
         payload = {
             **values,
             "user_id": request.form.get("user_id", type=int),
             "team_id": request.form.get("team_id", type=int),
-            "currency": values["currency"] or "CNY",
         }
         try:
             target = targets.set_target(payload, current_user)
@@ -122,12 +123,13 @@ def commission():
     """The commission rules (administrators add them here) and a rep's monthly
     statement; managers pick the rep."""
     require("sales.report.read")
-    month, values, errors = chosen_month(), {}, {}
+    month, values, errors = chosen_month(), {"currency": instance_currency()}, {}
     if request.method == "POST":
         require_write()
-        values = request.form.to_dict()
+        payload = _rule_payload(request.form)
+        values = {**request.form.to_dict(), "currency": payload["currency"]}
         try:
-            create_rule(_rule_payload(request.form), current_user)
+            create_rule(payload, current_user)
         except ValidationError as exc:
             db.session.rollback()
             errors = exc.errors
@@ -191,9 +193,10 @@ def commission_rule_edit(rule_id: int):
     check_writable(rule, current_user)  # the company's and other teams' rules are read-only
     values = _rule_values(rule)
     if request.method == "POST":
-        values = request.form.to_dict()
+        payload = _rule_payload(request.form)
+        values = {**request.form.to_dict(), "currency": payload["currency"]}
         try:
-            update_rule(rule, _rule_payload(request.form), current_user, form_version())
+            update_rule(rule, payload, current_user, form_version())
         except ValidationError as exc:
             db.session.rollback()
             errors = exc.errors
@@ -233,7 +236,7 @@ def _rule_payload(form) -> dict:
         "pipeline_id": form.get("pipeline_id", type=int),
         "product_id": form.get("product_id", type=int),
         "team_id": form.get("team_id", type=int),
-        "currency": (form.get("currency") or "CNY").strip().upper(),
+        "currency": (form.get("currency") or "").strip().upper() or instance_currency(),
     }
 
 

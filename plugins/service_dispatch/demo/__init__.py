@@ -6,6 +6,7 @@ revisits — loaded in that order (each later one builds on the orders)."""
 from core.api import create_user
 
 from . import entitlement, orders, parts, requests, revisits
+from .entitlement import TIMEZONES
 
 #: the demo engineer's name and login (password ``demo-<login>-pass``)
 ENGINEER = {"en": ("Sam Carter", "sam"), "zh_CN": ("王建国", "wangjianguo")}
@@ -20,6 +21,7 @@ def load_demo(locale, customers, users) -> None:
             "team_id": users[-1].team_id if users else None,
             "password": f"demo-{login}-pass",
             "locale": locale,
+            "timezone": TIMEZONES.get(locale, TIMEZONES["en"]),
         },
         None,
         role="engineer",

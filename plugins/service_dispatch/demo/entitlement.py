@@ -1,8 +1,11 @@
-"""Demo entitlement, in English or Chinese: the business calendar (Shanghai,
-Monday to Friday 9:00–18:00, the National Day week of 2026 with its 调休
-make-up days, New Year and Spring Festival 2027), the SLA policies and a few
-customers' warranties and service contracts. The demo's open orders then get
-their coverage and resolve-by deadline as if they had just been opened."""
+"""Demo entitlement, in English or Chinese: the business calendar of the
+demo's market, Monday to Friday 9:00–18:00 (the English demo in New York
+with the American public holidays from Labor Day 2026 to Independence Day
+2027; the Chinese one in Shanghai with the National Day week of 2026 and its
+调休 make-up days, New Year and Spring Festival 2027), the SLA policies and
+a few customers' warranties and service contracts. The demo's open orders
+then get their coverage and resolve-by deadline as if they had just been
+opened."""
 
 from datetime import date, timedelta
 
@@ -13,14 +16,26 @@ from core.api import db, utcnow
 from ..models import BusinessCalendar, CalendarDay, Contract, SlaPolicy, WorkOrder
 from ..services.entitlement import apply_entitlement
 
-#: (first day, last day, working, English name, Chinese name)
-DAYS = [
-    (date(2026, 9, 20), date(2026, 9, 20), True, "Make-up working day", "国庆节调休上班"),
-    (date(2026, 10, 1), date(2026, 10, 7), False, "National Day", "国庆节"),
-    (date(2026, 10, 10), date(2026, 10, 10), True, "Make-up working day", "国庆节调休上班"),
-    (date(2027, 1, 1), date(2027, 1, 1), False, "New Year's Day", "元旦"),
-    (date(2027, 2, 6), date(2027, 2, 12), False, "Spring Festival", "春节"),
-]
+#: the calendar's time zone in each demo's market
+TIMEZONES = {"en": "America/New_York", "zh_CN": "Asia/Shanghai"}
+#: that market's days off and make-up working days: (first day, last day, working, name)
+DAYS = {
+    "en": [
+        (date(2026, 9, 7), date(2026, 9, 7), False, "Labor Day"),
+        (date(2026, 11, 26), date(2026, 11, 26), False, "Thanksgiving Day"),
+        (date(2026, 12, 25), date(2026, 12, 25), False, "Christmas Day"),
+        (date(2027, 1, 1), date(2027, 1, 1), False, "New Year's Day"),
+        (date(2027, 5, 31), date(2027, 5, 31), False, "Memorial Day"),
+        (date(2027, 7, 5), date(2027, 7, 5), False, "Independence Day (observed)"),
+    ],
+    "zh_CN": [
+        (date(2026, 9, 20), date(2026, 9, 20), True, "国庆节调休上班"),
+        (date(2026, 10, 1), date(2026, 10, 7), False, "国庆节"),
+        (date(2026, 10, 10), date(2026, 10, 10), True, "国庆节调休上班"),
+        (date(2027, 1, 1), date(2027, 1, 1), False, "元旦"),
+        (date(2027, 2, 6), date(2027, 2, 12), False, "春节"),
+    ],
+}
 #: (priority, response hours, resolution hours) in business hours
 POLICIES = [("urgent", 2, 8), ("high", 4, 16), ("normal", 8, 24), ("low", 16, 40)]
 #: installations are booked ahead: a longer default for that category
@@ -64,21 +79,15 @@ def load_demo(locale, customers, users) -> None:
     db.session.add(
         BusinessCalendar(
             id=1,
-            timezone="Asia/Shanghai",
+            timezone=TIMEZONES.get(locale, TIMEZONES["en"]),
             workdays=[0, 1, 2, 3, 4],
             opens_minute=9 * 60,
             closes_minute=18 * 60,
         )
     )
-    for first, last, working, en, zh in DAYS:
+    for first, last, working, name in DAYS.get(locale, DAYS["en"]):
         for n in range((last - first).days + 1):
-            db.session.add(
-                CalendarDay(
-                    day=first + timedelta(days=n),
-                    working=working,
-                    name=zh if locale == "zh_CN" else en,
-                )
-            )
+            db.session.add(CalendarDay(day=first + timedelta(days=n), working=working, name=name))
     for priority, respond, resolve in POLICIES:
         db.session.add(
             SlaPolicy(

@@ -9,7 +9,15 @@ from datetime import date
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import Customer, SoftDeleteMixin, TimestampMixin, VersionedMixin, db, translator
+from core.api import (
+    Customer,
+    SoftDeleteMixin,
+    TimestampMixin,
+    VersionedMixin,
+    db,
+    instance_timezone,
+    translator,
+)
 
 _, _l = translator("service_dispatch")
 
@@ -61,7 +69,7 @@ class BusinessCalendar(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "service_dispatch_calendar"
     __label__ = _l("Business calendar")  # how the audit log names it
 
-    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    timezone: Mapped[str] = mapped_column(String(64), default=instance_timezone)
     workdays: Mapped[list[int]] = mapped_column(JSON, default=lambda: [0, 1, 2, 3, 4])
     opens_minute: Mapped[int] = mapped_column(Integer, default=9 * 60)
     closes_minute: Mapped[int] = mapped_column(Integer, default=18 * 60)

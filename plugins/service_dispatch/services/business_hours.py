@@ -7,7 +7,8 @@ weekend). The arithmetic here is pure: :func:`add_business_hours` moves a
 deadline forward through open hours only, :func:`business_time_between`
 measures how much open time passed between two moments (what the reports
 call "time to respond/resolve in business hours"). :func:`load_calendar`
-reads the one stored calendar, or the defaults when none is stored.
+reads the one stored calendar, or the defaults when none is stored — on the
+instance's clock (``TRELLIS_TIMEZONE``), as no country's is everyone's.
 
 Every datetime in and out is aware; the opening hours are wall-clock times
 in the calendar's zone, so a day on which daylight saving time starts or
@@ -22,11 +23,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from core.api import db
+from core.api import db, instance_timezone
 
 from ..models import BusinessCalendar, CalendarDay
 
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_WORKDAYS = (0, 1, 2, 3, 4)
 DEFAULT_OPENS, DEFAULT_CLOSES = 9 * 60, 18 * 60
 #: how far the arithmetic looks for the next open hour before giving up
@@ -36,10 +36,11 @@ MAX_DAYS = 3 * 366
 
 @dataclass(frozen=True)
 class Calendar:
-    """When the company is open. ``exceptions`` maps a date to whether it is
-    a working day, overriding ``workdays`` (0 = Monday)."""
+    """When the company is open, on the clock of ``timezone`` (an IANA name).
+    ``exceptions`` maps a date to whether it is a working day, overriding
+    ``workdays`` (0 = Monday)."""
 
-    timezone: str = DEFAULT_TIMEZONE
+    timezone: str
     workdays: frozenset[int] = frozenset(DEFAULT_WORKDAYS)
     opens_minute: int = DEFAULT_OPENS
     closes_minute: int = DEFAULT_CLOSES
@@ -138,12 +139,12 @@ def business_hours_between(start: datetime, end: datetime, calendar: Calendar) -
 
 def load_calendar() -> Calendar:
     """The stored business calendar (row 1) with its holidays and make-up
-    days; the defaults (Asia/Shanghai, Monday to Friday, 9:00–18:00) when
-    nothing is stored."""
+    days; the defaults (the instance's time zone, Monday to Friday,
+    9:00–18:00) when nothing is stored."""
     row = db.session.get(BusinessCalendar, 1)
     exceptions = dict(db.session.execute(select(CalendarDay.day, CalendarDay.working)).all())
     if row is None:
-        return Calendar(exceptions=exceptions)
+        return Calendar(instance_timezone(), exceptions=exceptions)
     return Calendar(
         row.timezone, frozenset(row.workdays or ()), row.opens_minute, row.closes_minute, exceptions
     )

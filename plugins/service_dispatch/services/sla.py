@@ -24,6 +24,7 @@ from core.api import (
     check_version,
     db,
     delete_record,
+    instance_timezone,
     load,
     save,
     snapshot,
@@ -32,7 +33,7 @@ from core.api import (
 )
 
 from ..models import PRIORITIES, BusinessCalendar, CalendarDay, SlaPolicy
-from .business_hours import DEFAULT_CLOSES, DEFAULT_OPENS, DEFAULT_TIMEZONE, DEFAULT_WORKDAYS
+from .business_hours import DEFAULT_CLOSES, DEFAULT_OPENS, DEFAULT_WORKDAYS
 from .validation import Whole
 
 _, _l = translator("service_dispatch")
@@ -176,10 +177,11 @@ class CalendarInput(Schema):
 
 
 def calendar_row() -> BusinessCalendar:
-    """The stored calendar, or an unsaved one with the defaults."""
+    """The stored calendar, or an unsaved one with the defaults (the
+    instance's time zone)."""
     return db.session.get(BusinessCalendar, 1) or BusinessCalendar(
         id=1,
-        timezone=DEFAULT_TIMEZONE,
+        timezone=instance_timezone(),
         workdays=list(DEFAULT_WORKDAYS),
         opens_minute=DEFAULT_OPENS,
         closes_minute=DEFAULT_CLOSES,

@@ -7,6 +7,7 @@ and the customer's tracking page says so."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -42,7 +43,8 @@ def sign_in(page: Page, live_server: str, email: str) -> None:
     page.locator("input[name=email]").fill(email)
     page.locator("input[name=password]").fill("correct horse battery")
     page.locator("form button[type=submit]").first.click()
-    expect(page.locator("nav")).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("link", name="Trellis")).to_be_visible()
+    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def press(page: Page, action: str) -> None:

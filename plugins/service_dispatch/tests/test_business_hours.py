@@ -19,10 +19,11 @@ from plugins.service_dispatch.services.business_hours import (
 
 SH = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")
-SHANGHAI = Calendar()
+SHANGHAI = Calendar("Asia/Shanghai")
 #: National Day 2026 (Thu 1 Oct – Wed 7 Oct off) with Saturday 10 October worked (调休)
 GOLDEN_WEEK = Calendar(
-    exceptions={**{date(2026, 10, d): False for d in range(1, 8)}, date(2026, 10, 10): True}
+    "Asia/Shanghai",
+    exceptions={**{date(2026, 10, d): False for d in range(1, 8)}, date(2026, 10, 10): True},
 )
 GERMANY = Calendar(timezone="Europe/Berlin")
 
@@ -161,13 +162,13 @@ def test_bad_arguments_are_refused():
         business_time_between(datetime(2026, 11, 30, 9), sh(2026, 11, 30, 9), SHANGHAI)
     with pytest.raises(ValueError, match="negative"):
         add_business_hours(sh(2026, 11, 30, 9), -1, SHANGHAI)
-    never = Calendar(workdays=frozenset())
+    never = Calendar("Asia/Shanghai", workdays=frozenset())
     with pytest.raises(ValueError, match="no open hours"):
         add_business_hours(sh(2026, 11, 30, 9), 1, never)
 
 
 def test_load_calendar_reads_the_stored_calendar_and_its_days(db):
-    assert load_calendar() == Calendar()  # nothing stored: the defaults
+    assert load_calendar() == Calendar("UTC")  # nothing stored: the defaults, the instance's zone
     db.session.add_all(
         [
             BusinessCalendar(

@@ -116,6 +116,7 @@ def test_the_sla_policy_of_the_category_beats_the_default(app):
 
 
 def test_apply_entitlement_counts_deadlines_in_business_hours(make_customer, contract):
+    sla.update_calendar({"timezone": "Asia/Shanghai"}, None)  # a company in Shanghai
     customer = make_customer()
     contract(customer, product="RO-500")
     sla.create_policy({"priority": "urgent", "response_hours": 2, "resolution_hours": 8}, None)
@@ -184,12 +185,17 @@ def test_an_order_opened_through_the_api_gets_coverage_and_deadlines(
 
 
 @pytest.mark.parametrize(
-    "locale, holiday, maintenance",
-    [("en", "National Day", "maintenance"), ("zh_CN", "国庆节", "保养")],
+    "locale, zone, holiday, day_off, saturday_worked, maintenance",
+    [
+        ("en", "America/New_York", "Thanksgiving Day", date(2026, 11, 26), False, "maintenance"),
+        ("zh_CN", "Asia/Shanghai", "国庆节", date(2026, 10, 1), True, "保养"),
+    ],
 )
 def test_the_demo_covers_some_orders_and_sets_deadlines(
-    locale, holiday, maintenance, make_customer, make_order
+    locale, zone, holiday, day_off, saturday_worked, maintenance, make_customer, make_order
 ):
+    """The calendar is the demo's market's: American holidays on New York's
+    clock, or Chinese ones (with the 调休 Saturday 10 October worked) on Shanghai's."""
     from plugins.service_dispatch.demo.entitlement import CONTRACTS, load_demo
 
     customers = [make_customer() for _ in range(5)]
@@ -197,8 +203,8 @@ def test_the_demo_covers_some_orders_and_sets_deadlines(
     load_demo(locale, customers, [])
     db.session.commit()
     calendar = load_calendar()
-    assert calendar.timezone == "Asia/Shanghai" and not calendar.is_working_day(date(2026, 10, 1))
-    assert calendar.is_working_day(date(2026, 10, 10))  # the 调休 Saturday
+    assert calendar.timezone == zone and not calendar.is_working_day(day_off)
+    assert calendar.is_working_day(date(2026, 10, 10)) is saturday_worked
     assert db.session.scalar(select(func.count()).select_from(SlaPolicy)) == 5
     assert holiday in [d.name for d in sla.calendar_days(2026)]
     db.session.refresh(order)

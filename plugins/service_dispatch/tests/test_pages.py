@@ -173,7 +173,7 @@ def test_an_order_is_opened_from_the_customers_work_orders_tab(
     assert good.status_code == 302
     order = client.get(good.headers["Location"])
     assert "Noisy fan" in order.text and "5 River Rd" in order.text
-    assert "WO-" in client.get(f"/customers/{customer.id}").text
+    assert "WO-" in client.get(f"/customers/{customer.id}?tab=work_orders").text
 
 
 def test_the_dashboard_shows_open_orders_and_my_jobs(
@@ -291,11 +291,11 @@ def test_the_customer_page_offers_a_new_order_and_links_orders_only_to_who_may_o
     rep = make_user(role="sales")
     customer = make_customer(name="Cold Co", owner_id=rep.id)
     order = make_order(customer=customer, title="Fan broken")
-    page = login_as(dispatcher).get(f"/customers/{customer.id}").text
+    page = login_as(dispatcher).get(f"/customers/{customer.id}?tab=timeline").text
     head = page[page.index('class="page-head"') : page.index('class="tabs"')]
     assert f'href="/service/work-orders/new?customer_id={customer.id}">New work order</a>' in head
     assert (
         f'<a href="/service/work-orders/{order.id}">New work order {order.number}: Fan broken</a>'
     ) in page
-    page = login_as(rep).get(f"/customers/{customer.id}").text
+    page = login_as(rep).get(f"/customers/{customer.id}?tab=timeline").text
     assert order.number not in page and "New work order" not in page

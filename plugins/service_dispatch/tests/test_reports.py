@@ -331,7 +331,7 @@ def test_the_reports_page_and_the_widget_show(locale, words, book, make_user, lo
     client = login_as(make_user(role="admin", locale=locale))
     page = client.get("/service/reports?from=2025-11-03&to=2025-11-09&priority=bogus")
     assert page.status_code == 200
-    assert "o3" in page.text and "o4" in page.text and 'data-chart="bar"' in page.text
+    assert "o3" in page.text and "o4" in page.text and 'data-chart-kind="bar"' in page.text
     for word in words[1:] if locale == "zh_CN" else words:
         assert word in page.text, word
     widget = client.get("/service/widgets/sla-risk")

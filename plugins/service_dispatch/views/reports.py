@@ -1,5 +1,6 @@
-"""The service reports page ``/service/reports`` (cards, Chart.js charts and
-the overdue / at-risk table — the figures of ``/api/v1/service/reports/sla``),
+"""The service reports page ``/service/reports`` (cards, charts with their
+table views drawn by core's ``core/_charts.html``, and the overdue / at-risk
+table — the figures of ``/api/v1/service/reports/sla``),
 the "SLA at risk" dashboard widget, and the revisit form of an order's page.
 
 Report filters come from the query string through the API's own schema; a
@@ -7,8 +8,6 @@ value that does not validate is dropped (the page still shows without it).
 """
 
 from __future__ import annotations
-
-import json
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -48,11 +47,6 @@ def report_filters() -> dict:
         return reports.ReportArgs().load(good if len(good) < len(raw) else {})
 
 
-def chart(labels: list, values: list, label: str) -> str:
-    """The ``data-chart-data`` of a bar chart (drawn by core's trellis.js)."""
-    return json.dumps({"labels": labels, "values": values, "label": label}, ensure_ascii=False)
-
-
 @bp.app_context_processor
 def revisit_helpers():
     """Templates: an order's revisit, its outcome's label, its SLA state."""
@@ -71,22 +65,6 @@ def reports_page():
     require("service.report.read")
     args = report_filters()
     figures = reports.sla_report(current_user, args)
-    sat = figures["satisfaction"]
-    charts = {
-        "satisfaction": chart(
-            list(sat["distribution"]), list(sat["distribution"].values()), str(_("Revisits"))
-        ),
-        "utilisation": chart(
-            [r["name"] for r in figures["utilisation"]],
-            [round((r["utilisation"] or 0) * 100, 1) for r in figures["utilisation"]],
-            str(_("Utilisation (%)")),
-        ),
-        "repeats": chart(
-            [r["product"] or str(_("No product")) for r in figures["repeat_visits"]],
-            [r["repeat_visits"] for r in figures["repeat_visits"]],
-            str(_("Repeat visits")),
-        ),
-    }
     engineers = sorted(
         ((e.user_id, e.user.name) for e in dispatch.engineers(active_only=False)),
         key=lambda e: e[1],
@@ -95,7 +73,6 @@ def reports_page():
         "service_dispatch/reports.html",
         r=figures,
         args=args,
-        charts=charts,
         engineers=engineers,
         priorities=PRIORITIES,
         teams=db.session.scalars(select(Team).order_by(Team.name)).all(),
