@@ -69,21 +69,27 @@ def sign_in(page: Page, base: str) -> None:
     page.goto(f"{base}/login")
     page.fill("#email", "admin@example.com")
     page.fill("#password", PASSWORD)
-    page.click("form button[type=submit]")
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(re.compile(r"^(?!.*login).*$"))
 
 
 def choose_theme(page: Page, base: str, theme: str) -> None:
     page.goto(f"{base}/account/preferences")
     page.check(f"input[name=theme][value={theme}]")
-    page.click("form button[type=submit]")
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
 
 
-def first_customer(page: Page, base: str) -> str:
+def busiest_customer(page: Page, base: str) -> str:
+    """The id of the listed customer with the most open deals (a full page)."""
     page.goto(f"{base}/customers/")
-    href = page.locator("#results a[href^='/customers/']").first.get_attribute("href") or ""
-    return href.rstrip("/").rsplit("/", 1)[-1]
+    rows = page.locator("#results tbody tr").evaluate_all(
+        """rows => rows.map(r => [
+            (r.querySelector("a[href^='/customers/']") || {}).pathname || "",
+            Number((r.querySelector("td.col-sales_open_deals") || {}).textContent || 0)])"""
+    )
+    rows = [(deals, href) for href, deals in rows if re.fullmatch(r"/customers/\d+", href)]
+    return max(rows)[1].rsplit("/", 1)[-1]
 
 
 def main() -> None:
@@ -95,7 +101,7 @@ def main() -> None:
                 try:
                     page = browser.new_page(viewport={"width": 1280, "height": 800})
                     sign_in(page, base)
-                    ids = {"customer": first_customer(page, base)}
+                    ids = {"customer": busiest_customer(page, base)}
                     for theme in ("default", "dark"):
                         choose_theme(page, base, theme)
                         for name, path in PAGES:
