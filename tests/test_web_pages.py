@@ -497,3 +497,10 @@ def test_html_in_every_text_is_escaped(
     for path in ("/", "/customers/", f"/customers/{customer.id}", "/contacts/"):
         text = client.get(path).text
         assert evil not in text and "&lt;script&gt;" in text, path
+
+
+def test_every_page_names_an_icon_the_server_has(client, make_user, login_as):
+    """Without one, browsers ask for /favicon.ico and log a 404 on every page."""
+    for page in (client.get("/login").text, login_as(make_user()).get("/").text):
+        href = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+        assert client.get(href).status_code == 200
