@@ -24,7 +24,7 @@ from core.rest.customers import filtered
 from core.services import customers as service
 from core.services.base import audit
 from core.services.customers import MERGEABLE
-from core.web.audit_labels import action_label, entity_label, field_label
+from core.web.audit_labels import action_label, entity_label, field_label, value_label
 from core.web.base import ADMIN_PERMISSIONS, STAGE_LABELS
 from core.web.customers import visible_customer
 
@@ -117,6 +117,7 @@ def audit_log():
         action_label=action_label,
         entity_label=entity_label,
         field_label=field_label,
+        value_label=value_label,
         rows=[(redacted_entry(e, current_user), who) for e, who in rows],
         args=args,
         page=page,

@@ -5,17 +5,34 @@ An entry stores codes: the record's table (``customer``), the action
 a table by its model's ``__label__`` (a plugin's model declares one in its
 own catalogue, e.g. ``__label__ = _l("Work order")``), an action and a field
 by the words core knows for the common ones. A code nothing names is shown
-as it is, marked as code.
+as it is, marked as code. Values that are codes too — a user's language
+(``zh_CN``) and theme (``dark``), a role's data scope (``team``), a
+customer's stage and kind — are shown by their labels (:func:`value_label`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_pgettext
 
 from core.extensions import db
 from core.i18n import _l
+from core.models import DataScope
+from core.themes import theme_title
+from core.web.base import STAGE_LABELS
+
+#: the languages a user picks from, each in its own words (the user form's too)
+LOCALES = [("en", "English"), ("zh_CN", "简体中文")]
+#: what a role's scope means, as the role form and the audit log say it
+SCOPES = {
+    DataScope.own: _l("Own records only"),
+    DataScope.team: _l("Their team's records"),
+    DataScope.all: _l("All records"),
+}
 
 ACTIONS = {
     "create": _l("Created"),
@@ -118,3 +135,48 @@ def action_label(action: str) -> str | None:
 
 def field_label(key: str) -> str | None:
     return str(FIELDS[key]) if key in FIELDS else None
+
+
+def value_label(entity: str, key: str, value: Any) -> str:
+    """A value of field ``key`` of an ``entity`` row as users read it: a known
+    code by its label (``zh_CN`` → 简体中文), a yes/no as such, anything else
+    as it is stored."""
+    if isinstance(value, bool):
+        return str(_l("Yes") if value else _l("No"))
+    known = VALUES.get((entity, key))
+    label = known(value) if known is not None and isinstance(value, str) else None
+    return str(label) if label is not None else str(value)
+
+
+def _language(code: str) -> str | None:
+    return dict(LOCALES).get(code)
+
+
+def _theme(name: str) -> str | None:
+    theme = current_app.extensions["trellis_themes"].get(name)
+    return theme_title(theme) if theme is not None else None
+
+
+def _scope(code: str) -> Any:
+    return {scope.value: label for scope, label in SCOPES.items()}.get(code)
+
+
+def _stage(code: str) -> Any:
+    return {stage.value: label for stage, label in STAGE_LABELS.items()}.get(code)
+
+
+def _activity_kind(code: str) -> Any:
+    known = current_app.extensions["trellis"].activity_kinds.get(code)
+    return known.label if known is not None else None
+
+
+#: (table, field) → what names that field's stored codes
+VALUES: dict[tuple[str, str], Callable[[str], Any]] = {
+    ("user_account", "locale"): _language,
+    ("user_account", "theme"): _theme,
+    ("site_setting", "value"): _theme,  # the one audited site setting is the theme
+    ("role", "scope"): _scope,
+    ("customer", "stage"): _stage,
+    ("customer", "kind"): {"company": _l("Company"), "person": _l("Person")}.get,
+    ("activity", "kind"): _activity_kind,
+}

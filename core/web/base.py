@@ -10,9 +10,11 @@ Signing in and the CSRF check are in :mod:`core.web.auth`.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from babel.dates import format_skeleton
 from flask import (
     Blueprint,
     abort,
@@ -179,6 +181,20 @@ def money(amount, currency: str) -> str:
     return format_currency(amount, currency)
 
 
+def month_label(value: date | str | None) -> str:
+    """A month as the user's locale writes it ("March 2026", "2026年3月"):
+    from a date, or a ``YYYY-MM`` string (an unreadable one is shown as it is)."""
+    if not value:
+        return ""
+    if isinstance(value, date):
+        return format_skeleton("yMMMM", value, locale=get_locale())
+    try:
+        year, month = (int(part) for part in value.split("-")[:2])
+        return format_skeleton("yMMMM", date(year, month, 1), locale=get_locale())
+    except ValueError:
+        return value
+
+
 @bp.app_context_processor
 def inject() -> dict:
     return {
@@ -190,6 +206,7 @@ def inject() -> dict:
         "format_currency": format_currency,
         "format_date": format_date,
         "money": money,
+        "month_label": month_label,
         "format_decimal": format_decimal,
         "format_percent": format_percent,
         "get_locale": get_locale,

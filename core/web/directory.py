@@ -43,6 +43,7 @@ from core.services import directory as service
 from core.services.base import check_version, load
 from core.services.directory import FieldDefinitionInput, RoleInput, TagInput, UserChange
 from core.services.users import create_team, create_user, set_password
+from core.web.audit_labels import LOCALES, SCOPES
 from core.web.base import role_title
 from core.web.role_choices import hideable_fields, permission_groups
 
@@ -50,12 +51,6 @@ bp = Blueprint("directory", __name__, url_prefix="/admin")
 PER_PAGE = 50
 NEW_USER = ("name", "email", "password", "role_id", "team_id")
 USER_CHANGE = ("name", "role_id", "team_id", "active", "locale")
-LOCALES = [("en", "English"), ("zh_CN", "简体中文")]  # each language in its own words
-SCOPES = {
-    DataScope.own: _l("Own records only"),
-    DataScope.team: _l("Their team's records"),
-    DataScope.all: _l("All records"),
-}
 ENTITIES = {"customer": _l("Customer"), "contact": _l("Contact")}
 
 

@@ -6,12 +6,14 @@ prescriptions and billing come with its issue.
 
 from core.api import (
     ActivityKind,
+    CustomerTab,
     FollowUpRule,
     Manifest,
     MenuGroup,
     MenuItem,
     Permission,
     RuleParam,
+    db,
     delete_rows,
     hookimpl,
     repoint,
@@ -79,6 +81,18 @@ def trellis_menu_items(user):
     if not user.can("his.visit.read"):
         return []
     return [MenuItem(_l("Visits"), "his.visits", order=1, icon="stethoscope", group=MENU_HOSPITAL)]
+
+
+@hookimpl
+def trellis_customer_tabs(customer, user):
+    """A Visits tab on the page of a patient with a visit the user may see."""
+    if not user.can("his.visit.read"):
+        return []
+    from .views import patient_visits_query
+
+    if db.session.scalar(patient_visits_query(user, customer.id).limit(1)) is None:
+        return []
+    return [CustomerTab("visits", _l("Visits"), "his.customer_visits", order=40)]
 
 
 @hookimpl

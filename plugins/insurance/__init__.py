@@ -3,12 +3,14 @@ follow-up engine. Claims, beneficiaries and commissions come with its issue."""
 
 from core.api import (
     ActivityKind,
+    CustomerTab,
     FollowUpRule,
     Manifest,
     MenuGroup,
     MenuItem,
     Permission,
     RuleParam,
+    db,
     delete_rows,
     hookimpl,
     repoint,
@@ -89,6 +91,18 @@ def trellis_menu_items(user):
             _l("Policies"), "insurance.policies", order=1, icon="file-text", group=MENU_INSURANCE
         )
     ]
+
+
+@hookimpl
+def trellis_customer_tabs(customer, user):
+    """A Policies tab on the page of a customer who holds a policy the user may see."""
+    if not user.can("insurance.policy.read"):
+        return []
+    from .views import customer_policies_query
+
+    if db.session.scalar(customer_policies_query(user, customer.id).limit(1)) is None:
+        return []
+    return [CustomerTab("policies", _l("Policies"), "insurance.customer_policies", order=30)]
 
 
 @hookimpl

@@ -1,24 +1,83 @@
 """Pages under /insurance/."""
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from core.api import db, scoped
+from core.api import Customer, db, scoped, text_contains, visible_customer
 
 from .models import Policy
 
 bp = Blueprint("insurance", __name__, url_prefix="/insurance")
+LIST_SIZE = 50  # policies on a page of the list
+#: the policies list's sortable columns
+POLICY_SORTS = {
+    "number": Policy.number,
+    "customer": select(Customer.name).where(Customer.id == Policy.customer_id).scalar_subquery(),
+    "product": Policy.product,
+    "premium": Policy.premium,
+    "end_date": Policy.end_date,
+}
 
 
 @bp.route("/policies")
 @login_required
 def policies():
-    """Policies the user may see: an agent their own, a manager their team's."""
+    """Policies the user may see (an agent their own, a manager their
+    team's), soonest end first (or sorted by a column: ``sort``, ``-`` for
+    descending), 50 a page; found by policy number or policyholder's name."""
     if not current_user.can("insurance.policy.read"):
         abort(404)
+    q = request.args.get("q", "").strip()[:100]
+    sort = request.args.get("sort", "")
+    sort = sort if sort.lstrip("-") in POLICY_SORTS else ""  # an unknown one: the default
+    column = POLICY_SORTS.get(sort.lstrip("-"))
+    order = (
+        (column.desc() if sort.startswith("-") else column.asc(), Policy.id)
+        if column is not None
+        else (Policy.end_date, Policy.id)
+    )
+    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
     query = scoped(
         select(Policy), Policy, current_user, owner_attr="agent_id", customer_attr="customer_id"
     )
-    rows = db.session.scalars(query.order_by(Policy.end_date, Policy.id).limit(100)).all()
-    return render_template("insurance/policies.html", policies=rows)
+    if q:
+        query = query.where(
+            text_contains(Policy.number, q)
+            | Policy.customer_id.in_(select(Customer.id).where(text_contains(Customer.name, q)))
+        )
+    # one row more than a page says whether there is a next one
+    rows = db.session.scalars(
+        query.options(joinedload(Policy.customer), joinedload(Policy.agent))
+        .order_by(*order)
+        .offset((page - 1) * LIST_SIZE)
+        .limit(LIST_SIZE + 1)
+    ).all()
+    return render_template(
+        "insurance/policies.html",
+        policies=rows[:LIST_SIZE],
+        q=q,
+        filters={"q": q} if q else {},
+        sort=sort,
+        page=page,
+        more=len(rows) > LIST_SIZE,
+    )
+
+
+def customer_policies_query(user, customer_id: int):
+    """A customer's policies that ``user`` may see — the scope of the policies list."""
+    query = scoped(select(Policy), Policy, user, owner_attr="agent_id", customer_attr="customer_id")
+    return query.where(Policy.customer_id == customer_id)
+
+
+@bp.route("/customers/<int:customer_id>/policies")
+@login_required
+def customer_policies(customer_id: int):
+    """The Policies tab of a customer's page (for a customer the user may see)."""
+    if not current_user.can("insurance.policy.read"):
+        abort(404)
+    customer_id = visible_customer(customer_id, current_user).id
+    query = customer_policies_query(current_user, customer_id)
+    rows = db.session.scalars(query.order_by(Policy.end_date, Policy.id)).all()
+    return render_template("insurance/_customer_policies.html", policies=rows)

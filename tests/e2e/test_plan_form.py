@@ -15,6 +15,8 @@ def test_picking_a_rule_shows_its_settings_and_the_plan_lists_them_by_label(
     page.get_by_label("Password", exact=True).fill("correct horse battery")
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_server}/admin/follow-up-plans")
+    expect(page.locator("#f-name")).to_be_hidden()  # the form opens on demand
+    page.get_by_text("New plan", exact=True).click()
     revisit = page.locator('[data-rule-params="service_revisit"]')
     interval = page.locator('[data-rule-params="customer_interval"]')
     expect(interval).to_be_visible()

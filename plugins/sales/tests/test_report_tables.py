@@ -36,9 +36,9 @@ def test_the_table_views_are_in_the_chinese_page_under_chinese_headers(book, log
     assert cny["caption"] == "按月销售预测 · CNY"
     assert cny["headers"] == ["月份", "进行中", "加权", "赢单"]
     assert cny["rows"] == [
-        ["2025-01", "¥0.00", "¥0.00", "¥900.00"],
-        ["2025-02", "¥400.00", "¥200.00", "¥0.00"],
-        ["2025-03", "¥700.00", "¥560.00", "¥0.00"],
+        ["2025年1月", "¥0.00", "¥0.00", "¥900.00"],
+        ["2025年2月", "¥400.00", "¥200.00", "¥0.00"],
+        ["2025年3月", "¥700.00", "¥560.00", "¥0.00"],
     ]
     assert [s["values"] for s in cny["data"]["series"]] == [
         [0, 400, 700],
@@ -47,7 +47,7 @@ def test_the_table_views_are_in_the_chinese_page_under_chinese_headers(book, log
     ]
     assert cny["data"]["axis"].startswith("金额") and "CNY" in cny["data"]["axis"]
     usd = views["sales-forecast-usd"]
-    assert usd["rows"] == [["2025-01", "US$0.00", "US$0.00", "US$300.00"]]
+    assert usd["rows"] == [["2025年1月", "US$0.00", "US$0.00", "US$300.00"]]
     assert "USD" in usd["data"]["axis"]
     for view in views.values():
         labels = view["data"]["labels"] + [s["label"] for s in view["data"]["series"]]

@@ -42,6 +42,8 @@ _, _l = translator("sales")
 BOARD_CARDS = 50  # per column; the count says how many more
 CHOICES = 20  # customers found when a new deal starts without one
 LIST_SIZE = 50  # deals on a page of the list
+#: the deals list's sortable columns (the API's keys, so the export sorts alike)
+DEAL_SORTS = {"title": Deal.title, "amount": Deal.amount, "expected_close": Deal.expected_close}
 FIELDS = ("title", "amount", "currency", "expected_close", "contact_id", "owner_id")
 
 
@@ -54,9 +56,9 @@ def chosen_pipeline() -> Pipeline | None:
 @bp.route("/deals")
 @login_required
 def deals():
-    """The deals the signed-in user may see, newest change first, 50 a page:
-    open, won, lost or all; found by title or customer name; narrowed by
-    pipeline and owner."""
+    """The deals the signed-in user may see, newest change first (or sorted
+    by a column: ``sort``, ``-`` for descending), 50 a page: open, won, lost
+    or all; found by title or customer name; narrowed by pipeline and owner."""
     require("sales.deal.read")
     outcome = request.args.get("outcome", "open")
     outcome = outcome if outcome in ("open", "won", "lost", "all") else "open"
@@ -74,13 +76,21 @@ def deals():
         ),
     }
     page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    sort = request.args.get("sort", "")
+    sort = sort if sort.lstrip("-") in DEAL_SORTS else ""  # an unknown one: the default
+    column = DEAL_SORTS.get(sort.lstrip("-"))
+    order = (
+        (column.desc() if sort.startswith("-") else column.asc(), Deal.id.desc())
+        if column is not None
+        else (Deal.updated_at.desc(), Deal.id.desc())
+    )
     query = search_deals(current_user, {**args, "outcome": None if outcome == "all" else outcome})
     # one row more than a page says whether there is a next one, without
     # counting every visible deal
     rows = (
         db.session.scalars(
             query.options(joinedload(Deal.customer), joinedload(Deal.stage), joinedload(Deal.owner))
-            .order_by(Deal.updated_at.desc(), Deal.id.desc())
+            .order_by(*order)
             .offset((page - 1) * LIST_SIZE)
             .limit(LIST_SIZE + 1)
         )
@@ -94,9 +104,14 @@ def deals():
         outcome=outcome,
         args=args,
         filters=filters,
+        sort=sort,
         page=page,
         more=len(rows) > LIST_SIZE,
-        export_args={**filters, **({} if outcome == "all" else {"outcome": outcome})},
+        export_args={
+            **filters,
+            **({} if outcome == "all" else {"outcome": outcome}),
+            **({"sort": sort} if sort else {}),
+        },
         pipelines=pipelines,
         owners=owners,
     )

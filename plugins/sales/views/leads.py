@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from core.api import (
     ConflictError,
@@ -28,23 +29,56 @@ from .blueprint import bp
 
 _, _l = translator("sales")
 FIELDS = ("name", "company", "phone", "email", "region", "source", "notes")
+LIST_SIZE = 50  # leads on a page of the list
+#: the leads list's sortable columns
+LEAD_SORTS = {"name": Lead.name, "company": Lead.company, "created_at": Lead.created_at}
 
 
 @bp.route("/leads/")
 @login_required
 def leads_index():
+    """The leads the user may see, newest first (or sorted by a column:
+    ``sort``, ``-`` for descending), 50 a page: open, converted,
+    disqualified or all."""
     require("sales.lead.read")
     status = request.args.get("status", "open")
+    status = status if status in ("open", "all") or status in leads.STATUS_LABELS else "open"
+    sort = request.args.get("sort", "")
+    sort = sort if sort.lstrip("-") in LEAD_SORTS else ""  # an unknown one: the default
+    column = LEAD_SORTS.get(sort.lstrip("-"))
+    order = (
+        (column.desc() if sort.startswith("-") else column.asc(), Lead.id.desc())
+        if column is not None
+        else (Lead.created_at.desc(), Lead.id.desc())
+    )
+    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
     query = visible_leads(current_user)
     if status == "open":
         query = query.where(Lead.status.in_(("new", "working")))
-    elif status in leads.STATUS_LABELS:
+    elif status != "all":
         query = query.where(Lead.status == status)
-    rows = db.session.scalars(query.order_by(Lead.created_at.desc(), Lead.id.desc()).limit(200))
+    # one row more than a page says whether there is a next one
+    rows = db.session.scalars(
+        query.options(joinedload(Lead.owner))
+        .order_by(*order)
+        .offset((page - 1) * LIST_SIZE)
+        .limit(LIST_SIZE + 1)
+    ).all()
+    # an empty tab: are there leads in the others (then say so), or none at all?
+    elsewhere = (
+        not rows
+        and status != "all"
+        and db.session.scalar(visible_leads(current_user).with_only_columns(Lead.id).limit(1))
+        is not None
+    )
     return render_template(
         "sales/leads.html",
-        leads=rows.all(),
+        leads=rows[:LIST_SIZE],
         status=status,
+        sort=sort,
+        page=page,
+        more=len(rows) > LIST_SIZE,
+        elsewhere=elsewhere,
         sources=leads.SOURCE_LABELS,
         statuses=leads.STATUS_LABELS,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from core.api import (
     StaleVersionError,
@@ -16,6 +17,7 @@ from core.api import (
     translator,
 )
 
+from ..models import Product
 from ..services import products
 from ..services.access import visible_deal
 from .blueprint import bp
@@ -23,6 +25,9 @@ from .blueprint import bp
 _, _l = translator("sales")
 LINE_FIELDS = ("product_id", "description", "unit_price", "quantity", "discount_percent")
 BLANK_ROWS = 3
+LIST_SIZE = 50  # products on a page of the list
+#: the products list's sortable columns
+PRODUCT_SORTS = {"code": Product.code, "name": Product.name, "unit_price": Product.unit_price}
 
 
 def posted_lines() -> list[dict]:
@@ -82,7 +87,8 @@ def deal_lines(deal_id: int):
 @bp.route("/products", methods=["GET", "POST"])
 @login_required
 def product_list():
-    """产品: the price list deals' lines pick from."""
+    """产品: the price list deals' lines pick from, by name (or sorted by a
+    column: ``sort``, ``-`` for descending), 50 a page."""
     require("sales.deal.read")
     values, errors = {"currency": instance_currency()}, {}
     if request.method == "POST":
@@ -98,6 +104,24 @@ def product_list():
         else:
             flash(_("Product %(name)s added.", name=product.name), "success")
             return redirect(url_for(".product_list"))
+    sort = request.args.get("sort", "")
+    sort = sort if sort.lstrip("-") in PRODUCT_SORTS else ""  # an unknown one: the default
+    column = PRODUCT_SORTS.get(sort.lstrip("-"))
+    order = (
+        (column.desc() if sort.startswith("-") else column.asc(), Product.id)
+        if column is not None
+        else (Product.name, Product.id)  # as ``products.products()``
+    )
+    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    rows = db.session.scalars(
+        select(Product).order_by(*order).offset((page - 1) * LIST_SIZE).limit(LIST_SIZE + 1)
+    ).all()
     return render_template(
-        "sales/products.html", rows=products.products(), values=values, errors=errors
+        "sales/products.html",
+        rows=rows[:LIST_SIZE],
+        sort=sort,
+        page=page,
+        more=len(rows) > LIST_SIZE,
+        values=values,
+        errors=errors,
     ), 422 if errors else 200

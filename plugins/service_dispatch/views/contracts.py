@@ -77,7 +77,9 @@ def render_contracts(customer, values: dict, errors: dict, status: int = 200):
 
 #: the renewal windows the contracts page offers (days)
 EXPIRING = (30, 60, 90)
-LIST_LIMIT = 200
+LIST_SIZE = 50  # contracts on a page of the list
+#: the contracts list's sortable columns (the API's keys)
+CONTRACT_SORTS = {"number": Contract.number, "ends_on": Contract.ends_on}
 
 
 @bp.route("/contracts")
@@ -85,7 +87,8 @@ LIST_LIMIT = 200
 def contracts_page():
     """Every contract and warranty of the customers the user may see — or
     only those running out within 30, 60 or 90 days, soonest first: the
-    renewals to offer. Searches the number, product and serial number."""
+    renewals to offer. Searches the number, product and serial number; sorts
+    by a column (``sort``, ``-`` for descending); 50 a page."""
     require("service.order.read")
     args = {
         "q": request.args.get("q", "").strip()[:100],
@@ -97,19 +100,33 @@ def contracts_page():
     today = load_calendar().local_date(utcnow())
     query = entitlement.filter_contracts(entitlement.visible_contracts(current_user), args, today)
     total = db.session.scalar(query.with_only_columns(func.count(), maintain_column_froms=True))
-    order = (
-        (Contract.ends_on, Contract.id)
-        if args["expiring_within"]
-        else (Contract.ends_on.desc(), Contract.id.desc())
-    )
+    sort = request.args.get("sort", "")
+    sort = sort if sort.lstrip("-") in CONTRACT_SORTS else ""  # an unknown one: the default
+    column = CONTRACT_SORTS.get(sort.lstrip("-"))
+    if column is not None:
+        order = (column.desc() if sort.startswith("-") else column.asc(), Contract.id.desc())
+    elif args["expiring_within"]:
+        order = (Contract.ends_on, Contract.id)
+    else:
+        order = (Contract.ends_on.desc(), Contract.id.desc())
+    pages = max(1, -(-total // LIST_SIZE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
     rows = db.session.scalars(
-        query.options(contains_eager(Contract.customer)).order_by(*order).limit(LIST_LIMIT)
+        query.options(contains_eager(Contract.customer))
+        .order_by(*order)
+        .offset((page - 1) * LIST_SIZE)
+        .limit(LIST_SIZE)
     ).all()
+    filters = {"q": args["q"], "kind": args["kind"], "expiring": args["expiring_within"]}
     return render_template(
         "service_dispatch/contract_list.html",
         rows=rows,
         total=total,
         args=args,
+        filters={k: v for k, v in filters.items() if v},
+        sort=sort,
+        page=page,
+        more=page < pages,
         windows=EXPIRING,
         today=today,
         states={c.id: contract_state(c, today) for c in rows},

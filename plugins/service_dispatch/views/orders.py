@@ -44,6 +44,8 @@ PRIORITY_LABELS = {
 }
 #: urgent first on every list
 URGENCY = case({"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=WorkOrder.priority, else_=4)
+#: the work orders list's sortable columns (priority by urgency: urgent first)
+ORDER_SORTS = {"number": WorkOrder.number, "status": WorkOrder.status, "priority": URGENCY}
 FIELDS = (
     "title",
     "contact_id",
@@ -94,8 +96,9 @@ def is_overdue(order: WorkOrder, now) -> bool:
 @login_required
 def work_orders():
     """Work orders the user may see (an engineer their own, a manager their
-    team's), newest change first, 50 a page: found by number, title or
-    customer name, narrowed by status, priority and engineer."""
+    team's), newest change first (or sorted by a column: ``sort``, ``-`` for
+    descending), 50 a page: found by number, title or customer name, narrowed
+    by status, priority and engineer."""
     require("service.order.read")
     args = {
         "q": request.args.get("q", "").strip()[:100],
@@ -106,6 +109,14 @@ def work_orders():
         "engineer_id": request.args.get("engineer_id", 0, type=int),
     }
     page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    sort = request.args.get("sort", "")
+    sort = sort if sort.lstrip("-") in ORDER_SORTS else ""  # an unknown one: the default
+    column = ORDER_SORTS.get(sort.lstrip("-"))
+    order = (
+        (column.desc() if sort.startswith("-") else column.asc(), WorkOrder.id.desc())
+        if column is not None
+        else (WorkOrder.updated_at.desc(), WorkOrder.id.desc())
+    )
     query = search_orders(current_user, args).options(
         joinedload(WorkOrder.customer), joinedload(WorkOrder.engineer)
     )
@@ -113,9 +124,7 @@ def work_orders():
     # counting every visible order
     rows = (
         db.session.scalars(
-            query.order_by(WorkOrder.updated_at.desc(), WorkOrder.id.desc())
-            .offset((page - 1) * LIST_SIZE)
-            .limit(LIST_SIZE + 1)
+            query.order_by(*order).offset((page - 1) * LIST_SIZE).limit(LIST_SIZE + 1)
         )
         .unique()
         .all()
@@ -126,6 +135,7 @@ def work_orders():
         orders=rows[:LIST_SIZE],
         args=args,
         filters={k: v for k, v in args.items() if v},
+        sort=sort,
         page=page,
         more=len(rows) > LIST_SIZE,
         statuses=STATUSES,

@@ -5,18 +5,21 @@ stock; and what the completion form and the engineer's phone view need
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from core.api import StaleVersionError, ValidationError, db, form_payload, translator
 
-from ..models import Stock, StockLocation, WorkOrder
+from ..models import Part, Stock, StockLocation, WorkOrder
 from ..services import dispatch, parts, stock
 from .blueprint import bp
 
 _, _l = translator("service_dispatch")
+LIST_SIZE = 50  # parts on a page of the stock table
+#: the stock table's sortable columns (the API's keys)
+PART_SORTS = {"sku": Part.sku, "name": Part.name, "price": Part.price}
 #: the page's forms: what each posts, who may post it, what it says when done
 FORMS = {
     "part": (parts.PartInput, ("service.admin",), parts.create_part, _l("Part added.")),
@@ -79,21 +82,41 @@ def render_parts(
     failed: str | None = None,
     status: int = 200,
 ):
-    """Parts down, locations across, the quantity where they meet."""
+    """Parts down (by name, or sorted by a column: ``sort``, ``-`` for
+    descending; 50 a page), locations across, the quantity where they meet."""
     locations = db.session.scalars(
         parts.visible_locations(current_user)
         .where(StockLocation.active.is_(True))
         .order_by(StockLocation.kind.desc(), StockLocation.name, StockLocation.id)
         .limit(50)
     ).all()
+    sort = request.args.get("sort", "")
+    sort = sort if sort.lstrip("-") in PART_SORTS else ""  # an unknown one: the default
+    column = PART_SORTS.get(sort.lstrip("-"))
+    order = (
+        (column.desc() if sort.startswith("-") else column.asc(), Part.id)
+        if column is not None
+        else (Part.name, Part.id)  # as ``parts.parts()``
+    )
+    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    # one row more than a page says whether there is a next one
+    rows = db.session.scalars(
+        select(Part).order_by(*order).offset((page - 1) * LIST_SIZE).limit(LIST_SIZE + 1)
+    ).all()
     quantities = {
         (s.part_id, s.location_id): s.quantity
-        for s in db.session.scalars(parts.visible_stock(current_user))
+        for s in db.session.scalars(
+            parts.visible_stock(current_user).where(
+                Stock.part_id.in_([p.id for p in rows[:LIST_SIZE]])
+            )
+        )
     }
-    rows = parts.parts()
     return render_template(
         "service_dispatch/parts.html",
-        rows=rows,
+        rows=rows[:LIST_SIZE],
+        sort=sort,
+        page=page,
+        more=len(rows) > LIST_SIZE,
         locations=locations,
         stock=quantities,
         low=parts.LOW_STOCK,
@@ -102,7 +125,7 @@ def render_parts(
         values=values or {},
         failed=failed,
         may=lambda form: any(current_user.can(p) for p in FORMS[form][1]),
-        part_choices=[(p.id, f"{p.sku} {p.name}") for p in rows if p.active],
+        part_choices=[(p.id, f"{p.sku} {p.name}") for p in parts.parts(active_only=True)],
         location_choices=[(loc.id, loc.name) for loc in locations],
         engineer_choices=_engineers_without_van(),
     ), status
