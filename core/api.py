@@ -88,6 +88,7 @@ from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate, 
 from core.rest.openapi import field_rules
 
 # -- Web pages & forms: HTML forms read through the API's schemas, public pages, phones shown.
+from core.forms import list_page, list_sort
 from core.forms import local_datetime as form_datetime
 from core.forms import payload as form_payload
 from core.forms import version as form_version
@@ -226,6 +227,8 @@ __all__ = [
     "instance_region",
     "instance_timezone",
     "json_body",
+    "list_page",
+    "list_sort",
     "load",
     "log_activity",
     "normalize_phone",

@@ -146,3 +146,22 @@ def without(values: dict, masked: set[str]) -> dict:
     """``values`` without the fields the user's role hides (``masked``): those
     are never shown in a form, and never written from one."""
     return access.without(values, masked)
+
+
+def list_sort(sortable: dict[str, Any], default: tuple, tiebreak: Any) -> tuple[str, tuple]:
+    """A list page's order from ``?sort=``: a key of ``sortable`` (column by
+    key), ``-key`` for descending. Returns the sort to show in the headings
+    (``m.sort_th``) and the ORDER BY clauses, ``tiebreak`` last so that
+    pages never overlap. An unknown key gives ``""`` and ``default``: a page
+    ignores what the API (``ordered``) would refuse with a 422."""
+    sort = request.args.get("sort", "")
+    column = sortable.get(sort.lstrip("-"))
+    if column is None:
+        return "", default
+    return sort, (column.desc() if sort.startswith("-") else column.asc(), tiebreak)
+
+
+def list_page(last: int = 10_000) -> int:
+    """The page a list shows, from ``?page=``: 1 when missing or not a
+    number, at most ``last``."""
+    return min(max(request.args.get("page", 1, type=int), 1), last)

@@ -16,7 +16,7 @@ from core.access import audit_entries, hidden_fields, redacted_entry, scoped
 from core.errors import ValidationError
 from core.events import transaction
 from core.extensions import db
-from core.forms import form_int
+from core.forms import form_int, list_page
 from core.i18n import _
 from core.models import AuditEntry, Customer, FollowUpPlan, SiteSetting, Team, User
 from core.rest.auth import require
@@ -99,7 +99,7 @@ def audit_log():
     args = {
         k: request.args.get(k, "").strip() for k in ("entity", "entity_id", "action", "user_id")
     }
-    page = max(1, min(request.args.get("page", 1, type=int), 10_000))
+    page = list_page()
     query = audit_entries(current_user).add_columns(User.name)
     query = query.outerjoin(User, User.id == AuditEntry.user_id)
     for key in ("entity", "action"):

@@ -13,6 +13,7 @@ from core import forms
 from core.access import hidden_fields, scoped
 from core.errors import StaleVersionError, ValidationError
 from core.extensions import db
+from core.forms import list_page
 from core.i18n import _
 from core.models import Activity, Contact, Customer
 from core.rest.auth import require
@@ -58,7 +59,7 @@ def visible_contact(contact_id: int) -> Contact:
 def index():
     require("customer.read")
     q = request.args.get("q", "").strip()[:200]
-    page = max(1, min(request.args.get("page", 1, type=int), 10_000))
+    page = list_page()
     query = contacts_query(Customer.name)
     if q:
         query = query.where(text_contains(Contact.name, q) | text_contains(Customer.name, q))

@@ -24,6 +24,7 @@ from core.custom_fields import definitions_for
 from core.declarations import CustomerColumn
 from core.errors import StaleVersionError, TrellisError, ValidationError
 from core.extensions import db
+from core.forms import list_page
 from core.i18n import _, ngettext
 from core.models import AuditEntry, Customer, Tag, Team, User
 from core.registry import sorted_items
@@ -99,7 +100,7 @@ def index():
         current_user, "customer", {"sort": sort}
     ):
         sort = "-updated_at"
-    page = max(1, min(request.args.get("page", 1, type=int), 10_000))
+    page = list_page()
     query = filtered(args)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     column = SORTABLE[sort.lstrip("-")]

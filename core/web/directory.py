@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload
 from core import forms
 from core.errors import StaleVersionError, ValidationError
 from core.extensions import db
+from core.forms import list_page
 from core.i18n import _, _l
 from core.models import (
     Customer,
@@ -132,7 +133,7 @@ def users():
     require("admin.users")
     query = select(User).where(User.deleted_at.is_(None))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    page = max(1, min(request.args.get("page", 1, type=int), 10_000))
+    page = list_page()
     rows = db.session.scalars(
         query.options(joinedload(User.role), joinedload(User.team))
         .order_by(User.name, User.id)

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from core.api import Customer, db, scoped, text_contains, visible_customer
+from core.api import Customer, db, list_page, list_sort, scoped, text_contains, visible_customer
 
 from .models import Visit
 
@@ -28,15 +28,10 @@ def visits():
     if not current_user.can("his.visit.read"):
         abort(404)
     q = request.args.get("q", "").strip()[:100]
-    sort = request.args.get("sort", "")
-    sort = sort if sort.lstrip("-") in VISIT_SORTS else ""  # an unknown one: the default
-    column = VISIT_SORTS.get(sort.lstrip("-"))
-    order = (
-        (column.desc() if sort.startswith("-") else column.asc(), Visit.id.desc())
-        if column is not None
-        else (Visit.visited_at.desc(), Visit.id.desc())
+    sort, order = list_sort(
+        VISIT_SORTS, (Visit.visited_at.desc(), Visit.id.desc()), Visit.id.desc()
     )
-    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    page = list_page()
     query = scoped(
         select(Visit), Visit, current_user, owner_attr="doctor_id", customer_attr="customer_id"
     )

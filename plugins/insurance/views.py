@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from core.api import Customer, db, scoped, text_contains, visible_customer
+from core.api import Customer, db, list_page, list_sort, scoped, text_contains, visible_customer
 
 from .models import Policy
 
@@ -30,15 +30,8 @@ def policies():
     if not current_user.can("insurance.policy.read"):
         abort(404)
     q = request.args.get("q", "").strip()[:100]
-    sort = request.args.get("sort", "")
-    sort = sort if sort.lstrip("-") in POLICY_SORTS else ""  # an unknown one: the default
-    column = POLICY_SORTS.get(sort.lstrip("-"))
-    order = (
-        (column.desc() if sort.startswith("-") else column.asc(), Policy.id)
-        if column is not None
-        else (Policy.end_date, Policy.id)
-    )
-    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    sort, order = list_sort(POLICY_SORTS, (Policy.end_date, Policy.id), Policy.id)
+    page = list_page()
     query = scoped(
         select(Policy), Policy, current_user, owner_attr="agent_id", customer_attr="customer_id"
     )

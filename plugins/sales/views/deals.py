@@ -18,6 +18,8 @@ from core.api import (
     form_payload,
     form_version,
     instance_currency,
+    list_page,
+    list_sort,
     require,
     text_contains,
     translator,
@@ -75,15 +77,8 @@ def deals():
             (u.id for u in owners if u.id == request.args.get("owner_id", type=int)), None
         ),
     }
-    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
-    sort = request.args.get("sort", "")
-    sort = sort if sort.lstrip("-") in DEAL_SORTS else ""  # an unknown one: the default
-    column = DEAL_SORTS.get(sort.lstrip("-"))
-    order = (
-        (column.desc() if sort.startswith("-") else column.asc(), Deal.id.desc())
-        if column is not None
-        else (Deal.updated_at.desc(), Deal.id.desc())
-    )
+    page = list_page()
+    sort, order = list_sort(DEAL_SORTS, (Deal.updated_at.desc(), Deal.id.desc()), Deal.id.desc())
     query = search_deals(current_user, {**args, "outcome": None if outcome == "all" else outcome})
     # one row more than a page says whether there is a next one, without
     # counting every visible deal

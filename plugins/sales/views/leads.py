@@ -16,6 +16,8 @@ from core.api import (
     form_datetime,
     form_payload,
     instance_currency,
+    list_page,
+    list_sort,
     public,
     require,
     translator,
@@ -43,15 +45,8 @@ def leads_index():
     require("sales.lead.read")
     status = request.args.get("status", "open")
     status = status if status in ("open", "all") or status in leads.STATUS_LABELS else "open"
-    sort = request.args.get("sort", "")
-    sort = sort if sort.lstrip("-") in LEAD_SORTS else ""  # an unknown one: the default
-    column = LEAD_SORTS.get(sort.lstrip("-"))
-    order = (
-        (column.desc() if sort.startswith("-") else column.asc(), Lead.id.desc())
-        if column is not None
-        else (Lead.created_at.desc(), Lead.id.desc())
-    )
-    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    sort, order = list_sort(LEAD_SORTS, (Lead.created_at.desc(), Lead.id.desc()), Lead.id.desc())
+    page = list_page()
     query = visible_leads(current_user)
     if status == "open":
         query = query.where(Lead.status.in_(("new", "working")))

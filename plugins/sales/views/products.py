@@ -13,6 +13,8 @@ from core.api import (
     form_payload,
     form_version,
     instance_currency,
+    list_page,
+    list_sort,
     require,
     translator,
 )
@@ -104,15 +106,8 @@ def product_list():
         else:
             flash(_("Product %(name)s added.", name=product.name), "success")
             return redirect(url_for(".product_list"))
-    sort = request.args.get("sort", "")
-    sort = sort if sort.lstrip("-") in PRODUCT_SORTS else ""  # an unknown one: the default
-    column = PRODUCT_SORTS.get(sort.lstrip("-"))
-    order = (
-        (column.desc() if sort.startswith("-") else column.asc(), Product.id)
-        if column is not None
-        else (Product.name, Product.id)  # as ``products.products()``
-    )
-    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    sort, order = list_sort(PRODUCT_SORTS, (Product.name, Product.id), Product.id)
+    page = list_page()
     rows = db.session.scalars(
         select(Product).order_by(*order).offset((page - 1) * LIST_SIZE).limit(LIST_SIZE + 1)
     ).all()

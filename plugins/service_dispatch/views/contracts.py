@@ -16,6 +16,8 @@ from core.api import (
     db,
     form_payload,
     form_version,
+    list_page,
+    list_sort,
     require,
     translator,
     utcnow,
@@ -100,17 +102,15 @@ def contracts_page():
     today = load_calendar().local_date(utcnow())
     query = entitlement.filter_contracts(entitlement.visible_contracts(current_user), args, today)
     total = db.session.scalar(query.with_only_columns(func.count(), maintain_column_froms=True))
-    sort = request.args.get("sort", "")
-    sort = sort if sort.lstrip("-") in CONTRACT_SORTS else ""  # an unknown one: the default
-    column = CONTRACT_SORTS.get(sort.lstrip("-"))
-    if column is not None:
-        order = (column.desc() if sort.startswith("-") else column.asc(), Contract.id.desc())
-    elif args["expiring_within"]:
-        order = (Contract.ends_on, Contract.id)
-    else:
-        order = (Contract.ends_on.desc(), Contract.id.desc())
+    # without a sort: soonest end first when asked what expires, else latest
+    default = (
+        (Contract.ends_on, Contract.id)
+        if args["expiring_within"]
+        else (Contract.ends_on.desc(), Contract.id.desc())
+    )
+    sort, order = list_sort(CONTRACT_SORTS, default, Contract.id.desc())
     pages = max(1, -(-total // LIST_SIZE))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    page = list_page(pages)
     rows = db.session.scalars(
         query.options(contains_eager(Contract.customer))
         .order_by(*order)

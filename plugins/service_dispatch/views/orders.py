@@ -18,6 +18,8 @@ from core.api import (
     form_datetime,
     form_payload,
     form_version,
+    list_page,
+    list_sort,
     require,
     translator,
     utcnow,
@@ -108,14 +110,9 @@ def work_orders():
         else "",
         "engineer_id": request.args.get("engineer_id", 0, type=int),
     }
-    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
-    sort = request.args.get("sort", "")
-    sort = sort if sort.lstrip("-") in ORDER_SORTS else ""  # an unknown one: the default
-    column = ORDER_SORTS.get(sort.lstrip("-"))
-    order = (
-        (column.desc() if sort.startswith("-") else column.asc(), WorkOrder.id.desc())
-        if column is not None
-        else (WorkOrder.updated_at.desc(), WorkOrder.id.desc())
+    page = list_page()
+    sort, order = list_sort(
+        ORDER_SORTS, (WorkOrder.updated_at.desc(), WorkOrder.id.desc()), WorkOrder.id.desc()
     )
     query = search_orders(current_user, args).options(
         joinedload(WorkOrder.customer), joinedload(WorkOrder.engineer)
@@ -154,7 +151,7 @@ def board():
     waiting = visible_orders(current_user).where(WorkOrder.status.in_(TO_DISPATCH))
     total = db.session.scalar(waiting.with_only_columns(func.count()).order_by(None))
     pages = max(1, -(-total // BOARD_SIZE))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    page = list_page(pages)
     rows = db.session.scalars(
         waiting.options(joinedload(WorkOrder.customer))
         .order_by(

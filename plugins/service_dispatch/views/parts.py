@@ -5,12 +5,20 @@ stock; and what the completion form and the engineer's phone view need
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from core.api import StaleVersionError, ValidationError, db, form_payload, translator
+from core.api import (
+    StaleVersionError,
+    ValidationError,
+    db,
+    form_payload,
+    list_page,
+    list_sort,
+    translator,
+)
 
 from ..models import Part, Stock, StockLocation, WorkOrder
 from ..services import dispatch, parts, stock
@@ -90,15 +98,8 @@ def render_parts(
         .order_by(StockLocation.kind.desc(), StockLocation.name, StockLocation.id)
         .limit(50)
     ).all()
-    sort = request.args.get("sort", "")
-    sort = sort if sort.lstrip("-") in PART_SORTS else ""  # an unknown one: the default
-    column = PART_SORTS.get(sort.lstrip("-"))
-    order = (
-        (column.desc() if sort.startswith("-") else column.asc(), Part.id)
-        if column is not None
-        else (Part.name, Part.id)  # as ``parts.parts()``
-    )
-    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    sort, order = list_sort(PART_SORTS, (Part.name, Part.id), Part.id)
+    page = list_page()
     # one row more than a page says whether there is a next one
     rows = db.session.scalars(
         select(Part).order_by(*order).offset((page - 1) * LIST_SIZE).limit(LIST_SIZE + 1)
