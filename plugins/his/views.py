@@ -32,9 +32,7 @@ def visits():
         VISIT_SORTS, (Visit.visited_at.desc(), Visit.id.desc()), Visit.id.desc()
     )
     page = list_page()
-    query = scoped(
-        select(Visit), Visit, current_user, owner_attr="doctor_id", customer_attr="customer_id"
-    )
+    query = visible_visits(current_user)
     if q:
         query = query.where(
             text_contains(Visit.department, q)
@@ -58,10 +56,15 @@ def visits():
     )
 
 
+def visible_visits(user):
+    """Visits the user may see: a doctor their own, a department head their team's
+    (the list, its search and the customer tab share this scope)."""
+    return scoped(select(Visit), Visit, user, owner_attr="doctor_id", customer_attr="customer_id")
+
+
 def patient_visits_query(user, customer_id: int):
     """A patient's visits that ``user`` may see — the scope of the visits list."""
-    query = scoped(select(Visit), Visit, user, owner_attr="doctor_id", customer_attr="customer_id")
-    return query.where(Visit.customer_id == customer_id)
+    return visible_visits(user).where(Visit.customer_id == customer_id)
 
 
 @bp.route("/customers/<int:customer_id>/visits")

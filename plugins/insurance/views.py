@@ -32,9 +32,7 @@ def policies():
     q = request.args.get("q", "").strip()[:100]
     sort, order = list_sort(POLICY_SORTS, (Policy.end_date, Policy.id), Policy.id)
     page = list_page()
-    query = scoped(
-        select(Policy), Policy, current_user, owner_attr="agent_id", customer_attr="customer_id"
-    )
+    query = visible_policies(current_user)
     if q:
         query = query.where(
             text_contains(Policy.number, q)
@@ -58,10 +56,15 @@ def policies():
     )
 
 
+def visible_policies(user):
+    """Policies the user may see: an agent their own, a manager their team's
+    (the list, its search and the customer tab share this scope)."""
+    return scoped(select(Policy), Policy, user, owner_attr="agent_id", customer_attr="customer_id")
+
+
 def customer_policies_query(user, customer_id: int):
     """A customer's policies that ``user`` may see — the scope of the policies list."""
-    query = scoped(select(Policy), Policy, user, owner_attr="agent_id", customer_attr="customer_id")
-    return query.where(Policy.customer_id == customer_id)
+    return visible_policies(user).where(Policy.customer_id == customer_id)
 
 
 @bp.route("/customers/<int:customer_id>/policies")
