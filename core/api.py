@@ -39,7 +39,7 @@ from core.access import (
     visible_customer,
 )
 from core.rest.auth import require
-from core.search import text_contains
+from core.search import search_match, search_rank, text_contains
 
 # -- Core services: the rules for core's records, the same for web forms, the JSON API and plugins.
 from core.followups import create_plan as create_followup_plan
@@ -121,6 +121,7 @@ from core.declarations import (
     RuleParam,
     SearchHit,
     SearchSection,
+    Searchable,
 )
 
 # -- Hooks & plugin settings: implement hooks, declare a plugin's own events, read its settings.
@@ -180,6 +181,7 @@ __all__ = [
     "RuleParam",
     "SearchHit",
     "SearchSection",
+    "Searchable",
     "SoftDeleteMixin",
     "SortArgs",
     "StaleVersionError",
@@ -244,6 +246,8 @@ __all__ = [
     "require",
     "save",
     "scoped",
+    "search_match",
+    "search_rank",
     "sees_all",
     "snapshot",
     "sorted_by",

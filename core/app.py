@@ -35,10 +35,14 @@ from core.i18n import (
 )
 from core.jobs import CORE_JOBS, QUEUE_FILE, check_job, init_jobs
 from core.models import CORE_ACTIVITY_KINDS, CORE_TABLES
+from core.ops.logs import configure_logging, init_request_ids
+from core.ops.metrics import init_metrics
+from core.ops.models import OPS_TABLES
 from core.plugins import load_plugins, make_plugin_manager
 from core.registry import Registry, register_declarations
 from core.requests import TrellisRequest, refuse_nul
 from core.schemas import MAX_ID
+from core.search import check_searchable, core_searchables
 from core.themes import ThemedEnvironment, init_themes
 
 CORE_DIR = Path(__file__).parent
@@ -96,6 +100,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     config = dict(config or {})
     extra_plugins = config.pop("TRELLIS_EXTRA_PLUGINS", [])
     settings = cfg.load_settings(config)
+    configure_logging(settings["TRELLIS_LOG_FORMAT"])
 
     enabled, disabled = load_plugins(settings["TRELLIS_PLUGINS"], extra_plugins)
     pm = make_plugin_manager(enabled)
@@ -109,15 +114,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             "field_types": CORE_FIELD_TYPES,
             "followup_rules": CORE_RULES,
             "jobs": CORE_JOBS,
+            "searchables": core_searchables(),
         },
     )
     for job in reg.jobs.values():
         check_job(job)
+    for searchable in reg.searchables.values():
+        check_searchable(searchable)
+        if searchable.model in reg.searchable_models:
+            raise PluginError(
+                f"searchable {searchable.kind!r}: {searchable.model.__name__} is indexed already"
+            )
+        reg.searchable_models[searchable.model] = searchable
     _register_models(reg)
 
     app = Flask(
         "core", instance_path=settings["TRELLIS_INSTANCE_PATH"], instance_relative_config=True
     )
+    init_request_ids(app)  # first: every later hook and log line has the request's id
     app.jinja_environment = ThemedEnvironment
     app.request_class = TrellisRequest
     app.before_request(refuse_nul)
@@ -158,6 +172,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
         _private_file(Path(app.instance_path) / QUEUE_FILE)
     db.init_app(app)
+    init_metrics(app)
     migrate.init_app(app, db, directory=str(CORE_DIR / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
@@ -165,9 +180,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_themes(app, list(reg.folders("trellis_templates_dir").values()), CORE_DIR / "templates")
 
     from core.web import BLUEPRINTS
+    from core.web.health import register_metrics
 
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
+    register_metrics(app)
     for blueprints in reg.call("trellis_blueprints"):
         for bp in blueprints or ():
             app.register_blueprint(bp)
@@ -212,7 +229,7 @@ class BoundedInt(IntegerConverter):
 
 def _register_models(reg: Registry) -> None:
     """Record which tables belong to core and to each plugin; check prefixes."""
-    reg.table_owners.update({table: "core" for table in CORE_TABLES})
+    reg.table_owners.update({table: "core" for table in (*CORE_TABLES, *OPS_TABLES)})
     for name, classes in reg.answers("trellis_models"):
         for cls in classes or ():
             table = cls.__tablename__

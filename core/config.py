@@ -39,16 +39,25 @@ DEFAULTS: dict[str, Any] = {
     "PROXIES": 0,  # reverse proxies in front of Trellis whose X-Forwarded-* headers to trust
     "TOKEN_DAYS": 90,  # life of a new API token when its creator names none
     "TOKEN_MAX_DAYS": 365,  # the longest life a token may be given
+    "LOG_FORMAT": "text",  # or "json": a JSON object per log line, with the request id
+    "METRICS_TOKEN": None,  # set: /metrics answers Prometheus given this bearer token; unset: off
 }
 LOCALES = ("en", "zh_CN")
 #: settings that take one of a few values
-CHOICES = {"LOCALE": LOCALES, "ENV": ("development", "production"), "JOBS": ("queue", "immediate")}
+CHOICES = {
+    "LOCALE": LOCALES,
+    "ENV": ("development", "production"),
+    "JOBS": ("queue", "immediate"),
+    "LOG_FORMAT": ("text", "json"),
+}
 CONFIG_FILE = "trellis.toml"
 SECRET_FILE = "secret_key"
 #: what production asks of TRELLIS_SECRET_KEY: a length, and enough distinct
 #: characters that "aaaa…" or "abab…" does not pass for a key
 MIN_SECRET_LENGTH = 32
 MIN_SECRET_DISTINCT = 10
+#: a metrics token shorter than this is refused (it guards an unauthenticated URL)
+MIN_METRICS_TOKEN_LENGTH = 16
 _STRONG_KEY_HINT = (
     f"production needs a strong secret key of at least {MIN_SECRET_LENGTH} characters; "
     'set one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
@@ -134,6 +143,7 @@ def _validate(settings: dict[str, Any]) -> None:
             "of reverse proxies in front of Trellis (0, 1, 2, …)"
         ) from None
     _check_token_days(settings)
+    _check_metrics_token(settings)
     zone = settings["TRELLIS_TIMEZONE"]
     try:
         ZoneInfo(zone)
@@ -187,6 +197,20 @@ def _check_token_days(settings: dict[str, Any]) -> None:
         raise ConfigError(
             f"TRELLIS_TOKEN_DAYS: {settings['TRELLIS_TOKEN_DAYS']} is more than "
             f"TRELLIS_TOKEN_MAX_DAYS ({settings['TRELLIS_TOKEN_MAX_DAYS']})"
+        )
+
+
+def _check_metrics_token(settings: dict[str, Any]) -> None:
+    """Unset or empty: no /metrics. Set: a bearer token long enough not to be
+    guessed (the message never repeats it)."""
+    token = settings["TRELLIS_METRICS_TOKEN"]
+    if token in (None, ""):
+        settings["TRELLIS_METRICS_TOKEN"] = None
+        return
+    if not isinstance(token, str) or len(token) < MIN_METRICS_TOKEN_LENGTH:
+        raise ConfigError(
+            f"TRELLIS_METRICS_TOKEN: must be at least {MIN_METRICS_TOKEN_LENGTH} characters, "
+            'e.g. python -c "import secrets; print(secrets.token_urlsafe(32))"'
         )
 
 

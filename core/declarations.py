@@ -161,8 +161,10 @@ class Job:
     ``run(**kwargs)`` is called in the worker inside an application context
     and must be idempotent: running it twice changes nothing more than
     running it once. With ``every_minutes`` the job is also periodic: the
-    one scheduler (in ``trellis worker``) runs it at every minute of the day
-    divisible by it, never once per web worker. Enqueue it yourself with
+    scheduler (in ``trellis worker``) runs it at every minute of the day
+    divisible by it, never once per web worker; each run first claims its
+    time slot in the database, so several workers (or several servers' cron
+    ``run-due``) run it once per slot. Enqueue it yourself with
     ``core.api.enqueue(code, **kwargs)`` (JSON-serialisable kwargs).
     """
 
@@ -170,6 +172,28 @@ class Job:
     title: str
     run: Callable[..., Any]
     every_minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class Searchable:
+    """A record type the search index holds (``trellis_searchables``).
+
+    ``kind`` names it in the index (unique, at most 40 characters: ``sales.deal``);
+    ``model`` is its mapped class, with an integer ``id``; ``fields`` are one
+    to four of its attributes, each a text or a list of texts (phones,
+    e-mails), the first its name or number (exact and prefix matches of it
+    rank first). ``entity`` is what :func:`core.api.hidden_fields` calls it:
+    a field the user's role hides is not searched for that user.
+
+    Core keeps the index in step whenever the ORM writes such a record (in the
+    same transaction); rows written around the ORM are indexed by ``trellis
+    search rebuild``. Lists filter with ``core.api.search_match(model, q, user)``.
+    """
+
+    kind: str
+    model: type
+    fields: tuple[str, ...]
+    entity: str = ""
 
 
 @dataclass(frozen=True)

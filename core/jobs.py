@@ -12,7 +12,12 @@ Where the queue lives follows the settings:
 Jobs are :class:`~core.declarations.Job` declarations, core's below and the
 plugins' from ``trellis_jobs``. Huey sees a single task, ``trellis.job``,
 which looks the job up by code and runs it inside the app; periodic jobs are
-Huey periodic tasks, so only the consumer's scheduler runs them.
+Huey periodic tasks, so only the consumers' schedulers queue them, and each
+run first claims its slot (:mod:`core.ops.claims`): however many consumers
+and cron'd ``trellis jobs run-due`` an instance has, a slot runs once.
+
+A job queued during a request carries the request's id, and the worker's
+log lines about it show that id (:mod:`core.ops.logs`).
 """
 
 from __future__ import annotations
@@ -29,7 +34,12 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 
 from core.declarations import Job
 from core.errors import PluginError, TrellisError
+from core.extensions import db
 from core.i18n import _, _l
+from core.models.base import utcnow
+from core.ops.claims import claim, release, slot_of
+from core.ops.logs import current_request_id, set_request_id
+from core.ops.metrics import counting_job
 from core.registry import current_registry
 
 log = logging.getLogger(__name__)
@@ -88,19 +98,30 @@ def init_jobs(app: Flask, jobs: dict[str, Job]) -> Huey:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         huey = SqliteHuey(name, filename=str(Path(app.instance_path) / QUEUE_FILE), results=False)
 
-    def run_job(code: str, kwargs: dict) -> None:
+    def run_job(code: str, kwargs: dict, meta: dict | None = None) -> None:
+        # ``meta`` (the request id) is optional: tasks queued before it existed have none
         with app.app_context():
+            set_request_id((meta or {}).get("request_id"))
             job = jobs.get(code)
             if job is None:  # its plugin was disabled after it was queued
                 log.warning("job %s: no such job any more, dropped", code)
                 return
-            outcome = job.run(**kwargs)
+            with counting_job(code):
+                outcome = job.run(**kwargs)
             log.info("job %s done%s", code, f": {outcome}" if outcome else "")
+
+    def run_periodic(job: Job) -> None:
+        with app.app_context():
+            outcome = run_in_slot(job, utcnow())
+            if outcome is None:
+                log.info("job %s: this slot was run by another process", job.code)
+            else:
+                log.info("job %s done%s", job.code, f": {outcome}" if outcome else "")
 
     task = huey.task(name="trellis.job")(run_job)
     for job in jobs.values():
         if job.every_minutes:
-            _periodic(huey, job, run_job)
+            _periodic(huey, job, run_periodic)
     app.extensions["trellis_jobs"] = JobQueue(huey, task)
     return huey
 
@@ -111,16 +132,32 @@ class JobQueue:
     task: Any  # Huey's TaskWrapper for ``trellis.job``
 
 
-def _periodic(huey: Huey, job: Job, run_job) -> None:
+def _periodic(huey: Huey, job: Job, run_periodic) -> None:
     every = cast(int, job.every_minutes)  # called for periodic jobs only
 
     def due(moment: datetime) -> bool:
         return (moment.hour * 60 + moment.minute) % every == 0
 
     def run() -> None:
-        run_job(job.code, {})
+        run_periodic(job)
 
     huey.periodic_task(due, name=f"trellis.every.{job.code}")(run)
+
+
+def run_in_slot(job: Job, now: datetime) -> str | None:
+    """Run periodic ``job`` for the slot ``now`` falls in, unless another
+    process has claimed it: the job's outcome ("" if it says nothing), or
+    None when the slot was someone else's. A failed run gives the slot back."""
+    slot = slot_of(cast(int, job.every_minutes), now)
+    if not claim(job.code, slot):
+        return None
+    try:
+        with counting_job(job.code):
+            return job.run() or ""
+    except BaseException:
+        db.session.rollback()  # the failed run's writes, before the claim is given back
+        release(job.code, slot)
+        raise
 
 
 def queue() -> Huey:
@@ -131,13 +168,20 @@ def enqueue(code: str, **kwargs: Any) -> None:
     """Queue job ``code`` with JSON-serialisable ``kwargs`` (run now in immediate mode)."""
     if code not in current_registry().jobs:
         raise TrellisError(_("No such job: %(code)s", code=code))
-    current_app.extensions["trellis_jobs"].task(code, kwargs)
+    request_id = current_request_id()
+    meta = {"request_id": request_id} if request_id else None
+    current_app.extensions["trellis_jobs"].task(code, kwargs, meta)
 
 
-def run_all_periodic() -> list[tuple[str, str]]:
-    """Run every periodic job once, here and now (``trellis jobs run-due``, cron)."""
+def run_all_periodic(now: datetime | None = None) -> list[tuple[str, str | None]]:
+    """Run every periodic job once for the slot ``now`` (default: this
+    minute) falls in (``trellis jobs run-due``, cron): (code, outcome), the
+    outcome None for a job whose slot another process has run."""
+    now = now or utcnow()
     return [
-        (job.code, job.run() or "") for job in current_registry().jobs.values() if job.every_minutes
+        (job.code, run_in_slot(job, now))
+        for job in current_registry().jobs.values()
+        if job.every_minutes
     ]
 
 

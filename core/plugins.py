@@ -70,6 +70,9 @@ RESERVED_NAMES = frozenset(
         "logout",
         "language",
         "healthz",
+        "readyz",
+        "metrics",
+        "job",  # core's job_claim table
         "me",
         "roles",
         "tags",

@@ -22,6 +22,7 @@ from core.declarations import (
     Permission,
     RecycleCondition,
     RoleTemplate,
+    Searchable,
 )
 from core.errors import PluginError
 from core.plugins import PluginInfo
@@ -39,6 +40,9 @@ class Registry:
     followup_rules: dict[str, FollowUpRule] = field(default_factory=dict)
     recycle_conditions: dict[str, RecycleCondition] = field(default_factory=dict)
     jobs: dict[str, Job] = field(default_factory=dict)
+    searchables: dict[str, Searchable] = field(default_factory=dict)
+    #: mapped class -> its searchable (the index's writer looks records up by class)
+    searchable_models: dict[type, Searchable] = field(default_factory=dict)
     #: table name -> plugin name (``"core"`` for core's tables)
     table_owners: dict[str, str] = field(default_factory=dict)
     plugin_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -134,6 +138,7 @@ def register_declarations(reg: Registry, core_items: dict[str, list]) -> None:
         "followup_rules": ("trellis_followup_rules", "code"),
         "recycle_conditions": ("trellis_recycle_conditions", "code"),
         "jobs": ("trellis_jobs", "code"),
+        "searchables": ("trellis_searchables", "kind"),
     }
     for attr, (hook, key) in specs.items():
         target: dict = getattr(reg, attr)

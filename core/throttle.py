@@ -35,6 +35,8 @@ from flask.wrappers import Response
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from core.jobs import queue_name
+
 PER_ADDRESS = "20 per minute"
 PER_ACCOUNT_AND_ADDRESS = "10 per 15 minutes"
 
@@ -86,8 +88,12 @@ def init_throttle(app: Flask) -> Limiter:
         get_remote_address,
         app=app,
         storage_uri=app.config["TRELLIS_REDIS_URL"] or "memory://",
-        key_prefix="trellis",
+        # installations sharing one Redis database count apart, as their queues do
+        key_prefix=queue_name(app),
         headers_enabled=False,
+        # Redis down: count in this process until it is back, rather than
+        # refuse every sign-in (/readyz says Redis is down)
+        in_memory_fallback_enabled=True,
     )
     # (the limiter's decorator keeps a view's type; its stub cannot say so for
     # Flask's union of sync and async views, hence the casts)

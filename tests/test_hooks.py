@@ -748,6 +748,54 @@ def test_hook_jobs_refuses_a_bad_schedule(register_plugin):
         )
 
 
+def test_hook_searchables(register_plugin):
+    """A plugin's record type joins the index: written through the ORM, it
+    is found by a prefix or a Chinese fragment through search_match."""
+    from core.api import Searchable, search_match
+    from core.models import Tag
+
+    register_plugin(
+        plugin_module(
+            "probe", trellis_searchables=lambda: [Searchable("probe.tag", Tag, ("name",))]
+        )
+    )
+    db.session.add_all([Tag(name="客户关怀 VIP"), Tag(name="Wholesale")])
+    db.session.commit()
+
+    def names(query):
+        return set(db.session.scalars(select(Tag.name).where(search_match(Tag, query))))
+
+    assert names("关怀") == {"客户关怀 VIP"}
+    assert names("whole") == {"Wholesale"}
+    assert names("retail") == set()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [((), "1 to 4 fields"), (("name",) * 5, "1 to 4 fields"), (("nope",), "has no 'nope'")],
+)
+def test_hook_searchables_refuses_a_bad_declaration(register_plugin, fields, message):
+    from core.api import Searchable
+    from core.models import Tag
+
+    with pytest.raises(PluginError, match=message):
+        register_plugin(
+            plugin_module("probe", trellis_searchables=lambda: [Searchable("probe.t", Tag, fields)])
+        )
+
+
+def test_hook_searchables_refuses_a_kind_declared_twice(register_plugin):
+    from core.api import Searchable
+    from core.models import Tag
+
+    with pytest.raises(PluginError, match="already declared"):
+        register_plugin(
+            plugin_module(
+                "probe", trellis_searchables=lambda: [Searchable("customer", Tag, ("name",))]
+            )
+        )
+
+
 def test_hook_transfer_records(register_plugin, make_user):
     from core.services.pool import transfer_all
 

@@ -180,7 +180,24 @@ def test_throttling_counts_in_redis_when_configured(make_app, make_user):
         )
     keys = redis.Redis.from_url(url).keys("*trellis*login:rep@example.com*")
     assert keys, "the limiter should keep its counters in Redis"
+    # under this installation's name: another one sharing the Redis counts apart
+    from core.jobs import queue_name
+
+    assert all(queue_name(app).encode() in key for key in keys), keys
     redis.Redis.from_url(url).flushdb()
+
+
+def test_signing_in_works_while_redis_is_down(make_app, make_user):
+    """The limiter counts in memory until Redis is back: a wrong password is
+    still a 401 and the right one still signs in, never a 500."""
+    app = make_app(TRELLIS_REDIS_URL="redis://127.0.0.1:1/0")  # nothing listens there
+    make_user(email="rep@example.com", password="correct horse battery")
+    client = app.test_client()
+    token = csrf(client)
+    wrong = {"csrf_token": token, "email": "rep@example.com", "password": "guess"}
+    assert client.post("/login", data=wrong).status_code == 401
+    right = {**wrong, "password": "correct horse battery"}
+    assert client.post("/login", data=right).status_code == 302
 
 
 def test_a_copied_session_cookie_is_worthless_after_logout(app, make_user):

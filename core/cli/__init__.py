@@ -7,6 +7,8 @@ per command or group.
 - :mod:`core.cli.plugins` — ``plugins list``
 - :mod:`core.cli.users` — ``users create|list|set-password|token``
 - :mod:`core.cli.jobs` — ``jobs list|enqueue|run-due``, ``worker``
+- :mod:`core.cli.backup` — ``backup``, ``restore``
+- :mod:`core.cli.search` — ``search rebuild``
 - :mod:`core.cli.base` — the app a command runs in, one-line errors, the group
 
 Every command works without prompts (scripts and CI drive it); ``init``
@@ -20,10 +22,22 @@ from __future__ import annotations
 import click
 
 from core import __version__
-from core.cli import db, init, jobs, plugins, server, users
+from core.cli import backup, db, init, jobs, plugins, search, server, users
 from core.cli.base import TrellisGroup
 
-CORE_COMMANDS = ("init", "run", "serve", "db", "plugins", "users", "jobs", "worker")
+CORE_COMMANDS = (
+    "init",
+    "run",
+    "serve",
+    "db",
+    "plugins",
+    "users",
+    "jobs",
+    "worker",
+    "backup",
+    "restore",
+    "search",
+)
 
 
 @click.group(cls=TrellisGroup)
@@ -41,5 +55,8 @@ for command in (
     users.users,
     jobs.jobs,
     jobs.worker,
+    backup.backup,
+    backup.restore,
+    search.search,
 ):
     main.add_command(command)

@@ -1,11 +1,13 @@
 """``trellis worker`` and ``trellis jobs`` (list, enqueue, run-due): the CLI
 side of :mod:`core.jobs`, and the worker a single-machine server runs beside
-itself."""
+itself. The worker writes a heartbeat (:mod:`core.ops.heartbeat`) that
+``/readyz`` reads."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import sys
 
 import click
@@ -13,7 +15,10 @@ from flask import Flask
 
 from core.cli.base import _app, _child, with_app, with_database
 from core.i18n import _
-from core.jobs import enqueue, queue, run_all_periodic, uses_embedded_worker
+from core.jobs import enqueue, queue, queue_name, run_all_periodic, uses_embedded_worker
+from core.ops.heartbeat import start_beating
+
+log = logging.getLogger(__name__)
 
 WORKER_COMMAND = [sys.executable, "-c", "from core.cli import main; main()", "worker"]
 
@@ -27,12 +32,18 @@ def worker(threads: int) -> None:
     if huey.immediate:
         raise click.UsageError(_("TRELLIS_JOBS=immediate runs jobs when queued; no worker needed"))
     storage = type(huey.storage).__name__
-    click.echo(
-        _("Worker: %(threads)s threads on %(storage)s", threads=threads, storage=storage), err=True
-    )
+    # text: a plain line format (with TRELLIS_LOG_FORMAT=json the app set JSON lines up)
     logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    logging.getLogger("core.jobs").setLevel(logging.INFO)  # a line per job done
-    huey.create_consumer(workers=threads, worker_type="thread", periodic=True).run()
+    logging.getLogger("core").setLevel(logging.INFO)  # a line per job done
+    log.info(_("Worker: %(threads)s threads on %(storage)s", threads=threads, storage=storage))
+    app = _app()
+    # until Huey's consumer sets its own handlers, SIGTERM stops the worker cleanly
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    stop = start_beating(app, queue_name(app))
+    try:
+        huey.create_consumer(workers=threads, worker_type="thread", periodic=True).run()
+    finally:
+        stop.set()
 
 
 def embedded_worker(app: Flask) -> contextlib.AbstractContextManager:
@@ -70,6 +81,11 @@ def jobs_enqueue(code: str) -> None:
 @jobs.command("run-due")
 @with_database
 def jobs_run_due() -> None:
-    """Run every periodic job once, now (idempotent; for cron instead of a worker)."""
+    """Run every periodic job once, now (idempotent; for cron instead of a worker).
+
+    A job whose slot another process (a worker, cron on another server) has
+    run already is skipped."""
     for code, outcome in run_all_periodic():
+        if outcome is None:
+            outcome = _("skipped, another process has run it for this time slot")
         click.echo(f"{code}: {outcome}")

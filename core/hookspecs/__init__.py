@@ -24,6 +24,7 @@ from core.hookspecs.declarations import (
     trellis_permissions,
     trellis_recycle_conditions,
     trellis_roles,
+    trellis_searchables,
 )
 from core.hookspecs.events import (
     trellis_activity_logged,
@@ -105,6 +106,7 @@ __all__ = [
     "trellis_recycle_conditions",
     "trellis_roles",
     "trellis_search",
+    "trellis_searchables",
     "trellis_settings_schema",
     "trellis_templates_dir",
     "trellis_timeline_links",

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # annotations only: the models import much of core
         Permission,
         RecycleCondition,
         RoleTemplate,
+        Searchable,
     )
 
 
@@ -96,4 +97,18 @@ def trellis_jobs() -> list[Job]:
     the worker inside an application context and must be idempotent; one
     with ``every_minutes`` is periodic and runs from the single scheduler.
     Queue a job with ``core.api.enqueue(code, **kwargs)``.
+    """
+
+
+@hookspec
+def trellis_searchables() -> list[Searchable]:
+    """Return a list of ``core.api.Searchable``: the plugin's record types
+    that search finds — by the list's search box and the top bar's.
+
+    Called when the application is built. Core indexes each declared field
+    of every such record as the ORM writes it (a two-character Chinese
+    fragment, a word's prefix, any four or more digits of a phone number
+    find it) and ``core.api.search_match(model, query, user)`` filters the
+    plugin's own scoped query by the index. A kind declared twice stops
+    start-up.
     """

@@ -9,12 +9,16 @@ from alembic import context
 from flask import current_app
 from sqlalchemy import event
 
+from core.search.ddl import PG_INDEX
+
 config = context.config
 db = current_app.extensions["migrate"].db
 include_tables = config.attributes.get("include_tables")
 
 
 def include_object(obj, name, type_, reflected, compare_to):
+    if type_ == "index" and name == PG_INDEX:
+        return False  # the search index's expression: made by core.search.ddl
     if include_tables is None:
         return True
     table = obj if type_ == "table" else getattr(obj, "table", None)

@@ -14,6 +14,7 @@ from core.models.customers import (
     customer_tag,
 )
 from core.models.pool import PoolRelease, PoolRule
+from core.models.search import SearchDocument
 from core.models.settings import (
     AuditEntry,
     CustomFieldDefinition,
@@ -45,6 +46,7 @@ __all__ = [
     "PoolRelease",
     "PoolRule",
     "Role",
+    "SearchDocument",
     "SiteSetting",
     "SoftDeleteMixin",
     "Stage",

@@ -20,7 +20,7 @@ from core.rest.exports import CSV_RESPONSE, csv_export
 from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate, sorted_by
 from core.rest.schemas import AuditOut, CustomerCreated, CustomerOut, MergeInput
 from core.schemas import CustomerInput, Id, is_id
-from core.search import text_contains
+from core.search import search_match
 from core.services import customers as service
 
 bp = Blueprint("api_customers", __name__, description="Customers (客户)")
@@ -71,7 +71,7 @@ def filtered(args: dict):
             )
         )
     if args.get("q"):
-        query = query.where(text_contains(Customer.name, args["q"]))
+        query = query.where(search_match(Customer, args["q"], current_user))
     return query
 
 

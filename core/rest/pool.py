@@ -17,7 +17,7 @@ from core.rest.customers import SORTABLE, body, visible
 from core.rest.lists import ListArgs, page_schema, paginate, sorted_by
 from core.rest.schemas import CustomerOut
 from core.schemas import Id, is_id
-from core.search import text_contains
+from core.search import search_match
 from core.services import pool as service
 
 bp = Blueprint("api_pool", __name__, description="Customer pool (公海)")
@@ -50,7 +50,7 @@ def list_pool(args):
     require("pool.claim")
     query = pool_query()
     if args.get("q"):
-        query = query.where(text_contains(Customer.name, args["q"]))
+        query = query.where(search_match(Customer, args["q"], current_user))
     return paginate(query, args, SORTABLE, "-updated_at")
 
 

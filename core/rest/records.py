@@ -16,7 +16,7 @@ from core.rest.customers import body, expected_version, visible
 from core.rest.lists import ListArgs, page_schema, paginate, sorted_by
 from core.rest.schemas import ActivityOut, ContactOut
 from core.schemas import ActivityInput, ContactInput, is_id
-from core.search import text_contains
+from core.search import search_match, text_contains
 from core.services import activities as activity_service
 from core.services import contacts as contact_service
 
@@ -48,7 +48,7 @@ def list_contacts(args, customer_id: int):
     customer = visible(customer_id)
     query = select(Contact).where(Contact.customer_id == customer.id, Contact.deleted_at.is_(None))
     if args.get("q"):
-        query = query.where(text_contains(Contact.name, args["q"]))
+        query = query.where(search_match(Contact, args["q"], current_user))
     return paginate(query, args, CONTACT_SORTABLE, "name")
 
 

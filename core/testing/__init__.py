@@ -28,19 +28,22 @@ from core.testing.apps import (
     trellis_login_as,
     trellis_make_app,
     trellis_register_plugin,
+    trellis_settings,
 )
 from core.testing.browser import (
     _short_browser_timeouts,
-    browser_type_launch_args,
     pytest_collection_modifyitems,
+    pytest_configure,
     trellis_live_server,
     trellis_shoot,
 )
 from core.testing.database import (
     _no_ambient_trellis_settings,
+    _trellis_spent_databases,
     trellis_database,
     trellis_empty_database_url,
 )
+from core.testing.passwords import _remembering_password_hasher
 from core.testing.records import (
     trellis_make_activity,
     trellis_make_contact,
@@ -49,6 +52,7 @@ from core.testing.records import (
     trellis_run_due,
     trellis_scope_leak_check,
 )
+from core.testing.shelf import _trellis_shelf
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -58,13 +62,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "a comma list of plugin names, or 'all' (default: the built-in plugins)",
         default="",
     )
+    parser.addini(
+        "trellis_reuse_apps",
+        "hand a test's plain app (trellis_make_app() without settings) an app an "
+        "earlier test was done with, put back as new (see core.testing.shelf)",
+        type="bool",
+        default=False,
+    )
 
 
 __all__ = [
     "EventRecorder",
     "_no_ambient_trellis_settings",
+    "_remembering_password_hasher",
+    "_trellis_shelf",
+    "_trellis_spent_databases",
     "_short_browser_timeouts",
-    "browser_type_launch_args",
+    "pytest_configure",
     "plugin_module",
     "pytest_addoption",
     "pytest_collection_modifyitems",
@@ -85,5 +99,6 @@ __all__ = [
     "trellis_register_plugin",
     "trellis_run_due",
     "trellis_scope_leak_check",
+    "trellis_settings",
     "trellis_shoot",
 ]

@@ -13,7 +13,9 @@ from flask import Flask, current_app
 from flask.testing import FlaskClient
 
 from core.api import Manifest, hookimpl
-from core.testing.database import _empty_tables, enabled_plugins
+from core.testing.database import enabled_plugins
+from core.testing.emptying import empty_tables
+from core.testing.templates import TEMPLATES
 
 
 def plugin_module(
@@ -64,10 +66,14 @@ class EventRecorder:
 
 
 class _RecorderPlugin:
-    """Subscribes an :class:`EventRecorder` to every domain event hook."""
+    """Subscribes an :class:`EventRecorder` (``recorder``: the test's) to
+    every domain event hook."""
 
-    def __init__(self, recorder: EventRecorder) -> None:
-        self.record = lambda name, **kwargs: recorder.fired.append((name, kwargs))
+    recorder: EventRecorder | None = None
+
+    def record(self, name: str, **kwargs) -> None:
+        if self.recorder is not None:
+            self.recorder.fired.append((name, kwargs))
 
     @hookimpl
     def trellis_customer_created(self, customer):
@@ -129,14 +135,26 @@ def trellis_events() -> EventRecorder:
 
 
 @pytest.fixture
-def trellis_make_app(trellis_database, tmp_path, trellis_events, pytestconfig):
+def trellis_settings() -> dict[str, Any]:
+    """Settings every test app gets, under the test's own: override it in a
+    ``conftest.py`` (e.g. ``{"TRELLIS_REGION": "CN"}``)."""
+    return {}
+
+
+@pytest.fixture
+def trellis_make_app(
+    trellis_database, tmp_path, trellis_events, trellis_settings, pytestconfig, _trellis_shelf
+):
     """Build an app on the test database: ``trellis_make_app(**settings)``.
 
     The newest app's context is pushed; tables are emptied after the test.
+    With no settings, it may be an app an earlier test was done with, put
+    back as new (``trellis_reuse_apps``, :mod:`core.testing.shelf`).
     """
     from core import create_app
 
     contexts = []
+    shelved: list[tuple[tuple, Flask]] = []
 
     def factory(**settings):
         config = {
@@ -146,13 +164,21 @@ def trellis_make_app(trellis_database, tmp_path, trellis_events, pytestconfig):
             "TRELLIS_INSTANCE_PATH": str(tmp_path),
             "TRELLIS_JOBS": "immediate",
             **enabled_plugins(pytestconfig),
+            **trellis_settings,
             **settings,
         }
-        app = create_app(config)
-        app.test_client_class = IsolatedClient
-        app.extensions["trellis"].pm.register(
-            _RecorderPlugin(trellis_events), name="event-recorder"
-        )
+        key = _trellis_shelf.key(config) if _trellis_shelf and not settings else None
+        app = _trellis_shelf.take(key, str(tmp_path)) if key else None
+        if app is None:
+            app = create_app(config)
+            app.test_client_class = IsolatedClient
+            app.jinja_env.bytecode_cache = TEMPLATES  # compiled once per worker, not per app
+            app.extensions["trellis"].pm.register(_RecorderPlugin(), name="event-recorder")
+            if key:
+                _trellis_shelf.built(app)
+        app.extensions["trellis"].pm.get_plugin("event-recorder").recorder = trellis_events
+        if key:
+            shelved.append((key, app))
         ctx = app.app_context()
         ctx.push()
         contexts.append(ctx)
@@ -164,7 +190,9 @@ def trellis_make_app(trellis_database, tmp_path, trellis_events, pytestconfig):
     while contexts:
         db.session.remove()
         contexts.pop().pop()
-    _empty_tables(trellis_database)
+    empty_tables(trellis_database)
+    for key, app in shelved:
+        _trellis_shelf.put(key, app)
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ import pytest
 
 __all__ = [
     "pytest_collection_modifyitems",
-    "browser_type_launch_args",
+    "DebianChromium",
+    "pytest_configure",
     "_short_browser_timeouts",
     "trellis_live_server",
     "trellis_shoot",
@@ -28,23 +29,38 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group("browser"))
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium, headless; Playwright never downloads a browser here."""
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "headless": True,
-        "args": [
-            "--no-sandbox",
-            "--disable-dev-shm-usage",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-extensions",
-            "--no-first-run",
-            "--disable-sync",
-        ],
-    }
+class DebianChromium:
+    """The browser-type fixture that makes Playwright launch Debian's Chromium.
+
+    A plugin's fixture overrides another plugin's of the same name only if
+    it is registered later, and the entry points of pytest-playwright and
+    Trellis load in whatever order the installed distributions are found
+    (``python -m pytest`` in a checkout finds Trellis's first). This object
+    is registered in ``pytest_configure``, after every entry point.
+    """
+
+    @pytest.fixture(scope="session")
+    @classmethod
+    def browser_type_launch_args(cls, browser_type_launch_args):
+        """Debian's Chromium, headless; Playwright never downloads a browser here."""
+        return {
+            **browser_type_launch_args,
+            "executable_path": CHROMIUM,
+            "headless": True,
+            "args": [
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-extensions",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(DebianChromium(), "trellis-debian-chromium")
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,8 @@
 """Core's web pages: server-rendered Flask blueprints, one module per concern.
 
 - :mod:`core.web.auth` — signing in and out, the CSRF check (blueprint ``auth``)
-- :mod:`core.web.base` — the page frame, the dashboard, health (blueprint ``core``)
+- :mod:`core.web.base` — the page frame, the dashboard (blueprint ``core``)
+- :mod:`core.web.health` — ``/healthz``, ``/readyz`` (``health``) and ``/metrics``
 - :mod:`core.web.customers` — customer list, forms and 360° page (``customers``),
   whose tabs' panels :mod:`core.web.customer_tabs` renders
 - :mod:`core.web.contacts` — contact list, page and forms (``contacts``)
@@ -29,6 +30,7 @@ from core.web import (
     contacts,
     customers,
     directory,
+    health,
     pool,
     pool_rules,
     search,
@@ -37,6 +39,7 @@ from core.web import (
 BLUEPRINTS = (
     auth.bp,
     base.bp,
+    health.bp,
     customers.bp,
     contacts.bp,
     activities.bp,

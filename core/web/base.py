@@ -1,7 +1,7 @@
 """The page frame every web page shares — the ``core`` blueprint: the menu,
 the template globals (formatting in the user's locale, the theme, the CSRF
-token), security headers, themes' static files, the dashboard and the
-health check.
+token), security headers, themes' static files and the dashboard. (The
+health checks are :mod:`core.web.health`.)
 
 Pages are server-rendered; htmx swaps parts of them. Plugins add menu
 entries, dashboard widgets and customer tabs only through their hooks.
@@ -39,7 +39,6 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from core import __version__
 from core.access import hidden_fields, scoped
 from core.declarations import MENU_ADMIN, MENU_CUSTOMERS, MenuItem
 from core.extensions import db
@@ -277,9 +276,3 @@ def dashboard():
         tasks=due_list([current_user.id], tz=get_timezone()),
         widgets=sorted_items("trellis_dashboard_widgets", user=current_user),
     )
-
-
-@bp.route("/healthz")
-def healthz():
-    db.session.execute(select(1))
-    return {"status": "ok", "version": __version__}

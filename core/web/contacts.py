@@ -18,7 +18,7 @@ from core.i18n import _
 from core.models import Activity, Contact, Customer
 from core.rest.auth import require
 from core.schemas import ContactInput
-from core.search import text_contains
+from core.search import search_match
 from core.services import activities as activity_service
 from core.services import contacts as contact_service
 from core.web.customers import visible_customer
@@ -62,7 +62,9 @@ def index():
     page = list_page()
     query = contacts_query(Customer.name)
     if q:
-        query = query.where(text_contains(Contact.name, q) | text_contains(Customer.name, q))
+        query = query.where(
+            search_match(Contact, q, current_user) | search_match(Customer, q, current_user)
+        )
     # newest first, one row more than a page to know whether there is a next one: counting
     # every visible contact would cost more than the page itself at 300,000 contacts
     rows = db.session.execute(

@@ -13,7 +13,7 @@ from core.i18n import _
 from core.models import Customer
 from core.rest.auth import require
 from core.rest.pool import pool_query
-from core.search import text_contains
+from core.search import search_match
 from core.services import pool as pool_service
 
 bp = Blueprint("pool", __name__, url_prefix="/pool")
@@ -27,7 +27,7 @@ def index():
     q = request.args.get("q", "").strip()[:200]
     query = pool_query()
     if q:
-        query = query.where(text_contains(Customer.name, q))
+        query = query.where(search_match(Customer, q, current_user))
     rows = db.session.scalars(
         query.order_by(Customer.updated_at.desc(), Customer.id.desc()).limit(PER_PAGE * 4)
     ).all()

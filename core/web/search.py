@@ -14,7 +14,7 @@ from core.extensions import db
 from core.i18n import _
 from core.models import Contact, Customer
 from core.registry import current_registry
-from core.search import text_contains
+from core.search import search_match, search_rank
 from core.web.contacts import contacts_query
 
 bp = Blueprint("search", __name__)
@@ -23,19 +23,19 @@ LIMIT = 8
 
 
 def core_sections(words: str) -> list[SearchSection]:
-    """Customers by name, contacts by name — those the user may see."""
+    """Customers and contacts by name, phone or e-mail — those the user may see."""
     if not current_user.can("customer.read"):
         return []
     customers = db.session.scalars(
         scoped(select(Customer), Customer, current_user)
-        .where(text_contains(Customer.name, words))
-        .order_by(Customer.name)
+        .where(search_match(Customer, words, current_user))
+        .order_by(search_rank(Customer, words), Customer.name)
         .limit(LIMIT)
     ).all()
     contacts = db.session.execute(
         contacts_query(Customer.name)
-        .where(text_contains(Contact.name, words))
-        .order_by(Contact.name)
+        .where(search_match(Contact, words, current_user))
+        .order_by(search_rank(Contact, words), Contact.name)
         .limit(LIMIT)
     ).all()
     city_hidden = "city" in hidden_fields(current_user, "customer")

@@ -5,7 +5,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from core.api import Customer, db, list_page, list_sort, scoped, text_contains, visible_customer
+from core.api import (
+    Customer,
+    db,
+    list_page,
+    list_sort,
+    scoped,
+    search_match,
+    text_contains,
+    visible_customer,
+)
 
 from .models import Visit
 
@@ -36,7 +45,9 @@ def visits():
     if q:
         query = query.where(
             text_contains(Visit.department, q)
-            | Visit.customer_id.in_(select(Customer.id).where(text_contains(Customer.name, q)))
+            | Visit.customer_id.in_(
+                select(Customer.id).where(search_match(Customer, q, current_user))
+            )
         )
     # one row more than a page says whether there is a next one
     rows = db.session.scalars(

@@ -10,6 +10,7 @@ from core.api import (
     MenuItem,
     Permission,
     RuleParam,
+    Searchable,
     db,
     delete_rows,
     hookimpl,
@@ -50,6 +51,13 @@ def trellis_permissions():
         ),
         Permission("insurance.admin", _l("Administer insurance")),
     ]
+
+
+@hookimpl
+def trellis_searchables():
+    from .models import Policy
+
+    return [Searchable("insurance.policy", Policy, ("number",))]
 
 
 @hookimpl

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from core.api import Customer, db, list_page, list_sort, scoped, text_contains, visible_customer
+from core.api import Customer, db, list_page, list_sort, scoped, search_match, visible_customer
 
 from .models import Policy
 
@@ -35,8 +35,10 @@ def policies():
     query = visible_policies(current_user)
     if q:
         query = query.where(
-            text_contains(Policy.number, q)
-            | Policy.customer_id.in_(select(Customer.id).where(text_contains(Customer.name, q)))
+            search_match(Policy, q, current_user)
+            | Policy.customer_id.in_(
+                select(Customer.id).where(search_match(Customer, q, current_user))
+            )
         )
     # one row more than a page says whether there is a next one
     rows = db.session.scalars(

@@ -23,6 +23,7 @@ from core.api import (
     Permission,
     RecycleCondition,
     RuleParam,
+    Searchable,
     hookimpl,
     repoint,
     translator,
@@ -92,6 +93,16 @@ def trellis_permissions():
         Permission(
             "sales.target.write", _l("Set targets and commission rules"), default_roles=("manager",)
         ),
+    ]
+
+
+@hookimpl
+def trellis_searchables():
+    from .models import Deal, Lead
+
+    return [
+        Searchable("sales.deal", Deal, ("title",)),
+        Searchable("sales.lead", Lead, ("name", "company", "phone", "email")),
     ]
 
 

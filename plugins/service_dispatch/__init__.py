@@ -27,6 +27,7 @@ from core.api import (
     Permission,
     RoleTemplate,
     RuleParam,
+    Searchable,
     hookimpl,
     repoint,
     translator,
@@ -99,6 +100,13 @@ def trellis_permissions():
         ),
         Permission("service.admin", _l("Administer service dispatch")),
     ]
+
+
+@hookimpl
+def trellis_searchables():
+    from .models import WorkOrder
+
+    return [Searchable("service.order", WorkOrder, ("number", "title"))]
 
 
 @hookimpl

@@ -12,8 +12,8 @@ from core.api import (
     page_schema,
     paginate,
     require,
+    search_match,
     sorted_by,
-    text_contains,
     translator,
 )
 
@@ -52,9 +52,7 @@ def list_leads(args):
         if args.get(key):
             query = query.where(getattr(Lead, key) == args[key])
     if args.get("q"):
-        query = query.where(
-            text_contains(Lead.name, args["q"]) | text_contains(Lead.company, args["q"])
-        )
+        query = query.where(search_match(Lead, args["q"], current_user))
     return paginate(query, args, SORTABLE, "-created_at")
 
 

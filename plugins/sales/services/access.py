@@ -17,8 +17,8 @@ from core.api import (
     User,
     db,
     scoped,
+    search_match,
     sees_all,
-    text_contains,
     translator,
 )
 
@@ -90,9 +90,9 @@ def search_deals(user: User | None, args: dict) -> Select:
         )
     if args.get("q"):
         query = query.where(
-            text_contains(Deal.title, args["q"])
+            search_match(Deal, args["q"], user)
             | Deal.customer_id.in_(
-                select(Customer.id).where(text_contains(Customer.name, args["q"]))
+                select(Customer.id).where(search_match(Customer, args["q"], user))
             )
         )
     return query

@@ -1,12 +1,12 @@
-"""What the search box finds in sales: deals by title, leads by name or
-company — the ones the user may open, as their lists show them."""
+"""What the search box finds in sales: deals by title, leads by name,
+company, phone or e-mail — the ones the user may open, as their lists show them."""
 
 from __future__ import annotations
 
 from flask import url_for
 from sqlalchemy.orm import joinedload
 
-from core.api import SearchHit, SearchSection, User, db, text_contains, translator
+from core.api import SearchHit, SearchSection, User, db, search_match, search_rank, translator
 
 from ..models import Deal, Lead
 from ..services.access import visible_deals, visible_leads
@@ -19,9 +19,9 @@ def section(query: str, user: User, limit: int) -> SearchSection | None:
     if user.can("sales.deal.read"):
         deals = db.session.scalars(
             visible_deals(user)
-            .where(text_contains(Deal.title, query))
+            .where(search_match(Deal, query, user))
             .options(joinedload(Deal.customer), joinedload(Deal.stage))
-            .order_by(Deal.updated_at.desc())
+            .order_by(search_rank(Deal, query), Deal.updated_at.desc())
             .limit(limit)
         ).all()
         hits += [
@@ -35,8 +35,8 @@ def section(query: str, user: User, limit: int) -> SearchSection | None:
     if user.can("sales.lead.read"):
         leads = db.session.scalars(
             visible_leads(user)
-            .where(text_contains(Lead.name, query) | text_contains(Lead.company, query))
-            .order_by(Lead.created_at.desc())
+            .where(search_match(Lead, query, user))
+            .order_by(search_rank(Lead, query), Lead.created_at.desc())
             .limit(limit)
         ).all()
         hits += [

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, select
 
-from core.api import Customer, NotFoundError, User, db, scoped, text_contains, translator
+from core.api import Customer, NotFoundError, User, db, scoped, search_match, translator
 
 from ..models import WorkOrder
 
@@ -55,10 +55,9 @@ def search_orders(user: User | None, args: dict) -> Select:
             query = query.where(getattr(WorkOrder, key) == args[key])
     if args.get("q"):
         query = query.where(
-            text_contains(WorkOrder.number, args["q"])
-            | text_contains(WorkOrder.title, args["q"])
+            search_match(WorkOrder, args["q"], user)
             | WorkOrder.customer_id.in_(
-                select(Customer.id).where(text_contains(Customer.name, args["q"]))
+                select(Customer.id).where(search_match(Customer, args["q"], user))
             )
         )
     return query

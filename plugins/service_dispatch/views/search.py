@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import url_for
 from sqlalchemy.orm import joinedload
 
-from core.api import SearchHit, SearchSection, User, db, translator
+from core.api import SearchHit, SearchSection, User, db, search_rank, translator
 
 from ..models import WorkOrder
 from ..services import lifecycle
@@ -22,7 +22,7 @@ def section(query: str, user: User, limit: int) -> SearchSection | None:
         search_orders(user, {"q": query})
         .where(WorkOrder.deleted_at.is_(None))
         .options(joinedload(WorkOrder.customer))
-        .order_by(WorkOrder.id.desc())
+        .order_by(search_rank(WorkOrder, query), WorkOrder.id.desc())
         .limit(limit)
     ).all()
     hits = tuple(
