@@ -24,6 +24,30 @@ def cores(step: dict) -> str:
     return " / ".join(f"{cpu.get(key, 0):.2f}" for key in keys)
 
 
+def cost(steps: list[dict]) -> list[str]:
+    """CPU per request over all steps: a figure that other work on the
+    machine changes little (it takes cores away, not work off a request)."""
+    measured = [s for s in steps if s.get("cpu") and s["total"]["requests"]]
+    requests = sum(s["total"]["requests"] for s in measured)
+    if not requests:
+        return []
+    per = {
+        key: sum(s["cpu"][key] * s["seconds"] for s in measured) / requests * 1000
+        for key in ("app_cores", "pg_cores", "locust_cores")
+    }
+    other = sum(s["cpu"]["other_cores"] for s in measured) / len(measured)
+    ceiling = 2000 / sum(per.values())
+    return [
+        "",
+        f"CPU per request, over all steps: app servers {per['app_cores']:.1f} ms, PostgreSQL "
+        f"{per['pg_cores']:.1f} ms, locust {per['locust_cores']:.1f} ms. Other work on the "
+        f"machine took {other:.2f} of its 2 cores on average while the steps were measured. "
+        f"With the two cores to themselves, these would run out of CPU at about "
+        f"{ceiling:.0f} requests/s (an estimate from the CPU times, not a measurement; "
+        "latency grows before that).",
+    ]
+
+
 def report(run: dict) -> list[str]:
     args, held, steps = run["args"], run["held"], run["steps"]
     best = held_step(steps)
@@ -82,6 +106,7 @@ def report(run: dict) -> list[str]:
         )
     else:
         lines.append(f"No step held p95 ≤ {LIMIT_MS} ms with 0 errors.")
+    lines += cost(steps)
     names = sorted({name for step in steps for name in step["types"]})
     lines += [
         "",

@@ -269,7 +269,8 @@ def main() -> None:
     args = options()
     for key in [k for k in os.environ if k.startswith("TRELLIS_")]:
         del os.environ[key]
-    quiet = wait_for_quiet(args.max_load, args.wait_load)
+    smoke = args.duration < SMOKE_SECONDS  # its figures do not count: no waiting
+    quiet = wait_for_quiet(args.max_load, 0 if smoke else args.wait_load)
     print(f"load average before loading: {quiet:.2f}", flush=True)
     url = create_database(args.postgres, args.database, args.reuse)
     folder = Path(tempfile.mkdtemp(prefix="trellis-loadtest-"))
@@ -300,7 +301,7 @@ def main() -> None:
             db.engine.dispose()
         with start_installation(args, settings, folder / "logs") as installation:
             print(f"servers {' '.join(installation.urls)}; logs in {folder / 'logs'}", flush=True)
-            load = wait_for_quiet(args.max_load, 120)  # the load's own work dies down
+            load = wait_for_quiet(args.max_load, 0 if smoke else 120)  # our loading dies down
             print(f"load average at the start: {load:.2f}", flush=True)
             run = run_locust(args, installation, folder / "plan.json", folder / "steps.json")
             run["load_end"] = os.getloadavg()[0]
@@ -309,7 +310,6 @@ def main() -> None:
         run["args"] = vars(args)
         lines = report(run)
         print("\n".join(lines))
-        smoke = args.duration < SMOKE_SECONDS
         if smoke:
             print(f"(steps shorter than {SMOKE_SECONDS} s: a smoke run, results.md left alone)")
         elif not args.no_write:
