@@ -113,12 +113,12 @@ def drop_database(admin_url: str, name: str) -> None:
 
 def load_data(args) -> dict:
     """The data set (unless reused), the search index; what it holds."""
-    from sqlalchemy import delete, func, select
+    from sqlalchemy import func, select
 
     from bench.load import PASSWORD, load
     from bench.service_data import load_orders, people
     from core.extensions import db
-    from core.models import Activity, Contact, Customer, Role, Team
+    from core.models import Activity, Contact, Customer, Team
     from core.search import rebuild
     from core.services.users import create_user
     from plugins.service_dispatch.models import WorkOrder
@@ -127,9 +127,6 @@ def load_data(args) -> dict:
     if not args.reuse:
         print(f"loading {args.customers:,} customers, {args.orders:,} work orders ...", flush=True)
         loaded = load(args.customers, args.contacts_each, args.activities_each, timeline=0)
-        # people() adds its own "engineer" role, now also one of the plugin's
-        # defaults that load() created (held by nobody yet): it makes way
-        db.session.execute(delete(Role).where(Role.name == "engineer"))
         orders = load_orders(args.orders, people(args.customers))
         for n in range(1, args.dispatchers):  # people() made the first one
             create_user(

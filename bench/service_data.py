@@ -165,12 +165,14 @@ def people(customers: int) -> dict:
         db.session.execute(
             update(Customer).where(Customer.id % len(REGIONS) == k).values(region=region)
         )
-    db.session.add_all(
-        [
-            Role(name="engineer", permissions=ENGINEER_PERMISSIONS, scope=DataScope.own),
-            Role(name="dispatcher", permissions=DISPATCHER_PERMISSIONS, scope=DataScope.all),
-        ]
-    )
+    # the service plugin ships an engineer role (created with the others):
+    # give it the benchmark's permissions rather than a second one
+    engineer = db.session.scalar(select(Role).where(Role.name == "engineer"))
+    if engineer is None:
+        db.session.add(Role(name="engineer", permissions=ENGINEER_PERMISSIONS, scope=DataScope.own))
+    else:
+        engineer.permissions, engineer.scope = ENGINEER_PERMISSIONS, DataScope.own
+    db.session.add(Role(name="dispatcher", permissions=DISPATCHER_PERMISSIONS, scope=DataScope.all))
     db.session.commit()
     teams = list(db.session.scalars(select(Team.id).order_by(Team.id)))
     dispatcher = create_user(
