@@ -62,7 +62,7 @@ from core.services.base import (
 # -- Schemas & validation: input through a marshmallow schema, values checked and normalised.
 from core.followups import whole_days
 from core.normalize import normalize_phone
-from core.schemas import Amount, Flag
+from core.schemas import Amount, Flag, Phone
 from core.services.base import load
 
 # -- Errors: exceptions whose message is meant for a person; views and the API map them to HTTP.
@@ -175,6 +175,7 @@ __all__ = [
     "MissingReferenceError",
     "NotFoundError",
     "Permission",
+    "Phone",
     "RecycleCondition",
     "Role",
     "RoleTemplate",

@@ -15,6 +15,7 @@ from marshmallow import ValidationError as FieldError
 
 from core.i18n import _
 from core.models import CustomerKind, Grade, Stage
+from core.normalize import normalize_phone
 
 #: ids are 32-bit on every database; larger numbers are refused at the edge
 MAX_ID = 2**31 - 1
@@ -63,6 +64,25 @@ class Amount(fields.Decimal):
                 else _("give an amount such as 12.50, with at most two decimal places")
             )
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Phone(fields.String):
+    """A phone number as people type it, stored in E.164 (``+8613800138000``,
+    see :func:`core.normalize.normalize_phone`); a number libphonenumber does
+    not know is refused with the reason, under the field's name. ``None`` and
+    an empty string stay empty when the field allows none."""
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        if self.allow_none and isinstance(value, str) and not value.strip():
+            value = None  # as if left out: no length or other check to pass
+        return super().deserialize(value, attr, data, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        typed = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return normalize_phone(typed)
+        except ValueError as error:
+            raise FieldError(str(error)) from None
 
 
 def is_id(value: object) -> TypeGuard[int]:

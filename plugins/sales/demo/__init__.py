@@ -124,9 +124,9 @@ def load_demo(locale, customers, users) -> None:
                 source=SOURCES[i % len(SOURCES)],
                 region=text["regions"][i % len(text["regions"])],
                 status=status,
-                phone=f"+86 139 {1000 + i * 37:04d} {2000 + i * 53:04d}"
+                phone=f"+86139{1000 + i * 37:04d}{2000 + i * 53:04d}"  # stored in E.164
                 if locale == "zh_CN"
-                else f"+1 415 555 {1000 + i * 37:04d}",
+                else f"+1415555{1000 + i * 37:04d}",
                 owner_id=owner.id,
                 team_id=owner.team_id,
                 created_at=created,

@@ -14,6 +14,7 @@ from core.api import (
     ConflictError,
     Customer,
     MissingReferenceError,
+    Phone,
     User,
     ValidationError,
     audit,
@@ -59,7 +60,7 @@ STATUS_LABELS = {
 class LeadInput(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     company = fields.String(allow_none=True, validate=validate.Length(max=200))
-    phone = fields.String(allow_none=True, validate=validate.Length(max=40))
+    phone = Phone(allow_none=True, validate=validate.Length(max=40))
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
     region = fields.String(allow_none=True, validate=validate.Length(max=80))
     source = fields.String(load_default="other", validate=validate.OneOf(LEAD_SOURCES))

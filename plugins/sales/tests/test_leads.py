@@ -103,6 +103,17 @@ def test_conversion_may_attach_to_a_likely_duplicate(app, make_user, make_custom
     assert lead.customer_id == existing.id and count(Customer) == 1
 
 
+def test_a_leads_phone_is_checked_and_stored_as_core_stores_phones(app, make_user):
+    rep = make_user()
+    with pytest.raises(ValidationError) as refused:
+        leads.create_lead({"name": "Wrong", "phone": "12"}, rep)
+    assert list(refused.value.errors) == ["phone"] and "12" in refused.value.errors["phone"][0]
+    assert db.session.scalar(select(func.count()).select_from(Lead)) == 0
+    lead = leads.create_lead({"name": "Right", "phone": "138 0013 8000"}, rep)
+    assert lead.phone == "+8613800138000"
+    assert leads.create_lead({"name": "None", "phone": ""}, rep).phone is None
+
+
 def test_disqualifying_needs_a_reason(app, make_user):
     lead = leads.create_lead({"name": "Spam Ltd"}, make_user())
     with pytest.raises(ValidationError):
