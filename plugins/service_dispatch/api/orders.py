@@ -45,7 +45,7 @@ SORTABLE = {
     "updated_at": WorkOrder.updated_at,
     "appointment_at": WorkOrder.appointment_at,
     "number": WorkOrder.number,
-    "priority": WorkOrder.priority,
+    "priority": orders.URGENCY,  # urgent first
     "status": WorkOrder.status,
 }
 

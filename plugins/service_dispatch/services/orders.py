@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, select, text
+from sqlalchemy import case, func, select, text
 
 from core.api import (
     ConflictError,
@@ -69,6 +69,8 @@ class WorkOrderChange(Schema):
 
 
 #: what decides the order's contract, coverage and SLA deadlines
+#: a sort key for priority by urgency (urgent first), for every list of orders
+URGENCY = case({"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=WorkOrder.priority, else_=4)
 ENTITLEMENT_FIELDS = {"priority", "category", "product", "serial_number"}
 #: an order done with is history: it no longer changes
 FROZEN = ("closed", "cancelled")

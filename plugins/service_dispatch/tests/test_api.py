@@ -86,6 +86,16 @@ def test_the_list_filters_and_pages(make_order, make_engineer, dispatcher, as_us
     assert api.get(f"{API}/work-orders?sort=secret").status_code == 422
 
 
+def test_the_list_sorts_priority_by_urgency(make_order, dispatcher, as_user):
+    for priority in ("low", "urgent", "normal", "high"):
+        make_order(priority=priority)
+    api = as_user(dispatcher)
+    first = [o["priority"] for o in api.get(f"{API}/work-orders?sort=priority").json["items"]]
+    assert first == ["urgent", "high", "normal", "low"]  # not the words' alphabetical order
+    last = [o["priority"] for o in api.get(f"{API}/work-orders?sort=-priority").json["items"]]
+    assert last == ["low", "normal", "high", "urgent"]
+
+
 def test_work_orders_leak_nothing_across_scopes(scope_leak_check, make_customer):
     from plugins.service_dispatch.services import dispatch, orders
 

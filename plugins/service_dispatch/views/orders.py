@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_time
 from flask_login import current_user, login_required
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from core.api import (
@@ -29,6 +29,7 @@ from core.api import (
 from ..models import PRIORITIES, STATUSES, TO_DISPATCH, WorkOrder
 from ..services import dispatch, lifecycle, orders, reports, stock
 from ..services.access import search_orders, visible_order, visible_orders
+from ..services.orders import URGENCY
 from .blueprint import bp
 
 _, _l = translator("service_dispatch")
@@ -45,7 +46,6 @@ PRIORITY_LABELS = {
     "urgent": _l("Urgent"),
 }
 #: urgent first on every list
-URGENCY = case({"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=WorkOrder.priority, else_=4)
 #: the work orders list's sortable columns (priority by urgency: urgent first)
 ORDER_SORTS = {"number": WorkOrder.number, "status": WorkOrder.status, "priority": URGENCY}
 FIELDS = (
