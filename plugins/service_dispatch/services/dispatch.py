@@ -20,6 +20,7 @@ from core.api import (
     User,
     ValidationError,
     check_version,
+    customer_live,
     db,
     load,
     save,
@@ -144,7 +145,8 @@ class Suggestion:
 
 
 def workloads(user_ids: list[int]) -> dict[int, int]:
-    """Open orders (assigned, not yet completed) per engineer."""
+    """Open orders (assigned, not yet completed) per engineer; an order of a
+    customer in the recycle bin is hidden everywhere, so it is no workload."""
     if not user_ids:
         return {}
     rows = db.session.execute(
@@ -153,6 +155,7 @@ def workloads(user_ids: list[int]) -> dict[int, int]:
             WorkOrder.engineer_id.in_(user_ids),
             WorkOrder.status.in_(OPEN_FOR_ENGINEER),
             WorkOrder.deleted_at.is_(None),
+            customer_live(WorkOrder.customer_id),
         )
         .group_by(WorkOrder.engineer_id)
     )

@@ -124,6 +124,19 @@ def test_suggestions_rank_by_skill_then_region_then_workload(
     assert all(len(s["reasons"]) == 3 for s in answer.json)
 
 
+def test_an_order_of_a_customer_in_the_recycle_bin_is_no_workload(
+    make_order, make_engineer, make_customer, make_user, as_user
+):
+    engineer = make_engineer(skills=["repair"], regions=["East"])
+    gone = make_customer(region="East")
+    make_order("assigned", engineer, customer=gone)
+    make_order("assigned", engineer)
+    assert dispatch.workloads([engineer.id]) == {engineer.id: 2}
+    admin = as_user(make_user(role="admin"))
+    assert admin.delete(f"/api/v1/customers/{gone.id}").status_code == 204
+    assert dispatch.workloads([engineer.id]) == {engineer.id: 1}
+
+
 def test_engineers_are_added_listed_and_changed_through_the_api(make_user, as_user):
     admin, user = make_user(role="admin"), make_user(name="Zhang")
     api = as_user(admin)
