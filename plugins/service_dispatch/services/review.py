@@ -15,9 +15,10 @@ teams' links (scope ``team``) or all of them (scope ``all``).
 
 from __future__ import annotations
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, delete, false, select
 
 from core.api import (
+    ConflictError,
     Customer,
     NotFoundError,
     User,
@@ -63,6 +64,7 @@ def accept(held: ServiceRequest, customer_id: int | None, actor: User | None) ->
     data = {c.key: getattr(held, c.key) for c in ServiceRequest.__table__.columns}
     files = list(held.files or [])
     with transaction():
+        _forget(held, actor)  # first: of two dispatchers at once, the second stops here
         if customer_id is None:
             customer = public.new_customer(data, held.team_id, actor)
         else:
@@ -81,7 +83,6 @@ def accept(held: ServiceRequest, customer_id: int | None, actor: User | None) ->
             },
         )
         attachments.adopt(order, files, None)
-        _forget(held, actor)
     return order
 
 
@@ -94,9 +95,22 @@ def dismiss(held: ServiceRequest, actor: User | None) -> None:
 
 
 def _forget(held: ServiceRequest, actor: User | None) -> None:
-    audit(actor, held, "delete", snapshot(held), None)
-    db.session.delete(held)
-    db.session.flush()
+    """Take the request off the queue, or 409 if someone else just did: the
+    row is deleted by id and the deleted count checked, so the second of two
+    dispatchers deciding at once waits for the first one's row lock (or the
+    database's write lock) and then finds nothing to take."""
+    before = snapshot(held)
+    taken = db.session.execute(
+        delete(ServiceRequest).where(ServiceRequest.id == held.id),
+        execution_options={"synchronize_session": False},
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConflictError(
+            _("Another dispatcher has already handled request %(number)s.", number=held.number),
+            kind="request-handled",
+        )
+    db.session.expunge(held)
+    audit(actor, held, "delete", before, None)
 
 
 def link_name(held: ServiceRequest) -> str:

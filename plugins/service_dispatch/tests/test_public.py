@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core.api import Contact, Customer, db, utcnow
+from core.api import ConflictError, Contact, Customer, db, utcnow
 from plugins.service_dispatch.models import Attachment, ServiceRequest, WorkOrder, WorkOrderEvent
 from plugins.service_dispatch.services import lifecycle, public, review
 
@@ -199,6 +199,30 @@ def test_a_dispatcher_links_the_request_to_the_customer_and_the_order_opens(
     assert waiting_requests() == [] and count(Contact) == 1
     page = client.get(f"/service/track/{token}")  # the tracking link now follows the order
     assert page.status_code == 200 and order.number in page.text
+
+
+@pytest.mark.parametrize("decision", ["link", "new customer", "dismiss"])
+def test_a_request_another_dispatcher_just_handled_is_a_409_and_changes_nothing(
+    decision, client, link, make_customer, make_contact, dispatcher
+):
+    """Both dispatchers read the request; the other one's decision commits
+    first (here: through another connection). The second decision finds the
+    request gone: a conflict, no order, no new customer."""
+    known, _desk = known_customer(make_customer, make_contact)
+    send(client, link, name="Mr Zhou")
+    [held] = waiting_requests()
+    number = held.number
+    customers = db.session.scalar(select(func.count()).select_from(Customer))
+    with db.engine.begin() as other_dispatcher:
+        other_dispatcher.execute(ServiceRequest.__table__.delete())
+    with pytest.raises(ConflictError) as refused:
+        if decision == "dismiss":
+            review.dismiss(held, dispatcher)
+        else:
+            review.accept(held, known.id if decision == "link" else None, dispatcher)
+    assert number in str(refused.value)
+    assert db.session.scalar(select(func.count()).select_from(WorkOrder)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Customer)) == customers
 
 
 def order_files(order):

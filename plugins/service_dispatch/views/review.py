@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from core.api import ValidationError, db, require, translator
+from core.api import ConflictError, ValidationError, db, require, translator
 
 from ..services import review
 from .blueprint import bp
@@ -41,9 +41,9 @@ def accept_request(request_id: int):
         return redirect(url_for(".requests_page"))
     try:
         order = review.accept(held, customer_id, current_user)
-    except ValidationError as exc:
+    except (ValidationError, ConflictError) as exc:  # or another dispatcher decided first
         db.session.rollback()
-        flash(exc.summary, "error")
+        flash(exc.summary if isinstance(exc, ValidationError) else str(exc), "error")
         return redirect(url_for(".requests_page"))
     flash(_("Work order %(number)s opened.", number=order.number), "success")
     return redirect(url_for(".order_page", order_id=order.id))
@@ -54,6 +54,12 @@ def accept_request(request_id: int):
 def dismiss_request(request_id: int):
     require("service.dispatch")
     held = review.visible_request(request_id, current_user)
-    review.dismiss(held, current_user)
-    flash(_("Request %(number)s dismissed.", number=held.number), "success")
+    number = held.number
+    try:
+        review.dismiss(held, current_user)
+    except ConflictError as exc:  # another dispatcher decided first
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for(".requests_page"))
+    flash(_("Request %(number)s dismissed.", number=number), "success")
     return redirect(url_for(".requests_page"))
