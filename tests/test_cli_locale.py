@@ -136,3 +136,18 @@ def test_users_list_on_an_uninitialised_database_speaks_chinese(cli):
     [line] = result.stderr.strip().splitlines()
     words = re.sub(r"`[^`]*`|\S+://\S+", "", line)
     assert not re.search(r"[A-Za-z]", words), line
+
+
+def test_tables_line_up_on_screen_in_chinese(cli):
+    """A Chinese character takes two cells on a terminal: each column of
+    ``plugins list`` (and the other tables) starts at the same cell on every
+    line, header included, where counting characters would shift it."""
+    from wcwidth import wcswidth
+
+    lines = cli("plugins", "list", TRELLIS_LOCALE="zh_CN").stdout.splitlines()
+    assert lines[0].split()[:2] == ["名称", "版本"], lines[0]
+
+    def starts(line: str) -> list[int]:  # the screen cell where each column begins
+        return [wcswidth(line[: m.start()]) for m in re.finditer(r"(?<!\S)\S", line)][:5]
+
+    assert len({tuple(starts(line)) for line in lines}) == 1, "\n".join(lines)

@@ -1,6 +1,7 @@
 """What every ``trellis`` command stands on: the app it runs against, user
 errors as one line and exit 1 (:func:`with_app`; :func:`with_database` for
-commands that need a migrated database), the command group that
+commands that need a migrated database), tables that line up in Chinese
+(:func:`echo_table`), the command group that
 adds the plugins' commands, and child processes that stop with the command.
 """
 
@@ -10,15 +11,38 @@ import contextlib
 import functools
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 import click
 from alembic.util import CommandError
 from flask import Flask
+from wcwidth import wcswidth
 
 from core.errors import TrellisError
 from core.extensions import db
 from core.i18n import _
+
+
+def _cells(text: str) -> int:
+    """The cells ``text`` takes on a terminal: two for a Chinese character."""
+    width = wcswidth(text)
+    return len(text) if width < 0 else width  # a control character: count it as one
+
+
+def echo_table(rows: Iterable[Sequence[str]]) -> None:
+    """Print ``rows`` (the header first) as columns two spaces apart, each
+    as wide as its widest cell on screen, so that Chinese words, which take
+    two cells a character, line up with English ones."""
+    rows = [[str(cell) for cell in row] for row in rows]
+    widths: list[int] = []
+    for row in rows:
+        for i, cell in enumerate(row[:-1]):
+            if i == len(widths):
+                widths.append(0)
+            widths[i] = max(widths[i], _cells(cell))
+    for row in rows:
+        padded = [cell + " " * (widths[i] - _cells(cell)) for i, cell in enumerate(row[:-1])]
+        click.echo("  ".join([*padded, *row[-1:]]).rstrip())
 
 
 def _fail(message: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from core.cli.base import with_app
+from core.cli.base import echo_table, with_app
 from core.i18n import _
 
 
@@ -44,13 +44,14 @@ def db_current() -> None:
     from core import migrate as mig
 
     st = mig.status()
+    table = []
     for branch, head in st.heads.items():
         now = st.current.get(branch) or _("(none)")
         state = _("up to date") if now == head else _("behind (code has %(head)s)", head=head)
-        click.echo(f"{branch:20} {now:14} {state}")
+        table.append([branch, now, state])
     for rev in st.unknown:
-        unknown = _("unknown to this code (newer Trellis or removed plugin)")
-        click.echo(f"{'?':20} {rev:14} {unknown}")
+        table.append(["?", rev, _("unknown to this code (newer Trellis or removed plugin)")])
+    echo_table(table)
 
 
 @db.command("revision")

@@ -13,7 +13,7 @@ import sys
 import click
 from flask import Flask
 
-from core.cli.base import _app, _child, with_app, with_database
+from core.cli.base import _app, _child, echo_table, with_app, with_database
 from core.i18n import _
 from core.jobs import enqueue, queue, queue_name, run_all_periodic, uses_embedded_worker
 from core.ops.heartbeat import start_beating
@@ -60,13 +60,16 @@ def jobs() -> None:
 @with_app
 def jobs_list() -> None:
     """The jobs core and the enabled plugins declare."""
-    for job in _app().extensions["trellis"].jobs.values():
-        every = (
+    echo_table(
+        [
+            job.code,
             _("every %(minutes)s min", minutes=job.every_minutes)
             if job.every_minutes
-            else _("on demand")
-        )
-        click.echo(f"{job.code:<28} {every:<16} {job.title}")
+            else _("on demand"),
+            str(job.title),
+        ]
+        for job in _app().extensions["trellis"].jobs.values()
+    )
 
 
 @jobs.command("enqueue")

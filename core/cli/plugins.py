@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from core.cli.base import _app, _fail, with_app
+from core.cli.base import _app, _fail, echo_table, with_app
 from core.errors import TrellisError
 from core.i18n import _
 
@@ -24,19 +24,16 @@ def plugins_list() -> None:
     """Every plugin found, enabled or not, with version and requirements."""
     reg = _app().extensions["trellis"]
     rows = [(p, _("enabled")) for p in reg.plugins] + [(p, _("disabled")) for p in reg.disabled]
-    header = [_("NAME"), _("VERSION"), _("STATE"), _("ORIGIN"), _("REQUIRES"), _("TITLE")]
-    click.echo("{:18} {:9} {:9} {:9} {:16} {}".format(*header))
+    table = [[_("NAME"), _("VERSION"), _("STATE"), _("ORIGIN"), _("REQUIRES"), _("TITLE")]]
     broken = _("broken")
     for info, state in rows:
         origin = _("built-in") if info.builtin else _("installed")
         if info.manifest is None:
-            click.echo(f"{info.name:18} {'?':9} {broken:9} {origin:9} {'':16} {info.error}")
+            table.append([info.name, "?", broken, origin, "", info.error or ""])
             continue
         m = info.manifest
-        click.echo(
-            f"{m.name:18} {m.version:9} {state:9} {origin:9} "
-            f"{', '.join(m.requires) or '-':16} {m.title}"
-        )
+        table.append([m.name, m.version, state, origin, ", ".join(m.requires) or "-", m.title])
+    echo_table(table)
 
 
 @plugins.command("sync")

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from core.cli.base import _fail, with_database
+from core.cli.base import _fail, echo_table, with_database
 from core.i18n import _
 
 
@@ -45,12 +45,16 @@ def users_list() -> None:
     from core.extensions import db
     from core.models import User
 
-    for u in db.session.scalars(select(User).order_by(User.email)):
-        state = _("active") if u.is_active else _("inactive")
-        click.echo(
-            f"{u.email:32} {u.name:20} {(u.role.name if u.role else '-'):10} "
-            f"{(u.team.name if u.team else '-'):16} {state}"
-        )
+    echo_table(
+        [
+            u.email,
+            u.name,
+            u.role.name if u.role else "-",
+            u.team.name if u.team else "-",
+            _("active") if u.is_active else _("inactive"),
+        ]
+        for u in db.session.scalars(select(User).order_by(User.email))
+    )
 
 
 @users.command("set-password")
