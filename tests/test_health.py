@@ -13,10 +13,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask import current_app
 
 from core import migrate as mig
 from core.errors import PluginError
-from core.jobs import queue_name
+from core.jobs import enqueue, queue, queue_name
+from core.jobs.outbox import relay_waiting
 from core.models.base import utcnow
 from core.ops.heartbeat import STALE_SECONDS, beat
 from core.testing import plugin_module
@@ -57,6 +59,7 @@ def test_readyz_lists_each_check_and_answers_200_when_all_pass(app, client):
     assert answer.json["status"] == "ok"
     assert set(answer.json["checks"]) == {"database", "migrations"}  # no Redis, no worker here
     assert all(c["status"] == "ok" for c in answer.json["checks"].values())
+    assert answer.json["outbox"] == {"pending": 0, "oldest_age_seconds": None}
     assert answer.headers["Cache-Control"] == "no-store"
 
 
@@ -89,6 +92,25 @@ def test_with_redis_down_reads_go_on_and_readyz_says_redis(
     assert checks["redis"]["status"] == "fail" and checks["redis"]["error"] == "ConnectionError"
     assert checks["database"]["status"] == "ok"
     assert str(closed_port) not in answer.text
+
+
+def test_with_redis_down_readyz_counts_the_jobs_waiting_in_the_outbox(make_app, closed_port):
+    """A job queued while Redis is down waits in the outbox; /readyz says how
+    many wait and for how long, and the count is back to 0 once relayed."""
+    app = make_app(TRELLIS_JOBS="queue", TRELLIS_REDIS_URL=f"redis://127.0.0.1:{closed_port}/0")
+    enqueue("core.follow_ups")  # no transaction of the caller's: written and tried at once
+    answer = app.test_client().get("/readyz")
+    assert answer.status_code == 503 and answer.json["checks"]["redis"]["status"] == "fail"
+    assert answer.json["outbox"]["pending"] == 1
+    assert 0 <= answer.json["outbox"]["oldest_age_seconds"] < 60
+    make_app(TRELLIS_JOBS="queue", TRELLIS_REDIS_URL=REDIS)
+    queue().flush()
+    assert relay_waiting(utcnow() + timedelta(hours=1)).sent == 1
+    assert queue().pending_count() == 1
+    back = current_app.test_client().get("/readyz").json
+    assert back["checks"]["redis"]["status"] == "ok"
+    assert back["outbox"] == {"pending": 0, "oldest_age_seconds": None}
+    queue().flush()
 
 
 def test_a_stale_worker_heartbeat_fails_readyz_and_a_fresh_one_passes(make_app):

@@ -13,6 +13,7 @@ from core.models.customers import (
     Tag,
     customer_tag,
 )
+from core.models.outbox import JobOutbox
 from core.models.pool import PoolRelease, PoolRule
 from core.models.search import SearchDocument
 from core.models.settings import (
@@ -42,6 +43,7 @@ __all__ = [
     "DataScope",
     "FollowUpPlan",
     "Grade",
+    "JobOutbox",
     "PluginState",
     "PoolRelease",
     "PoolRule",

@@ -8,6 +8,9 @@ What is measured:
 - ``trellis_job_runs_total`` / ``trellis_job_failures_total`` — per job code;
 - ``trellis_job_queue_depth`` — jobs waiting (Huey's ``pending_count``),
   read when scraped;
+- ``trellis_job_outbox_pending`` / ``trellis_job_outbox_oldest_age_seconds``
+  — jobs committed but not yet handed to the queue (Redis down), and how
+  long the oldest has waited (:mod:`core.jobs.outbox`), read when scraped;
 - ``trellis_db_pool_checked_out`` / ``trellis_db_pool_size`` — the
   SQLAlchemy pools' connections in use and their size, summed over the
   instance's live processes.
@@ -24,11 +27,12 @@ Redis) is not among them: its job counts are its process's.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -153,9 +157,36 @@ class _QueueDepth:
         yield GaugeMetricFamily("trellis_job_queue_depth", "Jobs waiting to run.", value=depth)
 
 
-def exposition(huey: Any) -> tuple[bytes, str]:
+class _Outbox:
+    """Read when scraped: the jobs waiting in the outbox, and the oldest's age."""
+
+    def __init__(self, stats: Callable[[], Any]) -> None:
+        self.stats = stats
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        try:
+            stats = self.stats()
+        except Exception as exc:  # noqa: BLE001 - a database out of reach leaves them out
+            log.warning("metrics: cannot read the job outbox: %s", exc)
+            with contextlib.suppress(Exception):
+                db.session.rollback()
+            return
+        yield GaugeMetricFamily(
+            "trellis_job_outbox_pending",
+            "Jobs committed but not yet handed to the queue (waiting while it is out of reach).",
+            value=stats.pending,
+        )
+        yield GaugeMetricFamily(
+            "trellis_job_outbox_oldest_age_seconds",
+            "Seconds the oldest job in the outbox has waited (0 when none waits).",
+            value=stats.oldest_age_seconds or 0,
+        )
+
+
+def exposition(huey: Any, outbox: Callable[[], Any] | None = None) -> tuple[bytes, str]:
     """The metrics as a scrape reads them: every process's figures (from
-    their shared folder, under gunicorn) or this process's, and the queue."""
+    their shared folder, under gunicorn) or this process's, the queue, and
+    the outbox (``outbox()`` gives its pending count and oldest age)."""
     registry = CollectorRegistry(auto_describe=False)
     if MULTIPROCESS:
         multiprocess.MultiProcessCollector(registry)
@@ -163,6 +194,8 @@ def exposition(huey: Any) -> tuple[bytes, str]:
         for metric in OWN_METRICS:
             registry.register(metric)
     registry.register(_QueueDepth(huey))
+    if outbox is not None:
+        registry.register(_Outbox(outbox))
     return generate_latest(registry), CONTENT_TYPE_LATEST
 
 

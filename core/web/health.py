@@ -7,7 +7,10 @@
   set) and a job worker has beaten its heart lately (when jobs are queued
   for one). 200 when every check passes, 503 when one fails, with each
   check's verdict; a check that fails names the kind of error, never a
-  URL, a host or a password (the details go to the log);
+  URL, a host or a password (the details go to the log). Beside the
+  checks, ``outbox`` says how many jobs wait to be handed to the queue and
+  how old the oldest is (:mod:`core.jobs.outbox`): information, not a
+  verdict — jobs wait there while Redis is down, and the checks say so;
 - ``/metrics`` — Prometheus's text format (:mod:`core.ops.metrics`), only
   registered when ``TRELLIS_METRICS_TOKEN`` is set, and only to a caller
   that sends that token as ``Authorization: Bearer …``.
@@ -32,7 +35,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from core import __version__
 from core import migrate as mig
 from core.extensions import db
-from core.jobs import queue, queue_name
+from core.jobs import outbox, queue, queue_name
 from core.models.base import utcnow
 from core.ops.heartbeat import STALE_SECONDS, last_beat
 from core.ops.metrics import exposition
@@ -65,7 +68,9 @@ def readyz() -> tuple[Response, int, dict[str, str]]:
         name = queue_name(current_app)
         checks["worker"] = _guarded("worker", lambda: _worker(name)) if database_up else _skipped()
     ok = all(check["status"] == "ok" for check in checks.values())
-    body = {"status": "ok" if ok else "fail", "checks": checks}
+    body: dict[str, Any] = {"status": "ok" if ok else "fail", "checks": checks}
+    if checks["migrations"]["status"] == "ok":  # else the table may not be there yet
+        body["outbox"] = _outbox()
     return jsonify(body), 200 if ok else 503, NO_STORE
 
 
@@ -128,6 +133,16 @@ def _redis(url: str) -> Check:
     return {"status": "ok"}
 
 
+def _outbox() -> dict[str, Any]:
+    try:
+        stats = outbox.stats()
+    except SQLAlchemyError as exc:
+        log.warning("readyz: cannot read the job outbox: %s", exc)
+        db.session.rollback()
+        return {"error": type(exc).__name__}
+    return {"pending": stats.pending, "oldest_age_seconds": stats.oldest_age_seconds}
+
+
 def _worker(queue_name: str) -> Check:
     beat = last_beat(queue_name)
     if beat is None:
@@ -147,7 +162,7 @@ def metrics() -> Response:
         refused = problem(401, "Unauthorized", "send TRELLIS_METRICS_TOKEN as a bearer token")
         refused.headers["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return refused
-    body, content_type = exposition(queue())
+    body, content_type = exposition(queue(), outbox.stats)
     return Response(body, 200, {"Content-Type": content_type, **NO_STORE})
 
 

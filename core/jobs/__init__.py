@@ -16,6 +16,12 @@ Huey periodic tasks, so only the consumers' schedulers queue them, and each
 run first claims its slot (:mod:`core.ops.claims`): however many consumers
 and cron'd ``trellis jobs run-due`` an instance has, a slot runs once.
 
+Outside immediate mode a job goes through the outbox (:mod:`core.jobs.outbox`):
+:func:`enqueue` writes it to the ``job_outbox`` table in the caller's
+transaction, and once that commits a relay hands it to Huey. A rolled-back
+write queues nothing; a committed one keeps its job while Redis is down,
+and the worker's relay (every minute) or the next enqueue hands it over.
+
 A job queued during a request carries the request's id, and the worker's
 log lines about it show that id (:mod:`core.ops.logs`).
 """
@@ -23,6 +29,7 @@ log lines about it show that id (:mod:`core.ops.logs`).
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,11 +38,13 @@ from typing import Any, cast
 
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from redis import ConnectionPool
 
 from core.declarations import Job
 from core.errors import PluginError, TrellisError
 from core.extensions import db
 from core.i18n import _, _l
+from core.jobs import outbox
 from core.models.base import utcnow
 from core.ops.claims import claim, release, slot_of
 from core.ops.logs import current_request_id, set_request_id
@@ -45,6 +54,9 @@ from core.registry import current_registry
 log = logging.getLogger(__name__)
 QUEUE_FILE = "jobs.sqlite3"
 MINUTES_PER_DAY = 24 * 60
+#: how long handing a job to Redis waits for a connection: a Redis out of
+#: reach (a dropped route, not only a refused port) must not hold a request
+REDIS_CONNECT_TIMEOUT = 2.0
 
 
 def _follow_ups() -> str:
@@ -93,7 +105,10 @@ def init_jobs(app: Flask, jobs: dict[str, Job]) -> Huey:
     if mode == "immediate":
         huey: Huey = MemoryHuey(name, immediate=True, results=False)
     elif app.config["TRELLIS_REDIS_URL"]:
-        huey = RedisHuey(name, url=app.config["TRELLIS_REDIS_URL"], results=False)
+        pool = ConnectionPool.from_url(
+            app.config["TRELLIS_REDIS_URL"], socket_connect_timeout=REDIS_CONNECT_TIMEOUT
+        )
+        huey = RedisHuey(name, connection_pool=pool, results=False)
     else:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         huey = SqliteHuey(name, filename=str(Path(app.instance_path) / QUEUE_FILE), results=False)
@@ -118,10 +133,16 @@ def init_jobs(app: Flask, jobs: dict[str, Job]) -> Huey:
             else:
                 log.info("job %s done%s", job.code, f": {outcome}" if outcome else "")
 
+    def relay_outbox() -> None:
+        with app.app_context():
+            outbox.relay_waiting()
+
     task = huey.task(name="trellis.job")(run_job)
     for job in jobs.values():
         if job.every_minutes:
             _periodic(huey, job, run_periodic)
+    if mode != "immediate":  # each worker's scheduler queues it every minute; relays may race
+        huey.periodic_task(lambda moment: True, name=outbox.RELAY_TASK)(relay_outbox)
     app.extensions["trellis_jobs"] = JobQueue(huey, task)
     return huey
 
@@ -165,12 +186,25 @@ def queue() -> Huey:
 
 
 def enqueue(code: str, **kwargs: Any) -> None:
-    """Queue job ``code`` with JSON-serialisable ``kwargs`` (run now in immediate mode)."""
+    """Queue job ``code`` with JSON-serialisable ``kwargs``.
+
+    Inside a ``with transaction():`` block, or with writes of the caller's
+    pending in the session, the job joins them: it is queued when they
+    commit, and not at all if they roll back. Otherwise it is queued at
+    once. Either way it waits in the outbox while the queue (Redis) is out
+    of reach. In immediate mode (tests) it runs now."""
     if code not in current_registry().jobs:
         raise TrellisError(_("No such job: %(code)s", code=code))
+    try:
+        json.dumps(kwargs)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"job {code!r}: kwargs must be JSON-serialisable ({exc})") from None
     request_id = current_request_id()
     meta = {"request_id": request_id} if request_id else None
-    current_app.extensions["trellis_jobs"].task(code, kwargs, meta)
+    if current_app.config["TRELLIS_JOBS"] == "immediate":
+        current_app.extensions["trellis_jobs"].task(code, kwargs, meta)
+    else:
+        outbox.stage(code, kwargs, meta)
 
 
 def run_all_periodic(now: datetime | None = None) -> list[tuple[str, str | None]]:
