@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.sales                       # SQLite, a fresh file
     .venv/bin/python -m bench.sales --database postgresql+psycopg://postgres@127.0.0.1/bench_sales
     .venv/bin/python -m bench.sales --deals 100000 --no-write   # a quick look
+    .venv/bin/python -m bench.sales --database URL --only KPIs --no-write   # some rows again
 
 Loads a fresh database: the users, teams and customers of bench/load.py
 (100 users in 10 teams, no contacts or activities), three pipelines, the
@@ -19,7 +20,8 @@ deals), over all time and over the last 90 days: p50/p95 (bench/core_api's
 200 ms for every report.
 
 ``--database`` of an already loaded database skips the load (for trying
-indexes); the load figures are then left out.
+indexes); the load figures are then left out. ``--only TEXT`` measures only
+the rows whose name holds TEXT (``--only "KPIs, all time"``).
 """
 
 from __future__ import annotations
@@ -294,6 +296,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--no-write", action="store_true", help="do not touch results.md")
+    parser.add_argument("--only", default="", help="measure only the rows whose name holds this")
     args = parser.parse_args()
 
     url = prepare(args.database)
@@ -364,6 +367,8 @@ def main() -> None:
     for role, token in tokens:
         headers = {"Authorization": f"Bearer {token}"}
         for name, path in scenarios(pipeline_id, today):
+            if args.only not in f"{name} — {role}":
+                continue
             row = measure(
                 app, client, headers, log, f"{name} — {role}", "GET", path, None, args.requests
             )

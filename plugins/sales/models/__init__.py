@@ -7,7 +7,7 @@ is re-exported here (``from plugins.sales.models import Deal``).
 - :mod:`.product`: products (产品), what deal lines sell
 - :mod:`.target`: monthly targets (业绩目标)
 - :mod:`.commission_rule`: commission rules (提成规则)
-- :mod:`.report_cell`: the report cells and customers' wins the reports read
+- :mod:`.report_cell`: the report cells, customers' wins and KPI rows the reports read
 """
 
 from .commission_rule import CommissionRule
@@ -15,7 +15,7 @@ from .deal import Deal, DealLine, StageChange
 from .lead import LEAD_SOURCES, LEAD_STATUSES, AssignmentRule, Lead, LeadForm
 from .pipeline import OUTCOMES, Pipeline, Stage
 from .product import Product
-from .report_cell import CustomerWins, ReportCell
+from .report_cell import CustomerKpi, CustomerWins, ReportCell
 from .target import SalesTarget
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "OUTCOMES",
     "AssignmentRule",
     "CommissionRule",
+    "CustomerKpi",
     "CustomerWins",
     "Deal",
     "DealLine",

@@ -21,6 +21,12 @@ Definitions (the same on the page and in the API):
 
 ``pipeline_id`` and ``source`` narrow the deals; tasks belong to no
 pipeline, so only the period, ``owner_id`` and ``team_id`` narrow them.
+
+Someone who sees every deal and asks for all of them over all time (no
+period, pipeline, owner, team or source) gets the deal figures from each
+owner's closed deals added up per customer in advance (``CustomerKpi``,
+kept with the deals by ``report_cells``): the same figures, counted over a
+row per owner and customer instead of every closed deal.
 """
 
 from __future__ import annotations
@@ -32,8 +38,9 @@ from sqlalchemy import and_, case, func, or_, select
 
 from core.api import Activity, Customer, User, db, translator, utcnow
 
-from ..models import CustomerWins, Deal, Stage
-from .access import visible_user_ids
+from ..models import CustomerKpi, CustomerWins, Deal, Stage
+from . import report_cells
+from .access import binned_customers, visible_user_ids
 from .report_cells import cents
 from .reports import (
     ReportArgs,
@@ -66,7 +73,10 @@ def kpis(user: User, args: dict) -> list[dict]:
     won_ids = [s.id for s in stages if s.outcome == "won"]
     lost_ids = [s.id for s in stages if s.outcome == "lost"]
     rows: dict[int | None, dict] = defaultdict(_empty_row)
-    _closed_deals(user, args, won_ids, lost_ids, rows)
+    if all_time_for_everyone(user, args):
+        _closed_deals_counted(args, rows)
+    else:
+        _closed_deals(user, args, won_ids, lost_ids, rows)
     _punctuality(user, args, rows)
     labels = names(User, set(rows))
     result = []
@@ -100,6 +110,71 @@ def _empty_row() -> dict:
         "tasks_on_time": 0,
         "customer_value": {},
     }
+
+
+def all_time_for_everyone(user: User, args: dict) -> bool:
+    """Whether ``user`` sees every deal and asks for the KPIs of all of them
+    over all time: then ``CustomerKpi`` answers (it holds every pipeline's
+    deals together, and no period)."""
+    plan = report_cells.plan(user, args)
+    return plan is not None and plan.months == (None, None) and not args.get("pipeline_id")
+
+
+def _closed_deals_counted(args, rows) -> None:
+    """``_closed_deals`` over all time, from ``CustomerKpi``: its rows are
+    the first grouping's rows over all time, and hold whether a customer's
+    first win is among them and how much the customer won at best. The
+    rows of customers in the recycle bin are left out (by customer, as
+    ``access.visible_deals`` leaves out their deals); grade A is asked of the
+    customer now."""
+    kpi = CustomerKpi
+    grade_a = kpi.customer_id.in_(select(Customer.id).where(Customer.grade == "A"))
+    valuable = and_(
+        kpi.won.is_(False), or_(kpi.best_won_cents >= cents(args["valuable_amount"]), grade_a)
+    )
+    by = (kpi.owner_id, kpi.won, kpi.currency)
+    for (
+        owner_id,
+        won_flag,
+        currency,
+        n,
+        amount_cents,
+        customers,
+        new_ones,
+        precious,
+    ) in db.session.execute(
+        select(
+            *by,
+            func.sum(kpi.deals),
+            func.sum(kpi.amount_cents),
+            func.count(),
+            func.sum(kpi.first_win),
+            func.sum(case((valuable, 1), else_=0)),
+        )
+        .where(kpi.customer_id.not_in(binned_customers()))
+        .group_by(*by)
+    ):
+        _add_closed(
+            rows[owner_id],
+            won_flag,
+            currency,
+            n,
+            Decimal(int(amount_cents or 0)) / 100,
+            customers,
+            new_ones,
+            precious,
+        )
+
+
+def _add_closed(row, won_flag, currency, n, amount, customers, new_ones, precious) -> None:
+    """Add one owner's closed deals (won in one currency, or lost) to their row."""
+    if won_flag:
+        row["won"] += int(n)
+        row["new_customers"] += int(new_ones or 0)
+        row["customer_value"][currency] = (decimal(amount), customers)
+    else:
+        row["lost"] += int(n)
+        row["valuable_customers_lost"] = int(precious or 0)
 
 
 def _closed_deals(user, args, won_ids, lost_ids, rows) -> None:
@@ -160,14 +235,7 @@ def _closed_deals(user, args, won_ids, lost_ids, rows) -> None:
         .outerjoin(wins, wins.customer_id == c.customer_id)
         .group_by(*by)
     ):
-        row = rows[owner_id]
-        if won_flag:
-            row["won"] += int(n)
-            row["new_customers"] += int(new_ones or 0)
-            row["customer_value"][currency] = (decimal(amount), customers)
-        else:
-            row["lost"] += int(n)
-            row["valuable_customers_lost"] = int(precious or 0)
+        _add_closed(rows[owner_id], won_flag, currency, n, amount, customers, new_ones, precious)
 
 
 def _punctuality(user, args, rows) -> None:

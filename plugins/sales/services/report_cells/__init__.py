@@ -15,15 +15,21 @@ Beside them, one row per customer with a won deal (``models.CustomerWins``):
 when the first was won and the most won in one currency — what the KPIs
 ask of every closed deal ("the customer's first win?", "a valuable
 customer?"), for everyone, as one look-up instead of a search of the
-customer's deals.
+customer's deals. And each owner's closed deals of each customer
+(``models.CustomerKpi``: won per currency, lost), with those two answers in
+the row: the KPIs over all time count distinct customers per owner, which
+no month's cell can add up, so they count these rows instead of every
+closed deal (``kpis``). The customer's rows are all counted again whenever
+one of its closed deals changes (:mod:`.customers`).
 
 **Kept in the same transaction as the deals.** Every ORM flush that adds,
 changes or deletes deals adds the difference to the cells and counts the
-touched customers' wins again: ``before_flush`` reads the touched deals'
-rows as they are in the database, ``after_flush`` as they have become. A
-bulk ``UPDATE``/``DELETE`` of deals bypasses the ORM: run it inside
-``recounted(where)`` (the plugin's transfer, merge and purge do). A loader
-that writes deals with plain SQL calls ``rebuild()`` afterwards.
+wins and KPI rows of the customers whose closed deals changed again:
+``before_flush`` reads the touched deals' rows as they are in the
+database, ``after_flush`` as they have become. A bulk ``UPDATE``/``DELETE``
+of deals bypasses the ORM: run it inside ``recounted(where)`` (the
+plugin's transfer, merge and purge do). A loader that writes deals with
+plain SQL calls ``rebuild()`` afterwards.
 
 **Who reads them.** Only a user who sees every deal (``core.api.sees_all``)
 and chose no owner, team or source: the cells hold no customer, so the
@@ -31,21 +37,23 @@ deals of customers in the recycle bin — hidden from everyone — are added up
 at query time and taken off (few, and found through the bin's index), and
 the months a period covers only in part are read from the deals
 themselves. Everyone else's reports read the deals through
-``access.visible_deals``, as before. ``reports._read`` decides which.
+``access.visible_deals``, as before. ``reports._read`` decides which. The
+KPI rows answer only all-time KPIs of every pipeline (``kpis``); the rows
+of customers in the bin are left out by customer.
 
-The keeping is in :mod:`.keeping`, the reading in :mod:`.reading`; their
-names are all here, as ``report_cells.X``.
+The keeping is in :mod:`.keeping` (the customers' rows in
+:mod:`.customers`), the reading in :mod:`.reading`; their names are all
+here, as ``report_cells.X``.
 """
 
+from .customers import _wins, kpi_facts, kpi_rows, refresh_customers
 from .keeping import (
     COLUMNS,
     KEYS,
     MEASURES,
-    _wins,
     apply,
     cell_key,
     cell_rows,
-    cents,
     contributions,
     deal_rows,
     month_of,
@@ -53,9 +61,9 @@ from .keeping import (
     outcomes,
     rebuild,
     recounted,
-    refresh_wins,
 )
 from .reading import Plan, binned_deals, cells, midnight, plan
+from .writing import cents
 
 __all__ = [
     "COLUMNS",
@@ -71,6 +79,8 @@ __all__ = [
     "cents",
     "contributions",
     "deal_rows",
+    "kpi_facts",
+    "kpi_rows",
     "midnight",
     "month_of",
     "move",
@@ -78,5 +88,5 @@ __all__ = [
     "plan",
     "rebuild",
     "recounted",
-    "refresh_wins",
+    "refresh_customers",
 ]

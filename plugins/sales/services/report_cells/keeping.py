@@ -1,8 +1,9 @@
 """Keeping the report cells in step with the deals (see the package's
 docstring): what a deal adds to its cells (``contributions``), adding a
 difference to them (``apply``, ``move``) from the ORM flush hooks or around
-a bulk statement (``recounted``), adding everything up again (``rebuild``),
-and counting the customers' wins again (``refresh_wins``)."""
+a bulk statement (``recounted``), and adding everything up again
+(``rebuild``); the customers' wins and KPI rows are counted again in
+:mod:`.customers`."""
 
 from __future__ import annotations
 
@@ -10,16 +11,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import date, datetime
-from decimal import Decimal
 
-from sqlalchemy import delete, event, func, inspect, select, true
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, event, inspect, select, true
 from sqlalchemy.orm import Session
 
-from core.api import Customer, db
+from core.api import db
 
-from ...models import CustomerWins, Deal, ReportCell, Stage
+from ...models import CustomerKpi, CustomerWins, Deal, ReportCell, Stage
+from .customers import _wins, kpi_facts, kpi_rows, refresh_customers
+from .writing import cents, upsert
 
 #: what a deal adds to its cells is decided by these columns alone
 COLUMNS = (
@@ -126,11 +126,6 @@ def contributions(rows: Iterable, outcomes: dict[int, str]) -> dict[tuple, list[
     return cells
 
 
-def cents(amount) -> int:
-    """A money amount (Decimal, or a float from SQLite's sums) in minor units."""
-    return int((Decimal(str(amount or 0)) * 100).to_integral_value())
-
-
 def _add(cell: list[int], amount_cents: int, cycle: int, closed: bool) -> None:
     cell[0] += 1
     cell[1] += amount_cents
@@ -164,7 +159,7 @@ def apply(
     table = ReportCell.__table__
     for text_key in sorted(changed):
         key, delta = changed[text_key]
-        _upsert(
+        upsert(
             session,
             table,
             _row(text_key, key, delta),
@@ -172,16 +167,6 @@ def apply(
             lambda new: {m: table.c[m] + new[m] for m in MEASURES},
         )
     session.execute(delete(table).where(table.c.key.in_(list(changed)), table.c.deals == 0))
-
-
-def _upsert(session: Session, table, values: dict, unique, changes) -> None:
-    """``INSERT ... ON CONFLICT (unique) DO UPDATE SET changes(excluded)``, the
-    same on SQLite and PostgreSQL (each dialect has its own construct)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table).values(values)
-    session.execute(
-        statement.on_conflict_do_update(index_elements=[unique], set_=changes(statement.excluded))
-    )
 
 
 def _row(text_key: str, key: tuple, measures: list[int]) -> dict:
@@ -215,7 +200,8 @@ def recounted(where):
 
 def rebuild() -> int:
     """Add every deal up again from scratch (after a load with plain SQL,
-    or to check the cells); returns the number of cells."""
+    or to check the cells), the customers' wins and KPI rows too; returns
+    the number of cells."""
     db.session.execute(delete(ReportCell))
     cells = contributions(
         db.session.execute(select(*COLUMNS).execution_options(yield_per=10_000)), outcomes()
@@ -223,10 +209,13 @@ def rebuild() -> int:
     rows = cell_rows(cells)
     for chunk in range(0, len(rows), 5_000):
         db.session.execute(ReportCell.__table__.insert(), rows[chunk : chunk + 5_000])
+    db.session.execute(delete(CustomerKpi))
     db.session.execute(delete(CustomerWins))
-    wins = list(_wins(db.session, true()).values())
-    for chunk in range(0, len(wins), 5_000):
-        db.session.execute(CustomerWins.__table__.insert(), wins[chunk : chunk + 5_000])
+    wins = _wins(db.session, true())
+    kpis = kpi_rows(db.session, true(), wins)
+    for table, values in ((CustomerWins, list(wins.values())), (CustomerKpi, kpis)):
+        for chunk in range(0, len(values), 5_000):
+            db.session.execute(table.__table__.insert(), values[chunk : chunk + 5_000])
     return len(rows)
 
 
@@ -268,72 +257,18 @@ def _add_difference(session: Session, _context) -> None:
 
 def move(before: list, after: list, session: Session, stages: dict | None = None) -> None:
     """The deals' rows were ``before`` and are ``after``: add the difference
-    to the cells, and count their customers' wins again."""
+    to the cells, and count the customers of the closed deals that changed
+    again (their wins and KPI rows)."""
     stages = stages or outcomes(session)
     apply(contributions(before, stages), contributions(after, stages), session)
     old, new = {row.id: row for row in before}, {row.id: row for row in after}
-    refresh_wins(
+    refresh_customers(
         {
             row.customer_id
             for deal_id in old.keys() | new.keys()
-            if _win_facts(old.get(deal_id), stages) != _win_facts(new.get(deal_id), stages)
+            if kpi_facts(old.get(deal_id), stages) != kpi_facts(new.get(deal_id), stages)
             for row in (old.get(deal_id), new.get(deal_id))
             if row is not None
         },
         session,
     )
-
-
-def _win_facts(row, stages: dict) -> tuple | None:
-    """What a deal row tells ``CustomerWins``: nothing unless it is a live
-    won deal (so new and edited open deals leave the customer unlocked)."""
-    if row is None or row.deleted_at is not None or stages.get(row.stage_id) != "won":
-        return None
-    return row.customer_id, row.currency, row.amount, row.closed_at
-
-
-def refresh_wins(customer_ids: Iterable[int], session: Session | None = None) -> None:
-    """Count the won deals of these customers again (``CustomerWins``).
-
-    The customers' rows are locked first, so that two transactions changing
-    deals of one customer count one after the other, each seeing the
-    other's deals (PostgreSQL; SQLite has one writer at a time anyway). The
-    lock is ``FOR NO KEY UPDATE``: a new deal already holds a key-share lock
-    on its customer, and two of them asking for ``FOR UPDATE`` would
-    deadlock."""
-    session = session or db.session
-    ids = sorted(i for i in customer_ids if i is not None)
-    if not ids:
-        return
-    session.execute(select(Customer.id).where(Customer.id.in_(ids)).with_for_update(key_share=True))
-    wins = _wins(session, Deal.customer_id.in_(ids))
-    table = CustomerWins.__table__
-    session.execute(delete(table).where(table.c.customer_id.in_(set(ids) - set(wins))))
-    for customer_id in sorted(wins):
-        _upsert(
-            session,
-            table,
-            wins[customer_id],
-            table.c.customer_id,
-            lambda new: {c: new[c] for c in ("first_won_at", "best_won_cents")},
-        )
-
-
-def _wins(session: Session, where) -> dict[int, dict]:
-    """``{customer_id: row}`` of the customers (``where`` on the deals) with a won deal."""
-    wins: dict[int, dict] = {}
-    for customer_id, _currency, amount, first in session.execute(
-        select(Deal.customer_id, Deal.currency, func.sum(Deal.amount), func.min(Deal.closed_at))
-        .join(Stage, Stage.id == Deal.stage_id)
-        .where(
-            where, Stage.outcome == "won", Deal.deleted_at.is_(None), Deal.closed_at.is_not(None)
-        )
-        .group_by(Deal.customer_id, Deal.currency)
-    ):
-        row = wins.setdefault(
-            customer_id,
-            {"customer_id": customer_id, "first_won_at": first, "best_won_cents": cents(amount)},
-        )
-        row["first_won_at"] = min(row["first_won_at"], first)
-        row["best_won_cents"] = max(row["best_won_cents"], cents(amount))
-    return wins
