@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask import has_request_context, request
 from sqlalchemy import Select, exists, false, select
 from sqlalchemy.orm import aliased
 
@@ -20,8 +21,14 @@ from core.models import AuditEntry, Contact, Customer, DataScope, Team, User
 
 
 def team_subtree(team_id: int) -> list[int]:
-    """``team_id`` and every team below it."""
-    return list(db.session.scalars(subtree_ids(team_id)))
+    """``team_id`` and every team below it: asked once per request (a page
+    runs several scoped queries), every time outside one."""
+    if not has_request_context():
+        return list(db.session.scalars(subtree_ids(team_id)))
+    known: dict[int, list[int]] = request.environ.setdefault("trellis.team_subtrees", {})
+    if team_id not in known:
+        known[team_id] = list(db.session.scalars(subtree_ids(team_id)))
+    return list(known[team_id])
 
 
 def subtree_ids(team_id: int) -> Select:

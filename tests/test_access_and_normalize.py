@@ -43,6 +43,31 @@ def test_team_scope_sees_the_team_and_its_sub_teams(db, org):
     assert visible(db, org["lead"]) == ["north customer", "peer customer", "rep customer"]
 
 
+def test_a_request_asks_for_a_team_subtree_once(app, db, org):
+    """A page runs several scoped queries; the team tree is read once per
+    request, and a new request reads it again (a team added in between)."""
+    from sqlalchemy import event
+
+    from core.access import team_subtree
+
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, *rest):
+        sent.append(statement)
+
+    east = org["lead"].team_id
+    event.listen(db.engine, "before_cursor_execute", record)
+    with app.test_request_context("/"):
+        first = team_subtree(east)
+        assert team_subtree(east) == first and len(first) == 2
+    event.remove(db.engine, "before_cursor_execute", record)
+    assert len(sent) == 1, sent
+    create_team("East South", None, parent_id=east)
+    with app.test_request_context("/"):
+        assert len(team_subtree(east)) == 3
+    assert len(team_subtree(east)) == 3  # outside a request: asked every time
+
+
 def test_all_scope_sees_everything(db, org):
     assert len(visible(db, org["boss"])) == 5
 
