@@ -15,6 +15,7 @@ The imports are grouped by topic, not by module, so import sorting is off.
 
 # -- Models: core's tables, which plugin models point at and plugin code queries.
 from core.models import Activity, Contact, Customer, DataScope, FollowUpPlan, Role, Team, User
+from core.models import ApprovalRequest
 
 # -- Model building blocks: the mixins, column type and clock that plugin models share with core's.
 from core.models import SoftDeleteMixin, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
@@ -47,6 +48,11 @@ from core.services.activities import complete_task, log_activity, record_attempt
 from core.services.contacts import create_contact
 from core.services.customers import create_customer, find_duplicates, get_customer, update_customer
 from core.services.users import create_user
+
+# -- Approvals: submit an ``Approvable`` record; a record waiting for approval is locked.
+from core.approvals import ensure_unlocked, is_locked
+from core.approvals import save_flow as save_approval_flow
+from core.approvals import submit as submit_for_approval
 
 # -- Service building blocks: what a plugin's own services use to write like core's do.
 from core.services.base import (
@@ -104,6 +110,7 @@ from core.declarations import (
     MENU_CUSTOMERS,
     MENU_REPORTS,
     ActivityKind,
+    Approvable,
     CustomerAction,
     CustomerColumn,
     CustomerTab,
@@ -153,6 +160,8 @@ __all__ = [
     "ActivityKind",
     "Amount",
     "ApiBlueprint",
+    "Approvable",
+    "ApprovalRequest",
     "ConflictError",
     "Contact",
     "Customer",
@@ -214,6 +223,7 @@ __all__ = [
     "delete_rows",
     "emit",
     "enqueue",
+    "ensure_unlocked",
     "eventspec",
     "expected_version",
     "field_rules",
@@ -229,6 +239,7 @@ __all__ = [
     "instance_currency",
     "instance_region",
     "instance_timezone",
+    "is_locked",
     "json_body",
     "list_page",
     "list_sort",
@@ -246,12 +257,14 @@ __all__ = [
     "repoint",
     "require",
     "save",
+    "save_approval_flow",
     "scoped",
     "search_match",
     "search_rank",
     "sees_all",
     "snapshot",
     "sorted_by",
+    "submit_for_approval",
     "team_subtree",
     "text_contains",
     "transaction",

@@ -20,6 +20,7 @@ from werkzeug.routing import IntegerConverter
 
 from core import config as cfg
 from core import models  # noqa: F401  (registers core's tables)
+from core.approvals.reminders import APPROVAL_RULES
 from core.custom_fields import CORE_FIELD_TYPES
 from core.declarations import ActivityKind, Permission, RoleTemplate
 from core.errors import PluginError
@@ -58,6 +59,7 @@ CORE_PERMISSIONS = [
     Permission("pool.claim", _l("Claim from the customer pool")),
     Permission("admin.users", _l("Manage users, teams and roles")),
     Permission("admin.settings", _l("Manage settings")),
+    Permission("admin.approvals", _l("Manage approval flows and see every approval")),
 ]
 #: the roles a new instance starts with; admins may edit or add more
 CORE_ROLES = [
@@ -112,7 +114,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             "roles": CORE_ROLES,
             "activity_kinds": [ActivityKind(k, _KIND_LABELS[k]) for k in CORE_ACTIVITY_KINDS],
             "field_types": CORE_FIELD_TYPES,
-            "followup_rules": CORE_RULES,
+            "followup_rules": [*CORE_RULES, *APPROVAL_RULES],
             "jobs": CORE_JOBS,
             "searchables": core_searchables(),
         },

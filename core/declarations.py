@@ -307,3 +307,39 @@ class CustomerColumn:
     label: str
     values: Callable[[list[int]], dict[int, str]]
     order: int = 100
+
+
+@dataclass(frozen=True)
+class Approvable:
+    """A record type that can require approval (``trellis_approvables``).
+
+    ``record_type`` names it in flows and requests (unique, dotted:
+    ``sales.quote``); ``model`` is its mapped class; ``label`` is what admins
+    read when they pick the type of a flow. ``fields`` are the values a
+    flow's condition may test, each ``"number"``, ``"percent"``,
+    ``"choice"`` or ``"text"``, read as attributes of the record.
+
+    ``customer_id(record)`` names the customer whose timeline shows the
+    decisions (or ``None``), ``title(record)`` and ``url(record)`` are what
+    approvers read and open. ``on_decided(record, outcome)`` is called in the
+    transaction of the last decision, ``outcome`` one of ``"approved"``,
+    ``"rejected"`` or ``"withdrawn"``: move the record's own state there (a
+    failure undoes the decision). ``load(record_id, user)`` returns the
+    record if ``user`` may see it — the plugin's scoped query — else
+    ``None``, and the record itself when ``user`` is ``None`` (core's own
+    work: deciding, reminding); without it any record of ``model`` may be
+    submitted. A record's ``owner_id``, when it has one, names whose team
+    manager approves a "team manager" step (else the submitter's).
+    """
+
+    record_type: str
+    model: type
+    label: Any
+    fields: dict[str, str]
+    customer_id: Callable[[Any], int | None]
+    title: Callable[[Any], str]
+    url: Callable[[Any], str]
+    on_decided: Callable[[Any, str], None]
+    load: Callable[[int, Any], Any] | None = None
+    #: what admins read for each of ``fields`` (a lazy translation); the name otherwise
+    field_labels: dict[str, Any] = field(default_factory=dict)

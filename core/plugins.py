@@ -58,6 +58,8 @@ RESERVED_NAMES = frozenset(
         # core's blueprints, URL prefixes and commands: a plugin of that name would clash at start
         "account",
         "activities",
+        "approval",
+        "approvals",
         "contacts",
         "customers",
         "directory",

@@ -16,6 +16,7 @@ from flask import current_app
 
 from core.declarations import (
     ActivityKind,
+    Approvable,
     FieldType,
     FollowUpRule,
     Job,
@@ -41,6 +42,8 @@ class Registry:
     recycle_conditions: dict[str, RecycleCondition] = field(default_factory=dict)
     jobs: dict[str, Job] = field(default_factory=dict)
     searchables: dict[str, Searchable] = field(default_factory=dict)
+    #: record type -> what can require approval (``trellis_approvables``)
+    approvables: dict[str, Approvable] = field(default_factory=dict)
     #: mapped class -> its searchable (the index's writer looks records up by class)
     searchable_models: dict[type, Searchable] = field(default_factory=dict)
     #: table name -> plugin name (``"core"`` for core's tables)
@@ -139,6 +142,7 @@ def register_declarations(reg: Registry, core_items: dict[str, list]) -> None:
         "recycle_conditions": ("trellis_recycle_conditions", "code"),
         "jobs": ("trellis_jobs", "code"),
         "searchables": ("trellis_searchables", "kind"),
+        "approvables": ("trellis_approvables", "record_type"),
     }
     for attr, (hook, key) in specs.items():
         target: dict = getattr(reg, attr)

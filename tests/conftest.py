@@ -34,7 +34,15 @@ def _first(model, *where):
 
 def demo_ids() -> dict:
     """An id for each route parameter, from the demo's records."""
-    from core.models import Contact, CustomFieldDefinition, Role, Team, User
+    from core.models import (
+        ApprovalFlow,
+        ApprovalRequest,
+        Contact,
+        CustomFieldDefinition,
+        Role,
+        Team,
+        User,
+    )
     from plugins.sales.models import CommissionRule, Deal, Lead, LeadForm
     from plugins.service_dispatch.models import Attachment, Contract, Part, RequestLink, WorkOrder
 
@@ -54,6 +62,8 @@ def demo_ids() -> dict:
         "role_id": _first(Role),
         "user_id": _first(User),
         "team_id": _first(Team),
+        "flow_id": _first(ApprovalFlow),
+        "request_id": _first(ApprovalRequest),
         "token": "no-such-request",
         "sales_key": db.session.scalar(select(LeadForm.key).limit(1)),
         "service_key": db.session.scalar(select(RequestLink.key).limit(1)),

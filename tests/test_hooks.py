@@ -44,7 +44,9 @@ def test_every_hookspec_has_a_test():
     names = {
         n for n, _ in inspect.getmembers(hookspecs, inspect.isfunction) if n.startswith("trellis_")
     }
-    tests = [n for n in globals() if n.startswith("test_hook_")]
+    # the tests may live in any test module of core's (e.g. test_approvals_hooks.py)
+    sources = (p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("test_*.py"))
+    tests = [n for text in sources for n in re.findall(r"^def (test_hook_\w+)\(", text, re.M)]
     missing = sorted(
         n
         for n in names

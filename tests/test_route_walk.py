@@ -63,6 +63,7 @@ def _rep_permissions() -> list[str]:
 def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, int | str]:
     """One of every record, owned by ``owner`` and carrying ``marker``; the ids by route
     parameter name. The customer-owned records go through the services as the owner."""
+    from core.models import ApprovalFlow, ApprovalRequest
     from core.services.activities import log_activity
     from core.services.contacts import create_contact
     from core.services.customers import create_customer
@@ -152,6 +153,19 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
             ),
         ]
     )
+    # an approval flow and a request of the owner's (a type no plugin declares: the
+    # pages show it all the same, and only to its submitter, approvers and admins)
+    flow = ApprovalFlow(record_type="walk.customer", name=f"{marker} flow")
+    approval = ApprovalRequest(
+        record_type="walk.customer",
+        record_id=customer.id,
+        customer_id=customer.id,
+        title=f"{marker} approval",
+        steps=[],
+        submitted_by_id=owner.id,
+        submitted_at=utcnow(),
+    )
+    db.session.add_all([flow, approval])
     db.session.commit()
     upload = client.post(
         f"/api/v1/service/work-orders/{order.id}/attachments",
@@ -168,6 +182,8 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
         "order_id": order.id,
         "attachment_id": _first_id(upload.json),
         "contract_id": contract.id,
+        "flow_id": flow.id,
+        "request_id": approval.id,
     }
 
 

@@ -15,7 +15,12 @@ when a hook has no test that exercises it.
 
 from __future__ import annotations
 
-from core.hookspecs import declarations, events, records, structure, ui
+from core.hookspecs import approvals, declarations, events, records, structure, ui
+from core.hookspecs.approvals import (
+    trellis_approvables,
+    trellis_approval_decided,
+    trellis_approval_submitted,
+)
 from core.hookspecs.declarations import (
     trellis_activity_kinds,
     trellis_custom_field_types,
@@ -67,7 +72,7 @@ from core.hookspecs.ui import (
 )
 
 #: the modules of specs, in the order of the reference
-SECTIONS = (structure, declarations, records, ui, events)
+SECTIONS = (structure, declarations, records, ui, events, approvals)
 
 __all__ = [
     "SECTIONS",
@@ -78,6 +83,9 @@ __all__ = [
     "trellis_activity_logged",
     "trellis_api_blueprints",
     "trellis_app_created",
+    "trellis_approvables",
+    "trellis_approval_decided",
+    "trellis_approval_submitted",
     "trellis_blueprints",
     "trellis_cli_commands",
     "trellis_contact_created",

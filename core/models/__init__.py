@@ -2,6 +2,7 @@
 
 from core.extensions import db
 from core.models.activities import CORE_ACTIVITY_KINDS, Activity
+from core.models.approvals import ApprovalFlow, ApprovalRequest, ApprovalStep, ApprovalTask
 from core.models.base import SoftDeleteMixin, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 from core.models.customers import (
     Contact,
@@ -34,6 +35,10 @@ __all__ = [
     "CORE_ACTIVITY_KINDS",
     "CORE_TABLES",
     "Activity",
+    "ApprovalFlow",
+    "ApprovalRequest",
+    "ApprovalStep",
+    "ApprovalTask",
     "AuditEntry",
     "Contact",
     "ContactPoint",

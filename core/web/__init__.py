@@ -14,6 +14,8 @@
   follow-up plans, merging (``admin``)
 - :mod:`core.web.directory` — users, teams, roles, custom fields, tags (``directory``)
 - :mod:`core.web.pool_rules` — the customer pool's rules (``pool_rules``)
+- :mod:`core.web.approvals` — approvals: inbox, a request, flows, the dashboard card
+  (``approvals``)
 
 Pages call the same schemas and service functions as the JSON API
 (:mod:`core.rest`); the form ↔ schema glue is :mod:`core.forms`, HTTP error
@@ -25,6 +27,7 @@ from core.web import (
     account,
     activities,
     admin,
+    approvals,
     auth,
     base,
     contacts,
@@ -50,6 +53,7 @@ BLUEPRINTS = (
     directory.bp,
     pool_rules.bp,
     search.bp,
+    approvals.bp,
 )
 
 __all__ = ["BLUEPRINTS"]

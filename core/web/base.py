@@ -47,7 +47,7 @@ from core.i18n import _l, instance_currency
 from core.icons import icon
 from core.models import Customer, Grade, Stage, utcnow
 from core.normalize import format_phone, phone_type_label
-from core.registry import sorted_items
+from core.registry import current_registry, sorted_items
 from core.themes import active_theme, theme_description, theme_title
 from core.web.auth import csrf_token
 
@@ -68,6 +68,7 @@ def main_menu() -> dict:
             (_l("Contacts"), "contacts.index", 2, "contact", "customer.read"),
             (_l("My tasks"), "tasks.index", 3, "list-todo", None),
             (_l("Customer pool"), "pool.index", 4, "inbox", "pool.claim"),
+            (_l("Approvals"), "approvals.index", 5, "stamp", None),
         )
         if needs is None or current_user.can(needs)
     ]
@@ -129,6 +130,7 @@ ADMIN_ENTRIES = (
     (_l("Custom fields"), "directory.fields", 4, "sliders-horizontal", ("admin.settings",)),
     (_l("Tags"), "directory.tags", 5, "tags", ("admin.settings",)),
     (_l("Follow-up plans"), "admin.plans", 6, "calendar-clock", ("admin.settings",)),
+    (_l("Approval flows"), "approvals.flows", 6, "workflow", ("admin.approvals",)),
     (_l("Recycle rules"), "pool_rules.index", 6, "inbox", ("admin.settings",)),
     (_l("Recycle bin"), "admin.recycle_bin", 7, "trash-2", ("customer.delete",)),
     (_l("Audit log"), "admin.audit_log", 8, "scroll-text", ("audit.read",)),
@@ -275,4 +277,5 @@ def dashboard():
         total=total,
         tasks=due_list([current_user.id], tz=get_timezone()),
         widgets=sorted_items("trellis_dashboard_widgets", user=current_user),
+        approvals=bool(current_registry().approvables),  # a record type can require approval
     )

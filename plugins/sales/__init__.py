@@ -107,6 +107,13 @@ def trellis_searchables():
 
 
 @hookimpl
+def trellis_approvables():
+    from .services.approvals import approvable
+
+    return [approvable()]
+
+
+@hookimpl
 def trellis_api_blueprints():
     from .api import bp  # every resource module's routes join it
 

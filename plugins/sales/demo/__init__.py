@@ -1,8 +1,9 @@
 """A believable quarter of sales, in English or Chinese: two pipelines, deals
 created over the last 90 days with their stage history (won, lost with a
 reason, still open), leads from every source in every state, a
-follow-up plan by customer grade, and (``plan``) the price list, commission
-rule, this month's targets and a web form."""
+follow-up plan by customer grade, (``plan``) the price list, commission
+rule, this month's targets and a web form, and (``approvals``) an approval
+flow for large deals with one deal waiting."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from core.api import create_followup_plan, db, log_activity, utcnow
 
 from ..models import Deal, Lead, Pipeline, Stage, StageChange
 from ..services.followups import RULE
-from . import plan
+from . import approvals, plan
 
 PIPELINES = {
     "en": [
@@ -140,6 +141,7 @@ def load_demo(locale, customers, users) -> None:
         {"name": text["plan"], "rule": RULE, "params": {"A": 7, "B": 14, "C": 30, "D": 60}}, None
     )
     plan.load_demo(locale, reps, text["currency"])
+    approvals.load_demo(locale, users)
 
 
 def _pipeline(name: str, stages: list[tuple[str, int]]) -> Pipeline:

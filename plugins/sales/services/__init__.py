@@ -13,5 +13,6 @@ Layers, each importing only those below it (no cycles):
   :mod:`.targets`; :mod:`.reports` (funnel, forecast) → :mod:`.report_cells`;
   :mod:`.recycle` (the pool condition, purges) → :mod:`.report_cells`
 - :mod:`.commission` → :mod:`.targets`; :mod:`.kpis` (account-manager KPIs)
-  → :mod:`.reports`
+  → :mod:`.reports`; :mod:`.approvals` (deals declared to core's approval
+  engine, submitted and read back) → :mod:`.access`
 """

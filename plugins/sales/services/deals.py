@@ -22,6 +22,7 @@ from core.api import (
     customer_for,
     db,
     emit,
+    ensure_unlocked,
     load,
     log_activity,
     refuse,
@@ -113,6 +114,7 @@ def create_deal(payload: dict, actor: User | None) -> Deal:
 def update_deal(
     deal: Deal, payload: dict, actor: User | None, expected_version: int | None = None
 ) -> Deal:
+    ensure_unlocked(deal)  # a deal waiting for approval stays as it was submitted
     data = load(DealChange(), payload, partial=True)
     errors: dict[str, list[str]] = {}
     missing: dict[str, list[str]] = {}
@@ -150,7 +152,8 @@ def move_stage(
     """Move ``deal`` to another stage of its own pipeline (409 on a stale version).
 
     A lost stage needs a reason; won and lost stages close the deal, an open
-    one reopens it."""
+    one reopens it; a deal waiting for approval does not move (409)."""
+    ensure_unlocked(deal)
     errors: dict[str, list[str]] = {}
     missing: dict[str, list[str]] = {}
     stage = _stage_of(deal.pipeline, stage_id, missing)

@@ -21,6 +21,7 @@ from core.api import (
     audit,
     check_version,
     db,
+    ensure_unlocked,
     load,
     refuse,
     save,
@@ -115,7 +116,9 @@ def _unique_code(code: str | None, own_id: int | None) -> None:
 
 
 def set_lines(deal: Deal, payload, actor: User | None, expected_version: int | None = None) -> Deal:
-    """Replace the deal's lines; each bad line is named (``lines.2.quantity``)."""
+    """Replace the deal's lines; each bad line is named (``lines.2.quantity``).
+    A deal waiting for approval keeps its lines (409)."""
+    ensure_unlocked(deal)
     if not isinstance(payload, list) or len(payload) > MAX_LINES:
         raise ValidationError({"lines": [_("a list of at most %(num)d lines", num=MAX_LINES)]})
     errors: dict[str, list[str]] = {}

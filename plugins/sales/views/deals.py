@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from core.api import (
+    ConflictError,
     Customer,
     StaleVersionError,
     User,
@@ -28,6 +29,7 @@ from core.api import (
 )
 
 from ..models import Deal, Pipeline, Stage
+from ..services import approvals as approval_service
 from ..services import deals as deal_service
 from ..services import pipelines as pipeline_service
 from ..services import reports
@@ -47,6 +49,14 @@ LIST_SIZE = 50  # deals on a page of the list
 #: the deals list's sortable columns (the API's keys, so the export sorts alike)
 DEAL_SORTS = {"title": Deal.title, "amount": Deal.amount, "expected_close": Deal.expected_close}
 FIELDS = ("title", "amount", "currency", "expected_close", "contact_id", "owner_id")
+#: a deal's latest approval request, as its page shows it
+APPROVAL_LABELS = {
+    "pending": _l("Waiting for approval"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
+}
+APPROVAL_TONES = {"pending": "warn", "approved": "ok", "rejected": "bad", "withdrawn": "info"}
 
 
 def chosen_pipeline() -> Pipeline | None:
@@ -224,6 +234,10 @@ def edit_deal(deal_id: int):
     except ValidationError as exc:
         db.session.rollback()
         return render_form(deal, deal.customer, data | {"version": read}, exc.errors, 422)
+    except ConflictError as exc:  # waiting for approval: the input is kept, nothing saved
+        db.session.rollback()
+        flash(str(exc), "error")
+        return render_form(deal, deal.customer, data | {"version": read}, {}, 409)
     except StaleVersionError:
         db.session.rollback()
         flash(
@@ -241,8 +255,39 @@ def edit_deal(deal_id: int):
 @bp.route("/deals/<int:deal_id>")
 @login_required
 def deal(deal_id: int):
+    """A deal, its lines and history; its latest approval, and while that
+    waits no forms that would change the deal."""
     require("sales.deal.read")
-    return render_template("sales/deal.html", deal=visible_deal(deal_id, current_user))
+    found = visible_deal(deal_id, current_user)
+    approval = approval_service.latest_request(found)
+    return render_template(
+        "sales/deal.html",
+        deal=found,
+        approval=approval,
+        locked=approval is not None and approval.status == "pending",
+        approval_labels=APPROVAL_LABELS,
+        approval_tones=APPROVAL_TONES,
+    )
+
+
+@bp.route("/deals/<int:deal_id>/approval", methods=["POST"])
+@login_required
+def submit_approval(deal_id: int):
+    """Submit the deal for approval: it waits, locked, when a flow applies;
+    else it is approved at once."""
+    require("sales.deal.write")
+    found = visible_deal(deal_id, current_user)
+    try:
+        submitted = approval_service.submit_deal(found, current_user)
+    except ValidationError as exc:  # waiting already, or a step nobody can approve
+        db.session.rollback()
+        flash(exc.summary, "error")
+    else:
+        if submitted.status == "approved":
+            flash(_("No approval needed: %(title)s is approved.", title=found.title), "success")
+        else:
+            flash(_("%(title)s is waiting for approval.", title=found.title), "success")
+    return redirect(url_for(".deal", deal_id=found.id))
 
 
 @bp.route("/deals/<int:deal_id>/stage", methods=["POST"])
@@ -271,6 +316,9 @@ def move(deal_id: int):
         flash(
             _("Someone else moved or changed this deal meanwhile; look again and retry."), "error"
         )
+    except ConflictError as exc:  # waiting for approval
+        db.session.rollback()
+        flash(str(exc), "error")
     if back:
         return redirect(url_for(".board", pipeline_id=deal.pipeline_id))
     return redirect(url_for(".deal", deal_id=deal.id))

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from core.api import (
+    ConflictError,
     StaleVersionError,
     ValidationError,
     db,
@@ -73,6 +74,10 @@ def deal_lines(deal_id: int):
                 "error",
             )
             status, version = 409, deal.version
+        except ConflictError as exc:  # waiting for approval: the input is kept, nothing saved
+            db.session.rollback()
+            flash(str(exc), "error")
+            status = 409
         else:
             flash(_("Saved."), "success")
             return redirect(url_for(".deal", deal_id=deal.id) + "#lines")
