@@ -35,6 +35,7 @@ from core.api import (
     TimestampMixin,
     db,
     plugin_settings,
+    utcnow,
 )
 from core.errors import PluginError, ValidationError
 from core.testing import plugin_module
@@ -348,6 +349,45 @@ def test_hook_customer_tabs(register_plugin, make_user, make_customer):
     customer = make_customer(name="Tabbed", owner_id=user.id)
     page = _logged_in(app, user).get(f"/customers/{customer.id}?tab=probe").text
     assert "Probe tab Tabbed" in page and f"tab of {customer.id}" in page
+
+
+def test_hook_customer_tabs_with_records_are_listed_when_they_find_one(
+    register_plugin, make_user, make_customer
+):
+    """A tab's ``records`` select decides whether it is listed; every tab's
+    is asked in one statement however many plugins give one."""
+    from sqlalchemy import event
+
+    from core.models import Activity
+
+    def tabs(customer, user):
+        mine = select(Activity.id).where(Activity.customer_id == customer.id)
+        none = select(Activity.id).where(Activity.id < 0)
+        return [
+            CustomerTab("found", "Found tab", "probe.tab", records=mine),
+            CustomerTab("empty", "Empty tab", "probe.tab", records=none),
+            CustomerTab("always", "Always tab", "probe.tab"),
+        ]
+
+    app = register_plugin(_ui_plugin(trellis_customer_tabs=tabs))
+    user = make_user(role="sales")
+    customer = make_customer(name="Tabbed", owner_id=user.id)
+    db.session.add(
+        Activity(customer_id=customer.id, kind="note", subject="x", occurred_at=utcnow())
+    )
+    db.session.commit()
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, *rest):
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        page = _logged_in(app, user).get(f"/customers/{customer.id}").text
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert "Found tab" in page and "Always tab" in page and "Empty tab" not in page
+    assert sum("EXISTS" in s.upper() and "activity" in s for s in sent) == 1, sent
 
 
 def test_hook_dashboard_widgets(register_plugin, make_user):

@@ -194,3 +194,47 @@ def test_the_database_uses_the_index(book):
             str(r[-1]) for r in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
         )
         assert "VIRTUAL TABLE INDEX" in plan and "search_fts" in plan, plan
+
+
+def test_the_kind_migration_moves_the_index_both_ways(empty_database_url, tmp_path):
+    """c0de00000012 (SQLite: the FTS table gains the kind) down and up again:
+    the documents stay findable at each step; PostgreSQL is left as it was."""
+    from core import create_app
+    from core import migrate as mig
+    from core.api import Customer as Model
+    from core.services.customers import create_customer
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "TRELLIS_SECRET_KEY": "k",
+            "TRELLIS_INSTANCE_PATH": str(tmp_path),
+            "TRELLIS_DATABASE_URL": empty_database_url,
+        }
+    )
+    with app.app_context():
+        try:
+            mig.upgrade()
+            create_customer({"name": "迁移测试公司"}, None)
+            db.session.commit()
+            sqlite = db.engine.dialect.name == "sqlite"
+
+            def columns():
+                return [r[1] for r in db.session.execute(text("PRAGMA table_info(search_fts)"))]
+
+            assert found("迁移") == {"迁移测试公司"}
+            assert not sqlite or columns()[0] == "kind"
+            mig.downgrade("core", "c0de00000011")
+            db.session.commit()
+            assert not sqlite or "kind" not in columns()
+            old = db.session.scalars(
+                text("SELECT rowid FROM search_fts WHERE search_fts MATCH '\"迁移\"*'")
+                if sqlite
+                else select(Model.id).where(Model.name == "迁移测试公司")
+            ).all()
+            assert len(old) == 1
+            mig.upgrade()
+            assert found("测试") == {"迁移测试公司"}
+        finally:
+            db.session.remove()
+            db.engine.dispose()

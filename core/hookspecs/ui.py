@@ -50,7 +50,18 @@ def trellis_customer_tabs(customer: Customer, user: User) -> list[CustomerTab]:
     Called when ``user`` opens ``customer``'s page and when a tab's panel
     loads (``/customers/<id>/tab/<key>``, on demand). Each tab names an
     endpoint that renders its content; tabs are sorted by ``order``, after
-    core's Overview, Timeline and Follow-ups.
+    core's Overview, Timeline and Follow-ups. A tab that should show only
+    when the customer has records of the plugin's gives their scoped select
+    as ``records`` (core asks every tab's in one statement) instead of
+    querying here::
+
+        @hookimpl
+        def trellis_customer_tabs(customer, user):
+            if not user.can("insurance.policy.read"):
+                return []
+            policies = customer_policies_query(user, customer.id)
+            return [CustomerTab("policies", _l("Policies"), "insurance.customer_policies",
+                                records=policies)]
     """
 
 

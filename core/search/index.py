@@ -8,6 +8,7 @@ phone number cannot be found by typing it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import (
@@ -68,15 +69,46 @@ def matching_ids(item: Searchable, query: str, user: Any = None) -> Select | Non
         return None
     ids = select(SearchDocument.record_id).where(SearchDocument.kind == item.kind)
     if db.session.get_bind().dialect.name == "postgresql":
-        weights = "" if len(allowed) == MAX_FIELDS else "".join(WEIGHTS[i] for i in allowed)
-        asked = " & ".join(f"'{term}':*{weights}" for term in terms)
-        vector: ColumnElement[Any] = literal_column(f"({pg_vector_sql()})")
-        return ids.where(vector.op("@@")(cast(literal(asked), TSQUERY)))
+        return ids.where(pg_match("search_document", item, terms, allowed))
+    return ids.join(_FTS, _FTS.c.rowid == SearchDocument.id).where(
+        sqlite_match(sqlite_query(item, terms, allowed))
+    )
+
+
+def pg_match(
+    table: str, item: Searchable, terms: list[str], allowed: list[int]
+) -> ColumnElement[bool]:
+    """PostgreSQL: ``table`` (``search_document`` or an alias's name) holds every term
+    in an allowed field. Weights only when a declared field is hidden: a
+    query with weights makes the database re-read every matching row's terms
+    (the index does not keep weights), one that has none is answered by the
+    index alone — 30 times faster for a fragment one customer in ten has."""
+    weights = "" if len(allowed) == len(item.fields) else "".join(WEIGHTS[i] for i in allowed)
+    asked = " & ".join(f"'{term}':*{weights}" for term in terms)
+    vector: ColumnElement[Any] = literal_column(f"({pg_vector_sql(table)})")
+    return vector.op("@@")(cast(literal(asked), TSQUERY))
+
+
+def sqlite_query(item: Searchable, terms: list[str], allowed: list[int], kind: bool = False) -> str:
+    """SQLite: the FTS5 query for documents holding every term in one of
+    ``item``'s allowed fields. With ``kind`` it names the kind too, so that
+    asking for contacts does not walk the customers that match; it costs
+    FTS5 a look at every match's kind, so where the matches are read anyway
+    (counting a list) the join to ``search_document`` checks it instead."""
     columns = " ".join(FIELDS[i] for i in allowed)
     asked = "{" + columns + "} : (" + " AND ".join(f'"{term}"*' for term in terms) + ")"
-    return ids.join(_FTS, _FTS.c.rowid == SearchDocument.id).where(
-        literal_column("search_fts").op("MATCH")(asked)
-    )
+    return (sqlite_kind(item) + " AND " if kind else "") + asked
+
+
+def sqlite_kind(item: Searchable) -> str:
+    """SQLite: the FTS5 query for ``item``'s documents (``sales.deal`` →
+    ``{kind} : "sales deal"``; a kind that shares words with another is told
+    apart by the join to ``search_document``)."""
+    return '{kind} : "' + " ".join(re.split(r"[\W_]+", item.kind)).strip() + '"'
+
+
+def sqlite_match(asked: str) -> ColumnElement[bool]:
+    return literal_column("search_fts").op("MATCH")(asked)
 
 
 def search_match(model: type, query: str, user: Any = None) -> ColumnElement[bool]:

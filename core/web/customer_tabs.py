@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import render_template
+from sqlalchemy import exists, select
 
 from core.custom_fields import definitions_for
+from core.declarations import CustomerTab
 from core.extensions import db
 from core.i18n import _l
 from core.models import Activity, Customer, User
@@ -53,9 +55,21 @@ def customer_tabs(customer: Customer, user: User) -> dict[str, Tab]:
     then the plugins' sorted by ``order`` (a plugin's tab cannot take a key
     of core's)."""
     tabs = {tab.key: tab for tab in CORE_TABS}
-    for tab in sorted_items("trellis_customer_tabs", customer=customer, user=user):
+    offered = sorted_items("trellis_customer_tabs", customer=customer, user=user)
+    for tab in _with_records(offered):
         tabs.setdefault(tab.key, Tab(tab.key, tab.label, tab.endpoint))
     return tabs
+
+
+def _with_records(offered: list[CustomerTab]) -> list[CustomerTab]:
+    """The tabs to list: those without ``records``, and those whose
+    ``records`` find a row — asked of the database in one statement."""
+    asked = [tab for tab in offered if tab.records is not None]
+    if not asked:
+        return offered
+    found = db.session.execute(select(*(exists(tab.records) for tab in asked))).one()
+    empty = {id(tab) for tab, has in zip(asked, found, strict=True) if not has}
+    return [tab for tab in offered if id(tab) not in empty]
 
 
 def panel_html(customer: Customer, tab: Tab, user: User) -> str:

@@ -309,13 +309,33 @@ def changed_since(customer: Customer, version: int | None) -> list[dict]:
     return list(changes.values())
 
 
+def page_customer(customer_id: int) -> Customer:
+    """The customer of its page, as :func:`visible_customer` finds it, with
+    what the header and the overview show — owner, tags, contacts — in the
+    same statement (three fewer round trips on every page view)."""
+    customer = (
+        db.session.scalars(
+            access.scoped(select(Customer), Customer, current_user)
+            .where(Customer.id == customer_id)
+            .options(
+                joinedload(Customer.owner), joinedload(Customer.tags), joinedload(Customer.contacts)
+            )
+        )
+        .unique()
+        .one_or_none()
+    )
+    if customer is None:
+        abort(404)
+    return customer
+
+
 @bp.route("/<int:customer_id>")
 @login_required
 def detail(customer_id: int):
     """The customer's page: its header, quick actions and tabs, with the
     panel of the tab named by ``?tab=`` (the overview when none or unknown)."""
     require("customer.read")
-    customer = visible_customer(customer_id)
+    customer = page_customer(customer_id)
     tabs = customer_tabs(customer, current_user)
     active = request.args.get("tab", DEFAULT_TAB)
     if active not in tabs:

@@ -14,7 +14,7 @@ from core.extensions import db
 from core.i18n import _
 from core.models import Contact, Customer
 from core.registry import current_registry
-from core.search import search_match, search_rank
+from core.search import best_matches
 from core.web.contacts import contacts_query
 
 bp = Blueprint("search", __name__)
@@ -23,20 +23,29 @@ LIMIT = 8
 
 
 def core_sections(words: str) -> list[SearchSection]:
-    """Customers and contacts by name, phone or e-mail — those the user may see."""
+    """Customers and contacts by name, phone or e-mail — those the user may
+    see, the best few of each (:func:`core.search.best_matches`)."""
     if not current_user.can("customer.read"):
         return []
-    customers = db.session.scalars(
-        scoped(select(Customer), Customer, current_user)
-        .where(search_match(Customer, words, current_user))
-        .order_by(search_rank(Customer, words), Customer.name)
-        .limit(LIMIT)
+    customers = db.session.execute(
+        best_matches(
+            scoped(select(Customer.id, Customer.name, Customer.city), Customer, current_user),
+            Customer,
+            words,
+            current_user,
+            LIMIT,
+        )
     ).all()
     contacts = db.session.execute(
-        contacts_query(Customer.name)
-        .where(search_match(Contact, words, current_user))
-        .order_by(search_rank(Contact, words), Contact.name)
-        .limit(LIMIT)
+        best_matches(
+            contacts_query(Customer.name).with_only_columns(
+                Contact.id, Contact.name, Customer.name, maintain_column_froms=True
+            ),
+            Contact,
+            words,
+            current_user,
+            LIMIT,
+        )
     ).all()
     city_hidden = "city" in hidden_fields(current_user, "customer")
     return [
@@ -44,19 +53,19 @@ def core_sections(words: str) -> list[SearchSection]:
             _("Customers"),
             tuple(
                 SearchHit(
-                    c.name,
-                    url_for("customers.detail", customer_id=c.id),
-                    "" if city_hidden else c.city or "",
+                    name,
+                    url_for("customers.detail", customer_id=customer_id),
+                    "" if city_hidden else city or "",
                 )
-                for c in customers
+                for customer_id, name, city in customers
             ),
             order=0,
         ),
         SearchSection(
             _("Contacts"),
             tuple(
-                SearchHit(c.name, url_for("contacts.detail", contact_id=c.id), name)
-                for c, name in contacts
+                SearchHit(name, url_for("contacts.detail", contact_id=contact_id), customer)
+                for contact_id, name, customer in contacts
             ),
             order=1,
         ),

@@ -13,7 +13,6 @@ from core.api import (
     MenuItem,
     Permission,
     RuleParam,
-    db,
     delete_rows,
     hookimpl,
     repoint,
@@ -90,9 +89,8 @@ def trellis_customer_tabs(customer, user):
         return []
     from .views import patient_visits_query
 
-    if db.session.scalar(patient_visits_query(user, customer.id).limit(1)) is None:
-        return []
-    return [CustomerTab("visits", _l("Visits"), "his.customer_visits", order=40)]
+    visits = patient_visits_query(user, customer.id)  # listed if it finds one
+    return [CustomerTab("visits", _l("Visits"), "his.customer_visits", order=40, records=visits)]
 
 
 @hookimpl

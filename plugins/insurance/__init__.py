@@ -11,7 +11,6 @@ from core.api import (
     Permission,
     RuleParam,
     Searchable,
-    db,
     delete_rows,
     hookimpl,
     repoint,
@@ -108,9 +107,12 @@ def trellis_customer_tabs(customer, user):
         return []
     from .views import customer_policies_query
 
-    if db.session.scalar(customer_policies_query(user, customer.id).limit(1)) is None:
-        return []
-    return [CustomerTab("policies", _l("Policies"), "insurance.customer_policies", order=30)]
+    policies = customer_policies_query(user, customer.id)  # listed if it finds one
+    return [
+        CustomerTab(
+            "policies", _l("Policies"), "insurance.customer_policies", order=30, records=policies
+        )
+    ]
 
 
 @hookimpl
