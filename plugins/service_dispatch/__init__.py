@@ -131,14 +131,23 @@ def trellis_merge_records(survivor_id, merged_id):
 
 @hookimpl
 def trellis_purge_records(customer_id):
-    from sqlalchemy import delete, select
+    from sqlalchemy import delete, select, update
 
     from core.api import db
 
-    from .models import WorkOrder, WorkOrderEvent
+    from .models import Revisit, WorkOrder, WorkOrderEvent
 
     orders = select(WorkOrder.id).where(WorkOrder.customer_id == customer_id)
     db.session.execute(delete(WorkOrderEvent).where(WorkOrderEvent.work_order_id.in_(orders)))
+    db.session.execute(delete(Revisit).where(Revisit.work_order_id.in_(orders)))
+    # another customer's order of the same serial number may repeat one of these
+    others = WorkOrder.customer_id != customer_id
+    db.session.execute(
+        update(WorkOrder)
+        .where(others, WorkOrder.repeat_of_id.in_(orders))
+        .values(repeat_of_id=None)
+        .execution_options(synchronize_session=False)
+    )
     from .services.attachments import purge
 
     purge(orders)

@@ -241,3 +241,20 @@ def test_the_order_page_takes_a_revisit_and_then_shows_it(finished, dispatcher, 
     )
     assert done.status_code == 200 and reload(order).status == "reopened"
     assert "1 of 5" in done.text and 'name="score"' not in done.text
+
+
+def test_purging_a_customer_takes_its_revisits_and_unlinks_repeats(
+    finished, make_order, make_customer, make_user, as_user
+):
+    """A purged customer's orders go with their revisits; another customer's
+    order that repeats one of them (same serial number) stays, unlinked."""
+    gone = make_customer()
+    order = finished(customer=gone, serial_number="SN-PURGE-1")
+    record_revisit(order, 5, "good", None)
+    repeat = make_order(customer=make_customer(), serial_number="SN-PURGE-1")
+    assert reload(repeat).repeat_of_id == order.id
+    api = as_user(make_user(role="admin"))
+    assert api.delete(f"/api/v1/customers/{gone.id}").status_code == 204
+    assert api.delete(f"/api/v1/recycle-bin/{gone.id}").status_code == 204
+    assert revisits() == 0
+    assert reload(repeat).repeat_of_id is None
