@@ -7,18 +7,21 @@ re-exported here (``from plugins.service_dispatch.models import WorkOrder``).
 - :mod:`.request_link`: the public request links (报修链接), requests awaiting review
 - :mod:`.entitlement`: contracts and warranties, SLA policies, the business calendar
 - :mod:`.parts`: spare parts, stock locations, stock and its moves
+- :mod:`.report_cell`: the service reports' orders and visits added up in advance
 """
 
 from .attachment import Attachment
 from .engineer import Engineer
 from .entitlement import CONTRACT_KINDS, BusinessCalendar, CalendarDay, Contract, SlaPolicy
 from .parts import LOCATION_KINDS, MOVE_REASONS, Part, Stock, StockLocation, StockMove
+from .report_cell import ReportCell
 from .request_link import RequestLink, ServiceRequest
 from .revisit import Revisit
 from .work_order import (
     CLOSED,
     COVERAGE,
     OPEN_FOR_ENGINEER,
+    PENDING_SQL,
     PRIORITIES,
     REPEAT_DAYS,
     SOURCES,
@@ -37,6 +40,7 @@ __all__ = [
     "LOCATION_KINDS",
     "MOVE_REASONS",
     "OPEN_FOR_ENGINEER",
+    "PENDING_SQL",
     "PRIORITIES",
     "REPEAT_DAYS",
     "SOURCES",
@@ -49,6 +53,7 @@ __all__ = [
     "Engineer",
     "OrderCounter",
     "Part",
+    "ReportCell",
     "RequestLink",
     "Revisit",
     "ServiceRequest",

@@ -51,6 +51,14 @@ SOURCES = ("agent", "public")
 #: an order opened within this many days after another order of the same serial
 #: number was completed is a repeat visit (返修)
 REPEAT_DAYS = 30
+#: an order whose SLA figures still depend on the time of asking: a deadline
+#: nobody has met yet may pass (``services.reports``). ``{t}``: the table's
+#: name and a dot, or nothing (the index below); the report cells hold every
+#: other order (``services.report_cells``)
+PENDING_SQL = (
+    "({t}responded_at IS NULL AND {t}status <> 'cancelled' AND {t}respond_by IS NOT NULL)"
+    " OR ({t}status NOT IN ('completed', 'closed', 'cancelled') AND {t}resolve_by IS NOT NULL)"
+)
 
 
 class WorkOrder(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
@@ -77,6 +85,14 @@ class WorkOrder(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
             "due_at",
             sqlite_where=text("due_at IS NOT NULL"),
             postgresql_where=text("due_at IS NOT NULL"),
+        ),
+        # the report of someone who sees every order: the orders of a period
+        # whose figures are not in the report cells yet
+        Index(
+            "ix_service_dispatch_work_order_pending",
+            "created_at",
+            sqlite_where=text(PENDING_SQL.format(t="")),
+            postgresql_where=text(PENDING_SQL.format(t="")),
         ),
     )
 

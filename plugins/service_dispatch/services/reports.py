@@ -32,7 +32,11 @@ Definitions (every figure over the orders the user may see —
 Everything is counted in SQL by grouped scans whose result size depends on
 the number of products, statuses, engineers and scores, never on orders;
 each scan reads only the period's orders (indexes on ``created_at`` and
-``checked_in_at``), no joins or subqueries per order.
+``checked_in_at``), no joins or subqueries per order. For someone who sees
+every order and chose no engineer, team, category or priority, the orders
+are read from the report cells (``report_cells``: added up in advance, per
+day) instead, with the period's pending orders and the orders of customers
+in the recycle bin read beside them: the same figures, whatever the period.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from sqlalchemy import and_, case, extract, func, or_, select
 from core.api import User, db, translator, utcnow
 
 from ..models import CLOSED, PRIORITIES, Revisit, WorkOrder
+from . import report_cells
 from .access import filtered_orders
 from .watchlist import sla_state as sla_state
 from .watchlist import watchlist
@@ -116,106 +121,161 @@ def hours_between(start, end):
     return extract("epoch", end - start) / 3600
 
 
-def sla_report(user: User | None, args: dict, now: datetime | None = None) -> dict:
-    """Every figure of the report (see the module's docstring)."""
-    now = now or utcnow()
-    first, last = period(args, now.date())
-    lo, hi = midnight(first), midnight(last + timedelta(days=1))
+#: the sums of a (product, status) group, in this order
+NAMES = (
+    "orders",
+    "response_met",
+    "response_breached",
+    "resolution_met",
+    "resolution_breached",
+    "responded",
+    "respond_hours",
+    "resolve_hours",
+    "first_fix",
+    "repeat",
+)
+SCORES = tuple(f"score_{n}" for n in range(1, 6))
+
+
+def _count(*conditions):
+    return func.sum(case((and_(*conditions), 1), else_=0))
+
+
+def figures(now: datetime, scores: bool = False) -> list:
+    """The grouped scan's sums over the orders (``NAMES``, and with
+    ``scores`` the revisit scores: the query joins ``Revisit`` outer)."""
     resolved = WorkOrder.status.in_(RESOLVED)
     live = WorkOrder.status != "cancelled"
     responded, done = WorkOrder.responded_at, WorkOrder.completed_at
     repeat = WorkOrder.repeat_of_id.is_not(None)
-    respond_hours, resolve_hours = (
-        hours_between(WorkOrder.created_at, responded),
-        hours_between(WorkOrder.created_at, done),
+    return [
+        func.count(),
+        _count(responded <= WorkOrder.respond_by),
+        _count(
+            WorkOrder.respond_by.is_not(None),
+            or_(
+                responded > WorkOrder.respond_by,
+                and_(responded.is_(None), live, WorkOrder.respond_by < now),
+            ),
+        ),
+        _count(resolved, done <= WorkOrder.resolve_by),
+        _count(
+            WorkOrder.resolve_by.is_not(None),
+            or_(
+                and_(resolved, done > WorkOrder.resolve_by),
+                and_(~resolved, live, WorkOrder.resolve_by < now),
+            ),
+        ),
+        func.count(responded),
+        func.sum(hours_between(WorkOrder.created_at, responded)),
+        func.sum(case((resolved, hours_between(WorkOrder.created_at, done)))),
+        _count(resolved, WorkOrder.reopen_count == 0, ~repeat),
+        _count(repeat),
+        *((_count(Revisit.score == n) for n in range(1, 6)) if scores else ()),
+    ]
+
+
+def _grouped(query, now: datetime, lo: datetime, hi: datetime, scores: bool = False):
+    """``(product, status, *sums)`` of the orders of ``query`` opened in ``lo``…``hi``."""
+    keys = (WorkOrder.product, WorkOrder.status)
+    query = query.add_columns(*keys, *figures(now, scores)).select_from(WorkOrder)
+    if scores:
+        query = query.outerjoin(Revisit, Revisit.work_order_id == WorkOrder.id)
+    return db.session.execute(
+        query.where(WorkOrder.created_at >= lo, WorkOrder.created_at < hi).group_by(*keys)
     )
 
-    def count(*conditions):
-        return func.sum(case((and_(*conditions), 1), else_=0))
 
-    keys = (WorkOrder.product, WorkOrder.status)
-    query = filtered_orders(
-        user,
-        args,
-        select(
-            *keys,
-            func.count(),
-            count(responded <= WorkOrder.respond_by),
-            count(
-                WorkOrder.respond_by.is_not(None),
-                or_(
-                    responded > WorkOrder.respond_by,
-                    and_(responded.is_(None), live, WorkOrder.respond_by < now),
-                ),
-            ),
-            count(resolved, done <= WorkOrder.resolve_by),
-            count(
-                WorkOrder.resolve_by.is_not(None),
-                or_(
-                    and_(resolved, done > WorkOrder.resolve_by),
-                    and_(~resolved, live, WorkOrder.resolve_by < now),
-                ),
-            ),
-            func.count(responded),
-            func.sum(respond_hours),
-            func.sum(case((resolved, resolve_hours))),
-            count(resolved, WorkOrder.reopen_count == 0, ~repeat),
-            count(repeat),
-        ).select_from(WorkOrder),
-    ).where(WorkOrder.created_at >= lo, WorkOrder.created_at < hi)
+MS_PER_HOUR = 3_600_000
+
+
+def order_groups(user: User | None, args: dict, now: datetime, first: date, last: date) -> dict:
+    """``{(product, status): [sums]}`` over the orders the report counts:
+    ``NAMES``, and ``SCORES`` too when read from the cells."""
+    lo, hi = midnight(first), midnight(last + timedelta(days=1))
+    groups: dict = {}
+
+    def add(rows, sign: int = 1, per: tuple = ()) -> None:
+        for product, status, *values in rows:
+            sums = groups.setdefault((product, status), [0.0] * len(values))
+            for i, value in enumerate(values):
+                sums[i] += sign * float(value or 0) / (per[i] if i < len(per) else 1)
+
+    if not report_cells.applies(user, args):
+        add(_grouped(filtered_orders(user, args, select()), now, lo, hi))
+        return groups
+    in_ms = (1,) * 6 + (MS_PER_HOUR,) * 2  # the cells hold the durations (NAMES[6:8]) in ms
+    add(db.session.execute(report_cells.order_cells(first, last)), per=in_ms)
+    pending = report_cells.pending_orders(filtered_orders(user, args, select()))
+    add(_grouped(pending, now, lo, hi, scores=True))
+    binned = report_cells.binned_orders(report_cells.settled(select()))
+    add(_grouped(binned, now, lo, hi, scores=True), sign=-1)
+    return groups
+
+
+def sla_report(user: User | None, args: dict, now: datetime | None = None) -> dict:
+    """Every figure of the report (see the module's docstring)."""
+    now = now or utcnow()
+    first, last = period(args, now.date())
     totals: dict[str, float] = defaultdict(float)
     statuses: dict[str, int] = defaultdict(int)
     products: dict = defaultdict(lambda: [0, 0])
-    names = (
-        "orders",
-        "response_met",
-        "response_breached",
-        "resolution_met",
-        "resolution_breached",
-        "responded",
-        "respond_hours",
-        "resolve_hours",
-        "first_fix",
-        "repeat",
-    )
-    for product, status, *values in db.session.execute(query.group_by(*keys)):
-        row = dict(zip(names, (float(v or 0) for v in values), strict=False))
+    scores: dict[int, int] | None = None
+    for (product, status), values in order_groups(user, args, now, first, last).items():
+        row = dict(zip(NAMES, values, strict=False))
+        if len(values) > len(NAMES):
+            scores = scores or defaultdict(int)
+            for score, n in enumerate(values[len(NAMES) :], start=1):
+                scores[score] += round(n)
+        if not round(row["orders"]):
+            continue  # every order of the group was taken off again
         for key, value in row.items():
             totals[key] += value
-        statuses[status] += int(row["orders"])
+        statuses[status] += round(row["orders"])
         totals["resolved"] += row["orders"] if status in RESOLVED else 0
-        products[product][0] += int(row["orders"])
+        products[product][0] += round(row["orders"])
         products[product][1] += row["repeat"]
     return {
         "from": first,
         "to": last,
         "orders": {
-            "total": int(totals["orders"]),
+            "total": round(totals["orders"]),
             "by_status": dict(sorted(statuses.items())),
             "open": sum(n for s, n in statuses.items() if s not in CLOSED),
-            "resolved": int(totals["resolved"]),
+            "resolved": round(totals["resolved"]),
         },
         "response": compliance(totals["response_met"], totals["response_breached"]),
         "resolution": compliance(totals["resolution_met"], totals["resolution_breached"]),
         "first_time_fix_rate": ratio(totals["first_fix"], totals["resolved"]),
-        "mean_hours_to_respond": mean(totals["respond_hours"], totals["responded"]),
-        "mean_hours_to_resolve": mean(totals["resolve_hours"], totals["resolved"]),
+        "mean_hours_to_respond": mean(steady(totals["respond_hours"]), totals["responded"]),
+        "mean_hours_to_resolve": mean(steady(totals["resolve_hours"]), totals["resolved"]),
         "repeat_visits": sorted(
             (
-                {"product": p, "orders": n, "repeat_visits": int(r), "rate": ratio(r, n)}
+                {"product": p, "orders": n, "repeat_visits": round(r), "rate": ratio(r, n)}
                 for p, (n, r) in products.items()
-                if r
+                if round(r)
             ),
             key=lambda row: (-row["repeat_visits"], row["product"] or ""),
         ),
         "utilisation": utilisation(user, args, first, last),
-        "satisfaction": satisfaction(user, args, lo, hi),
+        "satisfaction": (
+            score_figures(scores or {})
+            if report_cells.applies(user, args)
+            else satisfaction(user, args, midnight(first), midnight(last + timedelta(days=1)))
+        ),
         **watchlist(user, args, now),
     }
 
 
+def steady(hours: float) -> float:
+    """A sum of hours to the microhour: the cells' exact milliseconds and the
+    database's floating-point sums agree to there, so that a figure rounded
+    from it (a mean of 2.28125 h) rounds the same either way."""
+    return round(hours, 6)
+
+
 def compliance(met: float, breached: float) -> dict:
-    met, breached = int(met), int(breached)
+    met, breached = round(met), round(breached)
     return {"met": met, "breached": breached, "rate": ratio(met, met + breached)}
 
 
@@ -244,19 +304,29 @@ def utilisation(user: User | None, args: dict, first: date, last: date) -> list[
         ),
         else_=func.coalesce(WorkOrder.labour_minutes, 0) / 60.0,
     )
-    rows = db.session.execute(
-        filtered_orders(
-            user,
-            args,
-            select(WorkOrder.engineer_id, func.count(), func.sum(on_site)).select_from(WorkOrder),
-        )
+    visits = (
+        select(WorkOrder.engineer_id, func.count(), func.sum(on_site))
+        .select_from(WorkOrder)
         .where(
             WorkOrder.engineer_id.is_not(None),
             WorkOrder.checked_in_at >= midnight(first),
             WorkOrder.checked_in_at < midnight(last + timedelta(days=1)),
         )
         .group_by(WorkOrder.engineer_id)
-    ).all()
+    )
+    engineers: dict = defaultdict(lambda: [0, 0.0])
+    if report_cells.applies(user, args):
+        parts = [
+            (1, 1 / MS_PER_HOUR, report_cells.visit_cells(first, last)),
+            (-1, 1.0, report_cells.binned_orders(visits)),
+        ]
+    else:
+        parts = [(1, 1.0, filtered_orders(user, args, visits))]
+    for sign, per_hour, query in parts:
+        for who, n, hours in db.session.execute(query):
+            engineers[who][0] += sign * int(n)
+            engineers[who][1] += sign * float(hours or 0) * per_hour
+    rows = [(who, n, steady(hours)) for who, (n, hours) in engineers.items() if n]
     available = HOURS_PER_DAY * workdays(first, last)
     people = (
         dict(
@@ -273,9 +343,9 @@ def utilisation(user: User | None, args: dict, first: date, last: date) -> list[
                 "engineer_id": who,
                 "name": people.get(who, ""),
                 "visits": visits,
-                "hours_on_site": round(float(hours or 0), 2),
+                "hours_on_site": round(hours, 2),
                 "available_hours": available,
-                "utilisation": ratio(float(hours or 0), available),
+                "utilisation": ratio(hours, available),
             }
             for who, visits, hours in rows
         ),
@@ -285,14 +355,22 @@ def utilisation(user: User | None, args: dict, first: date, last: date) -> list[
 
 def satisfaction(user: User | None, args: dict, lo: datetime, hi: datetime) -> dict:
     """The revisit scores of the orders opened in the period."""
-    rows = dict(
-        db.session.execute(
-            filtered_orders(user, args, select(Revisit.score, func.count()).select_from(WorkOrder))
-            .join(Revisit, Revisit.work_order_id == WorkOrder.id)
-            .where(WorkOrder.created_at >= lo, WorkOrder.created_at < hi)
-            .group_by(Revisit.score)
-        ).all()
+    return score_figures(
+        dict(
+            db.session.execute(
+                filtered_orders(
+                    user, args, select(Revisit.score, func.count()).select_from(WorkOrder)
+                )
+                .join(Revisit, Revisit.work_order_id == WorkOrder.id)
+                .where(WorkOrder.created_at >= lo, WorkOrder.created_at < hi)
+                .group_by(Revisit.score)
+            ).all()
+        )
     )
+
+
+def score_figures(rows: dict[int, int]) -> dict:
+    """Satisfaction from ``{score: how many revisits}``."""
     n = sum(rows.values())
     low = sum(c for s, c in rows.items() if s <= LOW_SCORE)
     return {
