@@ -53,13 +53,14 @@ browser:
 	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium fonts-wqy-zenhei" >&2; exit 1; fi; \
 	fi
 
-## Core API benchmark (see bench/README.md); BENCH_DB=<empty PostgreSQL URL> for PostgreSQL
+## Core API benchmark (see bench/README.md); BENCH_DB=<empty PostgreSQL URL> for PostgreSQL,
+## BENCH_SCALE=1m for 1,000,000 customers / 3,000,000 contacts / 10,000,000 activities
 bench: install
-	$(BIN)/python -m bench.core_api $(if $(BENCH_DB),--database $(BENCH_DB))
+	$(BIN)/python -m bench.core_api $(if $(BENCH_DB),--database $(BENCH_DB)) $(if $(BENCH_SCALE),--scale $(BENCH_SCALE))
 
 ## Web page benchmark: server time of every main page at 100,000 customers
 bench-pages: install
-	$(BIN)/python -m bench.pages $(if $(BENCH_DB),--database $(BENCH_DB))
+	$(BIN)/python -m bench.pages $(if $(BENCH_DB),--database $(BENCH_DB)) $(if $(BENCH_SCALE),--scale $(BENCH_SCALE))
 
 ## Sales reports benchmark: funnel, forecast and KPIs at 1,000,000 deals
 bench-sales: install

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import argparse
 
+from bench.common import add_scale, prepare
 from bench.common import backend as backend_name
-from bench.common import prepare
 from bench.core_api import StatementLog, measure, write_section
 
 
@@ -41,7 +41,7 @@ def pages(customer_id: int, contact_id: int, owner_id: int) -> list[tuple[str, s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", help="database URL (default: a fresh SQLite file)")
-    parser.add_argument("--customers", type=int, default=100_000)
+    add_scale(parser)
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--no-write", action="store_true", help="do not touch results.md")
     args = parser.parse_args()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from bench.common import backend, prepare
+from bench.common import add_scale, backend, prepare
 from bench.core_api import StatementLog, measure, write_section
 
 QUERIES = (
@@ -35,7 +35,7 @@ QUERIES = (
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", help="database URL (default: a fresh SQLite file)")
-    parser.add_argument("--customers", type=int, default=100_000)
+    add_scale(parser)
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--no-write", action="store_true", help="do not touch results.md")
     args = parser.parse_args()
