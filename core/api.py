@@ -40,7 +40,7 @@ from core.access import (
     visible_customer,
 )
 from core.rest.auth import require
-from core.search import search_match, search_rank, text_contains
+from core.search import best_matches, search_match, search_rank, text_contains
 
 # -- Core services: the rules for core's records, the same for web forms, the JSON API and plugins.
 from core.followups import create_plan as create_followup_plan
@@ -205,6 +205,7 @@ __all__ = [
     "ValidationError",
     "VersionedMixin",
     "audit",
+    "best_matches",
     "check_transfer",
     "check_version",
     "complete_task",

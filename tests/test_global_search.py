@@ -1,6 +1,8 @@
 """The search box in the top bar finds customers, contacts, deals, leads
 and work orders by name, title or number — only what the user may open."""
 
+import re
+
 import pytest
 
 from core.api import db
@@ -80,3 +82,32 @@ def test_a_hidden_city_is_not_shown_beside_a_customer(two_reps, login_as):
     db.session.commit()
     page = login_as(two_reps["Alpha"]).get("/search?q=greenleaf").text
     assert "Greenleaf Alpha" in page and "Ningbo" not in page
+
+
+def test_deals_and_leads_show_the_exact_and_prefix_matches_among_many(
+    make_user, make_customer, login_as
+):
+    """More matches than the box shows: the deal titled the query and the
+    one starting with it come first, then the newest others; leads alike."""
+    pipeline = pipelines.create_pipeline({"name": "Sales", "stages": STAGES}, None)
+    admin = make_user(role="admin")
+    customer = make_customer(name="Harbour Foods", owner_id=admin.id)
+
+    def deal(title):
+        create_deal({"title": title, "customer_id": customer.id, "pipeline_id": pipeline.id}, admin)
+
+    deal("Boilers")
+    deal("Boilers for the east hall")
+    for i in range(12):
+        deal(f"Spare boilers {i}")
+    create_lead({"name": "Kettles"}, admin)
+    for i in range(12):
+        create_lead({"name": f"Old kettles {i}"}, admin)
+    db.session.commit()
+    web = login_as(admin)
+    page = web.get("/search?q=boilers").text
+    titles = re.findall(r">([^<>]*[Bb]oilers[^<>]*)</a>", page)
+    assert titles[:3] == ["Boilers", "Boilers for the east hall", "Spare boilers 11"], titles
+    assert "Spare boilers 0" not in titles  # 8 a section: the oldest others are left out
+    leads = re.findall(r">([^<>]*[Kk]ettles[^<>]*)</a>", web.get("/search?q=kettles").text)
+    assert leads[:2] == ["Kettles", "Old kettles 11"], leads  # the exact name, though oldest

@@ -1,12 +1,13 @@
 """What the search box finds in sales: deals by title, leads by name,
-company, phone or e-mail — the ones the user may open, as their lists show them."""
+company, phone or e-mail — the ones the user may open, as their lists show
+them; the best few of each (exact names, then prefixes, then the rest)."""
 
 from __future__ import annotations
 
 from flask import url_for
 from sqlalchemy.orm import joinedload
 
-from core.api import SearchHit, SearchSection, User, db, search_match, search_rank, translator
+from core.api import SearchHit, SearchSection, User, best_matches, db, translator
 
 from ..models import Deal, Lead
 from ..services.access import visible_deals, visible_leads
@@ -18,11 +19,9 @@ def section(query: str, user: User, limit: int) -> SearchSection | None:
     hits: list[SearchHit] = []
     if user.can("sales.deal.read"):
         deals = db.session.scalars(
-            visible_deals(user)
-            .where(search_match(Deal, query, user))
-            .options(joinedload(Deal.customer), joinedload(Deal.stage))
-            .order_by(search_rank(Deal, query), Deal.updated_at.desc())
-            .limit(limit)
+            best_matches(visible_deals(user), Deal, query, user, limit).options(
+                joinedload(Deal.customer), joinedload(Deal.stage)
+            )
         ).all()
         hits += [
             SearchHit(
@@ -34,10 +33,7 @@ def section(query: str, user: User, limit: int) -> SearchSection | None:
         ]
     if user.can("sales.lead.read"):
         leads = db.session.scalars(
-            visible_leads(user)
-            .where(search_match(Lead, query, user))
-            .order_by(search_rank(Lead, query), Lead.created_at.desc())
-            .limit(limit)
+            best_matches(visible_leads(user), Lead, query, user, limit)
         ).all()
         hits += [
             SearchHit(
