@@ -16,6 +16,7 @@ author of a new kind of route adds its record to ``_seed`` once.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date, timedelta
 from decimal import Decimal
@@ -306,7 +307,9 @@ def _leaks(body: str, foreign: str, in_bin: bool) -> list[str]:
     found = [m for m in (foreign, HIDDEN) if m in body]
     if "Zgone" in body and not in_bin:
         found.append("Zgone")
-    if HIDDEN_DATE.isoformat() in body or "1911" in body:
+    # the year as a number of its own (a date in any format), not four digits
+    # of a timestamp's microseconds or an id
+    if HIDDEN_DATE.isoformat() in body or re.search(r"(?<!\d)1911(?!\d)", body):
         found.append("birthday")
     return found
 
