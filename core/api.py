@@ -64,6 +64,8 @@ from core.services.base import (
     save,
     snapshot,
 )
+from core.numbering import check_pattern as check_number_pattern
+from core.numbering import next_number
 
 # -- Schemas & validation: input through a marshmallow schema, values checked and normalised.
 from core.followups import whole_days
@@ -206,6 +208,7 @@ __all__ = [
     "VersionedMixin",
     "audit",
     "best_matches",
+    "check_number_pattern",
     "check_transfer",
     "check_version",
     "complete_task",
@@ -246,6 +249,7 @@ __all__ = [
     "list_sort",
     "load",
     "log_activity",
+    "next_number",
     "normalize_phone",
     "ordered",
     "page_schema",

@@ -65,3 +65,19 @@ def test_hook_approval_decided(people, owned, probe):
     reject(request, people["manager"], "no")
     assert probe.events == [("decided", request.id, "rejected")]
     db.session.expire_all()
+
+
+def test_a_merged_customer_s_approval_requests_follow_it_to_the_survivor(people, owned, probe):
+    """The decisions of a request on a merged customer's record land on the
+    survivor's timeline: the request's customer is repointed by the merge."""
+    from core.api import get_customer
+    from core.models import ApprovalRequest
+    from core.services.customers import merge_customers
+
+    flow(people, step("team_manager"))
+    survivor, merged = owned(name="Acme Tea"), owned(name="Acme Tea Ltd")
+    request = submit_for_approval(RECORD, merged.id, people["rep"])
+    assert request.customer_id == merged.id
+    merge_customers(get_customer(survivor.id), get_customer(merged.id), people["admin"])
+    db.session.expire_all()
+    assert db.session.get(ApprovalRequest, request.id).customer_id == survivor.id

@@ -14,6 +14,7 @@ from core.models.customers import (
     Tag,
     customer_tag,
 )
+from core.models.numbering import NumberSequence
 from core.models.outbox import JobOutbox
 from core.models.pool import PoolRelease, PoolRule
 from core.models.search import SearchDocument
@@ -48,6 +49,7 @@ __all__ = [
     "DataScope",
     "FollowUpPlan",
     "Grade",
+    "NumberSequence",
     "JobOutbox",
     "PluginState",
     "PoolRelease",

@@ -16,6 +16,7 @@ from core.extensions import db
 from core.i18n import _
 from core.models import (
     Activity,
+    ApprovalRequest,
     Contact,
     ContactPoint,
     Customer,
@@ -213,6 +214,11 @@ def merge_customers(
         )
         db.session.execute(
             update(Activity).where(Activity.customer_id == other.id).values(customer_id=survivor.id)
+        )
+        db.session.execute(  # a request's decisions land on the survivor's timeline
+            update(ApprovalRequest)
+            .where(ApprovalRequest.customer_id == other.id)
+            .values(customer_id=survivor.id)
         )
         db.session.execute(
             delete(ContactPoint).where(

@@ -34,6 +34,37 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-rule-select]").forEach(showRuleParams);
   });
+  // A choice that narrows what else the form offers: <select data-narrows="kind">
+  // shows the elements marked data-for-kind="a b" only while it is a or b (within
+  // its [data-narrow-scope], else its form); a hidden option is unselected.
+  // Without JavaScript everything shows and the server ignores what does not apply.
+  function narrow(select) {
+    var name = select.getAttribute("data-narrows");
+    var scope = select.closest("[data-narrow-scope]") || select.form;
+    scope.querySelectorAll("[data-for-" + name + "]").forEach(function (el) {
+      var show = el.getAttribute("data-for-" + name).split(" ").indexOf(select.value) !== -1;
+      el.hidden = !show;
+      if (!show && el.tagName === "OPTION" && el.selected) { el.selected = false; }
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("[data-narrows]")) { narrow(event.target); }
+  });
+  // Spare rows (<fieldset data-spare-step>) wait hidden until [data-add-step] shows the next.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-add-step]");
+    if (!button) { return; }
+    var spare = button.form.querySelector("[data-spare-step][hidden]");
+    if (spare) { spare.hidden = false; }
+    button.hidden = !button.form.querySelector("[data-spare-step][hidden]");
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-narrows]").forEach(narrow);
+    document.querySelectorAll("[data-add-step]").forEach(function (button) {
+      button.form.querySelectorAll("[data-spare-step]").forEach(function (set) { set.hidden = true; });
+      button.hidden = !button.form.querySelector("[data-spare-step][hidden]");
+    });
+  });
   // After htmx swaps a fragment in, move focus to its first alert so screen
   // readers and keyboard users notice the result.
   document.addEventListener("htmx:afterSwap", function (event) {
