@@ -328,7 +328,10 @@ class Approvable:
 
     ``customer_id(record)`` names the customer whose timeline shows the
     decisions (or ``None``), ``title(record)`` and ``url(record)`` are what
-    approvers read and open. ``on_decided(record, outcome)`` is called in the
+    approvers read and open. The timeline entries link to the record by its
+    table (``link_type`` is ``model.__tablename__``): answer
+    ``trellis_timeline_links`` for it, so that only who may see the record
+    sees them. ``on_decided(record, outcome)`` is called in the
     transaction of the last decision, ``outcome`` one of ``"approved"``,
     ``"rejected"`` or ``"withdrawn"``: move the record's own state there (a
     failure undoes the decision). ``load(record_id, user)`` returns the

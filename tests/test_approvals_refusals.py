@@ -155,7 +155,7 @@ def test_every_decision_is_on_the_timeline_and_in_the_audit_log(people, owned, p
     reject(request, people["finance"], "no budget")
     notes = db.session.scalars(
         select(Activity.subject)
-        .where(Activity.customer_id == customer.id, Activity.link_type == RECORD)
+        .where(Activity.customer_id == customer.id, Activity.link_type == "customer")
         .order_by(Activity.id)
     ).all()
     assert notes == [

@@ -50,7 +50,10 @@ def journal(
                 "subject": _subject(action, request.title, to)[:200],
                 "body": comment or None,
                 "customer_id": customer_id,
-                "link_type": request.record_type,
+                # the record's table, as every timeline link is: the plugin
+                # that owns it says who may see the entry (its title names
+                # the record) and where it links
+                "link_type": kind.model.__tablename__,
                 "link_id": request.record_id,
             },
             actor,

@@ -267,3 +267,28 @@ def test_the_demo_has_a_large_deals_flow_and_a_deal_waiting_for_the_manager(
     assert is_locked(RECORD, deal.id)
     inbox = as_user(people["manager"]).get("/api/v1/approvals/inbox")
     assert [t["request_id"] for t in inbox.json["items"]] == [request.id]
+
+
+def test_a_deal_s_approval_steps_stay_off_the_timeline_of_who_may_not_see_the_deal(
+    people, make_deal, large_deals, as_user, make_user
+):
+    """The timeline entry of an approval step names the deal: it links to
+    the deal's table, so the sales plugin shows it only to who may see the
+    deal — the customer's rep sees the customer, not another owner's deal."""
+    west = Team(name="West")
+    db.session.add(west)
+    db.session.commit()
+    olga = make_user(role="sales", team=west, name="Olga Other")
+    deal = make_deal(title="Secret tender")
+    deal.owner_id, deal.team_id = olga.id, west.id
+    db.session.commit()
+    submit_deal(deal, people["admin"])
+    db.session.commit()
+
+    def subjects(user) -> list[str]:
+        got = as_user(user).get(f"/api/v1/customers/{deal.customer_id}/activities")
+        assert got.status_code == 200
+        return [entry["subject"] for entry in got.json["items"]]
+
+    assert "Submitted for approval: Secret tender" in subjects(people["admin"])
+    assert not [s for s in subjects(people["rep"]) if "Secret tender" in s]
