@@ -25,6 +25,14 @@ from core.registry import current_registry
 
 log = logging.getLogger(__name__)
 _PENDING = "trellis_pending_events"
+#: session.info: how deep the current :func:`transaction` blocks are nested
+_DEPTH = "trellis_depth"
+
+
+def in_transaction() -> bool:
+    """Whether a :func:`transaction` block is open on the current session
+    (what is written now commits, or rolls back, with it)."""
+    return db.session.info.get(_DEPTH, 0) > 0
 
 
 @contextmanager
@@ -34,8 +42,8 @@ def transaction() -> Iterator[None]:
     Nested use joins the outer transaction: only the outermost commits.
     """
     session = db.session
-    depth = session.info.get("trellis_depth", 0)
-    session.info["trellis_depth"] = depth + 1
+    depth = session.info.get(_DEPTH, 0)
+    session.info[_DEPTH] = depth + 1
     try:
         yield
         if depth == 0:
@@ -52,7 +60,7 @@ def transaction() -> Iterator[None]:
             session.info.pop(_PENDING, None)
         raise
     finally:
-        session.info["trellis_depth"] = depth
+        session.info[_DEPTH] = depth
     if depth == 0:
         for event, kwargs in session.info.pop(_PENDING, []):
             fire(event, **kwargs)

@@ -3,7 +3,7 @@ timeline, an audit entry; and the end of a request, which tells the record."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import update
 
@@ -53,7 +53,7 @@ def journal(
                 # the record's table, as every timeline link is: the plugin
                 # that owns it says who may see the entry (its title names
                 # the record) and where it links
-                "link_type": kind.model.__tablename__,
+                "link_type": cast(Any, kind.model).__tablename__,
                 "link_id": request.record_id,
             },
             actor,

@@ -42,6 +42,7 @@ from flask import current_app
 from sqlalchemy import Row, delete, event, func, insert, inspect, or_, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
+from core.events import in_transaction
 from core.extensions import db
 from core.models.base import utcnow
 from core.models.outbox import JobOutbox
@@ -59,8 +60,6 @@ MAX_BACKOFF = timedelta(minutes=15)
 #: session.info keys: rows staged in the session's transaction; writes it holds
 _STAGED = "trellis_outbox_staged"
 _WROTE = "trellis_outbox_wrote"
-#: the nesting depth of :func:`core.events.transaction` blocks, in session.info
-_SERVICE_DEPTH = "trellis_depth"
 
 
 @dataclass(frozen=True)
@@ -105,7 +104,7 @@ def _in_a_transaction(session: Session) -> bool:
     """Whether the caller has a unit of work the job must share: a service
     transaction is open, or the session holds writes not yet committed."""
     return bool(
-        session.info.get(_SERVICE_DEPTH, 0) > 0
+        in_transaction()
         or session.info.get(_WROTE)
         or session.new
         or session.dirty
