@@ -50,7 +50,9 @@ from core.services.customers import create_customer, find_duplicates, get_custom
 from core.services.users import create_user
 
 # -- Approvals: submit an ``Approvable`` record; a record waiting for approval is locked.
+from core.approvals import approve as approve_request
 from core.approvals import ensure_unlocked, is_locked
+from core.approvals import reject as reject_request
 from core.approvals import save_flow as save_approval_flow
 from core.approvals import submit as submit_for_approval
 
@@ -206,6 +208,7 @@ __all__ = [
     "User",
     "ValidationError",
     "VersionedMixin",
+    "approve_request",
     "audit",
     "best_matches",
     "check_number_pattern",
@@ -259,6 +262,7 @@ __all__ = [
     "public",
     "record_attempt",
     "refuse",
+    "reject_request",
     "repoint",
     "require",
     "save",
