@@ -51,6 +51,7 @@ from core.services.users import create_user
 
 # -- Approvals: submit an ``Approvable`` record; a record waiting for approval is locked.
 from core.approvals import approve as approve_request
+from core.approvals import choose_flow as choose_approval_flow
 from core.approvals import ensure_unlocked, is_locked
 from core.approvals import reject as reject_request
 from core.approvals import save_flow as save_approval_flow
@@ -214,6 +215,7 @@ __all__ = [
     "check_number_pattern",
     "check_transfer",
     "check_version",
+    "choose_approval_flow",
     "complete_task",
     "conceal",
     "core_version",

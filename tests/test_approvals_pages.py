@@ -185,3 +185,33 @@ def test_the_flow_form_names_a_priority_that_is_not_a_number(people, login_as, p
     )
     assert answer.status_code == 422 and 'id="e-priority"' in answer.text
     assert db.session.scalar(select(ApprovalFlow)) is None
+
+
+def test_the_inbox_reads_its_tasks_requests_and_submitters_at_once(
+    people, owned, login_as, make_customer
+):
+    """A full inbox costs the statements of an inbox of one: each row's
+    request and submitter come with the tasks (at the bench's size the page
+    sent 241 statements, one or two per task)."""
+    from test_customer_page_statements import statements
+
+    from core.approvals import submit
+
+    flow(people, step("team_manager"))
+    manager = login_as(people["manager"])
+
+    def cost() -> int:
+        with statements() as sent:
+            page = manager.get("/approvals/")
+        assert page.status_code == 200
+        return len(sent)
+
+    submit(RECORD, owned(name="First").id, people["rep"])
+    db.session.commit()
+    one = cost()
+    rep2 = people["rep2"]
+    for n in range(5):  # another submitter: a per-row look-up would show
+        customer = make_customer(actor=rep2, owner_id=rep2.id, name=f"Customer {n}")
+        submit(RECORD, customer.id, rep2)
+    db.session.commit()
+    assert cost() == one

@@ -121,7 +121,11 @@ class ApprovalTask(TimestampMixin, Model):
     """One approver's part in one step of a request."""
 
     __tablename__ = "approval_task"
-    __table_args__ = (Index("ix_approval_task_approver_status", "approver_id", "status"),)
+    __table_args__ = (
+        Index("ix_approval_task_approver_status", "approver_id", "status"),
+        # the decisions of a period (turnaround reports)
+        Index("ix_approval_task_decided", "decided_at", "status"),
+    )
 
     request_id: Mapped[int] = mapped_column(
         ForeignKey("approval_request.id", ondelete="CASCADE"), index=True
