@@ -43,7 +43,8 @@ def demo_ids() -> dict:
         Team,
         User,
     )
-    from plugins.sales.models import CommissionRule, Deal, Lead, LeadForm
+    from plugins.sales.models import CommissionRule, Deal, Invoice, Lead, LeadForm, Payment, Quote
+    from plugins.sales.models import Contract as SalesContract
     from plugins.service_dispatch.models import Attachment, Contract, Part, RequestLink, WorkOrder
 
     customer = _first(Customer, Customer.deleted_at.is_(None))
@@ -64,6 +65,10 @@ def demo_ids() -> dict:
         "team_id": _first(Team),
         "flow_id": _first(ApprovalFlow),
         "request_id": _first(ApprovalRequest),
+        "quote_id": _first(Quote),
+        "sales_contract_id": _first(SalesContract),
+        "payment_id": _first(Payment),
+        "invoice_id": _first(Invoice),
         "token": "no-such-request",
         "sales_key": db.session.scalar(select(LeadForm.key).limit(1)),
         "service_key": db.session.scalar(select(RequestLink.key).limit(1)),
@@ -82,8 +87,10 @@ def demo_pages(app):
         for rule in get_routes(app):
             if rule.rule.startswith("/api/"):
                 continue
-            key = ids["sales_key"] if rule.endpoint.startswith("sales.") else ids["service_key"]
-            url = fill_route(rule, {**ids, "key": key})
+            sales = rule.endpoint.startswith("sales.")
+            key = ids["sales_key"] if sales else ids["service_key"]
+            contract = ids["sales_contract_id"] if sales else ids["contract_id"]
+            url = fill_route(rule, {**ids, "key": key, "contract_id": contract})
             if url is None or "None" in url:
                 unfilled.append(rule.rule)
             else:

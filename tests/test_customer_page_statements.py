@@ -136,6 +136,7 @@ def test_the_customer_page_sends_at_most_ten_statements(login_as, full_customer)
         "work_orders",
         "policies",
         "visits",
+        "billing",
     ]
 
 

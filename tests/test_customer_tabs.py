@@ -13,7 +13,7 @@ import pytest
 
 from core.api import DataScope, Role, db, utcnow
 
-TABS = ["overview", "timeline", "follow-ups", "deals", "work_orders"]
+TABS = ["overview", "timeline", "follow-ups", "deals", "work_orders", "billing"]
 
 
 @pytest.fixture
@@ -66,6 +66,7 @@ SHOWN = {
     "follow-ups": "Send the price list",
     "deals": "Spring order",
     "work_orders": "WO-TABS-1",
+    "billing": "/sales/customers/",  # the billing details form posts there
 }
 
 

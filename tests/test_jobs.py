@@ -77,7 +77,11 @@ def test_a_queued_job_waits_for_the_worker_and_runs_once(
 
 def test_periodic_jobs_come_from_the_one_schedule(app):
     due = lambda *hm: {t.name for t in queue().read_periodic(datetime(2026, 3, 2, *hm))}  # noqa: E731
-    assert due(10, 0) == {"trellis.every.core.follow_ups", "trellis.every.core.pool_recycle"}
+    assert due(10, 0) == {
+        "trellis.every.core.follow_ups",
+        "trellis.every.core.pool_recycle",
+        "trellis.every.sales.start_contracts",  # hourly: signed contracts whose day came
+    }
     assert due(10, 15) == {"trellis.every.core.follow_ups"}
     assert due(10, 7) == set()
 

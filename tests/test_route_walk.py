@@ -168,6 +168,7 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
     )
     db.session.add_all([flow, approval])
     db.session.commit()
+    money = _seed_money(owner, marker, customer.id, contact.id, deal.id)
     upload = client.post(
         f"/api/v1/service/work-orders/{order.id}/attachments",
         data={"file": (io.BytesIO(_PNG), f"{marker}.png")},
@@ -185,6 +186,61 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
         "contract_id": contract.id,
         "flow_id": flow.id,
         "request_id": approval.id,
+        **money,
+    }
+
+
+def _seed_money(owner, marker: str, customer_id: int, contact_id: int, deal_id: int) -> dict:
+    """The owner's quote, a signed contract with its plan, a payment and an
+    invoice request (the billing details name the marker). The sales routes'
+    ``contract_id`` is this contract's (``sales_contract_id``): the service
+    contract above holds the name elsewhere."""
+    from plugins.sales.services.contracts import create_contract
+    from plugins.sales.services.contracts.approvals import submit_contract
+    from plugins.sales.services.contracts.lifecycle import sign
+    from plugins.sales.services.invoices.billing import save_billing_profile
+    from plugins.sales.services.invoices.invoices import request_invoice
+    from plugins.sales.services.quotes.editing import create_quote
+    from plugins.sales.services.receivables.payments import record_payment
+    from plugins.sales.services.receivables.plans import set_plan
+
+    save_billing_profile(customer_id, {"title": f"{marker} billing", "tax_number": None}, owner)
+    quote = create_quote(
+        {
+            "deal_id": deal_id,
+            "title": f"{marker} quote",
+            "lines": [{"description": f"{marker} line", "unit_price": "100.00", "quantity": "1"}],
+        },
+        owner,
+    )
+    today = date.today()
+    contract = create_contract(
+        {
+            "customer_id": customer_id,
+            "title": f"{marker} sales contract",
+            "amount": "100.00",
+            "currency": quote.currency,
+            "start_date": today.isoformat(),
+        },
+        owner,
+    )
+    submit_contract(contract, owner)  # no flow: approved at once
+    sign(contract, {"signed_date": today.isoformat(), "contact_id": contact_id}, owner)
+    (instalment,) = set_plan(contract, [{"due_date": today.isoformat(), "amount": "100.00"}], owner)
+    payment = record_payment(
+        contract,
+        {"instalment_id": instalment.id, "amount": "40.00", "paid_on": today.isoformat()},
+        owner,
+    )
+    invoice = request_invoice(
+        {"contract_id": contract.id, "kind": "receipt", "amount": "40.00"}, owner
+    )
+    db.session.commit()
+    return {
+        "quote_id": quote.id,
+        "sales_contract_id": contract.id,
+        "payment_id": payment.id,
+        "invoice_id": invoice.id,
     }
 
 
@@ -288,7 +344,16 @@ def _urls(app, walk) -> tuple[list[str], list[str]]:
             urls += [rule.rule, f"{rule.rule}?q=Zbrav", f"{rule.rule}?q=Zalph"]
             urls += [f"{rule.rule}?phone={phone}" for phone in walk["phones"]]
             continue
-        filled = [fill_route(rule, {**walk["shared"], **ids}) for ids in walk["records"].values()]
+        sales = rule.rule.startswith(("/sales/", "/api/v1/sales/"))
+        filled = [
+            fill_route(
+                rule,
+                {**walk["shared"], **ids, "contract_id": ids["sales_contract_id"]}
+                if sales
+                else {**walk["shared"], **ids},
+            )
+            for ids in walk["records"].values()
+        ]
         if None in filled:
             unfilled.append(rule.rule)
         urls += [u for u in filled if u]

@@ -1,7 +1,8 @@
 """Sales: leads, pipelines and deals (商机).
 
 This package is also the example plugin integrators copy: the manifest and
-every hook implementation live here; the rest sits in the subpackages
+every hook implementation live here (what it declares as data — permissions,
+roles, menu entries — in :mod:`.declarations`); the rest sits in the subpackages
 every built-in plugin has — ``models``, ``schemas``, ``services`` (the
 business rules), ``api`` and ``views`` (the blueprints), ``demo`` — and is
 imported lazily, so a disabled plugin costs nothing and adds no tables.
@@ -10,17 +11,14 @@ imported lazily, so a disabled plugin costs nothing and adds no tables.
 from flask import url_for
 
 from core.api import (
-    MENU_REPORTS,
     ActivityKind,
     CustomerAction,
     CustomerColumn,
     CustomerTab,
     DashboardWidget,
     FollowUpRule,
+    Job,
     Manifest,
-    MenuGroup,
-    MenuItem,
-    Permission,
     RecycleCondition,
     RuleParam,
     Searchable,
@@ -29,7 +27,10 @@ from core.api import (
     translator,
 )
 
-from . import hookspecs  # noqa: F401  (the events other plugins may subscribe to)
+from . import (
+    declarations,
+    hookspecs,  # noqa: F401  (the events other plugins may subscribe to)
+)
 
 _, _l = translator("sales")
 
@@ -62,7 +63,22 @@ def trellis_models():
         models.DealLine,
         models.ReportCell,
         models.CustomerWins,
+        models.Quote,
+        models.QuoteLine,
+        models.Contract,
+        models.ContractAmendment,
+        models.Instalment,
+        models.Payment,
+        models.BillingProfile,
+        models.Invoice,
     ]
+
+
+@hookimpl
+def trellis_settings_schema():
+    from .schemas.settings import SalesSettings  # quote and contract number patterns
+
+    return SalesSettings
 
 
 @hookimpl
@@ -74,26 +90,12 @@ def trellis_blueprints():
 
 @hookimpl
 def trellis_permissions():
-    return [
-        Permission("sales.lead.read", _l("View leads"), default_roles=("manager", "sales")),
-        Permission(
-            "sales.lead.write",
-            _l("Capture, convert and disqualify leads"),
-            default_roles=("manager", "sales"),
-        ),
-        Permission("sales.deal.read", _l("View deals"), default_roles=("manager", "sales")),
-        Permission(
-            "sales.deal.write", _l("Create and edit deals"), default_roles=("manager", "sales")
-        ),
-        Permission("sales.deal.export", _l("Export deals (CSV)"), default_roles=("manager",)),
-        Permission(
-            "sales.report.read", _l("View sales reports"), default_roles=("manager", "sales")
-        ),
-        Permission("sales.admin", _l("Administer pipelines")),
-        Permission(
-            "sales.target.write", _l("Set targets and commission rules"), default_roles=("manager",)
-        ),
-    ]
+    return list(declarations.PERMISSIONS)
+
+
+@hookimpl
+def trellis_roles():
+    return list(declarations.ROLES)
 
 
 @hookimpl
@@ -109,8 +111,43 @@ def trellis_searchables():
 @hookimpl
 def trellis_approvables():
     from .services.approvals import approvable
+    from .services.contracts.approvals import approvable as contract_approvable
+    from .services.quotes.approval import approvable as quote_approvable
+    from .services.receivables.approval import approvable as payment_approvable
 
-    return [approvable()]
+    return [approvable(), quote_approvable(), contract_approvable(), payment_approvable()]
+
+
+@hookimpl
+def trellis_jobs():
+    """The plugin's daily work (one list: add yours here)."""
+    from .services.contracts.lifecycle import activate_started
+    from .services.quotes.lifecycle import expire_quotes
+    from .services.receivables.collections import run_overdue_job
+
+    return [
+        Job("sales.expire_quotes", _l("Expire quotes past their validity"), expire_quotes, 1440),
+        Job(
+            "sales.start_contracts",
+            _l("Start signed contracts on their start date"),
+            lambda: activate_started(),
+            60,
+        ),
+        Job(
+            "sales.overdue_collections",
+            _l("Create a follow-up task for each overdue instalment"),
+            run_overdue_job,
+            1440,
+        ),
+    ]
+
+
+@hookimpl
+def trellis_approval_submitted(request):
+    if request.record_type == "sales.contract":  # submitted through core's approvals API
+        from .services.contracts.approvals import mark_waiting
+
+        mark_waiting(request)
 
 
 @hookimpl
@@ -122,18 +159,44 @@ def trellis_api_blueprints():
 
 @hookimpl
 def trellis_customer_tabs(customer, user):
-    if not user.can("sales.deal.read"):
-        return []
-    return [CustomerTab("deals", _l("Deals"), "sales.customer_deals", order=10)]
+    tabs = []
+    if user.can("sales.deal.read"):
+        tabs.append(CustomerTab("deals", _l("Deals"), "sales.customer_deals", order=10))
+    if user.can("sales.contract.read"):  # listed when the user may see one of its contracts
+        from .services.contracts.queries import customer_contracts
+
+        tabs.append(
+            CustomerTab(
+                "contracts",
+                _l("Contracts"),
+                "sales.customer_contracts_tab",
+                order=30,
+                records=customer_contracts(user, customer.id),
+            )
+        )
+    if user.can("customer.read"):  # whoever sees the customer sees how it is invoiced
+        tabs.append(
+            CustomerTab("billing", _l("Billing details"), "sales.customer_billing", order=60)
+        )
+    return tabs
 
 
 @hookimpl
 def trellis_customer_actions(customer, user):
-    if not user.can("sales.deal.write"):
-        return []
-    return [
-        CustomerAction(_l("New deal"), url_for("sales.new_deal", customer_id=customer.id), order=10)
-    ]
+    actions = []
+    if user.can("sales.deal.write"):
+        actions.append(
+            CustomerAction(
+                _l("New deal"), url_for("sales.new_deal", customer_id=customer.id), order=10
+            )
+        )
+    if user.can("sales.contract.write"):
+        actions.append(
+            CustomerAction(
+                _l("New contract"), url_for("sales.new_contract", customer_id=customer.id), order=30
+            )
+        )
+    return actions
 
 
 @hookimpl
@@ -151,15 +214,12 @@ def trellis_customer_columns(user):
 
 @hookimpl
 def trellis_timeline_links(link_type, ids, user):
-    """Deal entries link to the deal for whoever may open it, and are left
-    out for the others; a converted lead's history stays as it is: it is the
-    customer's now."""
-    if link_type != "sales_deal":
-        return None
-    from .services.access import visible_deal_ids
+    """Deal, quote, contract, payment and invoice entries link to their page
+    for whoever may open it, and are left out for the others; a converted
+    lead's history stays as it is: it is the customer's now."""
+    from .services.timeline import timeline_urls
 
-    seen = visible_deal_ids(user, ids)
-    return {i: url_for("sales.deal", deal_id=i) if i in seen else None for i in ids}
+    return timeline_urls(link_type, ids, user)
 
 
 @hookimpl
@@ -178,14 +238,33 @@ def trellis_dashboard_widgets(user):
             "sales_overdue_followups", _l("Overdue follow-ups"), "sales.widget_followups", 30
         )
     )
+    if user.can("sales.payment.read"):
+        widgets.append(
+            DashboardWidget(
+                "sales_overdue_collections",
+                _l("Overdue collections"),
+                "sales.widget_collections",
+                40,
+            )
+        )
     return widgets
 
 
 @hookimpl
 def trellis_followup_rules():
+    from .services.contracts import expiry
     from .services.followups import DEFAULT_DAYS, RULE, grade_due, grade_params
 
     return [
+        FollowUpRule(
+            expiry.RULE,
+            _l("Contract expiring: N days before its end"),
+            expiry.expiring_due,
+            expiry.expiring_params,
+            params=(
+                RuleParam("days", _l("Days before the end date"), default=expiry.DEFAULT_DAYS),
+            ),
+        ),
         FollowUpRule(
             RULE,
             _l("Revisit by customer grade (A/B/C/D days)"),
@@ -197,13 +276,17 @@ def trellis_followup_rules():
                 )
                 for grade, days in DEFAULT_DAYS.items()
             ),
-        )
+        ),
     ]
 
 
 @hookimpl
 def trellis_activity_kinds():
-    return [ActivityKind("deal_stage", _l("Deal stage change"), icon="flag")]
+    return [
+        ActivityKind("deal_stage", _l("Deal stage change"), icon="flag"),
+        ActivityKind("contract", _l("Contract"), icon="file-signature"),
+        ActivityKind("sales_payment", _l("Payment"), icon="banknote"),
+    ]
 
 
 @hookimpl
@@ -224,11 +307,13 @@ def trellis_recycle_conditions():
 @hookimpl
 def trellis_merge_records(survivor_id, merged_id):
     from .models import Deal, Lead
+    from .services.contracts.records import merge_money_records
     from .services.report_cells import recounted
 
     with recounted(Deal.customer_id == merged_id):
         deals = repoint(Deal, "customer_id", merged_id, survivor_id)
-    return deals + repoint(Lead, "customer_id", merged_id, survivor_id)
+    money = merge_money_records(survivor_id, merged_id)  # quotes, contracts, payments…
+    return deals + money + repoint(Lead, "customer_id", merged_id, survivor_id)
 
 
 @hookimpl
@@ -241,11 +326,13 @@ def trellis_purge_records(customer_id):
 @hookimpl
 def trellis_transfer_records(from_user_id, to_user_id):
     from .models import Deal, Lead
+    from .services.contracts.records import transfer_money_records
     from .services.report_cells import recounted
 
     with recounted(Deal.owner_id == from_user_id):
         deals = repoint(Deal, "owner_id", from_user_id, to_user_id)
-    return deals + repoint(Lead, "owner_id", from_user_id, to_user_id)
+    money = transfer_money_records(from_user_id, to_user_id)  # open quotes and contracts
+    return deals + money + repoint(Lead, "owner_id", from_user_id, to_user_id)
 
 
 @hookimpl
@@ -255,37 +342,9 @@ def trellis_search(query, user, limit):
     return section(query, user, limit)
 
 
-#: the sales plugin's heading in the main menu
-MENU_SALES = MenuGroup("sales", _l("Sales"), order=20, icon="briefcase")
-
-
 @hookimpl
 def trellis_menu_items(user):
-    entries = []
-    if user.can("sales.lead.read"):
-        entries.append((_l("Leads"), "sales.leads_index", "funnel"))
-    if user.can("sales.deal.read"):
-        entries += [
-            (_l("Deals"), "sales.deals", "handshake"),
-            (_l("Follow-ups"), "sales.followups", "calendar-clock"),
-            (_l("Products"), "sales.product_list", "package"),
-        ]
-    if user.can("sales.report.read"):
-        entries += [
-            (_l("Targets"), "sales.targets", "target"),
-            (_l("Commission"), "sales.commission", "percent"),
-        ]
-    items = [
-        MenuItem(label, endpoint, order=n, icon=glyph, group=MENU_SALES)
-        for n, (label, endpoint, glyph) in enumerate(entries)
-    ]
-    if user.can("sales.report.read"):
-        items.append(
-            MenuItem(
-                _l("Sales reports"), "sales.report", order=20, icon="chart-line", group=MENU_REPORTS
-            )
-        )
-    return items
+    return declarations.menu_items(user)
 
 
 @hookimpl

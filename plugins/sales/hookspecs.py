@@ -35,3 +35,24 @@ def trellis_sales_lead_created(lead):
 def trellis_sales_lead_converted(lead, customer, deal):
     """A lead became ``customer`` (new or existing) with a contact; ``deal`` is
     the deal opened with it, or ``None``."""
+
+
+@eventspec
+def trellis_sales_contract_signed(contract):
+    """A contract was signed (``signed_date``, ``contact_id`` the signatory);
+    ``contract`` is the ``sales_contract`` row, status "signed"."""
+
+
+@eventspec
+def trellis_sales_quote_accepted(quote):
+    """The customer accepted ``quote`` (a ``sales_quote`` row, status
+    "accepted", ``decided_at`` set); when it was accepted with a contract,
+    the contract made from it is committed too."""
+
+
+@eventspec
+def trellis_sales_payment_received(payment):
+    """A payment (回款) was confirmed — at once, or when its approval was
+    granted — and now counts: ``payment`` is the ``sales_payment`` row,
+    status "confirmed"; its instalment's and contract's ``collected``
+    include it."""

@@ -30,8 +30,9 @@ def this_month() -> str:
 @bp.arguments(MonthArgs, location="query", as_kwargs=False)
 @bp.response(200, TargetList)
 def list_targets(args):
-    """业绩目标 of a month with what each rep or team achieved (won deals closed
-    in the UTC month, a team's including its sub-teams')."""
+    """业绩目标 of a month with what each rep or team achieved by the target's
+    measure — won deals closed, contracts signed or money collected (less
+    reversals) in the UTC month, a team's including its sub-teams'."""
     require("sales.report.read")
     month = args.get("month") or this_month()
     return {"month": month, "items": targets.targets_for_month(current_user, month)}
@@ -41,10 +42,12 @@ def list_targets(args):
 @bp.doc(requestBody=body_doc(targets.TargetInput, **one_of("user_id", "team_id")))
 @bp.response(200, TargetOut)
 def put_target():
-    """Set or replace the target of one rep (``user_id``) or team (``team_id``) for a month."""
+    """Set or replace the target of one rep (``user_id``) or team (``team_id``)
+    for a month and measure (default won)."""
     require_target_write()
     target = targets.set_target(json_body(), current_user)
-    return targets.target_row(targets.won_in_month(current_user, target.month), target)
+    achieved = targets.achieved_in_month(current_user, target.month, target.measure)
+    return targets.target_row(achieved, target)
 
 
 @bp.route("/targets/<int:target_id>", methods=["DELETE"])

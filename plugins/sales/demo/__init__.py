@@ -15,7 +15,7 @@ from core.api import create_followup_plan, db, log_activity, utcnow
 
 from ..models import Deal, Lead, Pipeline, Stage, StageChange
 from ..services.followups import RULE
-from . import approvals, plan
+from . import approvals, money, plan
 
 PIPELINES = {
     "en": [
@@ -142,6 +142,7 @@ def load_demo(locale, customers, users) -> None:
     )
     plan.load_demo(locale, reps, text["currency"])
     approvals.load_demo(locale, users)
+    money.load_demo(locale, users, text["currency"])
 
 
 def _pipeline(name: str, stages: list[tuple[str, int]]) -> Pipeline:

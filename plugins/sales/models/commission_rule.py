@@ -13,6 +13,10 @@ from .product import Product
 _, _l = translator("sales")
 
 
+#: what a rule's tiers are over
+COMMISSION_BASES = ("won", "collected")
+
+
 class CommissionRule(TimestampMixin, VersionedMixin, db.Model):
     """提成规则: progressive tiers over a rep's monthly won amount in ``currency``,
     for the deals of ``pipeline_id`` (None: every pipeline), or only for the
@@ -29,6 +33,9 @@ class CommissionRule(TimestampMixin, VersionedMixin, db.Model):
     product_id: Mapped[int | None] = mapped_column(ForeignKey("sales_product.id"), index=True)
     currency: Mapped[str] = mapped_column(String(3), default=instance_currency)
     tiers: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    #: what the tiers are over: the month's won deals, or the money collected
+    #: in the month (a payment reversed later is taken back in its month)
+    basis: Mapped[str] = mapped_column(String(12), default="won", server_default="won")
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
 
     pipeline: Mapped[Pipeline | None] = relationship()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from ..models import COMMISSION_BASES, TARGET_MEASURES
 from ..services.validation import Id, Month
 
 
@@ -37,12 +38,18 @@ class StatementArgs(MonthArgs):
 class TargetOut(Schema):
     id = fields.Integer()
     month = fields.String()
+    measure = fields.String(
+        metadata={"description": "won, contracted or collected", "enum": list(TARGET_MEASURES)}
+    )
     user_id = fields.Integer(allow_none=True)
     team_id = fields.Integer(allow_none=True)
     name = fields.String(metadata={"description": "the rep's or the team's name"})
     amount = Dec()
     currency = fields.String()
-    achieved = Dec("won in the month (UTC) in the target's currency")
+    achieved = Dec(
+        "by the measure, in the month (UTC) and the target's currency: deals won, contracts "
+        "signed, or payments collected less those reversed"
+    )
     percent = Dec(
         "achieved / target × 100, two places (half up); null for a zero target", allow_none=True
     )
@@ -58,9 +65,17 @@ class TierOut(Schema):
     rate_percent = Dec("percent, two places")
 
 
+BASIS = {
+    "description": "won: tiers over the month's won deals; collected: over the month's "
+    "collected money less reversals",
+    "enum": list(COMMISSION_BASES),
+}
+
+
 class RuleOut(Schema):
     id = fields.Integer()
     name = fields.String()
+    basis = fields.String(metadata=BASIS)
     pipeline_id = fields.Integer(allow_none=True)
     product_id = fields.Integer(allow_none=True)
     team_id = fields.Integer(
@@ -80,6 +95,7 @@ class TierLineOut(TierOut):
 class RuleLineOut(Schema):
     rule_id = fields.Integer()
     name = fields.String()
+    basis = fields.String(metadata=BASIS)
     pipeline_id = fields.Integer(allow_none=True)
     product_id = fields.Integer(allow_none=True)
     team_id = fields.Integer(allow_none=True)
@@ -100,6 +116,33 @@ class StatementDealOut(Schema):
     rule_ids = fields.List(fields.Integer(), metadata={"description": "the rules counting it"})
 
 
+class StatementPaymentOut(Schema):
+    payment_id = fields.Integer()
+    contract_id = fields.Integer()
+    contract = fields.String(metadata={"description": "the contract's number"})
+    customer = fields.String()
+    kind = fields.String(
+        metadata={
+            "description": "collected: paid in the month; reversed: reversed in the month "
+            "(a clawback, negative)",
+            "enum": ["collected", "reversed"],
+        }
+    )
+    amount = Dec("negative for a reversal")
+    currency = fields.String()
+    on = fields.Date(metadata={"description": "paid on, or the UTC date of the reversal"})
+    paid_on = fields.Date()
+    reversed_on = fields.Date(allow_none=True)
+    rule_ids = fields.List(fields.Integer(), metadata={"description": "the rules counting it"})
+
+
+class CollectionTotalOut(Schema):
+    currency = fields.String()
+    collected = Dec("confirmed payments paid in the month")
+    reversed = Dec("payments reversed in the month")
+    net = Dec("collected − reversed: the base of the rules on collected money")
+
+
 class TotalOut(Schema):
     currency = fields.String()
     won_amount = Dec()
@@ -111,5 +154,7 @@ class StatementOut(Schema):
     user_id = fields.Integer()
     user_name = fields.String()
     deals = fields.List(fields.Nested(StatementDealOut))
+    payments = fields.List(fields.Nested(StatementPaymentOut))
+    collections = fields.List(fields.Nested(CollectionTotalOut))
     rules = fields.List(fields.Nested(RuleLineOut))
     totals = fields.List(fields.Nested(TotalOut))

@@ -132,3 +132,28 @@ def open_deal_counts(user: User | None, customer_ids: list[int]) -> dict[int, in
         .group_by(Deal.customer_id)
     ).all()
     return {customer_id: count for customer_id, count in rows}
+
+
+def visible_records(model: type, user: User | None, query: Select | None = None) -> Select:
+    """``query`` (default: the rows of ``model``) restricted to the rows
+    ``user`` may see, for the records that belong to a customer and an owner
+    as a deal does — quotes, contracts, instalments, payments, invoices: a
+    rep sees their own, a manager their team's, and only while the customer
+    is visible to them and not in the recycle bin."""
+    query = select(model) if query is None else query
+    query = scoped(query, model, user)
+    if sees_all(user):
+        return query.where(model.customer_id.not_in(binned_customers()))  # type: ignore[attr-defined]
+    return query.where(model.customer_id.in_(visible_customers(user)))  # type: ignore[attr-defined]
+
+
+def visible_record(model: type, record_id: int, user: User | None):
+    """The row ``record_id`` of ``model`` if ``user`` may see it, else
+    :class:`NotFoundError` naming the record (by the model's ``__label__``)."""
+    record = db.session.scalar(
+        visible_records(model, user).where(model.id == record_id)  # type: ignore[attr-defined]
+    )
+    if record is None:
+        label = getattr(model, "__label__", model.__name__)
+        raise NotFoundError(_("%(what)s %(id)s not found", what=label, id=record_id))
+    return record

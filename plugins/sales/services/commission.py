@@ -1,12 +1,16 @@
 """Commission (提成): the rules and a rep's monthly statement, in one place.
 
 A rule is a set of progressive tiers over a rep's monthly won amount in one
-currency. Its reach is every pipeline, one pipeline, or one product (of
-every pipeline or of one): the most specific rule wins each amount, so a
-product's lines are counted by that product's rules and only the rest of
-the deal by the pipeline's (or every pipeline's) rules. Months are UTC
-calendar months (see :mod:`plugins.sales.services.targets`); deals are counted only
-through :func:`plugins.sales.services.access.visible_deals`.
+currency — or, with ``basis`` "collected", over the money they collected in
+the month, reversals taken back in their month
+(:mod:`plugins.sales.services.commission_collected`). Its reach is every
+pipeline, one pipeline, or one product (of every pipeline or of one): the
+most specific rule wins each amount, so a product's lines are counted by
+that product's rules and only the rest of the deal by the pipeline's (or
+every pipeline's) rules. Months are UTC calendar months (see
+:mod:`plugins.sales.services.targets`); deals are counted only through
+:func:`plugins.sales.services.access.visible_deals`. The rules' input
+schemas live in :mod:`plugins.sales.services.commission_input`.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import marshmallow
-from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -36,79 +39,15 @@ from core.api import (
 
 from ..models import CommissionRule, Deal, Pipeline, Product, Stage
 from .access import visible_deals
+from .commission_collected import collections, month_payments
+from .commission_input import MAX_TIERS, RuleChange, RuleInput, TierInput
+
+__all__ = ["MAX_TIERS", "RuleChange", "RuleInput", "TierInput"]  # the API documents them
 from .targets import month_bounds, visible_team_ids
-from .validation import Currency, DefaultCurrency, Id, Money, Percent
 
 _, _l = translator("sales")
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-MAX_TIERS = 20
-
-
-class TierInput(Schema):
-    from_amount = Money(
-        required=True, metadata={"description": "the tier applies above this amount"}
-    )
-    rate_percent = Percent(
-        required=True, metadata={"description": "0 to 100, two decimals at most"}
-    )
-
-
-#: JSON Schema: the first tier starts at 0 (that each starts above the one
-#: before cannot be said; ``_load_tiers`` checks it)
-FIRST_TIER_FROM_0 = {
-    "allOf": [{"prefixItems": [{"properties": {"from_amount": {"pattern": r"^0(\.0{1,2})?$"}}}]}]
-}
-
-
-class RuleInput(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    pipeline_id = Id(
-        allow_none=True,
-        load_default=None,
-        metadata={"description": "only this pipeline's deals; empty: every pipeline"},
-    )
-    product_id = Id(
-        allow_none=True,
-        load_default=None,
-        metadata={
-            "description": "only the deal lines of this product (they then count for no "
-            "pipeline-wide rule); empty: whole deals"
-        },
-    )
-    currency = DefaultCurrency()
-    team_id = Id(
-        allow_none=True,
-        load_default=None,
-        metadata={
-            "description": "only the reps of this team and its sub-teams; empty: company-wide "
-            "(set only by a user who sees every team)"
-        },
-    )
-    tiers = fields.List(
-        fields.Nested(TierInput),
-        required=True,
-        validate=validate.Length(min=1, max=MAX_TIERS),
-        metadata={
-            "description": "progressive tiers, the first from 0, from_amount increasing",
-            **FIRST_TIER_FROM_0,
-        },
-    )
-
-
-class RuleChange(RuleInput):
-    """What a PATCH may change: any of the rule's fields, none required."""
-
-    name = fields.String(validate=validate.Length(min=1, max=120))
-    pipeline_id = Id(allow_none=True, metadata=RuleInput._declared_fields["pipeline_id"].metadata)
-    product_id = Id(allow_none=True, metadata=RuleInput._declared_fields["product_id"].metadata)
-    currency = Currency()
-    team_id = Id(allow_none=True, metadata=RuleInput._declared_fields["team_id"].metadata)
-    tiers = fields.List(
-        fields.Nested(TierInput),
-        validate=validate.Length(min=1, max=MAX_TIERS),
-        metadata=RuleInput._declared_fields["tiers"].metadata,
-    )
 
 
 # -- rules ----------------------------------------------------------------------------------------
@@ -143,6 +82,7 @@ def _load_rule(payload: dict, partial: bool) -> dict:
         data, errors = {}, dict(exc.errors)
     if tiers is not marshmallow.missing or not partial:
         data["tiers"] = _load_tiers(tiers, errors)
+    refuse(errors)  # malformed input first (422); then what it points at (404)
     missing: dict[str, list[str]] = {}
     for key, model, message in (
         ("pipeline_id", Pipeline, _("no pipeline with this id")),
@@ -151,7 +91,7 @@ def _load_rule(payload: dict, partial: bool) -> dict:
     ):
         if data.get(key) and db.session.get(model, data[key]) is None:
             missing[key] = [message]
-    refuse(errors, missing=missing)
+    refuse(missing=missing)
     return data
 
 
@@ -221,9 +161,24 @@ def _check_team(data: dict, actor: User | None) -> None:
     )
 
 
+def _check_reach(data: dict, rule: CommissionRule | None = None) -> None:
+    """A rule on collected money covers whole contracts: no pipeline or product."""
+    basis = data.get("basis", rule.basis if rule else "won")
+    if basis != "collected":
+        return
+    errors = {
+        key: [_("a rule on collected money covers every pipeline and product; leave it empty")]
+        for key in ("pipeline_id", "product_id")
+        if data.get(key, getattr(rule, key, None) if rule else None)
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 def create_rule(payload: dict, actor: User | None) -> CommissionRule:
     data = _load_rule(payload, partial=False)
     _check_team(data, actor)
+    _check_reach(data)
     return save(CommissionRule, None, data, actor)
 
 
@@ -233,6 +188,7 @@ def update_rule(
     check_writable(rule, actor)
     data = _load_rule(payload, partial=True)
     _check_team(data, actor)
+    _check_reach(data, rule)
     check_version(rule, expected_version)
     return save(CommissionRule, rule, data, actor)
 
@@ -261,7 +217,14 @@ def commission(base: Decimal, tiers: list[tuple[Decimal, Decimal]]) -> tuple[Dec
     """Progressive (marginal) commission, like tax brackets: each tier's rate
     applies only to the part of ``base`` between its ``from_amount`` and the
     next tier's. Each tier's share is rounded to the cent (half up); the
-    total is the sum of the shares."""
+    total is the sum of the shares. A negative ``base`` (reversals above the
+    month's collections) is all in the first tier, at its rate."""
+    if base < 0:
+        start, rate = tiers[0]
+        amount = (base * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+        end = tiers[1][0] if len(tiers) > 1 else None
+        line = {"from_amount": start, "to_amount": end, "rate_percent": rate}
+        return amount, [{**line, "base": base, "commission": amount}]
     lines = []
     for i, (start, rate) in enumerate(tiers):
         end = tiers[i + 1][0] if i + 1 < len(tiers) else None
@@ -307,7 +270,7 @@ def _most_specific(candidates: list[CommissionRule], pipeline_id: int) -> list[C
 def counted_amounts(deal: Deal, all_rules: list[CommissionRule]) -> dict[int, Decimal]:
     """How much of ``deal`` each rule counts: a product's rules take the
     totals of that product's lines, the deal's other rules the rest."""
-    same = [r for r in all_rules if r.currency == deal.currency]
+    same = [r for r in all_rules if r.currency == deal.currency and r.basis == "won"]
     counted: dict[int, Decimal] = {}
     by_product = ZERO
     for line in deal.lines:
@@ -328,30 +291,35 @@ def counted_amounts(deal: Deal, all_rules: list[CommissionRule]) -> dict[int, De
 
 
 def statement(viewer: User, rep: User, month: str) -> dict:
-    """提成 statement of ``rep`` for ``month``: the won deals counted, per rule
-    its base and commission tier by tier, and the totals per currency.
+    """提成 statement of ``rep`` for ``month``: the won deals counted, the
+    collected money (each payment and each reversal a line), per rule its
+    base and commission tier by tier, and the totals per currency.
 
     Only the rules for the rep count: the company-wide ones and their
-    team's (:func:`rules_for`). A rule counts the deals in its currency within its reach, the most
-    specific reach winning: a product's rules take that product's lines, a
-    pipeline's rules the rest of that pipeline's deals, the rules of every
-    pipeline what no other rule took. Several rules of the same reach all
-    count (a base rate plus a bonus). A deal no rule counts is listed with no
-    ``rule_ids`` and earns nothing.
+    team's (:func:`rules_for`). A rule on won deals counts the deals in its
+    currency within its reach, the most specific reach winning: a product's
+    rules take that product's lines, a pipeline's rules the rest of that
+    pipeline's deals, the rules of every pipeline what no other rule took.
+    Several rules of the same reach all count (a base rate plus a bonus). A
+    deal no rule counts is listed with no ``rule_ids`` and earns nothing. A
+    rule on collected money takes the month's net collected money in its
+    currency (:mod:`.commission_collected`).
     """
-    deals = won_deals(viewer, rep, month)
     all_rules = rules_for(rep)
     bases: dict[int, Decimal] = {}
     totals: dict[str, dict] = {}
+
+    def total(currency: str) -> dict:
+        return totals.setdefault(
+            currency, {"currency": currency, "won_amount": ZERO, "commission": ZERO}
+        )
+
     deal_rows = []
-    for deal in deals:
+    for deal in won_deals(viewer, rep, month):
         counted = counted_amounts(deal, all_rules)
         for rule_id, amount in counted.items():
             bases[rule_id] = bases.get(rule_id, ZERO) + amount
-        total = totals.setdefault(
-            deal.currency, {"currency": deal.currency, "won_amount": ZERO, "commission": ZERO}
-        )
-        total["won_amount"] += deal.amount
+        total(deal.currency)["won_amount"] += deal.amount
         deal_rows.append(
             {
                 "id": deal.id,
@@ -364,6 +332,15 @@ def statement(viewer: User, rep: User, month: str) -> dict:
                 "rule_ids": sorted(counted),
             }
         )
+    payments = month_payments(viewer, rep, month)
+    collected = collections(payments)
+    for rule in all_rules:
+        if rule.basis == "collected" and rule.currency in collected:
+            bases[rule.id] = collected[rule.currency]["net"]
+    for line in payments:
+        line["rule_ids"] = sorted(
+            r.id for r in all_rules if r.basis == "collected" and r.currency == line["currency"]
+        )
     rule_rows = []
     for rule in all_rules:
         if rule.id not in bases:
@@ -373,6 +350,7 @@ def statement(viewer: User, rep: User, month: str) -> dict:
             {
                 "rule_id": rule.id,
                 "name": rule.name,
+                "basis": rule.basis,
                 "pipeline_id": rule.pipeline_id,
                 "product_id": rule.product_id,
                 "team_id": rule.team_id,
@@ -382,12 +360,14 @@ def statement(viewer: User, rep: User, month: str) -> dict:
                 "tiers": lines,
             }
         )
-        totals[rule.currency]["commission"] += amount
+        total(rule.currency)["commission"] += amount
     return {
         "month": month,
         "user_id": rep.id,
         "user_name": rep.name,
         "deals": deal_rows,
+        "payments": payments,
+        "collections": [collected[c] for c in sorted(collected)],
         "rules": rule_rows,
         "totals": [totals[c] for c in sorted(totals)],
     }

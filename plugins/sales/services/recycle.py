@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 from core.api import Customer, db, delete_rows, translator, whole_days
 
 from ..models import Deal, DealLine, Lead, Stage, StageChange
+from .contracts.records import detach_deals, purge_money_records
 from .report_cells import recounted
 
 _, _l = translator("sales")
@@ -32,9 +33,13 @@ def no_won_deal_customer_ids(params: dict, now: datetime):
 
 
 def purge_customer(customer_id: int) -> int:
-    """Delete the purged customer's deals with their stage history; its leads
-    stay (they are the record of where the customer came from), detached."""
+    """Delete the purged customer's quotes, contracts, instalments, payments,
+    invoices and billing details, then its deals with their stage history;
+    its leads stay (they are the record of where the customer came from),
+    detached."""
     deals = select(Deal.id).where(Deal.customer_id == customer_id)
+    purge_money_records(customer_id)  # quotes, contracts and what hangs off them first
+    detach_deals(deals)
     db.session.execute(
         update(Lead).where(Lead.customer_id == customer_id).values(customer_id=None, deal_id=None)
     )

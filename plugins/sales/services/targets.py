@@ -5,6 +5,13 @@ Months are calendar months in **UTC**: a deal counts for March when its
 ``closed_at`` lies in [1 March 00:00 UTC, 1 April 00:00 UTC). A deal won at
 07:00 on 1 April in Beijing (23:00 UTC on 31 March) is a March deal.
 
+A target has a ``measure``, what it counts (:data:`MEASURES`): "won", the
+deals won in the month; "contracted", the contracts signed in the month
+(``signed_date``, the amount in force); "collected", the money collected in
+the month — confirmed payments paid in it less the payments reversed in it
+(the UTC date of ``reversed_at``), as
+:func:`plugins.sales.services.money_reports.collected_money` counts them.
+
 Who sees what: a rep their own targets and statement; a manager (team
 scope) also those of the reps and teams in their team and its sub-teams;
 an administrator (all scope) everything. Deals are counted only through
@@ -14,11 +21,11 @@ deal its viewer could not open.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import marshmallow
-from marshmallow import Schema, validates_schema
+from marshmallow import Schema, fields, validate, validates_schema
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -40,13 +47,21 @@ from core.api import (
     translator,
 )
 
-from ..models import Deal, SalesTarget, Stage
-from .access import visible_deals, visible_user_ids
+from ..models import TARGET_MEASURES as MEASURES
+from ..models import Contract, Deal, SalesTarget, Stage
+from .access import visible_deals, visible_records, visible_user_ids
+from .money_reports import collected_money, next_month
 from .validation import DefaultCurrency, Id, Money, Month
 from .validation import month_value as month_value  # the pages check a month in the address
 
 _, _l = translator("sales")
 CENT = Decimal("0.01")
+#: how the pages name each measure
+MEASURE_LABELS = {
+    "won": _l("Deals won"),
+    "contracted": _l("Contracts signed"),
+    "collected": _l("Money collected"),
+}
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
@@ -69,6 +84,14 @@ class TargetInput(Schema):
         required=True, metadata={"description": "0 to 999999999999.99, two decimals at most"}
     )
     currency = DefaultCurrency()
+    measure = fields.String(
+        load_default="won",
+        validate=validate.OneOf(MEASURES),
+        metadata={
+            "description": "what the target counts: won (deals won), contracted (contracts "
+            "signed) or collected (payments collected, less reversals); default won"
+        },
+    )
 
     @validates_schema
     def one_of_user_or_team(self, data, **kwargs):
@@ -165,14 +188,18 @@ def set_target(payload: dict, actor: User | None) -> SalesTarget:
     ):
         missing["team_id"] = [_("no team with this id")]
     refuse(missing=missing)
-    # the partial unique indexes keep one target per rep (or team) and month;
+    # the partial unique indexes keep one target per rep (or team), month and measure;
     # this look-up replaces it, and one of two requests racing to create it is a 409
     whose = (
         SalesTarget.user_id == data["user_id"]
         if data["user_id"]
         else SalesTarget.team_id == data["team_id"]
     )
-    target = db.session.scalar(select(SalesTarget).where(SalesTarget.month == data["month"], whose))
+    target = db.session.scalar(
+        select(SalesTarget).where(
+            SalesTarget.month == data["month"], SalesTarget.measure == data["measure"], whose
+        )
+    )
     with transaction():
         if target is None:
             target = SalesTarget(**data)
@@ -207,8 +234,42 @@ def won_in_month(viewer: User, month: str) -> dict[tuple, Decimal]:
     return {(owner, team, currency): _money(amount) for owner, team, currency, amount in rows}
 
 
+def contracted_in_month(viewer: User, month: str) -> dict[tuple, Decimal]:
+    """The contracts signed in ``month`` (``signed_date``; the amount in
+    force) that ``viewer`` sees, by (owner, team, currency)."""
+    start = date(int(month[:4]), int(month[5:7]), 1)
+    keys = (Contract.owner_id, Contract.team_id, Contract.currency)
+    rows = db.session.execute(
+        visible_records(Contract, viewer, select(*keys, func.sum(Contract.amount)))
+        .where(Contract.signed_date >= start, Contract.signed_date < next_month(start))
+        .group_by(*keys)
+    )
+    return {(owner, team, currency): _money(amount) for owner, team, currency, amount in rows}
+
+
+def collected_in_month(viewer: User, month: str) -> dict[tuple, Decimal]:
+    """The money collected in ``month`` net of the reversals in it, over the
+    payments ``viewer`` sees, by (owner, team, currency)."""
+    start = date(int(month[:4]), int(month[5:7]), 1)
+    found = collected_money(viewer, start, next_month(start), "owner_team")
+    return {
+        (owner, team, currency): got - back
+        for ((owner, team), currency), (got, back) in found.items()
+    }
+
+
+#: what each measure counts, by (owner, team, currency), for a month
+COUNTERS = {"won": won_in_month, "contracted": contracted_in_month, "collected": collected_in_month}
+
+
+def achieved_in_month(viewer: User, month: str, measure: str = "won") -> dict[tuple, Decimal]:
+    """What ``measure`` counts in ``month`` over what ``viewer`` sees."""
+    return COUNTERS[measure](viewer, month)
+
+
 def achievement(won: dict[tuple, Decimal], target: SalesTarget) -> Decimal:
-    """What the target's rep (or team, sub-teams included) won, in its currency."""
+    """What the target's rep (or team, sub-teams included) achieved, in its
+    currency: ``won`` is what its measure counted (:func:`achieved_in_month`)."""
     teams = set(team_subtree(target.team_id)) if target.team_id is not None else set()
     return sum(
         (
@@ -229,15 +290,16 @@ def percent(achieved: Decimal, target: Decimal) -> Decimal | None:
 
 
 def targets_for_month(viewer: User, month: str) -> list[dict]:
-    """The visible targets of ``month``, each with what was achieved: teams first."""
+    """The visible targets of ``month``, each with what was achieved: teams
+    first; each measure counted once, if a target asks for it."""
     rows = db.session.scalars(
         visible_targets(viewer)
         .where(SalesTarget.month == month)
         .options(joinedload(SalesTarget.user), joinedload(SalesTarget.team))
-        .order_by(SalesTarget.user_id.is_not(None), SalesTarget.id)
+        .order_by(SalesTarget.user_id.is_not(None), SalesTarget.measure, SalesTarget.id)
     ).all()
-    won = won_in_month(viewer, month)
-    return [target_row(won, t) for t in rows]
+    counted = {m: achieved_in_month(viewer, month, m) for m in {t.measure for t in rows}}
+    return [target_row(counted[t.measure], t) for t in rows]
 
 
 def target_row(won: dict[tuple, Decimal], target: SalesTarget) -> dict:
@@ -245,6 +307,7 @@ def target_row(won: dict[tuple, Decimal], target: SalesTarget) -> dict:
     return {
         "id": target.id,
         "month": target.month,
+        "measure": target.measure,
         "user_id": target.user_id,
         "team_id": target.team_id,
         "currency": target.currency,

@@ -257,7 +257,9 @@ def test_the_demo_has_a_large_deals_flow_and_a_deal_waiting_for_the_manager(
     load_demo(locale, customers, users)
     db.session.commit()
     waiting = db.session.scalars(
-        select(ApprovalRequest).where(ApprovalRequest.status == "pending")
+        select(ApprovalRequest).where(
+            ApprovalRequest.status == "pending", ApprovalRequest.record_type == RECORD
+        )
     ).all()
     assert len(waiting) == 1
     request = waiting[0]
@@ -266,7 +268,7 @@ def test_the_demo_has_a_large_deals_flow_and_a_deal_waiting_for_the_manager(
     assert deal.amount > Decimal(TEXT[locale]["threshold"]) and deal.closed_at is None
     assert is_locked(RECORD, deal.id)
     inbox = as_user(people["manager"]).get("/api/v1/approvals/inbox")
-    assert [t["request_id"] for t in inbox.json["items"]] == [request.id]
+    assert request.id in [t["request_id"] for t in inbox.json["items"]]
 
 
 def test_a_deal_s_approval_steps_stay_off_the_timeline_of_who_may_not_see_the_deal(

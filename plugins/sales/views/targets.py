@@ -38,6 +38,8 @@ from .blueprint import bp
 
 _, _l = translator("sales")
 TIER_ROWS = 4  # tier rows in the new-rule form; more through the API
+#: how the pages name what a rule's tiers are over
+BASIS_LABELS = {"won": _l("Won deals"), "collected": _l("Collected money")}
 
 
 def can_write() -> bool:
@@ -74,9 +76,10 @@ def targets_page():
         require_write()
         values = {
             k: (request.form.get(k) or "").strip() or None
-            for k in ("month", "user_id", "team_id", "amount", "currency")
+            for k in ("month", "measure", "user_id", "team_id", "amount", "currency")
         }
         values["currency"] = values["currency"] or instance_currency()
+        values["measure"] = values["measure"] or "won"
         payload = {
             **values,
             "user_id": request.form.get("user_id", type=int),
@@ -103,6 +106,8 @@ def targets_page():
         can_write=writer,
         reps=reps,
         teams=teams,
+        measures=list(targets.MEASURE_LABELS.items()),
+        measure_labels=targets.MEASURE_LABELS,
     ), 422 if errors else 200
 
 
@@ -148,6 +153,7 @@ def commission():
         reps=reps,
         statement=statement(current_user, rep, month),
         rules=all_rules,
+        basis_labels=BASIS_LABELS,
         writable={r.id for r in all_rules if writer and may_write(current_user, r.team_id)},
         can_write=writer,
         values=values,
@@ -165,6 +171,7 @@ def _rule_choices(tiers: int = 0) -> dict:
         "pipelines": [(p.id, p.name) for p in pipeline_service.pipelines()],
         "products": [(p.id, p.name) for p in products.products(active_only=True)],
         "tier_rows": range(min(max(TIER_ROWS, tiers + 1), MAX_TIERS)),
+        "bases": list(BASIS_LABELS.items()),
     }
 
 
@@ -172,6 +179,7 @@ def _rule_values(rule) -> dict:
     """A saved rule as the form's values."""
     values = {
         "name": rule.name,
+        "basis": rule.basis,
         "pipeline_id": rule.pipeline_id,
         "product_id": rule.product_id,
         "team_id": rule.team_id,
@@ -232,6 +240,7 @@ def _rule_payload(form) -> dict:
     tiers = [{"from_amount": start, "rate_percent": rate} for start, rate in rows]
     return {
         "name": (form.get("name") or "").strip(),
+        "basis": (form.get("basis") or "").strip() or "won",
         "tiers": tiers,
         "pipeline_id": form.get("pipeline_id", type=int),
         "product_id": form.get("product_id", type=int),
