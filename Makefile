@@ -9,7 +9,7 @@ export TRELLIS_INSTANCE_PATH ?= $(CURDIR)/instance
 PORT   := 5000
 HOST   := 127.0.0.1
 
-.PHONY: run test install translations docs screenshots lint bench bench-pages bench-sales bench-service clean vendor browser
+.PHONY: run test install translations docs screenshots lint bench bench-pages bench-sales bench-money bench-service clean vendor browser
 
 $(STAMP): pyproject.toml tests/thirdparty/trellis_hello/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ bench-pages: install
 ## Sales reports benchmark: funnel, forecast and KPIs at 1,000,000 deals
 bench-sales: install
 	$(BIN)/python -m bench.sales $(if $(BENCH_DB),--database $(BENCH_DB))
+
+## Money benchmark (issue 24): aging, collections, contracted vs collected and approvals at 200,000 contracts
+bench-money: install
+	$(BIN)/python -m bench.money $(if $(BENCH_DB),--database $(BENCH_DB))
 
 ## Service dispatch benchmark: board, suggestions and SLA report at 500,000 work orders
 bench-service: install
