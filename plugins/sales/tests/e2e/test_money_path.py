@@ -38,8 +38,9 @@ from .money_path_world import PASSWORD, TEXT, World, build_world, cny
 
 D = Decimal
 INVOICE_NUMBER = "04400123"
-#: codes a Chinese page shows as they are: the currency's ISO code, the time zone
-CODES = {"CNY", "UTC"}
+#: what a Chinese page shows as it is: the currency's ISO code, the time zone,
+#: and the quote's language choice, each language named in itself
+CODES = {"CNY", "UTC", "English"}
 
 
 @pytest.fixture
