@@ -136,6 +136,59 @@ def visible_customer(
     return customer
 
 
+def visible_customer_ids(user: User | None) -> Select:
+    """A select of the ids of the live customers ``user`` may see."""
+    return scoped(select(Customer.id), Customer, user)
+
+
+def binned_customer_ids() -> Select:
+    """A select of the ids of the customers in the recycle bin: no one sees
+    them, nor the records that belong to them."""
+    return select(Customer.id).where(Customer.deleted_at.is_not(None))
+
+
+def visible_records(
+    model: type[Any],
+    user: User | None,
+    query: Select | None = None,
+    *,
+    owner_attr: str = "owner_id",
+    team_attr: str | None = "team_id",
+    customer_attr: str = "customer_id",
+) -> Select:
+    """``query`` (default: the rows of ``model``) restricted to the rows
+    ``user`` may see, for records that belong to a customer and an owner — a
+    deal's quotes and contracts, a policy, a claim: :func:`scoped` by the
+    role (``owner_attr``/``team_attr`` as there), and only while the record's
+    customer (``customer_attr``) is visible to ``user`` and not in the
+    recycle bin. A customer moved to another rep's private list takes its
+    records out of sight, so a record never shows a customer's name its
+    owner may no longer see.
+
+    Someone who sees every customer is checked against the (small) recycle
+    bin instead of a list of every customer, so the planner may drive a
+    report from the records' own indexes."""
+    query = select(model) if query is None else query
+    query = scoped(query, model, user, owner_attr=owner_attr, team_attr=team_attr)
+    customer = getattr(model, customer_attr)
+    if sees_all(user):
+        return query.where(customer.not_in(binned_customer_ids()))
+    return query.where(customer.in_(visible_customer_ids(user)))
+
+
+def visible_record(model: type[Any], record_id: int, user: User | None, **columns: Any) -> Any:
+    """The row ``record_id`` of ``model`` if :func:`visible_records` lets
+    ``user`` see it (``columns``: its ``owner_attr``, ``team_attr``,
+    ``customer_attr``); else :class:`NotFoundError` naming the record by the
+    model's ``__label__`` — the same whether it does not exist or is out of
+    scope."""
+    record = db.session.scalar(visible_records(model, user, **columns).where(model.id == record_id))
+    if record is None:
+        label = getattr(model, "__label__", None) or _("record")
+        raise NotFoundError(_("%(what)s %(id)s not found", what=label, id=record_id))
+    return record
+
+
 #: the permission to hand a record to another owner or team (转移)
 TRANSFER = "customer.transfer"
 

@@ -29,6 +29,7 @@ from core.jobs import enqueue
 from flask_login import current_user
 
 from core.access import (
+    binned_customer_ids,
     check_transfer,
     conceal,
     customer_for,
@@ -38,6 +39,9 @@ from core.access import (
     sees_all,
     team_subtree,
     visible_customer,
+    visible_customer_ids,
+    visible_record,
+    visible_records,
 )
 from core.rest.auth import require
 from core.search import best_matches, search_match, search_rank, text_contains
@@ -69,12 +73,37 @@ from core.services.base import (
 )
 from core.numbering import check_pattern as check_number_pattern
 from core.numbering import next_number
+from core.dates import add_months
+
+# -- Attachments: files on a plugin's record — checked by content, stored, listed, downloaded.
+from core.attachments import (
+    AttachmentList,
+    AttachmentOut,
+    Upload,
+    accepted_types as accepted_file_types,
+    attach,
+    attachment_of,
+    attachments_of,
+    check as check_files,
+    chosen as chosen_files,
+    named as file_named,
+    remove_after_commit as remove_files_after_commit,
+    remove_attachment,
+    remove_files,
+    send_stored as send_stored_file,
+    sniff as sniff_file,
+    upload_folder,
+    write as write_files,
+)
+from core.models import Attachment
 
 # -- Schemas & validation: input through a marshmallow schema, values checked and normalised.
 from core.followups import whole_days
-from core.normalize import normalize_phone
+from core.normalize import normalize_national_id, normalize_phone
 from core.schemas import Amount, Flag, Phone
 from core.services.base import load
+from core.csv_import import csv_rows, read_csv
+from core.csv_import import load_rows as load_csv_rows
 
 # -- Errors: exceptions whose message is meant for a person; views and the API map them to HTTP.
 from core.errors import (
@@ -86,9 +115,13 @@ from core.errors import (
     StateError,
     TakenError,
     TrellisError,
+    UnavailableError,
     ValidationError,
     refuse,
 )
+
+# -- Company profile: the company's own name, address, tax number and logo, for printed letterheads.
+from core.company import CompanyProfile, company_profile
 
 # -- JSON API: blueprints, request bodies, lists, pages and CSV exports under /api/v1/<plugin>.
 from core.rest import ApiBlueprint
@@ -104,7 +137,11 @@ from core.forms import local_datetime as form_datetime
 from core.forms import payload as form_payload
 from core.forms import version as form_version
 from core.normalize import format_phone, phone_type_label
+from core.pii import Encrypted, disclose, lookup_column, pii_match
+from core.pii import mask as mask_pii
+from core.states import IllegalTransition, StateMachine
 from core.throttle import public
+from core.tracking import new_tracking_token, tracked_record, tracking_match
 
 # -- Translations: a plugin's own gettext domain (zh_CN and en).
 from core.i18n import instance_currency, instance_region, instance_timezone, translator
@@ -167,6 +204,10 @@ __all__ = [
     "ApiBlueprint",
     "Approvable",
     "ApprovalRequest",
+    "Attachment",
+    "AttachmentList",
+    "AttachmentOut",
+    "CompanyProfile",
     "ConflictError",
     "Contact",
     "Customer",
@@ -176,11 +217,13 @@ __all__ = [
     "DashboardWidget",
     "DataScope",
     "DueTask",
+    "Encrypted",
     "FieldType",
     "Flag",
     "FollowUpPlan",
     "FollowUpRule",
     "ForbiddenError",
+    "IllegalTransition",
     "Job",
     "ListArgs",
     "Manifest",
@@ -201,21 +244,33 @@ __all__ = [
     "SortArgs",
     "StaleVersionError",
     "StateError",
+    "StateMachine",
     "TakenError",
     "Team",
     "TimestampMixin",
     "TrellisError",
     "UTCDateTime",
+    "UnavailableError",
+    "Upload",
     "User",
     "ValidationError",
     "VersionedMixin",
+    "accepted_file_types",
+    "add_months",
     "approve_request",
+    "attach",
+    "attachment_of",
+    "attachments_of",
     "audit",
     "best_matches",
+    "binned_customer_ids",
+    "check_files",
     "check_number_pattern",
     "check_transfer",
     "check_version",
     "choose_approval_flow",
+    "chosen_files",
+    "company_profile",
     "complete_task",
     "conceal",
     "core_version",
@@ -224,18 +279,21 @@ __all__ = [
     "create_followup_plan",
     "create_user",
     "csv_export",
+    "csv_rows",
     "current_user",
     "customer_for",
     "customer_live",
     "db",
     "delete_record",
     "delete_rows",
+    "disclose",
     "emit",
     "enqueue",
     "ensure_unlocked",
     "eventspec",
     "expected_version",
     "field_rules",
+    "file_named",
     "find_duplicates",
     "form_datetime",
     "form_payload",
@@ -253,18 +311,28 @@ __all__ = [
     "list_page",
     "list_sort",
     "load",
+    "load_csv_rows",
     "log_activity",
+    "lookup_column",
+    "mask_pii",
+    "new_tracking_token",
     "next_number",
+    "normalize_national_id",
     "normalize_phone",
     "ordered",
     "page_schema",
     "paginate",
     "phone_type_label",
+    "pii_match",
     "plugin_settings",
     "public",
+    "read_csv",
     "record_attempt",
     "refuse",
     "reject_request",
+    "remove_attachment",
+    "remove_files",
+    "remove_files_after_commit",
     "repoint",
     "require",
     "save",
@@ -273,15 +341,24 @@ __all__ = [
     "search_match",
     "search_rank",
     "sees_all",
+    "send_stored_file",
     "snapshot",
+    "sniff_file",
     "sorted_by",
     "submit_for_approval",
     "team_subtree",
     "text_contains",
+    "tracked_record",
+    "tracking_match",
     "transaction",
     "translator",
     "update_customer",
+    "upload_folder",
     "utcnow",
     "visible_customer",
+    "visible_customer_ids",
+    "visible_record",
+    "visible_records",
     "whole_days",
+    "write_files",
 ]

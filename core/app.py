@@ -39,6 +39,7 @@ from core.models import CORE_ACTIVITY_KINDS, CORE_TABLES
 from core.ops.logs import configure_logging, init_request_ids
 from core.ops.metrics import init_metrics
 from core.ops.models import OPS_TABLES
+from core.pii import init_pii
 from core.plugins import load_plugins, make_plugin_manager
 from core.registry import Registry, register_declarations
 from core.requests import TrellisRequest, refuse_nul
@@ -174,6 +175,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
         _private_file(Path(app.instance_path) / QUEUE_FILE)
     db.init_app(app)
+    init_pii(app)
     init_metrics(app)
     migrate.init_app(app, db, directory=str(CORE_DIR / "migrations"), render_as_batch=True)
     login_manager.init_app(app)

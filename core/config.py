@@ -41,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "TOKEN_MAX_DAYS": 365,  # the longest life a token may be given
     "LOG_FORMAT": "text",  # or "json": a JSON object per log line, with the request id
     "METRICS_TOKEN": None,  # set: /metrics answers Prometheus given this bearer token; unset: off
+    "PII_KEYS": None,  # Fernet keys for personal data, first encrypts (core.pii); default: instance
 }
 LOCALES = ("en", "zh_CN")
 #: settings that take one of a few values
@@ -144,6 +145,9 @@ def _validate(settings: dict[str, Any]) -> None:
         ) from None
     _check_token_days(settings)
     _check_metrics_token(settings)
+    from core.pii import parse_keys  # the Fernet key check; cryptography loads with it
+
+    settings["TRELLIS_PII_KEYS"] = parse_keys(settings["TRELLIS_PII_KEYS"])
     zone = settings["TRELLIS_TIMEZONE"]
     try:
         ZoneInfo(zone)

@@ -127,3 +127,9 @@ class ForbiddenError(TrellisError):
 
 class NotFoundError(TrellisError):
     """The record does not exist, or the caller may not know it exists."""
+
+
+class UnavailableError(TrellisError):
+    """This server cannot do it: a library or service it needs is missing
+    (HTTP 503), e.g. printing a PDF without WeasyPrint. The message names
+    what is missing, for the admin who can install it."""

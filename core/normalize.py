@@ -132,3 +132,30 @@ def clean_contact_points(data: dict, errors: dict[str, list[str]]) -> None:
                 data[key] = normalize_list(data[key], normalizer)
             except ValueError as exc:
                 errors[key] = [str(exc)]
+
+
+#: why stdnum refused a resident identity card number, said to the user
+_ID_PROBLEMS = {
+    "InvalidLength": _l("a resident identity card number has 18 characters"),
+    "InvalidFormat": _l("a resident identity card number is 17 digits and a digit or X"),
+    "InvalidChecksum": _l("the last character (the check digit) does not match"),
+    "InvalidComponent": _l("the birth date or region in it is not valid"),
+}
+
+
+def normalize_national_id(value: str) -> str:
+    """A Chinese resident identity card number (居民身份证号码) as stored:
+    compact, upper-case X. Checked by ``python-stdnum`` (length, region
+    and birth date, the ISO 7064 MOD 11-2 check digit). Raises
+    ``ValueError`` with a translated reason that does not repeat the number
+    (it is personal data, kept encrypted: :mod:`core.pii`)."""
+    from stdnum import exceptions
+    from stdnum.cn import ric
+
+    try:
+        return str(ric.validate(value.strip().upper()))
+    except exceptions.ValidationError as exc:
+        reason = _ID_PROBLEMS.get(type(exc).__name__, _ID_PROBLEMS["InvalidFormat"])
+        raise ValueError(
+            _("Not a valid resident identity card number: %(reason)s.", reason=reason)
+        ) from None

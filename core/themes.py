@@ -2,8 +2,11 @@
 
 Every request renders with one theme: the user's own choice, else the site
 theme an admin picked (a :class:`SiteSetting`), else ``TRELLIS_THEME``.
-Templates are looked up in that theme, then in the plugins, then in core, so
-a theme may restyle any page, a plugin's included.
+Templates are looked up in the instance's own ``templates/`` folder (an
+integrator's overrides, e.g. ``instance/templates/sales/pdf/quote.html``),
+then in that theme, then in the plugins, then in core, so a theme may
+restyle any page, a plugin's included, and an instance may replace any one
+template without touching the theme or the plugin.
 
 Each theme has its own Jinja loader; Jinja caches compiled templates per
 loader, so two users on two themes never get each other's pages.
@@ -16,6 +19,7 @@ editable install); a wheel installs that folder as the package
 from __future__ import annotations
 
 import importlib.util
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +36,8 @@ from core.extensions import db
 from core.models import SiteSetting
 
 THEMES_PACKAGE = "trellis_themes"
+#: the instance's own templates (``<instance>/templates/``), searched before all others
+INSTANCE_TEMPLATES = "templates"
 CORE_DIR = Path(__file__).resolve().parent
 
 
@@ -116,15 +122,27 @@ def available_themes(themes_dir: Path = THEMES_DIR) -> dict[str, Theme]:
 
 
 class ThemedEnvironment(Environment):
-    """Flask's Jinja environment whose loader is the current request's theme's."""
+    """Flask's Jinja environment whose loader is the current request's theme's,
+    with the instance's ``templates/`` folder in front when it has one."""
 
-    theme_loaders: dict[str, jinja2.BaseLoader] | None = None  # set by init_themes
+    theme_loaders: dict[str, jinja2.FileSystemLoader] | None = None  # set by init_themes
+    instance_loaders: dict[tuple[str, str], jinja2.BaseLoader] | None = None
 
     @property
     def loader(self):
         if not self.theme_loaders:
             return self._plain_loader
-        return self.theme_loaders[active_theme()]
+        theme = active_theme()
+        folder = os.path.join(self.app.instance_path, INSTANCE_TEMPLATES)
+        if not os.path.isdir(folder):
+            return self.theme_loaders[theme]
+        # one loader per (theme, folder): Jinja caches templates per loader
+        # (tests give each app its own instance folder)
+        found = self.instance_loaders = self.instance_loaders or {}
+        if (theme, folder) not in found:
+            below = self.theme_loaders[theme].searchpath
+            found[theme, folder] = jinja2.FileSystemLoader([folder, *below])
+        return found[theme, folder]
 
     @loader.setter
     def loader(self, value):
@@ -132,7 +150,8 @@ class ThemedEnvironment(Environment):
 
 
 def init_themes(app: Flask, plugin_folders: list[Path], core_folder: Path) -> None:
-    """One loader per theme (theme → plugins → core); check ``TRELLIS_THEME``."""
+    """One loader per theme (theme → plugins → core; the instance's folder is
+    put in front when a template is looked up); check ``TRELLIS_THEME``."""
     themes = available_themes()
     default = app.config["TRELLIS_THEME"]
     if default not in themes:

@@ -43,6 +43,7 @@ def demo_ids() -> dict:
         Team,
         User,
     )
+    from plugins.insurance.models import Agent, Carrier, Claim, InsuranceProduct, Policy
     from plugins.sales.models import CommissionRule, Deal, Invoice, Lead, LeadForm, Payment, Quote
     from plugins.sales.models import Contract as SalesContract
     from plugins.service_dispatch.models import Attachment, Contract, Part, RequestLink, WorkOrder
@@ -69,6 +70,11 @@ def demo_ids() -> dict:
         "sales_contract_id": _first(SalesContract),
         "payment_id": _first(Payment),
         "invoice_id": _first(Invoice),
+        "policy_id": _first(Policy),
+        "claim_id": _first(Claim),
+        "carrier_id": _first(Carrier),
+        "product_id": _first(InsuranceProduct),
+        "agent_id": _first(Agent),
         "token": "no-such-request",
         "sales_key": db.session.scalar(select(LeadForm.key).limit(1)),
         "service_key": db.session.scalar(select(RequestLink.key).limit(1)),

@@ -4,6 +4,7 @@ import os
 import stat
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import text
 
 from core import create_app
@@ -73,6 +74,7 @@ def test_production_without_a_secret_key_refuses_to_start(tmp_path):
         create_app({"TRELLIS_INSTANCE_PATH": str(tmp_path), "TRELLIS_ENV": "production"})
 
 
+PII_KEY = Fernet.generate_key().decode()
 STRONG_KEY = "Zq3-vN8_tK1xWb7Lr5Yc9Hd2Mf6Gp4Sj0Ea"  # 35 characters, 34 distinct
 
 
@@ -108,7 +110,11 @@ def test_production_refuses_the_generated_secret_key_file(tmp_path):
 
 
 def test_production_starts_with_a_strong_secret_key_from_env_or_config_file(tmp_path, monkeypatch):
-    settings = {"TRELLIS_INSTANCE_PATH": str(tmp_path), "TRELLIS_ENV": "production"}
+    settings = {
+        "TRELLIS_INSTANCE_PATH": str(tmp_path),
+        "TRELLIS_ENV": "production",
+        "TRELLIS_PII_KEYS": PII_KEY,  # the insurance plugin keeps national IDs encrypted
+    }
     monkeypatch.setenv("TRELLIS_SECRET_KEY", STRONG_KEY)
     assert create_app(settings).config["SECRET_KEY"] == STRONG_KEY
     monkeypatch.delenv("TRELLIS_SECRET_KEY")

@@ -41,7 +41,7 @@ def full_customer(make_user, make_customer, make_contact, make_activity):
     """A customer of a rep in the manager's team, with tags, two contacts, a
     call, an open follow-up, a deal, a work order, a policy and a visit."""
     from plugins.his.models import Visit
-    from plugins.insurance.models import Policy
+    from plugins.insurance.tests.factories import make_policy
     from plugins.sales.models import Deal, Pipeline, Stage
     from plugins.service_dispatch.models import WorkOrder
 
@@ -83,15 +83,14 @@ def full_customer(make_user, make_customer, make_contact, make_activity):
             WorkOrder(
                 number="WO-BUDGET-1", title="Fix the oven", customer_id=customer.id, team_id=team.id
             ),
-            Policy(
-                number="P-BUDGET-1",
-                customer_id=customer.id,
+            make_policy(
+                customer,
+                rep,
+                "P-BUDGET-1",
+                today - timedelta(days=30),
+                today + timedelta(days=335),
+                premium="900",
                 product="Shop cover",
-                premium=Decimal(900),
-                currency="CNY",
-                start_date=today - timedelta(days=30),
-                end_date=today + timedelta(days=335),
-                agent_id=rep.id,
                 team_id=team.id,
             ),
             Visit(
@@ -135,6 +134,7 @@ def test_the_customer_page_sends_at_most_ten_statements(login_as, full_customer)
         "deals",
         "work_orders",
         "policies",
+        "claims",
         "visits",
         "billing",
     ]

@@ -99,6 +99,7 @@ def test_every_trellis_service_shares_the_same_settings():
         "redis:"
     )
     assert first["TRELLIS_SECRET_KEY"].startswith("${"), "the key comes from .env, never the file"
+    assert first["TRELLIS_PII_KEYS"].startswith("${"), "so do the personal-data keys"
     mounts = {name: set(SERVICES[name]["volumes"]) for name in TRELLIS}
     shared = {
         m for m in next(iter(mounts.values())) if m.endswith(":" + first["TRELLIS_INSTANCE_PATH"])

@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
 
 import pytest
+from cryptography.fernet import Fernet
 
 BASE_URL = os.environ.get("TRELLIS_TEST_DATABASE_URL", "")
 if not BASE_URL.startswith("postgresql"):
@@ -68,6 +69,7 @@ def settings(tmp_path_factory):
         "TRELLIS_DATABASE_URL": _pg_database(BASE_URL, name),
         "TRELLIS_REDIS_URL": REDIS_URL,
         "TRELLIS_SECRET_KEY": secrets.token_urlsafe(48),
+        "TRELLIS_PII_KEYS": Fernet.generate_key().decode(),
         "TRELLIS_INSTANCE_PATH": str(tmp_path_factory.mktemp("shared-instance")),
         "TRELLIS_ENV": "production",
         "TRELLIS_PROXIES": "1",

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from core.api import DataScope, Role, db, utcnow
 from core.registry import current_registry
@@ -69,7 +70,7 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
     from core.services.contacts import create_contact
     from core.services.customers import create_customer
     from plugins.his.models import Visit
-    from plugins.insurance.models import Policy
+    from plugins.insurance.tests.factories import make_policy
     from plugins.sales.services.deals import create_deal
     from plugins.sales.services.leads import create_lead
     from plugins.service_dispatch.services.entitlement import create_contract
@@ -135,15 +136,17 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
     )
     db.session.add_all(
         [
-            Policy(
-                number=f"{marker}-P",
-                customer_id=customer.id,
-                product=f"{marker} cover",
-                premium=Decimal(1),
-                start_date=date.today(),
-                end_date=date.today() + timedelta(days=30),
-                agent_id=owner.id,
+            policy := make_policy(
+                customer,
+                owner,
+                f"{marker}-P",
+                date.today() - timedelta(days=10),
+                date.today() + timedelta(days=30),
+                premium="1",
+                product="Walk cover",  # the catalogue is shared: no owner's marker
                 team_id=owner.team_id,
+                # the customer who goes to the recycle bin holds no live cover (the veto)
+                status="lapsed" if marker == "Zgone" else "in_force",
             ),
             Visit(
                 customer_id=customer.id,
@@ -169,12 +172,19 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
     db.session.add_all([flow, approval])
     db.session.commit()
     money = _seed_money(owner, marker, customer.id, contact.id, deal.id)
+    insurance = _seed_insurance(owner, marker, policy)
     upload = client.post(
         f"/api/v1/service/work-orders/{order.id}/attachments",
         data={"file": (io.BytesIO(_PNG), f"{marker}.png")},
         content_type="multipart/form-data",
     )
     assert upload.status_code == 201, upload.get_data(as_text=True)
+    scan = client.post(  # a file on the sales contract, kept by core (/attachments/<id>)
+        f"/api/v1/sales/contracts/{money['sales_contract_id']}/attachments",
+        data={"file": (io.BytesIO(b"%PDF-1.7\n" + marker.encode()), f"{marker} scan.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert scan.status_code == 201, scan.get_data(as_text=True)
     return {
         "customer_id": customer.id,
         "survivor_id": customer.id,
@@ -183,10 +193,62 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
         "lead_id": lead.id,
         "order_id": order.id,
         "attachment_id": _first_id(upload.json),
+        "core_attachment_id": _first_id(scan.json),
         "contract_id": contract.id,
         "flow_id": flow.id,
         "request_id": approval.id,
         **money,
+        **insurance,
+    }
+
+
+def _seed_insurance(owner, marker: str, policy) -> dict:
+    """The owner's agent row and a claim on the policy, and the policy's
+    carrier and product (the catalogue and the agents are shared: no marker)."""
+    from plugins.insurance.models import Agent, Claim, ClaimEvent
+
+    agent = db.session.scalar(select(Agent).where(Agent.user_id == owner.id))
+    if agent is None:  # one agent row per user, whichever of their markers comes first
+        agent = Agent(user_id=owner.id, code=f"AG{owner.id}", licence_no=f"L{owner.id}")
+        db.session.add(agent)
+        db.session.flush()
+    claim = Claim(
+        number=f"{marker}-LP",
+        policy_id=policy.id,
+        customer_id=policy.customer_id,
+        agent_id=owner.id,
+        team_id=owner.team_id,
+        loss_date=date.today(),
+        reported_at=utcnow(),
+        description=f"{marker} loss",
+        currency=policy.currency,
+        claimed_amount=Decimal(1),
+        reserve=Decimal(1),
+    )
+    db.session.add(claim)
+    db.session.flush()
+    db.session.add(
+        ClaimEvent(
+            claim_id=claim.id,
+            seq=1,
+            action="report",
+            to_status="reported",
+            at=utcnow(),
+            event_on=date.today(),
+            carrier_id=policy.carrier_id,
+            product_id=policy.product_id,
+            line=policy.line,
+            agent_id=owner.id,
+            currency=policy.currency,
+        )
+    )
+    db.session.commit()
+    return {
+        "policy_id": policy.id,
+        "claim_id": claim.id,
+        "carrier_id": policy.carrier_id,
+        "product_id": policy.product_id,
+        "agent_id": agent.id,
     }
 
 
@@ -345,11 +407,15 @@ def _urls(app, walk) -> tuple[list[str], list[str]]:
             urls += [f"{rule.rule}?phone={phone}" for phone in walk["phones"]]
             continue
         sales = rule.rule.startswith(("/sales/", "/api/v1/sales/"))
+        # core's downloads serve core's attachments (the sales contract's scan)
+        core_file = rule.rule.startswith(("/attachments/", "/api/v1/attachments/"))
         filled = [
             fill_route(
                 rule,
                 {**walk["shared"], **ids, "contract_id": ids["sales_contract_id"]}
                 if sales
+                else {**walk["shared"], **ids, "attachment_id": ids["core_attachment_id"]}
+                if core_file
                 else {**walk["shared"], **ids},
             )
             for ids in walk["records"].values()
@@ -407,6 +473,7 @@ def test_the_walk_sees_what_it_should(app, walk):
     page = alpha.get(f"/customers/{own['customer_id']}")
     assert page.status_code == 200 and "Zalpha Trading" in page.text
     assert "Zalpha order" in alpha.get(f"/service/work-orders/{own['order_id']}").text
+    assert b"Zalpha" in alpha.get(f"/attachments/{own['core_attachment_id']}").data
     admin = _signed_in(app, walk["admin"])
     shown = admin.get(f"/customers/{own['customer_id']}").text
     assert f"{HIDDEN}Industry" in shown and f"{HIDDEN}Custom" in shown

@@ -99,21 +99,20 @@ def test_work_orders_leak_nothing(scope_leak_check, make_customer):
 
 
 def test_policies_leak_nothing(scope_leak_check, make_customer):
-    from plugins.insurance.models import Policy
+    from plugins.insurance.tests.factories import make_policy
 
     def create(owner):
         today = date.today()
-        policy = Policy(
-            number=f"P-LEAK-{owner.id}",
-            customer_id=make_customer().id,
+        policy = make_policy(
+            make_customer(owner_id=owner.id, team_id=owner.team_id),
+            owner,
+            f"P-LEAK-{owner.id}",
+            today,
+            today + timedelta(days=365),
+            premium="1.00",
             product="Motor",
-            premium=Decimal("1.00"),
-            start_date=today,
-            end_date=today + timedelta(days=365),
-            agent_id=owner.id,
             team_id=owner.team_id,
         )
-        db.session.add(policy)
         db.session.commit()
         return policy
 

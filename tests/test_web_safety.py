@@ -5,6 +5,7 @@ whole, and odd digits never crash a page."""
 import re
 
 import pytest
+from cryptography.fernet import Fernet
 
 from core.forms import form_int
 from core.models import Activity, Contact, Customer, DataScope, Role, utcnow
@@ -283,11 +284,14 @@ def test_a_valid_bearer_token_needs_no_csrf_token(app, db, make_user):
 
 
 STRONG_KEY = "Zq3-vN8_tK1xWb7Lr5Yc9Hd2Mf6Gp4Sj0Ea"
+PII_KEY = Fernet.generate_key().decode()  # production keeps national IDs encrypted
 HSTS = "max-age=31536000; includeSubDomains"
 
 
 def test_production_over_tls_asks_browsers_to_keep_to_https(make_app):
-    production = make_app(TRELLIS_ENV="production", TRELLIS_SECRET_KEY=STRONG_KEY).test_client()
+    production = make_app(
+        TRELLIS_ENV="production", TRELLIS_SECRET_KEY=STRONG_KEY, TRELLIS_PII_KEYS=PII_KEY
+    ).test_client()
     secure = production.get("/login", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"] == HSTS
     assert "Strict-Transport-Security" not in production.get("/login").headers
@@ -296,7 +300,12 @@ def test_production_over_tls_asks_browsers_to_keep_to_https(make_app):
 
 
 def test_hsts_follows_the_scheme_the_proxy_reports(make_app):
-    app = make_app(TRELLIS_ENV="production", TRELLIS_SECRET_KEY=STRONG_KEY, TRELLIS_PROXIES=1)
+    app = make_app(
+        TRELLIS_ENV="production",
+        TRELLIS_SECRET_KEY=STRONG_KEY,
+        TRELLIS_PII_KEYS=PII_KEY,
+        TRELLIS_PROXIES=1,
+    )
     behind_tls = app.test_client().get("/login", headers={"X-Forwarded-Proto": "https"})
     assert behind_tls.headers["Strict-Transport-Security"] == HSTS
     plain = app.test_client().get("/login", headers={"X-Forwarded-Proto": "http"})

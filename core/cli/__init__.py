@@ -9,6 +9,7 @@ per command or group.
 - :mod:`core.cli.jobs` — ``jobs list|enqueue|run-due``, ``worker``
 - :mod:`core.cli.backup` — ``backup``, ``restore``
 - :mod:`core.cli.search` — ``search rebuild``
+- :mod:`core.cli.pii` — ``pii new-key|rotate``
 - :mod:`core.cli.base` — the app a command runs in, one-line errors, the group
 
 Every command works without prompts (scripts and CI drive it); ``init``
@@ -22,7 +23,7 @@ from __future__ import annotations
 import click
 
 from core import __version__
-from core.cli import backup, db, init, jobs, plugins, search, server, users
+from core.cli import backup, db, init, jobs, pii, plugins, search, server, users
 from core.cli.base import TrellisGroup
 
 CORE_COMMANDS = (
@@ -37,6 +38,7 @@ CORE_COMMANDS = (
     "backup",
     "restore",
     "search",
+    "pii",
 )
 
 
@@ -58,5 +60,6 @@ for command in (
     backup.backup,
     backup.restore,
     search.search,
+    pii.pii,
 ):
     main.add_command(command)

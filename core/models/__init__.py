@@ -3,6 +3,7 @@
 from core.extensions import db
 from core.models.activities import CORE_ACTIVITY_KINDS, Activity
 from core.models.approvals import ApprovalFlow, ApprovalRequest, ApprovalStep, ApprovalTask
+from core.models.attachments import Attachment
 from core.models.base import SoftDeleteMixin, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 from core.models.customers import (
     Contact,
@@ -40,6 +41,7 @@ __all__ = [
     "ApprovalRequest",
     "ApprovalStep",
     "ApprovalTask",
+    "Attachment",
     "AuditEntry",
     "Contact",
     "ContactPoint",

@@ -73,6 +73,7 @@ def init_api(app: Flask, plugin_blueprints: list[tuple[str, Blueprint]]) -> Api:
     api.ma_plugin.converter.add_attribute_function(declared_choices(app))
     from core.rest.admin import bp as admin
     from core.rest.approvals import bp as approvals
+    from core.rest.attachments import bp as attachments
     from core.rest.customers import bp as customers
     from core.rest.directory import bp as directory
     from core.rest.meta import bp as meta
@@ -86,6 +87,7 @@ def init_api(app: Flask, plugin_blueprints: list[tuple[str, Blueprint]]) -> Api:
     api.register_blueprint(admin, url_prefix="/api/v1")
     api.register_blueprint(directory, url_prefix="/api/v1")
     api.register_blueprint(approvals, url_prefix="/api/v1/approvals")
+    api.register_blueprint(attachments, url_prefix="/api/v1")
     for name, bp in plugin_blueprints:
         # /api/v1/<plugin name>, or the plugin's own url_prefix below /api/v1/
         own = getattr(bp, "url_prefix", None) or ""

@@ -18,6 +18,7 @@ from werkzeug.exceptions import (
     InternalServerError,
     MethodNotAllowed,
     NotFound,
+    ServiceUnavailable,
 )
 
 from core.errors import (
@@ -27,6 +28,7 @@ from core.errors import (
     StaleVersionError,
     TakenError,
     TrellisError,
+    UnavailableError,
     ValidationError,
 )
 from core.extensions import db
@@ -59,6 +61,7 @@ ERROR_TITLES = {
     413: _l("The request is too large"),
     429: _l("Too many requests"),
     500: _l("Something went wrong"),
+    503: _l("Not available on this server"),
 }
 
 
@@ -69,8 +72,9 @@ def error_page(exc: HTTPException):
         return exc
     detail = (
         exc.description
-        if code in (400, 403, 409)
+        if code in (400, 403, 409, 503)
         and exc.description
+        and exc.description != type(exc).description  # Werkzeug's English boilerplate
         and not exc.description.startswith(("The browser", "You don't have"))
         else ""
     )
@@ -171,6 +175,13 @@ def register(app: Flask) -> None:
         if not is_api_request():
             return page(NotFound())
         return problem(404, _("Not found"), str(exc))
+
+    @app.errorhandler(UnavailableError)
+    def unavailable(exc: UnavailableError):
+        db.session.rollback()
+        if not is_api_request():
+            return page(ServiceUnavailable(str(exc)))
+        return problem(503, ERROR_TITLES[503], str(exc), kind="unavailable")
 
     @app.errorhandler(TrellisError)
     def trellis_error(exc: TrellisError):

@@ -15,6 +15,7 @@ from core.errors import StaleVersionError, ValidationError
 from core.extensions import db
 from core.i18n import _, _l, translate_validation
 from core.models import AuditEntry, User
+from core.pii import hidden_in_audit, is_encrypted, mask
 from core.requests import nul_field
 
 
@@ -47,14 +48,19 @@ def snapshot(record: Any) -> dict[str, Any]:
     """The record's column values as JSON-safe data, for the audit log.
 
     Pending changes are flushed first, so values the database or the mapper
-    generate (the bumped ``version``) are the ones recorded.
+    generate (the bumped ``version``) are the ones recorded. Encrypted
+    personal data is recorded masked, its look-up hash not at all
+    (:mod:`core.pii`).
     """
     if record in db.session.dirty:
         db.session.flush()
     return {
-        attr.key: _json_safe(getattr(record, attr.key))
+        attr.key: mask(getattr(record, attr.key))
+        if is_encrypted(attr)
+        else _json_safe(getattr(record, attr.key))
         for attr in inspect(record).mapper.column_attrs
         if attr.key not in ("created_at", "updated_at", "password_hash")
+        and not hidden_in_audit(attr)
     }
 
 

@@ -9,6 +9,7 @@ from typing import cast
 from sqlalchemy import delete, func, or_, select, update
 
 from core.access import check_transfer
+from core.attachments import purge_attachments, repoint_attachments
 from core.custom_fields import clean_custom_fields
 from core.errors import ConflictError, MissingReferenceError, NotFoundError, ValidationError, refuse
 from core.events import emit, transaction
@@ -230,6 +231,7 @@ def merge_customers(
             .where(ContactPoint.customer_id == other.id)
             .values(customer_id=survivor.id)
         )
+        repoint_attachments(other.id, survivor.id)
         current_registry().call(
             "trellis_merge_records", survivor_id=survivor.id, merged_id=other.id
         )
@@ -257,6 +259,7 @@ def purge_customer(customer: Customer, actor: User | None) -> None:
         check_veto(customer, "purge")
         last = snapshot(customer)
         current_registry().call("trellis_purge_records", customer_id=customer.id)
+        purge_attachments(customer.id)
         db.session.execute(
             update(Activity)
             .where(

@@ -21,8 +21,9 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.routing import Rule
 
-#: Latin words a Chinese page may show: the product's name, and abbreviations Chinese uses too
-LATIN_IN_CHINESE = {"Trellis", "CSV", "VIP"}
+#: Latin words a Chinese page may show: the product's name, abbreviations Chinese
+#: uses too, and the names of file formats and units
+LATIN_IN_CHINESE = {"Trellis", "CSV", "VIP", "PDF", "JPEG", "PNG", "WebP", "HEIC", "KB", "MB"}
 _STATIC = {"static", "core.theme_static"}
 
 

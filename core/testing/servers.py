@@ -38,12 +38,14 @@ WORKER = ("worker",)
 #: the one-shot migration every release runs before its app servers start
 MIGRATE = ("db", "upgrade")
 #: the settings every process of one installation must share: one database,
-#: one Redis (rate limits, the job queue), one key signing the sessions, one
+#: one Redis (rate limits, the job queue), one key signing the sessions, the
+#: keys personal data is encrypted with, one
 #: instance folder (uploads, ``trellis.toml``), production mode behind a proxy
 SHARED_SETTINGS = (
     "TRELLIS_DATABASE_URL",
     "TRELLIS_REDIS_URL",
     "TRELLIS_SECRET_KEY",
+    "TRELLIS_PII_KEYS",
     "TRELLIS_INSTANCE_PATH",
     "TRELLIS_ENV",
     "TRELLIS_PROXIES",

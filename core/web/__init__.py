@@ -16,6 +16,8 @@
 - :mod:`core.web.pool_rules` — the customer pool's rules (``pool_rules``)
 - :mod:`core.web.approvals` — approvals: inbox, a request, flows, the dashboard card
   (``approvals``)
+- :mod:`core.web.attachments` — a file attached to a record, as a download
+  (``attachments``)
 
 Pages call the same schemas and service functions as the JSON API
 (:mod:`core.rest`); the form ↔ schema glue is :mod:`core.forms`, HTTP error
@@ -28,6 +30,7 @@ from core.web import (
     activities,
     admin,
     approvals,
+    attachments,
     auth,
     base,
     contacts,
@@ -54,6 +57,7 @@ BLUEPRINTS = (
     pool_rules.bp,
     search.bp,
     approvals.bp,
+    attachments.bp,
 )
 
 __all__ = ["BLUEPRINTS"]

@@ -1,7 +1,7 @@
 """Administration pages: the overview, loaded plugins, the recycle bin, the
-audit log, site settings (the site theme), follow-up plans and merging
-duplicates. Users,
-teams, roles, custom fields and tags are in :mod:`core.web.directory`."""
+audit log, site settings (the site theme, the company profile), follow-up
+plans and merging duplicates. Users, teams, roles, custom fields and tags
+are in :mod:`core.web.directory`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from core import followups
+from core import company, followups
 from core.access import audit_entries, hidden_fields, redacted_entry, scoped
 from core.errors import ValidationError
 from core.events import transaction
@@ -130,10 +130,9 @@ def audit_log():
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings():
-    """Site-wide choices: the theme everyone sees unless they picked their own."""
+    """Site-wide choices: the theme everyone sees unless they picked their own
+    (saved here), and the company profile (saved by :func:`company_settings`)."""
     require("admin.settings")
-    from core.themes import site_theme
-
     themes = current_app.extensions["trellis_themes"]
     if request.method == "POST":
         theme = request.form.get("theme", "")
@@ -151,7 +150,40 @@ def settings():
             audit(current_user, row, "update", before, {"value": theme})
         flash(_("Settings saved."), "success")
         return redirect(url_for(".settings"))
-    return render_template("core/admin/settings.html", themes=themes.values(), current=site_theme())
+    return settings_page(company.stored_values())
+
+
+def settings_page(profile: dict[str, str], errors: dict[str, list[str]] | None = None) -> str:
+    """The site settings page: the theme, and the company profile as stored or as sent."""
+    from core.themes import site_theme
+
+    return render_template(
+        "core/admin/settings.html",
+        themes=current_app.extensions["trellis_themes"].values(),
+        current=site_theme(),
+        profile=profile,
+        labels=company.LABELS,
+        logo=company.company_profile().logo,
+        errors=errors or {},
+    )
+
+
+@bp.route("/settings/company", methods=["POST"])
+@login_required
+def company_settings():
+    """公司信息: the company profile printed on letterheads; a bad value
+    answers 422 with the page, the field marked, and nothing is saved."""
+    require("admin.settings")
+    form = {key: request.form.get(key, "") for key in company.FIELDS}
+    try:
+        company.save_company_profile(
+            form, request.files.get("logo"), bool(request.form.get("remove_logo")), current_user
+        )
+    except ValidationError as exc:
+        db.session.rollback()
+        return settings_page({**company.stored_values(), **form}, exc.errors), 422
+    flash(_("Company profile saved."), "success")
+    return redirect(url_for(".settings"))
 
 
 @bp.route("/merge/<int:survivor_id>", methods=["GET", "POST"])

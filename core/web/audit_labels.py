@@ -19,6 +19,8 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_pgettext
 
+from core.company import LABELS as COMPANY_LABELS
+from core.company import PREFIX as COMPANY_PREFIX
 from core.extensions import db
 from core.i18n import _l
 from core.models import DataScope
@@ -95,6 +97,7 @@ FIELDS = {
     "parent_id": lazy_pgettext("audit", "Parent team"),
     "deleted_at": _l("Deleted"),
     "custom_fields": lazy_pgettext("audit", "Custom fields"),
+    **{f"{COMPANY_PREFIX}{key}": label for key, label in COMPANY_LABELS.items()},
 }
 #: core's own tables (a plugin's model names itself with ``__label__``)
 ENTITIES = {

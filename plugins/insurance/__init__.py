@@ -1,20 +1,27 @@
-"""Insurance: policies (保单), and renewals (续保) as a rule of core's
-follow-up engine. Claims, beneficiaries and commissions come with its issue."""
+"""Insurance: a book of business for agencies, brokers and small insurers —
+carriers and products, policies by term with their transactions (保单,
+批改, 续保), premiums and lapses, claims (理赔), agents and commission.
+
+Anatomy: ``models/`` (the tables, by concern), ``services/`` (the rules;
+``states.py`` the policy's and the claim's state tables), ``declarations``
+(permissions, roles, menu), ``hookspecs`` (the events other plugins hear),
+``views`` and ``templates/`` (pages), ``renewals`` (the renewal follow-up
+rule), ``demo``, ``migrations/``, ``tests/``."""
 
 from core.api import (
     ActivityKind,
     CustomerTab,
     FollowUpRule,
     Manifest,
-    MenuGroup,
-    MenuItem,
-    Permission,
     RuleParam,
     Searchable,
-    delete_rows,
     hookimpl,
-    repoint,
     translator,
+)
+
+from . import (
+    declarations,
+    hookspecs,  # noqa: F401  (the events other plugins may subscribe to)
 )
 
 _, _l = translator("insurance")
@@ -29,9 +36,9 @@ manifest = Manifest(
 
 @hookimpl
 def trellis_models():
-    from . import models
+    from .models import MODELS
 
-    return [models.Policy]
+    return MODELS
 
 
 @hookimpl
@@ -42,14 +49,20 @@ def trellis_blueprints():
 
 
 @hookimpl
+def trellis_api_blueprints():
+    from .api import bp  # every resource module's routes join it
+
+    return [bp]
+
+
+@hookimpl
 def trellis_permissions():
-    return [
-        Permission("insurance.policy.read", _l("View policies"), default_roles=("manager",)),
-        Permission(
-            "insurance.policy.write", _l("Create and edit policies"), default_roles=("manager",)
-        ),
-        Permission("insurance.admin", _l("Administer insurance")),
-    ]
+    return list(declarations.PERMISSIONS)
+
+
+@hookimpl
+def trellis_roles():
+    return list(declarations.ROLES)
 
 
 @hookimpl
@@ -61,58 +74,68 @@ def trellis_searchables():
 
 @hookimpl
 def trellis_activity_kinds():
-    return [ActivityKind("policy", _l("Policy"), icon="shield")]
+    return [
+        ActivityKind("policy", _l("Policy"), icon="shield"),
+        ActivityKind("insurance_claim", _l("Claim"), icon="file-text"),
+    ]
 
 
 @hookimpl
 def trellis_merge_records(survivor_id, merged_id):
-    from .models import Policy
+    from .services.records import merge_records
 
-    return repoint(Policy, "customer_id", merged_id, survivor_id)
+    return merge_records(survivor_id, merged_id)
 
 
 @hookimpl
 def trellis_purge_records(customer_id):
-    from .models import Policy
+    from .services.records import purge_records
 
-    return delete_rows(Policy, "customer_id", customer_id)
+    return purge_records(customer_id)
+
+
+@hookimpl
+def trellis_customer_veto(customer, action, survivor):
+    from .services.records import veto
+
+    return veto(customer, action)
 
 
 @hookimpl
 def trellis_transfer_records(from_user_id, to_user_id):
-    from .models import Policy
+    from .services.records import transfer_records
 
-    return repoint(Policy, "agent_id", from_user_id, to_user_id)
-
-
-#: the plugin's heading in the main menu
-MENU_INSURANCE = MenuGroup("insurance", _l("Insurance"), order=40, icon="shield")
+    return transfer_records(from_user_id, to_user_id)
 
 
 @hookimpl
 def trellis_menu_items(user):
-    if not user.can("insurance.policy.read"):
-        return []
-    return [
-        MenuItem(
-            _l("Policies"), "insurance.policies", order=1, icon="file-text", group=MENU_INSURANCE
-        )
-    ]
+    return declarations.menu_items(user)
 
 
 @hookimpl
 def trellis_customer_tabs(customer, user):
-    """A Policies tab on the page of a customer who holds a policy the user may see."""
-    if not user.can("insurance.policy.read"):
-        return []
-    from .views import customer_policies_query
+    """A Policies tab on the page of a customer who holds a policy the user
+    may see; a Claims tab when they hold a claim or a policy to claim on."""
+    tabs = []
+    if user.can("insurance.policy.read"):
+        from .views import customer_policies_query
 
-    policies = customer_policies_query(user, customer.id)  # listed if it finds one
-    return [
-        CustomerTab(
-            "policies", _l("Policies"), "insurance.customer_policies", order=30, records=policies
+        policies = customer_policies_query(user, customer.id)  # listed if it finds one
+        tabs.append(
+            CustomerTab(
+                "policies",
+                _l("Policies"),
+                "insurance.customer_policies",
+                order=30,
+                records=policies,
+            )
         )
-    ]
+    if user.can("insurance.claim.read"):
+        from .views.claims import claims_tab
+
+        tabs.append(claims_tab(customer, user))
+    return tabs
 
 
 @hookimpl
@@ -128,6 +151,13 @@ def trellis_followup_rules():
             params=(RuleParam("days_before", _l("Days before the policy ends"), default=30),),
         )
     ]
+
+
+@hookimpl
+def trellis_timeline_links(link_type, ids, user):
+    from .services.timeline import timeline_links
+
+    return timeline_links(link_type, ids, user)
 
 
 @hookimpl

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from core.api import DueTask, FollowUpPlan, db, translator, whole_days
 
-from .models import Policy
+from .models import LIVE_STATES, Policy
 
 _, _l = translator("insurance")
 
@@ -26,7 +26,8 @@ def renewal_due(plan: FollowUpPlan, now: datetime) -> Iterator[DueTask]:
     rows = db.session.execute(
         select(Policy.id, Policy.number, Policy.customer_id, Policy.agent_id, Policy.end_date)
         .where(
-            Policy.status == "active",
+            Policy.status.in_(LIVE_STATES),
+            Policy.number.is_not(None),
             Policy.deleted_at.is_(None),
             Policy.end_date >= now.date(),
             Policy.end_date <= horizon,

@@ -325,13 +325,19 @@ def trellis_purge_records(customer_id):
 
 @hookimpl
 def trellis_transfer_records(from_user_id, to_user_id):
-    from .models import Deal, Lead
+    from sqlalchemy import select
+
+    from .models import Contract, Deal, Lead, Payment
     from .services.contracts.records import transfer_money_records
-    from .services.report_cells import recounted
+    from .services.report_cells import recounted, recounted_money
 
     with recounted(Deal.owner_id == from_user_id):
         deals = repoint(Deal, "owner_id", from_user_id, to_user_id)
-    money = transfer_money_records(from_user_id, to_user_id)  # open quotes and contracts
+    theirs = Contract.owner_id == from_user_id  # the open ones move; the cells follow them
+    with recounted_money(
+        payments=Payment.contract_id.in_(select(Contract.id).where(theirs)), contracts=theirs
+    ):
+        money = transfer_money_records(from_user_id, to_user_id)  # open quotes and contracts
     return deals + money + repoint(Lead, "owner_id", from_user_id, to_user_id)
 
 

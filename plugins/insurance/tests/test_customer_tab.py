@@ -3,12 +3,12 @@ may see — scoped as the policies list is — and no tab for a user who may not
 read policies."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 
 from core.api import DataScope, Role, db, utcnow
-from plugins.insurance.models import Policy
+
+from .factories import make_policy
 
 
 @pytest.fixture
@@ -26,17 +26,8 @@ def holder(make_user, make_customer):
     customer = make_customer(name="Harbour Freight", owner_id=ann.id)
     today = utcnow().date()
     for number, agent in (("P-ANN-1", ann), ("P-BOB-1", bob)):
-        db.session.add(
-            Policy(
-                number=number,
-                customer_id=customer.id,
-                product="Fleet motor",
-                premium=Decimal("12800.50"),
-                currency="CNY",
-                start_date=today - timedelta(days=30),
-                end_date=today + timedelta(days=335),
-                agent_id=agent.id,
-            )
+        make_policy(
+            customer, agent, number, today - timedelta(days=30), today + timedelta(days=335)
         )
     db.session.commit()
     customer.ann = ann

@@ -7,6 +7,8 @@ from sqlalchemy import select
 from core.api import Activity, DataScope, Role, ValidationError, create_followup_plan, db, utcnow
 from plugins.insurance.models import Policy
 
+from .factories import make_policy
+
 
 @pytest.fixture
 def agent_role(app):
@@ -16,18 +18,14 @@ def agent_role(app):
 
 def policy(customer, agent, number, ends_in_days, **fields):
     today = utcnow().date()
-    row = Policy(
-        number=number,
-        customer_id=customer.id,
-        product="Fleet motor",
-        premium=Decimal("12800.50"),
-        currency="CNY",
-        start_date=today - timedelta(300),
-        end_date=today + timedelta(days=ends_in_days),
-        agent_id=agent.id,
+    row = make_policy(
+        customer,
+        agent,
+        number,
+        today - timedelta(300),
+        today + timedelta(days=ends_in_days),
         **fields,
     )
-    db.session.add(row)
     db.session.commit()
     return row
 
@@ -43,7 +41,7 @@ def test_insurance_declares_its_permissions_menu_and_rule(app):
 def test_premium_is_stored_exactly(app, make_customer, make_user):
     row = policy(make_customer(), make_user(), "P-1", 100)
     db.session.expire_all()
-    assert db.session.get(Policy, row.id).premium == Decimal("12800.50")
+    assert db.session.get(Policy, row.id).annual_premium == Decimal("12800.50")
 
 
 def test_renewal_tasks_come_due_before_the_policy_ends_and_only_once(
@@ -73,11 +71,44 @@ def test_renewal_plan_with_bad_params_is_refused(app, params):
 
 def test_an_agent_sees_only_their_own_policies(app, make_customer, make_user, login_as, agent_role):
     me, other = make_user(role="agent"), make_user(role="agent")
-    policy(make_customer(), me, "P-MINE", 100)
-    policy(make_customer(), other, "P-THEIRS", 100)
+    policy(make_customer(owner_id=me.id), me, "P-MINE", 100)
+    policy(make_customer(owner_id=other.id), other, "P-THEIRS", 100)
     page = login_as(me).get("/insurance/policies").text
     assert "P-MINE" in page and "P-THEIRS" not in page
 
 
+def test_a_policy_leaves_sight_with_its_customer(
+    app, make_customer, make_user, login_as, agent_role
+):
+    """Credited to me, but the policyholder now is another agent's private
+    customer: the policy (and the customer's name through it) is out of my sight."""
+    me, other = make_user(role="agent"), make_user(role="agent")
+    moved = make_customer(name="Moved Holdings", owner_id=other.id)
+    policy(moved, me, "P-MOVED", 100)
+    page = login_as(me).get("/insurance/policies").text
+    assert "P-MOVED" not in page and "Moved Holdings" not in page
+
+
 def test_the_policies_page_is_hidden_without_the_permission(app, make_user, login_as):
     assert login_as(make_user(role="sales")).get("/insurance/policies").status_code == 404
+
+
+def test_a_renewal_task_shows_on_the_timeline_only_to_who_sees_the_policy(
+    app, make_customer, make_user, run_due, login_as
+):
+    db.session.add(Role(name="reader", permissions=["customer.read"], scope=DataScope.all))
+    db.session.commit()
+    agent, reader = make_user(role="manager"), make_user(role="reader")
+    customer = make_customer(owner_id=agent.id)
+    policy(customer, agent, "P-TIMELINE", 10)
+    create_followup_plan(
+        {"name": "Renewals", "rule": "insurance_renewal", "params": {"days_before": 30}}, None
+    )
+    assert run_due().created == 1
+    mine = login_as(agent).get(f"/api/v1/customers/{customer.id}/activities")
+    assert any("P-TIMELINE" in (a.get("subject") or "") for a in mine.json["items"])
+    assert any(
+        "/insurance/policies?q=P-TIMELINE" in (a.get("link_url") or "") for a in mine.json["items"]
+    )
+    theirs = login_as(reader).get(f"/api/v1/customers/{customer.id}/activities")
+    assert theirs.status_code == 200 and theirs.json["items"] == []

@@ -7,13 +7,13 @@ from __future__ import annotations
 import html
 import re
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 
 from core.api import DataScope, Role, db, utcnow
-from plugins.insurance.models import Policy
 from plugins.insurance.views import LIST_SIZE
+
+from .factories import make_policy
 
 
 @pytest.fixture
@@ -24,17 +24,13 @@ def agent_role(app):
 
 def policy(customer, agent, number, ends_in_days, premium="100.00"):
     today = utcnow().date()
-    db.session.add(
-        Policy(
-            number=number,
-            customer_id=customer.id,
-            product="Fleet motor",
-            premium=Decimal(premium),
-            currency="CNY",
-            start_date=today - timedelta(300),
-            end_date=today + timedelta(days=ends_in_days),
-            agent_id=agent.id,
-        )
+    make_policy(
+        customer,
+        agent,
+        number,
+        today - timedelta(300),
+        today + timedelta(days=ends_in_days),
+        premium=premium,
     )
     db.session.commit()
 
@@ -53,11 +49,12 @@ def test_policies_search_sort_both_ways_and_link_the_policyholder(
     make_customer, make_user, login_as, agent_role
 ):
     me, other = make_user(role="agent"), make_user(role="agent")
-    acme, zeta = make_customer(name="Acme Fleet"), make_customer(name="Zeta Fleet")
+    acme = make_customer(name="Acme Fleet", owner_id=me.id)
+    zeta = make_customer(name="Zeta Fleet", owner_id=me.id)
     policy(zeta, me, "P-ZETA", 10, "500.00")
     policy(acme, me, "P-ACME", 20, "900.00")
-    policy(make_customer(name="Home Owner"), me, "P-HOME", 30)
-    policy(make_customer(name="Fleet of another agent"), other, "P-THEIRS", 5)
+    policy(make_customer(name="Home Owner", owner_id=me.id), me, "P-HOME", 30)
+    policy(make_customer(name="Fleet of another agent", owner_id=other.id), other, "P-THEIRS", 5)
     web = login_as(me)
     page = web.get("/insurance/policies?q=fleet").text
     assert order(page, ["P-ZETA", "P-ACME"]) == ["P-ZETA", "P-ACME"]  # soonest end first
@@ -76,7 +73,7 @@ def test_policies_search_sort_both_ways_and_link_the_policyholder(
 
 def test_policies_page_keeping_search_and_sort(make_customer, make_user, login_as, agent_role):
     me = make_user(role="agent")
-    customer = make_customer(name="Big Fleet")
+    customer = make_customer(name="Big Fleet", owner_id=me.id)
     for n in range(LIST_SIZE + 1):
         policy(customer, me, f"P-{n:03d}", n + 1)
     web = login_as(me)

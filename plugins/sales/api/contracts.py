@@ -1,6 +1,7 @@
 """``/api/v1/sales/contracts``: contracts, their CSV export, their moves
 (submit for approval, sign, start, complete, terminate, amend) and the
-contract made from an accepted quote (``/quotes/<id>/contract``).
+contract made from an accepted quote (``/quotes/<id>/contract``); their
+files are in :mod:`.contract_attachments`.
 
 Access goes through ``visible_records``: a rep sees their own contracts, a
 manager their team's; a contract of a customer the caller may not see is a 404.
@@ -179,3 +180,6 @@ def contract_from_quote(quote_id: int):
     require("sales.contract.write")
     quote = visible_record(Quote, quote_id, current_user)
     return editing.contract_from_quote(quote, current_user)
+
+
+from . import contract_attachments  # noqa: E402, F401  (their routes join the blueprint)

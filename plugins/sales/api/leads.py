@@ -135,10 +135,10 @@ def import_leads(args):
     nothing is imported unless ``skip_bad=true``. A body without the header row
     (an empty one too) is refused (422)."""
     require("sales.lead.write")
-    text = request.get_data(as_text=True)
-    if not text.strip():
+    data = request.get_data()
+    if not data.strip():
         raise ValidationError({"file": [_("the CSV is empty")]})
-    return leads.import_csv(text, current_user, args["skip_bad"])
+    return leads.import_csv(data, current_user, args["skip_bad"])
 
 
 @bp.route("/assignment-rules", methods=["GET"])

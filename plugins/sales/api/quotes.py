@@ -50,6 +50,7 @@ PDF_RESPONSE = {
         "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
     },
     409: {"description": "the customer has no billing name (invoice title) yet"},
+    503: {"description": "PDF printing is not available on this server (WeasyPrint missing)"},
 }
 
 

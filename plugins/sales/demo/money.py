@@ -3,10 +3,11 @@ flows for discounted quotes and for contracts, and one deal of a rep taken
 all the way — a quote with a discount the manager approved, accepted, a
 contract approved and signed ten weeks ago, its receivable plan of three
 instalments with the first paid, the second part-paid and overdue, an
-invoice issued for what came in — while another rep's contract waits for
-the manager's approval. The billing details, a commission rule on collected
-money and this month's collection targets go with it, so the quote, contract,
-collection, invoice, commission and money-report pages all show something."""
+invoice issued for what came in, the signed scan attached — while another
+rep's contract waits for the manager's approval. The billing details, a
+commission rule on collected money and this month's collection targets go
+with it, so the quote, contract, collection, invoice, commission and
+money-report pages all show something."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ from ..services.quotes.lifecycle import accept_quote, send_quote
 from ..services.receivables.payments import record_payment
 from ..services.receivables.plans import set_plan
 from ..services.targets import set_target
+from .scan import attach_signed_scan
 
 TEXT = {
     "en": {
@@ -50,6 +52,7 @@ TEXT = {
         "bank": "Bank of the West, Market St branch",
         "address": "100 Market St, San Francisco, CA",
         "reference": "WIRE-",
+        "scan": "Signed contract.pdf",
     },
     "zh_CN": {
         "quote_flow": "折扣超过 15% 的报价",
@@ -59,6 +62,7 @@ TEXT = {
         "bank": "招商银行上海分行营业部",
         "address": "上海市浦东新区世纪大道 100 号",
         "reference": "转账-",
+        "scan": "合同签字扫描件.pdf",
     },
 }
 
@@ -221,6 +225,7 @@ def _all_the_way(deal: Deal, text: dict, manager, today: date) -> None:
         rep,
     )
     activate(contract, rep)
+    attach_signed_scan(contract, text["scan"], rep)
     thirds = _thirds(contract.amount)
     plan = set_plan(
         contract,

@@ -28,7 +28,7 @@ _, _l = translator("sales")
 PAYMENT_METHODS = ("bank_transfer", "cash", "cheque", "card", "alipay", "wechat_pay", "other")
 #: pending: recorded, waiting for approval (it counts once confirmed);
 #: rejected by the approver; reversed after it counted (the money went back)
-PAYMENT_STATUSES = ("pending", "confirmed", "rejected", "reversed")
+PAYMENT_STATUSES = ("pending", "confirmed", "rejected", "withdrawn", "reversed")
 
 
 class Instalment(TimestampMixin, VersionedMixin, db.Model):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from core.api import ListArgs
+from core.api import AttachmentList, ListArgs
 
 from ..models import CONTRACT_STATUSES
 
@@ -54,6 +54,7 @@ class SalesContractOut(Schema):
 
 class SalesContractDetailOut(SalesContractOut):
     amendments = fields.List(fields.Nested(ContractAmendmentOut))
+    attachments = AttachmentList("sales_contract")
 
 
 class SalesContractRowOut(SalesContractOut):

@@ -3,7 +3,9 @@
 Both go through core's scoped query helper: a rep sees their own, a manager
 their team's. A deal is also only visible while its customer is: a rep who
 owns a deal of a customer that has since moved to another rep's private
-list does not see that customer's name through the deal.
+list does not see that customer's name through the deal — core's
+``visible_records`` rule, which the other records of a customer and an owner
+(quotes, contracts, instalments, payments, invoices) follow as they are.
 """
 
 from __future__ import annotations
@@ -15,26 +17,29 @@ from core.api import (
     DataScope,
     NotFoundError,
     User,
+    binned_customer_ids,
     db,
     scoped,
     search_match,
     sees_all,
     translator,
+    visible_customer_ids,
 )
+
+# the records that belong to a customer and an owner (quotes, contracts,
+# instalments, payments, invoices) follow core's rule; the sales modules
+# import it from here
+from core.api import visible_record as visible_record
+from core.api import visible_records as visible_records
 
 from ..models import Deal, Lead, Stage
 
 _, _l = translator("sales")
 
-
-def visible_customers(user: User | None) -> Select:
-    """The ids of the live customers ``user`` may see."""
-    return scoped(select(Customer.id), Customer, user)
-
-
-def binned_customers() -> Select:
-    """The ids of the customers in the recycle bin: no one sees them or their deals."""
-    return select(Customer.id).where(Customer.deleted_at.is_not(None))
+#: the ids of the customers in the recycle bin, and of the live customers a
+#: user may see (the names the sales modules use)
+binned_customers = binned_customer_ids
+visible_customers = visible_customer_ids
 
 
 def visible_user_ids(user: User | None) -> Select:
@@ -46,12 +51,8 @@ def visible_user_ids(user: User | None) -> Select:
 def visible_deals(
     user: User | None, query: Select | None = None, *, sorted_list: bool = False
 ) -> Select:
-    """``query`` (default: the deals) restricted to the deals ``user`` may see.
-
-    Someone who sees every customer sees the deals of the customers not in
-    the recycle bin: said so, the check is a look-up in the (small) bin, not
-    in a list of every customer, and the planners may drive a report from
-    the deals' own indexes.
+    """``query`` (default: the deals) restricted to the deals ``user`` may
+    see: core's :func:`visible_records` rule.
 
     ``sorted_list``: the query is a list read a page at a time along an index
     (newest change first). On SQLite the planner is then told that a deal's
@@ -59,18 +60,17 @@ def visible_deals(
     — else it gathers every visible deal through the customers first and
     sorts them all. A rep's own few customers are still searched first."""
     query = select(Deal) if query is None else query
-    if sees_all(user):
-        return scoped(query, Deal, user).where(Deal.customer_id.not_in(binned_customers()))
-    visible = Deal.customer_id.in_(visible_customers(user))
     if (
         sorted_list
         and db.engine.dialect.name == "sqlite"
+        and not sees_all(user)
         and user is not None
         and user.role is not None
         and user.role.scope != DataScope.own
     ):
-        visible = func.likely(visible)
-    return scoped(query, Deal, user).where(visible)
+        visible = func.likely(Deal.customer_id.in_(visible_customers(user)))
+        return scoped(query, Deal, user).where(visible)
+    return visible_records(Deal, user, query)
 
 
 def search_deals(user: User | None, args: dict) -> Select:
@@ -132,28 +132,3 @@ def open_deal_counts(user: User | None, customer_ids: list[int]) -> dict[int, in
         .group_by(Deal.customer_id)
     ).all()
     return {customer_id: count for customer_id, count in rows}
-
-
-def visible_records(model: type, user: User | None, query: Select | None = None) -> Select:
-    """``query`` (default: the rows of ``model``) restricted to the rows
-    ``user`` may see, for the records that belong to a customer and an owner
-    as a deal does — quotes, contracts, instalments, payments, invoices: a
-    rep sees their own, a manager their team's, and only while the customer
-    is visible to them and not in the recycle bin."""
-    query = select(model) if query is None else query
-    query = scoped(query, model, user)
-    if sees_all(user):
-        return query.where(model.customer_id.not_in(binned_customers()))  # type: ignore[attr-defined]
-    return query.where(model.customer_id.in_(visible_customers(user)))  # type: ignore[attr-defined]
-
-
-def visible_record(model: type, record_id: int, user: User | None):
-    """The row ``record_id`` of ``model`` if ``user`` may see it, else
-    :class:`NotFoundError` naming the record (by the model's ``__label__``)."""
-    record = db.session.scalar(
-        visible_records(model, user).where(model.id == record_id)  # type: ignore[attr-defined]
-    )
-    if record is None:
-        label = getattr(model, "__label__", model.__name__)
-        raise NotFoundError(_("%(what)s %(id)s not found", what=label, id=record_id))
-    return record

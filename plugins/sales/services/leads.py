@@ -3,8 +3,6 @@ conversion into customer + contact + deal in one step, disqualification."""
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 
 from marshmallow import Schema, fields, validate
@@ -27,7 +25,9 @@ from core.api import (
     emit,
     find_duplicates,
     load,
+    load_csv_rows,
     log_activity,
+    read_csv,
     refuse,
     snapshot,
     transaction,
@@ -294,53 +294,21 @@ CSV_PATTERN = (
 )
 
 
-def import_csv(text: str, actor: User | None, skip_bad: bool = False) -> dict:
-    """Leads from CSV (a header row naming the columns). Every bad row is
-    reported with its line number; none is imported unless ``skip_bad``."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
-    try:
-        return _import_rows(reader, actor, skip_bad)
-    except csv.Error as exc:
-        raise ValidationError(
-            {
-                "file": [
-                    _(
-                        "line %(line)s is not valid CSV: %(error)s",
-                        line=reader.line_num + 1,
-                        error=str(exc),
-                    )
-                ]
-            }
-        ) from None
-
-
-def _import_rows(reader: csv.DictReader, actor: User | None, skip_bad: bool) -> dict:
-    unknown = set(reader.fieldnames or ()) - set(CSV_COLUMNS)
-    if not reader.fieldnames or "name" not in reader.fieldnames or unknown:
-        raise ValidationError(
-            {
-                "file": [
-                    _(
-                        "the first row must name the columns, among: %(columns)s",
-                        columns=", ".join(CSV_COLUMNS),
-                    )
-                ]
-            }
-        )
-    good, bad = [], []
-    for row in reader:
-        values = {k: (v or "").strip() or None for k, v in row.items() if k}
+def import_csv(data: bytes | str, actor: User | None, skip_bad: bool = False) -> dict:
+    """Leads from CSV (a header row naming the columns, ``name`` among them).
+    Every bad row is reported with its line number; none is imported unless
+    ``skip_bad``. A file that is not CSV or lacks the header is a 422."""
+    rows = read_csv(data, CSV_COLUMNS, required=("name",))
+    for _line, values in rows:
         values["source"] = values.get("source") or "other"
-        try:
-            good.append(load(LeadInput(), values))
-        except ValidationError as exc:
-            bad.append({"line": reader.line_num, "errors": exc.errors})
+    good, bad = load_csv_rows(rows, LeadInput())
+    bad_rows = [{"line": line, "errors": errors} for line, errors in bad.items()]
     if bad and not skip_bad:
-        return {"imported": 0, "bad_rows": bad}
+        return {"imported": 0, "bad_rows": bad_rows}
     with transaction():
         for values in good:
             create_lead(values, actor)
-    return {"imported": len(good), "bad_rows": bad}
+    return {"imported": len(good), "bad_rows": bad_rows}
 
 
 def rules() -> list[AssignmentRule]:

@@ -9,9 +9,9 @@ from sqlalchemy import delete, select, update
 
 from core.api import Customer, db, delete_rows, translator, whole_days
 
-from ..models import Deal, DealLine, Lead, Stage, StageChange
+from ..models import Contract, Deal, DealLine, Lead, Payment, Stage, StageChange
 from .contracts.records import detach_deals, purge_money_records
-from .report_cells import recounted
+from .report_cells import recounted, recounted_money
 
 _, _l = translator("sales")
 
@@ -38,7 +38,12 @@ def purge_customer(customer_id: int) -> int:
     its leads stay (they are the record of where the customer came from),
     detached."""
     deals = select(Deal.id).where(Deal.customer_id == customer_id)
-    purge_money_records(customer_id)  # quotes, contracts and what hangs off them first
+    contracts = select(Contract.id).where(Contract.customer_id == customer_id)
+    with recounted_money(  # the money report cells lose the purged payments and contracts
+        payments=(Payment.customer_id == customer_id) | Payment.contract_id.in_(contracts),
+        contracts=Contract.customer_id == customer_id,
+    ):
+        purge_money_records(customer_id)  # quotes, contracts and what hangs off them first
     detach_deals(deals)
     db.session.execute(
         update(Lead).where(Lead.customer_id == customer_id).values(customer_id=None, deal_id=None)

@@ -182,3 +182,22 @@ def test_hook_trellis_sales_payment_received(
         f"/api/v1/approvals/requests/{latest_request(large).id}/approve", json={}
     )
     assert heard[-1] == (large.id, "confirmed", Decimal("21000.00"))
+
+
+def test_a_withdrawn_payment_never_counts_and_says_withdrawn_not_rejected(
+    people,
+    planned,
+    large_payments,
+    as_user,  # noqa: F811
+):
+    first = plan_of(planned)[0]
+    waiting = pay(planned, first, "20000.00", people["rep"])
+    request = latest_request(waiting)
+    answer = as_user(people["rep"]).post(f"/api/v1/approvals/requests/{request.id}/withdraw")
+    assert answer.status_code == 200 and answer.json["status"] == "withdrawn"
+    db.session.expire_all()
+    assert db.session.get(Payment, waiting.id).status == "withdrawn"
+    assert sums(planned, first) == (Decimal("0.00"), Decimal("0.00"))
+    assert not is_locked(RECORD, waiting.id)
+    shown = as_user(people["rep"]).get(f"/api/v1/sales/payments/{waiting.id}")
+    assert shown.status_code == 200 and shown.json["status"] == "withdrawn"

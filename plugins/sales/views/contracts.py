@@ -1,7 +1,8 @@
 """Contract pages under ``/sales/contracts``: the list, a contract's page
 with the moves its status allows (submit, sign, start, complete, renew), and
 the customer page's Contracts tab. The forms (new, edit, amend, terminate,
-from a quote) are in :mod:`.contract_forms`."""
+from a quote) are in :mod:`.contract_forms`, the attachments' upload and
+delete in :mod:`.contract_attachments`."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from core.api import (
 
 from ..models import CONTRACT_STATUSES, Contract
 from ..services.access import visible_user_ids
-from ..services.contracts import expiry, lifecycle
+from ..services.contracts import attachments, expiry, lifecycle
 from ..services.contracts.approvals import latest_request, submit_contract
 from ..services.contracts.queries import customer_contracts, search_contracts, visible_contract
 from .blueprint import bp
@@ -132,6 +133,8 @@ def contract(contract_id: int):
         approval_labels=APPROVAL_LABELS,
         approval_tones=APPROVAL_TONES,
         contacts=[c for c in found.customer.contacts if c.deleted_at is None],
+        attachments=attachments.contract_attachments(found),
+        may_attach=attachments.may_attach(current_user),
         today=lifecycle.today(),
         field_labels={
             "title": _("Title"),
@@ -240,4 +243,4 @@ def customer_contracts_tab(customer_id: int):
     )
 
 
-from . import contract_forms  # noqa: E402, F401  (their routes join the blueprint)
+from . import contract_attachments, contract_forms  # noqa: E402, F401  (their routes join the blueprint)

@@ -198,9 +198,10 @@ def leads_import():
     report = None
     if request.method == "POST":
         upload = request.files.get("file")
-        text = upload.read().decode("utf-8", errors="replace") if upload else ""
         try:
-            report = leads.import_csv(text, current_user, "skip_bad" in request.form)
+            report = leads.import_csv(
+                upload.read() if upload else b"", current_user, "skip_bad" in request.form
+            )
         except ValidationError as exc:
             db.session.rollback()
             flash(exc.summary, "error")

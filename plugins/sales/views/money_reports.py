@@ -62,6 +62,7 @@ def money_report():
     as_of = args.get("as_of") or today
     currency = args.get("currency") or instance_currency()
     team = args.get("team_id")
+    by_month, by_owner = reports.by_month_and_owner(current_user, start, end, team)
     teams = db.session.scalars(
         select(Team).where(Team.id.in_(visible_team_ids(current_user))).order_by(Team.name)
     ).all()
@@ -73,8 +74,8 @@ def money_report():
         currency=currency,
         team_id=team,
         teams=teams,
-        by_month=reports.contracted_vs_collected(current_user, start, end, "month", team),
-        by_owner=reports.contracted_vs_collected(current_user, start, end, "owner", team),
+        by_month=by_month,
+        by_owner=by_owner,
         aging=reports.aging(current_user, as_of, currency, team),
         buckets=reports.BUCKET_KEYS,
         quotes=reports.quote_conversion(current_user, start, end, team),

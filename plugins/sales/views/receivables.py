@@ -33,7 +33,7 @@ from ..models.receivable import PAYMENT_METHODS
 from ..services.access import visible_record, visible_user_ids
 from ..services.receivables import payments as payment_service
 from ..services.receivables import plans
-from ..services.receivables.approval import latest_request
+from ..services.receivables.approval import latest_requests
 from ..services.receivables.collections import collection_page, collection_totals
 from ..services.receivables.payments import today
 from .blueprint import bp
@@ -52,9 +52,16 @@ PAYMENT_LABELS = {
     "pending": _l("Waiting for approval"),
     "confirmed": _l("Confirmed"),
     "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
     "reversed": _l("Reversed"),
 }
-PAYMENT_TONES = {"pending": "warn", "confirmed": "ok", "rejected": "bad", "reversed": "info"}
+PAYMENT_TONES = {
+    "pending": "warn",
+    "confirmed": "ok",
+    "rejected": "bad",
+    "withdrawn": "",
+    "reversed": "info",
+}
 METHOD_LABELS = {
     "bank_transfer": _l("Bank transfer"),
     "cash": _l("Cash"),
@@ -106,7 +113,7 @@ def contract_receivables(contract_id: int):
         contract=contract,
         instalments=plans.plan_of(contract),
         payments=rows,
-        requests={p.id: latest_request(p) for p in rows if p.status == "pending"},
+        requests=latest_requests([p.id for p in rows if p.status == "pending"]),
         methods=[(k, METHOD_LABELS[k]) for k in PAYMENT_METHODS],
         today=today(),
         may_pay=contract.status in payment_service.PAYABLE,

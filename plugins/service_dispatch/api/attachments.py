@@ -7,12 +7,12 @@ from __future__ import annotations
 from flask import abort, request
 from flask_login import current_user
 
-from core.api import require, translator
+from core.api import accepted_file_types, require, translator
 
-from ..schemas.attachments import AttachmentOut
+from ..schemas.attachments import WorkOrderAttachmentOut
 from ..services import attachments
 from ..services.access import visible_order
-from ..services.attachments import EXTENSIONS, MAX_PER_ORDER, may_attach, send_attachment
+from ..services.attachments import MAX_PER_ORDER, may_attach, send_attachment
 from .blueprint import bp
 
 _, _l = translator("service_dispatch")
@@ -33,14 +33,14 @@ MULTIPART = {
                     }
                 },
             },
-            "encoding": {"file": {"contentType": ", ".join(EXTENSIONS)}},
+            "encoding": {"file": {"contentType": ", ".join(accepted_file_types())}},
         }
     }
 }
 
 
 @bp.route("/work-orders/<int:order_id>/attachments", methods=["GET"])
-@bp.response(200, AttachmentOut(many=True))
+@bp.response(200, WorkOrderAttachmentOut(many=True))
 def list_attachments(order_id: int):
     """The order's files, oldest first."""
     require("service.order.read")
@@ -57,7 +57,7 @@ def list_attachments(order_id: int):
         }
     },
 )
-@bp.response(201, AttachmentOut(many=True))
+@bp.response(201, WorkOrderAttachmentOut(many=True))
 def upload_attachments_api(order_id: int):
     """Attach files to the order: all of them, or (422 naming ``file``) none."""
     require("service.order.read")
@@ -72,7 +72,7 @@ def upload_attachments_api(order_id: int):
     responses={
         "200": {
             "description": "the file, as a download, with the type told by its content",
-            "content": {kind: {} for kind in EXTENSIONS},
+            "content": {kind: {} for kind in accepted_file_types()},
         }
     }
 )

@@ -6,7 +6,7 @@ from flask import url_for
 from marshmallow import Schema, fields
 
 
-class AttachmentOut(Schema):
+class WorkOrderAttachmentOut(Schema):
     id = fields.Integer()
     work_order_id = fields.Integer()
     filename = fields.String(

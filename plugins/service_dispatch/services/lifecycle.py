@@ -17,7 +17,7 @@ from werkzeug.exceptions import Forbidden
 
 from core.api import (
     Amount,
-    ConflictError,
+    StateMachine,
     User,
     ValidationError,
     audit,
@@ -96,34 +96,13 @@ ACTION_LABELS = {
 }
 
 
-class IllegalTransition(ConflictError):
-    """``action`` cannot start from the order's state: core answers 409 with
-    the actions (and states) the order allows."""
-
-    def __init__(self, order: WorkOrder, action: str):
-        self.action, self.state = action, order.status
-        self.allowed_actions = allowed_actions(order.status)
-        self.allowed_states = sorted({TRANSITIONS[a][1] for a in self.allowed_actions})
-        super().__init__(
-            _(
-                "%(action)s is not possible on a work order that is %(state)s; possible: "
-                "%(allowed)s",
-                action=ACTION_LABELS[action],
-                state=STATE_LABELS[order.status],
-                allowed=", ".join(str(ACTION_LABELS[a]) for a in self.allowed_actions) or "—",
-            ),
-            kind="illegal-transition",
-            title=_("Not possible in this state"),
-            action=action,
-            current_status=self.state,
-            allowed_actions=self.allowed_actions,
-            allowed_states=self.allowed_states,
-        )
+#: the lifecycle as core's state table: which action may start where
+MACHINE = StateMachine(_l("work order"), TRANSITIONS, states=STATE_LABELS, actions=ACTION_LABELS)
 
 
 def allowed_actions(status: str) -> list[str]:
     """The actions that may start from ``status``, in lifecycle order."""
-    return [a for a, (sources, _target) in TRANSITIONS.items() if status in sources]
+    return MACHINE.allowed(status)
 
 
 def may(user: User | None, order: WorkOrder, action: str) -> bool:
@@ -229,18 +208,13 @@ def transition(
     when the action cannot start from the order's state, ``ValidationError``
     for missing or wrong input, and ``Forbidden`` (403) when :func:`may` says no.
     """
-    if action not in TRANSITIONS:
-        raise ValidationError(
-            {"action": [_("unknown action; use one of: %(actions)s", actions=", ".join(ACTIONS))]}
-        )
+    MACHINE.check_action(action)
     if not may(actor, order, action):
         raise Forbidden(
             _("You may not do this to the work order: %(action)s", action=ACTION_LABELS[action])
         )
     check_version(order, expected_version)
-    sources, target = TRANSITIONS[action]
-    if order.status not in sources:
-        raise IllegalTransition(order, action)
+    target = MACHINE.move(order.status, action)
     data = _read(action, payload or {})
     now = utcnow()
     engineer = None

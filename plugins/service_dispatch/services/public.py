@@ -10,12 +10,12 @@ waits as a :class:`ServiceRequest` until a dispatcher links it to that
 customer or opens a new one (:mod:`.review`). The visitor cannot tell the
 two apart: both get a work order number and a tracking token. The token is
 given once: only its sha256 is kept, so the database cannot give it away
-and a forged token matches nothing.
+and a forged token matches nothing (core's tracking links,
+``core.api.new_tracking_token``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -33,9 +33,11 @@ from core.api import (
     create_customer,
     db,
     find_duplicates,
+    new_tracking_token,
     normalize_phone,
     scoped,
     snapshot,
+    tracking_match,
     transaction,
     translator,
 )
@@ -206,7 +208,7 @@ def file_request(link: RequestLink, form: dict, files: list[FileStorage] = ()) -
 
 def _hold(link: RequestLink, data: dict, uploads: list[attachments.Upload]) -> Filed:
     """Keep the request for review, under the order number it will get."""
-    token, written = secrets.token_urlsafe(24), []
+    (token, hashed), written = new_tracking_token(), []
     try:
         with transaction():
             written = attachments.write(uploads)
@@ -216,7 +218,7 @@ def _hold(link: RequestLink, data: dict, uploads: list[attachments.Upload]) -> F
                 team_id=link.team_id,
                 title=title_of(data),
                 phone_normal=data["phone_normal"],
-                tracking_hash=digest(token),
+                tracking_hash=hashed,
                 files=written,
                 **{k: data[k] for k in FIELDS},
             )
@@ -230,10 +232,10 @@ def _hold(link: RequestLink, data: dict, uploads: list[attachments.Upload]) -> F
 
 
 def _file(link: RequestLink, data: dict, uploads: list[attachments.Upload]) -> Filed:
-    token, written = secrets.token_urlsafe(24), []
+    (token, hashed), written = new_tracking_token(), []
     try:
         with transaction():
-            order = _open(link, data, token)
+            order = _open(link, data, hashed)
             written = [a.stored_name for a in attachments.store(order, uploads, None)]
     except BaseException:
         attachments.remove_files(written)
@@ -241,10 +243,10 @@ def _file(link: RequestLink, data: dict, uploads: list[attachments.Upload]) -> F
     return Filed(order, token)
 
 
-def _open(link: RequestLink, data: dict, token: str) -> WorkOrder:
+def _open(link: RequestLink, data: dict, tracking_hash: str) -> WorkOrder:
     """A new customer in the link's team pool, its contact, the order."""
     customer = new_customer(data, link.team_id, None)
-    return open_order(customer, data, None, {"tracking_hash": digest(token)})
+    return open_order(customer, data, None, {"tracking_hash": tracking_hash})
 
 
 def new_customer(data: dict, team_id: int | None, actor: User | None) -> Customer:
@@ -290,20 +292,17 @@ def open_order(customer: Customer, data: dict, actor: User | None, origin: dict)
 # --- tracking ----------------------------------------------------------------
 
 
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def tracked_order(token: str) -> WorkOrder | ServiceRequest | None:
     """The order (or the request waiting for review) a tracking token belongs
-    to. The lookup is by the token's hash, so neither timing nor the database
-    reveals a valid token."""
-    if not token or len(token) > 100:
-        return None
-    hashed = digest(token)
+    to, found by the token's hash (``core.api.tracking_match``); ``None`` for
+    a forged one."""
     return db.session.scalar(
-        select(WorkOrder).where(WorkOrder.tracking_hash == hashed, WorkOrder.deleted_at.is_(None))
-    ) or db.session.scalar(select(ServiceRequest).where(ServiceRequest.tracking_hash == hashed))
+        select(WorkOrder).where(
+            tracking_match(WorkOrder.tracking_hash, token), WorkOrder.deleted_at.is_(None)
+        )
+    ) or db.session.scalar(
+        select(ServiceRequest).where(tracking_match(ServiceRequest.tracking_hash, token))
+    )
 
 
 def public_history(order: WorkOrder | ServiceRequest) -> list[tuple]:

@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from core.api import db
+from core.api import db, sniff_file
 from plugins.service_dispatch.models import Attachment
 from plugins.service_dispatch.services import attachments
 
@@ -55,7 +55,7 @@ def storages(*parts) -> list[FileStorage]:
     ],
 )
 def test_the_type_is_read_from_the_first_bytes(head, kind):
-    assert attachments.sniff(head[:16]) == kind
+    assert sniff_file(head[:16]) == kind
 
 
 def test_an_engineer_takes_a_photo_on_the_order_page_and_downloads_it(

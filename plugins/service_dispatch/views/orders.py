@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from core.api import (
     ConflictError,
+    IllegalTransition,
     StaleVersionError,
     ValidationError,
     db,
@@ -245,7 +246,7 @@ def take_action(order_id: int):
             flash(exc.summary, "error")
             return redirect(target)
         return render_order(order, exc.errors, data, action, 422)
-    except lifecycle.IllegalTransition as exc:
+    except IllegalTransition as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(target)

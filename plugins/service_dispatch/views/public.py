@@ -5,15 +5,13 @@ speak the visitor's language and are rate-limited per address."""
 
 from __future__ import annotations
 
-import secrets
-
 from babel import Locale
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, refresh
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from core.api import Team, ValidationError, db, public, require, translator
+from core.api import Team, ValidationError, db, new_tracking_token, public, require, translator
 
 from ..models import RequestLink
 from ..services import public as requests_
@@ -83,7 +81,7 @@ def request_form(key: str):
     values, errors = {}, {}
     if request.method == "POST":
         if request.form.get("website"):
-            return thanks(key, secrets.token_urlsafe(24))
+            return thanks(key, new_tracking_token()[0])  # a token like any other
         values = {k: request.form.get(k, "") for k in requests_.FIELDS}
         try:
             filed = requests_.file_request(link, request.form, request.files.getlist("photos"))

@@ -8,6 +8,7 @@
 - :mod:`.amendments`: the one way a signed contract changes
 - :mod:`.expiry`: the "contract expiring" follow-up rule and renewals
 - :mod:`.records`: merge, transfer and purge of every sales money record
+- :mod:`.attachments`: the signed scan and annexes (core's attachments kit)
 """
 
 from .editing import contract_from_quote, create_contract, update_contract

@@ -6,6 +6,7 @@ contracts, payments and quotes ``user`` may see
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
@@ -13,20 +14,13 @@ from core.api import Team, User, db
 
 from ...models import Contract, Quote
 from ..access import visible_records
-from .common import ZERO, collected_money, in_team, midnight, money, month_of, ratio
+from .common import ZERO, in_team, midnight, ratio
 from .receivables import names
+from .sums import added_up, collected_money
 
 GROUPINGS = ("owner", "team", "month")
 #: what became of a quote sent in the period
 QUOTE_OUTCOMES = ("accepted", "rejected", "expired")
-
-
-def _contract_key(by: str):
-    return {
-        "owner": Contract.owner_id,
-        "team": Contract.team_id,
-        "month": month_of(Contract.signed_date),
-    }[by]
 
 
 def contracted_vs_collected(
@@ -35,23 +29,46 @@ def contracted_vs_collected(
     """签约 vs 回款 by owner, team or month, per currency: the amounts of the
     contracts signed in the period (``signed_date``; the amount in force)
     against the money collected in it — collected, reversed and net, as
-    :func:`.common.collected_money` counts them."""
-    key = _contract_key(by)
-    contracted = {
-        (value, currency): money(amount)
-        for value, currency, amount in db.session.execute(
-            in_team(
-                visible_records(
-                    Contract, user, select(key, Contract.currency, func.sum(Contract.amount))
-                ),
-                Contract,
-                team_id,
-            )
-            .where(Contract.signed_date >= start, Contract.signed_date < end)
-            .group_by(key, Contract.currency)
-        )
+    :func:`.sums.collected_money` counts them (from the kept monthly cells
+    where they may answer, :mod:`.sums`)."""
+    return _report(by, *_money(user, start, end, by, team_id))
+
+
+def by_month_and_owner(
+    user: User | None, start: date, end: date, team_id: int | None = None
+) -> tuple[list[dict], list[dict]]:
+    """Contracted vs collected by month and by owner (the money reports
+    page shows both), read once by owner and month and added up each way."""
+    contracted, collected = _money(user, start, end, "owner_month", team_id)
+    by_month = _report("month", *_fold(contracted, collected, 1))
+    return by_month, _report("owner", *_fold(contracted, collected, 0))
+
+
+def _money(user: User | None, start: date, end: date, by: str, team_id: int | None) -> tuple:
+    """``({(key, currency): contracted}, {(key, currency): [collected, reversed]})``."""
+    contracted: dict[tuple, Decimal] = {
+        key: amount
+        for key, (_count, amount) in added_up(user, "signed", start, end, by, team_id).items()
     }
-    collected = collected_money(user, start, end, by, team_id)
+    return contracted, collected_money(user, start, end, by, team_id)
+
+
+def _fold(contracted: dict, collected: dict, index: int) -> tuple[dict, dict]:
+    """The sums by (owner, month) added up by the pair's part ``index``."""
+    signed: dict[tuple, Decimal] = {}
+    money: dict[tuple, list[Decimal]] = {}
+    for (pair, currency), amount in contracted.items():
+        key = (pair[index], currency)
+        signed[key] = signed.get(key, ZERO) + amount
+    for (pair, currency), (got, back) in collected.items():
+        found = money.setdefault((pair[index], currency), [ZERO, ZERO])
+        found[0] += got
+        found[1] += back
+    return signed, money
+
+
+def _report(by: str, contracted: dict, collected: dict) -> list[dict]:
+    """The report's rows, labelled and sorted, from the sums by ``by``."""
     keys = set(contracted) | set(collected)
     labels = _labels(by, {k for k, _c in keys})
     rows = []

@@ -3,8 +3,15 @@ the quote's language and laid out as a PDF by WeasyPrint (Pango shapes the
 text, so Chinese is real text in an embedded CJK font, searchable and
 copyable).
 
+The letterhead is the company profile of the site settings (core's
+``company_profile``): logo, name, address, phone, e-mail, website and accent
+colour at the top, taxpayer number and bank at the foot of every page. An
+instance replaces the whole layout with its own
+``templates/sales/pdf/quote.html`` in the instance folder.
+
 WeasyPrint is imported when a quote is printed, not before: the app starts
-(and the rest of the plugin works) where it is not installed.
+(and the rest of the plugin works) where it is not installed; printing there
+answers 503 with the reason (:class:`UnavailableError`).
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from flask import Response, current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from core.api import StateError, db, translator
+from core.api import StateError, UnavailableError, company_profile, db, translator
 
 from ...models import BillingProfile, Quote
 from .pricing import totals
@@ -58,15 +65,21 @@ def quote_html(quote: Quote) -> str:
             "sales/pdf/quote.html",
             quote=quote,
             addressee=addressee,
+            company=company_profile(),
             worked=totals(quote.lines, quote.discount_percent, quote.tax_percent),
         )
 
 
 def quote_pdf(quote: Quote) -> bytes:
-    """The quote as PDF bytes (``application/pdf``)."""
+    """The quote as PDF bytes (``application/pdf``); :class:`UnavailableError`
+    (503) where WeasyPrint or the Pango library under it cannot be loaded."""
+    try:  # heavy; loaded when printing
+        from weasyprint import HTML  # type: ignore[import-untyped]
+    except (ImportError, OSError) as exc:  # OSError: a C library (Pango) is missing
+        raise UnavailableError(
+            _("PDF printing is not available on this server: %(reason)s", reason=str(exc))
+        ) from None
     html = quote_html(quote)
-    from weasyprint import HTML  # type: ignore[import-untyped]  # heavy; loaded when printing
-
     return HTML(string=html, base_url=current_app.root_path).write_pdf()
 
 

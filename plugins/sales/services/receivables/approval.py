@@ -38,7 +38,7 @@ def decided(payment: Payment, outcome: str) -> None:
     if outcome == "approved":
         payments.confirm(payment, actor)
     else:
-        payments.reject(payment, actor)
+        payments.reject(payment, actor, outcome)
 
 
 def title(payment: Payment) -> str:
@@ -74,9 +74,19 @@ def approvable() -> Approvable:
 
 
 def latest_request(payment: Payment) -> ApprovalRequest | None:
-    return db.session.scalar(
+    return latest_requests([payment.id]).get(payment.id)
+
+
+def latest_requests(payment_ids: list[int]) -> dict[int, ApprovalRequest]:
+    """Each payment's newest approval request, in one query (a contract's
+    page lists its waiting payments with theirs)."""
+    if not payment_ids:
+        return {}
+    newest: dict[int, ApprovalRequest] = {}
+    for request in db.session.scalars(
         select(ApprovalRequest)
-        .where(ApprovalRequest.record_type == RECORD, ApprovalRequest.record_id == payment.id)
+        .where(ApprovalRequest.record_type == RECORD, ApprovalRequest.record_id.in_(payment_ids))
         .order_by(ApprovalRequest.submitted_at.desc(), ApprovalRequest.id.desc())
-        .limit(1)
-    )
+    ):
+        newest.setdefault(request.record_id, request)
+    return newest

@@ -44,6 +44,7 @@ from core.api import (
 
 from ...models import Contract, Instalment, Payment
 from ...models.receivable import PAYMENT_METHODS
+from ..report_cells import recounted_money
 from ..validation import Currency, Id, Money
 
 _, _l = translator("sales")
@@ -198,12 +199,15 @@ def confirm(payment: Payment, actor: User | None) -> None:
     emit("sales_payment_received", payment=payment)
 
 
-def reject(payment: Payment, actor: User | None) -> None:
-    """The approver said no (or the request was withdrawn): it never counts."""
+def reject(payment: Payment, actor: User | None, outcome: str = "rejected") -> None:
+    """The approver said no (``outcome`` "rejected") or the submitter took
+    the request back ("withdrawn"): it never counts."""
     db.session.flush()
-    _move(payment, "pending", "rejected")
+    _move(payment, "pending", outcome)
     _reload(payment)
-    audit(actor, payment, "reject", None, {"status": "rejected"})
+    audit(
+        actor, payment, "reject" if outcome == "rejected" else "withdraw", None, {"status": outcome}
+    )
 
 
 def reverse_payment(payment: Payment, reason: str | None, actor: User | None) -> Payment:
@@ -253,13 +257,14 @@ def reverse_payment(payment: Payment, reason: str | None, actor: User | None) ->
 
 def _move(payment: Payment, from_status: str, to_status: str, **values) -> None:
     """Change the status only if it still is ``from_status`` (else someone
-    else moved it first: 409)."""
-    moved = db.session.execute(
-        update(Payment)
-        .where(Payment.id == payment.id, Payment.status == from_status)
-        .values(status=to_status, version=Payment.version + 1, **values)
-        .execution_options(synchronize_session=False)
-    )
+    else moved it first: 409). The money report cells move with it."""
+    with recounted_money(payments=Payment.id == payment.id):
+        moved = db.session.execute(
+            update(Payment)
+            .where(Payment.id == payment.id, Payment.status == from_status)
+            .values(status=to_status, version=Payment.version + 1, **values)
+            .execution_options(synchronize_session=False)
+        )
     if moved.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE's CursorResult
         raise ConflictError(
             _("This payment was changed by someone else at the same moment; open it again."),

@@ -10,7 +10,6 @@ removed, nor cut below what it collected.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
@@ -21,6 +20,7 @@ from core.api import (
     StateError,
     User,
     ValidationError,
+    add_months,
     audit,
     check_version,
     db,
@@ -220,13 +220,6 @@ def _check(contract: Contract, wanted: list[dict], current: dict[int, Instalment
             )
     if errors:
         raise ValidationError(errors)
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` ``months`` later, on the same day or the month's last."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def even_plan(amount: Decimal, n: int, first_due: date, months_apart: int = 1) -> list[dict]:

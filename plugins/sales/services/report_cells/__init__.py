@@ -41,7 +41,12 @@ themselves. Everyone else's reports read the deals through
 KPI rows answer only all-time KPIs of every pipeline (``kpis``); the rows
 of customers in the bin are left out by customer.
 
-The keeping is in :mod:`.keeping` (the customers' rows in
+Beside the deals, the money (:mod:`.money`): the payments collected and
+reversed and the contracts signed, by month, currency, owner and team, kept
+the same way, for contracted vs collected.
+
+The flush hooks every kind of kept row shares are in :mod:`.hooks`; the
+keeping of the deals is in :mod:`.keeping` (the customers' rows in
 :mod:`.customers`), the reading in :mod:`.reading`; their names are all
 here, as ``report_cells.X``.
 """
@@ -62,13 +67,25 @@ from .keeping import (
     rebuild,
     recounted,
 )
+from .money import (
+    CONTRACTS,
+    COUNTED,
+    PAYMENTS,
+    contract_contributions,
+    money_cells,
+    payment_contributions,
+    recounted_money,
+)
 from .reading import Plan, binned_deals, cells, midnight, plan
 from .writing import cents
 
 __all__ = [
     "COLUMNS",
+    "CONTRACTS",
+    "COUNTED",
     "KEYS",
     "MEASURES",
+    "PAYMENTS",
     "Plan",
     "_wins",
     "apply",
@@ -76,17 +93,21 @@ __all__ = [
     "cell_key",
     "cell_rows",
     "cells",
+    "contract_contributions",
     "cents",
     "contributions",
     "deal_rows",
     "kpi_facts",
     "kpi_rows",
     "midnight",
+    "money_cells",
     "month_of",
     "move",
     "outcomes",
+    "payment_contributions",
     "plan",
     "rebuild",
     "recounted",
+    "recounted_money",
     "refresh_customers",
 ]

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from contextlib import contextmanager
 from datetime import date, datetime
 
-from sqlalchemy import delete, event, inspect, select, true
+from sqlalchemy import delete, select, true
 from sqlalchemy.orm import Session
 
 from core.api import db
 
 from ...models import CustomerKpi, CustomerWins, Deal, ReportCell, Stage
+from . import hooks
 from .customers import _wins, kpi_facts, kpi_rows, refresh_customers
 from .writing import cents, upsert
 
@@ -51,7 +51,6 @@ KEYS = (
     "team_id",
 )
 MEASURES = ("deals", "amount_cents", "cycle_seconds", "closed")
-_BEFORE = "sales_report_cells_before"
 
 
 def month_of(value: date | datetime | None) -> date | None:
@@ -181,32 +180,20 @@ def cell_key(key: tuple) -> str:
     return "|".join("" if part is None else str(part) for part in key)
 
 
-@contextmanager
 def recounted(where):
     """Run a bulk statement over the deals matching ``where`` (``UPDATE``
     or ``DELETE``, which the flush hooks cannot see) and move their
     contributions with them."""
-    stages = outcomes()
-    before = deal_rows(where)
-    yield
-    ids = [row.id for row in before]
-    after = [
-        row
-        for chunk in range(0, len(ids), 500)
-        for row in deal_rows(Deal.id.in_(ids[chunk : chunk + 500]))
-    ]
-    move(before, after, db.session, stages)
+    return hooks.recounted(DEALS, where)
 
 
 def rebuild() -> int:
     """Add every deal up again from scratch (after a load with plain SQL,
-    or to check the cells), the customers' wins and KPI rows too; returns
-    the number of cells."""
+    or to check the cells), every other kept row (``hooks.KEPT``: the
+    payments and contracts) and the customers' wins and KPI rows too;
+    returns the number of cells."""
     db.session.execute(delete(ReportCell))
-    cells = contributions(
-        db.session.execute(select(*COLUMNS).execution_options(yield_per=10_000)), outcomes()
-    )
-    rows = cell_rows(cells)
+    rows = [row for kept in hooks.KEPT for row in cell_rows(kept.counted())]
     for chunk in range(0, len(rows), 5_000):
         db.session.execute(ReportCell.__table__.insert(), rows[chunk : chunk + 5_000])
     db.session.execute(delete(CustomerKpi))
@@ -222,37 +209,6 @@ def rebuild() -> int:
 def cell_rows(cells: dict[tuple, list[int]]) -> list[dict]:
     """The table rows of ``cells`` (for an insert into an empty table)."""
     return [_row(cell_key(key), key, measures) for key, measures in cells.items()]
-
-
-_NAMES = tuple(column.key for column in COLUMNS)
-
-
-def _touched(session: Session) -> list[Deal]:
-    """The deals this flush adds or deletes, and those whose report columns changed."""
-    touched = [obj for obj in (*session.new, *session.deleted) if isinstance(obj, Deal)]
-    for obj in session.dirty:
-        if isinstance(obj, Deal) and any(
-            inspect(obj).attrs[name].history.has_changes() for name in _NAMES
-        ):
-            touched.append(obj)
-    return touched
-
-
-@event.listens_for(Session, "before_flush")
-def _read_before(session: Session, _context, _instances) -> None:
-    session.info.pop(_BEFORE, None)  # left by a flush that failed
-    deals = _touched(session)
-    if deals:
-        ids = [d.id for d in deals if d.id is not None]
-        session.info[_BEFORE] = (deal_rows(Deal.id.in_(ids), session) if ids else [], deals)
-
-
-@event.listens_for(Session, "after_flush")
-def _add_difference(session: Session, _context) -> None:
-    before, deals = session.info.pop(_BEFORE, ([], []))
-    if deals:
-        after = deal_rows(Deal.id.in_([d.id for d in deals if d.id is not None]), session)
-        move(before, after, session)
 
 
 def move(before: list, after: list, session: Session, stages: dict | None = None) -> None:
@@ -272,3 +228,14 @@ def move(before: list, after: list, session: Session, stages: dict | None = None
         },
         session,
     )
+
+
+def _counted() -> dict:
+    """Every live deal's contributions, from scratch."""
+    return contributions(
+        db.session.execute(select(*COLUMNS).execution_options(yield_per=10_000)), outcomes()
+    )
+
+
+#: the deals, kept by the flush hooks of :mod:`.hooks`
+DEALS = hooks.keep(Deal, COLUMNS, move, _counted)

@@ -1,22 +1,25 @@
-"""Pages under /insurance/."""
+"""The policies list and the customer page's Policies tab."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from core.api import Customer, db, list_page, list_sort, scoped, search_match, visible_customer
+from core.api import Customer, db, list_page, list_sort, search_match, visible_customer
 
-from .models import Policy
+from ..models import InsuranceProduct, Policy
+from ..services.access import visible_policies
+from .blueprint import bp
 
-bp = Blueprint("insurance", __name__, url_prefix="/insurance")
 LIST_SIZE = 50  # policies on a page of the list
 #: the policies list's sortable columns
 POLICY_SORTS = {
     "number": Policy.number,
     "customer": select(Customer.name).where(Customer.id == Policy.customer_id).scalar_subquery(),
-    "product": Policy.product,
-    "premium": Policy.premium,
+    "product": select(InsuranceProduct.name)
+    .where(InsuranceProduct.id == Policy.product_id)
+    .scalar_subquery(),
+    "premium": Policy.annual_premium,
     "end_date": Policy.end_date,
 }
 
@@ -42,7 +45,9 @@ def policies():
         )
     # one row more than a page says whether there is a next one
     rows = db.session.scalars(
-        query.options(joinedload(Policy.customer), joinedload(Policy.agent))
+        query.options(
+            joinedload(Policy.customer), joinedload(Policy.agent), joinedload(Policy.product)
+        )
         .order_by(*order)
         .offset((page - 1) * LIST_SIZE)
         .limit(LIST_SIZE + 1)
@@ -58,12 +63,6 @@ def policies():
     )
 
 
-def visible_policies(user):
-    """Policies the user may see: an agent their own, a manager their team's
-    (the list, its search and the customer tab share this scope)."""
-    return scoped(select(Policy), Policy, user, owner_attr="agent_id", customer_attr="customer_id")
-
-
 def customer_policies_query(user, customer_id: int):
     """A customer's policies that ``user`` may see — the scope of the policies list."""
     return visible_policies(user).where(Policy.customer_id == customer_id)
@@ -77,5 +76,7 @@ def customer_policies(customer_id: int):
         abort(404)
     customer_id = visible_customer(customer_id, current_user).id
     query = customer_policies_query(current_user, customer_id)
-    rows = db.session.scalars(query.order_by(Policy.end_date, Policy.id)).all()
+    rows = db.session.scalars(
+        query.options(joinedload(Policy.product)).order_by(Policy.end_date, Policy.id)
+    ).all()
     return render_template("insurance/_customer_policies.html", policies=rows)

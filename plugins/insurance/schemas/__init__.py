@@ -1,0 +1,1 @@
+"""What the insurance JSON API answers and reads, a module per resource."""

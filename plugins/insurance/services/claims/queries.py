@@ -1,0 +1,41 @@
+"""The claims a user may see (through ``services/access``), narrowed as
+the list and the API ask, and one claim with its history."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+
+from core.api import Customer, User, db, search_match, text_contains
+
+from ...models import Claim, ClaimEvent, Policy
+from ..access import visible_claim, visible_claims
+
+
+def search_claims(user: User | None, args: dict) -> Select:
+    """The claims ``user`` may see, narrowed by ``status``, ``policy_id``,
+    ``customer_id``, ``agent_id`` and ``q`` (the claim's or the policy's
+    number, or the policyholder's name)."""
+    query = visible_claims(user)
+    for key in ("status", "policy_id", "customer_id", "agent_id"):
+        if args.get(key):
+            query = query.where(getattr(Claim, key) == args[key])
+    if args.get("q"):
+        text = args["q"].strip()
+        query = query.where(
+            text_contains(Claim.number, text)
+            | Claim.policy_id.in_(select(Policy.id).where(text_contains(Policy.number, text)))
+            | Claim.customer_id.in_(select(Customer.id).where(search_match(Customer, text, user)))
+        )
+    return query
+
+
+def claim_history(claim: Claim) -> list[ClaimEvent]:
+    """The claim's events, oldest first."""
+    return list(
+        db.session.scalars(
+            select(ClaimEvent).where(ClaimEvent.claim_id == claim.id).order_by(ClaimEvent.seq)
+        )
+    )
+
+
+__all__ = ["claim_history", "search_claims", "visible_claim"]
