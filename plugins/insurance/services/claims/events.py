@@ -4,23 +4,17 @@ its entry on the customer's timeline."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from core.api import User, db, instance_timezone, log_activity, utcnow
+from core.api import User, db, log_activity, utcnow
 
 from ...models import Claim, ClaimEvent, Policy
+from ..terms import today
 
 #: the activity kind and link type of a claim on the timeline
 KIND = LINK_TYPE = "insurance_claim"
-
-
-def today() -> date:
-    """Today in the instance's time zone (the day an event counts for)."""
-    return datetime.now(ZoneInfo(instance_timezone())).date()
 
 
 def add_event(
