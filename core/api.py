@@ -73,7 +73,7 @@ from core.services.base import (
 )
 from core.numbering import check_pattern as check_number_pattern
 from core.numbering import next_number
-from core.dates import add_months
+from core.dates import add_months, first_of_next_month
 
 # -- Attachments: files on a plugin's record — checked by content, stored, listed, downloaded.
 from core.attachments import (
@@ -295,6 +295,7 @@ __all__ = [
     "field_rules",
     "file_named",
     "find_duplicates",
+    "first_of_next_month",
     "form_datetime",
     "form_payload",
     "form_version",

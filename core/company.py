@@ -30,6 +30,7 @@ from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as NumberError
 from werkzeug.datastructures import FileStorage
 
+from core.attachments.files import sniff
 from core.errors import ValidationError
 from core.events import transaction
 from core.extensions import db
@@ -72,7 +73,8 @@ MAX_LOGO_BYTES = 512 * 1024
 #: where the logo is kept, in the instance folder
 LOGO_FOLDER = ("uploads", "core", "company")
 #: a logo's type by its first bytes → (media type, extension)
-LOGO_MAGIC = {b"\x89PNG\r\n\x1a\n": ("image/png", ".png"), b"\xff\xd8\xff": ("image/jpeg", ".jpg")}
+#: the logo types a letterhead accepts, by the type their first bytes prove
+LOGO_TYPES = {"image/png": ".png", "image/jpeg": ".jpg"}
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,8 @@ def clean_tax_number(value: str) -> str:
 
 def logo_type(data: bytes) -> tuple[str, str] | None:
     """(media type, extension) of a PNG or JPEG told by its first bytes, else None."""
-    return next((kind for magic, kind in LOGO_MAGIC.items() if data.startswith(magic)), None)
+    kind = sniff(data[:16])
+    return (kind, LOGO_TYPES[kind]) if kind in LOGO_TYPES else None
 
 
 def logo_folder(create: bool = True) -> Path:

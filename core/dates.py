@@ -14,3 +14,8 @@ def add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def first_of_next_month(day: date) -> date:
+    """The first day of the month after ``day``'s (a month's exclusive end)."""
+    return add_months(day.replace(day=1), 1)

@@ -9,7 +9,7 @@ from datetime import date
 
 from flask_login import current_user
 
-from core.api import field_rules, instance_currency, require, utcnow
+from core.api import field_rules, first_of_next_month, instance_currency, require, utcnow
 
 from ..schemas.money_reports import (
     AgingArgs,
@@ -38,7 +38,7 @@ def today() -> date:
 def period(args: dict) -> tuple[date, date]:
     """The period asked for; by default this UTC month (or the month ``start`` is in)."""
     start = args.get("start") or today().replace(day=1)
-    return start, args.get("end") or reports.next_month(start)
+    return start, args.get("end") or first_of_next_month(start)
 
 
 @bp.route("/reports/aging", methods=["GET"])

@@ -21,11 +21,10 @@ from datetime import date
 
 from sqlalchemy.orm import joinedload
 
-from core.api import User, db
+from core.api import User, db, first_of_next_month
 
 from ..models import Contract, Payment
 from .access import visible_records
-from .money_reports import next_month
 from .money_reports.common import COUNTED, ZERO, midnight
 
 
@@ -34,7 +33,7 @@ def month_payments(viewer: User, rep: User, month: str) -> list[dict]:
     in it (positive) and each reversal in it (negative, a line of its own even
     when the payment was paid in the same month), oldest first."""
     start = date(int(month[:4]), int(month[5:7]), 1)
-    end = next_month(start)
+    end = first_of_next_month(start)
     paid = (Payment.paid_on >= start) & (Payment.paid_on < end)
     undone = (
         (Payment.status == "reversed")

@@ -38,6 +38,7 @@ from core.api import (
     User,
     audit,
     db,
+    first_of_next_month,
     load,
     refuse,
     scoped,
@@ -50,7 +51,7 @@ from core.api import (
 from ..models import TARGET_MEASURES as MEASURES
 from ..models import Contract, Deal, SalesTarget, Stage
 from .access import visible_deals, visible_records, visible_user_ids
-from .money_reports import collected_money, next_month
+from .money_reports import collected_money
 from .validation import DefaultCurrency, Id, Money, Month
 from .validation import month_value as month_value  # the pages check a month in the address
 
@@ -241,7 +242,7 @@ def contracted_in_month(viewer: User, month: str) -> dict[tuple, Decimal]:
     keys = (Contract.owner_id, Contract.team_id, Contract.currency)
     rows = db.session.execute(
         visible_records(Contract, viewer, select(*keys, func.sum(Contract.amount)))
-        .where(Contract.signed_date >= start, Contract.signed_date < next_month(start))
+        .where(Contract.signed_date >= start, Contract.signed_date < first_of_next_month(start))
         .group_by(*keys)
     )
     return {(owner, team, currency): _money(amount) for owner, team, currency, amount in rows}
@@ -251,7 +252,7 @@ def collected_in_month(viewer: User, month: str) -> dict[tuple, Decimal]:
     """The money collected in ``month`` net of the reversals in it, over the
     payments ``viewer`` sees, by (owner, team, currency)."""
     start = date(int(month[:4]), int(month[5:7]), 1)
-    found = collected_money(viewer, start, next_month(start), "owner_team")
+    found = collected_money(viewer, start, first_of_next_month(start), "owner_team")
     return {
         (owner, team, currency): got - back
         for ((owner, team), currency), (got, back) in found.items()

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError as SchemaError
 from sqlalchemy import select
 
-from core.api import Team, db, instance_currency, require, utcnow
+from core.api import Team, db, first_of_next_month, instance_currency, require, utcnow
 
 from ..schemas.money_reports import MoneyPageArgs
 from ..services import money_reports as reports
@@ -56,9 +56,9 @@ def money_report():
     args = page_filters()
     today = utcnow().date()
     start = args.get("start") or default_start(today)
-    end = args.get("end") or reports.next_month(today if start <= today else start)
+    end = args.get("end") or first_of_next_month(today if start <= today else start)
     if end <= start:
-        end = reports.next_month(start)
+        end = first_of_next_month(start)
     as_of = args.get("as_of") or today
     currency = args.get("currency") or instance_currency()
     team = args.get("team_id")

@@ -8,7 +8,6 @@ the kept monthly cells instead (:mod:`.sums`); money is exact
 ``Decimal`` per currency, never added across currencies."""
 
 from .approvals import approval_turnaround
-from .common import next_month
 from .receivables import BUCKET_KEYS, aging, collection_rate, dso, overdue
 from .sales import GROUPINGS, by_month_and_owner, contracted_vs_collected, quote_conversion
 from .sums import collected_money
@@ -23,7 +22,6 @@ __all__ = [
     "collection_rate",
     "contracted_vs_collected",
     "dso",
-    "next_month",
     "overdue",
     "quote_conversion",
 ]

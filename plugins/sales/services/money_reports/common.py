@@ -35,11 +35,6 @@ def midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def next_month(day: date) -> date:
-    """The first day of the month after ``day``'s."""
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
 def month_of(column, instant: bool = False):
     """SQL: ``YYYY-MM`` of a date column, or (``instant``) of a datetime
     column's UTC date, whatever the PostgreSQL session's time zone."""

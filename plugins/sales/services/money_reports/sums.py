@@ -21,12 +21,12 @@ from typing import Any, cast
 
 from sqlalchemy import Select, func, select
 
-from core.api import User, db, sees_all, team_subtree
+from core.api import User, db, first_of_next_month, sees_all, team_subtree
 
 from ...models import Contract, Payment, ReportCell
 from ..access import binned_customers, visible_records
 from ..report_cells import COUNTED, Plan, money_cells
-from .common import ZERO, in_team, midnight, money, month_of, next_month
+from .common import ZERO, in_team, midnight, money, month_of
 
 #: {(grouping value, currency): [how many, amount]}
 Sums = dict[tuple, list[Any]]
@@ -78,7 +78,7 @@ def added_up(
         else:
             plus.append((start, first))
     if last < end:
-        after = next_month(last)
+        after = first_of_next_month(last)
         if end - last > after - end:
             last, minus = after, [*minus, (end, after)]
         else:

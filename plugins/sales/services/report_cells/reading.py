@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Select, select
 
-from core.api import sees_all
+from core.api import first_of_next_month, sees_all
 
 from ...models import Deal, ReportCell
 from ..access import binned_customers
@@ -24,7 +24,7 @@ class Plan:
 
     def __init__(self, args: dict):
         start, end = args.get("start"), args.get("end")
-        first = start if start is None or start.day == 1 else _next_month(start)
+        first = start if start is None or start.day == 1 else first_of_next_month(start)
         last = end if end is None else date(end.year, end.month, 1)
         if first is not None and last is not None and first >= last:
             self.months, self.pieces = None, [{"start": start, "end": end}]
@@ -42,10 +42,6 @@ def plan(user, args: dict) -> Plan | None:
     if not sees_all(user) or any(args.get(k) for k in ("owner_id", "team_id", "source")):
         return None
     return Plan(args)
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def cells(kind: str, months: tuple, args: dict, *columns) -> Select:

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Select, and_, func, or_, select, text
 
-from core.api import Customer, User, sees_all
+from core.api import Customer, User, first_of_next_month, sees_all
 
 from ...models import PENDING_SQL, ReportCell, WorkOrder
 from .keeping import MEASURES
@@ -35,19 +35,14 @@ def spans(first: date, last: date) -> list[tuple[str, date, date]]:
     """The days ``first`` … ``last`` as the cells hold them: the whole months
     in it (``("_mo", first of the first, first of the last)``) and the days
     around them (``("", first day, last day)``)."""
-    start = first if first.day == 1 else _next_month(first)
-    end = (
-        _next_month(last) if _next_month(last) - timedelta(days=1) == last else last.replace(day=1)
-    )
+    start = first if first.day == 1 else first_of_next_month(first)
+    after = first_of_next_month(last)
+    end = after if after - timedelta(days=1) == last else last.replace(day=1)
     if start >= end:
         return [("", first, last)]
     days = [("", first, start - timedelta(days=1))] if first < start else []
     days += [("", end, last)] if end <= last else []
     return [("_mo", start, end - timedelta(days=1)), *days]
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def _in(kind: str, first: date, last: date):
