@@ -99,7 +99,7 @@ from core.models import Attachment
 
 # -- Schemas & validation: input through a marshmallow schema, values checked and normalised.
 from core.followups import whole_days
-from core.normalize import normalize_national_id, normalize_phone
+from core.normalize import normalize_national_id, normalize_phone, normalize_tax_number
 from core.schemas import Amount, Flag, Phone
 from core.services.base import load
 from core.csv_import import csv_rows, read_csv
@@ -319,6 +319,7 @@ __all__ = [
     "new_tracking_token",
     "next_number",
     "normalize_national_id",
+    "normalize_tax_number",
     "normalize_phone",
     "ordered",
     "page_schema",

@@ -26,17 +26,15 @@ from flask import current_app
 from marshmallow import Schema, fields, validate, validates
 from marshmallow import ValidationError as FieldError
 from sqlalchemy import select
-from stdnum.cn import uscc
-from stdnum.exceptions import ValidationError as NumberError
 from werkzeug.datastructures import FileStorage
 
 from core.attachments.files import sniff
 from core.errors import ValidationError
 from core.events import transaction
 from core.extensions import db
-from core.i18n import _, _l, instance_region
+from core.i18n import _, _l
 from core.models import SiteSetting, User
-from core.normalize import normalize_email
+from core.normalize import normalize_email, normalize_tax_number
 from core.services.base import audit, load
 
 PREFIX = "company."
@@ -125,23 +123,6 @@ class CompanyInput(Schema):
             raise FieldError(_("give the website's address, e.g. www.example.com"))
 
 
-def clean_tax_number(value: str) -> str:
-    """纳税人识别号 as stored: on an instance in China (``TRELLIS_REGION`` CN)
-    a unified social credit code with a valid check character, in capitals;
-    elsewhere the text given. :class:`ValueError` with the message to show."""
-    if not value or instance_region() != "CN":
-        return value
-    try:
-        return uscc.validate(value)
-    except NumberError:
-        raise ValueError(
-            _(
-                "not a valid unified social credit code: 18 letters and digits, "
-                "the last a check character"
-            )
-        ) from None
-
-
 def logo_type(data: bytes) -> tuple[str, str] | None:
     """(media type, extension) of a PNG or JPEG told by its first bytes, else None."""
     kind = sniff(data[:16])
@@ -201,10 +182,10 @@ def _checked(form: dict[str, str], logo: FileStorage | None) -> tuple[dict[str, 
         data = load(CompanyInput(), data)
     except ValidationError as exc:
         errors.update(exc.errors)
-    for field, clean in (("email", normalize_email), ("tax_number", clean_tax_number)):
+    for field, clean in (("email", normalize_email), ("tax_number", normalize_tax_number)):
         if data.get(field) and field not in errors:
             try:
-                data[field] = clean(data[field])
+                data[field] = clean(data[field]) or ""
             except ValueError as exc:
                 errors[field] = [str(exc)]
     if data.get("accent_color"):

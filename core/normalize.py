@@ -159,3 +159,24 @@ def normalize_national_id(value: str) -> str:
         raise ValueError(
             _("Not a valid resident identity card number: %(reason)s.", reason=reason)
         ) from None
+
+
+def normalize_tax_number(value: str | None) -> str | None:
+    """纳税人识别号 as stored: on an instance in China (``TRELLIS_REGION`` CN)
+    a unified social credit code (统一社会信用代码) with a valid check
+    character, in capitals (python-stdnum ``cn.uscc``); elsewhere the text
+    given. :class:`ValueError` with the message to show."""
+    if not value or instance_region() != "CN":
+        return value
+    from stdnum.cn import uscc
+    from stdnum.exceptions import ValidationError
+
+    try:
+        return str(uscc.validate(value))
+    except ValidationError:
+        raise ValueError(
+            _(
+                "not a valid unified social credit code: 18 letters and digits, "
+                "the last a check character"
+            )
+        ) from None

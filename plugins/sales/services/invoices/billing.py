@@ -23,8 +23,6 @@ import re
 from marshmallow import Schema, fields, pre_load, validate, validates
 from marshmallow import ValidationError as FieldError
 from sqlalchemy import select
-from stdnum.cn import uscc
-from stdnum.exceptions import ValidationError as NumberError
 
 from core.api import (
     NotFoundError,
@@ -34,9 +32,9 @@ from core.api import (
     check_version,
     customer_for,
     db,
-    instance_region,
     load,
     log_activity,
+    normalize_tax_number,
     snapshot,
     transaction,
     translator,
@@ -99,22 +97,6 @@ class BillingInput(Schema):
             raise FieldError(_("a bank account number has digits and spaces only"))
 
 
-def clean_tax_number(value: str | None) -> str | None:
-    """The taxpayer number as stored, or :class:`ValueError` with the message
-    to show (see the module's docstring for the rule per region)."""
-    if value is None or instance_region() != "CN":
-        return value
-    try:
-        return uscc.validate(value)
-    except NumberError:
-        raise ValueError(
-            _(
-                "not a valid unified social credit code: 18 letters and digits, "
-                "the last a check character"
-            )
-        ) from None
-
-
 def billing_profile(customer_id: int, user: User | None) -> BillingProfile | None:
     """The billing details of a customer ``user`` may see (None if it has
     none yet); :class:`NotFoundError` when the customer is out of sight."""
@@ -134,7 +116,7 @@ def save_billing_profile(
     customer's timeline. Every field is replaced: one left out is cleared."""
     data = load(BillingInput(), payload)
     try:
-        data["tax_number"] = clean_tax_number(data.get("tax_number"))
+        data["tax_number"] = normalize_tax_number(data.get("tax_number"))
     except ValueError as exc:
         raise ValidationError({"tax_number": [str(exc)]}) from None
     profile = billing_profile(customer_id, actor)
