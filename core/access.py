@@ -18,6 +18,7 @@ from core.errors import ForbiddenError, NotFoundError
 from core.extensions import db
 from core.i18n import _
 from core.models import AuditEntry, Contact, Customer, DataScope, Team, User
+from core.schemas import is_id
 
 
 def team_subtree(team_id: int) -> list[int]:
@@ -126,10 +127,14 @@ def visible_customer(
 ) -> Customer:
     """The customer if ``user`` may see it; ``NotFoundError`` otherwise, the
     same whether it does not exist or is out of scope (existence does not leak)."""
-    customer = db.session.scalar(
-        scoped(select(Customer), Customer, user, include_deleted=include_deleted).where(
-            Customer.id == customer_id
+    customer = (
+        db.session.scalar(
+            scoped(select(Customer), Customer, user, include_deleted=include_deleted).where(
+                Customer.id == customer_id
+            )
         )
+        if is_id(customer_id)  # a number past any id is not looked up
+        else None
     )
     if customer is None:
         raise NotFoundError(_("customer %(id)s not found", id=customer_id))

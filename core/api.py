@@ -98,9 +98,10 @@ from core.attachments import (
 from core.models import Attachment
 
 # -- Schemas & validation: input through a marshmallow schema, values checked and normalised.
+from core.followups import open_tasks as open_followup_tasks
 from core.followups import whole_days
 from core.normalize import normalize_national_id, normalize_phone, normalize_tax_number
-from core.schemas import Amount, Flag, Phone
+from core.schemas import Amount, Flag, Phone, is_id
 from core.services.base import load
 from core.csv_import import csv_rows, read_csv
 from core.csv_import import load_rows as load_csv_rows
@@ -277,6 +278,7 @@ __all__ = [
     "create_contact",
     "create_customer",
     "create_followup_plan",
+    "open_followup_tasks",
     "create_user",
     "csv_export",
     "csv_rows",
@@ -307,6 +309,7 @@ __all__ = [
     "instance_currency",
     "instance_region",
     "instance_timezone",
+    "is_id",
     "is_locked",
     "json_body",
     "list_page",
@@ -319,8 +322,8 @@ __all__ = [
     "new_tracking_token",
     "next_number",
     "normalize_national_id",
-    "normalize_tax_number",
     "normalize_phone",
+    "normalize_tax_number",
     "ordered",
     "page_schema",
     "paginate",

@@ -73,18 +73,25 @@ def read_csv(
     required: Iterable[str] = (),
     aliases: Mapping[str, str] | None = None,
     max_rows: int = MAX_ROWS,
+    other_columns: bool = False,
 ) -> list[Row]:
     """The rows of a CSV whose first row names its columns.
 
     Each header cell must be one of ``columns`` or a key of ``aliases`` (a
     header as people write it, ``"姓名"``, mapped to its column, ``"name"``),
-    each column at most once and every ``required`` one present. Blank rows
+    each column at most once and every ``required`` one present — unless
+    ``other_columns``, when the cells of a column we do not know (a
+    statement from another system carries its own) are left out. Blank rows
     are skipped; cells past the header's are ignored. A file that is not
     CSV, has no such header or holds more than ``max_rows`` rows is refused
     whole: a 422 naming ``file``."""
     reader = csv.reader(io.StringIO(decode_csv(data), newline=""), strict=True)
     try:
-        names = _header(next(reader, None), columns, set(required), aliases or {})
+        header = next(reader, None)
+        if other_columns and header:
+            known = {*columns, *(aliases or {})}
+            header = [cell if cell.strip() in known else "" for cell in header]
+        names = _header(header, columns, set(required), aliases or {})
         rows: list[Row] = []
         for cells in reader:
             if not any(cell.strip() for cell in cells):
@@ -94,7 +101,9 @@ def read_csv(
                     {"file": [_("a file may hold at most %(num)d rows", num=max_rows)]}
                 )
             values = [cell.strip() or None for cell in cells] + [None] * len(names)
-            rows.append((reader.line_num, dict(zip(names, values, strict=False))))
+            row = dict(zip(names, values, strict=False))
+            row.pop("", None)  # the columns left out
+            rows.append((reader.line_num, row))
     except csv.Error as exc:
         raise ValidationError(
             {
@@ -116,7 +125,8 @@ def _header(
     """The column of each header cell; a 422 naming ``file`` if a cell names
     none, names one twice, or a required column is missing."""
     names = [aliases.get(cell.strip(), cell.strip()) for cell in cells or ()]
-    if not names or set(names) - set(columns) or len(set(names)) < len(names):
+    known = [name for name in names if name]  # "": a column left out
+    if not known or set(known) - set(columns) or len(set(known)) < len(known):
         raise ValidationError(
             {
                 "file": [
@@ -163,14 +173,23 @@ def csv_rows(
     *,
     aliases: Mapping[str, str] | None = None,
     max_rows: int = MAX_ROWS,
+    other_columns: bool = False,
 ) -> list[dict[str, Any]]:
     """Every row of an uploaded CSV, loaded through ``schema``, before any
     is written: the header names the schema's fields (or ``aliases`` of
-    them; the required ones present), an empty cell is a value left out. A
+    them; the required ones present; others only with ``other_columns``,
+    see :func:`read_csv`), an empty cell is a value left out. A
     bad file is a 422 naming ``file``; bad rows are one :class:`RowErrors`
     listing them all."""
     columns, required = schema_columns(schema)
-    rows = read_csv(data, columns, required=required, aliases=aliases, max_rows=max_rows)
+    rows = read_csv(
+        data,
+        columns,
+        required=required,
+        aliases=aliases,
+        max_rows=max_rows,
+        other_columns=other_columns,
+    )
     # an empty cell is a value left out: the field's default, or "required"
     given: list[Row] = [
         (line, {k: v for k, v in values.items() if v is not None}) for line, values in rows

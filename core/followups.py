@@ -236,3 +236,24 @@ def due_list(
         key = "overdue" if due < now else "today" if due < end else "upcoming"
         out[key].append(task)
     return out
+
+
+def open_tasks(rule: str, link_type: str, link_id: int) -> list[Activity]:
+    """The open tasks that plans of the follow-up ``rule`` made about one
+    record (``link_type``, ``link_id``: a work order, a policy …), oldest
+    first — for a plugin that closes them when the record's step is done."""
+    return list(
+        db.session.scalars(
+            select(Activity)
+            .join(FollowUpPlan, FollowUpPlan.id == Activity.plan_id)
+            .where(
+                FollowUpPlan.rule == rule,
+                Activity.link_type == link_type,
+                Activity.link_id == link_id,
+                Activity.due_at.is_not(None),
+                Activity.done_at.is_(None),
+                Activity.deleted_at.is_(None),
+            )
+            .order_by(Activity.id)
+        )
+    )

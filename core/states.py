@@ -40,7 +40,9 @@ class IllegalTransition(ConflictError):
     def __init__(self, machine: StateMachine, state: str, action: str):
         self.action, self.state = action, state
         self.allowed_actions = machine.allowed(state)
-        self.allowed_states = sorted({machine.transitions[a][1] for a in self.allowed_actions})
+        self.allowed_states = sorted(
+            {machine.transitions[a][1] or state for a in self.allowed_actions}
+        )
         super().__init__(
             _(
                 "%(action)s is not possible on a %(record)s that is %(state)s; possible: "
@@ -61,14 +63,15 @@ class IllegalTransition(ConflictError):
 
 class StateMachine:
     """The moves of one record type: ``transitions`` maps each action to
-    (the states it may start from, the state it leads to), in the order the
-    page offers them; ``states`` and ``actions`` are their labels (lazy
+    (the states it may start from, the state it leads to — ``None`` when it
+    leaves the record in the state it started from), in the order the page
+    offers them; ``states`` and ``actions`` are their labels (lazy
     strings); ``record`` names the record in messages ("work order")."""
 
     def __init__(
         self,
         record: Any,
-        transitions: Mapping[str, tuple[tuple[str, ...], str]],
+        transitions: Mapping[str, tuple[tuple[str, ...], str | None]],
         *,
         states: Mapping[str, Any],
         actions: Mapping[str, Any],
@@ -78,7 +81,7 @@ class StateMachine:
         self.states = dict(states)
         self.actions = dict(actions)
         unknown = {
-            s for sources, target in self.transitions.values() for s in (*sources, target)
+            s for sources, target in self.transitions.values() for s in (*sources, target) if s
         } - set(self.states)
         if unknown:
             raise ValueError(f"states without a label: {sorted(unknown)}")
@@ -112,14 +115,14 @@ class StateMachine:
         sources, target = self.transitions[action]
         if state not in sources:
             raise IllegalTransition(self, state, action)
-        return target
+        return state if target is None else target
 
     def pairs(self) -> Iterator[tuple[str, str, str | None]]:
         """Every (state, action, the state it leads to or None when
         refused): the whole table, for a test that tries each."""
         for state in self.states:
             for action, (sources, target) in self.transitions.items():
-                yield state, action, target if state in sources else None
+                yield state, action, (target or state) if state in sources else None
 
     def state_label(self, state: str) -> str:
         return str(self.states.get(state, state))

@@ -43,7 +43,17 @@ def demo_ids() -> dict:
         Team,
         User,
     )
-    from plugins.insurance.models import Agent, Carrier, Claim, InsuranceProduct, Policy
+    from plugins.insurance.models import (
+        Agent,
+        AgentStatement,
+        Carrier,
+        CarrierStatement,
+        Claim,
+        Household,
+        InsuranceProduct,
+        Person,
+        Policy,
+    )
     from plugins.sales.models import CommissionRule, Deal, Invoice, Lead, LeadForm, Payment, Quote
     from plugins.sales.models import Contract as SalesContract
     from plugins.service_dispatch.models import Attachment, Contract, Part, RequestLink, WorkOrder
@@ -75,6 +85,10 @@ def demo_ids() -> dict:
         "carrier_id": _first(Carrier),
         "product_id": _first(InsuranceProduct),
         "agent_id": _first(Agent),
+        "household_id": _first(Household),
+        "person_id": _first(Person),
+        "agent_statement_id": _first(AgentStatement),
+        "carrier_statement_id": _first(CarrierStatement),
         "token": "no-such-request",
         "sales_key": db.session.scalar(select(LeadForm.key).limit(1)),
         "service_key": db.session.scalar(select(RequestLink.key).limit(1)),

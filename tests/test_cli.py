@@ -76,7 +76,8 @@ def test_init_with_demo_creates_everything_and_prints_the_login(cli):
     assert result.returncode == 0, result.stderr
     assert "Administrator: boss@example.com" in result.stdout
     assert "Password: " in result.stdout  # generated, shown once
-    assert count(cli.url, "customer") == 16 and count(cli.url, "sales_deal") > 0
+    # the 16 customers and the insurance household's head
+    assert count(cli.url, "customer") == 17 and count(cli.url, "sales_deal") > 0
     listing = cli("users", "list")
     assert "boss@example.com" in listing.stdout and "wangfang@example.com" in listing.stdout
 

@@ -125,3 +125,16 @@ def test_the_error_reads_as_one_line_on_a_page():
         csv_rows("name,visits\nAnn,x\n", RowInput())
     assert refused.value.summary == "line 2: visits: Not a valid number."
     assert refused.value.status == 422
+
+
+def test_other_columns_are_left_out_when_asked_and_refused_otherwise():
+    body = "Branch,姓名,Agent code,等级\nNorth,王芳,A17,A\n"
+    assert csv_rows(body, RowInput(), aliases=ALIASES, other_columns=True) == [
+        {"name": "王芳", "grade": "A", "visits": 0}
+    ]
+    with pytest.raises(ValidationError) as refused:
+        csv_rows(body, RowInput(), aliases=ALIASES)
+    assert list(refused.value.errors) == ["file"]
+    with pytest.raises(ValidationError) as refused:  # a known column twice is still refused
+        csv_rows("name,x,name\nLi,1,Wu\n", RowInput(), other_columns=True)
+    assert "name the columns" in refused.value.errors["file"][0]

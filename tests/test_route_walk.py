@@ -15,6 +15,7 @@ author of a new kind of route adds its record to ``_seed`` once.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
@@ -205,7 +206,15 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
 def _seed_insurance(owner, marker: str, policy) -> dict:
     """The owner's agent row and a claim on the policy, and the policy's
     carrier and product (the catalogue and the agents are shared: no marker)."""
-    from plugins.insurance.models import Agent, Claim, ClaimEvent
+    from plugins.insurance.models import (
+        Agent,
+        AgentStatement,
+        CarrierStatement,
+        Claim,
+        ClaimEvent,
+        Household,
+        Person,
+    )
 
     agent = db.session.scalar(select(Agent).where(Agent.user_id == owner.id))
     if agent is None:  # one agent row per user, whichever of their markers comes first
@@ -242,6 +251,39 @@ def _seed_insurance(owner, marker: str, policy) -> dict:
             currency=policy.currency,
         )
     )
+    household = Household(
+        name=f"{marker} household",
+        customer_id=policy.customer_id,
+        agent_id=owner.id,
+        team_id=owner.team_id,
+    )
+    db.session.add(household)
+    db.session.flush()
+    person = Person(
+        customer_id=policy.customer_id,
+        name=f"{marker} person",
+        household_id=household.id,
+        agent_id=owner.id,
+        team_id=owner.team_id,
+    )
+    month = date.today().replace(day=1)
+    statement = db.session.scalar(  # the owner's own; one a month per agent
+        select(AgentStatement).where(AgentStatement.agent_id == owner.id)
+    ) or AgentStatement(
+        agent_id=owner.id, team_id=owner.team_id, month=month, currency=policy.currency
+    )
+    # a carrier statement naming no rep's policy (the statements are the agency's)
+    sheet = CarrierStatement(
+        carrier_id=policy.carrier_id,
+        month=month,
+        filename=f"statement-{owner.id}.csv",
+        sha256=hashlib.sha256(marker.encode()).hexdigest(),
+        rows=0,
+        currency=policy.currency,
+        received_total=Decimal(0),
+        expected_total=Decimal(0),
+    )
+    db.session.add_all([person, statement, sheet])
     db.session.commit()
     return {
         "policy_id": policy.id,
@@ -249,6 +291,10 @@ def _seed_insurance(owner, marker: str, policy) -> dict:
         "carrier_id": policy.carrier_id,
         "product_id": policy.product_id,
         "agent_id": agent.id,
+        "household_id": household.id,
+        "person_id": person.id,
+        "agent_statement_id": statement.id,
+        "carrier_statement_id": sheet.id,
     }
 
 

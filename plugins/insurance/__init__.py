@@ -10,8 +10,10 @@ rule), ``demo``, ``migrations/``, ``tests/``."""
 
 from core.api import (
     ActivityKind,
+    CustomerAction,
     CustomerTab,
     FollowUpRule,
+    Job,
     Manifest,
     RuleParam,
     Searchable,
@@ -67,9 +69,13 @@ def trellis_roles():
 
 @hookimpl
 def trellis_searchables():
-    from .models import Policy
+    from .models import Person, Policy
 
-    return [Searchable("insurance.policy", Policy, ("number",))]
+    return [
+        Searchable("insurance.policy", Policy, ("number", "quote_number")),
+        # scoped by the list that asks (visible_persons + search_match)
+        Searchable("insurance.person", Person, ("name",)),
+    ]
 
 
 @hookimpl
@@ -77,6 +83,7 @@ def trellis_activity_kinds():
     return [
         ActivityKind("policy", _l("Policy"), icon="shield"),
         ActivityKind("insurance_claim", _l("Claim"), icon="file-text"),
+        ActivityKind("insurance_payment", _l("Premium payment"), icon="banknote"),
     ]
 
 
@@ -139,8 +146,24 @@ def trellis_customer_tabs(customer, user):
 
 
 @hookimpl
+def trellis_customer_actions(customer, user):
+    """ "New quote" in the customer page's header for who may quote (the
+    Policies tab shows only for a customer who holds a policy)."""
+    if not user.can("insurance.policy.write"):
+        return []
+    from flask import url_for
+
+    return [
+        CustomerAction(
+            _l("New quote"), url_for("insurance.new_quote", customer_id=customer.id), order=40
+        )
+    ]
+
+
+@hookimpl
 def trellis_followup_rules():
     from .renewals import renewal_due, renewal_params
+    from .services.policies.callbacks import callback_due, callback_params
 
     return [
         FollowUpRule(
@@ -149,8 +172,60 @@ def trellis_followup_rules():
             renewal_due,
             renewal_params,
             params=(RuleParam("days_before", _l("Days before the policy ends"), default=30),),
-        )
+        ),
+        FollowUpRule(
+            "insurance_callback",
+            _l("Callback after a policy is issued"),
+            callback_due,
+            callback_params,
+            params=(
+                RuleParam("days_after_issue", _l("Days after the policy is issued"), default=3),
+            ),
+        ),
     ]
+
+
+@hookimpl
+def trellis_jobs():
+    """The plugin's daily work (one list: add yours here)."""
+    from .services.commission.agent_statements import run_agent_statements_job
+    from .services.persistency import mark_persistency
+    from .services.policies.successors import run_continue_terms
+    from .services.premiums.arrears import run_arrears_job
+
+    return [
+        Job(
+            "insurance.continue_terms",
+            _l("Issue the next policy year of auto-renewing life policies"),
+            run_continue_terms,
+            1440,
+        ),
+        Job(
+            "insurance.arrears",
+            _l("Move overdue policies into grace, lapse them, expire ended terms and quotes"),
+            run_arrears_job,
+            1440,
+        ),
+        Job(
+            "insurance.persistency",
+            _l("Mark policies kept or not at 13 and 25 months (persistency)"),
+            lambda: mark_persistency(),
+            1440,
+        ),
+        Job(
+            "insurance.agent_statements",
+            _l("Draft last month's agent commission statements (on the 1st)"),
+            run_agent_statements_job,
+            1440,
+        ),
+    ]
+
+
+@hookimpl
+def trellis_dashboard_widgets(user):
+    from .views.widgets import dashboard_widgets
+
+    return dashboard_widgets(user)
 
 
 @hookimpl

@@ -81,7 +81,29 @@ def menu_items(user) -> list[MenuItem]:
             MenuItem(_l("Products"), "insurance.products", order=5, icon="package"),
             MenuItem(_l("Carriers"), "insurance.carriers", order=6, icon="building-2"),
             MenuItem(_l("Agents"), "insurance.agents_list", order=7, icon="user-check"),
+            MenuItem(_l("Households"), "insurance.households", order=9, icon="users"),
+            MenuItem(_l("Cross-sell"), "insurance.cross_sell", order=10, icon="target"),
+            MenuItem(_l("Overdue premiums"), "insurance.overdue", order=3, icon="wallet"),
+            MenuItem(_l("Renewals"), "insurance.renewals", order=4, icon="calendar-clock"),
         ]
     if user.can("insurance.claim.read"):
         entries.append(MenuItem(_l("Claims"), "insurance.claims", order=2, icon="shield-check"))
+    if user.can("insurance.commission.read"):
+        entries += [
+            MenuItem(_l("Agent commission"), "insurance.commission", order=11, icon="banknote"),
+            MenuItem(_l("Leaderboard"), "insurance.leaderboard", order=12, icon="gauge"),
+        ]
+    if user.can("insurance.commission.write"):
+        entries += [
+            MenuItem(
+                _l("Carrier statements"), "insurance.carrier_statements", order=13, icon="receipt"
+            ),
+            MenuItem(
+                _l("Commission rates"), "insurance.commission_rules", order=14, icon="percent"
+            ),
+        ]
+    if user.can("insurance.report.read"):
+        entries.append(
+            MenuItem(_l("Insurance reports"), "insurance.reports", order=8, icon="chart-column")
+        )
     return [replace(item, group=MENU_INSURANCE) for item in sorted(entries, key=lambda i: i.order)]

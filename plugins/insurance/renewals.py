@@ -1,6 +1,10 @@
-"""Renewal (续保): N days before a policy ends, its agent gets a task.
+"""Renewal (续保): N days before a term ends, its agent gets a task.
 
-The example of a follow-up rule driven by a date on a plugin record.
+The example of a follow-up rule driven by a date on a plugin record. A term
+is due while it is in force or in grace, has not been marked lost
+(``renewal_outcome``) and has no next term beyond a draft — a term quoted,
+bound or issued for it takes it off, as on the renewal due list
+(``services/policies/renewals.py``).
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from core.api import DueTask, FollowUpPlan, db, translator, whole_days
 
@@ -23,14 +28,26 @@ def renewal_params(params: dict) -> dict:
 
 def renewal_due(plan: FollowUpPlan, now: datetime) -> Iterator[DueTask]:
     horizon = (now + timedelta(days=plan.params["days_before"])).date()
+    successor = aliased(Policy)
+    taken = (
+        select(successor.id)
+        .where(
+            successor.predecessor_id == Policy.id,
+            successor.status.not_in(("draft", "cancelled")),
+            successor.deleted_at.is_(None),
+        )
+        .exists()
+    )
     rows = db.session.execute(
         select(Policy.id, Policy.number, Policy.customer_id, Policy.agent_id, Policy.end_date)
         .where(
             Policy.status.in_(LIVE_STATES),
             Policy.number.is_not(None),
             Policy.deleted_at.is_(None),
+            Policy.renewal_outcome.is_(None),
             Policy.end_date >= now.date(),
             Policy.end_date <= horizon,
+            ~taken,
         )
         .order_by(Policy.end_date, Policy.id)
     )

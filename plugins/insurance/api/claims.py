@@ -19,12 +19,14 @@ from ..schemas.claims import (
     InsuranceClaimDetailOut,
     InsuranceClaimMovesOut,
     InsuranceClaimOut,
+    InsuranceClaimReviewBody,
     InsuranceClaimTransitionBody,
 )
 from ..services.claims import report_claim, transition
 from ..services.claims.lifecycle import actions_for
 from ..services.claims.queries import claim_history, search_claims, visible_claim
 from ..services.claims.reporting import ReportClaimInput
+from ..services.claims.review import review_claim
 from ..services.states import CLAIM
 from .blueprint import bp
 
@@ -100,6 +102,17 @@ def move_claim(args, claim_id: int):
     if args.get("paid_on") is not None:
         payload["paid_on"] = args["paid_on"].isoformat()
     return transition(claim, action, current_user, payload, version)
+
+
+@bp.route("/claims/<int:claim_id>/review", methods=["POST"])
+@bp.arguments(InsuranceClaimReviewBody, as_kwargs=False)
+@bp.response(200, InsuranceClaimOut)
+def review(args, claim_id: int):
+    """Record the review of the claim's risk warnings (``insurance.claim.assess``);
+    the queue is ``GET /claims?to_review=true&sort=reported_at``."""
+    require("insurance.claim.assess")
+    claim = visible_claim(claim_id, current_user)
+    return review_claim(claim, current_user, args["note"], args["version"])
 
 
 class _Detail:

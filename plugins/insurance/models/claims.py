@@ -109,6 +109,7 @@ class Claim(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     policy: Mapped[Policy] = relationship()
     customer: Mapped[Customer] = relationship()
     handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
 
 
 class ClaimEvent(TimestampMixin, db.Model):

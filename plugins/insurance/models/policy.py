@@ -81,11 +81,13 @@ class Policy(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
             unique=True,
             **_partial("number IS NOT NULL"),
         ),
-        Index(
+        Index(  # one open successor: a cancelled renewal quote lets the term be quoted again
             "uq_insurance_policy_predecessor",
             "predecessor_id",
             unique=True,
-            **_partial("predecessor_id IS NOT NULL"),
+            **_partial(
+                "predecessor_id IS NOT NULL AND status <> 'cancelled' AND deleted_at IS NULL"
+            ),
         ),
         # the renewal due list, for everyone and for one agent
         Index(

@@ -19,6 +19,9 @@ class InsuranceClaimArgs(ListArgs):
     policy_id = fields.Integer(validate=_ID)
     customer_id = fields.Integer(validate=_ID)
     agent_id = fields.Integer(validate=_ID)
+    to_review = fields.Boolean(
+        metadata={"description": "Only claims whose risk warnings wait for a review."}
+    )
 
 
 class InsuranceClaimOut(Schema):
@@ -48,6 +51,9 @@ class InsuranceClaimOut(Schema):
     exception = fields.Boolean()
     exception_note = fields.String(allow_none=True)
     risk_flags = fields.List(fields.String())
+    reviewed_at = fields.DateTime(allow_none=True)
+    reviewed_by_id = fields.Integer(allow_none=True)
+    review_note = fields.String(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     version = fields.Integer()
@@ -89,3 +95,10 @@ class InsuranceClaimTransitionBody(TransitionInput):
 
     action = fields.String(required=True, validate=validate.OneOf(list(CLAIM.transitions)))
     version = fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
+
+
+class InsuranceClaimReviewBody(Schema):
+    """The review of a claim's risk warnings: what it found, and the ``version`` read."""
+
+    note = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    version = fields.Integer(required=True)

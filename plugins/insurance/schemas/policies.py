@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from core.api import ListArgs
 
 from ..models import LINES, POLICY_STATES, TRANSACTION_KINDS
+from ..services.states import POLICY
 
 _ID = validate.Range(1, 2**31 - 1)
 
@@ -66,8 +67,107 @@ class InsuranceTransactionOut(Schema):
     annual_premium_after = fields.Decimal(as_string=True)
     refund = fields.Decimal(as_string=True, allow_none=True)
     reason = fields.String(allow_none=True)
+    changes = fields.Dict(allow_none=True)
 
 
 class InsurancePolicyDetailOut(InsurancePolicyOut):
     transactions = fields.List(fields.Nested(InsuranceTransactionOut))
     allowed_actions = fields.List(fields.String())
+
+
+class InsuranceQuoteArgs(ListArgs):
+    status = fields.String(validate=validate.OneOf(("draft", "quoted", "bound")))
+    customer_id = fields.Integer(validate=_ID)
+    agent_id = fields.Integer(validate=_ID)
+    product_id = fields.Integer(validate=_ID)
+
+
+class InsurancePersonRefOut(Schema):
+    id = fields.Integer(attribute="person.id")
+    name = fields.String(attribute="person.name")
+    birth_date = fields.Date(attribute="person.birth_date", allow_none=True)
+    national_id_tail = fields.String(attribute="person.national_id_tail", allow_none=True)
+
+
+class InsuranceInsuredOut(InsurancePersonRefOut):
+    relation = fields.String()
+
+
+class InsuranceBeneficiaryOut(InsurancePersonRefOut):
+    rank = fields.Integer()
+    share = fields.Decimal(as_string=True)
+
+
+class InsuranceObjectOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    description = fields.String()
+    plate = fields.String(allow_none=True)
+    vin = fields.String(allow_none=True)
+    vehicle_class = fields.String(allow_none=True)
+    year = fields.Integer(allow_none=True)
+    address = fields.String(allow_none=True)
+    value = fields.Decimal(as_string=True, allow_none=True)
+
+
+class InsuranceCoverageOut(Schema):
+    id = fields.Integer()
+    cover_code = fields.String()
+    insured_id = fields.Integer(allow_none=True)
+    object_id = fields.Integer(allow_none=True)
+    sum_insured = fields.Decimal(as_string=True)
+    deductible = fields.Decimal(as_string=True)
+    annual_premium = fields.Decimal(as_string=True)
+
+
+class InsuranceQuoteOut(InsurancePolicyOut):
+    """A term with what a quote shows besides the list's columns."""
+
+    quote_valid_until = fields.Date(allow_none=True)
+    quoted_at = fields.DateTime(allow_none=True)
+    bound_at = fields.DateTime(allow_none=True)
+    issued_at = fields.DateTime(allow_none=True)
+    cooling_off_ends_on = fields.Date(allow_none=True)
+    callback_due_on = fields.Date(allow_none=True)
+    household_id = fields.Integer(allow_none=True)
+    insured = fields.List(fields.Nested(InsuranceInsuredOut))
+    beneficiaries = fields.List(fields.Nested(InsuranceBeneficiaryOut))
+    objects = fields.List(fields.Nested(InsuranceObjectOut))
+    coverages = fields.List(fields.Nested(InsuranceCoverageOut))
+
+
+class InsurancePolicyFullOut(InsuranceQuoteOut):
+    transactions = fields.List(fields.Nested(InsuranceTransactionOut))
+    allowed_actions = fields.List(fields.String())
+
+
+class InsurancePolicyMoveOut(Schema):
+    action = fields.String()
+    label = fields.String()
+    to_status = fields.String()
+
+
+class InsurancePolicyMovesOut(Schema):
+    status = fields.String(metadata={"enum": list(POLICY_STATES)})
+    version = fields.Integer()
+    moves = fields.List(fields.Nested(InsurancePolicyMoveOut))
+
+
+class InsurancePolicyTransitionBody(Schema):
+    """A move: its ``action``, the ``version`` read (409 when stale) and
+    what the action reads — endorse: ``effective_on``, ``coverages``,
+    ``sum_insured``, ``objects``, ``frequency``, ``reason``; cancel:
+    ``effective_on``, ``refund``, ``reason``; reinstate: ``amount``,
+    ``health_declaration``."""
+
+    action = fields.String(required=True, metadata={"enum": list(POLICY.transitions)})
+    version = fields.Integer(required=True, validate=_ID)
+    effective_on = fields.Date(allow_none=True)
+    coverages = fields.List(fields.Dict())
+    sum_insured = fields.String(allow_none=True)
+    objects = fields.List(fields.Dict())
+    frequency = fields.String()
+    reason = fields.String(allow_none=True)
+    refund = fields.String(allow_none=True)
+    amount = fields.String()
+    health_declaration = fields.Boolean()

@@ -49,7 +49,7 @@ POLICY = StateMachine(
         "revise": (("quoted", "bound"), "draft"),
         "bind": (("quoted",), "bound"),
         "issue": (("bound",), "in_force"),
-        "endorse": (("in_force", "grace"), "in_force"),
+        "endorse": (("in_force", "grace"), None),  # a term in grace stays in grace
         "enter_grace": (("in_force",), "grace"),
         "settle": (("grace",), "in_force"),
         "lapse": (("grace",), "lapsed"),

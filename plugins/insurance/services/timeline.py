@@ -1,9 +1,7 @@
 """Where the insurance plugin's entries on a customer's timeline link, and
 who sees them (``trellis_timeline_links``): an entry about a policy (a
-renewal task, a policy change) or a claim shows only to who may see it.
-
-Until policies have a page of their own, the link opens the policies list
-found by the policy's number."""
+renewal task, a policy change, a payment) links to the policy's page, one
+about a claim to the claim's, and shows only to who may see the record."""
 
 from __future__ import annotations
 
@@ -26,12 +24,5 @@ def timeline_links(link_type: str, ids: list[int], user: User) -> dict[int, str 
         return None
     if not user.can("insurance.policy.read"):
         return {}
-    rows = db.session.execute(
-        visible_policies(user, select(Policy.id, Policy.number, Policy.quote_number)).where(
-            Policy.id.in_(ids)
-        )
-    )
-    return {
-        policy_id: url_for("insurance.policies", q=number or quote or "")
-        for policy_id, number, quote in rows
-    }
+    found = db.session.scalars(visible_policies(user, select(Policy.id)).where(Policy.id.in_(ids)))
+    return {i: url_for("insurance.policy", policy_id=i) for i in found}

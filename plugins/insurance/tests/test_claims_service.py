@@ -149,6 +149,30 @@ def test_the_risk_warnings_that_fire_are_kept(book):  # noqa: F811
     assert early.risk_flags == ["early_claim"]
 
 
+def test_a_cover_raised_shortly_before_the_loss_is_a_warning(book):  # noqa: F811
+    """An endorsement raising the sum insured 20 days before the loss fires
+    ``raised_cover`` (the window is 30 days); one lowering it, or raising it
+    40 days before, does not."""
+    from plugins.insurance.services.policies.transactions import add_transaction
+
+    def endorsement(days_before_loss: int, before: str, after: str) -> None:
+        add_transaction(
+            book.live,
+            "endorsement",
+            book.day - timedelta(5 + days_before_loss),
+            Decimal("0"),
+            None,
+            changes={"before": {"sum_insured": before}, "after": {"sum_insured": after}},
+        )
+        db.session.commit()
+
+    endorsement(40, "100000.00", "300000.00")  # long before the loss
+    endorsement(10, "300000.00", "250000.00")  # lowered
+    assert "raised_cover" not in report(book).risk_flags
+    endorsement(20, "250000.00", "400000.00")
+    assert "raised_cover" in report(book).risk_flags
+
+
 @pytest.mark.parametrize(
     ("fields", "field"),
     [

@@ -100,7 +100,7 @@ def test_a_renewal_task_shows_on_the_timeline_only_to_who_sees_the_policy(
     db.session.commit()
     agent, reader = make_user(role="manager"), make_user(role="reader")
     customer = make_customer(owner_id=agent.id)
-    policy(customer, agent, "P-TIMELINE", 10)
+    term = policy(customer, agent, "P-TIMELINE", 10)
     create_followup_plan(
         {"name": "Renewals", "rule": "insurance_renewal", "params": {"days_before": 30}}, None
     )
@@ -108,7 +108,7 @@ def test_a_renewal_task_shows_on_the_timeline_only_to_who_sees_the_policy(
     mine = login_as(agent).get(f"/api/v1/customers/{customer.id}/activities")
     assert any("P-TIMELINE" in (a.get("subject") or "") for a in mine.json["items"])
     assert any(
-        "/insurance/policies?q=P-TIMELINE" in (a.get("link_url") or "") for a in mine.json["items"]
-    )
+        f"/insurance/policies/{term.id}" == (a.get("link_url") or "") for a in mine.json["items"]
+    )  # the policy's page
     theirs = login_as(reader).get(f"/api/v1/customers/{customer.id}/activities")
     assert theirs.status_code == 200 and theirs.json["items"] == []

@@ -18,7 +18,7 @@ draft quoted - - - - - - - - cancelled - -
 quoted quoted draft bound - - - - - - cancelled - -
 bound - draft - in_force - - - - - cancelled - -
 in_force - - - - in_force grace - - - cancelled expired renewed
-grace - - - - in_force - in_force lapsed - cancelled - -
+grace - - - - grace - in_force lapsed - cancelled - -
 lapsed - - - - - - - - in_force cancelled - -
 cancelled - - - - - - - - - - - -
 expired - - - - - - - - - - - renewed

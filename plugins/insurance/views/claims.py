@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from core.api import (
+    ConflictError,
     CustomerTab,
     IllegalTransition,
     StaleVersionError,
@@ -35,6 +36,7 @@ from ..services.claims.events import today
 from ..services.claims.lifecycle import TransitionInput, actions_for
 from ..services.claims.queries import claim_history, search_claims, visible_claim
 from ..services.claims.reporting import ReportClaimInput
+from ..services.claims.review import review_claim
 from ..services.states import CLAIM, CLAIM_STATE_LABELS
 from .blueprint import bp
 
@@ -92,6 +94,7 @@ def claims():
     args = {
         "q": request.args.get("q", "").strip()[:100],
         "status": status if status in CLAIM_STATES else None,
+        "to_review": request.args.get("to_review", "").lower() in ("1", "true"),
     }
     page = list_page()
     sort, order = list_sort(
@@ -104,7 +107,7 @@ def claims():
         .offset((page - 1) * LIST_SIZE)
         .limit(LIST_SIZE + 1)
     ).all()
-    filters = {k: v for k, v in args.items() if v}
+    filters = {k: "1" if v is True else v for k, v in args.items() if v}
     return render_template(
         "insurance/claims.html",
         claims=rows[:LIST_SIZE],
@@ -167,6 +170,27 @@ def move_claim(claim_id: int):
             ),
             "success",
         )
+    return redirect(url_for(".claim", claim_id=found.id))
+
+
+@bp.route("/claims/<int:claim_id>/review", methods=["POST"])
+@login_required
+def review_claim_page(claim_id: int):
+    """The review of the claim's risk warnings, from its page."""
+    require("insurance.claim.assess")
+    found = visible_claim(claim_id, current_user)
+    values = {"note": request.form.get("note", "")}
+    try:
+        review_claim(found, current_user, values["note"], form_version())
+    except (StaleVersionError, ConflictError):
+        db.session.rollback()
+        flash(_("Someone else changed this claim meanwhile; look again and retry."), "error")
+    except ValidationError as exc:
+        db.session.rollback()
+        found = visible_claim(claim_id, current_user)
+        return _claim_page(found, "review", values, exc.errors, 422)
+    else:
+        flash(_("%(number)s: risk warnings reviewed.", number=found.number), "success")
     return redirect(url_for(".claim", claim_id=found.id))
 
 

@@ -40,6 +40,7 @@ from core.api import (
     db,
     emit,
     load,
+    open_followup_tasks,
     snapshot,
     transaction,
     translator,
@@ -123,21 +124,7 @@ class RevisitInput(Schema):
 
 def open_tasks(order: WorkOrder) -> list[Activity]:
     """The order's open revisit tasks (one per plan that made one)."""
-    return list(
-        db.session.scalars(
-            select(Activity)
-            .join(FollowUpPlan, FollowUpPlan.id == Activity.plan_id)
-            .where(
-                FollowUpPlan.rule == RULE,
-                Activity.link_type == WorkOrder.__tablename__,
-                Activity.link_id == order.id,
-                Activity.due_at.is_not(None),
-                Activity.done_at.is_(None),
-                Activity.deleted_at.is_(None),
-            )
-            .order_by(Activity.id)
-        )
-    )
+    return open_followup_tasks(RULE, WorkOrder.__tablename__, order.id)
 
 
 def params_for(tasks: list[Activity]) -> dict:

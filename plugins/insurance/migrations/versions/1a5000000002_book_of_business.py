@@ -6,7 +6,9 @@ The policies of 1a5000000001 are carried over: a carrier "LEGACY", one
 product per product name, and per policy a term in force (when it was
 active) with its new-business transaction and one settled instalment of
 its premium. Downgrading gives each policy back its product name and
-premium and drops what only the book of business knew (quotes too).
+premium and a number of its own (a quote its quote number, an earlier
+term of a renewed policy ``<number>/<term>``), and drops what only the book
+of business knew.
 
 Revision ID: 1a5000000002
 Revises: 1a5000000001
@@ -30,6 +32,7 @@ POLICY = sa.table(
     sa.column("premium", sa.Numeric),
     sa.column("status", sa.String),
     sa.column("number", sa.String),
+    sa.column("quote_number", sa.String),
     sa.column("product_id", sa.Integer),
     sa.column("carrier_id", sa.Integer),
     sa.column("line", sa.String),
@@ -168,10 +171,25 @@ def _carry_policies_over():
 
 
 def _carry_policies_back():
-    """Each policy's product name and premium again; what was never a
-    policy of 1a5000000001 (a quote without a number) goes."""
+    """Each policy's product name and premium again, and a number of its
+    own, as 1a5000000001 had one row per number: a quote keeps its quote
+    number, an earlier term of a renewed policy its number with ``/<term>``
+    (``P-1/1``), the latest term the number itself. No row is deleted (the
+    tables that point at them are still there)."""
     bind = op.get_bind()
-    bind.execute(POLICY.delete().where(POLICY.c.number.is_(None)))
+    bind.execute(
+        POLICY.update().where(POLICY.c.number.is_(None)).values(number=POLICY.c.quote_number)
+    )
+    later = POLICY.alias()
+    bind.execute(
+        POLICY.update()
+        .where(
+            sa.exists().where(
+                later.c.number == POLICY.c.number, later.c.term_no > POLICY.c.term_no
+            )
+        )
+        .values(number=POLICY.c.number + "/" + sa.cast(POLICY.c.term_no, sa.String))
+    )
     names = dict(bind.execute(sa.select(PRODUCT.c.id, PRODUCT.c.name)).all())
     for row in bind.execute(
         sa.select(POLICY.c.id, POLICY.c.product_id, POLICY.c.annual_premium, POLICY.c.status)

@@ -9,13 +9,17 @@ from core.api import Customer, User, db, search_match, text_contains
 
 from ...models import Claim, ClaimEvent, Policy
 from ..access import visible_claim, visible_claims
+from .review import awaiting_review
 
 
 def search_claims(user: User | None, args: dict) -> Select:
     """The claims ``user`` may see, narrowed by ``status``, ``policy_id``,
-    ``customer_id``, ``agent_id`` and ``q`` (the claim's or the policy's
-    number, or the policyholder's name)."""
+    ``customer_id``, ``agent_id``, ``to_review`` (risk warnings no one
+    reviewed yet) and ``q`` (the claim's or the policy's number, or the
+    policyholder's name)."""
     query = visible_claims(user)
+    if args.get("to_review"):
+        query = awaiting_review(query)
     for key in ("status", "policy_id", "customer_id", "agent_id"):
         if args.get(key):
             query = query.where(getattr(Claim, key) == args[key])

@@ -11,11 +11,12 @@ for the assessor to review.
   one's (withdrawn claims left out);
 - ``sum_outlier``: the term's sum insured is more than ``sum_factor`` (3)
   times the product's norm (no norm: never);
-- ``late_report``: reported more than ``late_days`` (30) after the loss.
+- ``late_report``: reported more than ``late_days`` (30) after the loss;
+- ``raised_cover``: an endorsement that raised the term's sum insured took
+  effect within ``raised_days`` (30) before the loss.
 
 The thresholds are the plugin settings of those names when an instance
-sets them, else the defaults above. (``raised_cover``, an endorsement that
-raised the cover shortly before the loss, joins with endorsements.)"""
+sets them, else the defaults above."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from sqlalchemy import exists, func, select
 
 from core.api import db, plugin_settings
 
-from ...models import Claim, ClaimEvent, InsuranceProduct, Policy
+from ...models import Claim, ClaimEvent, InsuranceProduct, Policy, PolicyTransaction
 
 DEFAULTS = {
     "early_claim_days": 90,
@@ -34,6 +35,7 @@ DEFAULTS = {
     "frequent_days": 365,
     "sum_factor": 3,
     "late_days": 30,
+    "raised_days": 30,
 }
 
 
@@ -59,7 +61,29 @@ def risk_flags(
         flags.append("sum_outlier")
     if (reported_on - loss_date).days > _setting("late_days"):
         flags.append("late_report")
+    if _cover_raised(policy.id, loss_date):
+        flags.append("raised_cover")
     return flags
+
+
+def _cover_raised(policy_id: int, loss_date: date) -> bool:
+    """Whether an endorsement raising the sum insured took effect in the
+    ``raised_days`` up to ``loss_date`` (its before and after are in its
+    ``changes``)."""
+    changes = db.session.scalars(
+        select(PolicyTransaction.changes).where(
+            PolicyTransaction.policy_id == policy_id,
+            PolicyTransaction.kind == "endorsement",
+            PolicyTransaction.effective_on <= loss_date,
+            PolicyTransaction.effective_on >= loss_date - timedelta(days=_setting("raised_days")),
+        )
+    )
+    return any(
+        Decimal((c.get("after") or {}).get("sum_insured") or 0)
+        > Decimal((c.get("before") or {}).get("sum_insured") or 0)
+        for c in changes
+        if c
+    )
 
 
 def _earlier_claims(customer_id: int, loss_date: date) -> int:

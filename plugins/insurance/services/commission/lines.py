@@ -7,8 +7,11 @@ rule is the product's effective on the instalment's due date, else the
 carrier-wide one, else none (a line at rate 0, so the gap shows). ``basis``
 is first-year on term 1, renewal after; ``expected`` (carrier → agency) =
 amount × rate, half-up; ``agent_amount`` = expected × the agent's share; the
-agent's upline gets an override line of expected × ``leader_override``.
-A reversed payment writes ``reversal`` lines that cancel its lines.
+agent's upline (the team leader, 主管) gets an override line of expected ×
+``leader_override``, in the upline's team. A reversed payment writes
+``reversal`` lines that cancel its lines. Booking or reversing a payment
+twice writes nothing more (``uq_insurance_commission_payment`` holds one
+line per payment, kind and agent).
 
 Clawback: a term 1 that lapses or is cancelled before ``clawback_months``
 from inception gives back ``clawback_percent`` of the agent's first-year
@@ -21,7 +24,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, or_, select
 
-from core.api import add_months, db
+from core.api import User, add_months, db
 
 from ...models import (
     Agent,
@@ -66,7 +69,9 @@ def upline_of(user_id: int | None) -> int | None:
     return db.session.scalar(select(Agent.upline_user_id).where(Agent.user_id == user_id))
 
 
-def _line(policy: Policy, kind: str, month: date, **values) -> CommissionLine:
+def _line(
+    policy: Policy, kind: str, month: date, *, team_id: int | None = None, **values
+) -> CommissionLine:
     row = CommissionLine(
         kind=kind,
         policy_id=policy.id,
@@ -74,7 +79,7 @@ def _line(policy: Policy, kind: str, month: date, **values) -> CommissionLine:
         basis="first_year" if policy.term_no == 1 else "renewal",
         carrier_id=policy.carrier_id,
         product_id=policy.product_id,
-        team_id=policy.team_id,
+        team_id=policy.team_id if team_id is None else team_id,
         month=month,
         currency=policy.currency,
         **values,
@@ -83,10 +88,25 @@ def _line(policy: Policy, kind: str, month: date, **values) -> CommissionLine:
     return row
 
 
+def _lines_of(payment_id: int, kinds: tuple[str, ...]) -> list[CommissionLine]:
+    return list(
+        db.session.scalars(
+            select(CommissionLine)
+            .where(CommissionLine.payment_id == payment_id, CommissionLine.kind.in_(kinds))
+            .order_by(CommissionLine.id)
+        )
+    )
+
+
 def book_payment(payment: PremiumPayment) -> list[CommissionLine]:
-    """The lines ``payment`` earns (negative for a refund)."""
+    """The lines ``payment`` earns (negative for a refund): the agent's
+    commission line and, when the rule gives the upline an override, the
+    upline's. A payment booked already keeps its lines (they are returned)."""
     policy = db.session.get(Policy, payment.policy_id)
     assert policy is not None  # a foreign key
+    booked = _lines_of(payment.id, ("commission", "override"))
+    if booked:
+        return booked
     instalment = (
         db.session.get(PremiumInstalment, payment.instalment_id) if payment.instalment_id else None
     )
@@ -113,12 +133,13 @@ def book_payment(payment: PremiumPayment) -> list[CommissionLine]:
         )
     ]
     upline = upline_of(policy.agent_id)
-    if upline is not None and override:
+    if upline is not None and upline != policy.agent_id and override:
         lines.append(
             _line(
                 policy,
                 "override",
                 month,
+                team_id=db.session.scalar(select(User.team_id).where(User.id == upline)),
                 payment_id=payment.id,
                 agent_id=upline,
                 premium=payment.amount,
@@ -132,20 +153,20 @@ def book_payment(payment: PremiumPayment) -> list[CommissionLine]:
 
 
 def reverse_payment(payment: PremiumPayment, on: date) -> list[CommissionLine]:
-    """Lines that cancel ``payment``'s, booked in the month of ``on``."""
+    """Lines that cancel ``payment``'s, booked in the month of ``on`` (each
+    credited to whom the cancelled line was, in that line's team). A payment
+    reversed already gets no second reversal: ``[]``."""
     policy = db.session.get(Policy, payment.policy_id)
     assert policy is not None
-    booked = db.session.scalars(
-        select(CommissionLine).where(
-            CommissionLine.payment_id == payment.id,
-            CommissionLine.kind.in_(("commission", "override")),
-        )
-    ).all()
+    if _lines_of(payment.id, ("reversal",)):
+        return []
+    booked = _lines_of(payment.id, ("commission", "override"))
     lines = [
         _line(
             policy,
             "reversal",
             on.replace(day=1),
+            team_id=row.team_id,
             payment_id=payment.id,
             agent_id=row.agent_id,
             premium=-row.premium,
@@ -191,6 +212,34 @@ def claw_back(policy: Policy, effective_on: date) -> CommissionLine | None:
         rate=ZERO,
         expected=ZERO,
         agent_amount=-amount,
+    )
+    db.session.flush()
+    return line
+
+
+def restore_clawback(policy: Policy) -> CommissionLine | None:
+    """Give back what lapses clawed back on ``policy`` once it is reinstated:
+    one clawback line of the opposite sign, so the term's clawbacks net to
+    nothing (a later lapse claws back again from the whole)."""
+    taken = db.session.scalar(
+        select(func.coalesce(func.sum(CommissionLine.agent_amount), 0)).where(
+            CommissionLine.policy_id == policy.id,
+            CommissionLine.agent_id == policy.agent_id,
+            CommissionLine.kind == "clawback",
+        )
+    )
+    if policy.agent_id is None or Decimal(taken or 0) >= 0:
+        return None
+    line = _line(
+        policy,
+        "clawback",
+        today().replace(day=1),
+        payment_id=None,
+        agent_id=policy.agent_id,
+        premium=ZERO,
+        rate=ZERO,
+        expected=ZERO,
+        agent_amount=-Decimal(taken),
     )
     db.session.flush()
     return line
