@@ -90,6 +90,7 @@ def demo_ids() -> dict:
         "agent_statement_id": _first(AgentStatement),
         "carrier_statement_id": _first(CarrierStatement),
         "token": "no-such-request",
+        "number": db.session.scalar(select(Claim.number).limit(1)),  # its tracking page: 404
         "sales_key": db.session.scalar(select(LeadForm.key).limit(1)),
         "service_key": db.session.scalar(select(RequestLink.key).limit(1)),
     }

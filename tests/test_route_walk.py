@@ -427,6 +427,7 @@ def walk(app, make_user):
         "part_id": part.id,
         "key": WALK_KEY,
         "token": "no-such-request",
+        "number": "LP-NO-SUCH",
     }
     phones = [f"1380013{user.id:04d}" for user in (alpha, bravo)]
     return {

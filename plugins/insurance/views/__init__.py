@@ -12,6 +12,7 @@
 - :mod:`.commission` (what its pages share, the policy page's Commission
   section), :mod:`.commission_statements`, :mod:`.commission_rules`,
   :mod:`.leaderboard`: commission
+- :mod:`.public`: the public claim form (报案, no sign-in) and its tracking page
 """
 
 # their routes join the blueprint in this order
@@ -30,6 +31,7 @@ from . import commission_statements  # noqa: F401  # isort: skip
 from . import commission_rules  # noqa: F401  # isort: skip
 from . import leaderboard  # noqa: F401  # isort: skip
 from . import renewals  # noqa: F401  # isort: skip
+from . import public  # noqa: F401  # isort: skip
 from .blueprint import bp
 from .policies import LIST_SIZE, customer_policies_query
 

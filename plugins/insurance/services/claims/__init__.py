@@ -7,6 +7,8 @@
 - :mod:`.queries`: the claims a user may see, and a claim's history
 - :mod:`.risk`: the risk warnings (风险预警) a report fires
 - :mod:`.events`: the event row and timeline entry every step writes
+- :mod:`.public`: the public claim form's report (no account, proven by the
+  policyholder's phone) and its tracking link (进度查询链接)
 """
 
 from .lifecycle import transition

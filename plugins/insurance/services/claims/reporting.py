@@ -68,17 +68,20 @@ class ReportClaimInput(Schema):
             raise SchemaError(_("say why the exception is made"), "exception_note")
 
 
-def report_claim(data: dict, actor: User | None) -> Claim:
+def report_claim(data: dict, actor: User | None, *, policy: Policy | None = None) -> Claim:
     """Report a claim; refusals name the field (422), a policy the actor may
-    not see is a 404 naming ``policy_id``."""
+    not see is a 404 naming ``policy_id``. ``policy``: the term, when the
+    caller found it otherwise — the public form (:mod:`.public`), whose
+    claimant proved they hold it and has no account (``actor`` None)."""
     values = load(ReportClaimInput(), data)
     if values["loss_date"] > today():
         refuse({"loss_date": [_("the loss date cannot be in the future")]})
-    try:
-        policy = visible_policy(values["policy_id"], actor)
-    except NotFoundError:
-        refuse(missing={"policy_id": [_("no policy with this id")]})
-        raise  # unreachable: refuse raised
+    if policy is None or policy.id != values["policy_id"]:
+        try:
+            policy = visible_policy(values["policy_id"], actor)
+        except NotFoundError:
+            refuse(missing={"policy_id": [_("no policy with this id")]})
+            raise  # unreachable: refuse raised
     gap = uncovered(policy, values["loss_date"])
     if gap is not None and not values["exception"]:
         refuse({"policy_id": [gap]})

@@ -1,0 +1,108 @@
+"""The public claim pages (no sign-in): the claim form a policyholder fills
+in (报案, ``/insurance/report``), the page with the tracking link it leads
+to, and the tracking page (``/insurance/track/<number>?t=<token>``). They
+stand alone (no app menu), fit a phone's width, speak the visitor's
+language (``?lang=`` or the browser's) and are rate-limited per address."""
+
+from __future__ import annotations
+
+from babel import Locale
+from flask import redirect, render_template, request, session, url_for
+from flask_babel import get_locale, refresh
+
+from core.api import ValidationError, db, public, translator
+
+from ..services.claims import public as claims_
+from .blueprint import bp
+
+_, _l = translator("insurance")
+LOCALES = ("zh_CN", "en")
+#: the visitor's last reported claim (number and tracking token) in their own
+#: signed session cookie, for the page after the redirect
+REPORTED = "insurance_public_claim"
+
+
+def visitor_locale() -> None:
+    """``?lang=en`` or ``?lang=zh_CN`` picks the page's language and keeps it;
+    otherwise the browser's language decides (core's locale selector)."""
+    lang = request.args.get("lang")
+    if lang in LOCALES and session.get("locale") != lang:
+        session["locale"] = lang
+        refresh()
+
+
+def lang_url(code: str) -> str:
+    """This page in language ``code``, the rest of its query kept (the token)."""
+    args = {**request.args.to_dict(), "lang": code}
+    return url_for(request.endpoint or ".report_form", **(request.view_args or {}), **args)
+
+
+def current_lang() -> str | None:
+    return next((code for code in LOCALES if Locale.parse(code) == get_locale()), None)
+
+
+def _page(template: str, status: int = 200, **context):
+    return render_template(f"insurance/public/{template}", lang_url=lang_url, **context), status
+
+
+@bp.route("/report", methods=["GET", "POST"])
+@public("10 per minute")
+def report_form():
+    """The public claim form. A wrong policy number or phone is one 422 that
+    does not say which; a filled honeypot (``website``) is thanked and
+    nothing kept; over 10 posts a minute from one address is a 429."""
+    visitor_locale()
+    values: dict = {}
+    errors: dict = {}
+    if request.method == "POST":
+        if request.form.get("website"):
+            session.pop(REPORTED, None)
+            return redirect(url_for(".report_thanks"), 303)
+        values = {k: request.form.get(k, "") for k in claims_.FIELDS}
+        try:
+            reported = claims_.report_public_claim(values)
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.errors
+        else:
+            session[REPORTED] = {"number": reported.claim.number, "token": reported.token}
+            return redirect(url_for(".report_thanks"), 303)
+    return _page("report.html", 422 if errors else 200, values=values, errors=errors)
+
+
+@bp.route("/report/thanks")
+@public("30 per minute")
+def report_thanks():
+    """The claim number and its tracking link (only in the visitor's session;
+    a reload shows them again instead of reporting twice)."""
+    visitor_locale()
+    reported = session.get(REPORTED)
+    if reported is None:
+        return _page("thanks.html", number=None, url=None)
+    url = url_for(
+        ".track_claim",
+        number=reported["number"],
+        t=reported["token"],
+        lang=current_lang(),
+        _external=True,
+    )
+    return _page("thanks.html", number=reported["number"], url=url)
+
+
+@bp.route("/track/<number>")
+@public("30 per minute")
+def track_claim(number: str):
+    """Where a claim stands: its status, its last steps with their dates, the
+    documents still needed — no notes, no names, no amount not yet decided.
+    A forged or missing token is a 404."""
+    visitor_locale()
+    claim = claims_.tracked_claim(number, request.args.get("t"))
+    if claim is None:
+        return _page("missing.html", 404)
+    return _page(
+        "track.html",
+        claim=claim,
+        steps=claims_.public_steps(claim),
+        documents=claims_.documents_needed(claim),
+        approved=claims_.approved_shown(claim),
+    )
