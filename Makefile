@@ -9,7 +9,7 @@ export TRELLIS_INSTANCE_PATH ?= $(CURDIR)/instance
 PORT   := 5000
 HOST   := 127.0.0.1
 
-.PHONY: run test install translations docs screenshots lint bench bench-pages bench-sales bench-money bench-service clean vendor browser
+.PHONY: run test install translations docs screenshots lint bench bench-pages bench-sales bench-money bench-service bench-insurance clean vendor browser
 
 $(STAMP): pyproject.toml tests/thirdparty/trellis_hello/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,10 @@ bench-money: install
 ## Service dispatch benchmark: board, suggestions and SLA report at 500,000 work orders
 bench-service: install
 	$(BIN)/python -m bench.service $(if $(BENCH_DB),--database $(BENCH_DB))
+
+## Insurance benchmark (issue 17): renewals, grace list, agent statements, reports and the nightly job at 1,000,000 policy terms
+bench-insurance: install
+	$(BIN)/python -m bench.insurance $(if $(BENCH_DB),--database $(BENCH_DB))
 
 ## The README's screenshots (docs/screenshots): main pages, both locales and themes
 screenshots: install browser

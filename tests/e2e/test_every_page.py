@@ -37,6 +37,7 @@ from sqlalchemy import select
 
 from core.api import User, db
 from core.testing.pages import get_routes, untranslated
+from core.throttle import is_public
 
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
@@ -101,11 +102,14 @@ class Pages:
         #: one URL per page (a route, or a tab of one), by ``key``
         self.found: dict[str, str] = {}
         #: the found pages that are "not found" by design: a public link's page
-        #: with a token the demo cannot have (only the token's hash is stored)
+        #: with a token the demo cannot have (only the token's hash is stored),
+        #: in its path (``<token>``) or its query (a claim's tracking link)
         self.not_found: set[str] = set()
         #: the last answer of each route that gave no page
         self.refused: dict[str, str] = {}
-        tokens = {r.endpoint for r in routes if "token" in r.arguments}
+        tokens = {
+            r.endpoint for r in routes if "token" in r.arguments or is_public(app, r.endpoint)
+        }
         tries: dict[str, int] = {}
         queue, seen = list(urls), set()
         self.home_links: list[str] = []
