@@ -69,3 +69,25 @@ def add_scale(parser: argparse.ArgumentParser, default: str = "100k") -> None:
         default=argparse.SUPPRESS,
         help=argparse.SUPPRESS,
     )
+
+
+def write_section(results: Path, title: str, name: str, part: str) -> None:
+    """Put ``part`` (starting ``### name``) into the ``## title`` section of
+    ``results``: in place of that section's own ``### name`` part, else at
+    its end; the section is made at the file's end the first time."""
+    text = results.read_text(encoding="utf-8")
+    start = text.find(f"## {title}")
+    if start < 0:
+        text = text.rstrip("\n") + f"\n\n## {title}\n\n"
+        start = text.find(f"## {title}")
+    end = text.find("\n## ", start + 1)
+    end = len(text) if end < 0 else end + 1
+    section = text[start:end]
+    mine = section.find(f"### {name}\n")
+    if mine >= 0:
+        after = section.find("\n### ", mine + 1)
+        section = section[:mine] + part + (section[after + 1 :] if after >= 0 else "")
+    else:
+        section = section.rstrip("\n") + "\n\n" + part
+    tail = "\n\n" + text[end:] if end < len(text) else "\n"
+    results.write_text(text[:start] + section.rstrip("\n") + tail, encoding="utf-8")

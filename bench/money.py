@@ -38,7 +38,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.common import backend, prepare
+from bench.common import backend, prepare, write_section
 from bench.core_api import RESULTS, StatementLog, machine, measure, percentile
 
 TARGET_MS = 200
@@ -348,22 +348,7 @@ def write_results(name, loaded, counts, inbox, rows, skipped, n, verdict, loads)
     if skipped:
         lines += ["", "Not measured (route missing or failing then): " + "; ".join(skipped) + "."]
     part = "\n".join(lines) + "\n"
-    text = RESULTS.read_text(encoding="utf-8")
-    start = text.find(f"## {TITLE}")
-    if start < 0:
-        text = text.rstrip("\n") + f"\n\n## {TITLE}\n\n"
-        start = text.find(f"## {TITLE}")
-    end = text.find("\n## ", start + 1)
-    end = len(text) if end < 0 else end + 1
-    section = text[start:end]
-    mine = section.find(f"### {name}\n")
-    if mine >= 0:
-        after = section.find("\n### ", mine + 1)
-        section = section[:mine] + part + (section[after + 1 :] if after >= 0 else "")
-    else:
-        section = section.rstrip("\n") + "\n\n" + part
-    tail = "\n\n" + text[end:] if end < len(text) else "\n"
-    RESULTS.write_text(text[:start] + section.rstrip("\n") + tail, encoding="utf-8")
+    write_section(RESULTS, TITLE, name, part)
     print(f"wrote {RESULTS}")
 
 
