@@ -78,6 +78,8 @@ def plan(statement_id: int | None, on: date) -> list[tuple[str, str, str]]:
     if statement_id is not None:
         rows += [
             ("Agent statement (API)", f"/api/v1/insurance/agent-statements/{statement_id}", "api"),
+            ("Agent statement lines (API)",
+             f"/api/v1/insurance/agent-statements/{statement_id}/lines", "api"),
             ("Agent statement (page)", f"/insurance/commission/agent-statements/{statement_id}",
              "web"),
         ]  # fmt: skip

@@ -51,7 +51,7 @@ from core.followups import create_plan as create_followup_plan
 from core.services.activities import complete_task, log_activity, record_attempt
 from core.services.contacts import create_contact
 from core.services.customers import create_customer, find_duplicates, get_customer, update_customer
-from core.services.users import create_user
+from core.services.users import create_team, create_user
 
 # -- Approvals: submit an ``Approvable`` record; a record waiting for approval is locked.
 from core.approvals import approve as approve_request
@@ -85,11 +85,15 @@ from core.attachments import (
     attachment_of,
     attachments_of,
     check as check_files,
+    check_kind as check_attachment_kind,
     chosen as chosen_files,
+    missing_kinds as missing_attachment_kinds,
     named as file_named,
     remove_after_commit as remove_files_after_commit,
     remove_attachment,
     remove_files,
+    sample_file,
+    sample_pdf,
     send_stored as send_stored_file,
     sniff as sniff_file,
     upload_folder,
@@ -100,6 +104,7 @@ from core.models import Attachment
 # -- Schemas & validation: input through a marshmallow schema, values checked and normalised.
 from core.followups import open_tasks as open_followup_tasks
 from core.followups import whole_days
+from core.followups import not_to_contact
 from core.normalize import normalize_national_id, normalize_phone, normalize_tax_number
 from core.schemas import Amount, Flag, Phone, is_id
 from core.services.base import load
@@ -265,6 +270,7 @@ __all__ = [
     "audit",
     "best_matches",
     "binned_customer_ids",
+    "check_attachment_kind",
     "check_files",
     "check_number_pattern",
     "check_transfer",
@@ -278,6 +284,7 @@ __all__ = [
     "create_contact",
     "create_customer",
     "create_followup_plan",
+    "create_team",
     "create_user",
     "csv_export",
     "csv_rows",
@@ -318,11 +325,13 @@ __all__ = [
     "log_activity",
     "lookup_column",
     "mask_pii",
+    "missing_attachment_kinds",
     "new_tracking_token",
     "next_number",
     "normalize_national_id",
     "normalize_phone",
     "normalize_tax_number",
+    "not_to_contact",
     "open_followup_tasks",
     "ordered",
     "page_schema",
@@ -340,6 +349,8 @@ __all__ = [
     "remove_files_after_commit",
     "repoint",
     "require",
+    "sample_file",
+    "sample_pdf",
     "save",
     "save_approval_flow",
     "scoped",

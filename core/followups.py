@@ -9,7 +9,7 @@ two runs overlap. Cron calls it through ``trellis jobs run-due``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import cast
@@ -165,12 +165,29 @@ def run_due(now: datetime | None = None) -> RunReport:
         if rule is None:  # its plugin is disabled: the plan waits
             continue
         report.plans += 1
-        for due in rule.due(plan, now):
+        dues = reachable(list(rule.due(plan, now)))
+        for due in dues:
             if _create_task(plan, due):
                 report.created += 1
             else:
                 report.existing += 1
     return report
+
+
+def not_to_contact(customer_ids: Iterable[int]) -> set[int]:
+    """Of ``customer_ids``, those no one may reach out to, as the plugins say
+    (``trellis_customers_not_to_contact``: a deceased patient, an opt-out)."""
+    ids = sorted({i for i in customer_ids if i is not None})
+    if not ids:
+        return set()
+    answers = current_registry().call("trellis_customers_not_to_contact", customer_ids=ids)
+    return {int(i) for answer in answers if answer for i in answer}
+
+
+def reachable(dues: list[DueTask]) -> list[DueTask]:
+    """``dues`` without the tasks about customers no one may reach out to."""
+    barred = not_to_contact(due.customer_id for due in dues if due.customer_id)
+    return [due for due in dues if due.customer_id not in barred] if barred else dues
 
 
 def _create_task(plan: FollowUpPlan, due: DueTask) -> bool:

@@ -43,6 +43,7 @@ def demo_ids() -> dict:
         Team,
         User,
     )
+    from plugins.his.models import Booking, ClinicSession, Department, Patient
     from plugins.insurance.models import (
         Agent,
         AgentStatement,
@@ -87,6 +88,10 @@ def demo_ids() -> dict:
         "agent_id": _first(Agent),
         "household_id": _first(Household),
         "person_id": _first(Person),
+        "patient_id": _first(Patient),
+        "department_id": _first(Department),
+        "session_id": _first(ClinicSession),
+        "booking_id": _first(Booking),
         "agent_statement_id": _first(AgentStatement),
         "carrier_statement_id": _first(CarrierStatement),
         "token": "no-such-request",

@@ -169,3 +169,27 @@ def test_a_write_that_loses_the_race_in_the_database_is_a_stale_version(db, make
     assert lost.value.entity == "customer"
     db.session.expire_all()
     assert db.session.get(Customer, customer.id).name == "Raced"
+
+
+def test_no_rule_follows_up_a_customer_a_plugin_says_not_to_contact(
+    db, register_plugin, make_user, make_customer
+):
+    rep = make_user()
+    barred = make_customer(name="Do not call", grade="A", owner_id=rep.id)
+    other = make_customer(name="Callable", grade="A", owner_id=rep.id)
+    asked: list[list[int]] = []
+
+    def trellis_customers_not_to_contact(customer_ids):
+        asked.append(customer_ids)
+        return [barred.id] if barred.id in customer_ids else []
+
+    register_plugin(
+        plugin_module("quiet", trellis_customers_not_to_contact=trellis_customers_not_to_contact)
+    )
+    create_plan(
+        {"name": "A", "rule": "customer_interval", "params": {"grade": "A", "every_days": 14}}, None
+    )
+    report = run_due()
+    assert (report.plans, report.created) == (1, 1)
+    assert [t.customer_id for t in tasks(db)] == [other.id]
+    assert asked == [sorted([barred.id, other.id])]  # one question for the whole run

@@ -70,7 +70,7 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
     from core.services.activities import log_activity
     from core.services.contacts import create_contact
     from core.services.customers import create_customer
-    from plugins.his.models import Visit
+    from plugins.his.models import Patient, Visit
     from plugins.insurance.tests.factories import make_policy
     from plugins.sales.services.deals import create_deal
     from plugins.sales.services.leads import create_lead
@@ -156,6 +156,7 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
                 team_id=owner.team_id,
                 visited_at=utcnow(),
             ),
+            patient := Patient(customer_id=customer.id, mrn=f"{marker}-MR", allergies=[marker]),
         ]
     )
     # an approval flow and a request of the owner's (a type no plugin declares: the
@@ -198,6 +199,7 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
         "contract_id": contract.id,
         "flow_id": flow.id,
         "request_id": approval.id,
+        "patient_id": patient.id,
         **money,
         **insurance,
     }
@@ -410,6 +412,7 @@ def walk(app, make_user):
     db.session.commit()
     part = create_part({"sku": "WALK-1", "name": "Walk part"}, None)
     east, west = create_team("Walk east", None), create_team("Walk west", None)
+    clinic_day = _clinic_day(make_user)
     alpha = make_user(role="walk_rep", team=east, name="Alpha Rep")
     bravo = make_user(role="walk_rep", team=west, name="Bravo Rep")
     records = {
@@ -428,6 +431,7 @@ def walk(app, make_user):
         "key": WALK_KEY,
         "token": "no-such-request",
         "number": "LP-NO-SUCH",
+        **clinic_day,
     }
     phones = [f"1380013{user.id:04d}" for user in (alpha, bravo)]
     return {
@@ -441,6 +445,37 @@ def walk(app, make_user):
 
 
 WALK_KEY = "walk-key-0123456789"
+
+
+def _clinic_day(make_user) -> dict[str, int]:
+    """A department and a clinic session of its doctor (no bookings, no
+    owner: the schedule is every reader's)."""
+    from plugins.his.services import clinic
+    from plugins.his.services.patients import today
+
+    department = clinic.create_department({"code": "WALK", "name": "Walk clinic"}, None)
+    doctor = make_user(role="his_doctor", team=department.team, name="Walk doctor")
+    session = clinic.plan_session(
+        {
+            "department_id": department.id,
+            "doctor_id": doctor.id,
+            "day": today().isoformat(),
+            "period": "evening",
+            "fee": "1.00",
+            "desk_quota": 1,
+            "online_quota": 1,
+        },
+        None,
+    )
+    from core.services.customers import create_customer
+    from plugins.his.models import Patient
+    from plugins.his.services.bookings import book
+
+    walker = create_customer({"name": "Walk patient", "kind": "person"}, None).customer
+    db.session.add(Patient(customer_id=walker.id, mrn="MRWALK0001"))
+    db.session.commit()
+    booking = book({"session_id": session.id, "customer_id": walker.id}, None)
+    return {"department_id": department.id, "session_id": session.id, "booking_id": booking.id}
 
 
 def _urls(app, walk) -> tuple[list[str], list[str]]:

@@ -8,10 +8,13 @@ scan, a claim's documents, a visit's reports — kept once, in core.
   folder's ``uploads/``, following the transaction (removed on a rollback,
   deleted only after the commit that deletes their rows), the download response
 - :mod:`~core.attachments.records`: :func:`attach`, :func:`attachments_of`,
-  :func:`remove_attachment`, who may download (the owning plugin's
-  ``trellis_timeline_links``), merge and purge with the customer
+  :func:`remove_attachment`, a file's ``kind`` (:func:`check_kind`, the
+  plugin's list; :func:`missing_kinds` for a guard), who may download (the
+  owning plugin's ``trellis_timeline_links``; every download audited),
+  merge and purge with the customer
 - :mod:`~core.attachments.schemas`: ``AttachmentOut`` and the
   ``AttachmentList`` field of a record's API detail
+- :mod:`~core.attachments.samples`: a stand-in PDF for demo data
 
 The download routes are core's: the page ``/attachments/<id>``
 (:mod:`core.web.attachments`) and ``GET /api/v1/attachments/<id>``
@@ -34,15 +37,19 @@ from core.attachments.files import (
     sniff,
 )
 from core.attachments.records import (
+    KIND_LENGTH,
     attach,
     attachment_of,
     attachments_of,
+    check_kind,
     download,
     may_download,
+    missing_kinds,
     purge_attachments,
     remove_attachment,
     repoint_attachments,
 )
+from core.attachments.samples import sample_file, sample_pdf
 from core.attachments.schemas import AttachmentList, AttachmentOut
 from core.attachments.storage import folder as upload_folder
 from core.attachments.storage import remove_after_commit, remove_files, send_stored, write
@@ -50,6 +57,7 @@ from core.attachments.storage import remove_after_commit, remove_files, send_sto
 __all__ = [
     "EXTENSIONS",
     "IMAGE_TYPES",
+    "KIND_LENGTH",
     "MAX_BYTES",
     "MAX_FILES",
     "AttachmentList",
@@ -60,15 +68,19 @@ __all__ = [
     "attachment_of",
     "attachments_of",
     "check",
+    "check_kind",
     "chosen",
     "download",
     "may_download",
+    "missing_kinds",
     "named",
     "purge_attachments",
     "remove_after_commit",
     "remove_attachment",
     "remove_files",
     "repoint_attachments",
+    "sample_file",
+    "sample_pdf",
     "send_stored",
     "sniff",
     "upload_folder",

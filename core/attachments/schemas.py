@@ -21,6 +21,12 @@ class AttachmentOut(Schema):
     )
     content_type = fields.String(metadata={"description": "decided from the file's content"})
     size = fields.Integer(metadata={"description": "bytes"})
+    kind = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "what the file is to its record (the record's plugin names the kinds)"
+        },
+    )
     uploaded_by_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
     url = fields.Function(

@@ -44,6 +44,7 @@ from core.hookspecs.events import (
 from core.hookspecs.markers import eventspec, hookspec, is_event
 from core.hookspecs.records import (
     trellis_customer_veto,
+    trellis_customers_not_to_contact,
     trellis_merge_records,
     trellis_purge_records,
     trellis_transfer_records,
@@ -100,6 +101,7 @@ __all__ = [
     "trellis_customer_tabs",
     "trellis_customer_updated",
     "trellis_customer_veto",
+    "trellis_customers_not_to_contact",
     "trellis_dashboard_widgets",
     "trellis_demo_data",
     "trellis_followup_rules",

@@ -1,8 +1,10 @@
 """A plugin's records that point at customers and users, when those move,
-merge or go — and the veto before a customer is deleted, merged or purged."""
+merge or go — the veto before a customer is deleted, merged or purged, and
+the customers no one may reach out to."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
 from core.hookspecs.markers import hookspec
@@ -65,4 +67,27 @@ def trellis_customer_veto(
         def trellis_customer_veto(customer, action, survivor):
             if action != "merge" and in_force_policies(customer.id):
                 return _("the customer has policies in force")
+    """
+
+
+@hookspec
+def trellis_customers_not_to_contact(customer_ids: list[int]) -> Iterable[int]:
+    """Of ``customer_ids``, the customers nobody may reach out to — a deceased
+    patient, someone who asked never to be called again.
+
+    Core's follow-up engine asks before it creates the due tasks of a plan
+    run, so no rule of any plugin follows up such a customer; outreach
+    (campaigns, reminders) asks ``core.api.not_to_contact`` too.
+    Answer with one query for the whole list; return the ids to leave out
+    (or nothing).
+
+    Example::
+
+        @hookimpl
+        def trellis_customers_not_to_contact(customer_ids):
+            return db.session.scalars(
+                select(Patient.customer_id).where(
+                    Patient.customer_id.in_(customer_ids), Patient.deceased.is_(True)
+                )
+            )
     """

@@ -2,8 +2,11 @@
 a visit's reports — for any plugin's record, as the timeline's activities are.
 
 ``link_type``/``link_id`` name the record (its table and id, as on an
-activity); ``customer_id`` names the customer it belongs to, so a merge moves
-the files with the customer and a purge removes them. The bytes live in the
+activity); ``kind`` says what the file is to the record (a claim's
+``invoice``, a policy's ``recorded_sale``): the owning plugin decides which
+kinds its records take, core only stores and filters them. ``customer_id``
+names the customer it belongs to, so a merge moves the files with the
+customer and a purge removes them. The bytes live in the
 instance folder under ``uploads/core/<stored_name>`` (which a backup holds);
 write them through :mod:`core.attachments`, never by hand.
 """
@@ -37,5 +40,6 @@ class Attachment(TimestampMixin, Model):
     size: Mapped[int] = mapped_column(Integer)
     stored_name: Mapped[str] = mapped_column(String(80), unique=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    kind: Mapped[str | None] = mapped_column(String(40))
 
     uploaded_by: Mapped[User | None] = relationship()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Integer, TypeDecorator, func
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy import DateTime, Index, Integer, Table, TypeDecorator, event, func, text
+from sqlalchemy.orm import Mapped, Mapper, declared_attr, mapped_column
 
 
 def utcnow() -> datetime:
@@ -65,11 +65,40 @@ class VersionedMixin:
         return {"version_id_col": cls.version}
 
 
+#: what ``ix_<table>_deleted_at`` holds: only the deleted rows
+DELETED_ROWS = "deleted_at IS NOT NULL"
+
+
 class SoftDeleteMixin:
     """Deleting sets ``deleted_at``; the row stays until purged."""
 
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Indexed by ``ix_<table>_deleted_at``, partial on ``deleted_at IS NOT
+    # NULL`` (see _index_deleted_rows): only the recycle bin and the purge look
+    # for deleted rows, and a full index, every key NULL for the live rows,
+    # lures SQLite into using it for ``deleted_at IS NULL`` instead of a
+    # table's far narrower status indexes.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+@event.listens_for(SoftDeleteMixin, "after_mapper_constructed", propagate=True)
+def _index_deleted_rows(mapper: Mapper, class_: type) -> None:
+    """Attach the partial ``deleted_at`` index to each soft-deletable table
+    as its class is mapped (before ``create_all`` and migration checks read
+    the metadata); a table that declares its own index of that name, or a
+    subclass sharing its parent's table, keeps the one it has."""
+    table = mapper.local_table
+    if not isinstance(table, Table) or "deleted_at" not in table.c:
+        return
+    name = f"ix_{table.name}_deleted_at"
+    if any(index.name == name for index in table.indexes):
+        return
+    Index(
+        name,
+        table.c.deleted_at,
+        sqlite_where=text(DELETED_ROWS),
+        postgresql_where=text(DELETED_ROWS),
+    )

@@ -78,6 +78,8 @@ def set_password(user: User, password: str, actor: User | None) -> None:
 
 
 def create_team(name: str, actor: User | None, parent_id: int | None = None) -> Team:
+    """A new team (under ``parent_id``), audited; 422 naming ``name`` when it is
+    empty or taken."""
     name = name.strip()
     invalid, taken = {}, {}
     if not name:

@@ -253,3 +253,19 @@ def trellis_as_user(trellis_app):
         return client
 
     return make
+
+
+@pytest.fixture
+def trellis_cli(trellis_app):
+    """``trellis_cli("insurance", "rebuild-cells")``: run a ``trellis``
+    command — core's or a plugin's — in the newest app, as the console
+    would; returns click's ``Result`` (``exit_code``, ``output``)."""
+    from click.testing import CliRunner
+
+    from core.cli import main
+
+    def run(*args: str):
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        return CliRunner().invoke(main, list(args), obj=app)
+
+    return run

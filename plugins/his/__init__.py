@@ -6,17 +6,18 @@ prescriptions and billing come with its issue.
 
 from core.api import (
     ActivityKind,
+    CustomerAction,
     CustomerTab,
     FollowUpRule,
     Manifest,
-    MenuGroup,
-    MenuItem,
-    Permission,
     RuleParam,
-    delete_rows,
     hookimpl,
-    repoint,
     translator,
+)
+
+from . import (
+    declarations,
+    hookspecs,  # noqa: F401  (the events other plugins may subscribe to)
 )
 
 _, _l = translator("his")
@@ -33,7 +34,7 @@ manifest = Manifest(
 def trellis_models():
     from . import models
 
-    return [models.Visit]
+    return models.MODELS
 
 
 @hookimpl
@@ -44,53 +45,104 @@ def trellis_blueprints():
 
 
 @hookimpl
+def trellis_api_blueprints():
+    from .api import bp  # every resource module's routes join it
+
+    return [bp]
+
+
+@hookimpl
 def trellis_permissions():
-    return [
-        Permission("his.visit.read", _l("View visits"), default_roles=("manager",)),
-        Permission("his.visit.write", _l("Record visits"), default_roles=("manager",)),
-        Permission("his.admin", _l("Administer the hospital module")),
-    ]
+    return list(declarations.PERMISSIONS)
+
+
+@hookimpl
+def trellis_roles():
+    return list(declarations.ROLES)
 
 
 @hookimpl
 def trellis_activity_kinds():
-    return [ActivityKind("visit_record", _l("Visit record"), icon="stethoscope")]
+    return [
+        ActivityKind("visit_record", _l("Visit record"), icon="stethoscope"),
+        ActivityKind("patient_record", _l("Medical record"), icon="clipboard-list"),
+    ]
 
 
 @hookimpl
 def trellis_merge_records(survivor_id, merged_id):
-    from .models import Visit
+    from .services.patients.records import merge_records
 
-    return repoint(Visit, "customer_id", merged_id, survivor_id)
+    return merge_records(survivor_id, merged_id)
 
 
 @hookimpl
 def trellis_purge_records(customer_id):
-    from .models import Visit
+    from .services.patients.records import purge_records
 
-    return delete_rows(Visit, "customer_id", customer_id)
+    return purge_records(customer_id)
 
 
-#: the plugin's heading in the main menu
-MENU_HOSPITAL = MenuGroup("hospital", _l("Hospital"), order=50, icon="hospital")
+@hookimpl
+def trellis_customer_veto(customer, action, survivor):
+    from .services.patients.records import veto
+
+    return veto(customer, action, survivor)
+
+
+@hookimpl
+def trellis_customers_not_to_contact(customer_ids):
+    from .services.patients.records import deceased_among
+
+    return deceased_among(customer_ids)
 
 
 @hookimpl
 def trellis_menu_items(user):
-    if not user.can("his.visit.read"):
-        return []
-    return [MenuItem(_l("Visits"), "his.visits", order=1, icon="stethoscope", group=MENU_HOSPITAL)]
+    return declarations.menu_items(user)
 
 
 @hookimpl
 def trellis_customer_tabs(customer, user):
-    """A Visits tab on the page of a patient with a visit the user may see."""
-    if not user.can("his.visit.read"):
-        return []
-    from .views import patient_visits_query
+    """A Medical record tab on the page of a patient (for who may read
+    patients), a Visits tab when they have a visit the user may see."""
+    tabs = []
+    if user.can("his.patient.read"):
+        from .views.patients import medical_record_query
 
-    visits = patient_visits_query(user, customer.id)  # listed if it finds one
-    return [CustomerTab("visits", _l("Visits"), "his.customer_visits", order=40, records=visits)]
+        record = medical_record_query(customer.id)  # listed if the customer is a patient
+        tabs.append(
+            CustomerTab(
+                "medical-record",
+                _l("Medical record"),
+                "his.customer_patient",
+                order=35,
+                records=record,
+            )
+        )
+    if user.can("his.visit.read"):
+        from .views import patient_visits_query
+
+        visits = patient_visits_query(user, customer.id)  # listed if it finds one
+        tabs.append(
+            CustomerTab("visits", _l("Visits"), "his.customer_visits", order=40, records=visits)
+        )
+    return tabs
+
+
+@hookimpl
+def trellis_customer_actions(customer, user):
+    """ "Register as patient" in the header of a person who is not yet one."""
+    if not user.can("his.patient.write") or customer.kind.value != "person":
+        return []
+    from flask import url_for
+
+    from .services.patients import patient_of
+
+    if patient_of(customer.id) is not None:
+        return []
+    url = url_for("his.register_patient", customer_id=customer.id)
+    return [CustomerAction(_l("Register as patient"), url, order=45)]
 
 
 @hookimpl
@@ -104,6 +156,23 @@ def trellis_followup_rules():
             recall_due,
             recall_params,
             params=(RuleParam("days_before", _l("Days before the follow-up date"), default=0),),
+        )
+    ]
+
+
+@hookimpl
+def trellis_jobs():
+    """The plugin's daily work (one list: add yours here)."""
+    from core.api import Job
+
+    from .services.bookings import run_no_show_job
+
+    return [
+        Job(
+            "his.no_shows",
+            _l("Mark yesterday's bookings not checked in as no-shows; suspend online booking"),
+            run_no_show_job,
+            1440,
         )
     ]
 

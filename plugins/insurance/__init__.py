@@ -39,8 +39,16 @@ manifest = Manifest(
 @hookimpl
 def trellis_models():
     from .models import MODELS
+    from .services import report_cells  # noqa: F401  (keeps the report cells in step)
 
     return MODELS
+
+
+@hookimpl
+def trellis_cli_commands():
+    from .services.report_cells.command import insurance  # trellis insurance rebuild-cells
+
+    return [insurance]
 
 
 @hookimpl

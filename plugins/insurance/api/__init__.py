@@ -6,6 +6,7 @@
 - :mod:`.agents`: agents and their licences
 - :mod:`.claims`: claims — report, a claim with its history, its moves
 - :mod:`.premiums`: instalments (a term's; open, overdue, in grace), payments, reversal
+- :mod:`.documents`: a claim's and a policy's documents (单证), by kind
 """
 
 # their routes join the blueprint in this order, which the OpenAPI document follows
@@ -18,6 +19,7 @@ from . import reports  # noqa: F401  # isort: skip
 from . import parties  # noqa: F401  # isort: skip
 from . import commission  # noqa: F401  # isort: skip
 from . import renewals  # noqa: F401  # isort: skip
+from . import documents  # noqa: F401  # isort: skip
 from .blueprint import bp
 
 __all__ = ["bp"]

@@ -10,7 +10,9 @@
   ``month``), ``commission-statements/{id}`` (GET, ``?status=``): carrier
   statements and their reconciliation (对账) — ``insurance.commission.write``.
 - ``agent-statements`` (GET), ``agent-statements/{id}`` (GET, with its
-  lines), ``agent-statements/{id}/issue`` (POST ``version``; write).
+  lines' subtotals per kind), ``agent-statements/{id}/lines`` (GET, a list:
+  paged, by ``kind``), ``agent-statements/{id}/issue`` (POST ``version``;
+  write).
 - ``agents/leaderboard`` (GET ``from``, ``to``): the agents in scope ranked.
 """
 
@@ -36,6 +38,7 @@ from ..models import AgentStatement, CarrierStatement, CommissionLine, Insurance
 from ..schemas.commission import (
     AgentStatementArgs,
     AgentStatementDetailOut,
+    AgentStatementLineArgs,
     AgentStatementOut,
     CarrierStatementArgs,
     CarrierStatementDetailArgs,
@@ -251,10 +254,26 @@ def list_agent_statements(args):
 @bp.route("/agent-statements/<int:agent_statement_id>", methods=["GET"])
 @bp.response(200, AgentStatementDetailOut)
 def get_agent_statement(agent_statement_id: int):
-    """A statement with its lines (a draft's: the open lines it would freeze)."""
+    """A statement with its lines' count and sum per kind, over all its
+    lines (a draft's: the open lines it would freeze); the lines are paged
+    at ``agent-statements/{id}/lines``."""
     require(READ)
     found = visible_agent_statement(agent_statement_id, current_user)
-    return _With(found, lines=agent_statements.statement_lines(found))
+    return _With(found, subtotals=agent_statements.subtotals(found))
+
+
+@bp.route("/agent-statements/<int:agent_statement_id>/lines", methods=["GET"])
+@bp.arguments(sorted_by(AgentStatementLineArgs, LINE_SORTS), location="query", as_kwargs=False)
+@bp.response(200, page_schema(CommissionLineOut, "InsuranceAgentStatementLinePage"))
+def list_agent_statement_lines(args, agent_statement_id: int):
+    """A statement's lines (a draft's: the open lines it would freeze),
+    oldest month first; ``kind`` narrows them."""
+    require(READ)
+    found = visible_agent_statement(agent_statement_id, current_user)
+    query = agent_statements.lines_of(found)
+    if args.get("kind"):
+        query = query.where(CommissionLine.kind == args["kind"])
+    return paginate(query, args, LINE_SORTS, "month")
 
 
 @bp.route("/agent-statements/<int:agent_statement_id>/issue", methods=["POST"])

@@ -19,7 +19,12 @@ from core.api import Amount, ListArgs, page_schema, paginate, require, sorted_by
 from ..models import PAYMENT_METHODS, Policy, PremiumInstalment, PremiumPayment
 from ..services.access import OWNER, visible_instalments, visible_payments, visible_policy
 from ..services.premiums import payments
-from ..services.premiums.queries import INSTALMENT_STATES, instalment_state, narrow_instalments
+from ..services.premiums.queries import (
+    INSTALMENT_STATES,
+    instalment_state,
+    list_sorts,
+    narrow_instalments,
+)
 from ..services.terms import today
 from .blueprint import bp
 
@@ -135,10 +140,9 @@ def list_instalments(args):
     ``overdue`` (due before today, unpaid) or ``grace`` (overdue on a term in
     its grace period); by policy, customer or agent."""
     require("insurance.policy.read")
-    query = narrow_instalments(visible_instalments(current_user), args, today())
-    return paginate(
-        query.options(joinedload(PremiumInstalment.policy)), args, INSTALMENT_SORTS, "due_on"
-    )
+    query = narrow_instalments(visible_instalments(current_user), args, today(), current_user)
+    sortable = list_sorts(INSTALMENT_SORTS, args)  # the grace list: read from the terms
+    return paginate(query.options(joinedload(PremiumInstalment.policy)), args, sortable, "due_on")
 
 
 @bp.route("/payments", methods=["GET"])

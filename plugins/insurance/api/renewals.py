@@ -18,7 +18,7 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
 from core.api import (
     ListArgs,
@@ -114,7 +114,7 @@ def list_renewals(args):
     require("insurance.policy.read")
     query = due_query(
         current_user, today(), within=args.get("within"), agent_id=args.get("agent_id")
-    ).options(joinedload(Policy.customer), joinedload(Policy.product))
+    ).options(selectinload(Policy.customer), selectinload(Policy.product))  # of the page only
     return paginate(query, args, SORTABLE, "end_date")
 
 

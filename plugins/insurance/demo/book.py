@@ -22,6 +22,9 @@ The story, the same in each language (``T`` is today):
   a claim being assessed), two new-business terms started and paid last
   month, and one paid monthly whose third instalment fell due five days
   ago unpaid: today's arrears run puts it in grace.
+- documents (单证): every life quote carries the recording of its sale
+  (双录), which the life product requires before the bind; both motor
+  claims carry the documents the motor product asks for.
 - last month's commission: the carrier's statement (CSV built from the
   lines booked, one policy paid 50 short: one variance row) imported, and
   the agents' statements drafted; the leader's is issued.
@@ -56,6 +59,7 @@ from ..services.premiums.payments import open_instalments, record_payment
 from ..services.premiums.reinstatement import reinstate
 from ..services.premiums.schedule import arrears
 from .catalogue import Catalogue
+from .documents import attach_claim_documents, attach_recorded_sale
 
 #: what the carrier's statement pays short on its first policy
 SHORT_PAID = Decimal("50.00")
@@ -90,8 +94,10 @@ def write_book(
 
 
 def _issued(data: dict, admin: User) -> Policy:
-    """Quote, bind and issue (the administrator may issue)."""
+    """Quote, bind (with the recording of the sale the product may require)
+    and issue (the administrator may issue)."""
     policy = create_quote(data, admin)
+    attach_recorded_sale(policy, admin)
     bind(policy, admin)
     return issue(policy, admin)
 
@@ -180,6 +186,7 @@ def _household_story(
         },
         admin,
     )
+    attach_claim_documents(claim, admin)
     for action, payload in (
         ("submit", {}),
         ("assess", {}),
@@ -288,6 +295,7 @@ def _fleet_story(
         },
         admin,
     )
+    attach_claim_documents(claim, admin)
     move_claim(claim, "submit", admin)
     move_claim(claim, "assess", admin)
     # a van paid monthly: its third instalment fell due five days ago, unpaid

@@ -101,6 +101,7 @@ def build_catalogue(text: dict, admin: User, today: date) -> Catalogue:
             "cooling_off_fee": text["cooling_off_fee"],
             "reinstatement_days": 730,
             "callback_required": True,
+            "recorded_sale_required": True,
             "clawback_months": 24,
             "clawback_percent": "100",
             "covers": [

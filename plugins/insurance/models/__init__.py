@@ -2,7 +2,8 @@
 (carriers, products, covers, premium tables), the parties (persons,
 households, agents; insured, beneficiaries, objects, coverages), policies
 and their transactions, premiums (instalments, payments), claims and their
-events, and commission (rules, lines, carrier and agent statements)."""
+events, commission (rules, lines, carrier and agent statements), and the
+report cells (earned premium added up by month)."""
 
 from .catalogue import FREQUENCIES, LINES, PRICINGS, Carrier, Cover, InsuranceProduct, Rate
 from .claims import CHANNELS, CLAIM_STATES, RISK_RULES, Claim, ClaimEvent
@@ -36,6 +37,7 @@ from .policy import (
     PolicyTransaction,
 )
 from .premiums import PAYMENT_METHODS, PremiumInstalment, PremiumPayment
+from .report_cell import ReportCell
 
 #: every table, in the order they may be created
 MODELS = [
@@ -61,6 +63,7 @@ MODELS = [
     CarrierStatementLine,
     AgentStatement,
     CommissionLine,
+    ReportCell,
 ]
 
 __all__ = [
@@ -103,4 +106,5 @@ __all__ = [
     "PremiumPayment",
     "InsuranceProduct",
     "Rate",
+    "ReportCell",
 ]

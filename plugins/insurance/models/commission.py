@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.api import TimestampMixin, UTCDateTime, VersionedMixin, db, translator
@@ -58,6 +58,16 @@ class CommissionLine(TimestampMixin, db.Model):
             *("agent_id", "month", "id", "kind", "expected", "agent_amount"),
         ),
         Index("ix_insurance_commission_carrier", "carrier_id", "month", "policy_id"),
+        # the lines no agent statement holds yet (building a month's statements
+        # reads them from the index alone)
+        Index(
+            "ix_insurance_commission_open",
+            *("month", "agent_id", "currency", "kind", "agent_amount"),
+            sqlite_where=text("agent_statement_id IS NULL"),
+            postgresql_where=text("agent_statement_id IS NULL"),
+        ),
+        # an issued statement's lines
+        Index("ix_insurance_commission_statement", "agent_statement_id"),
         Index("uq_insurance_commission_payment", "payment_id", "kind", "agent_id", unique=True),
     )
 

@@ -57,6 +57,10 @@ LOST_REASONS = ("price", "service", "competitor", "not_needed", "unreachable", "
 CALLBACK_OUTCOMES = ("confirmed", "wants_cancel", "unreachable", "complaint")
 _LIVE = "status IN ('in_force', 'grace') AND deleted_at IS NULL"
 _GRACE = "status = 'grace' AND deleted_at IS NULL"
+#: persistency's cohorts: first terms that were issued
+_COHORT = "term_no = 1 AND issued_on IS NOT NULL AND deleted_at IS NULL"
+#: the renewal due list: live terms ending soon and expired ones still late to renew
+_RENEWABLE = "status IN ('in_force', 'grace', 'expired') AND deleted_at IS NULL"
 
 
 def _partial(condition: str) -> dict:
@@ -93,9 +97,16 @@ class Policy(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
         Index(
             "ix_insurance_policy_renewal",
             *("end_date", "id", "agent_id", "team_id", "customer_id"),
-            **_partial(_LIVE),
+            *("product_id", "status", "renewal_outcome"),  # the due list from the index alone
+            **_partial(_RENEWABLE),
         ),
-        Index("ix_insurance_policy_agent_renewal", "agent_id", "end_date", "id", **_partial(_LIVE)),
+        Index(
+            "ix_insurance_policy_agent_renewal",
+            "agent_id",
+            "end_date",
+            "id",
+            **_partial(_RENEWABLE),
+        ),
         # the grace list
         Index(
             "ix_insurance_policy_grace",
@@ -113,6 +124,13 @@ class Policy(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
             **_partial("status = 'in_force' AND deleted_at IS NULL"),
         ),
         Index("ix_insurance_policy_customer", "customer_id", "status"),
+        # persistency: the first terms issued, by inception, read from the index alone
+        Index(
+            "ix_insurance_policy_cohort",
+            *("inception_on", "currency", "p13", "p25", "annual_premium"),
+            *("cancelled_on", "cooling_off_ends_on", "agent_id", "team_id", "customer_id"),
+            **_partial(_COHORT),
+        ),
         Index(
             "ix_insurance_policy_quotes",
             "agent_id",

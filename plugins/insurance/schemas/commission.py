@@ -153,8 +153,22 @@ class AgentStatementOut(Schema):
     version = fields.Integer()
 
 
+class AgentStatementSubtotalOut(Schema):
+    kind = fields.String(metadata={"enum": list(LINE_KINDS)})
+    lines = fields.Integer()
+    amount = fields.Decimal(as_string=True)
+
+
 class AgentStatementDetailOut(AgentStatementOut):
-    lines = fields.List(fields.Nested(CommissionLineOut))
+    """A statement with its lines per kind, summed over all of them (a
+    draft's: the open lines it would freeze); the lines themselves are a
+    list of their own, ``agent-statements/{id}/lines``."""
+
+    subtotals = fields.List(fields.Nested(AgentStatementSubtotalOut))
+
+
+class AgentStatementLineArgs(ListArgs):
+    kind = fields.String(validate=validate.OneOf(LINE_KINDS))
 
 
 class VersionBody(Schema):

@@ -13,6 +13,7 @@
   section), :mod:`.commission_statements`, :mod:`.commission_rules`,
   :mod:`.leaderboard`: commission
 - :mod:`.public`: the public claim form (报案, no sign-in) and its tracking page
+- :mod:`.documents`: the documents panel (单证) of a claim's and a policy's page
 """
 
 # their routes join the blueprint in this order
@@ -32,6 +33,7 @@ from . import commission_rules  # noqa: F401  # isort: skip
 from . import leaderboard  # noqa: F401  # isort: skip
 from . import renewals  # noqa: F401  # isort: skip
 from . import public  # noqa: F401  # isort: skip
+from . import documents  # noqa: F401  # isort: skip
 from .blueprint import bp
 from .policies import LIST_SIZE, customer_policies_query
 

@@ -3,8 +3,9 @@
 - ``/commission``: the agents' monthly statements (佣金月结单) in the user's
   scope — an agent sees only theirs — and, for ``insurance.commission.write``,
   a form building a month's drafts;
-- ``/commission/agent-statements/<id>``: one statement with its lines
-  (policy, kind, basis, premium, rate %, amount) and the Issue button;
+- ``/commission/agent-statements/<id>``: one statement, its lines' count
+  and sum per kind, its lines a page at a time (policy, kind, basis,
+  premium, rate %, amount; ``?kind=`` narrows them) and the Issue button;
 - ``/commission/statements``: carrier statements and the CSV upload (对账),
   ``/commission/statements/<id>`` one with its rows by status.
 """
@@ -26,10 +27,11 @@ from core.api import (
     translator,
 )
 
-from ..models import AgentStatement, Carrier, CarrierStatement, Policy
-from ..models.commission import MATCHES
+from ..models import AgentStatement, Carrier, CarrierStatement, CommissionLine, Policy
+from ..models.commission import LINE_KINDS, MATCHES
 from ..services.commission import agent_statements, statements
 from ..services.commission.queries import visible_agent_statement, visible_agent_statements
+from ..services.terms import ZERO
 from .blueprint import bp
 from .catalogue import STALE
 from .commission import (
@@ -113,12 +115,30 @@ def agent_statement(agent_statement_id: int):
 
 
 def _agent_statement_page(found: AgentStatement, status: int = 200):
-    lines = agent_statements.statement_lines(found)
+    """The statement's sums per kind over all its lines, and a page of them."""
+    kind = request.args.get("kind", "")
+    kind = kind if kind in LINE_KINDS else ""
+    query = agent_statements.lines_of(found)
+    if kind:
+        query = query.where(CommissionLine.kind == kind)
+    page = list_page()
+    lines = db.session.scalars(
+        query.order_by(CommissionLine.month, CommissionLine.id)
+        .offset((page - 1) * LIST_SIZE)
+        .limit(LIST_SIZE + 1)
+    ).all()
+    shown = lines[:LIST_SIZE]
+    subtotals = agent_statements.subtotals(found)
     return render_template(
         "insurance/commission/agent_statement.html",
         statement=found,
-        lines=lines,
-        policies=_policy_numbers(line.policy_id for line in lines),
+        subtotals=subtotals,
+        lines_total=sum((s.amount for s in subtotals), ZERO),
+        lines=shown,
+        page=page,
+        more=len(lines) > LIST_SIZE,
+        kind=kind,
+        policies=_policy_numbers(line.policy_id for line in shown),
         agent_name=_user_names([found.agent_id]).get(found.agent_id, ""),
         labels=status_labels(),
     ), status

@@ -15,7 +15,7 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
 from core.api import (
@@ -35,7 +35,7 @@ from core.api import (
 from ..models import PAYMENT_METHODS, Policy, PremiumInstalment, PremiumPayment
 from ..services.access import OWNER, visible_instalments, visible_policy
 from ..services.premiums import payments as payment_service
-from ..services.premiums.queries import instalment_state, narrow_instalments
+from ..services.premiums.queries import instalment_state, list_sorts, narrow_instalments
 from ..services.premiums.reinstatement import DECLARED_LINES, reinstate, window_ends
 from ..services.premiums.schedule import arrears, instalments
 from ..services.states import POLICY
@@ -247,18 +247,19 @@ def overdue():
     state = request.args.get("status", "")
     state = state if state in OVERDUE_STATES else ""
     day = today()
-    args = {"status": "overdue", "policy_status": state or None}
-    query = narrow_instalments(visible_instalments(current_user), args, day).join(
-        Policy, Policy.id == PremiumInstalment.policy_id
-    )
-    if not state:
-        query = query.where(Policy.status.in_(("in_force", "grace")))
+    # read from the terms in the state(s), not the instalments by due date
+    # (queries.py); the terms and customers of the page's rows only, after
+    args = {"status": "overdue", "policy_status": state or ("in_force", "grace")}
+    query = narrow_instalments(visible_instalments(current_user), args, day, current_user)
+    sortable = list_sorts(OVERDUE_SORTS, args)
     sort, order = list_sort(
-        OVERDUE_SORTS, (PremiumInstalment.due_on, PremiumInstalment.id), PremiumInstalment.id
+        sortable, (sortable["due_on"], PremiumInstalment.id), PremiumInstalment.id
     )
+    if sort.lstrip("-") == "grace_ends_on":  # ordered by the term's column
+        query = query.join(Policy, Policy.id == PremiumInstalment.policy_id)
     page = list_page()
     rows = db.session.scalars(
-        query.options(joinedload(PremiumInstalment.policy).joinedload(Policy.customer))
+        query.options(selectinload(PremiumInstalment.policy).selectinload(Policy.customer))
         .order_by(*order)
         .offset((page - 1) * LIST_SIZE)
         .limit(LIST_SIZE + 1)

@@ -1,6 +1,7 @@
 """The public claim pages (no sign-in): the claim form a policyholder fills
 in (报案, ``/insurance/report``), the page with the tracking link it leads
-to, and the tracking page (``/insurance/track/<number>?t=<token>``). They
+to, and the tracking page (``/insurance/track/<number>?t=<token>``), where
+the claimant sends the documents the claim still needs. They
 stand alone (no app menu), fit a phone's width, speak the visitor's
 language (``?lang=`` or the browser's) and are rate-limited per address."""
 
@@ -13,6 +14,8 @@ from flask_babel import get_locale, refresh
 from core.api import ValidationError, db, public, translator
 
 from ..services.claims import public as claims_
+from ..services.documents import claim_kinds, kind_labels
+from ..services.documents.public import OPEN_FOR_DOCUMENTS, add_claimant_documents, received_kinds
 from .blueprint import bp
 
 _, _l = translator("insurance")
@@ -99,10 +102,41 @@ def track_claim(number: str):
     claim = claims_.tracked_claim(number, request.args.get("t"))
     if claim is None:
         return _page("missing.html", 404)
+    return _track_page(claim)
+
+
+@bp.route("/track/<number>/documents", methods=["POST"])
+@public("10 per minute")
+def send_claim_documents(number: str):
+    """The claimant's documents of one kind (field ``kind``, files ``file``)
+    from the tracking page, proven by its token (``?t=``; else a 404), while
+    the claim waits for documents (else a 409 shown on the page)."""
+    visitor_locale()
+    token = request.args.get("t")
+    claim = claims_.tracked_claim(number, token)
+    if claim is None:
+        return _page("missing.html", 404)
+    try:
+        add_claimant_documents(claim, request.form.get("kind"), request.files.getlist("file"))
+    except ValidationError as exc:
+        db.session.rollback()
+        return _track_page(claim, exc.errors, exc.status)
+    url = url_for(".track_claim", number=claim.number, t=token, lang=current_lang())
+    return redirect(url + "#documents", 303)
+
+
+def _track_page(claim, errors: dict | None = None, status: int = 200):
+    """The tracking page; while the claim waits for documents, with what it
+    holds (by kind) and the form to send more."""
+    open_ = claim.status in OPEN_FOR_DOCUMENTS
     return _page(
         "track.html",
+        status,
         claim=claim,
         steps=claims_.public_steps(claim),
         documents=claims_.documents_needed(claim),
         approved=claims_.approved_shown(claim),
+        kinds=kind_labels(claim_kinds(claim), claim) if open_ else {},
+        received=received_kinds(claim) if open_ else [],
+        errors=errors or {},
     )

@@ -17,7 +17,7 @@ from decimal import Decimal
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
 from core.api import (
@@ -41,6 +41,7 @@ from ..services.policies import callbacks, cancellation
 from ..services.policies.renewals import (
     LOST_REASON_LABELS,
     change_percent,
+    due_agent_ids,
     due_query,
     mark_lost,
     renewable,
@@ -82,14 +83,14 @@ def renewals():
     agent = request.args.get("agent", type=int)
     on = today()
     query = due_query(current_user, on, within=within)
-    agents = _agents(query)
+    agents = _agents(on, within)
     if agent is not None:
         query = query.where(Policy.agent_id == agent)
     sort, order = list_sort(RENEWAL_SORTS, (Policy.end_date, Policy.id), Policy.id)
     page = list_page()
     rows = db.session.scalars(
-        query.options(
-            joinedload(Policy.customer), joinedload(Policy.product), joinedload(Policy.agent)
+        query.options(  # loaded for the page's rows only, after the sort
+            selectinload(Policy.customer), selectinload(Policy.product), selectinload(Policy.agent)
         )
         .order_by(*order)
         .offset((page - 1) * LIST_SIZE)
@@ -114,11 +115,9 @@ def renewals():
     )
 
 
-def _agents(query) -> list[tuple[int, str]]:
-    """The agents of the terms on the list (for its agent filter)."""
-    ids = select(Policy.agent_id).where(
-        Policy.id.in_(query.with_only_columns(Policy.id).order_by(None))
-    )
+def _agents(on: date, within: int | None) -> list[tuple[int, str]]:
+    """The agents of the terms in the list's window (for its agent filter)."""
+    ids = due_agent_ids(current_user, on, within=within)
     return [
         (user.id, user.name)
         for user in db.session.scalars(

@@ -2,12 +2,16 @@
 months, key figures (KPI cards), the months drawn as charts (core's
 ``core/_charts.html``) and a table per report by the chosen group — the
 same figures as ``/api/v1/insurance/reports/...`` (``services/reports``).
+Agent production shows to those who may read commission, commission
+variance (the carrier statements) to those who may import statements.
 
 Filters come from the query string through the API's own schema; a value
 that does not validate is dropped (the page still shows, unfiltered by it),
 as the sales reports page does."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from flask import render_template, request
 from flask_login import current_user, login_required
@@ -18,6 +22,7 @@ from core.api import require, translator
 from ..schemas.reports import ReportArgs
 from ..services.reports import REPORTS, loss_ratio
 from ..services.reports.period import month_key
+from ..services.reports.production import agent_production, commission_variance
 from .blueprint import bp
 
 _, _l = translator("insurance")
@@ -69,6 +74,11 @@ def reports():
     in_force_months = [
         sum(r["count"] for r in monthly["in-force"]["rows"] if r["month"] == m) for m in months
     ]
+    production = variance = None
+    if current_user.can("insurance.commission.read"):
+        production = agent_production(current_user, period, currency=currency)
+    if current_user.can("insurance.commission.write"):
+        variance = commission_variance(current_user, period, currency=currency)
     return render_template(
         "insurance/reports/index.html",
         period=period,
@@ -84,6 +94,9 @@ def reports():
         monthly=monthly,
         grouped=grouped,
         group_label=dict(group_names())[group_by],
+        production=production,
+        variance=variance,
+        variance_months=variance_by_month(variance, months) if variance else {},
     )
 
 
@@ -97,6 +110,20 @@ def every_report(period, group_by: str, currency) -> dict[str, dict]:
             found[name] = loss_ratio(current_user, period, group_by, currency, earned=earned)
         else:
             found[name] = run(current_user, period, group_by, currency)
+    return found
+
+
+def variance_by_month(report: dict, months: list[str]) -> dict[str, dict[str, list]]:
+    """Per currency, the expected and the received commission of each month
+    (all carriers) — the commission variance chart's series."""
+    found: dict[str, dict[str, list]] = {}
+    for total in report["totals"]:
+        cur = total["currency"]
+        rows = [r for r in report["rows"] if r["currency"] == cur]
+        found[cur] = {
+            m: [sum((r[m] for r in rows if r["month"] == month), Decimal(0)) for month in months]
+            for m in ("expected", "received")
+        }
     return found
 
 

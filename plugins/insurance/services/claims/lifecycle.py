@@ -1,7 +1,9 @@
 """A claim's moves after its report, through the claim's state table
 (``services/states.CLAIM``) and nothing else: an illegal move is a 409
 naming what is allowed, a stale ``version`` a 409, a missing input a 422
-naming its field, a move the actor may not make a 403.
+naming its field, a move the actor may not make a 403. A claim waiting for
+documents is submitted only once it holds one of every kind its product
+asks for (422 ``documents`` naming the missing ones).
 
 What each move does to the money — every change is an event row, so
 incurred (reserve + paid) is the sum of the events' deltas:
@@ -39,6 +41,7 @@ from core.api import (
 )
 
 from ...models import Claim, Policy
+from ..documents import claim_documents_problem
 from ..states import CLAIM
 from .events import add_event, log_claim, today
 
@@ -87,6 +90,7 @@ def transition(
     reason = (values.get("reason") or "").strip() or None
     if action in REASON_REQUIRED and reason is None:
         refuse({"reason": [_("say why")]})
+    refuse(claim_documents_problem(claim, action))
     changes, deltas = _effects(claim, action, values, reason)
     check_version(claim, expected_version)
     policy = db.session.get(Policy, claim.policy_id)

@@ -49,6 +49,8 @@ from core.api import (
 )
 
 from ...models import Claim, ClaimEvent, Policy
+from ..documents.kinds import CLAIM_KIND_LABELS
+from ..documents.records import missing_claim_documents
 from .reporting import ISSUED_STATES, report_claim
 
 _, _l = translator("insurance")
@@ -59,18 +61,6 @@ FIELDS = ("policy_number", "phone", "loss_date", "claimed_amount", "description"
 WAITING_FOR_DOCUMENTS = ("reported", "documents_pending")
 #: states in which the amount approved is decided
 DECIDED = ("approved", "partially_approved", "paid", "closed")
-#: the claim document kinds in words (``product.claim_documents``)
-DOCUMENT_LABELS = {
-    "recorded_sale": _l("Recording of the sale"),
-    "application": _l("Application form"),
-    "id_card": _l("Identity card"),
-    "claim_form": _l("Claim form"),
-    "invoice": _l("Invoices and receipts"),
-    "medical": _l("Medical records"),
-    "police_report": _l("Police report"),
-    "photo": _l("Photos of the damage"),
-    "other": _l("Other documents"),
-}
 #: how soon the agent's call-back task is due
 CALL_BACK_WITHIN = timedelta(hours=24)
 
@@ -212,12 +202,13 @@ def public_steps(claim: Claim, last: int = 10) -> list[tuple[datetime, str, str]
 
 
 def documents_needed(claim: Claim) -> list[str]:
-    """The kinds of document (in words) the claim's product asks for, while
-    the claim still waits for them; none once it is submitted."""
+    """The kinds of document (in words) the claim's product asks for and
+    the claim does not hold yet, while it still waits for them; none once
+    it is submitted."""
     if claim.status not in WAITING_FOR_DOCUMENTS:
         return []
-    kinds = claim.policy.product.claim_documents or []
-    return [str(DOCUMENT_LABELS.get(kind, kind)) for kind in kinds]
+    kinds = missing_claim_documents(claim)
+    return [str(CLAIM_KIND_LABELS.get(kind, kind)) for kind in kinds]
 
 
 def approved_shown(claim: Claim):

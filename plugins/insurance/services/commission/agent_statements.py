@@ -16,10 +16,11 @@ month, builds last month's drafts."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, func, select, tuple_, update
 
 from core.api import (
     StateError,
@@ -34,6 +35,7 @@ from core.api import (
 )
 
 from ...models import AgentStatement, CommissionLine
+from ...models.commission import LINE_KINDS
 from ..terms import ZERO, today
 
 _, _l = translator("insurance")
@@ -47,10 +49,8 @@ SUM_OF_KIND = {
 }
 
 
-def open_lines(agent_id: int, currency: str, month: date) -> Select:
-    """The agent's lines in ``currency`` of months ≤ ``month`` that no
-    issued statement holds."""
-    return select(CommissionLine).where(
+def _open(agent_id: int, currency: str, month: date) -> tuple:
+    return (
         CommissionLine.agent_id == agent_id,
         CommissionLine.currency == currency,
         CommissionLine.month <= month,
@@ -58,13 +58,45 @@ def open_lines(agent_id: int, currency: str, month: date) -> Select:
     )
 
 
-def statement_lines(statement: AgentStatement) -> list[CommissionLine]:
-    """The lines of ``statement``: frozen ones once issued, the open ones of a draft."""
-    if statement.status == "issued":
-        query = select(CommissionLine).where(CommissionLine.agent_statement_id == statement.id)
-    else:
-        query = open_lines(statement.agent_id, statement.currency, statement.month)
-    return list(db.session.scalars(query.order_by(CommissionLine.month, CommissionLine.id)))
+def open_lines(agent_id: int, currency: str, month: date) -> Select:
+    """The agent's lines in ``currency`` of months ≤ ``month`` that no
+    issued statement holds."""
+    return select(CommissionLine).where(*_open(agent_id, currency, month))
+
+
+def lines_of(statement: AgentStatement) -> Select:
+    """The lines of ``statement``, unordered: frozen ones once issued, the
+    open ones of a draft. An issued statement's lines are the agent's of
+    months ≤ its month, said so that the agent's index finds them (no index
+    holds ``agent_statement_id`` itself)."""
+    if statement.status != "issued":
+        return open_lines(statement.agent_id, statement.currency, statement.month)
+    return select(CommissionLine).where(
+        CommissionLine.agent_id == statement.agent_id,
+        CommissionLine.month <= statement.month,
+        CommissionLine.agent_statement_id == statement.id,
+    )
+
+
+@dataclass(frozen=True)
+class Subtotal:
+    """A kind of line on a statement: how many, and their sum."""
+
+    kind: str
+    lines: int
+    amount: Decimal
+
+
+def subtotals(statement: AgentStatement) -> list[Subtotal]:
+    """The statement's lines per kind (in :data:`LINE_KINDS` order), summed
+    in SQL over all of them — what a page of its lines cannot tell."""
+    rows = db.session.execute(
+        lines_of(statement)
+        .with_only_columns(CommissionLine.kind, func.count(), func.sum(CommissionLine.agent_amount))
+        .group_by(CommissionLine.kind)
+    ).all()
+    found = {kind: Subtotal(kind, count, Decimal(amount or 0)) for kind, count, amount in rows}
+    return [found[kind] for kind in LINE_KINDS if kind in found]
 
 
 def _sums(rows) -> dict[str, Decimal]:
@@ -81,12 +113,11 @@ def _fill(statement: AgentStatement, sums: dict[str, Decimal]) -> None:
     statement.total = sums["commission"] + sums["overrides"] + sums["clawbacks"]
 
 
-def build_agent_statements(month: date) -> int:
-    """Draft (or redraft) each agent's statement of ``month`` (any day of it)
-    from their open lines, per currency; returns how many drafts were
-    written. An agent whose statement of the month is issued already is left
-    alone: their late lines wait for the next month's."""
-    month = month.replace(day=1)
+def _open_sums(month: date) -> dict[tuple[int, str], list]:
+    """Every agent's open lines of months ≤ ``month`` summed per currency and
+    kind: ``{(agent_id, currency): [(kind, sum), …]}``. Both databases find
+    them through the partial index of open lines (``month``, ``agent_id``
+    where ``agent_statement_id IS NULL``), not among all the lines."""
     rows = db.session.execute(
         select(
             CommissionLine.agent_id,
@@ -95,9 +126,9 @@ def build_agent_statements(month: date) -> int:
             func.sum(CommissionLine.agent_amount),
         )
         .where(
-            CommissionLine.agent_id.is_not(None),
             CommissionLine.month <= month,
             CommissionLine.agent_statement_id.is_(None),
+            CommissionLine.agent_id.is_not(None),
         )
         .group_by(CommissionLine.agent_id, CommissionLine.currency, CommissionLine.kind)
     ).all()
@@ -105,12 +136,26 @@ def build_agent_statements(month: date) -> int:
     for agent_id, currency, kind, amount in rows:
         if agent_id is not None:  # the query leaves none out; for the type checker
             grouped[(agent_id, currency)].append((kind, amount))
-    written = 0
+    return grouped
+
+
+def build_agent_statements(month: date) -> int:
+    """Draft (or redraft) each agent's statement of ``month`` (any day of it)
+    from their open lines, per currency; returns how many drafts were
+    written. An agent whose statement of the month is issued already is left
+    alone: their late lines wait for the next month's."""
+    month = month.replace(day=1)
+    grouped = _open_sums(month)
+    written: list[tuple[int, str]] = []
     with transaction():
         existing = {
             (s.agent_id, s.currency): s
             for s in db.session.scalars(select(AgentStatement).where(AgentStatement.month == month))
         }
+        new = {agent_id for agent_id, currency in grouped if (agent_id, currency) not in existing}
+        teams = dict(
+            db.session.execute(select(User.id, User.team_id).where(User.id.in_(new))).all()
+        )
         for (agent_id, currency), sums in grouped.items():
             statement = existing.pop((agent_id, currency), None)
             if statement is not None and statement.status == "issued":
@@ -121,24 +166,24 @@ def build_agent_statements(month: date) -> int:
                     month=month,
                     currency=currency,
                     status="draft",
-                    team_id=db.session.scalar(select(User.team_id).where(User.id == agent_id)),
+                    team_id=teams.get(agent_id),
                 )
                 db.session.add(statement)
             _fill(statement, _sums(sums))
-            db.session.execute(  # their lines are on this one now
+            written.append((agent_id, currency))
+        if written:  # their older drafts' lines are on these now: one DELETE for all
+            db.session.execute(
                 delete(AgentStatement).where(
-                    AgentStatement.agent_id == agent_id,
-                    AgentStatement.currency == currency,
+                    tuple_(AgentStatement.agent_id, AgentStatement.currency).in_(written),
                     AgentStatement.status == "draft",
                     AgentStatement.month < month,
                 )
             )
-            written += 1
         for statement in existing.values():  # drafts whose lines an earlier issue took
             if statement.status == "draft":
                 db.session.delete(statement)
         db.session.flush()
-    return written
+    return len(written)
 
 
 def issue_statement(
@@ -150,12 +195,13 @@ def issue_statement(
         raise StateError({"status": [_("this statement was issued already")]})
     with transaction():
         before = snapshot(statement)
-        lines = statement_lines(statement)
-        _fill(statement, _sums((line.kind, line.agent_amount) for line in lines))
+        db.session.execute(  # one UPDATE, however many lines
+            update(CommissionLine)
+            .where(*_open(statement.agent_id, statement.currency, statement.month))
+            .values(agent_statement_id=statement.id)
+        )
         statement.status, statement.issued_at = "issued", utcnow()
-        db.session.flush()
-        for line in lines:
-            line.agent_statement_id = statement.id
+        _fill(statement, _sums((s.kind, s.amount) for s in subtotals(statement)))
         audit(actor, statement, "issue", before, snapshot(statement))
     return statement
 

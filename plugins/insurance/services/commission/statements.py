@@ -241,6 +241,45 @@ def variance_of(statement: CarrierStatement) -> Decimal:
     return statement.received_total - statement.expected_total
 
 
+def month_totals(first: date, last: date, currency: str | None = None) -> list[dict]:
+    """The statements of the months [``first``, ``last``] added up per
+    carrier, month and currency: how many, received, expected, variance
+    (received − expected, as :func:`variance_of`), rows matched and not (the
+    commission variance report)."""
+    S = CarrierStatement
+    query = select(
+        S.carrier_id,
+        S.month,
+        S.currency,
+        func.count(),
+        func.sum(S.received_total),
+        func.sum(S.expected_total),
+        func.sum(S.matched),
+        func.sum(S.unmatched),
+    ).where(S.month >= month_start(first), S.month <= last)
+    if currency:
+        query = query.where(S.currency == currency)
+    found = []
+    for carrier_id, month, cur, count, received, expected, matched, unmatched in db.session.execute(
+        query.group_by(S.carrier_id, S.month, S.currency)
+    ):
+        received, expected = half_up(str(received or 0)), half_up(str(expected or 0))
+        found.append(
+            {
+                "carrier_id": carrier_id,
+                "month": month,
+                "currency": cur,
+                "statements": count,
+                "received": received,
+                "expected": expected,
+                "variance": received - expected,
+                "matched": int(matched or 0),
+                "unmatched": int(unmatched or 0),
+            }
+        )
+    return found
+
+
 def status_counts(statement_id: int) -> dict[str, int]:
     rows = db.session.execute(
         select(CarrierStatementLine.status, func.count())

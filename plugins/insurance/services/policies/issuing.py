@@ -7,7 +7,9 @@ each rank total 100 (``beneficiaries``); every stored resident identity
 card number valid (``national_id``); new business credited only to an
 active agent whose licence is valid on the start date
 (``agents.check_credit``, ``agent_id``; renewal terms are exempt); the start
-no earlier than ``backdate_days`` before today (``start_date``).
+no earlier than ``backdate_days`` before today (``start_date``); for a
+product with ``recorded_sale_required``, the recording of the sale (双录)
+attached to the quote (``documents``; renewal terms are exempt).
 
 **issue** (bound → in force; ``insurance.policy.issue``) checks the start
 again (a bound quote may age) and writes, in one transaction: the number
@@ -47,6 +49,7 @@ from core.api import (
 
 from ...models import InsuranceProduct, Policy
 from ..agents import check_credit
+from ..documents import recorded_sale_problem
 from ..premiums.schedule import make_schedule
 from ..states import POLICY
 from ..terms import today
@@ -80,6 +83,7 @@ def bind_problems(policy: Policy) -> dict[str, list[str]]:
         except ValidationError as exc:
             errors |= exc.errors
     errors |= _start_problem(policy)
+    errors |= recorded_sale_problem(policy)
     return errors
 
 

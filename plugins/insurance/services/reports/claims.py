@@ -2,8 +2,9 @@
 (理赔时效), plan §3.8.
 
 - **Claims incurred** = Σ (paid_delta + reserve_delta) of the claim events
-  dated (``event_on``) in the period — read on the index ``(event_on,
-  carrier_id)``, scoped through the claim (an agent's: their policies').
+  dated (``event_on``) in the period, scoped through the claim (an agent's:
+  their policies') — read from the report cells (:mod:`..report_cells`,
+  ``incurred_from_cells``); ``incurred_from_events`` adds up the events.
 - **Loss ratio** = incurred ÷ earned premium (:mod:`.premium`), per group and
   currency; ``None`` while nothing was earned.
 - **Claim cycle time** = the mean days from a claim's report (the
@@ -23,15 +24,17 @@ from core.api import db
 
 from ...models import Claim, ClaimEvent
 from ..access import visible_claims
+from ..report_cells import cents_of, unseen_events
 from .period import Period, group_key, labels, local_day, month_of, ratio, sort_rows, zone
-from .premium import earned_figures
+from .premium import amounts, cell_figures, earned_figures
 
 E = ClaimEvent
 DIMENSION = {"carrier": E.carrier_id, "product": E.product_id, "line": E.line, "agent": E.agent_id}
 
 
-def incurred(user, period: Period, group_by: str, currency=None) -> dict[tuple, Decimal]:
-    """``{(group key, currency): claims incurred}`` in the period."""
+def incurred_from_events(user, period: Period, group_by: str, currency=None) -> dict:
+    """``{(group key, currency): claims incurred}`` in the period, added up
+    from the claim events ``user`` sees."""
     dimension = DIMENSION.get(group_by, E.event_on)
     query = visible_claims(
         user,
@@ -47,8 +50,26 @@ def incurred(user, period: Period, group_by: str, currency=None) -> dict[tuple, 
             key = group_key("month", month_of(value), None, None, None, None)
         else:
             key = "" if value is None else str(value)
-        found[(key, cur)] += Decimal(amount or 0)
+        found[(key, cur)] += Decimal(str(amount or 0)).quantize(Decimal("0.01"))
     return found
+
+
+def incurred_from_cells(user, period: Period, group_by: str, currency=None) -> dict:
+    """The same figures from the report cells, less the events of customers
+    ``user`` does not see."""
+    found = cell_figures("incurred", user, period, group_by, currency)
+    unseen = unseen_events(user, period.first, period.last, currency)
+    for row in db.session.execute(unseen) if unseen is not None else ():
+        dims = (row.carrier_id, row.product_id, row.line, row.agent_id)
+        figure = found[(group_key(group_by, month_of(row.event_on), *dims), row.currency)]
+        figure[0] -= 1
+        figure[1] -= cents_of(row.paid_delta or 0) + cents_of(row.reserve_delta or 0)
+    return amounts(found)
+
+
+def incurred(user, period: Period, group_by: str, currency=None) -> dict[tuple, Decimal]:
+    """``{(group key, currency): claims incurred}`` in the period (from the cells)."""
+    return incurred_from_cells(user, period, group_by, currency)
 
 
 def loss_ratio(

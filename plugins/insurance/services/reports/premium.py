@@ -6,15 +6,17 @@
   period| / |[effective_t, end_t]| (days, both ends counted), end_t the term's
   ``end_date``. Each transaction is split over its months by the largest
   remainder (in cents), so its months add up exactly to its delta and a
-  month's figure is the same whatever period it is read in.
+  month's figure is the same whatever period it is read in. The months are
+  added up in advance in the report cells (:mod:`..report_cells`), which
+  the report sums (``earned_from_cells``); ``earned_from_transactions`` is
+  the same figure split from the transactions.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 
 from sqlalchemy import func, select
 
@@ -22,52 +24,17 @@ from core.api import User, db
 
 from ...models import Policy, PolicyTransaction
 from ..access import visible_transactions
+from ..report_cells import cells, cents_of, split_cents, unseen_transactions
+from ..report_cells.earned import transactions
 from .period import Period, group_key, labels, month_key, month_of, sort_rows
 
 T = PolicyTransaction
 CENTS = Decimal(100)
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-ONE_DAY = timedelta(days=1)
 
 #: the column of each grouping on a transaction
 DIMENSION = {"carrier": T.carrier_id, "product": T.product_id, "line": T.line, "agent": T.agent_id}
-
-
-@lru_cache(maxsize=8192)
-def _layout(start: date, end: date) -> tuple[tuple[date, ...], tuple[int, ...]]:
-    """The months of ``[start, end]`` (their first days) and the days of each
-    inside it — shared by every transaction with the same dates."""
-    months, insides = [], []
-    cursor = start
-    while cursor <= end:
-        first = cursor.replace(day=1)
-        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-        months.append(first)
-        insides.append((min(end, following - ONE_DAY) - cursor).days + 1)
-        cursor = following
-    return tuple(months), tuple(insides)
-
-
-def split_cents(cents: int, start: date, end: date) -> list[tuple[date, int]]:
-    """``cents`` spread over the months of ``[start, end]`` pro rata to their
-    days, by the largest remainder (ties to the earlier month): the parts add
-    up to ``cents`` exactly. ``end < start`` → all in ``start``'s month."""
-    whole = (end - start).days + 1
-    if whole <= 0:
-        return [(start.replace(day=1), cents)]
-    sign, amount = (1, cents) if cents >= 0 else (-1, -cents)
-    months, insides = _layout(start, end)
-    shares, remainders = [], []
-    for inside in insides:
-        share, remainder = divmod(amount * inside, whole)
-        shares.append(share)
-        remainders.append(remainder)
-    left = amount - sum(shares)
-    if left:
-        for i in sorted(range(len(months)), key=lambda i: (-remainders[i], i))[:left]:
-            shares[i] += 1
-    return [(m, sign * share) for m, share in zip(months, shares, strict=True)]
 
 
 def split_by_month(delta: Decimal, start: date, end: date) -> dict[date, Decimal]:
@@ -98,33 +65,72 @@ def _written(user: User | None, period: Period, group_by: str, currency: str | N
     return found
 
 
-def _earned(user: User | None, period: Period, group_by: str, currency: str | None) -> dict:
-    query = visible_transactions(
-        user,
-        select(
-            T.premium_delta,
-            T.effective_on,
-            Policy.end_date,
-            T.carrier_id,
-            T.product_id,
-            T.line,
-            T.agent_id,
-            T.currency,
-        ).join(Policy, Policy.id == T.policy_id),
-    ).where(T.effective_on <= period.last, Policy.end_date >= period.first)
-    if currency:
-        query = query.where(T.currency == currency)
-    cents: dict[tuple, int] = defaultdict(int)
+def _split(found: dict, rows, period: Period, group_by: str, sign: int = 1) -> None:
+    """Add (``sign`` 1) or take off (-1) the parts of the transaction ``rows``
+    (``report_cells.earned.COLUMNS``) earned in the period to ``found``:
+    ``{(group key, currency): [parts, cents]}``."""
     by_month = group_by == "month"
     inside = {m: month_key(m) for m in period.months()}  # the period's months, by key
-    for delta, effective, end, carrier, product, line, agent, cur in db.session.execute(query):
-        if not delta:
+    for row in rows:
+        if not row.premium_delta:
             continue
-        key = None if by_month else group_key(group_by, effective, carrier, product, line, agent)
-        for month, part in split_cents(int(delta * CENTS), effective, end):
+        effective = row.effective_on
+        key = "" if by_month else group_key(group_by, effective, *_dimensions(row))
+        for month, part in split_cents(cents_of(row.premium_delta), effective, row.end_date):
             if month in inside:
-                cents[(key or inside[month], cur)] += part
-    return {k: (Decimal(v) / CENTS).quantize(CENT) for k, v in cents.items()}
+                figure = found[(inside[month] if by_month else key, row.currency)]
+                figure[0] += sign
+                figure[1] += sign * part
+
+
+def _dimensions(row) -> tuple:
+    return row.carrier_id, row.product_id, row.line, row.agent_id
+
+
+def amounts(found: dict) -> dict:
+    """``{(group key, currency): amount}`` of the groups of ``found``
+    (``{(group key, currency): [parts, cents]}``) with a part left."""
+    return {k: (Decimal(c) / CENTS).quantize(CENT) for k, (parts, c) in found.items() if parts > 0}
+
+
+def cell_figures(kind: str, user, period: Period, group_by: str, currency=None) -> dict:
+    """The report cells of ``kind`` over the period's months in ``user``'s
+    scope: ``{(group key, currency): [parts, cents]}``."""
+    found: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    query = cells(kind, user, period.first, period.last, group_by, currency)
+    for group, cur, parts, cents in db.session.execute(query):
+        key = month_key(group) if group_by == "month" else ("" if group is None else str(group))
+        figure = found[(key, cur)]
+        figure[0] += int(parts)
+        figure[1] += int(cents)
+    return found
+
+
+def earned_from_transactions(user, period: Period, group_by: str, currency=None) -> dict:
+    """Earned premium as ``{(group key, currency): amount}``, split from every
+    transaction ``user`` sees whose term overlaps the period."""
+    query = visible_transactions(user, transactions()).where(
+        T.effective_on <= period.last, Policy.end_date >= period.first
+    )
+    if currency:
+        query = query.where(T.currency == currency)
+    found: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    _split(found, db.session.execute(query), period, group_by)
+    return amounts(found)
+
+
+def earned_from_cells(user, period: Period, group_by: str, currency=None) -> dict:
+    """The same figures from the report cells: the period's months summed in
+    SQL, less the transactions of customers ``user`` does not see."""
+    found = cell_figures("earned", user, period, group_by, currency)
+    unseen = unseen_transactions(user, period.first, period.last, currency)
+    if unseen is not None:
+        _split(found, db.session.execute(unseen), period, group_by, -1)
+    return amounts(found)
+
+
+def _earned(user: User | None, period: Period, group_by: str, currency: str | None) -> dict:
+    return earned_from_cells(user, period, group_by, currency)
 
 
 def _rows(figures: dict[str, dict], group_by: str) -> dict:

@@ -1,6 +1,6 @@
-"""Pages under /his/."""
+"""The visits list and the customer page's Visits tab."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -16,9 +16,9 @@ from core.api import (
     visible_customer,
 )
 
-from .models import Visit
+from ..models import Visit
+from .blueprint import bp
 
-bp = Blueprint("his", __name__, url_prefix="/his")
 LIST_SIZE = 50  # visits on a page of the list
 #: the visits list's sortable columns
 VISIT_SORTS = {

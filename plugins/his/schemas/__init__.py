@@ -1,0 +1,1 @@
+"""What the hospital JSON API answers and reads, a module per resource."""

@@ -1,0 +1,90 @@
+"""Finding patients, always within the reader's scope: a patient is seen
+by whoever sees the customer (core's scoped customers: a doctor or nurse
+their department's team, a clerk everyone).
+
+The one search box reads what is typed as each thing it may be and finds
+the patients any reading matches: a medical record number (exact), a
+national ID (exact, through its look-up hash — never by decrypting), a
+phone number (core's normalised contact points, exact) and a name (core's
+search index: a word's start, any two Chinese characters in it; also a
+phone's fragment). A phone the reader's role hides is not searched."""
+
+from __future__ import annotations
+
+from sqlalchemy import CompoundSelect, Select, select, union
+
+from core.api import (
+    Customer,
+    NotFoundError,
+    User,
+    db,
+    find_duplicates,
+    hidden_fields,
+    normalize_national_id,
+    normalize_phone,
+    pii_match,
+    search_match,
+    translator,
+    visible_customer_ids,
+)
+
+from ...models import Patient
+
+_, _l = translator("his")
+#: the customers with one phone number a search reads at most
+PHONE_MATCHES = 200
+
+
+def visible_patients(user: User | None) -> Select:
+    """The patients whose customer ``user`` may see (live ones only)."""
+    return select(Patient).where(Patient.customer_id.in_(visible_customer_ids(user)))
+
+
+def visible_patient(patient_id: int, user: User | None) -> Patient:
+    """The patient if ``user`` may see them, else a 404 (the same whether
+    there is none or it is out of scope)."""
+    found = db.session.scalar(visible_patients(user).where(Patient.id == patient_id))
+    if found is None:
+        raise NotFoundError(_("patient %(id)s not found", id=patient_id))
+    return found
+
+
+def patient_of(customer_id: int) -> Patient | None:
+    """The medical record of a customer (for a caller that checked the customer's scope)."""
+    return db.session.scalar(select(Patient).where(Patient.customer_id == customer_id))
+
+
+def matching_ids(q: str, user: User | None) -> CompoundSelect | None:
+    """The ids of the patients ``q`` finds read as a record number, an ID,
+    a phone and a name (unscoped: :func:`find_patients` scopes them)."""
+    words = " ".join(q.split())[:100]
+    if not words:
+        return None
+    compact = words.replace(" ", "")
+    arms = [select(Patient.id).where(Patient.mrn == compact.upper())]
+    try:
+        number = normalize_national_id(compact)
+    except ValueError:
+        number = compact if len(compact) >= 6 else ""  # a passport's number, as typed
+    if number:
+        arms.append(select(Patient.id).where(pii_match(Patient.national_id_lookup, number)))
+    if "phones" not in hidden_fields(user, "customer"):
+        try:
+            phone = normalize_phone(words)
+        except ValueError:
+            phone = ""
+        if phone:
+            ids = [c.id for c in find_duplicates("", [phone], [], limit=PHONE_MATCHES)]
+            arms.append(select(Patient.id).where(Patient.customer_id.in_(ids)))
+    named = select(Customer.id).where(search_match(Customer, words, user))
+    arms.append(select(Patient.id).where(Patient.customer_id.in_(named)))
+    return union(*arms)
+
+
+def find_patients(user: User | None, q: str = "") -> Select:
+    """The patients ``user`` may see, narrowed by the search box's ``q``."""
+    query = visible_patients(user)
+    if q.strip():
+        found = matching_ids(q, user)
+        query = query.where(Patient.id.in_(found)) if found is not None else query
+    return query

@@ -1,0 +1,107 @@
+"""Reading the report cells: a kind's figures over a period's months summed
+in SQL (``cells``) for the user's scope, and the rows the cells count but
+the user must not see (``unseen_transactions``, ``unseen_events``), to take
+off again.
+
+The cells hold the owner and team core's ``scoped`` narrows by (the
+transaction's agent and team, the claim's), so it narrows them exactly as
+it narrows the rows (all, team, own). They hold no customer: what
+``visible_records`` adds — the customer is neither in the recycle bin nor
+out of the user's sight — is read from the rows of those customers alone
+(few: the bin for someone who sees everything, the customers moved to
+someone else for a manager or agent)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Select, func, select
+
+from core.api import User, binned_customer_ids, db, scoped, sees_all, visible_customer_ids
+
+from ...models import Claim, Policy, ReportCell
+from .earned import T, transactions
+from .incurred import E, events
+
+#: the cell column of each grouping of the reports
+GROUPING = {
+    "month": ReportCell.month,
+    "carrier": ReportCell.carrier_id,
+    "product": ReportCell.product_id,
+    "line": ReportCell.line,
+    "agent": ReportCell.agent_id,
+}
+#: core's scope, on the cells' owner and team
+SCOPE = {"owner_attr": "owner_id", "team_attr": "team_id"}
+
+
+def cells(
+    kind: str, user: User | None, first: date, last: date, group_by: str, currency=None
+) -> Select:
+    """``(group, currency, parts, cents)`` of the cells of ``kind`` of the
+    months ``first`` … ``last`` that ``user``'s scope holds, per group and
+    currency."""
+    group = GROUPING[group_by]
+    query = select(
+        group, ReportCell.currency, func.sum(ReportCell.parts), func.sum(ReportCell.cents)
+    ).where(ReportCell.kind == kind, ReportCell.month >= first, ReportCell.month <= last)
+    if currency:
+        query = query.where(ReportCell.currency == currency)
+    query = scoped(query, ReportCell, user, **SCOPE)
+    return query.group_by(group, ReportCell.currency)
+
+
+def _owners(kind: str, user: User | None, first: date, last: date) -> list:
+    """The owners of the cells of ``kind`` of the months ``first`` … ``last``
+    in ``user``'s scope: every row of the period in their scope (a part in
+    one of its months, an event) has one of them, or none (an agent-less row
+    by team)."""
+    query = select(ReportCell.owner_id).where(
+        ReportCell.kind == kind, ReportCell.month >= first, ReportCell.month <= last
+    )
+    return list(db.session.scalars(scoped(query.distinct(), ReportCell, user, **SCOPE)))
+
+
+def _unseen_customers(user: User | None, owner, customer, kind: str, months: tuple) -> list[int]:
+    """The customers (``customer`` of the rows) ``user`` does not see among
+    those of the rows whose ``owner`` is in ``user``'s scope — a superset of
+    the rows ``scoped`` lets them see, found on the owner's index alone (as
+    values: a planner estimates them better than a nested select); the
+    caller scopes the rows again. Mostly none."""
+    owners = [o for o in _owners(kind, user, *months) if o is not None]
+    mine = select(customer).where(owner.in_(owners))
+    candidates = mine.union(select(customer).where(owner.is_(None))).subquery()
+    found = candidates.c[0]
+    query = select(found).where(found.not_in(visible_customer_ids(user)))
+    return sorted(db.session.scalars(query))
+
+
+def unseen_transactions(user: User | None, first: date, last: date, currency=None) -> Select | None:
+    """The transactions (``earned.COLUMNS``) whose term overlaps ``first`` …
+    ``last``, in ``user``'s scope (so in the cells ``cells`` reads), whose
+    customer ``user`` does not see: in the recycle bin, or out of sight.
+    None when there are none."""
+    query = scoped(transactions(), T, user, owner_attr="agent_id").where(
+        T.effective_on <= last, Policy.end_date >= first
+    )
+    if currency:
+        query = query.where(T.currency == currency)
+    if sees_all(user):
+        return query.where(T.customer_id.in_(binned_customer_ids()))
+    unseen = _unseen_customers(user, T.agent_id, T.customer_id, "earned", (first, last))
+    return query.where(T.customer_id.in_(unseen)) if unseen else None
+
+
+def unseen_events(user: User | None, first: date, last: date, currency=None) -> Select | None:
+    """The claim events (``incurred.COLUMNS``) of ``first`` … ``last`` of the
+    claims in ``user``'s scope (not deleted), whose customer ``user`` does
+    not see. None when there are none."""
+    query = scoped(events(), Claim, user, owner_attr="agent_id").where(
+        E.event_on >= first, E.event_on <= last
+    )
+    if currency:
+        query = query.where(E.currency == currency)
+    if sees_all(user):
+        return query.where(Claim.customer_id.in_(binned_customer_ids()))
+    unseen = _unseen_customers(user, Claim.agent_id, Claim.customer_id, "incurred", (first, last))
+    return query.where(Claim.customer_id.in_(unseen)) if unseen else None
