@@ -240,8 +240,12 @@ def customer_patient(customer_id: int):
         abort(404)
     customer = visible_customer(customer_id, current_user)
     found = patients.patient_of(customer.id)
-    if found is None:
-        abort(404)
+    if found is None:  # not (yet) a patient: say so, and offer to register a person
+        return render_template(
+            "his/_customer_not_patient.html",
+            customer=customer,
+            may_register=current_user.can("his.patient.write") and customer.kind.value == "person",
+        )
     shown = request.args.get("show") == "national_id" and current_user.can(patients.PII)
     return render_template(
         "his/_customer_patient.html",
