@@ -171,7 +171,7 @@ def test_a_write_that_loses_the_race_in_the_database_is_a_stale_version(db, make
     assert db.session.get(Customer, customer.id).name == "Raced"
 
 
-def test_no_rule_follows_up_a_customer_a_plugin_says_not_to_contact(
+def test_hook_customers_not_to_contact_keeps_every_rule_away(
     db, register_plugin, make_user, make_customer
 ):
     rep = make_user()
