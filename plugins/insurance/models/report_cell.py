@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.api import db
 
+from .claims import Claim
 from .policy import PolicyTransaction
 
 #: the columns a report reads of a period's cells, after kind and month
@@ -82,3 +83,7 @@ class ReportCell(db.Model):
 _T = PolicyTransaction.__table__
 Index("ix_insurance_transaction_agent", _T.c.agent_id, _T.c.customer_id)
 Index("ix_insurance_transaction_team", _T.c.team_id, _T.c.customer_id)
+#: the claims of an agent: the customers of a manager's claims found on the
+#: index alone (``report_cells.unseen_events``), not each claim looked up
+_C = Claim.__table__
+Index("ix_insurance_claim_agent", _C.c.agent_id, _C.c.customer_id)

@@ -67,13 +67,14 @@ def _unseen_customers(user: User | None, owner, customer, kind: str, months: tup
     those of the rows whose ``owner`` is in ``user``'s scope — a superset of
     the rows ``scoped`` lets them see, found on the owner's index alone (as
     values: a planner estimates them better than a nested select); the
-    caller scopes the rows again. Mostly none."""
+    caller scopes the rows again. Mostly none. (Each part keeps only the
+    unseen before the ``UNION``: SQLite then sorts out the duplicates of a
+    few rows, not of every row of the owners — half the time at 200,000
+    terms.)"""
     owners = [o for o in _owners(kind, user, *months) if o is not None]
-    mine = select(customer).where(owner.in_(owners))
-    candidates = mine.union(select(customer).where(owner.is_(None))).subquery()
-    found = candidates.c[0]
-    query = select(found).where(found.not_in(visible_customer_ids(user)))
-    return sorted(db.session.scalars(query))
+    unseen = customer.not_in(visible_customer_ids(user))
+    mine = select(customer).where(owner.in_(owners), unseen)
+    return sorted(db.session.scalars(mine.union(select(customer).where(owner.is_(None), unseen))))
 
 
 def unseen_transactions(user: User | None, first: date, last: date, currency=None) -> Select | None:
