@@ -90,6 +90,12 @@ def test_my_queue_calls_next_and_the_board_masks_names(clinic, login_as):
     assert "hx-get" in board.text
     rows = doctor.get(f"/his/queue/{clinic.cardiology.id}/rows")
     assert rows.status_code == 200 and "王*英" in rows.text
+    # a wall screen: no menu, no top bar, and no message meant for the doctor
+    _post(doctor, "/his/my-queue/call-next", {})  # flashes "no one is waiting"
+    screen = doctor.get(f"/his/queue/{clinic.cardiology.id}").text
+    assert 'id="main-menu"' not in screen and 'class="topbar"' not in screen
+    assert 'class="flash' not in screen and 'class="shell bare"' in screen
+    assert 'class="flash' in doctor.get("/his/my-queue").text  # kept for the doctor's page
 
 
 def test_another_departments_doctor_gets_404_on_the_board(clinic, login_as):
