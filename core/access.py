@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import has_request_context, request
+from flask import current_app, has_app_context, has_request_context, request
 from sqlalchemy import Select, exists, false, select
 from sqlalchemy.orm import aliased
 
@@ -58,7 +58,9 @@ def scoped(
     order passes ``owner_attr="engineer_id"``). Soft-deleted rows are left
     out unless ``include_deleted``; so are, for a record that belongs to a
     customer (``customer_attr`` names the column), the records of a customer
-    in the recycle bin — they come back with it.
+    in the recycle bin — they come back with it. Over customers, the
+    customers a plugin puts in the user's care (``trellis_customers_in_care``)
+    are seen besides their scope.
     """
     if not include_deleted and hasattr(model, "deleted_at"):
         query = query.where(model.deleted_at.is_(None))
@@ -71,9 +73,22 @@ def scoped(
     scope = user.role.scope
     owner = getattr(model, owner_attr)
     if scope == DataScope.team and user.team_id is not None and team_attr is not None:
-        teams = _team_ids(user.team_id)
-        return query.where((owner == user.id) | getattr(model, team_attr).in_(teams))
-    return query.where(owner == user.id)
+        seen = (owner == user.id) | getattr(model, team_attr).in_(_team_ids(user.team_id))
+    else:
+        seen = owner == user.id
+    if model is Customer:
+        for care in _customers_in_care(user):
+            seen = seen | Customer.id.in_(care)
+    return query.where(seen)
+
+
+def _customers_in_care(user: User) -> list[Select]:
+    """The selects of customer ids plugins put in ``user``'s care
+    (``trellis_customers_in_care``: a doctor's patients of another department)."""
+    registry = current_app.extensions.get("trellis") if has_app_context() else None
+    if registry is None:  # the app is still being built
+        return []
+    return list(registry.call("trellis_customers_in_care", user=user))
 
 
 def _team_ids(team_id: int):

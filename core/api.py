@@ -16,6 +16,7 @@ The imports are grouped by topic, not by module, so import sorting is off.
 # -- Models: core's tables, which plugin models point at and plugin code queries.
 from core.models import Activity, Contact, Customer, DataScope, FollowUpPlan, Role, Team, User
 from core.models import ApprovalRequest
+from core.models import AuditEntry
 
 # -- Model building blocks: the mixins, column type and clock that plugin models share with core's.
 from core.models import SoftDeleteMixin, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
@@ -52,6 +53,7 @@ from core.services.activities import complete_task, log_activity, record_attempt
 from core.services.contacts import create_contact
 from core.services.customers import create_customer, find_duplicates, get_customer, update_customer
 from core.services.users import create_team, create_user
+from core.consents import consents_of, may_contact, record_consent
 
 # -- Approvals: submit an ``Approvable`` record; a record waiting for approval is locked.
 from core.approvals import approve as approve_request
@@ -149,6 +151,10 @@ from core.states import IllegalTransition, StateMachine
 from core.throttle import public
 from core.tracking import new_tracking_token, tracked_record, tracking_match
 
+# -- Messages & one-time codes: SMS and e-mail sent after the commit, six digits proving a phone.
+from core.messaging import check_code, issue_code, send_message
+from core.models import Message
+
 # -- Translations: a plugin's own gettext domain (zh_CN and en).
 from core.i18n import instance_currency, instance_region, instance_timezone, translator
 
@@ -170,6 +176,7 @@ from core.declarations import (
     Manifest,
     MenuGroup,
     MenuItem,
+    MessageSender,
     Permission,
     RecycleCondition,
     RoleTemplate,
@@ -180,23 +187,14 @@ from core.declarations import (
 )
 
 # -- Hooks & plugin settings: implement hooks, declare a plugin's own events, read its settings.
-from typing import Any as _Any
 
 import pluggy as _pluggy
 
 from core import __version__ as core_version
 from core.hookspecs import eventspec, hookspec
-from core.registry import current_registry as _current_registry
+from core.registry import call_hook, plugin_settings
 
 hookimpl = _pluggy.HookimplMarker("trellis")
-
-
-def plugin_settings(name: str) -> dict[str, _Any]:
-    """The validated settings of plugin ``name``: the
-    ``[plugins_settings.<name>]`` table of the instance ``trellis.toml``,
-    loaded through the plugin's ``trellis_settings_schema`` (defaults filled
-    in); ``{}`` for a plugin without a settings schema."""
-    return _current_registry().plugin_settings.get(name, {})
 
 
 __all__ = [
@@ -213,6 +211,7 @@ __all__ = [
     "Attachment",
     "AttachmentList",
     "AttachmentOut",
+    "AuditEntry",
     "CompanyProfile",
     "ConflictError",
     "Contact",
@@ -235,6 +234,8 @@ __all__ = [
     "Manifest",
     "MenuGroup",
     "MenuItem",
+    "Message",
+    "MessageSender",
     "MissingReferenceError",
     "NotFoundError",
     "Permission",
@@ -270,7 +271,9 @@ __all__ = [
     "audit",
     "best_matches",
     "binned_customer_ids",
+    "call_hook",
     "check_attachment_kind",
+    "check_code",
     "check_files",
     "check_number_pattern",
     "check_transfer",
@@ -280,6 +283,7 @@ __all__ = [
     "company_profile",
     "complete_task",
     "conceal",
+    "consents_of",
     "core_version",
     "create_contact",
     "create_customer",
@@ -317,6 +321,7 @@ __all__ = [
     "instance_timezone",
     "is_id",
     "is_locked",
+    "issue_code",
     "json_body",
     "list_page",
     "list_sort",
@@ -325,6 +330,7 @@ __all__ = [
     "log_activity",
     "lookup_column",
     "mask_pii",
+    "may_contact",
     "missing_attachment_kinds",
     "new_tracking_token",
     "next_number",
@@ -342,6 +348,7 @@ __all__ = [
     "public",
     "read_csv",
     "record_attempt",
+    "record_consent",
     "refuse",
     "reject_request",
     "remove_attachment",
@@ -357,6 +364,7 @@ __all__ = [
     "search_match",
     "search_rank",
     "sees_all",
+    "send_message",
     "send_stored_file",
     "snapshot",
     "sniff_file",

@@ -32,9 +32,11 @@ from core.i18n import (
     select_locale,
     select_timezone,
     template_gettext,
+    template_ngettext,
     unread_catalogues,
 )
 from core.jobs import CORE_JOBS, QUEUE_FILE, check_job, init_jobs
+from core.messaging import MESSAGE_JOBS
 from core.models import CORE_ACTIVITY_KINDS, CORE_TABLES
 from core.ops.logs import configure_logging, init_request_ids
 from core.ops.metrics import init_metrics
@@ -116,7 +118,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             "activity_kinds": [ActivityKind(k, _KIND_LABELS[k]) for k in CORE_ACTIVITY_KINDS],
             "field_types": CORE_FIELD_TYPES,
             "followup_rules": [*CORE_RULES, *APPROVAL_RULES],
-            "jobs": CORE_JOBS,
+            "jobs": [*CORE_JOBS, *MESSAGE_JOBS],
             "searchables": core_searchables(),
         },
     )
@@ -181,6 +183,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals["_"] = template_gettext
+    app.jinja_env.globals["ngettext"] = template_ngettext
     init_themes(app, list(reg.folders("trellis_templates_dir").values()), CORE_DIR / "templates")
 
     from core.web import BLUEPRINTS

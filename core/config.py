@@ -42,6 +42,8 @@ DEFAULTS: dict[str, Any] = {
     "LOG_FORMAT": "text",  # or "json": a JSON object per log line, with the request id
     "METRICS_TOKEN": None,  # set: /metrics answers Prometheus given this bearer token; unset: off
     "PII_KEYS": None,  # Fernet keys for personal data, first encrypts (core.pii); default: instance
+    "SMTP_URL": None,  # e-mail out: smtp://user:password@host:587 (STARTTLS), smtps://, smtp+plain://
+    "MAIL_FROM": None,  # the From of e-mail sent; default: trellis@<the SMTP host>
 }
 LOCALES = ("en", "zh_CN")
 #: settings that take one of a few values
@@ -145,6 +147,7 @@ def _validate(settings: dict[str, Any]) -> None:
         ) from None
     _check_token_days(settings)
     _check_metrics_token(settings)
+    _check_smtp_url(settings["TRELLIS_SMTP_URL"])
     from core.pii import parse_keys  # the Fernet key check; cryptography loads with it
 
     settings["TRELLIS_PII_KEYS"] = parse_keys(settings["TRELLIS_PII_KEYS"])
@@ -215,6 +218,17 @@ def _check_metrics_token(settings: dict[str, Any]) -> None:
         raise ConfigError(
             f"TRELLIS_METRICS_TOKEN: must be at least {MIN_METRICS_TOKEN_LENGTH} characters, "
             'e.g. python -c "import secrets; print(secrets.token_urlsafe(32))"'
+        )
+
+
+def _check_smtp_url(url: Any) -> None:
+    if url is None:
+        return
+    scheme = str(url).split("://", 1)[0] if "://" in str(url) else ""
+    if scheme not in ("smtp", "smtps", "smtp+plain"):
+        raise ConfigError(
+            f"TRELLIS_SMTP_URL: {scheme or 'no'} scheme; use smtp://, smtps:// or smtp+plain:// "
+            "(e.g. smtp://user:password@mail.example.com:587)"
         )
 
 

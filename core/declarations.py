@@ -175,6 +175,20 @@ class Job:
 
 
 @dataclass(frozen=True)
+class MessageSender:
+    """Delivers the messages of one ``channel`` (``sms``, ``email``) —
+    ``trellis_message_senders``. ``send(message)`` gets the ``message`` row
+    and returns once it is handed over, or raises (the error is kept and
+    the message tried again). For a channel the sender with the lowest
+    ``order`` is used: core's SMTP sender has 100, its log sender 1000."""
+
+    channel: str
+    name: str
+    send: Callable[[Any], None]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Searchable:
     """A record type the search index holds (``trellis_searchables``).
 

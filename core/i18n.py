@@ -58,6 +58,17 @@ def unread_catalogues(folders: dict[str, Path]) -> list[str]:
     ]
 
 
+def _plugin_domain(domain: str) -> Domain:
+    """The gettext domain of a plugin, its catalogue folder looked up at first
+    use from the plugin's ``trellis_translations_dir`` answer."""
+    folders = current_app.extensions["trellis_translation_dirs"]
+    key = f"{domain}:{folders.get(domain)}"
+    if key not in _domains:
+        folder = str(folders.get(domain, ""))
+        _domains[key] = Domain(translation_directories=[folder], domain=domain)
+    return _domains[key]
+
+
 def translator(domain: str) -> tuple:
     """``(gettext, lazy_gettext)`` for a plugin's translation domain.
 
@@ -65,17 +76,8 @@ def translator(domain: str) -> tuple:
     ``trellis_translations_dir`` answer held in the app's registry.
     """
 
-    def _domain() -> Domain:
-        folders = current_app.extensions["trellis_translation_dirs"]
-        key = f"{domain}:{folders.get(domain)}"
-        if key not in _domains:
-            _domains[key] = Domain(
-                translation_directories=[str(folders.get(domain, ""))], domain=domain
-            )
-        return _domains[key]
-
     def plugin_gettext(string: str, **variables) -> str:
-        return _domain().gettext(string, **variables)
+        return _plugin_domain(domain).gettext(string, **variables)
 
     def plugin_lazy_gettext(string: str, **variables):
         from flask_babel import LazyString
@@ -99,10 +101,14 @@ def template_gettext(context, string: str, **variables) -> str:
 
 
 def select_locale() -> str:
-    """The signed-in user's locale, else the one picked on the sign-in page, else
-    the browser's, else ``TRELLIS_LOCALE``."""
+    """The signed-in user's locale, else the one a visitor picked (``?lang=en``
+    or ``?lang=zh_CN`` on any page, the sign-in page's or a public page's
+    language switch, kept for the visit), else the browser's, else
+    ``TRELLIS_LOCALE``."""
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
+    if request and request.args.get("lang") in ("en", "zh_CN"):
+        session["locale"] = request.args["lang"]
     if request and session.get("locale") in ("en", "zh_CN"):
         return session["locale"]
     if request:
@@ -188,3 +194,16 @@ def translate_validation(message: str) -> str:
         if found:
             return gettext(template, **found.groupdict())
     return message
+
+
+@pass_context
+def template_ngettext(context, singular: str, plural: str, num: int, **variables) -> str:
+    """``ngettext()`` in templates, from the plugin's catalogue first as
+    ``_()`` is (``template_gettext``)."""
+    folder = (context.name or "").split("/", 1)[0]
+    if folder in current_app.extensions["trellis_translation_dirs"]:
+        translated = _plugin_domain(folder).ngettext(singular, plural, num, **variables)
+        untranslated = (singular if num == 1 else plural) % {"num": num, **variables}
+        if translated != untranslated:
+            return translated
+    return ngettext(singular, plural, num, **variables)

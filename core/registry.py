@@ -163,6 +163,21 @@ def current_registry() -> Registry:
     return current_app.extensions["trellis"]
 
 
+def plugin_settings(name: str) -> dict[str, Any]:
+    """The validated settings of plugin ``name``: the
+    ``[plugins_settings.<name>]`` table of the instance ``trellis.toml``,
+    loaded through the plugin's ``trellis_settings_schema`` (defaults filled
+    in); ``{}`` for a plugin without a settings schema."""
+    return current_registry().plugin_settings.get(name, {})
+
+
+def call_hook(name: str, **kwargs: Any) -> Any:
+    """Ask every plugin's ``name`` hook (one a plugin's ``hookspecs`` declares
+    for others to answer) and return pluggy's answer: the list of non-None
+    answers, or the first one for a ``firstresult`` spec."""
+    return current_registry().call(name, **kwargs)
+
+
 def sorted_items(hook: str, **kwargs) -> list:
     """Call a UI-slot hook and return its items sorted by ``order`` (never by plugin order)."""
     return sorted(

@@ -34,6 +34,7 @@ from flask.typing import RouteCallable
 from flask.wrappers import Response
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import parse_many
 
 from core.jobs import queue_name
 
@@ -76,6 +77,20 @@ def public(limit: str) -> Callable[[_View], _View]:
         return view
 
     return mark
+
+
+def allow(limit: str, *keys: str) -> bool:
+    """Count one use of ``keys`` (e.g. a purpose and a phone number)
+    against ``limit`` (``"1 per minute;5 per hour"``): False, and nothing
+    counted past it, when the use is over the limit. The counters are the
+    sign-in limiter's (in memory, or Redis when ``TRELLIS_REDIS_URL`` is set)."""
+    limiter: Limiter | None = current_app.extensions.get("trellis_limiter")
+    if limiter is None:
+        return True
+    items = parse_many(limit)
+    if not all(limiter.limiter.test(item, "allow", *keys) for item in items):
+        return False
+    return all([limiter.limiter.hit(item, "allow", *keys) for item in items])
 
 
 def is_public(app: Flask, endpoint: str | None) -> bool:

@@ -131,6 +131,7 @@ def test_the_customer_page_sends_at_most_ten_statements(login_as, full_customer)
         "overview",
         "timeline",
         "follow-ups",
+        "consent",
         "deals",
         "work_orders",
         "policies",

@@ -13,7 +13,7 @@ import pytest
 
 from core.api import DataScope, Role, db, utcnow
 
-TABS = ["overview", "timeline", "follow-ups", "deals", "work_orders", "billing"]
+TABS = ["overview", "timeline", "follow-ups", "consent", "deals", "work_orders", "billing"]
 
 
 @pytest.fixture
@@ -64,6 +64,7 @@ SHOWN = {
     "overview": "Li Na",
     "timeline": "Asked for samples",
     "follow-ups": "Send the price list",
+    "consent": "No decision recorded yet.",
     "deals": "Spring order",
     "work_orders": "WO-TABS-1",
     "billing": "/sales/customers/",  # the billing details form posts there

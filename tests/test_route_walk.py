@@ -149,7 +149,7 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
                 # the customer who goes to the recycle bin holds no live cover (the veto)
                 status="lapsed" if marker == "Zgone" else "in_force",
             ),
-            Visit(
+            visit := Visit(
                 customer_id=customer.id,
                 department=f"{marker} clinic",
                 doctor_id=owner.id,
@@ -175,6 +175,7 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
     db.session.commit()
     money = _seed_money(owner, marker, customer.id, contact.id, deal.id)
     insurance = _seed_insurance(owner, marker, policy)
+    his_followup = _seed_followup(owner, customer.id, visit.id)
     upload = client.post(
         f"/api/v1/service/work-orders/{order.id}/attachments",
         data={"file": (io.BytesIO(_PNG), f"{marker}.png")},
@@ -200,9 +201,37 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
         "flow_id": flow.id,
         "request_id": approval.id,
         "patient_id": patient.id,
+        "visit_id": visit.id,
         **money,
         **insurance,
+        **his_followup,
     }
+
+
+def _seed_followup(owner, customer_id: int, visit_id: int) -> dict:
+    """A follow-up plan (随访) of the owner's visit with its one due step; the
+    template is shared (every reader's, no marker)."""
+    from plugins.his.models import FollowupPlan, FollowupStep, FollowupTemplate
+
+    template = db.session.scalar(select(FollowupTemplate).limit(1))
+    if template is None:
+        template = FollowupTemplate(name="Walk follow-up", offsets=[1], questions=[])
+        db.session.add(template)
+        db.session.flush()
+    plan = FollowupPlan(
+        customer_id=customer_id,
+        visit_id=visit_id,
+        template_id=template.id,
+        owner_id=owner.id,
+        team_id=owner.team_id,
+        status="active",
+    )
+    db.session.add(plan)
+    db.session.flush()
+    step = FollowupStep(plan_id=plan.id, number=1, due_on=date.today(), status="due")
+    db.session.add(step)
+    db.session.commit()
+    return {"template_id": template.id, "plan_id": plan.id, "step_id": step.id}
 
 
 def _seed_insurance(owner, marker: str, policy) -> dict:
@@ -475,7 +504,69 @@ def _clinic_day(make_user) -> dict[str, int]:
     db.session.add(Patient(customer_id=walker.id, mrn="MRWALK0001"))
     db.session.commit()
     booking = book({"session_id": session.id, "customer_id": walker.id}, None)
-    return {"department_id": department.id, "session_id": session.id, "booking_id": booking.id}
+    from plugins.his.services.feedback import create_complaint
+
+    complaint = create_complaint(
+        {"customer_id": walker.id, "category": "other", "description": "Walk"}, None
+    )
+    return {
+        "complaint_id": complaint.id,
+        "department_id": department.id,
+        "session_id": session.id,
+        "booking_id": booking.id,
+        **_billing_ids(walker, make_user(role="his_cashier", name="Walk cashier")),
+        **_order_ids(walker, doctor, department),
+    }
+
+
+def _billing_ids(walker, cashier) -> dict[str, int]:
+    """A price item; the walk patient's registration fee paid, part refunded."""
+    from plugins.his.services import billing
+
+    item = billing.create_price_item(
+        {"code": "WALK", "name": "Walk item", "category": "other", "price": "1.00"}, None
+    )
+    fee = [c.id for c in billing.unpaid_charges(walker.id)]
+    tenders = [{"method": "cash", "amount": "1.00"}]
+    payment = billing.take_payment(
+        {"customer_id": walker.id, "charge_ids": fee, "tenders": tenders}, cashier
+    )
+    refund = billing.request_refund(
+        {"payment_id": payment.id, "amount": "0.50", "reason": "walk"}, cashier
+    )
+    return {"receipt_id": payment.id, "price_item_id": item.id, "refund_id": refund.id}
+
+
+def _order_ids(walker, doctor, department) -> dict[str, int]:
+    """A drug; an open visit of the walk patient with a prescription and a lab order."""
+    from core.models import utcnow
+    from plugins.his.models import Visit
+    from plugins.his.services import billing, orders
+
+    drug = orders.create_drug(
+        {"code": "WALK-RX", "generic_name": "Walkamol", "form": "tablet", "unit": "box"}
+        | {"price": "1.00"},
+        None,
+    )
+    billing.create_price_item(
+        {"code": "WALK-LAB", "name": "Walk lab", "category": "lab", "price": "1.00"}, None
+    )
+    visit = Visit(
+        customer_id=walker.id,
+        department=department.name,
+        department_id=department.id,
+        doctor_id=doctor.id,
+        team_id=department.team_id,
+        visited_at=utcnow(),
+        status="open",
+    )
+    db.session.add(visit)
+    db.session.commit()
+    line = {"drug_id": drug.id, "dose": "1", "dose_unit": "tablet", "route": "oral"}
+    line |= {"frequency": "qd", "days": 1, "quantity": 1}
+    rx, _warnings = orders.create_prescription({"visit_id": visit.id, "lines": [line]}, doctor)
+    exam = orders.place_order({"visit_id": visit.id, "item_code": "WALK-LAB"}, doctor)
+    return {"drug_id": drug.id, "prescription_id": rx.id, "exam_order_id": exam.id}
 
 
 def _urls(app, walk) -> tuple[list[str], list[str]]:

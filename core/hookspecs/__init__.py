@@ -26,6 +26,7 @@ from core.hookspecs.declarations import (
     trellis_custom_field_types,
     trellis_followup_rules,
     trellis_jobs,
+    trellis_message_senders,
     trellis_permissions,
     trellis_recycle_conditions,
     trellis_roles,
@@ -44,6 +45,7 @@ from core.hookspecs.events import (
 from core.hookspecs.markers import eventspec, hookspec, is_event
 from core.hookspecs.records import (
     trellis_customer_veto,
+    trellis_customers_in_care,
     trellis_customers_not_to_contact,
     trellis_merge_records,
     trellis_purge_records,
@@ -101,6 +103,7 @@ __all__ = [
     "trellis_customer_tabs",
     "trellis_customer_updated",
     "trellis_customer_veto",
+    "trellis_customers_in_care",
     "trellis_customers_not_to_contact",
     "trellis_dashboard_widgets",
     "trellis_demo_data",
@@ -108,6 +111,7 @@ __all__ = [
     "trellis_jobs",
     "trellis_menu_items",
     "trellis_merge_records",
+    "trellis_message_senders",
     "trellis_migrations_dir",
     "trellis_models",
     "trellis_permissions",

@@ -1,5 +1,6 @@
 """What a plugin declares into core's registries: permissions, starting
-roles, activity kinds, custom field types, follow-up rules, recycle conditions, jobs."""
+roles, activity kinds, custom field types, follow-up rules, recycle conditions, jobs,
+message senders."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ if TYPE_CHECKING:  # annotations only: the models import much of core
         FieldType,
         FollowUpRule,
         Job,
+        MessageSender,
         Permission,
         RecycleCondition,
         RoleTemplate,
@@ -111,4 +113,23 @@ def trellis_searchables() -> list[Searchable]:
     find it) and ``core.api.search_match(model, query, user)`` filters the
     plugin's own scoped query by the index. A kind declared twice stops
     start-up.
+    """
+
+
+@hookspec
+def trellis_message_senders() -> list[MessageSender]:
+    """Return a list of ``core.api.MessageSender``: who delivers the
+    messages of a channel (``sms``, ``email``) — an SMS gateway, a mail API.
+
+    Called when a message is delivered (in the job, after the write that
+    sent it committed). ``send(message)`` gets the ``message`` row (``to``,
+    ``subject``, ``body``, ``purpose``) and returns once the message is
+    handed over, or raises: the error is recorded on the message and it is
+    tried again, three times in all. For each channel the sender with the
+    lowest ``order`` is used; core's SMTP sender (``TRELLIS_SMTP_URL``) has
+    100, its log sender, which every channel has, 1000. Example::
+
+        @hookimpl
+        def trellis_message_senders():
+            return [MessageSender("sms", "acme-sms", acme.send_sms, order=50)]
     """

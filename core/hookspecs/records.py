@@ -5,12 +5,14 @@ the customers no one may reach out to."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from core.hookspecs.markers import hookspec
 
 if TYPE_CHECKING:  # annotations only: the models import much of core
-    from core.models import Customer
+    from sqlalchemy import Select
+
+    from core.models import Customer, User
 
 
 # ------------------------------------------------------------ moving records
@@ -90,4 +92,25 @@ def trellis_customers_not_to_contact(customer_ids: list[int]) -> Iterable[int]:
                     Patient.customer_id.in_(customer_ids), Patient.deceased.is_(True)
                 )
             )
+    """
+
+
+@hookspec
+def trellis_customers_in_care(user: User) -> Select[Any] | None:
+    """A select of the ids of customers ``user`` may see beyond their role's
+    scope, because the plugin's records put those customers in their care —
+    or ``None``.
+
+    Called by ``core.api.scoped`` each time it restricts a query over
+    customers for a user whose scope is "own" or "team" (one who sees every
+    customer is not asked), so every customer list, page, search and export
+    widens alike. Return a select (not a list): it is nested in the query.
+    Keep it cheap and indexed; it widens customers only — the plugin's own
+    records stay behind their own scoped queries.
+
+    Example::
+
+        @hookimpl
+        def trellis_customers_in_care(user):
+            return select(Visit.customer_id).where(Visit.doctor_id == user.id)
     """

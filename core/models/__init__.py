@@ -5,6 +5,7 @@ from core.models.activities import CORE_ACTIVITY_KINDS, Activity
 from core.models.approvals import ApprovalFlow, ApprovalRequest, ApprovalStep, ApprovalTask
 from core.models.attachments import Attachment
 from core.models.base import SoftDeleteMixin, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
+from core.models.consents import CustomerConsent
 from core.models.customers import (
     Contact,
     ContactPoint,
@@ -15,6 +16,7 @@ from core.models.customers import (
     Tag,
     customer_tag,
 )
+from core.models.messages import Message, OneTimeCode
 from core.models.numbering import NumberSequence
 from core.models.outbox import JobOutbox
 from core.models.pool import PoolRelease, PoolRule
@@ -47,11 +49,14 @@ __all__ = [
     "ContactPoint",
     "CustomFieldDefinition",
     "Customer",
+    "CustomerConsent",
     "CustomerKind",
     "DataScope",
     "FollowUpPlan",
     "Grade",
+    "Message",
     "NumberSequence",
+    "OneTimeCode",
     "JobOutbox",
     "PluginState",
     "PoolRelease",

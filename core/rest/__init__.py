@@ -74,6 +74,7 @@ def init_api(app: Flask, plugin_blueprints: list[tuple[str, Blueprint]]) -> Api:
     from core.rest.admin import bp as admin
     from core.rest.approvals import bp as approvals
     from core.rest.attachments import bp as attachments
+    from core.rest.consents import bp as consents
     from core.rest.customers import bp as customers
     from core.rest.directory import bp as directory
     from core.rest.meta import bp as meta
@@ -81,6 +82,7 @@ def init_api(app: Flask, plugin_blueprints: list[tuple[str, Blueprint]]) -> Api:
     from core.rest.records import bp as records
 
     api.register_blueprint(customers, url_prefix="/api/v1/customers")
+    api.register_blueprint(consents, url_prefix="/api/v1/customers")
     api.register_blueprint(records, url_prefix="/api/v1")
     api.register_blueprint(meta, url_prefix="/api/v1")
     api.register_blueprint(pool, url_prefix="/api/v1")

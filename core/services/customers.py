@@ -21,6 +21,7 @@ from core.models import (
     Contact,
     ContactPoint,
     Customer,
+    CustomerConsent,
     PoolRelease,
     Tag,
     Team,
@@ -229,6 +230,11 @@ def merge_customers(
         db.session.execute(
             update(ContactPoint)
             .where(ContactPoint.customer_id == other.id)
+            .values(customer_id=survivor.id)
+        )
+        db.session.execute(  # the person's latest decision per channel and purpose holds
+            update(CustomerConsent)
+            .where(CustomerConsent.customer_id == other.id)
             .values(customer_id=survivor.id)
         )
         repoint_attachments(other.id, survivor.id)

@@ -18,6 +18,8 @@
   (``approvals``)
 - :mod:`core.web.attachments` — a file attached to a record, as a download
   (``attachments``)
+- :mod:`core.web.outbox` — Settings → Outbox: the messages sent (``outbox``)
+- :mod:`core.web.consents` — the customer page's Consent tab and its form (``consents``)
 
 Pages call the same schemas and service functions as the JSON API
 (:mod:`core.rest`); the form ↔ schema glue is :mod:`core.forms`, HTTP error
@@ -33,10 +35,12 @@ from core.web import (
     attachments,
     auth,
     base,
+    consents,
     contacts,
     customers,
     directory,
     health,
+    outbox,
     pool,
     pool_rules,
     search,
@@ -58,6 +62,8 @@ BLUEPRINTS = (
     search.bp,
     approvals.bp,
     attachments.bp,
+    consents.bp,
+    outbox.bp,
 )
 
 __all__ = ["BLUEPRINTS"]

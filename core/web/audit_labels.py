@@ -52,6 +52,9 @@ ACTIONS = {
     "escalate": lazy_pgettext("audit", "Escalated"),
     "stage": lazy_pgettext("audit", "Stage changed"),
     "appointment": lazy_pgettext("audit", "Appointment set"),
+    "read": lazy_pgettext("audit", "Read"),
+    "export": lazy_pgettext("audit", "Exported"),
+    "consent": _l("Consent recorded"),
 }
 FIELDS = {
     "name": _l("Name"),

@@ -135,6 +135,7 @@ ADMIN_ENTRIES = (
     (_l("Recycle bin"), "admin.recycle_bin", 7, "trash-2", ("customer.delete",)),
     (_l("Audit log"), "admin.audit_log", 8, "scroll-text", ("audit.read",)),
     (_l("Plugins"), "admin.plugins", 9, "puzzle", ("admin.settings",)),
+    (_l("Outbox"), "outbox.index", 9, "mail", ("admin.settings",)),
     (_l("Site settings"), "admin.settings", 10, "settings", ("admin.settings",)),
 )
 
@@ -196,6 +197,13 @@ def month_label(value: date | str | None) -> str:
         return value
 
 
+def lang_url(code: str) -> str:
+    """This page in language ``code`` (``?lang=``), the rest of its query
+    kept (a public link's token): the language switch of a public page."""
+    args: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(), "lang": code}
+    return url_for(request.endpoint or "auth.login", **args)
+
+
 @bp.app_context_processor
 def inject() -> dict:
     return {
@@ -212,6 +220,7 @@ def inject() -> dict:
         "format_percent": format_percent,
         "get_locale": get_locale,
         "html_lang": html_lang,
+        "lang_url": lang_url,
         "active_theme": active_theme,
         "stage_label": lambda s: STAGE_LABELS[s],
         "stages": [(s.value, STAGE_LABELS[s]) for s in Stage],

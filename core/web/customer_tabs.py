@@ -26,6 +26,7 @@ from core.i18n import _l
 from core.models import Activity, Customer, User
 from core.registry import sorted_items
 from core.services.activities import timeline_links, timeline_query, visible_timeline
+from core.web.consents import consent_panel
 
 #: the tab a page without ``?tab=`` (or with an unknown one) shows
 DEFAULT_TAB = "overview"
@@ -47,6 +48,7 @@ CORE_TABS = (
     Tab("overview", _l("Overview")),
     Tab("timeline", _l("Timeline")),
     Tab("follow-ups", _l("Follow-ups")),
+    Tab("consent", _l("Consent")),
 )
 
 
@@ -108,8 +110,14 @@ def _follow_ups(customer: Customer, user: User) -> str:
     )
 
 
+def _consent(customer: Customer, user: User) -> str:
+    """What the customer agreed to per channel and purpose, and the history."""
+    return consent_panel(customer)
+
+
 CORE_PANELS: dict[str, Callable[[Customer, User], str]] = {
     "overview": _overview,
     "timeline": _timeline,
     "follow-ups": _follow_ups,
+    "consent": _consent,
 }

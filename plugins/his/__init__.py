@@ -66,6 +66,7 @@ def trellis_activity_kinds():
     return [
         ActivityKind("visit_record", _l("Visit record"), icon="stethoscope"),
         ActivityKind("patient_record", _l("Medical record"), icon="clipboard-list"),
+        ActivityKind("his_complaint", _l("Complaint"), icon="message-square"),
     ]
 
 
@@ -84,6 +85,13 @@ def trellis_purge_records(customer_id):
 
 
 @hookimpl
+def trellis_customers_in_care(user):
+    from .services.privacy import customers_in_care
+
+    return customers_in_care(user)
+
+
+@hookimpl
 def trellis_customer_veto(customer, action, survivor):
     from .services.patients.records import veto
 
@@ -95,6 +103,13 @@ def trellis_customers_not_to_contact(customer_ids):
     from .services.patients.records import deceased_among
 
     return deceased_among(customer_ids)
+
+
+@hookimpl
+def trellis_approvables():
+    from .services.billing import approvable  # refunds (退费) are approved
+
+    return [approvable()]
 
 
 @hookimpl
@@ -148,6 +163,7 @@ def trellis_customer_actions(customer, user):
 @hookimpl
 def trellis_followup_rules():
     from .recalls import recall_due, recall_params
+    from .services import followup
 
     return [
         FollowUpRule(
@@ -156,8 +172,23 @@ def trellis_followup_rules():
             recall_due,
             recall_params,
             params=(RuleParam("days_before", _l("Days before the follow-up date"), default=0),),
-        )
+        ),
+        FollowUpRule(
+            "his_followup",
+            _l("Follow-up visits of a follow-up template"),
+            followup.rule_due,
+            followup.rule_params,
+            params=(RuleParam("template_id", _l("Follow-up template (id)")),),
+        ),
     ]
+
+
+@hookimpl
+def trellis_his_visit_closed(visit):
+    """A closed visit starts the follow-up plans (随访) of the templates it matches."""
+    from .services.followup import plan_after_visit
+
+    plan_after_visit(visit, None)
 
 
 @hookimpl
@@ -166,6 +197,7 @@ def trellis_jobs():
     from core.api import Job
 
     from .services.bookings import run_no_show_job
+    from .services.followup import run_deceased_job
 
     return [
         Job(
@@ -173,8 +205,30 @@ def trellis_jobs():
             _l("Mark yesterday's bookings not checked in as no-shows; suspend online booking"),
             run_no_show_job,
             1440,
-        )
+        ),
+        Job(
+            "his.followup_deceased",
+            _l("Stop the follow-up plans of deceased patients"),
+            run_deceased_job,
+            1440,
+        ),
     ]
+
+
+@hookimpl(specname="trellis_his_visit_closed")
+def survey_after_closed_visit(visit):
+    """A satisfaction survey for the patient of a visit just closed."""
+    from .services.feedback import survey_after_visit
+
+    survey_after_visit(visit)
+
+
+@hookimpl
+def trellis_dashboard_widgets(user):
+    """Today's registrations and waiting patients; today's revenue."""
+    from .views.reports import dashboard_widgets
+
+    return dashboard_widgets(user)
 
 
 @hookimpl

@@ -47,6 +47,44 @@ PERMISSIONS = (
     ),
     Permission("his.visit.read", _l("View visits"), default_roles=("manager", *CLINICAL)),
     Permission("his.visit.write", _l("Record visits"), default_roles=("manager", DOCTOR)),
+    Permission(
+        "his.result.write", _l("Enter examination results"), default_roles=("manager", *CLINICAL)
+    ),
+    Permission(
+        "his.followup.read", _l("View follow-up visits"), default_roles=("manager", *CLINICAL)
+    ),
+    Permission(
+        "his.followup.write",
+        _l("Call patients and record follow-up visits"),
+        default_roles=("manager", *CLINICAL),
+    ),
+    Permission(
+        "his.break_glass",
+        _l("Open a patient's record outside one's care, with a reason (break the glass)"),
+        default_roles=(DOCTOR,),
+    ),
+    Permission(
+        "his.billing.read", _l("View charges and payments"), default_roles=("manager", *DESK)
+    ),
+    Permission(
+        "his.billing.write",
+        _l("Take payments, pay out refunds and close the day"),
+        default_roles=("manager", CASHIER),
+    ),
+    Permission("his.billing.refund", _l("Ask for refunds"), default_roles=("manager", CASHIER)),
+    Permission(
+        "his.feedback.read",
+        _l("View satisfaction surveys and complaints"),
+        default_roles=("manager", CLERK, DOCTOR),
+    ),
+    Permission(
+        "his.feedback.write", _l("Record and handle complaints"), default_roles=("manager", CLERK)
+    ),
+    Permission(
+        "his.report.read",
+        _l("View hospital reports (a doctor: their department's)"),
+        default_roles=("manager", DOCTOR),
+    ),
     Permission("his.admin", _l("Administer the hospital module")),
 )
 
@@ -59,6 +97,19 @@ ROLES = (
 
 #: the plugin's heading in the main menu
 MENU_HOSPITAL = MenuGroup("hospital", _l("Hospital"), order=50, icon="hospital")
+
+
+def billing_menu_items(user) -> list[MenuItem]:
+    """The cashier's entries: the desk, refunds, my settlement; the price list."""
+    entries = []
+    if user.can("his.billing.write"):
+        entries.append(MenuItem(_l("Cashier desk"), "his.cashier", order=10, icon="banknote"))
+        entries.append(MenuItem(_l("My settlement"), "his.my_settlement", order=11, icon="wallet"))
+    if user.can("his.billing.read"):
+        entries.append(MenuItem(_l("Refunds"), "his.refunds", order=11, icon="receipt"))
+    if user.can("his.admin"):
+        entries.append(MenuItem(_l("Price list"), "his.price_items", order=13, icon="tags"))
+    return entries
 
 
 def menu_items(user) -> list[MenuItem]:
@@ -81,4 +132,36 @@ def menu_items(user) -> list[MenuItem]:
         )
     if user.can("his.visit.write"):
         entries.append(MenuItem(_l("My queue"), "his.my_queue", order=6, icon="timer"))
+        entries.append(MenuItem(_l("Workbench"), "his.workbench", order=6, icon="heart-pulse"))
+    if user.can("his.followup.read"):
+        entries.append(MenuItem(_l("My follow-ups"), "his.my_followups", order=7, icon="phone"))
+    if user.can("his.admin"):
+        entries.append(
+            MenuItem(
+                _l("Follow-up templates"),
+                "his.followup_templates",
+                order=9,
+                icon="sliders-horizontal",
+            )
+        )
+    if user.can("his.admin"):
+        entries.append(
+            MenuItem(_l("Break-the-glass review"), "his.glass_review", order=12, icon="shield")
+        )
+    if user.can("his.admin"):
+        entries.append(MenuItem(_l("Formulary"), "his.drugs", order=12, icon="pill"))
+    if user.can("his.result.write"):
+        entries.append(
+            MenuItem(_l("Import results"), "his.import_results", order=12, icon="upload")
+        )
+    if user.can("his.feedback.read"):
+        entries.append(MenuItem(_l("Satisfaction"), "his.surveys", order=13, icon="chart-pie"))
+        entries.append(
+            MenuItem(_l("Complaints"), "his.complaints", order=14, icon="message-square")
+        )
+    if user.can("his.report.read"):
+        entries.append(
+            MenuItem(_l("Hospital reports"), "his.reports", order=15, icon="chart-column")
+        )
+    entries.extend(billing_menu_items(user))
     return [replace(item, group=MENU_HOSPITAL) for item in sorted(entries, key=lambda i: i.order)]

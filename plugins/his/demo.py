@@ -146,9 +146,24 @@ def load_demo(locale, customers, users) -> None:
                 visited_at=now - timedelta(days=20 + 5 * i),
                 summary=SUMMARIES[locale][i % 3],
                 follow_up_days=(14, 30, None)[i % 3],
+                status="closed",  # past visits, signed off
+                closed_at=now - timedelta(days=20 + 5 * i),
+                closed_by_id=doctor.id,
             )
         )
     load_registrations(patients[:3], users[0])
+    from .demo_formulary import load_formulary
+
+    load_formulary(users[0])
+    from .demo_billing import load_billing
+
+    load_billing(locale, patients[:3], users[0])
+    from .demo_followup import load_followup
+
+    load_followup(locale, users[0])
+    from .demo_feedback import load_feedback
+
+    load_feedback(locale, users[0])
 
 
 def load_registrations(patients, clerk) -> None:

@@ -31,7 +31,7 @@ from core.api import (
 
 from ..models import Patient
 from ..schemas.patients import PatientArgs, PatientOut
-from ..services import patients
+from ..services import patients, privacy
 from .blueprint import bp
 
 SORTS = {
@@ -123,9 +123,12 @@ def register_patient():
 @bp.route("/patients/<int:patient_id>", methods=["GET"])
 @bp.response(200, PatientOut)
 def get_patient(patient_id: int):
-    """A patient; the national ID whole for a holder of ``his.patient.pii`` (audited)."""
+    """A patient; the national ID whole for a holder of ``his.patient.pii``
+    (audited). Every reading is audited (one entry a minute per reader)."""
     require("his.patient.read")
-    return _opened(patients.visible_patient(patient_id, current_user))
+    found = patients.visible_patient(patient_id, current_user)
+    privacy.audit_read(found.customer_id, current_user, "api_patient")
+    return _opened(found)
 
 
 @bp.route("/patients/<int:patient_id>", methods=["PATCH"])

@@ -3,15 +3,77 @@ medical record beside a core customer of kind person), the clinic (departments
 and the doctors' clinic sessions with their numbered slots), bookings (挂号)
 with the waitlist, and visits (就诊)."""
 
+from .billing import (
+    CHARGE_STATES,
+    PRICE_CATEGORIES,
+    REFUND_STATES,
+    TENDER_METHODS,
+    Charge,
+    PatientPayment,
+    PaymentTender,
+    PriceItem,
+    Refund,
+    Settlement,
+)
 from .booking import BOOKING_CHANNELS, BOOKING_STATES, Booking, WaitlistEntry
 from .clinic import PERIODS, REGISTRATION_TYPES, SESSION_STATES, ClinicSession, Department
+from .diagnosis import Diagnosis, VisitAmendment
+from .feedback import COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, Complaint, Survey
+from .followup import FollowupAnswer, FollowupPlan, FollowupStep, FollowupTemplate
+from .orders import (
+    DRUG_CATEGORIES,
+    EXAM_KINDS,
+    EXAM_STATES,
+    PRESCRIPTION_STATES,
+    RESULT_FLAGS,
+    WARNING_KINDS,
+    Drug,
+    ExamOrder,
+    Prescription,
+    PrescriptionLine,
+    RxOverride,
+)
 from .patient import ID_TYPES, SEXES, Patient
 from .visit import Visit
 
 #: every table, in the order they may be created
 MODELS = [Patient, Department, ClinicSession, Booking, WaitlistEntry, Visit]
+MODELS += [Diagnosis, VisitAmendment]  # visit record
+MODELS += [PriceItem, Settlement, PatientPayment, PaymentTender, Refund, Charge]  # billing
+MODELS += [Drug, Prescription, PrescriptionLine, RxOverride, ExamOrder]  # orders
+MODELS += [Survey, Complaint]  # feedback
+MODELS += [FollowupTemplate, FollowupPlan, FollowupStep, FollowupAnswer]  # follow-up
 
 __all__ = [
+    "FollowupAnswer",
+    "FollowupPlan",
+    "FollowupStep",
+    "FollowupTemplate",
+    "CHARGE_STATES",
+    "PRICE_CATEGORIES",
+    "REFUND_STATES",
+    "TENDER_METHODS",
+    "Charge",
+    "PatientPayment",
+    "PaymentTender",
+    "PriceItem",
+    "Refund",
+    "Settlement",
+    "DRUG_CATEGORIES",
+    "EXAM_KINDS",
+    "EXAM_STATES",
+    "PRESCRIPTION_STATES",
+    "RESULT_FLAGS",
+    "WARNING_KINDS",
+    "Drug",
+    "ExamOrder",
+    "Prescription",
+    "PrescriptionLine",
+    "RxOverride",
+    "COMPLAINT_CATEGORIES",
+    "COMPLAINT_CHANNELS",
+    "Complaint",
+    "Survey",
     "BOOKING_CHANNELS",
     "BOOKING_STATES",
     "ID_TYPES",
@@ -23,7 +85,9 @@ __all__ = [
     "Booking",
     "ClinicSession",
     "Department",
+    "Diagnosis",
     "Patient",
     "Visit",
+    "VisitAmendment",
     "WaitlistEntry",
 ]

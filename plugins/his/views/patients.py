@@ -3,7 +3,8 @@
 patient form (a new person, or ``?customer_id=`` an existing person — the
 customer page's "Register as patient"), the medical record as the customer
 page's Medical record tab (the national ID masked; a holder of
-``his.patient.pii`` may show it whole, audited), and the forms that edit
+``his.patient.pii`` may show it whole, audited; every reading of the tab
+audited, see ``services.privacy``), and the forms that edit
 the record and record a death. A refused input is shown by its field,
 nothing saved."""
 
@@ -32,7 +33,8 @@ from core.api import (
 )
 
 from ..models import Patient
-from ..services import patients
+from ..services import patients, privacy
+from ..services.patients.find import outside_care
 from .blueprint import bp
 
 _, _l = translator("his")
@@ -100,6 +102,7 @@ def patients_list():
     ).all()
     return render_template(
         "his/patients.html",
+        outside=outside_care(q, current_user) if privacy.may_break_glass(current_user) else [],
         rows=rows[:LIST_SIZE],
         phones_hidden="phones" in hidden_fields(current_user, "customer"),
         masked_id=patients.masked_id,
@@ -247,8 +250,12 @@ def customer_patient(customer_id: int):
             may_register=current_user.can("his.patient.write") and customer.kind.value == "person",
         )
     shown = request.args.get("show") == "national_id" and current_user.can(patients.PII)
+    privacy.audit_read(customer.id, current_user, "medical_record")
     return render_template(
         "his/_customer_patient.html",
+        grant=privacy.active_grant(customer.id, current_user),
+        grant_until=privacy.grant_until,
+        may_export=current_user.can("his.admin") or current_user.can(patients.PII),
         patient=found,
         national_id=patients.shown_id(found, current_user) if shown else patients.masked_id(found),
         disclosed=shown and found.national_id is not None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from babel import Locale
 from flask import redirect, render_template, request, session, url_for
-from flask_babel import get_locale, refresh
+from flask_babel import get_locale
 
 from core.api import ValidationError, db, public, translator
 
@@ -25,27 +25,12 @@ LOCALES = ("zh_CN", "en")
 REPORTED = "insurance_public_claim"
 
 
-def visitor_locale() -> None:
-    """``?lang=en`` or ``?lang=zh_CN`` picks the page's language and keeps it;
-    otherwise the browser's language decides (core's locale selector)."""
-    lang = request.args.get("lang")
-    if lang in LOCALES and session.get("locale") != lang:
-        session["locale"] = lang
-        refresh()
-
-
-def lang_url(code: str) -> str:
-    """This page in language ``code``, the rest of its query kept (the token)."""
-    args = {**request.args.to_dict(), "lang": code}
-    return url_for(request.endpoint or ".report_form", **(request.view_args or {}), **args)
-
-
 def current_lang() -> str | None:
     return next((code for code in LOCALES if Locale.parse(code) == get_locale()), None)
 
 
 def _page(template: str, status: int = 200, **context):
-    return render_template(f"insurance/public/{template}", lang_url=lang_url, **context), status
+    return render_template(f"insurance/public/{template}", **context), status
 
 
 @bp.route("/report", methods=["GET", "POST"])
@@ -54,7 +39,6 @@ def report_form():
     """The public claim form. A wrong policy number or phone is one 422 that
     does not say which; a filled honeypot (``website``) is thanked and
     nothing kept; over 10 posts a minute from one address is a 429."""
-    visitor_locale()
     values: dict = {}
     errors: dict = {}
     if request.method == "POST":
@@ -78,7 +62,6 @@ def report_form():
 def report_thanks():
     """The claim number and its tracking link (only in the visitor's session;
     a reload shows them again instead of reporting twice)."""
-    visitor_locale()
     reported = session.get(REPORTED)
     if reported is None:
         return _page("thanks.html", number=None, url=None)
@@ -98,7 +81,6 @@ def track_claim(number: str):
     """Where a claim stands: its status, its last steps with their dates, the
     documents still needed — no notes, no names, no amount not yet decided.
     A forged or missing token is a 404."""
-    visitor_locale()
     claim = claims_.tracked_claim(number, request.args.get("t"))
     if claim is None:
         return _page("missing.html", 404)
@@ -111,7 +93,6 @@ def send_claim_documents(number: str):
     """The claimant's documents of one kind (field ``kind``, files ``file``)
     from the tracking page, proven by its token (``?t=``; else a 404), while
     the claim waits for documents (else a 409 shown on the page)."""
-    visitor_locale()
     token = request.args.get("t")
     claim = claims_.tracked_claim(number, token)
     if claim is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from babel import Locale
 from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, refresh
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -59,22 +59,12 @@ def request_link_active(link_id: int):
     return redirect(url_for(".request_links"))
 
 
-def visitor_locale() -> None:
-    """``?lang=en`` or ``?lang=zh_CN`` picks the page's language and keeps it;
-    otherwise the browser's language decides (core's locale selector)."""
-    lang = request.args.get("lang")
-    if lang in LOCALES and session.get("locale") != lang:
-        session["locale"] = lang
-        refresh()
-
-
 @bp.route("/request/<key>", methods=["GET", "POST"])
 @public("10 per minute")
 def request_form(key: str):
     """The public request form. A wrong or switched-off key is a 404; a filled
     honeypot (``website``, invisible to people) gets an ordinary thank-you and
     nothing is kept; over 10 requests a minute from one address is a 429."""
-    visitor_locale()
     link = requests_.link_for(key)
     if link is None:
         return render_template("service_dispatch/public_missing.html"), 404
@@ -115,7 +105,6 @@ def thanks(key: str, token: str, number: str | None = None):
 @public("30 per minute")
 def request_thanks(key: str):
     """The tracking link of the request just filed (only in the visitor's session)."""
-    visitor_locale()
     filed = session.get(FILED)
     if filed is None or requests_.link_for(key) is None:
         return redirect(url_for(".request_form", key=key))
@@ -133,7 +122,6 @@ def request_thanks(key: str):
 def track(token: str):
     """Where a request stands: number, state, its steps' times and the
     appointment — no names, no notes. An unknown token is a 404."""
-    visitor_locale()
     order = requests_.tracked_order(token)
     if order is None:
         return render_template("service_dispatch/public_missing.html", tracking=True), 404

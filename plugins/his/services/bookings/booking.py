@@ -34,6 +34,7 @@ from core.api import (
 )
 
 from ...models import Booking, ClinicSession, Patient
+from ..billing.registration import charge_registration
 from .inputs import BookingInput
 from .rules import local_today, setting
 
@@ -150,6 +151,7 @@ def make_booking(
     db.session.add(booking)
     db.session.flush()
     audit(actor, booking, "create", None, snapshot(booking))
+    charge_registration(booking, session)  # the fee is owed from now (收费)
     log_activity(
         {
             "kind": "note",

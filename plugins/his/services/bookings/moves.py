@@ -29,6 +29,7 @@ from core.api import (
 )
 
 from ...models import Booking, ClinicSession
+from ..billing.registration import release_registration
 from .booking import conflict_field, taken
 from .inputs import CancelInput
 from .rules import cancel_deadline, local_today
@@ -162,6 +163,7 @@ def cancel(
     with transaction():
         slot = booking.slot_no
         _apply(booking, "cancel", actor, {"cancelled_at": now, "cancel_reason": data["reason"]})
+        release_registration(booking)  # an unpaid fee is void; a paid one waits for a refund
         fill_slot(session, slot, actor)
     return booking
 

@@ -4,9 +4,10 @@ Stopping keeps the session, with the reason, who and when; every live
 booking of it (booked, checked in, called) is cancelled with the reason
 "session stopped" — the booking's ``stopped`` system cancel, done here on
 the columns in the same transaction — and each booked patient gets a
-timeline entry, and the registration desk a task to call them to rebook
-(for the clerk who booked it, else the one stopping), naming the
-department's next open sessions (:func:`next_open_sessions`)."""
+timeline entry and an SMS with a link to book again online, and the
+registration desk a task to call them to rebook (for the clerk who booked
+it, else the one stopping), naming the department's next open sessions
+(:func:`next_open_sessions`)."""
 
 from __future__ import annotations
 
@@ -132,7 +133,10 @@ def _desk_owner(booking: Booking, actor: User | None) -> int | None:
 def _notify(
     booking: Booking, session: ClinicSession, reason: str, options: str, actor: User | None
 ) -> None:
+    from ..online import notify_stopped  # the online page imports the clinic's services
+
     when = describe(session)
+    notify_stopped(booking, session, when, reason)
     link = {"customer_id": booking.customer_id, "link_type": "his_booking", "link_id": booking.id}
     log_activity(
         {

@@ -1,6 +1,7 @@
 """Finding patients, always within the reader's scope: a patient is seen
 by whoever sees the customer (core's scoped customers: a doctor or nurse
-their department's team, a clerk everyone).
+their department's team and the patients in their care — see
+``services.privacy.care`` —, a clerk everyone).
 
 The one search box reads what is typed as each thing it may be and finds
 the patients any reading matches: a medical record number (exact), a
@@ -11,7 +12,7 @@ phone's fragment). A phone the reader's role hides is not searched."""
 
 from __future__ import annotations
 
-from sqlalchemy import CompoundSelect, Select, select, union
+from sqlalchemy import CompoundSelect, Select, or_, select, union
 
 from core.api import (
     Customer,
@@ -79,6 +80,29 @@ def matching_ids(q: str, user: User | None) -> CompoundSelect | None:
     named = select(Customer.id).where(search_match(Customer, words, user))
     arms.append(select(Patient.id).where(Patient.customer_id.in_(named)))
     return union(*arms)
+
+
+def outside_care(q: str, user: User | None, limit: int = 5) -> list[Patient]:
+    """The patients ``q`` names exactly — a medical record number or a
+    national ID — whom ``user`` may not see: those they may break the glass
+    for (the caller checks the permission). A name or a phone finds none."""
+    compact = "".join(q.split())[:40]
+    if not compact:
+        return []
+    exact = [Patient.mrn == compact.upper()]
+    try:
+        exact.append(pii_match(Patient.national_id_lookup, normalize_national_id(compact)))
+    except ValueError:
+        pass
+    query = (
+        select(Patient)
+        .where(or_(*exact), Patient.id.not_in(visible_patients(user).with_only_columns(Patient.id)))
+        .join(Customer, Customer.id == Patient.customer_id)
+        .where(Customer.deleted_at.is_(None))
+        .order_by(Patient.mrn)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
 
 
 def find_patients(user: User | None, q: str = "") -> Select:

@@ -11,21 +11,24 @@ merged into another or purged.
   session is dropped. Two live bookings in one department on one day
   cannot become one patient's: the merge is refused (``veto``) until one is
   cancelled.
-- **Purge**: the patient's waitlist entries, bookings, record and visits
-  are deleted.
+  Every other row of the patient moves with them — prescriptions, orders,
+  charges, payments, follow-up plans, surveys, complaints — and the rows
+  that point at those follow (``rows``: the tables are found, not listed).
+- **Purge**: every hospital row of the patient is deleted, children first.
 """
 
 from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, delete, select, update
+from sqlalchemy import CursorResult, and_, delete, select
 from sqlalchemy.orm import aliased
 
-from core.api import audit, db, delete_rows, log_activity, repoint, snapshot, translator
+from core.api import audit, db, log_activity, repoint, snapshot, translator
 
-from ...models import Booking, Patient, Visit, WaitlistEntry
+from ...models import Booking, Patient, WaitlistEntry
 from .register import KIND
+from .rows import move_patient_rows, purge_patient_rows
 
 _, _l = translator("his")
 
@@ -71,10 +74,7 @@ def merge_records(survivor_id: int, merged_id: int) -> int:
             WaitlistEntry.session_id.in_(held),
         )
     )
-    moved = sum(
-        repoint(model, "customer_id", merged_id, survivor_id)
-        for model in (Visit, Booking, WaitlistEntry)
-    )
+    moved = move_patient_rows(survivor_id, merged_id, keep=(Patient,))
     return moved + _merge_patients(survivor_id, merged_id)
 
 
@@ -107,15 +107,8 @@ def _merge_patients(survivor_id: int, merged_id: int) -> int:
 
 
 def purge_records(customer_id: int) -> int:
-    """Delete the customer's waitlist entries, bookings, record and visits."""
-    bookings = select(Booking.id).where(Booking.customer_id == customer_id)
-    db.session.execute(
-        update(WaitlistEntry).where(WaitlistEntry.booking_id.in_(bookings)).values(booking_id=None)
-    )
-    return sum(
-        delete_rows(model, "customer_id", customer_id)
-        for model in (WaitlistEntry, Booking, Patient, Visit)
-    )
+    """Delete every hospital row of the customer (``rows``)."""
+    return purge_patient_rows(customer_id)
 
 
 def deceased_among(customer_ids: list[int]) -> list[int]:

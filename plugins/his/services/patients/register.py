@@ -135,7 +135,8 @@ def update(
 def mark_deceased(
     patient: Patient, payload: dict, actor: User | None, expected_version: int | None = None
 ) -> Patient:
-    """Record the patient's death and close their open follow-ups."""
+    """Record the patient's death, close their open follow-up tasks and stop
+    their follow-up plans."""
     data = load(DeceasedInput(), payload)
     day = data["deceased_on"]
     if patient.deceased:
@@ -152,6 +153,9 @@ def mark_deceased(
         audit(actor, patient, "deceased", before, snapshot(patient))
         for task in open_followups(patient.customer_id):
             complete_task(task, actor, outcome=DECEASED_OUTCOME)
+        from ..followup import stop_plans_of_deceased  # follow-up builds on patients
+
+        stop_plans_of_deceased(patient.customer_id, actor)
         _log(patient, actor, _("Deceased on %(day)s", day=day.isoformat()))
     return patient
 

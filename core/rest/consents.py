@@ -1,0 +1,44 @@
+"""``/api/v1/customers/<id>/consents``: a customer's decisions on being
+contacted per channel and purpose — the history, and recording a new one."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from core import consents
+from core.rest.auth import require
+from core.rest.customers import body, visible
+
+bp = Blueprint("api_consents", __name__, description="Consent per channel and purpose")
+
+
+class ConsentOut(Schema):
+    id = fields.Integer(required=True)
+    customer_id = fields.Integer(required=True)
+    channel = fields.String(required=True)
+    purpose = fields.String(required=True)
+    status = fields.String(required=True)
+    source = fields.String(required=True)
+    decided_at = fields.DateTime(required=True)
+    note = fields.String(allow_none=True)
+    recorded_by_id = fields.Integer(allow_none=True)
+
+
+@bp.route("/<int:customer_id>/consents", methods=["GET"])
+@bp.response(200, ConsentOut(many=True))
+def list_consents(customer_id: int):
+    """Every decision of the customer, newest first: the first of each
+    (channel, purpose) holds. With none, service yes, marketing and research no."""
+    require("customer.read")
+    return consents.consents_of(visible(customer_id).id)
+
+
+@bp.route("/<int:customer_id>/consents", methods=["POST"])
+@bp.doc(requestBody={"content": {"application/json": {"schema": consents.ConsentInput}}})
+@bp.response(201, ConsentOut)
+def record_consent(customer_id: int):
+    """Record a decision (granted or withdrawn); earlier ones stay as history."""
+    require("customer.write")
+    return consents.record_consent(visible(customer_id), body(), current_user)

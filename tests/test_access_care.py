@@ -1,0 +1,60 @@
+"""``trellis_customers_in_care``: a plugin widens who sees a customer beyond
+their role's scope (a doctor sees a patient of another department in their
+care) — through ``scoped``, so the list, the page and the API widen alike,
+and nothing else of the customer's owner comes with it."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.api import Customer, db, scoped, visible_customer_ids
+from core.testing import plugin_module
+
+
+def seen(user) -> set[int]:
+    return set(db.session.scalars(visible_customer_ids(user)))
+
+
+def test_hook_customers_in_care_widens_every_scoped_customer_query(
+    register_plugin, make_user, make_customer, login_as
+):
+    cared: dict[int, set[int]] = {}
+
+    def trellis_customers_in_care(user):
+        ids = cared.get(user.id)
+        return select(Customer.id).where(Customer.id.in_(ids)) if ids else None
+
+    register_plugin(plugin_module("care", trellis_customers_in_care=trellis_customers_in_care))
+    ann, bob, admin = make_user(role="sales"), make_user(role="sales"), make_user(role="admin")
+    hers, his, other = (make_customer(owner_id=owner.id) for owner in (ann, bob, bob))
+    assert seen(ann) == {hers.id}
+
+    cared[ann.id] = {his.id}
+    assert seen(ann) == {hers.id, his.id}
+    assert seen(bob) == {his.id, other.id}  # only Ann's care widened
+    assert seen(admin) >= {hers.id, his.id, other.id}
+    client = login_as(ann)
+    assert client.get(f"/api/v1/customers/{his.id}").status_code == 200
+    assert client.get(f"/api/v1/customers/{other.id}").status_code == 404
+    listed = {c["id"] for c in client.get("/api/v1/customers").get_json()["items"]}
+    assert listed == {hers.id, his.id}
+
+
+def test_a_customer_in_care_is_still_hidden_in_the_recycle_bin(
+    register_plugin, make_user, make_customer
+):
+    from core.services.customers import delete_customer
+
+    register_plugin(
+        plugin_module(
+            "care",
+            trellis_customers_in_care=lambda user: select(Customer.id).where(Customer.id > 0),
+        )
+    )
+    ann, bob = make_user(role="sales"), make_user(role="sales")
+    his = make_customer(owner_id=bob.id)
+    assert his.id in seen(ann)
+    delete_customer(his, None)
+    assert his.id not in seen(ann)
+    binned = scoped(select(Customer.id), Customer, ann, include_deleted=True)
+    assert his.id in set(db.session.scalars(binned))  # asked for the bin, it is there
