@@ -40,7 +40,12 @@ from ..schemas.billing import (
     HisSettlementOut,
 )
 from ..services import billing
-from ..services.billing.inputs import HisPaymentInput, HisPriceItemInput, HisRefundInput
+from ..services.billing.inputs import (
+    HisPaymentInput,
+    HisPriceItemChange,
+    HisPriceItemInput,
+    HisRefundInput,
+)
 from .blueprint import bp
 
 _, _l = translator("his")
@@ -79,7 +84,7 @@ def create_price_item():
 
 
 @bp.route("/price-items/<int:item_id>", methods=["PATCH"])
-@bp.doc(requestBody={"content": {"application/json": {"schema": HisPriceItemInput}}})
+@bp.doc(requestBody={"content": {"application/json": {"schema": HisPriceItemChange}}})
 @bp.response(200, HisPriceItemOut)
 def update_price_item(item_id: int):
     """Change a price item (with the ``version`` read); new charges only."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
-from core.api import User, require
+from core.api import User, field_rules, require
 
 from ..schemas.feedback import HisComplaintFiguresOut, HisPeriodArgs, HisSurveyFiguresOut
 from ..services.bookings.access import visible_department
@@ -209,6 +209,13 @@ def answer(name: str, args: dict, user: User) -> dict:
     return {"first": period[0], "last": period[1], **REPORTS[name](user, period, department)}
 
 
+#: a report's period runs forward and spans at most a year (JSON Schema
+#: cannot compare two dates)
+FORWARD = field_rules(
+    (("date_from", "date_to"), "date_to is not before date_from, at most 366 days after")
+)
+
+
 def _route(name: str) -> None:
     answered = Schema.from_dict(
         {"first": fields.Date(), "last": fields.Date(), **OUTPUTS[name]._declared_fields},
@@ -222,8 +229,12 @@ def _route(name: str) -> None:
     view.__name__ = "report_" + name.replace("-", "_")
     view.__doc__ = SUMMARIES[name]
     bp.route(f"/reports/{name}", methods=["GET"])(
-        bp.arguments(HisReportArgs, location="query", as_kwargs=False)(
-            bp.response(200, answered)(view)
+        bp.doc(**FORWARD)(
+            bp.alt_response(404, description="a department the caller does not see")(
+                bp.arguments(HisReportArgs, location="query", as_kwargs=False)(
+                    bp.response(200, answered)(view)
+                )
+            )
         )
     )
 

@@ -4,21 +4,41 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from core.api import Amount
+from core.api import Amount, Flag
 
 from ...models import PRICE_CATEGORIES, TENDER_METHODS
 
 REFUND_METHODS = tuple(m for m in TENDER_METHODS if m != "insurance")
 
 
-class HisPriceItemInput(Schema):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z0-9][A-Z0-9._-]{0,31}$"))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+_CODE = validate.Regexp(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
+_NAME = validate.Length(min=1, max=120)
+
+
+class HisPriceItemChange(Schema):
+    """What a PATCH of a price item may send: any of its fields."""
+
+    code = fields.String(validate=_CODE)
+    name = fields.String(validate=_NAME)
+    name_zh = fields.String(allow_none=True, validate=validate.Length(max=120))
+    category = fields.String(validate=validate.OneOf(PRICE_CATEGORIES))
+    price = Amount()
+    currency = fields.String(allow_none=True, validate=validate.Regexp(r"^[A-Z]{3}$"))
+    active = Flag()
+
+
+class HisPriceItemInput(HisPriceItemChange):
+    """A new price item."""
+
+    code = fields.String(required=True, validate=_CODE)
+    name = fields.String(required=True, validate=_NAME)
     name_zh = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
     category = fields.String(required=True, validate=validate.OneOf(PRICE_CATEGORIES))
     price = Amount(required=True)
-    currency = fields.String(load_default=None, validate=validate.Regexp(r"^[A-Z]{3}$"))
-    active = fields.Boolean(load_default=True)
+    currency = fields.String(
+        load_default=None, allow_none=True, validate=validate.Regexp(r"^[A-Z]{3}$")
+    )
+    active = Flag(load_default=True)
 
 
 class HisTenderInput(Schema):

@@ -20,7 +20,7 @@ from core.api import (
 )
 
 from ...models import PriceItem
-from .inputs import HisPriceItemInput
+from .inputs import HisPriceItemChange, HisPriceItemInput
 
 _, _l = translator("his")
 
@@ -45,7 +45,7 @@ def create_price_item(payload: dict, actor: User | None) -> PriceItem:
 def update_price_item(
     item: PriceItem, payload: dict, actor: User | None, expected_version: int | None = None
 ) -> PriceItem:
-    data = load(HisPriceItemInput(), payload, partial=True)
+    data = load(HisPriceItemChange(), payload, partial=True)
     if "code" in data and code_taken(data["code"], item.id):
         refuse(taken={"code": [_("this code is taken")]})
     check_version(item, expected_version)
