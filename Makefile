@@ -9,7 +9,7 @@ export TRELLIS_INSTANCE_PATH ?= $(CURDIR)/instance
 PORT   := 5000
 HOST   := 127.0.0.1
 
-.PHONY: run test install translations docs screenshots lint bench bench-pages bench-sales bench-money bench-service bench-insurance clean vendor browser
+.PHONY: run test install translations docs screenshots lint bench bench-pages bench-sales bench-money bench-service bench-insurance bench-his clean vendor browser
 
 $(STAMP): pyproject.toml tests/thirdparty/trellis_hello/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,10 @@ bench-service: install
 ## Insurance benchmark (issue 17): renewals, grace list, agent statements, reports and the nightly job at 1,000,000 policy terms
 bench-insurance: install
 	$(BIN)/python -m bench.insurance $(if $(BENCH_DB),--database $(BENCH_DB))
+
+## Hospital benchmark (issue 18): patient lookup, queue board, day of bookings and reports at 1,000,000 patients, 5,000,000 visits, 20,000,000 charge lines
+bench-his: install
+	$(BIN)/python -m bench.his $(if $(BENCH_DB),--database $(BENCH_DB)) $(if $(BENCH_SCALE),--scale $(BENCH_SCALE))
 
 ## The README's screenshots (docs/screenshots): main pages, both locales and themes
 screenshots: install browser

@@ -156,7 +156,8 @@ from core.messaging import check_code, issue_code, send_message
 from core.models import Message
 
 # -- Translations: a plugin's own gettext domain (zh_CN and en).
-from core.i18n import instance_currency, instance_region, instance_timezone, translator
+from core.i18n import current_lang, instance_currency, instance_region, instance_timezone
+from core.i18n import translator
 
 # -- Declarations: the small frozen values a plugin returns from its hooks.
 from core.declarations import (
@@ -292,6 +293,7 @@ __all__ = [
     "create_user",
     "csv_export",
     "csv_rows",
+    "current_lang",
     "current_user",
     "customer_for",
     "customer_live",

@@ -27,6 +27,7 @@ __all__ = [
     "translator",
     "template_gettext",
     "select_locale",
+    "current_lang",
     "select_timezone",
     "translate_validation",
     "N_",
@@ -116,6 +117,23 @@ def select_locale() -> str:
         if best:
             return "zh_CN" if best.startswith("zh") else best
     return current_app.config["TRELLIS_LOCALE"]
+
+
+#: the locales a visitor may pick with ``?lang=``
+LANGS = ("en", "zh_CN")
+
+
+def current_lang() -> str | None:
+    """The page's language as ``?lang=`` names it (``en`` or ``zh_CN``; None
+    outside a request or for another locale): what a public page's redirect
+    carries on, so the next page speaks the same language."""
+    from babel import Locale
+    from flask_babel import get_locale
+
+    locale = get_locale() if request else None
+    if locale is None:
+        return None
+    return next((code for code in LANGS if Locale.parse(code) == locale), None)
 
 
 def select_timezone() -> str | None:

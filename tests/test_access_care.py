@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.access import _team_ids
 from core.api import Customer, db, scoped, visible_customer_ids
 from core.testing import plugin_module
 
@@ -58,3 +59,40 @@ def test_a_customer_in_care_is_still_hidden_in_the_recycle_bin(
     assert his.id not in seen(ann)
     binned = scoped(select(Customer.id), Customer, ann, include_deleted=True)
     assert his.id in set(db.session.scalars(binned))  # asked for the bin, it is there
+
+
+def scope_sql(user) -> str:
+    """The compiled SQL of a scoped customer list query for ``user``."""
+    query = scoped(select(Customer).order_by(Customer.id), Customer, user)
+    return str(query.compile(db.engine))
+
+
+def test_without_an_answer_the_scoped_query_is_the_scope_alone(register_plugin, make_user):
+    """A user no plugin answers for gets exactly the query from before the
+    hook existed — no ``OR … IN (…)`` arm — while the one it answers for
+    gets the arm."""
+    from core.services.users import create_team
+
+    east = create_team("East care", None)
+    ann, bob = make_user(role="manager", team=east), make_user(role="sales")
+    before = str(
+        select(Customer)
+        .where(Customer.deleted_at.is_(None))
+        .where((Customer.owner_id == ann.id) | Customer.team_id.in_(_team_ids(east.id)))
+        .order_by(Customer.id)
+        .compile(db.engine)
+    )
+    assert scope_sql(ann) == before
+
+    register_plugin(
+        plugin_module(
+            "care",
+            trellis_customers_in_care=lambda user: (
+                select(Customer.id).where(Customer.name == "in care") if user.id == bob.id else None
+            ),
+        )
+    )
+    assert scope_sql(ann) == before  # the plugin answered None for her
+    widened = scope_sql(bob)
+    assert widened != scope_sql(make_user(role="sales"))
+    assert widened.count("customer.id IN") == 1

@@ -66,6 +66,7 @@ def test_the_insurance_data_set_adds_up(loaded):
     the_grace_list_is_every_overdue_instalment_of_a_term_in_grace(policies)
     commission_agrees()
     claims_agree(counts)
+    report_cells_agree()
     the_nightly_job_finds_what_was_meant(counts)
 
 
@@ -190,6 +191,27 @@ def the_grace_list_is_every_overdue_instalment_of_a_term_in_grace(policies: dict
         and policies[item.policy_id].status == "grace"
     }
     assert listed == meant and len(meant) >= sum(p.status == "grace" for p in policies.values())
+
+
+def report_cells_agree() -> None:
+    """The loader rebuilt the report cells (earned, incurred, persistency
+    cohorts): each is what its rows add up to."""
+    from core.api import db
+    from plugins.insurance.models import ReportCell
+    from plugins.insurance.services import report_cells
+
+    kept = {
+        key: (parts, cents)
+        for key, parts, cents in db.session.execute(
+            select(ReportCell.key, ReportCell.parts, ReportCell.cents)
+        )
+    }
+    recounted = {}
+    for kind in report_cells.KEPT:
+        cells = kind.contributions(db.session.execute(kind.query()))
+        recounted |= {report_cells.cell_key(k): (p, c) for k, (p, c) in cells.items() if p}
+    assert kept == recounted
+    assert {key.split("|")[0][:6] for key in kept} == {"earned", "incurr", "cohort"}
 
 
 def half_up(amount: Decimal) -> Decimal:

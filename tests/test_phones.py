@@ -12,9 +12,11 @@ from core.normalize import normalize_email
 
 
 @pytest.fixture
-def china(app, make_app):
-    """An instance in China (the fixtures' own app comes first, so this one is current)."""
-    return make_app(TRELLIS_REGION="CN")
+def china(app):
+    """An instance in China: this suite's apps are (``trellis_settings``,
+    conftest.py), so it is the test's own app — a kept one, not built anew."""
+    assert app.config["TRELLIS_REGION"] == "CN"
+    return app
 
 
 @pytest.fixture

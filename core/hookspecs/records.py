@@ -108,9 +108,17 @@ def trellis_customers_in_care(user: User) -> Select[Any] | None:
     Keep it cheap and indexed; it widens customers only — the plugin's own
     records stay behind their own scoped queries.
 
+    Answer ``None`` for a user who cannot have customers in the plugin's
+    care — ask a permission only such users hold, not one every manager
+    has: a select, even one that finds nothing, is OR-ed into every customer
+    query of that user (list, search, counts) and costs them its price on
+    each; with ``None`` their queries stay the scope alone.
+
     Example::
 
         @hookimpl
         def trellis_customers_in_care(user):
+            if not user.can("clinic.care"):
+                return None
             return select(Visit.customer_id).where(Visit.doctor_id == user.id)
     """

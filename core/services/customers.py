@@ -310,9 +310,9 @@ def find_duplicates(
     name: str, phones: list[str], emails: list[str], exclude_id: int | None = None, limit: int = 10
 ) -> list[Customer]:
     """Customers sharing a normalised phone or e-mail (customer's or a
-    contact's), or the same name ignoring case."""
+    contact's), or the same name ignoring case (an empty name: none)."""
     points = [("phone", p) for p in phones] + [("email", e) for e in emails]
-    matches = [func.lower(Customer.name) == name.strip().lower()]
+    matches = [func.lower(Customer.name) == name.strip().lower()] if name.strip() else []
     if points:
         matches.append(
             Customer.id.in_(
@@ -326,6 +326,8 @@ def find_duplicates(
                 )
             )
         )
+    if not matches:
+        return []
     query = select(Customer).where(or_(*matches), Customer.deleted_at.is_(None))
     if exclude_id is not None:
         query = query.where(Customer.id != exclude_id)

@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from core.testing.emptying import close_connections
 from core.testing.emptying import empty_tables as _empty_tables  # noqa: F401 (tests use it)
 
 
@@ -196,6 +197,7 @@ def trellis_database(tmp_path_factory, pytestconfig):
             name = _pg_name(base)
             url = _pg_database(base, name)
             stack.callback(_drop_pg_database, base, name)
+            stack.callback(close_connections)  # the emptying's, before the drop
         else:
             _remove_stale_sqlite_folders()
             folder = stack.enter_context(_sqlite_folder(tmp_path_factory.mktemp("db")))

@@ -11,29 +11,57 @@ a query is planned as on a new database whatever the tests before it wrote;
 a table that grew to ten pages is vacuumed back to none first (below that,
 PostgreSQL plans a table as ten pages long either way). A role without the
 rights for that (a superuser's) truncates the tables that hold rows.
+
+On PostgreSQL the emptying keeps one connection to each database open for
+the worker's run (checked before each use): a new one — a server process
+forked, SQLAlchemy's first-connect queries — cost more than the emptying of
+a test that wrote nothing, twice a test. An idle connection holds no lock,
+and the database is dropped with ``FORCE`` at the end.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, create_engine
+from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.pool import NullPool
+
+#: the worker's PostgreSQL engines for emptying, by URL: one connection each
+_ENGINES: dict[str, Engine] = {}
+#: whether the role of a PostgreSQL URL is a superuser (it does not change)
+_SUPERUSER: dict[str, bool] = {}
+
+
+def _engine(url: str) -> Engine:
+    if not url.startswith("postgresql"):
+        return create_engine(url, poolclass=NullPool)  # SQLite: connecting is a file open
+    if url not in _ENGINES:
+        _ENGINES[url] = create_engine(url, pool_size=1, max_overflow=0, pool_pre_ping=True)
+    return _ENGINES[url]
+
+
+def close_connections() -> None:
+    """Close the connections the emptying keeps (before a database is dropped)."""
+    while _ENGINES:
+        _ENGINES.popitem()[1].dispose()
 
 
 def empty_tables(url: str) -> None:
     """Empty every table of the database at ``url`` but ``alembic_version``."""
-    engine = create_engine(url, poolclass=NullPool)
-    with engine.begin() as conn:
-        if conn.dialect.name != "postgresql":
+    engine = _engine(url)
+    if engine.dialect.name != "postgresql":
+        with engine.begin() as conn:
             _empty_sqlite_tables(conn)
-            grown: list[str] | None = []
-        else:
-            grown = _empty_pg_tables(conn)
-    if grown is not None and engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        engine.dispose()
+        return
+    with engine.connect() as conn:
+        with conn.begin():
+            grown = _empty_pg_tables(conn, url)
+            if grown == []:  # nothing to vacuum: the planner's view in the same transaction
+                conn.exec_driver_sql(_PG_NEVER_ANALYSED)
+        if grown:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
             for name in grown:  # VACUUM: never in a transaction
                 conn.exec_driver_sql(f'VACUUM "{name}"')
             conn.exec_driver_sql(_PG_NEVER_ANALYSED)
-    engine.dispose()
 
 
 def _holding_rows(conn: Connection, names: list[str]) -> list[str]:
@@ -86,14 +114,16 @@ WHERE n.oid = c.relnamespace AND n.nspname = current_schema() AND c.relkind IN (
 """
 
 
-def _empty_pg_tables(conn: Connection) -> list[str] | None:
+def _empty_pg_tables(conn: Connection, url: str) -> list[str] | None:
     """A superuser's way: DELETE from the tables that hold rows, foreign keys
     unchecked (every one of them is emptied), and restart their sequences;
     return the tables that grew to ten pages (to vacuum). Another role's: the
     tables that hold rows truncated (None)."""
     full = _holding_rows(conn, list(conn.exec_driver_sql(_PG_TABLES).scalars()))
     conn.exec_driver_sql(_PG_RESTART_SEQUENCES).all()
-    if conn.exec_driver_sql("SHOW is_superuser").scalar() != "on":
+    if url not in _SUPERUSER:
+        _SUPERUSER[url] = conn.exec_driver_sql("SHOW is_superuser").scalar() == "on"
+    if not _SUPERUSER[url]:
         if full:
             tables = ", ".join(f'"{name}"' for name in full)
             conn.exec_driver_sql(f"TRUNCATE {tables} CASCADE")

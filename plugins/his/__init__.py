@@ -236,3 +236,11 @@ def trellis_demo_data(locale, customers, users):
     from .demo import load_demo
 
     load_demo(locale, customers, users)
+
+
+@hookimpl(specname="trellis_timeline_links")
+def billing_timeline_links(link_type, ids, user):
+    """A payment's and a refund's timeline entries lead to the receipt."""
+    from .services.billing.links import receipt_links
+
+    return receipt_links(link_type, ids, user)

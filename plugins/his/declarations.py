@@ -3,8 +3,10 @@ clinical roles it ships (doctor, nurse, registration clerk, cashier) and its
 menu (``__init__`` hands them over from its hooks).
 
 A doctor's and a nurse's scope is their team — a department's staff are its
-core team — so they see the patients of their department; the registration
-clerk and the cashier serve every department."""
+core team — so they see the patients of their department, and, holding
+``his.care``, the patients in their care of any department
+(``services/privacy/care.py``); the registration clerk and the cashier
+serve every department."""
 
 from __future__ import annotations
 
@@ -57,6 +59,14 @@ PERMISSIONS = (
         "his.followup.write",
         _l("Call patients and record follow-up visits"),
         default_roles=("manager", *CLINICAL),
+    ),
+    Permission(
+        "his.care",
+        _l(
+            "Care for patients: also see the patients of one's own and one's department's "
+            "visits and registrations, whichever department they belong to"
+        ),
+        default_roles=CLINICAL,
     ),
     Permission(
         "his.break_glass",

@@ -248,3 +248,20 @@ def trellis_demo_data(locale, customers, users):
     from .demo import load_demo
 
     load_demo(locale, customers, users)
+
+
+@hookimpl(optionalhook=True)
+def trellis_his_coverage(customer_id, on, charges):
+    """A hospital plugin's cashier asks what a health policy covers (the
+    hospital plugin is optional: see ``services/coverage.py``)."""
+    from .services.coverage import outpatient_coverage
+
+    return outpatient_coverage(customer_id, on, charges)
+
+
+@hookimpl(optionalhook=True)
+def trellis_his_payment_received(payment):
+    """A hospital payment with this plugin's insurance share becomes an outpatient claim."""
+    from .services.coverage import record_outpatient_claim
+
+    record_outpatient_claim(payment)

@@ -13,10 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
+from marshmallow import fields, validate
 
 from core.api import (
     ValidationError,
     expected_version,
+    field_rules,
     json_body,
     page_schema,
     paginate,
@@ -39,6 +41,7 @@ from ..schemas.visits import (
 from ..services import privacy, visits
 from ..services.visits.inputs import (
     AmendInput,
+    DiagnosisAmendInput,
     DiagnosisChange,
     DiagnosisInput,
     RecordInput,
@@ -47,6 +50,27 @@ from ..services.visits.inputs import (
 from .blueprint import bp
 
 _, _l = translator("his")
+
+
+class HisAmendBody(AmendInput):
+    """An amendment as the API reads it: the fields and the visit's version read."""
+
+    version = fields.Integer(
+        required=True,
+        validate=validate.Range(1, 2**31 - 1),
+        metadata={"description": "the visit's version you read"},
+    )
+
+
+class HisDiagnosisAmendBody(DiagnosisAmendInput):
+    """A diagnosis amendment as the API reads it, with the visit's version read."""
+
+    version = fields.Integer(
+        required=True,
+        validate=validate.Range(1, 2**31 - 1),
+        metadata={"description": "the visit's version you read"},
+    )
+
 
 SORTS = {"visited_at": Visit.visited_at, "closed_at": Visit.closed_at, "id": Visit.id}
 FILTERS = ("customer_id", "department_id", "doctor_id", "booking_id", "status")
@@ -137,7 +161,7 @@ def close_visit(visit_id: int):
 
 
 @bp.route("/visits/<int:visit_id>/amendments", methods=["POST"])
-@bp.doc(requestBody={"content": {"application/json": {"schema": AmendInput}}})
+@bp.doc(requestBody={"content": {"application/json": {"schema": HisAmendBody}}})
 @bp.response(201, HisAmendmentOut)
 def amend_visit(visit_id: int):
     """Change a field of a closed visit with a ``reason`` (the old value is
@@ -146,6 +170,27 @@ def amend_visit(visit_id: int):
     payload = json_body()
     version = _version(payload)
     return visits.amend_visit(visit, payload, current_user, version)
+
+
+@bp.route("/visits/<int:visit_id>/diagnosis-amendments", methods=["POST"])
+@bp.doc(
+    requestBody={"content": {"application/json": {"schema": HisDiagnosisAmendBody}}},
+    **field_rules(
+        (("action", "code"), "adding a diagnosis needs its code"),
+        (("action", "diagnosis_id"), "removing or making primary needs diagnosis_id"),
+    ),
+)
+@bp.response(201, HisAmendmentOut)
+def amend_diagnoses(visit_id: int):
+    """Change a closed visit's diagnoses with a ``reason``: ``add`` a
+    ``code``, ``remove`` (never the last) or make ``primary`` the diagnosis
+    ``diagnosis_id``; the amendment keeps the diagnoses before and after.
+    An open visit is a 409 naming ``action`` (edit its diagnoses instead);
+    ``version`` the visit's version read."""
+    visit = _writable(visit_id)
+    payload = json_body()
+    version = _version(payload)
+    return visits.amend_diagnoses(visit, payload, current_user, version)
 
 
 @bp.route("/visits/<int:visit_id>/diagnoses", methods=["GET"])

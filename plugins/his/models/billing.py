@@ -141,7 +141,11 @@ class Refund(TimestampMixin, VersionedMixin, db.Model):
 
     __tablename__ = "his_refund"
     __label__ = _l("Refund")
-    __table_args__ = (Index("ix_his_refund_cashier", "refunded_by_id", "settlement_id"),)
+    __table_args__ = (
+        Index("ix_his_refund_cashier", "refunded_by_id", "settlement_id"),
+        # the refunds paid out in a period (revenue report, settlements)
+        Index("ix_his_refund_status_refunded", "status", "refunded_at"),
+    )
 
     payment_id: Mapped[int] = mapped_column(ForeignKey("his_payment.id"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)

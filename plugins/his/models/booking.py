@@ -56,6 +56,8 @@ class Booking(TimestampMixin, VersionedMixin, db.Model):
             **_partial("queue_no IS NOT NULL"),
         ),
         Index("ix_his_booking_day", "department_id", "day", "status"),
+        # a period's bookings across departments (reports, today's registrations)
+        Index("ix_his_booking_day_department", "day", "department_id", "status"),
     )
 
     session_id: Mapped[int] = mapped_column(ForeignKey("his_clinic_session.id"))
@@ -102,5 +104,7 @@ class WaitlistEntry(TimestampMixin, db.Model):
     channel: Mapped[str] = mapped_column(String(6))
     status: Mapped[str] = mapped_column(String(10), default="waiting")
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("his_booking.id"))
+    #: why an entry ``ended`` without a slot (its session was stopped: the reason)
+    end_reason: Mapped[str | None] = mapped_column(String(200))
 
     customer: Mapped[Customer] = relationship()

@@ -59,8 +59,11 @@ class HisWaitlistOut(Schema):
     session_id = fields.Integer()
     customer_id = fields.Integer()
     channel = fields.String(metadata={"enum": list(BOOKING_CHANNELS)})
-    status = fields.String(metadata={"enum": ["waiting", "booked", "left", "skipped"]})
+    status = fields.String(metadata={"enum": ["waiting", "booked", "left", "skipped", "ended"]})
     booking_id = fields.Integer(allow_none=True)
+    end_reason = fields.String(
+        allow_none=True, metadata={"description": "why it ended: its session was stopped"}
+    )
     created_at = fields.DateTime()
 
 

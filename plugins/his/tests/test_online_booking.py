@@ -98,10 +98,17 @@ def test_a_known_patient_is_matched_by_id_and_must_give_their_phone(client, clin
     patient.national_id, patient.national_id_tail = WOMAN_ID, WOMAN_ID[-4:]
     db.session.commit()
     session = clinic.session()
-    other_phone = _ask(client, session, name="Li Na", national_id=WOMAN_ID)
+    # the record speaks only once the code is verified
+    other = dict(name="Li Na", national_id=WOMAN_ID)
+    assert _ask(client, session, **other).status_code == 200
+    other_phone = _confirm(client, session, texted_code(), **other)
     assert other_phone.status_code == 422 and 'id="e-phone"' in other_phone.text
-    wrong_name = _ask(client, session, name="Li Ming", national_id=WOMAN_ID, phone="13900139000")
+    wrong = dict(name="Li Ming", national_id=WOMAN_ID, phone="13900139000")
+    assert _ask(client, session, **wrong).status_code == 200
+    wrong_name = _confirm(client, session, texted_code("+8613900139000"), **wrong)
     assert wrong_name.status_code == 422 and 'id="e-name"' in wrong_name.text
+    assert _bookings() == 0
+    client.application.extensions["trellis_limiter"].storage.reset()
     right = dict(name="Li Na", national_id=WOMAN_ID, phone="13900139000")
     assert _ask(client, session, **right).status_code == 200
     done = _confirm(client, session, texted_code("+8613900139000"), **right)
@@ -117,7 +124,8 @@ def test_one_registration_per_department_and_day(client, clinic):
     _ask(client, first)
     assert _confirm(client, first, texted_code()).status_code == 303
     client.application.extensions["trellis_limiter"].storage.reset()
-    twice = _ask(client, other_doctor)
+    assert _ask(client, other_doctor).status_code == 200  # the same answer as for anyone
+    twice = _confirm(client, other_doctor, texted_code())
     assert twice.status_code == 409 and "already holds a registration" in twice.text
     assert _bookings() == 1
 
@@ -135,14 +143,19 @@ def test_a_full_online_quota_a_stopped_session_and_a_suspension_are_refused(clie
     row.national_id, row.national_id_tail = MAN_ID, MAN_ID[-4:]
     db.session.commit()
     open_one = clinic.session(department=clinic.dermatology, doctor=clinic.zhou)
-    barred = _ask(client, open_one, name="Zhao Lei")
+    assert _ask(client, open_one, name="Zhao Lei").status_code == 200
+    barred = _confirm(client, open_one, texted_code(), name="Zhao Lei")
     assert barred.status_code == 409 and "suspended" in barred.text
-    assert _bookings() == 1 and db.session.scalar(select(func.count()).select_from(Message)) == 0
+    assert _bookings() == 1
+    assert db.session.scalars(select(Message.purpose)).all() == ["otp"]  # no booking texted
 
 
 def test_a_child_is_sent_to_the_desk(client, clinic):
-    answer = _ask(client, clinic.session(), name="Wang Xiao", national_id=CHILD_ID)
+    session = clinic.session()
+    assert _ask(client, session, name="Wang Xiao", national_id=CHILD_ID).status_code == 200
+    answer = _confirm(client, session, texted_code(), name="Wang Xiao", national_id=CHILD_ID)
     assert answer.status_code == 422 and 'id="e-national_id"' in answer.text
+    assert _bookings() == 0
 
 
 def test_the_link_cancels_up_to_the_cutoff_and_not_after(client, clinic):

@@ -11,11 +11,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from babel import Locale
 from flask import redirect, render_template, request, url_for
-from flask_babel import get_locale
 
-from core.api import NotFoundError, TrellisError, ValidationError, db, public, translator
+from core.api import (
+    NotFoundError,
+    TrellisError,
+    ValidationError,
+    current_lang,
+    db,
+    public,
+    translator,
+)
 
 from ..services import online
 from ..services.bookings import BOOKING_STATE_LABELS, period_start
@@ -23,12 +29,7 @@ from ..services.clinic import period_labels
 from .blueprint import bp
 
 _, _l = translator("his")
-LOCALES = ("zh_CN", "en")
 FORM_FIELDS = ("name", "national_id", "phone")
-
-
-def current_lang() -> str | None:
-    return next((code for code in LOCALES if Locale.parse(code) == get_locale()), None)
 
 
 def _page(template: str, status: int = 200, **context):

@@ -6,21 +6,14 @@ token is a 404, a second answer is refused (409) and the first kept."""
 
 from __future__ import annotations
 
-from babel import Locale
 from flask import redirect, render_template, request, url_for
-from flask_babel import get_locale
 
-from core.api import NotFoundError, ValidationError, db, public, translator
+from core.api import NotFoundError, ValidationError, current_lang, db, public, translator
 
 from ..services.feedback import answer_survey, survey_by_token
 from .blueprint import bp
 
 _, _l = translator("his")
-LOCALES = ("zh_CN", "en")
-
-
-def current_lang() -> str | None:
-    return next((code for code in LOCALES if Locale.parse(code) == get_locale()), None)
 
 
 def _page(template: str, status: int = 200, **context):

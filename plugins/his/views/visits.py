@@ -36,7 +36,7 @@ from core.api import (
 from ..models import Visit
 from ..services import privacy
 from ..services import visits as service
-from ..services.visits.inputs import AmendInput, RecordInput
+from ..services.visits.inputs import AmendInput, DiagnosisAmendInput, RecordInput
 from .blueprint import bp
 
 _, _l = translator("his")
@@ -145,6 +145,14 @@ def field_labels() -> dict[str, str]:
     }
 
 
+def diagnosis_amendment_labels() -> dict[str, str]:
+    return {
+        "add": _("Add a diagnosis (code)"),
+        "remove": _("Remove a diagnosis"),
+        "primary": _("Make a diagnosis primary"),
+    }
+
+
 def may_write(visit: Visit) -> bool:
     return visit.status == "open" and current_user.can("his.visit.write")
 
@@ -156,10 +164,16 @@ def render_visit(visit: Visit, errors: dict | None = None, status: int = 200, **
         s for s in sorted(VISIT_SECTIONS, key=lambda s: s.order) if current_user.can(s.permission)
     ]
     history = service.patient_history(visit.customer_id, current_user, exclude_visit_id=visit.id)
+    diagnoses = service.diagnoses_of(visit)
     return render_template(
         "his/visit_detail.html",
         visit=visit,
-        diagnoses=service.diagnoses_of(visit),
+        diagnoses=diagnoses,
+        diagnosis_choices=[
+            (str(d.id), f"{d.code} {d.local_name or d.description}") for d in diagnoses
+        ],
+        diagnosis_amendments=diagnosis_amendment_labels(),
+        amended_labels={**field_labels(), "diagnoses": _("Diagnoses")},
         amendments=service.amendments_of(visit),
         history=history,
         labels=field_labels(),
@@ -238,6 +252,21 @@ def amend_visit(visit_id: int):
     except (ValidationError, StaleVersionError, ConflictError) as exc:
         return refused(visit_id, exc, "amend")
     flash(_("The record is amended."), "success")
+    return redirect(url_for(".visit", visit_id=visit_id))
+
+
+@bp.route("/visits/<int:visit_id>/amend-diagnoses", methods=["POST"], endpoint="amend_diagnoses")
+@login_required
+def amend_diagnoses(visit_id: int):
+    """Add, remove or make primary a diagnosis of a closed visit, with a reason."""
+    require("his.visit.write")
+    visit = service.visible_visit(visit_id, current_user)
+    payload = {k: v for k, v in form_payload(DiagnosisAmendInput()).items() if v not in ("", None)}
+    try:
+        service.amend_diagnoses(visit, payload, current_user, form_version())
+    except (ValidationError, StaleVersionError, ConflictError) as exc:
+        return refused(visit_id, exc, "amend_diagnoses")
+    flash(_("The diagnoses are amended."), "success")
     return redirect(url_for(".visit", visit_id=visit_id))
 
 

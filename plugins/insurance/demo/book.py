@@ -13,7 +13,9 @@ The story, the same in each language (``T`` is today):
   the arrears job, run for the day after it fell due, puts it in grace and,
   run for the day after the grace ended, lapses it; it is reinstated today
   with its arrears paid (the reinstatement transaction records the gap).
-  Its callback was made. The spouse's term life: issued today, cancelled
+  Its callback was made. The head's outpatient health cover: a year's
+  term from two months ago, paid — a hospital's cashier takes its
+  insurance share when the head is treated there. The spouse's term life: issued today, cancelled
   within the cooling-off period, refunded less the fee. The mother's term
   life: issued today, its callback still due. Gaps: motor but no home
   cover (a home quote is waiting for the head's answer), the child insured
@@ -77,6 +79,7 @@ class Book:
     callback_due: Policy | None = None
     in_grace: Policy | None = None
     home_quote: Policy | None = None
+    health: Policy | None = None
     fleet: list[Policy] = field(default_factory=list)
 
 
@@ -197,6 +200,20 @@ def _household_story(
     book.motor_term1 = term1
     book.motor_term2 = term2 = renew(term1, admin)
     _pay_due(term2, admin, today)
+
+    # the head's outpatient health cover, a year from two months ago, paid
+    book.health = _issued(
+        base
+        | {
+            "product_id": cat.health.id,
+            "start_date": add_months(today, -2).isoformat(),
+            "frequency": "annual",
+            "insured": [{"person_id": head.id, "relation": "self"}],
+            "coverages": [{"code": "OPD", "sum_insured": text["outpatient"][2]}],
+        },
+        admin,
+    )
+    _pay_due(book.health, admin, today)
 
     # the head's life, monthly from six months ago: lapsed, then reinstated today
     life = _issued(

@@ -30,13 +30,18 @@ class Catalogue:
     motor: InsuranceProduct
     life: InsuranceProduct
     home: InsuranceProduct
+    health: InsuranceProduct
 
 
 def build_catalogue(text: dict, admin: User, today: date) -> Catalogue:
-    """The carrier and its three products: motor (premium table by vehicle
+    """The carrier and its four products: motor (premium table by vehicle
     class, paid yearly or monthly), term life (per mille of the sum insured
     by age band, callback required, 15 days' cooling-off), home (a fixed
-    premium); and the commission rules (the carrier's, and life's own)."""
+    premium), outpatient health (a fixed premium; its outpatient cover pays
+    80 % of registration, consultation, drugs, lab tests and imaging above a
+    deductible, up to a limit a policy year — what a hospital's cashier
+    takes as the insurance share); and the commission rules (the carrier's,
+    and life's own)."""
     since = add_months(today, -36)
     carrier = create_carrier({"code": "EVG", "name": text["carrier"]}, admin)
     covers = text["covers"]
@@ -139,6 +144,26 @@ def build_catalogue(text: dict, admin: User, today: date) -> Catalogue:
         },
         admin,
     )
+    copay, deductible, limit = text["outpatient"]
+    health = create_product(
+        {
+            **common,
+            "code": "EVG-OPD",
+            "name": text["health"],
+            "line": "health",
+            "pricing": "fixed",
+            "fixed_premium": text["health_premium"],
+            "frequencies": ["annual"],
+            "cooling_off_days": 15,
+            "claim_documents": ["claim_form", "invoice", "medical"],
+            "covers": [{"code": "OPD", "name": covers["OPD"], "mandatory": True}],
+            "outpatient_copay_percent": copay,
+            "outpatient_deductible": deductible,
+            "outpatient_limit": limit,
+            "outpatient_categories": ["registration", "consultation", "drug", "lab", "imaging"],
+        },
+        admin,
+    )
     create_rule(
         {
             "carrier_id": carrier.id,
@@ -162,7 +187,7 @@ def build_catalogue(text: dict, admin: User, today: date) -> Catalogue:
         },
         admin,
     )
-    return Catalogue(carrier, motor, life, home)
+    return Catalogue(carrier, motor, life, home, health)
 
 
 def license_agents(users: list[User], admin: User, today: date) -> None:

@@ -11,7 +11,9 @@ TEXT: dict[str, dict] = {
         "motor": "Private motor",
         "life": "Term life",
         "home": "Home and contents",
+        "health": "Outpatient health",
         "covers": {
+            "OPD": "Outpatient medical expenses",
             "TPL": "Third-party liability",
             "OD": "Own damage",
             "DEATH": "Death benefit",
@@ -22,6 +24,9 @@ TEXT: dict[str, dict] = {
         "od": {"car": "11", "truck": "8"},
         "deductible": "250",
         "home_premium": "540.00",
+        # outpatient cover: premium, co-payment %, deductible and limit a policy year
+        "health_premium": "380.00",
+        "outpatient": ("20", "100.00", "3000.00"),
         "cooling_off_fee": "10.00",
         "head_customer": "Robert Smith",
         "household": "Smith household",
@@ -49,7 +54,9 @@ TEXT: dict[str, dict] = {
         "motor": "家庭自用车险",
         "life": "定期寿险",
         "home": "家庭财产险",
+        "health": "门诊医疗保险",
         "covers": {
+            "OPD": "门诊医疗费用",
             "TPL": "第三者责任险",
             "OD": "车辆损失险",
             "DEATH": "身故保险金",
@@ -59,6 +66,8 @@ TEXT: dict[str, dict] = {
         "od": {"car": "12", "truck": "9"},
         "deductible": "500",
         "home_premium": "880.00",
+        "health_premium": "1280.00",
+        "outpatient": ("20", "300.00", "10000.00"),
         "cooling_off_fee": "10.00",
         "head_customer": "王建国",
         "household": "王建国家庭",

@@ -3,7 +3,9 @@
 
 A product's terms drive the policy's life: grace days (宽限期),
 cooling-off days (犹豫期), renewal lead days, the reinstatement window (复效),
-how far back an issue may be dated, and the commission clawback period."""
+how far back an issue may be dated, and the commission clawback period.
+A health product may add outpatient cover terms (门诊): what a hospital's
+cashier takes as the insurer's share (``services/coverage.py``)."""
 
 from __future__ import annotations
 
@@ -28,6 +30,18 @@ _, _l = translator("insurance")
 LINES = ("life", "health", "accident", "motor", "property")
 #: how a product is priced: one premium, or from its premium table
 PRICINGS = ("fixed", "table")
+#: the charge categories a hospital bills (the hospital plugin's price
+#: categories, named here: the insurance plugin does not import it)
+CHARGE_CATEGORIES = (
+    "registration",
+    "consultation",
+    "drug",
+    "lab",
+    "imaging",
+    "procedure",
+    "material",
+    "other",
+)
 #: how often premiums fall due (缴费频率): instalments a year
 FREQUENCIES = {"annual": 1, "semiannual": 2, "quarterly": 4, "monthly": 12}
 
@@ -76,6 +90,14 @@ class InsuranceProduct(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model
     recorded_sale_required: Mapped[bool] = mapped_column(Boolean, default=False)  # 双录
     claim_documents: Mapped[list] = mapped_column(JSON, default=list)  # kinds a claim needs
     norm_sum_insured: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    # outpatient cover (门诊) of a health product, by policy year: the
+    # patient's co-payment in percent (自付比例; None: no outpatient cover),
+    # the deductible (免赔额), the most the insurer pays (年度限额; None: no
+    # limit) and the charge categories covered
+    outpatient_copay_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    outpatient_deductible: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
+    outpatient_limit: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    outpatient_categories: Mapped[list] = mapped_column(JSON, default=list)
     effective_from: Mapped[date] = mapped_column(Date)
     effective_to: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

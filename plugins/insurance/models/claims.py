@@ -1,7 +1,11 @@
 """Claims (理赔): reported (报案) by an agent, from the customer page or
 through the public claim form with a tracking link; assessed, decided,
 paid and closed, with their reserve (未决赔款) and paid amounts. Every
-step is a :class:`ClaimEvent`, written once."""
+step is a :class:`ClaimEvent`, written once.
+
+An outpatient claim (``cause`` "outpatient") is the insurer's share of a
+hospital payment, reported and settled at once and linked to the payment
+by ``source``/``source_id`` (``services/coverage.py``)."""
 
 from __future__ import annotations
 
@@ -38,6 +42,8 @@ CLAIM_STATES = (
     "closed",
 )
 CHANNELS = ("agent", "customer", "public")
+#: what a claim is for when it is not an ordinary loss: ``outpatient`` care paid at a hospital
+CAUSES = ("outpatient",)
 RISK_RULES = (
     "early_claim",
     "frequent",
@@ -70,6 +76,14 @@ class Claim(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
             "id",
             sqlite_where=text("reviewed_at IS NULL AND risk_count > 0"),
             postgresql_where=text("reviewed_at IS NULL AND risk_count > 0"),
+        ),
+        Index(
+            "uq_insurance_claim_source",
+            "source",
+            "source_id",
+            unique=True,
+            sqlite_where=text("source IS NOT NULL"),
+            postgresql_where=text("source IS NOT NULL"),
         ),
     )
 
@@ -105,6 +119,10 @@ class Claim(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     review_note: Mapped[str | None] = mapped_column(String(500))
     tracking_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     contact_phone: Mapped[str | None] = mapped_column(String(40))
+    cause: Mapped[str | None] = mapped_column(String(12))  # one of CAUSES
+    #: the record the claim came from (``his_payment`` and its id), for an outpatient claim
+    source: Mapped[str | None] = mapped_column(String(20))
+    source_id: Mapped[int | None] = mapped_column(Integer)
 
     policy: Mapped[Policy] = relationship()
     customer: Mapped[Customer] = relationship()

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import BigInteger, Date, Index, Integer, String
+from sqlalchemy import BigInteger, Date, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.api import db
 
 from .claims import Claim
-from .policy import PolicyTransaction
+from .policy import Policy, PolicyTransaction
 
 #: the columns a report reads of a period's cells, after kind and month
 READ = (
@@ -36,7 +36,11 @@ class ReportCell(db.Model):
       transaction's premium change split over the months of its term
       (``report_cells.split_cents``), each part added to its month's cell;
     - ``kind == "incurred"``: claims incurred — the paid and reserve changes
-      of the claim events of the month, of claims not deleted.
+      of the claim events of the month, of claims not deleted;
+    - ``kind`` ``cohort`` and two marks (``cohort+-``): the persistency
+      cohorts — the issued first terms of the month of their inception
+      (``parts``) and their APE (``cents``), the terms' p13 and p25 marks
+      in the kind (``+`` kept, ``-`` not kept, ``?`` not marked).
 
     ``agent_id`` is the row's own (what the reports group by); ``owner_id``
     and ``team_id`` are those core's ``scoped`` narrows by: the
@@ -87,3 +91,15 @@ Index("ix_insurance_transaction_team", _T.c.team_id, _T.c.customer_id)
 #: index alone (``report_cells.unseen_events``), not each claim looked up
 _C = Claim.__table__
 Index("ix_insurance_claim_agent", _C.c.agent_id, _C.c.customer_id)
+#: the first terms of an agent (persistency's cohorts, ``models.policy``'s
+#: ``_COHORT``): the customers of a manager's cohort cells found on the index
+#: alone (``report_cells.unseen_terms``)
+_P = Policy.__table__
+_COHORT = text("term_no = 1 AND issued_on IS NOT NULL AND deleted_at IS NULL")
+Index(
+    "ix_insurance_policy_cohort_agent",
+    _P.c.agent_id,
+    _P.c.customer_id,
+    sqlite_where=_COHORT,
+    postgresql_where=_COHORT,
+)

@@ -69,6 +69,14 @@ class InsuranceProductOut(Schema):
     recorded_sale_required = fields.Boolean()
     claim_documents = fields.List(fields.String())
     norm_sum_insured = fields.Decimal(allow_none=True, as_string=True)
+    outpatient_copay_percent = fields.Decimal(
+        allow_none=True,
+        as_string=True,
+        metadata={"description": "the patient's co-payment in percent; null: no outpatient cover"},
+    )
+    outpatient_deductible = fields.Decimal(as_string=True)
+    outpatient_limit = fields.Decimal(allow_none=True, as_string=True)
+    outpatient_categories = fields.List(fields.String())
     effective_from = fields.Date()
     effective_to = fields.Date(allow_none=True)
     active = fields.Boolean()

@@ -37,6 +37,7 @@ from core.api import (
 )
 
 from ..models import FREQUENCIES, LINES, PRICINGS, Carrier, Cover, InsuranceProduct
+from ..models.catalogue import CHARGE_CATEGORIES
 
 _, _l = translator("insurance")
 
@@ -163,6 +164,28 @@ class InsuranceProductChange(_Stripped):
         validate=validate.Length(max=len(CLAIM_DOCUMENT_KINDS)),
     )
     norm_sum_insured = Amount(allow_none=True)
+    outpatient_copay_percent = fields.Decimal(
+        as_string=True,
+        allow_none=True,
+        validate=decimal_between(
+            Decimal("0"), Decimal("100"), 2, _l("give a percentage from 0 to 100, such as 12.5")
+        ),
+        metadata={
+            "description": "outpatient cover (health products): the patient's co-payment "
+            "in percent; null: no outpatient cover"
+        },
+    )
+    outpatient_deductible = Amount(metadata={"description": "outpatient: deductible a policy year"})
+    outpatient_limit = Amount(
+        allow_none=True,
+        positive=True,
+        metadata={"description": "outpatient: the most the insurer pays a policy year; null: none"},
+    )
+    outpatient_categories = fields.List(
+        fields.String(validate=validate.OneOf(CHARGE_CATEGORIES)),
+        validate=validate.Length(max=len(CHARGE_CATEGORIES)),
+        metadata={"description": "outpatient: the hospital charge categories covered"},
+    )
     effective_from = fields.Date()
     effective_to = fields.Date(allow_none=True)
     active = Flag()

@@ -10,7 +10,9 @@ up on the next run, judged on the book as it then stands.
 
 The marks are written with one UPDATE per batch, not through the ORM: they
 are the job's, not a user's edit, and must not make a user's open form
-stale (the row's ``version`` stays)."""
+stale (the row's ``version`` stays). The report's cohort cells
+(``report_cells.cohort``) move in the same transaction: the report cells'
+bulk hook reads the batch before and after its UPDATE."""
 
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ from core.api import (
 )
 
 from ..models import FREQUENCIES, LINES, PRICINGS, Carrier, InsuranceProduct
+from ..models.catalogue import CHARGE_CATEGORIES
 from ..services import catalogue, rates
 from ..services.pricing import price_product
 from .blueprint import bp
@@ -41,7 +42,13 @@ RATE_FIELDS = (
     "rate_per_mille",
 )
 SPARE_ROWS = 5
-NULLABLE = ("fixed_premium", "effective_to", "norm_sum_insured")
+NULLABLE = (
+    "fixed_premium",
+    "effective_to",
+    "norm_sum_insured",
+    "outpatient_copay_percent",
+    "outpatient_limit",
+)
 STALE = _l(
     "Someone else changed this record while you were editing. Your input is kept below; "
     "check it and save again."
@@ -80,6 +87,21 @@ def frequency_labels() -> dict[str, str]:
         "monthly": _("Monthly"),
     }
     return {frequency: names[frequency] for frequency in FREQUENCIES}
+
+
+def charge_category_labels() -> dict[str, str]:
+    """Each hospital charge category an outpatient cover may cover."""
+    names = {
+        "registration": _("Registration"),
+        "consultation": _("Consultation"),
+        "drug": _("Drugs"),
+        "lab": _("Laboratory tests"),
+        "imaging": _("Imaging"),
+        "procedure": _("Procedures"),
+        "material": _("Medical materials"),
+        "other": _("Other charges"),
+    }
+    return {category: names[category] for category in CHARGE_CATEGORIES}
 
 
 def _live_carrier(carrier_id: int) -> Carrier:
@@ -216,6 +238,7 @@ def _product_form(product, values, errors, status=200, **extra):
         lines=list(line_labels().items()),
         pricings=list(pricing_labels().items()),
         frequency_choices=frequency_labels(),
+        category_choices=charge_category_labels(),
         covers=covers,
         cover_rows=len(covers) + SPARE_ROWS,
         **extra,
@@ -246,6 +269,7 @@ def _product_values() -> dict:
         if v is not None or k in NULLABLE
     }
     values["frequencies"] = request.form.getlist("frequencies")
+    values["outpatient_categories"] = request.form.getlist("outpatient_categories")
     values["covers"] = posted_rows("covers", COVER_FIELDS, ("mandatory",))
     values["covers"] = [{k: v for k, v in row.items() if v is not None} for row in values["covers"]]
     return values

@@ -7,11 +7,9 @@ language (``?lang=`` or the browser's) and are rate-limited per address."""
 
 from __future__ import annotations
 
-from babel import Locale
 from flask import redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 
-from core.api import ValidationError, db, public, translator
+from core.api import ValidationError, current_lang, db, public, translator
 
 from ..services.claims import public as claims_
 from ..services.documents import claim_kinds, kind_labels
@@ -19,14 +17,9 @@ from ..services.documents.public import OPEN_FOR_DOCUMENTS, add_claimant_documen
 from .blueprint import bp
 
 _, _l = translator("insurance")
-LOCALES = ("zh_CN", "en")
 #: the visitor's last reported claim (number and tracking token) in their own
 #: signed session cookie, for the page after the redirect
 REPORTED = "insurance_public_claim"
-
-
-def current_lang() -> str | None:
-    return next((code for code in LOCALES if Locale.parse(code) == get_locale()), None)
 
 
 def _page(template: str, status: int = 200, **context):

@@ -3,7 +3,9 @@
 Registration, prescriptions and orders call :func:`add_charges` inside their
 own transaction (it joins it), :func:`void_charges` when the record is
 withdrawn — refused once any of its lines is paid — and :func:`is_paid`
-before what payment unlocks (the pharmacy dispenses a paid prescription)."""
+before what payment unlocks (the pharmacy dispenses a paid prescription).
+Each line written is audited (``create``), each voided too (``void``), under
+the ``actor`` the caller passes."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from core.api import (
+    User,
     ValidationError,
     audit,
     db,
@@ -80,10 +83,11 @@ def add_charges(
     lines: list[ChargeLine],
     booking_id: int | None = None,
     currency: str | None = None,
+    actor: User | None = None,
 ) -> list[Charge]:
     """Write unpaid charges for ``lines`` of record ``source``/``source_id``
-    (joins the caller's transaction); the amount is quantity × unit price,
-    rounded to the cent."""
+    (joins the caller's transaction), each audited under ``actor``; the
+    amount is quantity × unit price, rounded to the cent."""
     check_lines(lines)
     currency = currency or instance_currency()
     charges = []
@@ -108,6 +112,8 @@ def add_charges(
             db.session.add(charge)
             charges.append(charge)
         db.session.flush()
+        for charge in charges:
+            audit(actor, charge, "create", None, snapshot(charge))
     return charges
 
 
@@ -121,7 +127,7 @@ def charges_of(source: str, source_id: int) -> list[Charge]:
     )
 
 
-def void_charges(source: str, source_id: int) -> int:
+def void_charges(source: str, source_id: int, actor: User | None = None) -> int:
     """Void the unpaid charges of a record (joins the caller's transaction);
     refused, with nothing changed, when any of them is paid. Returns how
     many were voided."""
@@ -132,12 +138,18 @@ def void_charges(source: str, source_id: int) -> int:
     with transaction():
         for charge in charges:
             if charge.status == "unpaid":
-                before = snapshot(charge)
-                charge.status = "void"
-                audit(None, charge, "update", before, snapshot(charge))
+                void_charge(charge, actor)
                 voided += 1
         db.session.flush()
     return voided
+
+
+def void_charge(charge: Charge, actor: User | None) -> None:
+    """Void one unpaid charge, audited (``void``), in the caller's transaction."""
+    before = snapshot(charge)
+    charge.status = "void"
+    db.session.flush()
+    audit(actor, charge, "void", before, snapshot(charge))
 
 
 def is_paid(source: str, source_id: int) -> bool:

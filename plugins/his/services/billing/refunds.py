@@ -25,6 +25,7 @@ from core.api import (
     current_user,
     db,
     load,
+    log_activity,
     refuse,
     snapshot,
     submit_for_approval,
@@ -140,6 +141,22 @@ def pay_refund(refund: Refund, actor: User, *, now: datetime | None = None) -> R
             charge.status = "refunded"
         db.session.flush()
         audit(actor, refund, "update", before, snapshot(refund))
+        log_activity(
+            {
+                "kind": "note",
+                "subject": _(
+                    "Refund on receipt %(number)s: %(amount)s %(currency)s",
+                    number=payment.number,
+                    amount=refund.amount,
+                    currency=refund.currency,
+                )[:200],
+                "body": _("Reason: %(reason)s", reason=refund.reason)[:20000],
+                "customer_id": refund.customer_id,
+                "link_type": "his_refund",
+                "link_id": refund.id,
+            },
+            actor,
+        )
     return refund
 
 

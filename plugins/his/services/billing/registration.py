@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from core.api import audit, db, snapshot, translator
+from core.api import User, db, translator
 
 from ...models import Booking, Charge, ClinicSession, PriceItem
-from .charges import ChargeLine, add_charges
+from .charges import ChargeLine, add_charges, void_charge
 
 _, _l = translator("his")
 
@@ -23,7 +23,9 @@ def registration_code(session: ClinicSession) -> str:
     return f"REG-{session.registration_type.upper()}"
 
 
-def charge_registration(booking: Booking, session: ClinicSession) -> list[Charge]:
+def charge_registration(
+    booking: Booking, session: ClinicSession, actor: User | None = None
+) -> list[Charge]:
     """Charge the booking's fee (the session's, so a price change does not
     reach booked patients); nothing for a free registration."""
     if booking.fee is None or Decimal(booking.fee) <= 0:
@@ -40,16 +42,15 @@ def charge_registration(booking: Booking, session: ClinicSession) -> list[Charge
         lines=[line],
         booking_id=booking.id,
         currency=booking.currency,
+        actor=actor,
     )
 
 
-def release_registration(booking: Booking) -> None:
+def release_registration(booking: Booking, actor: User | None = None) -> None:
     """A cancelled booking's unpaid fee is void (in the caller's transaction)."""
     for charge in db.session.scalars(
         select(Charge).where(
             Charge.source == SOURCE, Charge.source_id == booking.id, Charge.status == "unpaid"
         )
     ):
-        before = snapshot(charge)
-        charge.status = "void"
-        audit(None, charge, "update", before, snapshot(charge))
+        void_charge(charge, actor)

@@ -151,7 +151,7 @@ def make_booking(
     db.session.add(booking)
     db.session.flush()
     audit(actor, booking, "create", None, snapshot(booking))
-    charge_registration(booking, session)  # the fee is owed from now (收费)
+    charge_registration(booking, session, actor)  # the fee is owed from now (收费)
     log_activity(
         {
             "kind": "note",

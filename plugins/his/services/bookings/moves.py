@@ -163,7 +163,7 @@ def cancel(
     with transaction():
         slot = booking.slot_no
         _apply(booking, "cancel", actor, {"cancelled_at": now, "cancel_reason": data["reason"]})
-        release_registration(booking)  # an unpaid fee is void; a paid one waits for a refund
+        release_registration(booking, actor)  # an unpaid fee is void; a paid one waits for a refund
         fill_slot(session, slot, actor)
     return booking
 

@@ -45,8 +45,9 @@ from .rules import local_today
 _, _l = translator("his")
 
 #: an entry's states: waiting, booked (it got a slot), left (the patient
-#: withdrew), skipped (passed over: the patient could no longer take it)
-WAITLIST_STATES = ("waiting", "booked", "left", "skipped")
+#: withdrew), skipped (passed over: the patient could no longer take it),
+#: ended (its session was stopped; ``end_reason`` says why)
+WAITLIST_STATES = ("waiting", "booked", "left", "skipped", "ended")
 
 
 def join_waitlist(payload: dict, actor: User | None, *, today: date | None = None):

@@ -1,13 +1,15 @@
 """Stopping a clinic session (停诊), and where its patients may rebook.
 
 Stopping keeps the session, with the reason, who and when; every live
-booking of it (booked, checked in, called) is cancelled with the reason
-"session stopped" — the booking's ``stopped`` system cancel, done here on
-the columns in the same transaction — and each booked patient gets a
-timeline entry and an SMS with a link to book again online, and the
+booking of it (booked, checked in, called) takes the booking state
+machine's ``stop`` move (cancelled with the reason "session stopped",
+audited as every move is; an unpaid registration fee is void, a paid one
+waits for its refund) in the same transaction, and each booked patient gets
+a timeline entry and an SMS with a link to book again online, and the
 registration desk a task to call them to rebook (for the clerk who booked
 it, else the one stopping), naming the department's next open sessions
-(:func:`next_open_sessions`)."""
+(:func:`next_open_sessions`). The session's waiting waitlist entries end
+(``ended``, with the stop's reason) with a timeline entry on each patient."""
 
 from __future__ import annotations
 
@@ -28,7 +30,10 @@ from core.api import (
     utcnow,
 )
 
-from ...models import Booking, ClinicSession
+from ...models import Booking, ClinicSession, WaitlistEntry
+from ..billing.registration import release_registration
+from ..bookings.states import BOOKING
+from ..bookings.waitlist import waiting
 from ..patients import today
 from .inputs import StopInput
 from .sessions import free_counts, sessions_query
@@ -112,14 +117,40 @@ def stop_session(
         for booking in cancelled:
             _cancel(booking, actor, now)
             _notify(booking, session, data["reason"], options or "—", actor)
+        for entry in waiting(session.id):
+            _end_waiting(entry, session, data["reason"], actor)
     return cancelled
 
 
 def _cancel(booking: Booking, actor: User | None, now) -> None:
+    """The booking's ``stop`` move, recorded as every move is."""
     before = snapshot(booking)
-    booking.status, booking.cancelled_at, booking.cancel_reason = "cancelled", now, STOPPED_REASON
+    booking.status = BOOKING.move(booking.status, "stop")
+    booking.cancelled_at, booking.cancel_reason = now, STOPPED_REASON
     db.session.flush()
-    audit(actor, booking, "stopped", before, snapshot(booking))
+    audit(actor, booking, "stop", before, snapshot(booking))
+    release_registration(booking, actor)  # an unpaid fee is void; a paid one waits for a refund
+
+
+def _end_waiting(
+    entry: WaitlistEntry, session: ClinicSession, reason: str, actor: User | None
+) -> None:
+    """A waiting entry of a stopped session ends, saying why."""
+    before = snapshot(entry)
+    entry.status, entry.end_reason = "ended", reason
+    db.session.flush()
+    audit(actor, entry, "end", before, snapshot(entry))
+    log_activity(
+        {
+            "kind": "note",
+            "subject": _(
+                "Clinic session stopped: waitlist for %(when)s ended", when=describe(session)
+            )[:200],
+            "body": _("Reason: %(reason)s", reason=reason),
+            "customer_id": entry.customer_id,
+        },
+        actor,
+    )
 
 
 def _desk_owner(booking: Booking, actor: User | None) -> int | None:

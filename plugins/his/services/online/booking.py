@@ -1,12 +1,16 @@
 """Booking online: ask for a code, book with it, cancel by the link.
 
-:func:`request_code` checks everything it can before a code is sent — the
-visitor (:mod:`.visitor`), the session (open, within the days online
-booking opens, a free online slot), and for a known patient a suspension
-after no-shows, a death, or a registration that day in the department —
-then sends the code (``core.api.issue_code``, throttled per phone).
-:func:`book_online` checks it all again and, in one transaction, uses up
-the code, registers a new person as a patient (the desk's ``register``)
+:func:`request_code` checks what answers the same for any national ID —
+the form (:func:`.visitor.identify`) and the session (open, within the days
+online booking opens, a free online slot) — then texts a code to the phone
+given (``core.api.issue_code``, throttled per phone and ID), whether or not
+the number is a patient's: until the code is verified, a stranger cannot
+tell a registered ID from another. :func:`book_online` checks the form and
+the session again and, in one transaction, uses up the code, and only then
+holds the visitor against the record (a known patient's phone and name, a
+new person's age: :func:`.visitor.check_visitor`) and the patient's rules
+(a suspension after no-shows, a death, a registration that day in the
+department), registers a new person as a patient (the desk's ``register``)
 and books the session's lowest free online slot with the desk's ``book``
 (channel ``online``: its quota, its rules). A refusal writes nothing and
 leaves the code usable. The patient then gets an SMS with the number and
@@ -43,7 +47,7 @@ from ..patients import register
 from .choices import DAYS_AHEAD
 from .inputs import ConfirmInput
 from .notify import slip_link
-from .visitor import Visitor, identify
+from .visitor import Visitor, check_visitor, holds_phone, identify
 
 _, _l = translator("his")
 
@@ -81,16 +85,18 @@ def _check_patient(visitor: Visitor, session: ClinicSession) -> None:
 
 
 def request_code(session: ClinicSession, payload: dict) -> Visitor:
-    """Check the visitor and the session, and text the visitor a code."""
+    """Check the form and the session, and text the phone given a code —
+    the same answer for any national ID (the record is held against the
+    visitor once the code is verified)."""
     visitor, _data = identify(payload)
     _check_session(session)
-    _check_patient(visitor, session)
+    known = visitor.patient if holds_phone(visitor) else None
     issue_code(
         PURPOSE,
         visitor.code_key,
         "sms",
         visitor.phone,
-        customer_id=visitor.patient.customer_id if visitor.patient else None,
+        customer_id=known.customer_id if known is not None else None,
         source="his",
     )
     return visitor
@@ -100,9 +106,10 @@ def book_online(session: ClinicSession, payload: dict) -> Booked:
     """Book the session's online slot for the visitor who holds the code."""
     visitor, data = identify(payload, ConfirmInput())
     _check_session(session)
-    _check_patient(visitor, session)
     with transaction():
         check_code(PURPOSE, visitor.code_key, data["code"])
+        check_visitor(visitor)  # the code is verified: now the record may speak
+        _check_patient(visitor, session)
         if visitor.patient is not None:
             customer_id = visitor.patient.customer_id
         else:

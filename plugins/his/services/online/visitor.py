@@ -3,7 +3,12 @@ checked as at the desk (core's ``normalize_national_id``). The patient who
 holds that number is the visitor — then the phone must be one the hospital
 has for them and the name theirs, so nobody books in another's name —
 else a new person, an adult (a child is registered at the desk, with a
-guardian), who becomes a patient when the booking is made."""
+guardian), who becomes a patient when the booking is made.
+
+:func:`identify` reads the form alone (what any number answers the same);
+:func:`check_visitor` holds the visitor against the hospital's record and
+runs only once the texted code is verified, so that a stranger cannot tell
+from the answers whether a number belongs to a patient."""
 
 from __future__ import annotations
 
@@ -43,7 +48,8 @@ def _same_name(a: str, b: str) -> bool:
 
 def identify(payload: dict, schema: VisitorInput | None = None) -> tuple[Visitor, dict]:
     """The visitor the form describes, and the loaded form; a
-    ``ValidationError`` naming ``name``, ``national_id`` or ``phone``."""
+    ``ValidationError`` naming ``name``, ``national_id`` or ``phone`` for
+    what the form itself gets wrong — never for what the record holds."""
     data = load(schema or VisitorInput(), payload)
     try:
         number = normalize_national_id(data["national_id"])
@@ -52,9 +58,24 @@ def identify(payload: dict, schema: VisitorInput | None = None) -> tuple[Visitor
     patient = db.session.scalar(
         select(Patient).where(pii_match(Patient.national_id_lookup, number))
     )
+    return Visitor(data["name"], number, data["phone"], patient), data
+
+
+def holds_phone(visitor: Visitor) -> bool:
+    """Whether the visitor is a live patient and gave a phone the hospital has for them."""
+    if visitor.patient is None:
+        return False
+    customer = visitor.patient.customer
+    return customer.deleted_at is None and visitor.phone in (customer.phones or [])
+
+
+def check_visitor(visitor: Visitor) -> None:
+    """Hold the visitor against the record (after the code is verified):
+    a known patient's phone and name, a new person's age."""
+    patient = visitor.patient
     if patient is not None:
         customer = patient.customer
-        if customer.deleted_at is not None or data["phone"] not in (customer.phones or []):
+        if not holds_phone(visitor):
             raise ValidationError(
                 {
                     "phone": [
@@ -65,10 +86,10 @@ def identify(payload: dict, schema: VisitorInput | None = None) -> tuple[Visitor
                     ]
                 }
             )
-        if not _same_name(customer.name, data["name"]):
+        if not _same_name(customer.name, visitor.name):
             raise ValidationError({"name": [_("The name does not match this ID.")]})
     else:
-        born = born_in(number)
+        born = born_in(visitor.national_id)
         if born is not None and age_on(born, today()) < ADULT_AGE:
             raise ValidationError(
                 {
@@ -77,4 +98,3 @@ def identify(payload: dict, schema: VisitorInput | None = None) -> tuple[Visitor
                     ]
                 }
             )
-    return Visitor(data["name"], number, data["phone"], patient), data

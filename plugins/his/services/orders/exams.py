@@ -89,6 +89,7 @@ def place_order(payload: dict, actor: User | None) -> ExamOrder:
             source_id=order.id,
             lines=[ChargeLine(item.code, item.name, item.category, Decimal("1"), item.price)],
             currency=item.currency,
+            actor=actor,
         )
         audit(actor, order, "create", None, snapshot(order))
     return order
@@ -105,7 +106,7 @@ def cancel_order(
     with transaction():
         check_version(order, version)
         before = snapshot(order)
-        void_charges(SOURCE, order.id)
+        void_charges(SOURCE, order.id, actor)
         order.status = "cancelled"
         order.cancelled_at = utcnow()
         order.cancel_reason = data["reason"]

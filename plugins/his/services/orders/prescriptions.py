@@ -207,6 +207,7 @@ def sign_prescription(
             source_id=prescription.id,
             lines=[_charge_line(line) for line in prescription.lines],
             currency=prescription.lines[0].drug.currency,
+            actor=actor,
         )
         audit(actor, prescription, "update", before, _snapshot(prescription))
         log_activity(
@@ -248,7 +249,7 @@ def cancel_prescription(
         check_version(prescription, version)
         before = _snapshot(prescription)
         if prescription.status == "signed":
-            void_charges(SOURCE, prescription.id)
+            void_charges(SOURCE, prescription.id, actor)
         prescription.status = "cancelled"
         prescription.cancelled_at = utcnow()
         prescription.cancel_reason = data["reason"]

@@ -15,11 +15,13 @@ patient from then on (``recalls.py``)."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from core.api import (
     Activity,
     Customer,
     NotFoundError,
+    TakenError,
     User,
     audit,
     check_version,
@@ -82,19 +84,42 @@ def register(payload: dict, actor: User | None) -> Patient:
     invalid, taken = check_identity(data, None)
     invalid |= check_guardian(data, None) | problems.get("invalid", {})
     refuse(invalid, missing=problems.get("missing"), taken=taken | problems.get("taken", {}))
-    with transaction():
-        if customer is None:
-            customer = _new_person(person, actor)
-        patient = Patient(customer_id=customer.id, mrn=next_number(MRN_SEQUENCE, MRN_PATTERN))
-        patient.sex = "U"
-        for key, value in data.items():
-            setattr(patient, key, value)
-        db.session.add(patient)
-        db.session.flush()
-        audit(actor, patient, "create", None, snapshot(patient))
-        _log(patient, actor, _("Registered as a patient: medical record %(mrn)s", mrn=patient.mrn))
-        emit("his_patient_registered", patient=patient)
+    try:
+        with transaction():
+            if customer is None:
+                customer = _new_person(person, actor)
+            patient = Patient(customer_id=customer.id, mrn=next_number(MRN_SEQUENCE, MRN_PATTERN))
+            patient.sex = "U"
+            for key, value in data.items():
+                setattr(patient, key, value)
+            db.session.add(patient)
+            db.session.flush()
+            audit(actor, patient, "create", None, snapshot(patient))
+            _log(
+                patient,
+                actor,
+                _("Registered as a patient: medical record %(mrn)s", mrn=patient.mrn),
+            )
+            emit("his_patient_registered", patient=patient)
+    except IntegrityError as exc:  # another desk wrote the same number meanwhile
+        raise conflict(exc) from None
     return patient
+
+
+def conflict(exc: IntegrityError) -> TakenError:
+    """The 409 naming the field whose unique index refused a write that a
+    concurrent one beat between the check and the insert (the transaction
+    is rolled back: nothing of this write stays)."""
+    message = str(exc.orig).lower()
+    if "national_id" in message:
+        return TakenError({"national_id": [_("another patient holds this national ID")]})
+    if "customer_id" in message:
+        return TakenError({"customer_id": [_("this person is already a patient")]})
+    if "mrn" in message:
+        return TakenError(
+            {"mrn": [_("this medical record number was just given to another patient; try again")]}
+        )
+    raise exc
 
 
 def _new_person(person: dict, actor: User | None) -> Customer:
@@ -129,7 +154,10 @@ def update(
     invalid, taken = check_identity(data, patient)
     refuse(invalid | check_guardian(data, patient), taken=taken)
     check_version(patient, expected_version)
-    return save(Patient, patient, data, actor)
+    try:
+        return save(Patient, patient, data, actor)
+    except IntegrityError as exc:  # another desk wrote the same number meanwhile
+        raise conflict(exc) from None
 
 
 def mark_deceased(
@@ -177,4 +205,4 @@ def open_followups(customer_id: int) -> list[Activity]:
     )
 
 
-__all__ = ["mark_deceased", "open_followups", "register", "update"]
+__all__ = ["conflict", "mark_deceased", "open_followups", "register", "update"]

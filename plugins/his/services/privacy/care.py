@@ -11,7 +11,15 @@ and so visible to them, through core's ``scoped`` (the
   clinic session of theirs;
 - they broke the glass for the patient, until the grant expires.
 
-Only users who may read patients are asked about; the others get nothing."""
+Who is asked: only someone who may read patients (``his.patient.read``),
+and then for the visits and bookings only someone who takes care of
+patients — :data:`CARE` (``his.care``), which the shipped doctor and nurse
+roles hold and a manager, a registration clerk or a cashier do not; for the
+grants only a holder of ``his.break_glass``. Everyone else gets ``None``,
+so core leaves their customer queries as they were: a sales manager who may
+also read patients does not pay for a union over the hospital's visits and
+bookings on every customer list and search (bench/results.md, "customers in
+care")."""
 
 from __future__ import annotations
 
@@ -20,13 +28,29 @@ from sqlalchemy import Select, select, union
 from core.api import DataScope, User, team_subtree
 
 from ...models import Booking, ClinicSession, Department, Visit
-from .glass import granted_customers
+from .glass import BREAK_GLASS, granted_customers
+
+#: the permission of those who take care of patients (the clinical roles)
+CARE = "his.care"
 
 
 def customers_in_care(user: User) -> Select | None:
     """A select of the customer ids in ``user``'s care (None: nobody's)."""
     if not user.can("his.patient.read"):
         return None
+    arms: list[Select] = []
+    if user.can(CARE):
+        arms.extend(_treated(user))
+    if user.can(BREAK_GLASS):
+        arms.append(granted_customers(user))
+    if not arms:
+        return None
+    return arms[0] if len(arms) == 1 else select(union(*arms).subquery().c[0])
+
+
+def _treated(user: User) -> list[Select]:
+    """The selects of the patients of ``user``'s visits and clinic sessions,
+    and (team scope) of their department's visits and bookings."""
     live = Booking.status != "cancelled"
     arms = [
         select(Visit.customer_id).where(Visit.doctor_id == user.id, Visit.deleted_at.is_(None)),
@@ -44,6 +68,4 @@ def customers_in_care(user: User) -> Select | None:
             .join(Department, Department.id == Booking.department_id)
             .where(Department.team_id.in_(teams), live)
         )
-    if user.can("his.break_glass"):
-        arms.append(granted_customers(user))
-    return select(union(*arms).subquery().c[0])
+    return arms

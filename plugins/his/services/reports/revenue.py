@@ -12,7 +12,11 @@ A charge belongs to the department of its visit, else of its registration;
 a payment (and its refunds) to the departments of its charges. A user who
 does not see every department, or who asks for one, gets the charges of
 their departments and the payments with a charge there — a payment for
-several departments' charges counts whole under each of them."""
+several departments' charges counts whole under each of them. For such a
+user the departments are the scope: a charge there is of a patient in their
+care (a visit in their team, a live booking in their department), so the
+rows are checked for a live customer only — not against the list of every
+patient in their care, which at a hospital's size is most of the work."""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import aliased
 
-from core.api import User, db, instance_currency
+from core.api import User, customer_live, db, instance_currency
 
 from ...models import Booking, Charge, PatientPayment, PaymentTender, Refund, Visit
 from ...models.billing import PRICE_CATEGORIES, TENDER_METHODS
@@ -50,15 +54,29 @@ def _department_conditions(department_of, user: User, department: int | None) ->
     return conditions
 
 
+def _in_scope(model, user: User, query):
+    """``query`` over ``model`` (with a ``customer_id``) limited to what
+    ``user`` sees: the billing scope for who sees every department; for a
+    user limited to their departments (the caller's department conditions)
+    the live customers."""
+    if visible_department_ids(user) is None:
+        return visible_billing(model, user, query)
+    return query.where(customer_live(model.customer_id))
+
+
 def _charges(query, user: User, department: int | None):
     """``query`` over charges, limited to the departments and the patients
-    ``user`` sees (and to ``department`` when given)."""
-    query = query.outerjoin(Visit, Visit.id == Charge.visit_id).outerjoin(
-        Booking, Booking.id == Charge.booking_id
-    )
+    ``user`` sees (and to ``department`` when given). The visit and the
+    registration are joined only when a department is asked about."""
     department_of = func.coalesce(Visit.department_id, Booking.department_id)
-    query = query.where(*_department_conditions(department_of, user, department))
-    return visible_billing(Charge, user, query)
+    conditions = _department_conditions(department_of, user, department)
+    if conditions:
+        query = (
+            query.outerjoin(Visit, Visit.id == Charge.visit_id)
+            .outerjoin(Booking, Booking.id == Charge.booking_id)
+            .where(*conditions)
+        )
+    return _in_scope(Charge, user, query)
 
 
 def _payments(query, payment_id, user: User, department: int | None):
@@ -116,11 +134,11 @@ def revenue_figures(user: User, period: Period, department: int | None = None) -
     untied = select(func.sum(Refund.amount)).where(
         *refunded_in, ~exists(select(Charge.id).where(Charge.refund_id == Refund.id))
     )
-    untied = _payments(visible_billing(Refund, user, untied), Refund.payment_id, user, department)
+    untied = _payments(_in_scope(Refund, user, untied), Refund.payment_id, user, department)
     unassigned = cents(db.session.scalar(untied))
     taken = _sums(
         _payments(
-            visible_billing(
+            _in_scope(
                 PatientPayment,
                 user,
                 select(PaymentTender.method, func.sum(PaymentTender.amount))
@@ -134,7 +152,7 @@ def revenue_figures(user: User, period: Period, department: int | None = None) -
     )
     paid_out = _sums(
         _payments(
-            visible_billing(Refund, user, select(Refund.method, func.sum(Refund.amount))).where(
+            _in_scope(Refund, user, select(Refund.method, func.sum(Refund.amount))).where(
                 *refunded_in
             ),
             Refund.payment_id,

@@ -4,7 +4,7 @@ doctor's record and ICD-10 diagnoses, closing it, and amending a closed one.
 - :mod:`.states`: open → closed
 - :mod:`.access`: who sees which visits (``scoped``; 404 otherwise)
 - :mod:`.record`: start, write the record, close, amend; :func:`ensure_open`
-- :mod:`.diagnoses`: add, change, remove a diagnosis (one primary)
+- :mod:`.diagnoses`: add, change, remove a diagnosis (one primary); amend a closed visit's
 - :mod:`.icd10`: validate a code, search codes by code or words
 - :mod:`.history`: a patient's history at a glance (the workbench)
 """
@@ -12,6 +12,7 @@ doctor's record and ICD-10 diagnoses, closing it, and amending a closed one.
 from .access import get_visit, visible_visit, visible_visits
 from .diagnoses import (
     add_diagnosis,
+    amend_diagnoses,
     diagnoses_of,
     get_diagnosis,
     remove_diagnosis,
@@ -37,6 +38,7 @@ __all__ = [
     "VISIT_STATE_LABELS",
     "PatientHistory",
     "add_diagnosis",
+    "amend_diagnoses",
     "amend_visit",
     "amendments_of",
     "close_visit",

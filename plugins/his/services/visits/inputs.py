@@ -43,6 +43,22 @@ class DiagnosisInput(Schema):
     is_primary = fields.Boolean(load_default=None, allow_none=True)
 
 
+#: how an amendment changes a closed visit's diagnoses
+DIAGNOSIS_AMENDMENTS = ("add", "remove", "primary")
+
+
+class DiagnosisAmendInput(Schema):
+    """Change a closed visit's diagnoses, saying why: ``add`` a ``code``,
+    ``remove`` or make ``primary`` the diagnosis ``diagnosis_id``."""
+
+    action = fields.String(required=True, validate=validate.OneOf(DIAGNOSIS_AMENDMENTS))
+    code = fields.String(validate=validate.Length(min=1, max=10))
+    local_name = fields.String(allow_none=True, validate=validate.Length(max=200))
+    is_primary = fields.Boolean(load_default=None, allow_none=True)
+    diagnosis_id = fields.Integer(strict=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
 class DiagnosisChange(Schema):
     """Change a diagnosis: its local name, or make it the primary one."""
 

@@ -44,7 +44,9 @@ class Kept:
     what they need); ``contributions(rows)`` is ``{cell key: [parts,
     cents]}``. A change of ``parent`` (``link`` the model's column pointing
     at it) in one of ``parent_attrs`` moves its rows too — in a flush, and
-    in a bulk ``UPDATE`` when ``bulk_parent``."""
+    in a bulk ``UPDATE`` when ``bulk_parent``. ``row_attrs``, when given:
+    the attributes of ``model`` whose change moves a row (a change of any
+    other, in a flush or a bulk ``UPDATE``, is not read)."""
 
     kind: str
     model: type
@@ -54,6 +56,14 @@ class Kept:
     link: Any
     parent_attrs: tuple[str, ...]
     bulk_parent: bool = False
+    row_attrs: tuple[str, ...] = ()
+
+    def moved(self, obj: Any) -> bool:
+        """Whether the changed row ``obj`` of ``model`` may move its cells."""
+        if not self.row_attrs:
+            return True
+        attrs = inspect(obj).attrs
+        return any(attrs[name].history.has_changes() for name in self.row_attrs)
 
     def rows_of(self, ids: Iterable[int], session: Any = None) -> list:
         """The rows with ``ids``, read ``CHUNK`` at a time."""
@@ -157,7 +167,9 @@ def _touched(session: Session, kept: Kept) -> tuple[set[int], set[int], list]:
             new.append(obj)
     for obj in (*session.deleted, *session.dirty):
         if isinstance(obj, kept.model) and obj.id is not None:
-            if obj in session.deleted or session.is_modified(obj, include_collections=False):
+            if obj in session.deleted or (
+                session.is_modified(obj, include_collections=False) and kept.moved(obj)
+            ):
                 ids.add(obj.id)
         elif isinstance(obj, kept.parent) and obj.id is not None and obj not in session.deleted:
             attrs = inspect(obj).attrs
@@ -191,6 +203,17 @@ def _add_difference(session: Session, _context) -> None:
         kept.move(before, kept.rows_of(ids, session), session)
 
 
+def _set_names(statement: Any) -> set[str] | None:
+    """The names of the columns a bulk ``UPDATE`` sets (None: not known)."""
+    values = getattr(statement, "_values", None) or dict(
+        getattr(statement, "_ordered_values", None) or ()
+    )
+    if not values:
+        return None
+    names = {getattr(column, "key", column) for column in values}
+    return names if all(isinstance(name, str) for name in names) else None
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _around_bulk(state: ORMExecuteState):
     """A bulk ``UPDATE``/``DELETE`` of kept rows (a purge), or of their
@@ -204,6 +227,10 @@ def _around_bulk(state: ORMExecuteState):
     for kept in KEPT:
         if model is not kept.model and not (model is kept.parent and kept.bulk_parent):
             continue
+        if model is kept.model and state.is_update and kept.row_attrs:
+            names = _set_names(state.statement)
+            if names is not None and not names & set(kept.row_attrs):
+                continue  # sets nothing the cells count
         query = select(model.id) if where is None else select(model.id).where(where)
         if model is kept.parent:  # the rows of the parents it touches
             query = select(kept.model.id).where(kept.link.in_(query))

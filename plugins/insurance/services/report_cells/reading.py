@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, literal_column, select
 
 from core.api import User, binned_customer_ids, db, scoped, sees_all, visible_customer_ids
 
 from ...models import Claim, Policy, ReportCell
+from .cohort import KINDS, terms
 from .earned import T, transactions
 from .incurred import E, events
 
@@ -51,18 +52,21 @@ def cells(
     return query.group_by(group, ReportCell.currency)
 
 
-def _owners(kind: str, user: User | None, first: date, last: date) -> list:
-    """The owners of the cells of ``kind`` of the months ``first`` … ``last``
-    in ``user``'s scope: every row of the period in their scope (a part in
-    one of its months, an event) has one of them, or none (an agent-less row
-    by team)."""
+def _owners(kind: str | tuple[str, ...], user: User | None, first: date, last: date) -> list:
+    """The owners of the cells of ``kind`` (or kinds) of the months ``first``
+    … ``last`` in ``user``'s scope: every row of the period in their scope (a
+    part in one of its months, an event) has one of them, or none (an
+    agent-less row by team)."""
+    kinds = (kind,) if isinstance(kind, str) else kind
     query = select(ReportCell.owner_id).where(
-        ReportCell.kind == kind, ReportCell.month >= first, ReportCell.month <= last
+        ReportCell.kind.in_(kinds), ReportCell.month >= first, ReportCell.month <= last
     )
     return list(db.session.scalars(scoped(query.distinct(), ReportCell, user, **SCOPE)))
 
 
-def _unseen_customers(user: User | None, owner, customer, kind: str, months: tuple) -> list[int]:
+def _unseen_customers(
+    user: User | None, owner, customer, kind: str | tuple[str, ...], months: tuple, *where
+) -> list[int]:
     """The customers (``customer`` of the rows) ``user`` does not see among
     those of the rows whose ``owner`` is in ``user``'s scope — a superset of
     the rows ``scoped`` lets them see, found on the owner's index alone (as
@@ -70,11 +74,12 @@ def _unseen_customers(user: User | None, owner, customer, kind: str, months: tup
     caller scopes the rows again. Mostly none. (Each part keeps only the
     unseen before the ``UNION``: SQLite then sorts out the duplicates of a
     few rows, not of every row of the owners — half the time at 200,000
-    terms.)"""
+    terms.) ``where``: conditions every row read meets (a partial index's)."""
     owners = [o for o in _owners(kind, user, *months) if o is not None]
     unseen = customer.not_in(visible_customer_ids(user))
-    mine = select(customer).where(owner.in_(owners), unseen)
-    return sorted(db.session.scalars(mine.union(select(customer).where(owner.is_(None), unseen))))
+    mine = select(customer).where(owner.in_(owners), unseen, *where)
+    none = select(customer).where(owner.is_(None), unseen, *where)
+    return sorted(db.session.scalars(mine.union(none)))
 
 
 def unseen_transactions(user: User | None, first: date, last: date, currency=None) -> Select | None:
@@ -106,3 +111,66 @@ def unseen_events(user: User | None, first: date, last: date, currency=None) -> 
         return query.where(Claim.customer_id.in_(binned_customer_ids()))
     unseen = _unseen_customers(user, Claim.agent_id, Claim.customer_id, "incurred", (first, last))
     return query.where(Claim.customer_id.in_(unseen)) if unseen else None
+
+
+def cohort_cells(
+    user: User | None,
+    first: date,
+    last: date,
+    skip: list[date],
+    reached: dict[int, date],
+    group_by: str,
+    currency=None,
+) -> Select:
+    """``(group, kind, currency, then for each horizon n of reached: parts,
+    cents; and all parts)`` of the cohort cells of the months ``first`` …
+    ``last`` but those of ``skip`` (first days) that ``user``'s scope holds,
+    per group, kind and currency: a cell counts for horizon ``n`` when its
+    month is before ``reached[n]`` (the first day of the month where the
+    horizon is reached part way: the caller skips that one and reads it from
+    the terms)."""
+    group = GROUPING[group_by]
+    sums = []
+    for before in reached.values():
+        inside = ReportCell.month < before
+        sums += [
+            func.sum(case((inside, ReportCell.parts), else_=0)),
+            func.sum(case((inside, ReportCell.cents), else_=0)),
+        ]
+    sums.append(func.sum(ReportCell.parts))
+    query = select(group, ReportCell.kind, ReportCell.currency, *sums).where(
+        ReportCell.kind.in_(KINDS), ReportCell.month >= first, ReportCell.month <= last
+    )
+    if skip:
+        query = query.where(ReportCell.month.not_in(skip))
+    if currency:
+        query = query.where(ReportCell.currency == currency)
+    query = scoped(query, ReportCell, user, **SCOPE)
+    return query.group_by(group, ReportCell.kind, ReportCell.currency)
+
+
+#: the condition of the cohort indexes (``models.policy._COHORT``), repeated
+#: as literals: SQLite reads a partial index only when the query repeats them
+COHORT = (
+    Policy.term_no == literal_column("1"),
+    Policy.issued_on.is_not(None),
+    Policy.deleted_at.is_(None),
+)
+
+
+def unseen_terms(user: User | None, first: date, last: date, currency=None) -> Select | None:
+    """The first terms (``cohort.COLUMNS``) with inception in ``first`` …
+    ``last``, in ``user``'s scope (so in the cells ``cohort_cells`` reads),
+    whose customer ``user`` does not see: in the recycle bin, or out of
+    sight. None when there are none."""
+    query = scoped(terms(), Policy, user, owner_attr="agent_id").where(
+        *COHORT, Policy.inception_on >= first, Policy.inception_on <= last
+    )
+    if currency:
+        query = query.where(Policy.currency == currency)
+    if sees_all(user):
+        return query.where(Policy.customer_id.in_(binned_customer_ids()))
+    unseen = _unseen_customers(
+        user, Policy.agent_id, Policy.customer_id, KINDS, (first, last), *COHORT
+    )
+    return query.where(Policy.customer_id.in_(unseen)) if unseen else None

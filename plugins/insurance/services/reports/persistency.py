@@ -10,10 +10,18 @@ are left out. Kept = ``policy.p13`` (set once by the job
 the date but the job has not marked yet count in ``pending`` and in
 neither the kept nor the cohort figures.
 
-One SQL ``GROUP BY`` of the group (inception month, carrier, product, line
-or agent), currency and the p13/p25 marks does the counting and summing;
-"reached" is a condition on the inception date summed per horizon
-(:func:`reached_by`), so no row of the book is read into Python.
+The cohorts are added up in advance in the report cells
+(:mod:`..report_cells.cohort`: count and Σ APE by inception month, the
+report's dimensions and the p13/p25 marks), which the report sums in SQL
+for every month a horizon either reached whole or not at all; the month
+in which a horizon is reached part way ("reached" is a condition on the
+inception day, :func:`reached_by`) is read from the terms themselves, with
+one SQL ``GROUP BY`` (:func:`cohort_sums`). Both are narrowed by the
+user's scope on agent and team, as core's ``scoped`` narrows the rows; the
+terms of customers the user does not see (in the recycle bin, or moved out
+of sight) are read and taken off again (``report_cells.unseen_terms``).
+No more than two months' terms are read: an admin's five years at
+1,000,000 terms on SQLite 825 → ~90 ms (raw SQL).
 """
 
 from __future__ import annotations
@@ -23,12 +31,13 @@ from decimal import Decimal
 
 from sqlalchemy import case, func, literal_column, or_, select
 
-from core.api import add_months, db
+from core.api import add_months, db, scoped
 
 from ...models import Policy
-from ..access import visible_policies
+from ..report_cells import cohort_cells, unseen_terms
+from ..report_cells.cohort import ape_cents, in_cohort, marks
 from ..terms import today
-from .period import Period, labels, month_key, ratio, sort_rows
+from .period import Period, group_key, labels, month_end, month_key, month_of, ratio, sort_rows
 from .sql import cents, month_start_of
 
 HORIZONS = (13, 25)
@@ -65,6 +74,11 @@ def _empty(key: str, currency: str) -> dict:
     return row
 
 
+def _amount(cents_sum) -> Decimal:
+    """A sum of cents as an amount."""
+    return (Decimal(int(cents_sum or 0)) / 100).quantize(Decimal("0.01"))
+
+
 def _rates(row: dict) -> dict:
     for n in HORIZONS:
         row[f"p{n}_rate"] = ratio(row[f"p{n}_kept_ape"], row[f"p{n}_ape"])
@@ -74,8 +88,14 @@ def _rates(row: dict) -> dict:
 
 def cohort_sums(user, period: Period, group_by: str, currency=None):
     """Per group key, currency, p13 and p25 mark: for each horizon, how many
-    terms reached it and their Σ APE — ``(key, currency, p13, p25, n13,
-    ape13, n25, ape25)`` rows."""
+    terms reached it and their Σ APE, and how many terms there are — ``(key,
+    currency, p13, p25, n13, ape13, n25, ape25, terms)`` rows — read from
+    the terms in ``user``'s scope by agent and team (``scoped``, as the
+    cells are), customers unchecked: the caller takes the terms of
+    customers the user does not see off (``report_cells.unseen_terms``).
+    (Checking them here let SQLite walk a manager's customers' terms by
+    customer, 0.5 s a month at 1,000,000 terms, instead of the month's
+    entries of the cohort index.)"""
     now = today()
     group = DIMENSION.get(group_by)
     if group is None:
@@ -87,8 +107,12 @@ def cohort_sums(user, period: Period, group_by: str, currency=None):
             func.sum(case((reached, 1), else_=0)),
             func.sum(case((reached, Policy.annual_premium), else_=0)),
         ]
-    query = visible_policies(
-        user, select(group, Policy.currency, Policy.p13, Policy.p25, *sums)
+    sums.append(func.count())
+    query = scoped(
+        select(group, Policy.currency, Policy.p13, Policy.p25, *sums),
+        Policy,
+        user,
+        owner_attr="agent_id",
     ).where(
         # a literal, as in the cohort index's condition (SQLite reads a partial
         # index only when the query repeats its literals)
@@ -110,29 +134,65 @@ def cohort_sums(user, period: Period, group_by: str, currency=None):
     return db.session.execute(query).all()
 
 
+def _add(found: dict, key: str, cur: str, p13, p25, sums: list, terms: int) -> None:
+    """Add a group's part: ``sums`` [(count, APE)] for 13 and 25 months."""
+    figures = found.setdefault((key, cur), _empty(key, cur))
+    figures["terms"] = figures.get("terms", 0) + terms
+    for (n, kept), (count, ape) in zip(((13, p13), (25, p25)), sums, strict=True):
+        if not count:
+            continue
+        if kept is None:
+            figures[f"p{n}_pending"] += count
+            continue
+        figures[f"p{n}_count"] += count
+        figures[f"p{n}_ape"] += ape
+        if kept:
+            figures[f"p{n}_kept"] += count
+            figures[f"p{n}_kept_ape"] += ape
+
+
+def _key(group_by: str, value) -> str:
+    if group_by == "month":
+        return month_key(value)
+    return "" if value is None else str(value)
+
+
 def persistency(user, period: Period, group_by: str = "month", currency=None) -> dict:
     """Per inception month (or group) and currency: for 13 and 25 months, the
     cohort reached (count, APE), the kept part, the pending ones, and the
     premium- and count-basis rates."""
+    now = today()
+    reached = {n: reached_by(now, n) for n in HORIZONS}
+    # the months a horizon is reached part way: read from the terms
+    edges = {month_of(day) for day in reached.values()}
     found: dict[tuple, dict] = {}
-    for value, cur, p13, p25, *reached in cohort_sums(user, period, group_by, currency):
-        if group_by == "month":
-            key = month_key(value)
-        else:
-            key = "" if value is None else str(value)
-        figures = found.setdefault((key, cur), _empty(key, cur))
-        for i, (n, kept) in enumerate(((13, p13), (25, p25))):
-            count, ape = int(reached[2 * i] or 0), cents(reached[2 * i + 1])
-            if not count:
-                continue
-            if kept is None:
-                figures[f"p{n}_pending"] += count
-                continue
-            figures[f"p{n}_count"] += count
-            figures[f"p{n}_ape"] += ape
-            if kept:
-                figures[f"p{n}_kept"] += count
-                figures[f"p{n}_kept_ape"] += ape
+    for edge in sorted(edges):
+        if period.first <= edge <= period.last:
+            for value, cur, p13, p25, *reached_sums, terms in cohort_sums(
+                user, Period(edge, month_end(edge)), group_by, currency
+            ):
+                sums = [
+                    (int(reached_sums[2 * i] or 0), cents(reached_sums[2 * i + 1])) for i in (0, 1)
+                ]
+                _add(found, _key(group_by, value), cur, p13, p25, sums, int(terms))
+    if set(period.months()) - edges:
+        before = {n: month_of(day) for n, day in reached.items()}
+        skip = sorted(edges)
+        query = cohort_cells(user, period.first, period.last, skip, before, group_by, currency)
+        for value, kind, cur, n13, c13, n25, c25, terms in db.session.execute(query):
+            sums = [(int(n13 or 0), _amount(c13)), (int(n25 or 0), _amount(c25))]
+            _add(found, _key(group_by, value), cur, *marks(kind), sums, int(terms))
+    # the terms of customers the user does not see, counted above: taken off
+    unseen = unseen_terms(user, period.first, period.last, currency)
+    for row in db.session.execute(unseen) if unseen is not None else ():
+        if not in_cohort(row):
+            continue
+        month = month_of(row.inception_on)
+        key = group_key(group_by, month, row.carrier_id, row.product_id, row.line, row.agent_id)
+        ape = -_amount(ape_cents(row.annual_premium))
+        sums = [(-1, ape) if row.inception_on <= reached[n] else (0, ape) for n in HORIZONS]
+        _add(found, key, row.currency, row.p13, row.p25, sums, -1)
+    found = {k: v for k, v in found.items() if v.pop("terms") > 0}
     names = labels(group_by, {k for k, _c in found})
     rows = [_rates(r | {"label": names[r["group"]]}) for r in found.values()]
     totals: dict[str, dict] = {}
