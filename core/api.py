@@ -108,7 +108,7 @@ from core.followups import open_tasks as open_followup_tasks
 from core.followups import whole_days
 from core.followups import not_to_contact
 from core.normalize import normalize_national_id, normalize_phone, normalize_tax_number
-from core.schemas import Amount, Flag, Phone, is_id
+from core.schemas import Amount, Flag, NotBlank, Phone, is_id
 from core.services.base import load
 from core.csv_import import csv_rows, read_csv
 from core.csv_import import load_rows as load_csv_rows
@@ -238,6 +238,7 @@ __all__ = [
     "Message",
     "MessageSender",
     "MissingReferenceError",
+    "NotBlank",
     "NotFoundError",
     "Permission",
     "Phone",

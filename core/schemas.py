@@ -85,6 +85,27 @@ class Phone(fields.String):
             raise FieldError(str(error)) from None
 
 
+#: blank in either dialect: Python's ``\s`` and JSON Schema's (ECMA-262)
+#: ``\s`` differ (U+0085 and U+001C–U+001F are blank only to Python, U+FEFF
+#: only to ECMA), so the rule names their union and a client that checks the
+#: OpenAPI pattern agrees with the server on every string
+NOT_BLANK_PATTERN = r"[^\s\u0085\u001c-\u001f\ufeff]"
+_NOT_BLANK = re.compile(NOT_BLANK_PATTERN)
+
+
+class NotBlank(validate.Regexp):
+    """Refuses text with nothing but blanks in it; the OpenAPI document
+    carries the same ``pattern`` (searched, as JSON Schema does)."""
+
+    def __init__(self) -> None:
+        super().__init__(NOT_BLANK_PATTERN)
+
+    def __call__(self, value):
+        if _NOT_BLANK.search(value) is None:
+            raise FieldError(_("This field may not be blank."))
+        return value
+
+
 def is_id(value: object) -> TypeGuard[int]:
     """True for a value that can be a record id (checked before a lookup)."""
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID

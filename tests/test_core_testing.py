@@ -190,3 +190,54 @@ def test_shared_templates_are_compiled_again_when_their_source_changes(tmp_path)
     assert len(cache._code) == 1
     (tmp_path / "page.html").write_text("Goodbye {{ name }}")
     assert render() == "Goodbye Ada"
+
+
+BROWSER_TESTS = """
+import pytest
+
+
+class Page:  # stands in for pytest-playwright's page: only its name matters here
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
+@pytest.fixture
+def page():
+    return Page()
+
+
+@pytest.mark.parametrize("n", range(4))
+def test_in_a_browser(page, n):
+    pass
+
+
+@pytest.mark.parametrize("n", range(4))
+def test_without_one(n):
+    pass
+"""
+
+
+def test_the_browser_tests_share_one_worker_under_loadgroup(tmp_path):
+    """A real ``-n 2 --dist loadgroup`` run (as ``make test``): every test
+    with a ``page`` lands on one worker, so one Chromium serves the run —
+    the grouping that a pytest or pytest-xdist upgrade can silently undo."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    (tmp_path / "test_pages.py").write_text(textwrap.dedent(BROWSER_TESTS))
+    environ = {k: v for k, v in os.environ.items() if k != "PYTEST_XDIST_WORKER"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-v"],
+        cwd=tmp_path,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    browser_lines = [
+        line
+        for line in done.stdout.splitlines()
+        if line.startswith("[gw") and "test_in_a_browser" in line
+    ]
+    assert len(browser_lines) == 4, done.stdout[-3000:]
+    assert all(line.rstrip().endswith("@browser") for line in browser_lines), browser_lines
+    assert len({line.split()[0] for line in browser_lines}) == 1, browser_lines

@@ -21,9 +21,12 @@ CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path.cwd() / "test-artifacts" / "screenshots"
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Every test that uses a browser page joins one xdist group, so one
-    browser serves the run (``make test`` passes ``--dist loadgroup``)."""
+    browser serves the run (``make test`` passes ``--dist loadgroup``).
+    First of the hook's implementations: pytest-xdist names the groups in
+    its own implementation, which must see the marker."""
     for item in items:
         if "page" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("browser"))

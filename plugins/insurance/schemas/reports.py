@@ -16,7 +16,7 @@ from ..services.reports.period import GROUPS, MAX_MONTHS, Period, default_period
 
 _, _l = translator("insurance")
 
-MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$")  # a month: YYYY-MM
+MONTH = validate.Regexp(r"^[0-9]{4}-(0[1-9]|1[0-2])$")  # a month: YYYY-MM
 
 
 def _month(text: str) -> date:

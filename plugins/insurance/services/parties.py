@@ -34,6 +34,7 @@ from sqlalchemy import Select, select
 from core.api import (
     Customer,
     MissingReferenceError,
+    NotBlank,
     NotFoundError,
     User,
     ValidationError,
@@ -58,7 +59,7 @@ from .access import visible_persons
 _, _l = translator("insurance")
 _ID = validate.Range(1, 2**31 - 1)
 #: a name: 1 to 120 characters, not only blanks
-NAME = [validate.Length(min=1, max=120), validate.Regexp(r"\s*\S")]
+NAME = [validate.Length(min=1, max=120), NotBlank()]
 #: who may read a national ID number whole
 PII_READ = "insurance.pii.read"
 #: genders as stored (one letter)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, post_load, validate
 
-from core.api import Amount, Flag
+from core.api import Amount, Flag, NotBlank
 
 from ...models import PERIODS, REGISTRATION_TYPES
 
@@ -30,7 +30,7 @@ class Whole(fields.Integer):
 _QUOTA = validate.Range(0, 999)
 #: a department's code: letters, digits, "-" and "_"
 CODE = [validate.Length(min=1, max=20), validate.Regexp(r"^[A-Za-z0-9_-]+$")]
-NAME = [validate.Length(min=1, max=80), validate.Regexp(r"\s*\S")]
+NAME = [validate.Length(min=1, max=80), NotBlank()]
 
 
 class DepartmentChange(Schema):

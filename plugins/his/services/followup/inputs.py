@@ -15,7 +15,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
-from core.api import Flag, translator
+from core.api import Flag, NotBlank, translator
 
 from ...models.followup import ATTEMPT_OUTCOMES, FOLLOWUP_CHANNELS, QUESTION_KINDS
 
@@ -24,7 +24,7 @@ _, _l = translator("his")
 _ID = validate.Range(1, 2**31 - 1)
 SCALE = (0, 10)
 YES_NO = ("yes", "no")
-_NAME = [validate.Length(min=1, max=120), validate.Regexp(r"\s*\S")]
+_NAME = [validate.Length(min=1, max=120), NotBlank()]
 _KEY = [validate.Length(min=1, max=40), validate.Regexp(r"^[a-z][a-z0-9_]*$")]
 
 

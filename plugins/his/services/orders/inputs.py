@@ -8,7 +8,7 @@ import re
 from marshmallow import Schema, fields, post_load, validate
 from marshmallow import ValidationError as FieldError
 
-from core.api import Amount, Flag, translator
+from core.api import Amount, Flag, NotBlank, translator
 
 from ...models import DRUG_CATEGORIES, RESULT_FLAGS, WARNING_KINDS
 
@@ -22,7 +22,7 @@ CODE = [validate.Length(min=1, max=32), validate.Regexp(r"^[A-Za-z0-9_.-]+$")]
 def _text(max_length: int, **kwargs) -> fields.String:
     """A required line of text: not blank, at most ``max_length`` long."""
     return fields.String(
-        validate=[validate.Length(min=1, max=max_length), validate.Regexp(r"\s*\S")], **kwargs
+        validate=[validate.Length(min=1, max=max_length), NotBlank()], **kwargs
     )
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, post_load, validate
 
-from core.api import Phone
+from core.api import NotBlank, Phone
 
 from ...models import ID_TYPES, SEXES
 
 _ID = validate.Range(1, 2**31 - 1)
 #: a name: 1 to 120 characters, not only blanks
-NAME = [validate.Length(min=1, max=120), validate.Regexp(r"\s*\S")]
+NAME = [validate.Length(min=1, max=120), NotBlank()]
 #: allergies and chronic conditions: up to 50 entries of up to 80 characters
 ENTRIES = validate.Length(max=50)
 ENTRY = fields.String(validate=validate.Length(min=1, max=80))

@@ -9,11 +9,11 @@ from typing import Any
 
 from marshmallow import validate
 
-from core.api import translator
+from core.api import NotBlank, translator
 
 _, _l = translator("insurance")
 #: a name: 1 to 120 characters, not only blanks
-NAME = [validate.Length(min=1, max=120), validate.Regexp(r"\s*\S")]
+NAME = [validate.Length(min=1, max=120), NotBlank()]
 #: the lines that cover a person (the others cover a thing: a car, a home)
 PERSON_LINES = ("life", "health", "accident")
 #: who counts as a parent for ``child_uninsured``: relationships to the head
