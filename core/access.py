@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app, has_app_context, has_request_context, request
-from sqlalchemy import Select, exists, false, select
+from sqlalchemy import Select, exists, false, or_, select, union
 from sqlalchemy.orm import aliased
 
 from core.errors import ForbiddenError, NotFoundError
@@ -50,6 +50,7 @@ def scoped(
     team_attr: str | None = "team_id",
     include_deleted: bool = False,
     customer_attr: str | None = None,
+    per_row: bool = False,
 ) -> Select:
     """Restrict ``query`` over ``model`` to the rows ``user`` may see.
 
@@ -60,16 +61,18 @@ def scoped(
     customer (``customer_attr`` names the column), the records of a customer
     in the recycle bin — they come back with it. Over customers, the
     customers a plugin puts in the user's care (``trellis_customers_in_care``)
-    are seen besides their scope: ``… OR customer.id IN (<the plugin's
-    select>)``, only for a user a plugin answered for; for everyone else the
-    query is the scope alone, as before the hook existed.
+    are seen besides their scope: ``… OR <in care>`` (see :func:`_in_care`),
+    only for a user a plugin answered for; for everyone else the query is
+    the scope alone, as before the hook existed. ``per_row``: the query
+    reads a few customers (one by its id, those a search found), so their
+    care is checked customer by customer rather than as a list built whole.
 
     That ``OR`` shape was measured against ``id IN (<scope> UNION <care>)``
     and ``= ANY(ARRAY(<care>))`` at 100,000 customers (bench/results.md,
     "customers in care"): the union is slower on both databases (SQLite
     builds the whole union even to show one customer), the array helps
     PostgreSQL's count but slows its page. The widening costs what the
-    plugin's select costs, so a plugin answers only for the users who have
+    plugin's selects cost, so a plugin answers only for the users who have
     customers in its care.
     """
     if not include_deleted and hasattr(model, "deleted_at"):
@@ -88,18 +91,43 @@ def scoped(
         seen = owner == user.id
     if model is Customer:
         for care in _customers_in_care(user):
-            seen = seen | Customer.id.in_(care)
+            seen = seen | _in_care(care, per_row)
     return query.where(seen)
 
 
-def _customers_in_care(user: User) -> list[Select]:
+def _customers_in_care(user: User) -> list[list[Select]]:
     """The selects of customer ids plugins put in ``user``'s care
-    (``trellis_customers_in_care``: a doctor's patients of another department);
-    empty when no plugin answered (pluggy leaves out the ``None`` answers)."""
+    (``trellis_customers_in_care``: a doctor's patients of another department),
+    a list for each plugin that answered; empty when none did (pluggy leaves
+    out the ``None`` answers)."""
     registry = current_app.extensions.get("trellis") if has_app_context() else None
     if registry is None:  # the app is still being built
         return []
-    return list(registry.call("trellis_customers_in_care", user=user))
+    answers = registry.call("trellis_customers_in_care", user=user)
+    return [list(a) if isinstance(a, list | tuple) else [a] for a in answers]
+
+
+def _in_care(selects: list[Select], per_row: bool) -> Any:
+    """A condition: the customer is among a plugin's ``selects`` of ids.
+
+    In a list ``customer.id IN (<their UNION>)``, built once a statement —
+    as each select apart it was a third slower on SQLite (five lists to
+    probe for each customer). For a query of a few customers (``per_row``)
+    a correlated ``EXISTS (SELECT … FROM (<select>) WHERE id =
+    customer.id)`` for each select, which reads the customer's rows through
+    the plugin's index on its customer column: given ``IN``, both databases
+    built the whole union (a doctor's ~65,000 patients at 200,000) to show
+    one patient — 0.5 s on SQLite, 0.9 s on PostgreSQL (bench/results.md,
+    issue 18). Not ``EXISTS`` in lists: SQLite runs it once for every
+    customer a count reads (4 to 10 times slower), and PostgreSQL, though
+    it hashes it then, costs it as if run row by row — its JIT compiled a
+    doctor's customer count for 3 s."""
+    if per_row:
+        found = [s.subquery() for s in selects]  # tables of their own: never correlated inside
+        return or_(*(exists().where(ids.c[0] == Customer.id) for ids in found))
+    if len(selects) == 1:
+        return Customer.id.in_(selects[0])
+    return Customer.id.in_(select(union(*selects).subquery().c[0]))
 
 
 def _team_ids(team_id: int):
@@ -144,7 +172,7 @@ def customer_for(customer_id: int, actor: User | None) -> Customer | None:
         customer = db.session.get(Customer, customer_id)
         return customer if customer is not None and customer.deleted_at is None else None
     return db.session.scalar(
-        scoped(select(Customer), Customer, actor).where(Customer.id == customer_id)
+        scoped(select(Customer), Customer, actor, per_row=True).where(Customer.id == customer_id)
     )
 
 
@@ -155,9 +183,9 @@ def visible_customer(
     same whether it does not exist or is out of scope (existence does not leak)."""
     customer = (
         db.session.scalar(
-            scoped(select(Customer), Customer, user, include_deleted=include_deleted).where(
-                Customer.id == customer_id
-            )
+            scoped(
+                select(Customer), Customer, user, include_deleted=include_deleted, per_row=True
+            ).where(Customer.id == customer_id)
         )
         if is_id(customer_id)  # a number past any id is not looked up
         else None
@@ -167,9 +195,10 @@ def visible_customer(
     return customer
 
 
-def visible_customer_ids(user: User | None) -> Select:
-    """A select of the ids of the live customers ``user`` may see."""
-    return scoped(select(Customer.id), Customer, user)
+def visible_customer_ids(user: User | None, *, per_row: bool = False) -> Select:
+    """A select of the ids of the live customers ``user`` may see
+    (``per_row``: asked of a few customers, as :func:`scoped`)."""
+    return scoped(select(Customer.id), Customer, user, per_row=per_row)
 
 
 def binned_customer_ids() -> Select:

@@ -5,10 +5,11 @@ and nothing else of the customer's owner comes with it."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from core.access import _team_ids
-from core.api import Customer, db, scoped, visible_customer_ids
+from core.api import Customer, NotFoundError, db, scoped, visible_customer, visible_customer_ids
 from core.testing import plugin_module
 
 
@@ -39,6 +40,41 @@ def test_hook_customers_in_care_widens_every_scoped_customer_query(
     assert client.get(f"/api/v1/customers/{other.id}").status_code == 404
     listed = {c["id"] for c in client.get("/api/v1/customers").get_json()["items"]}
     assert listed == {hers.id, his.id}
+
+
+def test_hook_customers_in_care_may_answer_a_select_for_each_reason(
+    register_plugin, make_user, make_customer
+):
+    """A list of selects widens by each; a look-up of one customer
+    (``per_row``: each select checked against that customer) sees exactly
+    what the list sees — a select over the customer table itself included,
+    which must not turn into "this customer is itself"."""
+    ann, bob = make_user(role="sales"), make_user(role="sales")
+    named, listed, other = (make_customer(owner_id=bob.id, name=n) for n in "ABC")
+    register_plugin(
+        plugin_module(
+            "care",
+            trellis_customers_in_care=lambda user: (
+                [
+                    select(Customer.id).where(Customer.name == "A"),
+                    select(Customer.id).where(Customer.id.in_([listed.id])),
+                ]
+                if user.id == ann.id
+                else None
+            ),
+        )
+    )
+    assert seen(ann) == {named.id, listed.id}
+    for per_row in (False, True):
+        query = scoped(select(Customer.id), Customer, ann, per_row=per_row)
+        assert set(db.session.scalars(query)) == {named.id, listed.id}
+        for customer in (named, listed, other):
+            one = db.session.scalar(query.where(Customer.id == customer.id))
+            assert (one is not None) == (customer is not other), (per_row, customer.name)
+    assert visible_customer(named.id, ann).id == named.id
+    with pytest.raises(NotFoundError):
+        visible_customer(other.id, ann)
+    assert seen(bob) == {named.id, listed.id, other.id}
 
 
 def test_a_customer_in_care_is_still_hidden_in_the_recycle_bin(
@@ -95,4 +131,4 @@ def test_without_an_answer_the_scoped_query_is_the_scope_alone(register_plugin, 
     assert scope_sql(ann) == before  # the plugin answered None for her
     widened = scope_sql(bob)
     assert widened != scope_sql(make_user(role="sales"))
-    assert widened.count("customer.id IN") == 1
+    assert widened.count("customer.name =") == 1  # the plugin's select, once

@@ -96,17 +96,25 @@ def trellis_customers_not_to_contact(customer_ids: list[int]) -> Iterable[int]:
 
 
 @hookspec
-def trellis_customers_in_care(user: User) -> Select[Any] | None:
-    """A select of the ids of customers ``user`` may see beyond their role's
+def trellis_customers_in_care(user: User) -> Select[Any] | list[Select[Any]] | None:
+    """Selects of the ids of customers ``user`` may see beyond their role's
     scope, because the plugin's records put those customers in their care —
     or ``None``.
 
     Called by ``core.api.scoped`` each time it restricts a query over
     customers for a user whose scope is "own" or "team" (one who sees every
     customer is not asked), so every customer list, page, search and export
-    widens alike. Return a select (not a list): it is nested in the query.
-    Keep it cheap and indexed; it widens customers only — the plugin's own
-    records stay behind their own scoped queries.
+    widens alike. Return a select of one column of customer ids (not a list
+    of ids: it is nested in the query), or a list of such selects, one for
+    each reason a customer is in care — rather than their ``UNION``. Core
+    ORs each into the query by itself: ``customer.id IN (<select>)`` in a
+    list, and where it reads a few customers (a customer's page, a look-up)
+    ``EXISTS (… WHERE <your column> = customer.id)``, which reads that
+    customer's rows through your index on the customer column — a union
+    would be built whole for each look-up. Keep each select indexed by its
+    filter (for lists) and by its customer column (for look-ups); it widens
+    customers only — the plugin's own records stay behind their own scoped
+    queries.
 
     Answer ``None`` for a user who cannot have customers in the plugin's
     care — ask a permission only such users hold, not one every manager
@@ -120,5 +128,8 @@ def trellis_customers_in_care(user: User) -> Select[Any] | None:
         def trellis_customers_in_care(user):
             if not user.can("clinic.care"):
                 return None
-            return select(Visit.customer_id).where(Visit.doctor_id == user.id)
+            return [
+                select(Visit.customer_id).where(Visit.doctor_id == user.id),
+                select(Referral.customer_id).where(Referral.to_user_id == user.id),
+            ]
     """

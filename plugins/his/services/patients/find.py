@@ -12,7 +12,7 @@ phone's fragment). A phone the reader's role hides is not searched."""
 
 from __future__ import annotations
 
-from sqlalchemy import CompoundSelect, Select, or_, select, union
+from sqlalchemy import CompoundSelect, Exists, Select, or_, select, union
 
 from core.api import (
     Customer,
@@ -38,12 +38,15 @@ _, _l = translator("his")
 PHONE_MATCHES = 200
 
 
-def visible_patients(user: User | None) -> Select:
+def visible_patients(user: User | None, *, per_row: bool = False) -> Select:
     """The patients whose customer ``user`` may see (live ones only). For
     someone who sees every customer that is each patient whose customer is
     not in the recycle bin, checked row by row (core's ``scoped``) — not a
     list of every live customer, which a look-up of one patient would build
-    whole (a million ids)."""
+    whole (a million ids). For anyone else, a list's patients are those
+    among the customers they may see, and with ``per_row`` (the query reads
+    a few patients: one by id, those a search found) each patient's
+    customer is checked by itself (:func:`_seen_by`)."""
     if sees_all(user):
         return scoped(
             select(Patient),
@@ -53,13 +56,32 @@ def visible_patients(user: User | None) -> Select:
             team_attr=None,
             customer_attr="customer_id",
         )
+    if per_row:
+        return select(Patient).where(_seen_by(user))
     return select(Patient).where(Patient.customer_id.in_(visible_customer_ids(user)))
+
+
+def _seen_by(user: User | None) -> Exists:
+    """A condition on a patient row: ``user`` may see the patient's customer,
+    asked of that row's customer (a correlated ``EXISTS``, core's care
+    checked ``per_row``), never of a list of every customer ``user`` may
+    see — a doctor's look-up of one patient then reads that patient's visits
+    and bookings, not their department's; and ``NOT`` it is a check of each
+    row too, where ``NOT IN`` (the visible patients) ran for minutes on
+    PostgreSQL. The customer table of the check is its own, even inside a
+    query that joins the customer."""
+    return (
+        visible_customer_ids(user, per_row=True)
+        .where(Customer.id == Patient.customer_id)
+        .correlate_except(Customer)
+        .exists()
+    )
 
 
 def visible_patient(patient_id: int, user: User | None) -> Patient:
     """The patient if ``user`` may see them, else a 404 (the same whether
     there is none or it is out of scope)."""
-    found = db.session.scalar(visible_patients(user).where(Patient.id == patient_id))
+    found = db.session.scalar(visible_patients(user, per_row=True).where(Patient.id == patient_id))
     if found is None:
         raise NotFoundError(_("patient %(id)s not found", id=patient_id))
     return found
@@ -111,7 +133,7 @@ def outside_care(q: str, user: User | None, limit: int = 5) -> list[Patient]:
         pass
     query = (
         select(Patient)
-        .where(or_(*exact), Patient.id.not_in(visible_patients(user).with_only_columns(Patient.id)))
+        .where(or_(*exact), ~_seen_by(user))
         .join(Customer, Customer.id == Patient.customer_id)
         .where(Customer.deleted_at.is_(None))
         .order_by(Patient.mrn)
@@ -122,8 +144,7 @@ def outside_care(q: str, user: User | None, limit: int = 5) -> list[Patient]:
 
 def find_patients(user: User | None, q: str = "") -> Select:
     """The patients ``user`` may see, narrowed by the search box's ``q``."""
-    query = visible_patients(user)
-    if q.strip():
-        found = matching_ids(q, user)
-        query = query.where(Patient.id.in_(found)) if found is not None else query
-    return query
+    found = matching_ids(q, user) if q.strip() else None
+    if found is None:
+        return visible_patients(user)
+    return visible_patients(user, per_row=True).where(Patient.id.in_(found))

@@ -17,13 +17,13 @@ patients — :data:`CARE` (``his.care``), which the shipped doctor and nurse
 roles hold and a manager, a registration clerk or a cashier do not; for the
 grants only a holder of ``his.break_glass``. Everyone else gets ``None``,
 so core leaves their customer queries as they were: a sales manager who may
-also read patients does not pay for a union over the hospital's visits and
+also read patients does not pay for checks against the hospital's visits and
 bookings on every customer list and search (bench/results.md, "customers in
 care")."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select, union
+from sqlalchemy import Select, select
 
 from core.api import DataScope, User, team_subtree
 
@@ -34,8 +34,13 @@ from .glass import BREAK_GLASS, granted_customers
 CARE = "his.care"
 
 
-def customers_in_care(user: User) -> Select | None:
-    """A select of the customer ids in ``user``'s care (None: nobody's)."""
+def customers_in_care(user: User) -> list[Select] | None:
+    """The selects of the customer ids in ``user``'s care, one for each
+    reason (None: nobody's). Apart, not one ``UNION``: for a look-up core
+    checks each against the one customer (an ``EXISTS`` through
+    ``ix_his_visit_customer_id`` / ``ix_his_booking_customer_id``), so it
+    reads that patient's visits and bookings, not every patient of the
+    department."""
     if not user.can("his.patient.read"):
         return None
     arms: list[Select] = []
@@ -43,9 +48,7 @@ def customers_in_care(user: User) -> Select | None:
         arms.extend(_treated(user))
     if user.can(BREAK_GLASS):
         arms.append(granted_customers(user))
-    if not arms:
-        return None
-    return arms[0] if len(arms) == 1 else select(union(*arms).subquery().c[0])
+    return arms or None
 
 
 def _treated(user: User) -> list[Select]:
