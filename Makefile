@@ -40,7 +40,7 @@ run: install
 ## Run the whole suite (SQLite; PostgreSQL when TRELLIS_TEST_DATABASE_URL is set).
 ## The browser tests share one xdist group, so one Chromium serves the whole run.
 test: install browser
-	$(BIN)/pytest -n 2 --dist loadgroup -q
+	$(BIN)/pytest -n 2 --dist loadgroup -q --durations=25
 
 ## Debian's Chromium for the browser tests (Playwright drives it; it never downloads one),
 ## and a CJK font so Chinese pages render in screenshots.

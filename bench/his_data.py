@@ -62,7 +62,12 @@ Everything is written to one temporary file per table (PostgreSQL's COPY
 text format) — ``files`` keeps them, so that the other database loads the
 same draw — then loaded: ``COPY … FROM STDIN`` on PostgreSQL,
 ``executemany`` on SQLite, with the tables' secondary indexes (and
-PostgreSQL's foreign keys) set aside and built after (bench/bulk.py)."""
+PostgreSQL's foreign keys) set aside and built after (bench/bulk.py). The
+revenue report's cells, which the billing services keep, are then added up
+by the plugin's ``rebuild_revenue_cells`` (the charges' departments read
+through their visits and registrations, as for lines before the copies).
+The department report's visit cells, which the visit service keeps, are
+counted from the loaded visits by the plugin's ``visits.cells.rebuild``."""
 
 from __future__ import annotations
 
@@ -845,6 +850,31 @@ def load_file(table: str, path: str) -> int:
     return count
 
 
+def _visit_cells(say) -> int:
+    """The department report's visit cells, counted from the loaded visits
+    (the load bypassed the visit service that keeps them)."""
+    from plugins.his.services.visits.cells import rebuild
+
+    started = time.perf_counter()
+    cells = rebuild()
+    db.session.commit()
+    say(f"  his_visit_cell: {cells:,} cells in {time.perf_counter() - started:.1f} s")
+    return cells
+
+
+def _revenue_cells(say) -> int:
+    """The charges' departments, the payments' keys of departments and the
+    revenue report's cells, filled from the loaded money (the load bypassed
+    the billing services that write them)."""
+    from plugins.his.services.billing.revenue_rebuild import rebuild_revenue_cells
+
+    started = time.perf_counter()
+    cells = rebuild_revenue_cells()
+    db.session.commit()
+    say(f"  his_revenue_cell: {cells:,} cells in {time.perf_counter() - started:.1f} s")
+    return cells
+
+
 def _sequences(sequences: dict[str, int], mrn_this_year: int, on: date) -> None:
     """Core's numbering counters of today (bookings, receipts) and of this
     year's medical record numbers, so that the next number follows the
@@ -929,6 +959,8 @@ def load_his(
         os.rmdir(drawn["folder"])
     reset_sequences(tuple(t for t in TABLES if t not in ("contact_point", "search_document")))
     _sequences(drawn["sequences"], drawn["mrn_this_year"], on)
+    counts["his_visit_cell"] = _visit_cells(say)
+    counts["his_revenue_cell"] = _revenue_cells(say)
     counts["load seconds"] = time.perf_counter() - loading
     counts["seconds"] = time.perf_counter() - started
     counts["rows"] = sum(counts[t] for t in TABLES)

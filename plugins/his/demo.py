@@ -9,6 +9,7 @@ from core.api import db, utcnow
 
 from .models import Visit
 from .services.patients import register, today
+from .services.visits.cells import count_visit
 
 DEPARTMENTS = {
     "en": ["Dentistry", "Cardiology", "Internal medicine"],
@@ -137,20 +138,20 @@ def load_demo(locale, customers, users) -> None:
         for i in range(len(PATIENTS[locale]))
     ]
     for i, patient in enumerate(patients):
-        db.session.add(
-            Visit(
-                customer_id=patient.id,
-                department=DEPARTMENTS[locale][i % 3],
-                doctor_id=doctor.id,
-                team_id=doctor.team_id,
-                visited_at=now - timedelta(days=20 + 5 * i),
-                summary=SUMMARIES[locale][i % 3],
-                follow_up_days=(14, 30, None)[i % 3],
-                status="closed",  # past visits, signed off
-                closed_at=now - timedelta(days=20 + 5 * i),
-                closed_by_id=doctor.id,
-            )
+        visit = Visit(
+            customer_id=patient.id,
+            department=DEPARTMENTS[locale][i % 3],
+            doctor_id=doctor.id,
+            team_id=doctor.team_id,
+            visited_at=now - timedelta(days=20 + 5 * i),
+            summary=SUMMARIES[locale][i % 3],
+            follow_up_days=(14, 30, None)[i % 3],
+            status="closed",  # past visits, signed off
+            closed_at=now - timedelta(days=20 + 5 * i),
+            closed_by_id=doctor.id,
         )
+        db.session.add(visit)
+        count_visit(visit)  # past visits, recorded by hand: counted as the service counts
     load_registrations(patients[:3], users[0])
     from .demo_formulary import load_formulary
 

@@ -1,6 +1,8 @@
 """The hospital plugin's events: other plugins subscribe with ``@hookimpl``.
 
-Each fires after the transaction that made the change has committed."""
+Each event fires after the transaction that made the change has committed;
+the two questions (``trellis_his_coverage``, ``trellis_his_payment_taken``)
+are asked inside the payment's transaction."""
 
 from core.api import eventspec, hookspec
 
@@ -35,6 +37,16 @@ def trellis_his_payment_received(payment):
     registration, a prescription …). The pharmacy may dispense from here."""
 
 
+@eventspec
+def trellis_his_refund_paid(refund, charges):
+    """A cashier paid out an approved refund (退费): ``refund`` is the
+    ``his_refund`` row, now ``refunded`` (its ``payment``, the receipt it
+    gives back from, ``customer_id``, ``amount`` and ``reason``);
+    ``charges`` the ``his_charge`` rows it gave back whole (each with
+    ``category`` and ``amount``; empty for a refund of an amount). An
+    insurer gives back what its share paid of them here."""
+
+
 @hookspec(firstresult=True)
 def trellis_his_coverage(customer_id, on, charges):
     """Called when a cashier takes a payment with an insurance tender, to
@@ -45,3 +57,14 @@ def trellis_his_coverage(customer_id, on, charges):
     the charges — or ``None`` when no policy in force covers them. The first
     answer counts (an insurance plugin implements it; the hospital plugin
     never imports one)."""
+
+
+@hookspec
+def trellis_his_payment_taken(payment):
+    """Called inside the transaction of every payment a cashier takes, once
+    its tenders are written and its charges marked paid, before it commits:
+    ``payment`` as in ``trellis_his_payment_received``. An insurer records
+    the share it paid here (e.g. as a claim), so the payment and the cover
+    it used commit together, and a second payment asking
+    ``trellis_his_coverage`` after this one sees the cover used. Raising
+    refuses the payment, nothing written. The return value is ignored."""

@@ -253,15 +253,24 @@ def trellis_demo_data(locale, customers, users):
 @hookimpl(optionalhook=True)
 def trellis_his_coverage(customer_id, on, charges):
     """A hospital plugin's cashier asks what a health policy covers (the
-    hospital plugin is optional: see ``services/coverage.py``)."""
+    hospital plugin is optional: see ``services/coverage``)."""
     from .services.coverage import outpatient_coverage
 
     return outpatient_coverage(customer_id, on, charges)
 
 
 @hookimpl(optionalhook=True)
-def trellis_his_payment_received(payment):
-    """A hospital payment with this plugin's insurance share becomes an outpatient claim."""
+def trellis_his_payment_taken(payment):
+    """A hospital payment with this plugin's insurance share becomes an
+    outpatient claim, in the payment's transaction."""
     from .services.coverage import record_outpatient_claim
 
     record_outpatient_claim(payment)
+
+
+@hookimpl(optionalhook=True)
+def trellis_his_refund_paid(refund, charges):
+    """A hospital refund takes its covered charges off the outpatient claim."""
+    from .services.coverage import give_back
+
+    give_back(refund, charges)

@@ -34,15 +34,19 @@ from .orders import (
     RxOverride,
 )
 from .patient import ID_TYPES, SEXES, Patient
+from .revenue import RevenueCell, RevenueMethodCell
 from .visit import Visit
+from .visit_cell import VisitCell
 
 #: every table, in the order they may be created
 MODELS = [Patient, Department, ClinicSession, Booking, WaitlistEntry, Visit]
 MODELS += [Diagnosis, VisitAmendment]  # visit record
 MODELS += [PriceItem, Settlement, PatientPayment, PaymentTender, Refund, Charge]  # billing
+MODELS += [RevenueCell, RevenueMethodCell]  # revenue report cells
 MODELS += [Drug, Prescription, PrescriptionLine, RxOverride, ExamOrder]  # orders
 MODELS += [Survey, Complaint]  # feedback
 MODELS += [FollowupTemplate, FollowupPlan, FollowupStep, FollowupAnswer]  # follow-up
+MODELS += [VisitCell]  # the visits added up for the department report
 
 __all__ = [
     "FollowupAnswer",
@@ -58,6 +62,8 @@ __all__ = [
     "PaymentTender",
     "PriceItem",
     "Refund",
+    "RevenueCell",
+    "RevenueMethodCell",
     "Settlement",
     "DRUG_CATEGORIES",
     "EXAM_KINDS",
@@ -89,5 +95,6 @@ __all__ = [
     "Patient",
     "Visit",
     "VisitAmendment",
+    "VisitCell",
     "WaitlistEntry",
 ]

@@ -83,6 +83,9 @@ class Charge(TimestampMixin, VersionedMixin, db.Model):
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("his_payment.id"), index=True)
     #: the refund asking for this charge back (while requested, approved or done)
     refund_id: Mapped[int | None] = mapped_column(ForeignKey("his_refund.id"), index=True)
+    #: the department of its visit, else of its registration, copied when the
+    #: line is written (a copy, not a link: what the revenue cells count by)
+    department_id: Mapped[int | None] = mapped_column(Integer)
 
     customer: Mapped[Customer] = relationship()
 
@@ -108,6 +111,9 @@ class PatientPayment(TimestampMixin, db.Model):
     #: refunded so far
     refunded: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
     settlement_id: Mapped[int | None] = mapped_column(ForeignKey("his_settlement.id"), index=True)
+    #: the departments of its charges, written with it: ``",3,7,"`` (0 for a
+    #: charge of none) — the key of its revenue cells by method
+    departments: Mapped[str | None] = mapped_column(Text)
 
     customer: Mapped[Customer] = relationship()
     cashier: Mapped[User | None] = relationship()

@@ -43,8 +43,9 @@ SORTABLE = {
 @bp.arguments(sorted_by(InsuranceClaimArgs, SORTABLE), location="query", as_kwargs=False)
 @bp.response(200, page_schema(InsuranceClaimOut, "InsuranceClaimPage"))
 def list_claims(args):
-    """Claims newest report first; by status, policy, customer, agent, or
-    found by claim or policy number or policyholder (``q``)."""
+    """Claims newest report first; by status, policy, customer, agent,
+    cause (``outpatient``), or found by claim or policy number or
+    policyholder (``q``)."""
     require("insurance.claim.read")
     query = search_claims(current_user, args).options(joinedload(Claim.policy))
     return paginate(query, args, SORTABLE, "-reported_at")

@@ -6,7 +6,7 @@ events, commission (rules, lines, carrier and agent statements), and the
 report cells (earned premium added up by month)."""
 
 from .catalogue import FREQUENCIES, LINES, PRICINGS, Carrier, Cover, InsuranceProduct, Rate
-from .claims import CHANNELS, CLAIM_STATES, RISK_RULES, Claim, ClaimEvent
+from .claims import CAUSES, CHANNELS, CLAIM_STATES, RISK_RULES, Claim, ClaimEvent
 from .commission import (
     AgentStatement,
     CarrierStatement,
@@ -14,6 +14,7 @@ from .commission import (
     CommissionLine,
     InsuranceCommissionRule,
 )
+from .moved_customer import MovedCustomer
 from .parties import (
     AGENT_RANKS,
     ID_TYPES,
@@ -64,11 +65,13 @@ MODELS = [
     AgentStatement,
     CommissionLine,
     ReportCell,
+    MovedCustomer,
 ]
 
 __all__ = [
     "AGENT_RANKS",
     "CALLBACK_OUTCOMES",
+    "CAUSES",
     "CHANNELS",
     "CLAIM_STATES",
     "FREQUENCIES",
@@ -100,6 +103,7 @@ __all__ = [
     "PremiumInstalment",
     "Insured",
     "InsuredObject",
+    "MovedCustomer",
     "Person",
     "Policy",
     "PolicyTransaction",

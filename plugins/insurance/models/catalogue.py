@@ -5,7 +5,7 @@ A product's terms drive the policy's life: grace days (宽限期),
 cooling-off days (犹豫期), renewal lead days, the reinstatement window (复效),
 how far back an issue may be dated, and the commission clawback period.
 A health product may add outpatient cover terms (门诊): what a hospital's
-cashier takes as the insurer's share (``services/coverage.py``)."""
+cashier takes as the insurer's share (``services/coverage``)."""
 
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ class InsuranceProduct(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model
     recorded_sale_required: Mapped[bool] = mapped_column(Boolean, default=False)  # 双录
     claim_documents: Mapped[list] = mapped_column(JSON, default=list)  # kinds a claim needs
     norm_sum_insured: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
-    # outpatient cover (门诊) of a health product, by policy year: the
+    # outpatient cover (门诊) of a health product, by policy year and insured person: the
     # patient's co-payment in percent (自付比例; None: no outpatient cover),
     # the deductible (免赔额), the most the insurer pays (年度限额; None: no
     # limit) and the charge categories covered

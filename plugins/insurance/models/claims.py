@@ -5,7 +5,7 @@ step is a :class:`ClaimEvent`, written once.
 
 An outpatient claim (``cause`` "outpatient") is the insurer's share of a
 hospital payment, reported and settled at once and linked to the payment
-by ``source``/``source_id`` (``services/coverage.py``)."""
+by ``source``/``source_id`` (``services/coverage``)."""
 
 from __future__ import annotations
 
@@ -76,6 +76,12 @@ class Claim(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
             "id",
             sqlite_where=text("reviewed_at IS NULL AND risk_count > 0"),
             postgresql_where=text("reviewed_at IS NULL AND risk_count > 0"),
+        ),
+        Index(  # the claims of a cause (the list's ``cause`` filter), newest report first
+            "ix_insurance_claim_cause",
+            *("cause", "reported_at", "id"),
+            sqlite_where=text("cause IS NOT NULL AND deleted_at IS NULL"),
+            postgresql_where=text("cause IS NOT NULL AND deleted_at IS NULL"),
         ),
         Index(
             "uq_insurance_claim_source",

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from core.api import ListArgs
 
-from ..models import CHANNELS, CLAIM_STATES
+from ..models import CAUSES, CHANNELS, CLAIM_STATES
 from ..services.claims.lifecycle import TransitionInput
 from ..services.states import CLAIM
 
@@ -19,6 +19,10 @@ class InsuranceClaimArgs(ListArgs):
     policy_id = fields.Integer(validate=_ID)
     customer_id = fields.Integer(validate=_ID)
     agent_id = fields.Integer(validate=_ID)
+    cause = fields.String(
+        validate=validate.OneOf(CAUSES),
+        metadata={"description": "Only claims of this cause (``outpatient``: a hospital bill)."},
+    )
     to_review = fields.Boolean(
         metadata={"description": "Only claims whose risk warnings wait for a review."}
     )
@@ -51,6 +55,23 @@ class InsuranceClaimOut(Schema):
     exception = fields.Boolean()
     exception_note = fields.String(allow_none=True)
     risk_flags = fields.List(fields.String())
+    cause = fields.String(
+        allow_none=True,
+        dump_only=True,
+        metadata={
+            "enum": list(CAUSES),
+            "description": "what the claim is for when not an ordinary loss "
+            "(``outpatient``: the insurer's share of a hospital bill); null: a loss",
+        },
+    )
+    source = fields.String(
+        allow_none=True,
+        dump_only=True,
+        metadata={"description": "the record the claim came from (``his_payment``)"},
+    )
+    source_id = fields.Integer(
+        allow_none=True, dump_only=True, metadata={"description": "that record's id"}
+    )
     reviewed_at = fields.DateTime(allow_none=True)
     reviewed_by_id = fields.Integer(allow_none=True)
     review_note = fields.String(allow_none=True)

@@ -175,11 +175,16 @@ class InsuranceProductChange(_Stripped):
             "in percent; null: no outpatient cover"
         },
     )
-    outpatient_deductible = Amount(metadata={"description": "outpatient: deductible a policy year"})
+    outpatient_deductible = Amount(
+        metadata={"description": "outpatient: deductible a policy year, each insured person's"}
+    )
     outpatient_limit = Amount(
         allow_none=True,
         positive=True,
-        metadata={"description": "outpatient: the most the insurer pays a policy year; null: none"},
+        metadata={
+            "description": "outpatient: the most the insurer pays a policy year, for each "
+            "insured person; null: none"
+        },
     )
     outpatient_categories = fields.List(
         fields.String(validate=validate.OneOf(CHARGE_CATEGORIES)),

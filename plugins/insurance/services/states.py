@@ -87,6 +87,8 @@ CLAIM_ACTION_LABELS = {
     "appeal": _l("Appeal"),
     "reopen": _l("Reopen"),
     "withdraw": _l("Withdraw"),
+    # a step the hospital's refund writes on an outpatient claim, no move of the page
+    "hospital_refund": _l("Hospital refund"),
 }
 CLAIM = StateMachine(
     _l("claim"),

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from core.api import (
@@ -69,6 +70,10 @@ RISK_LABELS = {
     "raised_cover": _l("Cover raised shortly before the loss"),
     "late_report": _l("Reported late"),
 }
+#: what a claim is for, when not an ordinary loss
+CAUSE_LABELS = {"outpatient": _l("Outpatient")}
+#: the claims the policy page lists (the rest through the claims list)
+PANEL_SIZE = 20
 #: the live policy states offered to report a claim on from the customer's tab
 CLAIMABLE = ("in_force", "grace", "lapsed", "expired", "renewed")
 
@@ -80,7 +85,28 @@ def claim_helpers() -> dict:
         "claim_action": CLAIM.action_label,
         "claim_tone": lambda status: STATUS_TONES.get(status, ""),
         "claim_risk": lambda code: str(RISK_LABELS.get(code, code)),
+        "claim_cause": lambda cause: str(CAUSE_LABELS.get(cause, cause or "")),
     }
+
+
+def claims_panel(policy: Policy, user) -> dict | None:
+    """What the policy page's Claims section shows: the term's claims the
+    user may see (``search_claims``), newest report first, at most
+    ``PANEL_SIZE``, and their claimed and paid sums per currency; None
+    without ``insurance.claim.read``."""
+    if user is None or not user.can("insurance.claim.read"):
+        return None
+    query = search_claims(user, {"policy_id": policy.id})
+    rows = db.session.scalars(
+        query.order_by(Claim.reported_at.desc(), Claim.id.desc()).limit(PANEL_SIZE + 1)
+    ).all()
+    mine = query.subquery()
+    totals = db.session.execute(
+        select(mine.c.currency, func.sum(mine.c.claimed_amount), func.sum(mine.c.paid_amount))
+        .group_by(mine.c.currency)
+        .order_by(mine.c.currency)
+    ).all()
+    return {"rows": rows[:PANEL_SIZE], "more": len(rows) > PANEL_SIZE, "totals": totals}
 
 
 @bp.route("/claims")

@@ -1,7 +1,7 @@
 """Policy pages: the list (every row opens its term), the customer page's
 Policies tab, a term's page — header, parties, coverages, history, the
 forms of the moves its state allows the user and the panels of premiums,
-commission and renewal. A refused input is shown by its field, nothing
+commission, renewal and its claims. A refused input is shown by its field, nothing
 saved. The "New quote" form and a draft's edit are :mod:`.quotes`."""
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from ..services.states import POLICY
 from ..services.terms import today
 from .blueprint import bp
 from .catalogue import frequency_labels
+from .claims import claims_panel
 from .commission import commission_panel
 from .premiums import premium_panel
 from .renewals import renewal_panel
@@ -163,7 +164,8 @@ def policy_helpers() -> dict:
 @login_required
 def policy(policy_id: int):
     """A policy term: its header, parties, coverages, history, the forms of
-    the moves the user may make and the premiums, commission and renewal panels."""
+    the moves the user may make and the premiums, commission, renewal and
+    claims panels."""
     require("insurance.policy.read")
     return _policy_page(visible_policy(policy_id, current_user), None, {}, {})
 
@@ -191,6 +193,7 @@ def _policy_page(found: Policy, failed: str | None, values: dict, errors: dict, 
         object_names={k: str(v) for k, v in OBJECT_LABELS.items()},
         premiums=premium_panel(found, current_user),
         commission=commission_panel(found, current_user),
+        claims=claims_panel(found, current_user),
         renewal=renewal_panel(found, current_user),
         failed=failed,
         values=values,

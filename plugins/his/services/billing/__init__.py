@@ -10,6 +10,8 @@ through core's approval engine; each cashier's daily settlement (日结).
 - :mod:`.payments`: take a payment (tenders, change, receipt number)
 - :mod:`.refunds`: request, approve (core's engine), pay out
 - :mod:`.settlements`: close a cashier's day
+- :mod:`.revenue_cells`: the revenue report's cells, kept by payments and refunds
+- :mod:`.revenue_rebuild`: the cells added up again from scratch (after a bulk load)
 """
 
 from .access import visible_billing, visible_one
@@ -19,6 +21,7 @@ from .payments import take_payment, unpaid_charges
 from .prices import create_price_item, get_price_item, update_price_item
 from .refunds import approvable, pay_refund, refundable, request_refund
 from .registration import charge_registration, release_registration
+from .revenue_rebuild import rebuild_revenue_cells
 from .settlements import Totals, close_settlement, open_totals
 
 __all__ = [
@@ -37,6 +40,7 @@ __all__ = [
     "line_for",
     "open_totals",
     "pay_refund",
+    "rebuild_revenue_cells",
     "refundable",
     "release_registration",
     "request_refund",

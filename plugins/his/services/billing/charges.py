@@ -28,7 +28,7 @@ from core.api import (
     translator,
 )
 
-from ...models import PRICE_CATEGORIES, Charge, PriceItem
+from ...models import PRICE_CATEGORIES, Booking, Charge, PriceItem, Visit
 
 _, _l = translator("his")
 
@@ -90,6 +90,7 @@ def add_charges(
     amount is quantity × unit price, rounded to the cent."""
     check_lines(lines)
     currency = currency or instance_currency()
+    department_id = department_of(visit_id, booking_id)
     charges = []
     with transaction():
         for line in lines:
@@ -108,6 +109,7 @@ def add_charges(
                 amount=money(quantity * Decimal(line.unit_price)),
                 currency=currency,
                 status="unpaid",
+                department_id=department_id,
             )
             db.session.add(charge)
             charges.append(charge)
@@ -150,6 +152,21 @@ def void_charge(charge: Charge, actor: User | None) -> None:
     charge.status = "void"
     db.session.flush()
     audit(actor, charge, "void", before, snapshot(charge))
+
+
+def department_of(visit_id: int | None, booking_id: int | None) -> int | None:
+    """The department a charge is written for — its visit's, else its
+    registration's — copied onto the line, so that the revenue report and
+    its cells never look it up again."""
+    if visit_id is not None:
+        visit = db.session.get(Visit, visit_id)
+        if visit is not None and visit.department_id is not None:
+            return visit.department_id
+    if booking_id is not None:
+        booking = db.session.get(Booking, booking_id)
+        if booking is not None:
+            return booking.department_id
+    return None
 
 
 def is_paid(source: str, source_id: int) -> bool:

@@ -8,7 +8,8 @@ The receipt number is core's ``next_number`` in the payment's transaction,
 so a refused or rolled-back payment gives it back: receipts have no gaps.
 The charges are marked paid with one guarded UPDATE, so two cashiers
 taking the same charge meet in the database: one wins, the other is
-refused with nothing written. ``his_payment_received`` fires after the
+refused with nothing written. The payment is added to the revenue cells
+in its transaction (``revenue_cells``). ``his_payment_received`` fires after the
 commit."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from core.api import (
     StateError,
     User,
     audit,
+    call_hook,
     customer_for,
     db,
     emit,
@@ -40,6 +42,7 @@ from ...models import Charge, PatientPayment, PaymentTender
 from .charges import local_day, money
 from .coverage import coverage
 from .inputs import HisPaymentInput
+from .revenue_cells import charge_department, count_payment, departments_key
 
 _, _l = translator("his")
 
@@ -157,6 +160,7 @@ def take_payment(
             change=change,
             refunded=ZERO,
             tenders=tenders,
+            departments=departments_key(charge_department(c) for c in charges),
         )
         db.session.add(payment)
         db.session.flush()
@@ -170,6 +174,7 @@ def take_payment(
             raise StateError({"charge_ids": [_("some of these charges are not unpaid any more")]})
         for charge in charges:
             db.session.refresh(charge)
+        count_payment(payment, charges)
         audit(actor, payment, "create", None, snapshot(payment))
         log_activity(
             {
@@ -186,5 +191,6 @@ def take_payment(
             },
             actor,
         )
+        call_hook("trellis_his_payment_taken", payment=payment)  # an insurer records its share
         emit("his_payment_received", payment=payment)
     return payment

@@ -6,8 +6,9 @@ amount; together with the refunds still open it may never exceed what the
 patient paid (the total less the insurance share) — refused on ``amount``.
 Submitting it starts the admin's approval flow for ``his.refund`` (none
 configured: approved at once); approved, a cashier pays it out
-(``refunded``), which is when it counts in that cashier's settlement;
-rejected or withdrawn, its charges are free to be refunded again."""
+(``refunded``), which is when it counts in that cashier's settlement and
+in the revenue cells of its day; rejected or withdrawn, its charges are
+free to be refunded again. Paid out, it fires ``his_refund_paid`` after the commit."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from core.api import (
     audit,
     current_user,
     db,
+    emit,
     load,
     log_activity,
     refuse,
@@ -38,6 +40,7 @@ from ...models import Charge, PatientPayment, Refund
 from .access import visible_billing, visible_one
 from .charges import money
 from .inputs import HisRefundInput
+from .revenue_cells import count_refund
 
 _, _l = translator("his")
 
@@ -137,9 +140,12 @@ def pay_refund(refund: Refund, actor: User, *, now: datetime | None = None) -> R
         payment = db.session.get(PatientPayment, refund.payment_id)
         assert payment is not None
         payment.refunded = money(payment.refunded + refund.amount)
-        for charge in db.session.scalars(select(Charge).where(Charge.refund_id == refund.id)):
+        charges = list(db.session.scalars(select(Charge).where(Charge.refund_id == refund.id)))
+        for charge in charges:
             charge.status = "refunded"
         db.session.flush()
+        count_refund(refund, payment, charges)
+        emit("his_refund_paid", refund=refund, charges=charges)  # an insurer gives its share back
         audit(actor, refund, "update", before, snapshot(refund))
         log_activity(
             {

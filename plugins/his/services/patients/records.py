@@ -27,6 +27,7 @@ from sqlalchemy.orm import aliased
 from core.api import audit, db, log_activity, repoint, snapshot, translator
 
 from ...models import Booking, Patient, WaitlistEntry
+from ..visits.cells import uncount_visits_of
 from .register import KIND
 from .rows import move_patient_rows, purge_patient_rows
 
@@ -107,7 +108,9 @@ def _merge_patients(survivor_id: int, merged_id: int) -> int:
 
 
 def purge_records(customer_id: int) -> int:
-    """Delete every hospital row of the customer (``rows``)."""
+    """Delete every hospital row of the customer (``rows``), their visits
+    taken off the department report's cells first."""
+    uncount_visits_of(customer_id)
     return purge_patient_rows(customer_id)
 
 

@@ -8,179 +8,126 @@ subtracted, in the instance's currency.
 - By method: the tenders of the payments taken in the period, less the
   refunds paid out in it by the method they were paid out with.
 
-A charge belongs to the department of its visit, else of its registration;
-a payment (and its refunds) to the departments of its charges. A user who
-does not see every department, or who asks for one, gets the charges of
-their departments and the payments with a charge there — a payment for
-several departments' charges counts whole under each of them. For such a
-user the departments are the scope: a charge there is of a patient in their
-care (a visit in their team, a live booking in their department), so the
-rows are checked for a live customer only — not against the list of every
-patient in their care, which at a hospital's size is most of the work."""
+Read from the revenue cells (``models.revenue``), which the payment and the
+refund add to in their own transaction: a period is its local days' cells,
+whatever the number of charge lines behind them.
+
+A charge belongs to the department of its visit, else of its registration
+(copied onto it when written); a payment (and its refunds) to the
+departments of its charges. A user who does not see every department, or
+who asks for one, gets the charges of their departments and the payments
+with a charge there — a payment for several departments' charges counts
+whole under each of them, and once for who sees them all. For such a user
+the departments are the scope. The cells count money whoever's it was: a
+patient in the recycle bin paid what they paid, so the revenue of the day
+keeps it."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import exists, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import func, select
 
-from core.api import User, customer_live, db, instance_currency
+from core.api import User, db, instance_currency
 
-from ...models import Booking, Charge, PatientPayment, PaymentTender, Refund, Visit
+from ...models import RevenueCell, RevenueMethodCell
 from ...models.billing import PRICE_CATEGORIES, TENDER_METHODS
-from ..billing.access import visible_billing
+from ..billing.revenue_cells import key_departments
 from ..bookings.access import visible_department_ids
-from .scope import Period, bounds
+from .scope import Period
 
-CENT = Decimal("0.01")
-#: the states of a charge that was paid (a refunded one was paid first)
-PAID = ("paid", "refunded")
+ZERO = Decimal("0.00")
 
 
-def cents(value) -> Decimal:
-    """A database sum as exact cents (SQLite sums Numeric columns as floats)."""
-    return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
+def money(cents) -> Decimal:
+    """Whole cents (a database sum) as an amount."""
+    return Decimal(int(cents or 0)).scaleb(-2)
 
 
-def _department_conditions(department_of, user: User, department: int | None) -> list:
-    conditions = []
+def _category_sums(user: User, period: Period, currency: str, department: int | None):
+    """``{category: (charged, refunded)}`` of the departments ``user`` sees
+    (and ``department`` when given)."""
+    cell = RevenueCell
+    query = select(
+        cell.category, func.sum(cell.charged_cents), func.sum(cell.refunded_cents)
+    ).where(cell.day >= period[0], cell.day <= period[1], cell.currency == currency)
     if department is not None:
-        conditions.append(department_of == department)
+        query = query.where(cell.department_id == department)
     seen = visible_department_ids(user)
     if seen is not None:
-        conditions.append(department_of.in_(seen))
-    return conditions
+        query = query.where(cell.department_id.in_(seen))
+    rows = db.session.execute(query.group_by(cell.category))
+    return {category: (money(charged), money(refunded)) for category, charged, refunded in rows}
 
 
-def _in_scope(model, user: User, query):
-    """``query`` over ``model`` (with a ``customer_id``) limited to what
-    ``user`` sees: the billing scope for who sees every department; for a
-    user limited to their departments (the caller's department conditions)
-    the live customers."""
-    if visible_department_ids(user) is None:
-        return visible_billing(model, user, query)
-    return query.where(customer_live(model.customer_id))
+def _wanted_departments(user: User, department: int | None) -> set[int] | None:
+    """The departments whose payments count; None: every payment."""
+    seen = visible_department_ids(user)
+    wanted = None if seen is None else set(db.session.scalars(seen))
+    if department is not None:
+        wanted = {department} if wanted is None else wanted & {department}
+    return wanted
 
 
-def _charges(query, user: User, department: int | None):
-    """``query`` over charges, limited to the departments and the patients
-    ``user`` sees (and to ``department`` when given). The visit and the
-    registration are joined only when a department is asked about."""
-    department_of = func.coalesce(Visit.department_id, Booking.department_id)
-    conditions = _department_conditions(department_of, user, department)
-    if conditions:
-        query = (
-            query.outerjoin(Visit, Visit.id == Charge.visit_id)
-            .outerjoin(Booking, Booking.id == Charge.booking_id)
-            .where(*conditions)
+def _method_sums(user: User, period: Period, currency: str, department: int | None):
+    """``{method: [taken, refunded, untied]}`` of the payments with a charge
+    in the departments wanted (each key of departments read once, then
+    kept when it names one of them)."""
+    cell = RevenueMethodCell
+    query = (
+        select(
+            cell.departments,
+            cell.method,
+            func.sum(cell.taken_cents),
+            func.sum(cell.refunded_cents),
+            func.sum(cell.untied_cents),
         )
-    return _in_scope(Charge, user, query)
-
-
-def _payments(query, payment_id, user: User, department: int | None):
-    """``query`` limited to the payments (``payment_id``) with a charge in
-    the departments ``user`` sees (and in ``department`` when given)."""
-    charge, visit, booking = aliased(Charge), aliased(Visit), aliased(Booking)
-    department_of = func.coalesce(visit.department_id, booking.department_id)
-    conditions = _department_conditions(department_of, user, department)
-    if not conditions:
-        return query
-    return query.where(
-        exists(
-            select(charge.id)
-            .outerjoin(visit, visit.id == charge.visit_id)
-            .outerjoin(booking, booking.id == charge.booking_id)
-            .where(charge.payment_id == payment_id, *conditions)
-        )
+        .where(cell.day >= period[0], cell.day <= period[1], cell.currency == currency)
+        .group_by(cell.departments, cell.method)
     )
-
-
-def _sums(query) -> dict[str, Decimal]:
-    return {key: cents(total) for key, total in db.session.execute(query)}
+    wanted = _wanted_departments(user, department)
+    sums: dict[str, list[int]] = {}
+    for departments, method, taken, refunded, untied in db.session.execute(query):
+        if wanted is not None and not key_departments(departments) & wanted:
+            continue
+        found = sums.setdefault(method, [0, 0, 0])
+        for n, value in enumerate((taken, refunded, untied)):
+            found[n] += int(value or 0)
+    return {method: [money(value) for value in values] for method, values in sums.items()}
 
 
 def revenue_figures(user: User, period: Period, department: int | None = None) -> dict[str, Any]:
     """Revenue in ``period`` by category and by method (every one listed, 0
     included), with the totals, of what ``user`` may see."""
-    start, end = bounds(period)
     currency = instance_currency()
-    paid_in = (PatientPayment.paid_at >= start, PatientPayment.paid_at < end)
-    refunded_in = (
-        Refund.status == "refunded",
-        Refund.refunded_at >= start,
-        Refund.refunded_at < end,
-        Refund.currency == currency,
-    )
-    charged = _sums(
-        _charges(
-            select(Charge.category, func.sum(Charge.amount))
-            .join(PatientPayment, PatientPayment.id == Charge.payment_id)
-            .where(*paid_in, Charge.status.in_(PAID), Charge.currency == currency),
-            user,
-            department,
-        ).group_by(Charge.category)
-    )
-    given_back = _sums(
-        _charges(
-            select(Charge.category, func.sum(Charge.amount))
-            .join(Refund, Refund.id == Charge.refund_id)
-            .where(*refunded_in, Charge.currency == currency),
-            user,
-            department,
-        ).group_by(Charge.category)
-    )
-    untied = select(func.sum(Refund.amount)).where(
-        *refunded_in, ~exists(select(Charge.id).where(Charge.refund_id == Refund.id))
-    )
-    untied = _payments(_in_scope(Refund, user, untied), Refund.payment_id, user, department)
-    unassigned = cents(db.session.scalar(untied))
-    taken = _sums(
-        _payments(
-            _in_scope(
-                PatientPayment,
-                user,
-                select(PaymentTender.method, func.sum(PaymentTender.amount))
-                .join(PatientPayment, PatientPayment.id == PaymentTender.payment_id)
-                .where(*paid_in, PatientPayment.currency == currency),
-            ),
-            PatientPayment.id,
-            user,
-            department,
-        ).group_by(PaymentTender.method)
-    )
-    paid_out = _sums(
-        _payments(
-            _in_scope(Refund, user, select(Refund.method, func.sum(Refund.amount))).where(
-                *refunded_in
-            ),
-            Refund.payment_id,
-            user,
-            department,
-        ).group_by(Refund.method)
-    )
-    zero = Decimal("0.00")
+    categories = _category_sums(user, period, currency, department)
+    methods = _method_sums(user, period, currency, department)
+    charged = {key: sums[0] for key, sums in categories.items() if sums[0]}
+    given_back = {key: sums[1] for key, sums in categories.items()}
+    taken = {key: sums[0] for key, sums in methods.items() if sums[0]}
+    paid_out = {key: sums[1] for key, sums in methods.items()}
+    unassigned = sum((sums[2] for sums in methods.values()), ZERO)
     by_category = [
         {
             "category": key,
-            "charged": charged.get(key, zero),
-            "refunded": given_back.get(key, zero),
-            "net": charged.get(key, zero) - given_back.get(key, zero),
+            "charged": charged.get(key, ZERO),
+            "refunded": given_back.get(key, ZERO),
+            "net": charged.get(key, ZERO) - given_back.get(key, ZERO),
         }
         for key in (*PRICE_CATEGORIES, *sorted(set(charged) - set(PRICE_CATEGORIES)))
     ]
     by_method = [
         {
             "method": key,
-            "taken": taken.get(key, zero),
-            "refunded": paid_out.get(key, zero),
-            "net": taken.get(key, zero) - paid_out.get(key, zero),
+            "taken": taken.get(key, ZERO),
+            "refunded": paid_out.get(key, ZERO),
+            "net": taken.get(key, ZERO) - paid_out.get(key, ZERO),
         }
         for key in (*TENDER_METHODS, *sorted(set(taken) - set(TENDER_METHODS)))
     ]
-    total_charged = sum(charged.values(), zero)
-    total_refunded = sum(given_back.values(), zero) + unassigned
+    total_charged = sum(charged.values(), ZERO)
+    total_refunded = sum(given_back.values(), ZERO) + unassigned
     return {
         "currency": currency,
         "by_category": by_category,

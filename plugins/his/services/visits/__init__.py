@@ -7,6 +7,8 @@ doctor's record and ICD-10 diagnoses, closing it, and amending a closed one.
 - :mod:`.diagnoses`: add, change, remove a diagnosis (one primary); amend a closed visit's
 - :mod:`.icd10`: validate a code, search codes by code or words
 - :mod:`.history`: a patient's history at a glance (the workbench)
+- :mod:`.cells`: the visits counted by day, department and doctor for the
+  department report, kept as visits are started and purged
 """
 
 from .access import get_visit, visible_visit, visible_visits

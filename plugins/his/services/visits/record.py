@@ -31,6 +31,7 @@ from core.api import (
 
 from ...models import Booking, ClinicSession, Department, Diagnosis, Visit, VisitAmendment
 from ..bookings import seen, visible_bookings
+from .cells import count_visit
 from .inputs import AMENDABLE, AmendInput, RecordInput, StartInput
 from .states import VISIT
 
@@ -104,6 +105,7 @@ def start_visit(payload: dict, actor: User | None) -> tuple[Visit, bool]:
             )
             db.session.add(visit)
             db.session.flush()
+            count_visit(visit)  # the department report's cell
             audit(actor, visit, "create", None, snapshot(visit))
     except IntegrityError:  # another start of the same registration won
         existing = visit_for_booking(booking_id)

@@ -14,13 +14,13 @@ from .review import awaiting_review
 
 def search_claims(user: User | None, args: dict) -> Select:
     """The claims ``user`` may see, narrowed by ``status``, ``policy_id``,
-    ``customer_id``, ``agent_id``, ``to_review`` (risk warnings no one
+    ``customer_id``, ``agent_id``, ``cause``, ``to_review`` (risk warnings no one
     reviewed yet) and ``q`` (the claim's or the policy's number, or the
     policyholder's name)."""
     query = visible_claims(user)
     if args.get("to_review"):
         query = awaiting_review(query)
-    for key in ("status", "policy_id", "customer_id", "agent_id"):
+    for key in ("status", "policy_id", "customer_id", "agent_id", "cause"):
         if args.get(key):
             query = query.where(getattr(Claim, key) == args[key])
     if args.get("q"):

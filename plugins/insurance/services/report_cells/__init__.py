@@ -33,11 +33,12 @@ benchmark's loader does). The machinery is in :mod:`.keeping`.
 and team (all, team, own — as on the rows). The cells hold no customer, so
 the rows of customers the user must not see — in the recycle bin, or (a
 manager, an agent) moved out of their sight — are read and taken off again
-(:mod:`.reading`). ``reports.premium``, ``reports.claims`` and
+(:mod:`.reading`), found among the customers some of whose records another
+agent or team holds (:mod:`.moved`). ``reports.premium``, ``reports.claims`` and
 ``reports.persistency`` read them.
 """
 
-from . import cohort, earned, incurred
+from . import cohort, earned, incurred, moved
 from .keeping import KEPT, KEYS, MEASURES, Kept, apply, cell_key, cell_rows, rebuild
 from .reading import GROUPING, cells, cohort_cells, unseen_events, unseen_terms, unseen_transactions
 from .split import cents_of, split_cents
@@ -57,6 +58,7 @@ __all__ = [
     "cohort_cells",
     "earned",
     "incurred",
+    "moved",
     "rebuild",
     "split_cents",
     "unseen_events",

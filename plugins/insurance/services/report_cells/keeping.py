@@ -141,8 +141,13 @@ def apply(old: dict[tuple, list[int]], new: dict[tuple, list[int]], session: Any
 
 def rebuild(session: Any = None) -> int:
     """Add every row of every kind up again from scratch (after a load with
-    plain SQL, or to check the cells); returns the number of cells."""
+    plain SQL, or to check the cells), and read the moved customers again
+    (:mod:`.moved`, which the cells' readers need); returns the number of
+    cells."""
+    from .moved import rebuild as rebuild_moved
+
     session = session or db.session
+    rebuild_moved(session)
     session.execute(delete(ReportCell))
     count = 0
     for kept in KEPT:
