@@ -21,9 +21,7 @@ CODE = [validate.Length(min=1, max=32), validate.Regexp(r"^[A-Za-z0-9_.-]+$")]
 
 def _text(max_length: int, **kwargs) -> fields.String:
     """A required line of text: not blank, at most ``max_length`` long."""
-    return fields.String(
-        validate=[validate.Length(min=1, max=max_length), NotBlank()], **kwargs
-    )
+    return fields.String(validate=[validate.Length(min=1, max=max_length), NotBlank()], **kwargs)
 
 
 def _optional(max_length: int) -> fields.String:
