@@ -17,6 +17,8 @@ The imports are grouped by topic, not by module, so import sorting is off.
 from core.models import Activity, Contact, Customer, DataScope, FollowUpPlan, Role, Team, User
 from core.models import ApprovalRequest
 from core.models import AuditEntry
+from core.models import CustomerKind, Grade, Stage, Tag
+from core.custom_fields import definitions_for as custom_field_definitions
 
 # -- Model building blocks: the mixins, column type and clock that plugin models share with core's.
 from core.models import SoftDeleteMixin, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
@@ -219,6 +221,7 @@ __all__ = [
     "Customer",
     "CustomerAction",
     "CustomerColumn",
+    "CustomerKind",
     "CustomerTab",
     "DashboardWidget",
     "DataScope",
@@ -229,6 +232,7 @@ __all__ = [
     "FollowUpPlan",
     "FollowUpRule",
     "ForbiddenError",
+    "Grade",
     "IllegalTransition",
     "Job",
     "ListArgs",
@@ -251,9 +255,11 @@ __all__ = [
     "Searchable",
     "SoftDeleteMixin",
     "SortArgs",
+    "Stage",
     "StaleVersionError",
     "StateError",
     "StateMachine",
+    "Tag",
     "TakenError",
     "Team",
     "TimestampMixin",
@@ -296,6 +302,7 @@ __all__ = [
     "csv_rows",
     "current_lang",
     "current_user",
+    "custom_field_definitions",
     "customer_for",
     "customer_live",
     "db",

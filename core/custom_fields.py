@@ -81,6 +81,8 @@ CORE_FIELD_TYPES = [
 
 
 def definitions_for(entity: str) -> dict[str, CustomFieldDefinition]:
+    """The active custom-field definitions of ``entity`` ("customer",
+    "contact" …), by key: what a record of it may hold besides its columns."""
     rows = db.session.scalars(
         select(CustomFieldDefinition).where(
             CustomFieldDefinition.entity == entity, CustomFieldDefinition.active.is_(True)

@@ -301,6 +301,7 @@ def test_hook_menu_items(register_plugin, make_user):
     assert [m.group(1) for m in group.finditer(page)] == [
         "customers",
         "sales",
+        "marketing",
         "service",
         "insurance",
         "hospital",

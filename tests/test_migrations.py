@@ -127,7 +127,7 @@ def test_serving_an_outdated_database_asks_for_an_upgrade(fresh):
     fresh()
     with pytest.raises(
         ConfigError,
-        match="not up to date for core, his, insurance, sales, service_dispatch; "
+        match="not up to date for core, his, insurance, marketing, sales, service_dispatch; "
         "run `trellis db upgrade`",
     ):
         mig.ensure_current()

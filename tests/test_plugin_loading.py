@@ -51,7 +51,7 @@ def settings(tmp_path, **extra):
 
 def test_default_enables_every_builtin_plugin_and_lists_installed_ones_as_disabled(tmp_path):
     reg = create_app(settings(tmp_path)).extensions["trellis"]
-    assert reg.enabled_names == ["his", "insurance", "sales", "service_dispatch"]
+    assert reg.enabled_names == ["his", "insurance", "marketing", "sales", "service_dispatch"]
     assert [(p.name, p.builtin) for p in reg.disabled] == [("hello", False)]
 
 

@@ -176,6 +176,7 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
     money = _seed_money(owner, marker, customer.id, contact.id, deal.id)
     insurance = _seed_insurance(owner, marker, policy)
     his_followup = _seed_followup(owner, customer.id, visit.id)
+    segment = _seed_segment(owner, own)  # the owner's, not the customer's: no customer marker
     upload = client.post(
         f"/api/v1/service/work-orders/{order.id}/attachments",
         data={"file": (io.BytesIO(_PNG), f"{marker}.png")},
@@ -205,7 +206,21 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
         **money,
         **insurance,
         **his_followup,
+        "segment_id": segment,
     }
+
+
+def _seed_segment(owner, marker: str) -> int:
+    """The owner's private segment (客户分群) of the customers named with ``marker``."""
+    from plugins.marketing.models import Segment
+
+    condition = {"field": "name", "op": "contains", "value": marker, "days": None, "negate": False}
+    segment = Segment(
+        name=f"{marker} segment", shared=False, owner_id=owner.id, conditions=[condition]
+    )
+    db.session.add(segment)
+    db.session.commit()
+    return segment.id
 
 
 def _seed_followup(owner, customer_id: int, visit_id: int) -> dict:

@@ -28,6 +28,8 @@ from core.models.users import Team, User
 
 
 class CustomerKind(str, enum.Enum):
+    """A customer is a company (企业) or a person (个人)."""
+
     company = "company"
     person = "person"
 

@@ -1,0 +1,61 @@
+"""Demo segments, written in the demo's language: the questions a sales
+manager asks of the customer base first — valuable customers gone quiet,
+leads nobody has called, the key accounts."""
+
+from __future__ import annotations
+
+from core.api import User, db
+
+from ..models import Segment
+
+TEXT = {
+    "en": {
+        "quiet": ("Valuable customers gone quiet", "Grade A or B, not contacted for 60 days."),
+        "cold": ("Leads nobody has called", "Leads with no activity in the last 30 days."),
+        "key": ("Key accounts", "Every customer tagged key account."),
+        "tag": "key account",
+    },
+    "zh_CN": {
+        "quiet": ("沉默的高价值客户", "A、B 级客户，60 天未联系。"),
+        "cold": ("无人跟进的线索", "近 30 天没有任何活动的线索。"),
+        "key": ("重点客户", "所有带“重点客户”标签的客户。"),
+        "tag": "重点客户",
+    },
+}
+
+
+def load_demo(locale: str, users: list[User]) -> None:
+    text = TEXT["zh_CN" if locale.startswith("zh") else "en"]
+    owner = next((u for u in users if u.role and u.role.name == "manager"), None)
+    definitions = [
+        (
+            "quiet",
+            "all",
+            [
+                {"field": "grade", "op": "in", "value": ["A", "B"]},
+                {"field": "last_contacted_at", "op": "within_days", "value": 60, "negate": True},
+            ],
+        ),
+        (
+            "cold",
+            "all",
+            [
+                {"field": "stage", "op": "is", "value": "lead"},
+                {"field": "activities", "op": "at_most", "value": 0, "days": 30},
+            ],
+        ),
+        ("key", "all", [{"field": "tag", "op": "has", "value": text["tag"]}]),
+    ]
+    for key, match, conditions in definitions:
+        name, description = text[key]
+        stored = [{"value": None, "days": None, "negate": False, **c} for c in conditions]
+        db.session.add(
+            Segment(
+                name=name,
+                description=description,
+                match=match,
+                conditions=stored,
+                shared=True,
+                owner_id=owner.id if owner else None,
+            )
+        )

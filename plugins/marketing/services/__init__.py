@@ -1,0 +1,2 @@
+"""The plugin's rules: :mod:`.conditions` (what a segment may ask and the
+SQL it becomes), :mod:`.segments` (saving segments, their members)."""
