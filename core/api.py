@@ -23,9 +23,10 @@ from core.custom_fields import definitions_for as custom_field_definitions
 # -- Model building blocks: the mixins, column type and clock that plugin models share with core's.
 from core.models import SoftDeleteMixin, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 
-# -- Database, transactions & events: the session, one transaction per call, what fires after.
+# -- Database, transactions & events: the session, one transaction per call, what fires after, sums.
 from core.events import emit, transaction
 from core.extensions import db
+from core.cells import add_to_cells
 from core.jobs import enqueue
 
 # -- Access control & scoped queries: who is asking, and the one helper every query goes through.
@@ -272,6 +273,7 @@ __all__ = [
     "VersionedMixin",
     "accepted_file_types",
     "add_months",
+    "add_to_cells",
     "approve_request",
     "attach",
     "attachment_of",

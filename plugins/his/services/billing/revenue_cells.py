@@ -4,10 +4,9 @@ taken, :func:`count_refund` when a refund is paid out. Nothing else changes
 what the revenue report counts — a charge is counted once paid (a void one
 never was), and a payment or a paid-out refund is never undone.
 
-Each call adds to its cells with one upsert a table (``INSERT … ON
-CONFLICT DO UPDATE``, SQLite and PostgreSQL alike), the cells in key order
-so that two cashiers' transactions lock the cells they share in the same
-order. A charge keeps the department it was written for
+Each call adds to its cells with core's ``add_to_cells`` (one upsert a
+table, in key order, so that two cashiers' transactions lock the cells they
+share in the same order). A charge keeps the department it was written for
 (``charges.department_of``) and a payment the key of its charges' departments
 (:func:`departments_key`), so neither the report nor the cells look up a
 visit or a registration again — but for the rows written before these
@@ -24,10 +23,8 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Table
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from core.api import db
+from core.api import add_to_cells
 
 from ...models import Charge, PatientPayment, Refund, RevenueCell, RevenueMethodCell
 from ...models.revenue import NO_DEPARTMENT
@@ -69,20 +66,10 @@ def key_departments(key: str) -> set[int]:
 
 
 def _add(table: Table, keys: tuple[str, ...], rows: dict[tuple, dict[str, int]]) -> None:
-    """Add each row's measures to its cell (created at the first), in key order."""
-    if not rows:
-        return
-    values = [{**dict(zip(keys, key, strict=True)), **rows[key]} for key in sorted(rows)]
-    measures = list(values[0].keys() - set(keys))
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(table).values(values)
-    db.session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[table.c[k] for k in keys],
-            set_={m: table.c[m] + statement.excluded[m] for m in measures},
-        )
-    )
+    """Add each row's measures to its cell (created at the first)."""
+    values = [{**dict(zip(keys, key, strict=True)), **row} for key, row in rows.items()]
+    measures = sorted({m for row in rows.values() for m in row})
+    add_to_cells(table, values, keys=keys, measures=measures)
 
 
 def _category_rows(day: date, charges: Iterable[Charge], measure: str) -> dict:

@@ -30,11 +30,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, and_, case, delete, func, literal, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Table, case, delete, func, literal, select
 
-from core.api import UTCDateTime, db, instance_timezone
+from core.api import UTCDateTime, add_to_cells, db, instance_timezone
 
 from ...models import Visit, VisitCell
 from ...models.visit_cell import NONE
@@ -85,26 +83,14 @@ def _stored(key: Key) -> tuple:
 
 
 def apply(changes: Counter) -> None:
-    """Add each count of ``changes`` ({key: visits}) to its cell."""
-    rows = sorted(_stored(key) + (n,) for key, n in changes.items() if n)
-    if not rows:
-        return
-    table = VisitCell.__table__
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(table).values(
-        [dict(zip((*KEYS, "visits"), row, strict=True)) for row in rows]
-    )
-    db.session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[table.c[k] for k in KEYS],
-            set_={"visits": table.c.visits + statement.excluded.visits},
-        )
-    )
-    for *key, n in rows:
-        if n < 0:
-            match = and_(*(table.c[k] == v for k, v in zip(KEYS, key, strict=True)))
-            db.session.execute(delete(table).where(match, table.c.visits <= 0))
+    """Add each count of ``changes`` ({key: visits}) to its cell; a cell
+    left with no visit is deleted."""
+    rows = [
+        dict(zip((*KEYS, "visits"), (*_stored(key), n), strict=True))
+        for key, n in changes.items()
+        if n
+    ]
+    add_to_cells(VisitCell.__table__, rows, keys=KEYS, measures=("visits",), drop_when="visits")
 
 
 # ------------------------------------------------------------ from scratch

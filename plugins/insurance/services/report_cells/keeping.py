@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, delete, event, inspect, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from core.api import db
+from core.api import add_to_cells, db
 
 from ...models import ReportCell
 
@@ -109,34 +107,18 @@ def cell_rows(cells: dict[tuple, list[int]]) -> list[dict]:
 
 
 def apply(old: dict[tuple, list[int]], new: dict[tuple, list[int]], session: Any = None) -> None:
-    """Add ``new - old`` to the cells: upserts of many rows, in key order
-    (so that two transactions lock the cells they share in the same order);
-    cells left with no part are deleted."""
+    """Add ``new - old`` to the cells (core's ``add_to_cells``: upserts in
+    key order); cells left with no part are deleted."""
     changed = []
     for key in old.keys() | new.keys():
         before, after = old.get(key, (0, 0)), new.get(key, (0, 0))
         delta = [a - b for a, b in zip(after, before, strict=True)]
         if any(delta):
             changed.append(_row(key, delta))
-    if not changed:
-        return
-    changed.sort(key=lambda row: row["key"])
-    session = session or db.session
     table = ReportCell.__table__
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    for start in range(0, len(changed), CHUNK):
-        statement = insert(table).values(changed[start : start + CHUNK])
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[table.c.key],
-                set_={m: table.c[m] + statement.excluded[m] for m in MEASURES},
-            )
-        )
-    emptied = [row["key"] for row in changed if row["parts"] < 0]
-    for start in range(0, len(emptied), CHUNK):
-        session.execute(
-            delete(table).where(table.c.key.in_(emptied[start : start + CHUNK]), table.c.parts <= 0)
-        )
+    add_to_cells(
+        table, changed, keys=("key",), measures=MEASURES, drop_when="parts", session=session
+    )
 
 
 def rebuild(session: Any = None) -> int:

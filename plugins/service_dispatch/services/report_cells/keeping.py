@@ -12,11 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, event, inspect, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from core.api import db
+from core.api import add_to_cells, db
 
 from ...models import CLOSED, ReportCell, Revisit, WorkOrder
 
@@ -155,30 +153,19 @@ def rows_of(ids: Iterable[int], session: Any = None) -> list:
 
 
 def apply(old: dict[tuple, list[int]], new: dict[tuple, list[int]], session: Any = None) -> None:
-    """Add ``new - old`` to the cells (upserts in key order, so that two
-    transactions lock the cells they share in the same order); cells left
-    with nothing are deleted."""
-    changed = {}
+    """Add ``new - old`` to the cells (core's ``add_to_cells``: upserts in
+    key order, so that two transactions lock the cells they share in the
+    same order); cells left with no order are deleted."""
+    changed = []
     zero = [0] * len(MEASURES)
     for key in old.keys() | new.keys():
         delta = [a - b for a, b in zip(new.get(key, zero), old.get(key, zero), strict=True)]
         if any(delta):
-            changed[cell_key(key)] = (key, delta)
-    if not changed:
-        return
-    session = session or db.session
+            changed.append(_row(cell_key(key), key, delta))
     table = ReportCell.__table__
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    for text_key in sorted(changed):
-        key, delta = changed[text_key]
-        statement = insert(table).values(_row(text_key, key, delta))
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[table.c.key],
-                set_={m: table.c[m] + statement.excluded[m] for m in MEASURES},
-            )
-        )
-    session.execute(delete(table).where(table.c.key.in_(list(changed)), table.c.orders == 0))
+    add_to_cells(
+        table, changed, keys=("key",), measures=MEASURES, drop_when="orders", session=session
+    )
 
 
 def cell_key(key: tuple) -> str:
