@@ -71,6 +71,7 @@ def demo_ids() -> dict:
         Person,
         Policy,
     )
+    from plugins.marketing.models import Segment
     from plugins.sales.models import CommissionRule, Deal, Invoice, Lead, LeadForm, Payment, Quote
     from plugins.sales.models import Contract as SalesContract
     from plugins.service_dispatch.models import Attachment, Contract, Part, RequestLink, WorkOrder
@@ -121,6 +122,7 @@ def demo_ids() -> dict:
         "exam_order_id": _first(ExamOrder),
         "agent_statement_id": _first(AgentStatement),
         "carrier_statement_id": _first(CarrierStatement),
+        "segment_id": _first(Segment),
         "token": "no-such-request",
         "number": db.session.scalar(select(Claim.number).limit(1)),  # its tracking page: 404
         "sales_key": db.session.scalar(select(LeadForm.key).limit(1)),

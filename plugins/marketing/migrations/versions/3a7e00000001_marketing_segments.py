@@ -49,7 +49,13 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_marketing_segment")),
     )
     op.create_index("ix_marketing_segment_owner", "marketing_segment", ["owner_id", "shared"])
-    op.create_index("ix_marketing_segment_deleted_at", "marketing_segment", ["deleted_at"])
+    op.create_index(  # the recycle bin's: only the deleted rows (SoftDeleteMixin's)
+        "ix_marketing_segment_deleted_at",
+        "marketing_segment",
+        ["deleted_at"],
+        sqlite_where=sa.text("deleted_at IS NOT NULL"),
+        postgresql_where=sa.text("deleted_at IS NOT NULL"),
+    )
 
 
 def downgrade():
