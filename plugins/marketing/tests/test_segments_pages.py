@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import func, select
 
-from core.api import db
+from core.api import Role, db
 from plugins.marketing.models import Segment
 
 
@@ -90,3 +90,20 @@ def test_only_the_owner_changes_or_deletes_a_shared_segment(make_user, login_as)
     web.post(f"/marketing/segments/{segment.id}/delete", data={"version": "1", "csrf_token": token})
     db.session.expire_all()
     assert (segment.name, segment.deleted_at) == ("Quiet A", None)
+
+
+def test_without_customer_read_the_page_shows_the_count_not_the_customers(
+    make_user, make_customer, login_as
+):
+    """As the API: a segment's members are listed to whoever may read customers."""
+    admin = make_user(role="admin")
+    make_customer(name="Quiet Acme", owner_id=admin.id)
+    db.session.add(Role(name="marketer", permissions=["marketing.segment.read"]))
+    db.session.commit()
+    segment = Segment(name="All", owner_id=admin.id, conditions=[])
+    db.session.add(segment)
+    db.session.commit()
+    page = login_as(make_user(role="marketer")).get(f"/marketing/segments/{segment.id}").text
+    assert 'id="member-count"' in page and "Quiet Acme" not in page
+    assert "only the count is shown" in page
+    assert "Quiet Acme" in login_as(admin).get(f"/marketing/segments/{segment.id}").text

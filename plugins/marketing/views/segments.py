@@ -55,14 +55,16 @@ def segment(segment_id: int):
     found = segments.visible_segment(segment_id, current_user)
     page = list_page()
     members, count, refusal = [], None, None
+    may_list = current_user.can("customer.read")  # as the API's members: the count alone without
     try:
         query = segments.members_query(found, current_user)
         count = segments.count_members(found, current_user)
-        members = db.session.scalars(
-            query.order_by(Customer.name, Customer.id)
-            .offset((page - 1) * PER_PAGE)
-            .limit(PER_PAGE + 1)
-        ).all()
+        if may_list:
+            members = db.session.scalars(
+                query.order_by(Customer.name, Customer.id)
+                .offset((page - 1) * PER_PAGE)
+                .limit(PER_PAGE + 1)
+            ).all()
     except ValidationError as exc:
         refusal = " ".join(m for messages in exc.errors.values() for m in messages)
     return render_template(
@@ -71,6 +73,7 @@ def segment(segment_id: int):
         described=describe(found.conditions),
         match_labels=match_labels(),
         members=members[:PER_PAGE],
+        may_list=may_list,
         count=count,
         page=page,
         more=len(members) > PER_PAGE,
