@@ -15,9 +15,7 @@ The imports are grouped by topic, not by module, so import sorting is off.
 
 # -- Models: core's tables, which plugin models point at and plugin code queries.
 from core.models import Activity, Contact, Customer, DataScope, FollowUpPlan, Role, Team, User
-from core.models import ApprovalRequest
-from core.models import AuditEntry
-from core.models import CustomerKind, Grade, Stage, Tag
+from core.models import ApprovalRequest, AuditEntry, CustomerKind, Grade, Stage, Tag
 from core.custom_fields import definitions_for as custom_field_definitions
 
 # -- Model building blocks: the mixins, column type and clock that plugin models share with core's.
@@ -27,6 +25,7 @@ from core.models import SoftDeleteMixin, TimestampMixin, UTCDateTime, VersionedM
 from core.events import emit, transaction
 from core.extensions import db
 from core.cells import add_to_cells
+from core.facts import customer_facts, money_rows
 from core.jobs import enqueue
 
 # -- Access control & scoped queries: who is asking, and the one helper every query goes through.
@@ -59,11 +58,9 @@ from core.services.users import create_team, create_user
 from core.consents import consents_of, may_contact, record_consent
 
 # -- Approvals: submit an ``Approvable`` record; a record waiting for approval is locked.
-from core.approvals import approve as approve_request
-from core.approvals import choose_flow as choose_approval_flow
+from core.approvals import approve as approve_request, reject as reject_request
+from core.approvals import choose_flow as choose_approval_flow, save_flow as save_approval_flow
 from core.approvals import ensure_unlocked, is_locked
-from core.approvals import reject as reject_request
-from core.approvals import save_flow as save_approval_flow
 from core.approvals import submit as submit_for_approval
 
 # -- Service building blocks: what a plugin's own services use to write like core's do.
@@ -76,8 +73,7 @@ from core.services.base import (
     save,
     snapshot,
 )
-from core.numbering import check_pattern as check_number_pattern
-from core.numbering import next_number
+from core.numbering import check_pattern as check_number_pattern, next_number
 from core.dates import add_months, first_of_next_month
 
 # -- Attachments: files on a plugin's record — checked by content, stored, listed, downloaded.
@@ -108,13 +104,11 @@ from core.models import Attachment
 
 # -- Schemas & validation: input through a marshmallow schema, values checked and normalised.
 from core.followups import open_tasks as open_followup_tasks
-from core.followups import whole_days
-from core.followups import not_to_contact
+from core.followups import not_to_contact, whole_days
 from core.normalize import normalize_national_id, normalize_phone, normalize_tax_number
 from core.schemas import Amount, Flag, NotBlank, Phone, is_id
 from core.services.base import load
-from core.csv_import import csv_rows, read_csv
-from core.csv_import import load_rows as load_csv_rows
+from core.csv_import import csv_rows, load_rows as load_csv_rows, read_csv
 
 # -- Errors: exceptions whose message is meant for a person; views and the API map them to HTTP.
 from core.errors import (
@@ -136,17 +130,14 @@ from core.company import CompanyProfile, company_profile
 
 # -- JSON API: blueprints, request bodies, lists, pages and CSV exports under /api/v1/<plugin>.
 from core.rest import ApiBlueprint
-from core.rest.customers import body as json_body
-from core.rest.customers import expected_version
+from core.rest.customers import body as json_body, expected_version
 from core.rest.exports import CSV_RESPONSE, csv_export
 from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate, sorted_by
 from core.rest.openapi import field_rules
 
 # -- Web pages & forms: HTML forms read through the API's schemas, public pages, phones shown.
-from core.forms import list_page, list_sort
-from core.forms import local_datetime as form_datetime
-from core.forms import payload as form_payload
-from core.forms import version as form_version
+from core.forms import list_page, list_sort, local_datetime as form_datetime
+from core.forms import payload as form_payload, version as form_version
 from core.normalize import format_phone, phone_type_label
 from core.pii import Encrypted, disclose, lookup_column, pii_match
 from core.pii import mask as mask_pii
@@ -171,6 +162,7 @@ from core.declarations import (
     Approvable,
     CustomerAction,
     CustomerColumn,
+    CustomerFact,
     CustomerTab,
     DashboardWidget,
     DueTask,
@@ -181,6 +173,7 @@ from core.declarations import (
     MenuGroup,
     MenuItem,
     MessageSender,
+    MoneyEvent,
     Permission,
     RecycleCondition,
     RoleTemplate,
@@ -222,6 +215,7 @@ __all__ = [
     "Customer",
     "CustomerAction",
     "CustomerColumn",
+    "CustomerFact",
     "CustomerKind",
     "CustomerTab",
     "DashboardWidget",
@@ -243,6 +237,7 @@ __all__ = [
     "Message",
     "MessageSender",
     "MissingReferenceError",
+    "MoneyEvent",
     "NotBlank",
     "NotFoundError",
     "Permission",
@@ -305,6 +300,7 @@ __all__ = [
     "current_lang",
     "current_user",
     "custom_field_definitions",
+    "customer_facts",
     "customer_for",
     "customer_live",
     "db",
@@ -344,6 +340,7 @@ __all__ = [
     "mask_pii",
     "may_contact",
     "missing_attachment_kinds",
+    "money_rows",
     "new_tracking_token",
     "next_number",
     "normalize_national_id",

@@ -211,6 +211,49 @@ class Searchable:
 
 
 @dataclass(frozen=True)
+class CustomerFact:
+    """Something a plugin knows about each customer, which segment and rule
+    conditions may ask (``trellis_customer_facts``): a deal's won amount,
+    the open work orders, the policies in force, the last visit.
+
+    ``key`` is unique and starts with the plugin's name (``sales.won_amount``).
+    ``kind`` decides the comparisons: ``number`` (at least / at most),
+    ``date`` (within / older than N days, or none) or ``choice`` (one of
+    ``choices``, pairs of value and label). ``values()`` returns a select of
+    two columns — the customer's id and the fact's value — with at most one
+    row per customer, over every customer (the caller adds the scope);
+    a customer without a row has ``missing`` (``0`` for a count, ``None``
+    for a date). ``permission`` is what a user must hold to ask it.
+    """
+
+    key: str
+    label: Any
+    kind: str
+    values: Callable[[], Any]
+    missing: Any = None
+    permission: str | None = None
+    choices: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class MoneyEvent:
+    """A kind of money a customer brings (``trellis_money_events``): won
+    deals, paid work orders, premiums paid, paid visits — what RFM and
+    customer value add up.
+
+    ``key`` is unique and starts with the plugin's name (``sales.won_deal``).
+    ``rows()`` returns a select of three columns — ``customer_id``,
+    ``occurred_at`` (UTC) and ``amount`` (in the instance's currency; a
+    refund is negative) — over every customer and all time; the reader adds
+    the period (see :func:`core.api.money_rows`).
+    """
+
+    key: str
+    label: Any
+    rows: Callable[[], Any]
+
+
+@dataclass(frozen=True)
 class MenuGroup:
     """A heading of the main menu that groups entries by work (Customers,
     Sales, Service, …, Reports, Administration); users fold it away.

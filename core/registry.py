@@ -17,9 +17,11 @@ from flask import current_app
 from core.declarations import (
     ActivityKind,
     Approvable,
+    CustomerFact,
     FieldType,
     FollowUpRule,
     Job,
+    MoneyEvent,
     Permission,
     RecycleCondition,
     RoleTemplate,
@@ -42,6 +44,9 @@ class Registry:
     recycle_conditions: dict[str, RecycleCondition] = field(default_factory=dict)
     jobs: dict[str, Job] = field(default_factory=dict)
     searchables: dict[str, Searchable] = field(default_factory=dict)
+    #: what plugins know of each customer, and the money customers bring
+    customer_facts: dict[str, CustomerFact] = field(default_factory=dict)
+    money_events: dict[str, MoneyEvent] = field(default_factory=dict)
     #: record type -> what can require approval (``trellis_approvables``)
     approvables: dict[str, Approvable] = field(default_factory=dict)
     #: mapped class -> its searchable (the index's writer looks records up by class)
@@ -143,6 +148,8 @@ def register_declarations(reg: Registry, core_items: dict[str, list]) -> None:
         "jobs": ("trellis_jobs", "code"),
         "searchables": ("trellis_searchables", "kind"),
         "approvables": ("trellis_approvables", "record_type"),
+        "customer_facts": ("trellis_customer_facts", "key"),
+        "money_events": ("trellis_money_events", "key"),
     }
     for attr, (hook, key) in specs.items():
         target: dict = getattr(reg, attr)

@@ -1,6 +1,6 @@
 """What a plugin declares into core's registries: permissions, starting
 roles, activity kinds, custom field types, follow-up rules, recycle conditions, jobs,
-message senders."""
+message senders, the facts it knows of customers and the money they bring."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from core.hookspecs.markers import hookspec
 if TYPE_CHECKING:  # annotations only: the models import much of core
     from core.declarations import (
         ActivityKind,
+        CustomerFact,
         FieldType,
         FollowUpRule,
         Job,
         MessageSender,
+        MoneyEvent,
         Permission,
         RecycleCondition,
         RoleTemplate,
@@ -132,4 +134,41 @@ def trellis_message_senders() -> list[MessageSender]:
         @hookimpl
         def trellis_message_senders():
             return [MessageSender("sms", "acme-sms", acme.send_sms, order=50)]
+    """
+
+
+@hookspec
+def trellis_customer_facts() -> list[CustomerFact]:
+    """Return a list of ``core.api.CustomerFact``: what the plugin knows
+    about each customer that a condition may ask — "won amount at least
+    10,000", "an open work order", "last visit within 90 days".
+
+    Called when the application is built; ``core.api.customer_facts(user)``
+    lists them for whoever may ask (the fact's ``permission``). A fact's
+    ``values()`` is a select of ``(customer_id, value)``, one row per
+    customer at most, over every customer — the asker puts it under core's
+    scoped customer query. A key declared twice stops start-up. Example::
+
+        @hookimpl
+        def trellis_customer_facts():
+            open_orders = (
+                select(WorkOrder.customer_id, func.count())
+                .where(WorkOrder.status != "closed")
+                .group_by(WorkOrder.customer_id)
+            )
+            return [CustomerFact("acme.open_orders", _l("Open orders"), "number",
+                                 lambda: open_orders, missing=0,
+                                 permission="acme.order.read")]
+    """
+
+
+@hookspec
+def trellis_money_events() -> list[MoneyEvent]:
+    """Return a list of ``core.api.MoneyEvent``: the money customers bring
+    through the plugin (a won deal, a paid work order, a premium, a paid
+    visit), which RFM scores and customer value add up.
+
+    Called when the application is built; ``core.api.money_rows(since,
+    until)`` unions every plugin's rows. A key declared twice stops
+    start-up.
     """
