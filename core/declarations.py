@@ -224,6 +224,8 @@ class CustomerFact:
     row per customer, over every customer (the caller adds the scope);
     a customer without a row has ``missing`` (``0`` for a count, ``None``
     for a date). ``permission`` is what a user must hold to ask it.
+    ``meaning`` tells analysis that knows no plugin what the fact is, from
+    :data:`FACT_MEANINGS` (churn risk reads the open complaints), or ``""``.
     """
 
     key: str
@@ -233,6 +235,17 @@ class CustomerFact:
     missing: Any = None
     permission: str | None = None
     choices: tuple[tuple[str, Any], ...] = ()
+    meaning: str = ""
+
+
+#: the kinds of value a fact may have (``CustomerFact.kind``)
+FACT_KINDS = ("number", "date", "choice")
+#: what a fact may mean to analysis that knows no plugin (``CustomerFact.meaning``)
+FACT_MEANINGS = {
+    "open_complaints": "a number: the customer's complaints not yet closed",
+    "satisfaction": "a number from 0 to 10: the customer's latest satisfaction score",
+    "last_purchase": "a date: when the customer last bought or paid",
+}
 
 
 @dataclass(frozen=True)

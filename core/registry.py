@@ -15,6 +15,8 @@ import pluggy
 from flask import current_app
 
 from core.declarations import (
+    FACT_KINDS,
+    FACT_MEANINGS,
     ActivityKind,
     Approvable,
     CustomerFact,
@@ -164,6 +166,12 @@ def register_declarations(reg: Registry, core_items: dict[str, list]) -> None:
                     "which is already declared"
                 )
             target[name] = item
+    for key, fact in reg.customer_facts.items():
+        if fact.kind not in FACT_KINDS or (fact.meaning and fact.meaning not in FACT_MEANINGS):
+            raise PluginError(
+                f"customer fact {key!r}: kind must be one of {', '.join(FACT_KINDS)}; "
+                f"meaning empty or one of {', '.join(FACT_MEANINGS)}"
+            )
 
 
 def current_registry() -> Registry:

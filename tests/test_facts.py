@@ -50,6 +50,13 @@ def test_hook_customer_facts_refuses_a_key_declared_twice(register_plugin):
         register_plugin(plugin_module("probe", trellis_customer_facts=lambda: FACTS + FACTS[:1]))
 
 
+@pytest.mark.parametrize("change", [{"kind": "colour"}, {"meaning": "mood"}])
+def test_hook_customer_facts_refuses_an_unknown_kind_or_meaning(register_plugin, change):
+    bad = CustomerFact(**{**FACTS[0].__dict__, **change})
+    with pytest.raises(PluginError, match="kind must be one of"):
+        register_plugin(plugin_module("probe", trellis_customer_facts=lambda: [bad]))
+
+
 def _paid(rows):
     """A money event over fixed rows: (customer_id, occurred_at, amount)."""
 
