@@ -1,0 +1,19 @@
+"""marketing: surveys (placeholder, to be filled)
+
+Revision ID: 3a7e00000003
+Revises: 3a7e00000002
+Create Date: 2026-12-06 10:00:00
+"""
+
+revision = "3a7e00000003"
+down_revision = "3a7e00000002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
