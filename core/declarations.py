@@ -211,62 +211,6 @@ class Searchable:
 
 
 @dataclass(frozen=True)
-class CustomerFact:
-    """Something a plugin knows about each customer, which segment and rule
-    conditions may ask (``trellis_customer_facts``): a deal's won amount,
-    the open work orders, the policies in force, the last visit.
-
-    ``key`` is unique and starts with the plugin's name (``sales.won_amount``).
-    ``kind`` decides the comparisons: ``number`` (at least / at most),
-    ``date`` (within / older than N days, or none) or ``choice`` (one of
-    ``choices``, pairs of value and label). ``values()`` returns a select of
-    two columns — the customer's id and the fact's value — with at most one
-    row per customer, over every customer (the caller adds the scope);
-    a customer without a row has ``missing`` (``0`` for a count, ``None``
-    for a date). ``permission`` is what a user must hold to ask it.
-    ``meaning`` tells analysis that knows no plugin what the fact is, from
-    :data:`FACT_MEANINGS` (churn risk reads the open complaints), or ``""``.
-    """
-
-    key: str
-    label: Any
-    kind: str
-    values: Callable[[], Any]
-    missing: Any = None
-    permission: str | None = None
-    choices: tuple[tuple[str, Any], ...] = ()
-    meaning: str = ""
-
-
-#: the kinds of value a fact may have (``CustomerFact.kind``)
-FACT_KINDS = ("number", "date", "choice")
-#: what a fact may mean to analysis that knows no plugin (``CustomerFact.meaning``)
-FACT_MEANINGS = {
-    "open_complaints": "a number: the customer's complaints not yet closed",
-    "satisfaction": "a number from 0 to 10: the customer's latest satisfaction score",
-    "last_purchase": "a date: when the customer last bought or paid",
-}
-
-
-@dataclass(frozen=True)
-class MoneyEvent:
-    """A kind of money a customer brings (``trellis_money_events``): won
-    deals, paid work orders, premiums paid, paid visits — what RFM and
-    customer value add up.
-
-    ``key`` is unique and starts with the plugin's name (``sales.won_deal``).
-    ``rows()`` returns a select of three columns — ``customer_id``,
-    ``occurred_at`` (UTC) and ``amount`` (in the instance's currency; a
-    refund is negative) — over every customer and all time; the reader adds
-    the period (see :func:`core.api.money_rows`).
-    """
-
-    key: str
-    label: Any
-    rows: Callable[[], Any]
-
-
-@dataclass(frozen=True)
 class MenuGroup:
     """A heading of the main menu that groups entries by work (Customers,
     Sales, Service, …, Reports, Administration); users fold it away.
@@ -383,6 +327,25 @@ class CustomerColumn:
     key: str
     label: str
     values: Callable[[list[int]], dict[int, str]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class CustomerFilter:
+    """A filter a plugin adds to the customers list and its export
+    (``trellis_customer_filters``): a marketing segment, a static list.
+
+    The list takes it as ``filter=<key>:<value>`` (the API may repeat it:
+    all must hold). ``options(user)`` lists the values ``user`` may pick,
+    as ``(value, label)`` pairs, for the list page's filter; ``condition(value,
+    user)`` returns a SQL condition on ``Customer`` — core puts it under its
+    scoped query — or raises ``core.api.ValidationError`` / ``NotFoundError``
+    for a value ``user`` may not use (a 422 naming ``filter``)."""
+
+    key: str
+    label: Any
+    options: Callable[[Any], list[tuple[str, str]]]
+    condition: Callable[[str, Any], Any]
     order: int = 100
 
 

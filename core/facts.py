@@ -10,35 +10,106 @@ plugin and an industry plugin on no analysis plugin.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from flask import current_app
 from sqlalchemy import literal, select, union_all
 
-from core.declarations import CustomerFact
-from core.models import User
-from core.registry import current_registry
+if TYPE_CHECKING:
+    from core.models import User
+
+
+@dataclass(frozen=True)
+class CustomerFact:
+    """Something a plugin knows about each customer, which segment and rule
+    conditions may ask (``trellis_customer_facts``): a deal's won amount,
+    the open work orders, the policies in force, the last visit.
+
+    ``key`` is unique and starts with the plugin's name (``sales.won_amount``).
+    ``kind`` decides the comparisons: ``number`` (at least / at most),
+    ``date`` (within / older than N days, or none) or ``choice`` (one of
+    ``choices``, pairs of value and label). ``values()`` returns a select of
+    two columns — the customer's id and the fact's value — with at most one
+    row per customer, over every customer (the caller adds the scope);
+    a customer without a row has ``missing`` (``0`` for a count, ``None``
+    for a date). ``permission`` is what a user must hold to ask it.
+    ``meaning`` tells analysis that knows no plugin what the fact is, from
+    :data:`FACT_MEANINGS` (churn risk reads the open complaints), or ``""``.
+    """
+
+    key: str
+    label: Any
+    kind: str
+    values: Callable[[], Any]
+    missing: Any = None
+    permission: str | None = None
+    choices: tuple[tuple[str, Any], ...] = ()
+    meaning: str = ""
+
+
+#: the kinds of value a fact may have (``CustomerFact.kind``)
+FACT_KINDS = ("number", "date", "choice")
+#: what a fact may mean to analysis that knows no plugin (``CustomerFact.meaning``)
+FACT_MEANINGS = {
+    "open_complaints": "a number: the customer's complaints not yet closed",
+    "satisfaction": "a number from 0 to 10: the customer's latest satisfaction score",
+    "last_purchase": "a date: when the customer last bought or paid",
+}
+
+
+@dataclass(frozen=True)
+class MoneyEvent:
+    """A kind of money a customer brings (``trellis_money_events``): won
+    deals, paid work orders, premiums paid, paid visits — what RFM and
+    customer value add up.
+
+    ``key`` is unique and starts with the plugin's name (``sales.won_deal``).
+    ``rows()`` returns a select of three columns — ``customer_id``,
+    ``occurred_at`` (UTC) and ``amount`` (in the instance's currency; a
+    refund is negative) — over every customer and all time; the reader adds
+    the period (see :func:`money_rows`). ``permission`` is what a user must
+    hold to see these amounts (a journey or report shown to them).
+    """
+
+    key: str
+    label: Any
+    rows: Callable[[], Any]
+    permission: str | None = None
+
+
+def _registry() -> Any:
+    # core.registry imports these declarations; the registry object is the app's
+    return current_app.extensions["trellis"]
 
 
 def customer_facts(user: User | None = None) -> dict[str, CustomerFact]:
     """The facts plugins declared, by key; with ``user``, only those the
     user holds the permission to ask."""
-    facts = current_registry().customer_facts
+    facts = _registry().customer_facts
     if user is None:
         return dict(facts)
     return {k: f for k, f in facts.items() if f.permission is None or user.can(f.permission)}
 
 
 def money_rows(
-    since: datetime | None = None, until: datetime | None = None, keys: Any = None
+    since: datetime | None = None,
+    until: datetime | None = None,
+    keys: Any = None,
+    user: User | None = None,
 ) -> Any:
-    """One select over every plugin's money events (or those in ``keys``):
-    columns ``kind`` (the event's key), ``customer_id``, ``occurred_at`` and
-    ``amount``, for ``since <= occurred_at < until`` when given. ``None``
-    when no enabled plugin declares money events."""
+    """One select over every plugin's money events (or those in ``keys``;
+    with ``user``, those whose permission the user holds): columns ``kind``
+    (the event's key), ``customer_id``, ``occurred_at`` and ``amount``, for
+    ``since <= occurred_at < until`` when given. ``None`` when no event is
+    left. The rows are every customer's: put them under a scoped query."""
     parts = []
-    for key, event in current_registry().money_events.items():
+    for key, event in _registry().money_events.items():
         if keys is not None and key not in keys:
+            continue
+        if user is not None and event.permission and not user.can(event.permission):
             continue
         rows = event.rows().subquery()
         customer_id, occurred_at, amount = list(rows.c)[:3]

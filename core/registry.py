@@ -15,21 +15,19 @@ import pluggy
 from flask import current_app
 
 from core.declarations import (
-    FACT_KINDS,
-    FACT_MEANINGS,
     ActivityKind,
     Approvable,
-    CustomerFact,
+    CustomerFilter,
     FieldType,
     FollowUpRule,
     Job,
-    MoneyEvent,
     Permission,
     RecycleCondition,
     RoleTemplate,
     Searchable,
 )
 from core.errors import PluginError
+from core.facts import FACT_KINDS, FACT_MEANINGS, CustomerFact, MoneyEvent
 from core.plugins import PluginInfo
 
 
@@ -49,6 +47,8 @@ class Registry:
     #: what plugins know of each customer, and the money customers bring
     customer_facts: dict[str, CustomerFact] = field(default_factory=dict)
     money_events: dict[str, MoneyEvent] = field(default_factory=dict)
+    #: filters plugins add to the customers list (``trellis_customer_filters``)
+    customer_filters: dict[str, CustomerFilter] = field(default_factory=dict)
     #: record type -> what can require approval (``trellis_approvables``)
     approvables: dict[str, Approvable] = field(default_factory=dict)
     #: mapped class -> its searchable (the index's writer looks records up by class)
@@ -152,6 +152,7 @@ def register_declarations(reg: Registry, core_items: dict[str, list]) -> None:
         "approvables": ("trellis_approvables", "record_type"),
         "customer_facts": ("trellis_customer_facts", "key"),
         "money_events": ("trellis_money_events", "key"),
+        "customer_filters": ("trellis_customer_filters", "key"),
     }
     for attr, (hook, key) in specs.items():
         target: dict = getattr(reg, attr)
@@ -166,6 +167,8 @@ def register_declarations(reg: Registry, core_items: dict[str, list]) -> None:
                     "which is already declared"
                 )
             target[name] = item
+    if bad := [key for key in reg.customer_filters if ":" in key or not key]:
+        raise PluginError(f"customer filter {bad[0]!r}: a key may not be empty or hold ':'")
     for key, fact in reg.customer_facts.items():
         if fact.kind not in FACT_KINDS or (fact.meaning and fact.meaning not in FACT_MEANINGS):
             raise PluginError(

@@ -102,3 +102,24 @@ def test_hook_money_events(register_plugin):
 
 def test_money_rows_is_none_without_money_events(trellis_app):
     assert money_rows(keys=set()) is None
+
+
+def test_money_rows_leave_out_the_events_a_user_may_not_see(register_plugin, make_user):
+    day = datetime(2026, 1, 10, tzinfo=UTC)
+    register_plugin(
+        plugin_module(
+            "probe",
+            trellis_money_events=lambda: [
+                MoneyEvent("probe.open", "Open", _paid([(1, day, 10)])),
+                MoneyEvent(
+                    "probe.closed", "Closed", _paid([(1, day, 20)]), permission="probe.money.read"
+                ),
+            ],
+        )
+    )
+    rep, admin = make_user(role="sales"), make_user(role="admin")
+    assert {r.kind for r in db.session.execute(money_rows(user=rep))} == {"probe.open"}
+    assert {r.kind for r in db.session.execute(money_rows(user=admin))} == {
+        "probe.open",
+        "probe.closed",
+    }

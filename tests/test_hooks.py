@@ -775,11 +775,14 @@ def test_hook_jobs(register_plugin, make_customer):
     enqueue("probe.rename", customer_id=customer.id, name="New")
     db.session.expire_all()
     assert customer.name == "New"
-    due = {
-        task.name
-        for task in app.extensions["trellis_jobs"].huey.read_periodic(datetime(2026, 1, 1, 9, 30))
-    }
-    assert due == {"trellis.every.probe.tick", "trellis.every.core.follow_ups"}
+
+    def due(minute):
+        huey = app.extensions["trellis_jobs"].huey
+        return {task.name for task in huey.read_periodic(datetime(2026, 1, 1, 9, minute))}
+
+    periodic = {f"trellis.every.{code}" for code, job in app.extensions["trellis"].jobs.items()}
+    assert {"trellis.every.probe.tick", "trellis.every.core.follow_ups"} <= due(30) <= periodic
+    assert "trellis.every.probe.tick" not in due(31)  # every 30 minutes: not at 9:31
 
 
 def test_hook_jobs_refuses_a_bad_schedule(register_plugin):

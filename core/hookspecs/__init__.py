@@ -68,6 +68,7 @@ from core.hookspecs.structure import (
 from core.hookspecs.ui import (
     trellis_customer_actions,
     trellis_customer_columns,
+    trellis_customer_filters,
     trellis_customer_tabs,
     trellis_dashboard_widgets,
     trellis_demo_data,
@@ -97,6 +98,7 @@ __all__ = [
     "trellis_custom_field_types",
     "trellis_customer_actions",
     "trellis_customer_columns",
+    "trellis_customer_filters",
     "trellis_customer_created",
     "trellis_customer_deleted",
     "trellis_customer_facts",

@@ -11,17 +11,16 @@ from core.hookspecs.markers import hookspec
 if TYPE_CHECKING:  # annotations only: the models import much of core
     from core.declarations import (
         ActivityKind,
-        CustomerFact,
         FieldType,
         FollowUpRule,
         Job,
         MessageSender,
-        MoneyEvent,
         Permission,
         RecycleCondition,
         RoleTemplate,
         Searchable,
     )
+    from core.facts import CustomerFact, MoneyEvent
 
 
 # -------------------------------------------------------------- declarations

@@ -10,6 +10,7 @@ if TYPE_CHECKING:  # annotations only: the models import much of core
     from core.declarations import (
         CustomerAction,
         CustomerColumn,
+        CustomerFilter,
         CustomerTab,
         DashboardWidget,
         MenuItem,
@@ -117,6 +118,28 @@ def trellis_customer_columns(user: User) -> list[CustomerColumn]:
                 return {i: str(n) for i, n in open_deal_counts(user, ids).items()}
 
             return [CustomerColumn("open_deals", _l("Open deals"), open_deals)]
+    """
+
+
+@hookspec
+def trellis_customer_filters() -> list[CustomerFilter]:
+    """Return a list of ``core.api.CustomerFilter``: ways to narrow the
+    customers list and its CSV export beyond core's own filters — "members
+    of segment 12", "on list 3".
+
+    Called when the application is built. The list page offers each
+    filter's ``options(user)`` in one "Segment or list" choice; the API takes
+    ``filter=<key>:<value>`` (repeatable) on ``GET /api/v1/customers`` and
+    its ``/export``. Core asks ``condition(value, user)`` for a SQL condition
+    on ``Customer`` and applies it under the caller's scope, so a filter
+    never widens what the caller sees. A key declared twice, or one with a
+    ``:`` in it, stops start-up. Example::
+
+        @hookimpl
+        def trellis_customer_filters():
+            return [CustomerFilter("vip_list", _l("VIP list"),
+                                   lambda user: [("1", "Gold")],
+                                   lambda value, user: Customer.id.in_(vip_ids(value)))]
     """
 
 

@@ -79,6 +79,8 @@ class Customer(TimestampMixin, VersionedMixin, SoftDeleteMixin, Model):
     __tablename__ = "customer"
     __table_args__ = (
         Index("ix_customer_owner_updated", "owner_id", "updated_at"),
+        # a rep's first page by name (the list, a segment's, a static list's)
+        Index("ix_customer_owner_name", "owner_id", "name"),
         Index("ix_customer_team_updated", "team_id", "updated_at"),
         # the default sort: a first page reads 50 index entries, not the table
         Index("ix_customer_updated", "updated_at"),

@@ -14,6 +14,7 @@ from marshmallow import fields
 
 from core import __version__
 from core.rest import auth, problems
+from core.rest.lazydoc import LazyDocApi
 from core.rest.openapi import ProblemResponses, SchemaRules
 
 #: what a decimal string may look like ("1999.90", "-3", "1e3"): marshmallow's
@@ -67,7 +68,8 @@ def init_api(app: Flask, plugin_blueprints: list[tuple[str, Blueprint]]) -> Api:
             "security": [{"bearer": []}, {"session": []}],
         },
     )
-    api = Api(app, spec_kwargs={"extra_plugins": [ProblemResponses(), SchemaRules()]})
+    # the document is written on its first read (core.rest.lazydoc), not at start-up
+    api = LazyDocApi(app, spec_kwargs={"extra_plugins": [ProblemResponses(), SchemaRules()]})
     api.spec.components.schemas.pop("Error", None)  # flask-smorest's; ours is Problem
     api.ma_plugin.converter.add_attribute_function(decimal_as_string)
     api.ma_plugin.converter.add_attribute_function(declared_choices(app))

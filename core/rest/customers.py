@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import request
 from flask_login import current_user
@@ -11,10 +12,11 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
 from core.access import hidden_filters, redacted_entry, scoped, visible_customer
-from core.errors import ValidationError
+from core.errors import NotFoundError, ValidationError
 from core.extensions import db
 from core.i18n import _
 from core.models import AuditEntry, Customer, CustomerKind, Grade, Stage, Tag, customer_tag
+from core.registry import current_registry
 from core.rest.auth import require
 from core.rest.exports import CSV_RESPONSE, csv_export
 from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate, sorted_by
@@ -44,6 +46,14 @@ class CustomerFilters(Schema):
     kind = fields.Enum(CustomerKind)
     source = fields.String(validate=validate.Length(max=200))
     tag = fields.String(validate=validate.Length(max=200))
+    filter = fields.List(
+        fields.String(validate=validate.Length(min=3, max=120)),
+        metadata={
+            "description": "A plugin's filter, `<key>:<value>` (e.g. `segment:12`), "
+            "repeatable: every one must hold. The plugins declare them "
+            "(`trellis_customer_filters`); the customers page offers their values."
+        },
+    )
 
 
 class CustomerListArgs(ListArgs, CustomerFilters):
@@ -72,7 +82,25 @@ def filtered(args: dict):
         )
     if args.get("q"):
         query = query.where(search_match(Customer, args["q"], current_user))
+    for spec in args.get("filter") or ():
+        query = query.where(plugin_filter(spec))
     return query
+
+
+def plugin_filter(spec: str) -> Any:
+    """The SQL condition of a plugin's ``<key>:<value>`` filter for the
+    caller; a 422 naming ``filter`` for an unknown key or a value the
+    plugin refuses (a segment the caller cannot see …)."""
+    key, _sep, value = spec.partition(":")
+    declared = current_registry().customer_filters.get(key)
+    if declared is None or not value:
+        raise ValidationError({"filter": [_("Unknown filter: %(spec)s.", spec=spec)]})
+    try:
+        return declared.condition(value, current_user)
+    except ValidationError as exc:  # a 404 or 409 of the plugin's too: here, a bad filter
+        raise ValidationError({"filter": [exc.summary]}) from exc
+    except NotFoundError as exc:
+        raise ValidationError({"filter": [str(exc)]}) from exc
 
 
 def visible(customer_id: int, *, include_deleted: bool = False) -> Customer:

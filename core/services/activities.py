@@ -147,6 +147,13 @@ def visible_timeline(
     )
 
 
+def customer_timeline(customer_id: int, user: User | None, limit: int = 100) -> list[TimelineEntry]:
+    """The newest ``limit`` entries of customer ``customer_id``'s timeline
+    that ``user`` may see (the caller has checked the customer is visible):
+    what a plugin's view of a customer's history (a journey) is made of."""
+    return visible_timeline(Activity.customer_id, customer_id, user, limit)
+
+
 def log_activity(payload: dict, actor: User | None) -> Activity:
     """Add an activity (or, with ``due_at``, a task) to a customer's timeline."""
     data = _clean(load(_schema, payload))

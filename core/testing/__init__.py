@@ -46,6 +46,7 @@ from core.testing.database import (
 )
 from core.testing.passwords import _remembering_password_hasher
 from core.testing.records import (
+    trellis_load_demo,
     trellis_make_activity,
     trellis_make_contact,
     trellis_make_customer,
@@ -92,6 +93,7 @@ __all__ = [
     "trellis_empty_database_url",
     "trellis_events",
     "trellis_live_server",
+    "trellis_load_demo",
     "trellis_login_as",
     "trellis_make_activity",
     "trellis_make_app",

@@ -73,6 +73,23 @@ def trellis_make_activity(trellis_app, trellis_make_customer):
 
 
 @pytest.fixture
+def trellis_load_demo(trellis_app):
+    """``trellis_load_demo(locale, admin)``: the demo as ``trellis init --demo``
+    loads it — every enabled plugin synced (its permissions granted to their
+    roles), then each plugin's demo records in ``locale``."""
+    from core.demo import load_demo
+    from core.extensions import db
+    from core.instance import sync_plugins
+
+    def load(locale: str, admin):
+        sync_plugins()
+        load_demo(locale, admin)
+        db.session.commit()
+
+    return load
+
+
+@pytest.fixture
 def trellis_run_due(trellis_app):
     """``trellis_run_due(now=None)`` runs the follow-up job as ``trellis jobs run-due`` does."""
     from core.followups import run_due as _run_due

@@ -9,9 +9,6 @@ Every lookup goes through ``scoped``: a customer the user may not see is a
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-import marshmallow
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -21,23 +18,22 @@ from sqlalchemy.orm import joinedload
 from core import access, forms
 from core.access import hidden_fields
 from core.custom_fields import definitions_for
-from core.declarations import CustomerColumn
 from core.errors import StaleVersionError, TrellisError, ValidationError
 from core.extensions import db
 from core.forms import list_page
 from core.i18n import _, ngettext
-from core.models import AuditEntry, Customer, Tag, Team, User
+from core.models import AuditEntry, Customer, User
 from core.registry import sorted_items
 from core.rest.auth import require
-from core.rest.customers import SORTABLE, CustomerFilters, filtered
+from core.rest.customers import SORTABLE, filtered
 from core.schemas import CustomerInput
 from core.services import customers as service
 from core.services import pool
+from core.web.customer_list import FILTERS, choices, list_args, plugin_columns
 from core.web.customer_tabs import DEFAULT_TAB, customer_tabs, panel_html
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 PER_PAGE = 25
-FILTERS = ("q", "owner_id", "team_id", "stage", "grade", "tag", "source")
 EDITABLE = (
     "name",
     "kind",
@@ -61,35 +57,6 @@ def visible_customer(customer_id: int) -> Customer:
     return access.visible_customer(customer_id, current_user)
 
 
-def list_args() -> tuple[dict, dict]:
-    """The list's filters from the query string, and per-filter errors."""
-    raw = {k: v for k in FILTERS if (v := request.args.get(k, "").strip())}
-    schema = CustomerFilters()
-    try:
-        args = schema.load({k: v for k, v in raw.items() if k != "q"})
-        errors: dict[str, Any] = {}
-    except marshmallow.ValidationError as exc:
-        errors = cast(dict[str, Any], exc.messages)  # a schema's errors: field -> messages
-        args = schema.load({k: v for k, v in raw.items() if k != "q" and k not in errors})
-    args["q"] = raw.get("q", "")[:200]
-    for key in access.hidden_filters(current_user, "customer", args):
-        args.pop(key)  # the page offers no filter by a hidden field; a crafted URL gets none
-    return args, errors
-
-
-def choices() -> dict:
-    """Options of the list's filters and bulk actions."""
-    return {
-        "owners": db.session.execute(
-            select(User.id, User.name)
-            .where(User.active.is_(True), User.deleted_at.is_(None))
-            .order_by(User.name)
-        ).all(),
-        "teams": db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all(),
-        "tags": db.session.scalars(select(Tag.name).order_by(Tag.name)).all(),
-    }
-
-
 @bp.route("/")
 @login_required
 def index():
@@ -101,7 +68,12 @@ def index():
     ):
         sort = "-updated_at"
     page = list_page()
-    query = filtered(args)
+    try:
+        query = filtered(args)
+    except ValidationError as exc:  # a plugin's filter refused: the list without it
+        errors = {**errors, **exc.errors}
+        args.pop("filter", None)
+        query = filtered(args)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     column = SORTABLE[sort.lstrip("-")]
     rows = db.session.scalars(
@@ -124,16 +96,6 @@ def index():
     if request.headers.get("HX-Target") == "results":
         return render_template("core/_customer_results.html", **context)
     return render_template("core/customers.html", **context, **choices())
-
-
-def plugin_columns(rows: list[Customer]) -> list[tuple[CustomerColumn, dict[int, str]]]:
-    """The plugins' columns of the list (``trellis_customer_columns``), each
-    with its values for the customers on the page: one call per column."""
-    ids = [c.id for c in rows]
-    return [
-        (column, column.values(ids) if ids else {})
-        for column in sorted_items("trellis_customer_columns", user=current_user)
-    ]
 
 
 @bp.route("/bulk", methods=["POST"])
