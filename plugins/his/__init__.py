@@ -62,6 +62,20 @@ def trellis_roles():
 
 
 @hookimpl
+def trellis_customer_facts():
+    from .services.facts import customer_facts
+
+    return customer_facts()
+
+
+@hookimpl
+def trellis_money_events():
+    from .services.facts import money_events
+
+    return money_events()
+
+
+@hookimpl
 def trellis_activity_kinds():
     return [
         ActivityKind("visit_record", _l("Visit record"), icon="stethoscope"),

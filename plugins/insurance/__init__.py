@@ -87,6 +87,20 @@ def trellis_searchables():
 
 
 @hookimpl
+def trellis_customer_facts():
+    from .services.facts import customer_facts
+
+    return customer_facts()
+
+
+@hookimpl
+def trellis_money_events():
+    from .services.facts import money_events
+
+    return money_events()
+
+
+@hookimpl
 def trellis_activity_kinds():
     return [
         ActivityKind("policy", _l("Policy"), icon="shield"),

@@ -109,6 +109,20 @@ def trellis_searchables():
 
 
 @hookimpl
+def trellis_customer_facts():
+    from .services.facts import customer_facts
+
+    return customer_facts()
+
+
+@hookimpl
+def trellis_money_events():
+    from .services.facts import money_events
+
+    return money_events()
+
+
+@hookimpl
 def trellis_approvables():
     from .services.approvals import approvable
     from .services.contracts.approvals import approvable as contract_approvable

@@ -110,6 +110,20 @@ def trellis_searchables():
 
 
 @hookimpl
+def trellis_customer_facts():
+    from .services.facts import customer_facts
+
+    return customer_facts()
+
+
+@hookimpl
+def trellis_money_events():
+    from .services.facts import money_events
+
+    return money_events()
+
+
+@hookimpl
 def trellis_roles():
     # sees the work orders assigned to them (scope own) and works them on the road
     return [RoleTemplate("engineer", _l("Field engineer"), "own")]
