@@ -11,18 +11,14 @@ from core.testing.pages import fill_route, get_routes
 
 
 @pytest.fixture
-def load_demo_as_admin(app, make_user):
+def load_demo_as_admin(app, make_user, trellis_load_demo):
     """``load_demo_as_admin(locale, email=...)``: roles and grants as `trellis
     init` makes them, an administrator, and the demo in ``locale``."""
-    from core.demo import load_demo
-    from core.instance import sync_plugins
 
     def load(locale: str, email: str = "admin@example.com"):
-        sync_plugins()
         name = "系统管理员" if locale == "zh_CN" else "Ada Admin"
         admin = make_user(role="admin", locale=locale, name=name, email=email)
-        load_demo(locale, admin)
-        db.session.commit()
+        trellis_load_demo(locale, admin)
         return admin
 
     return load
@@ -71,7 +67,7 @@ def demo_ids() -> dict:
         Person,
         Policy,
     )
-    from plugins.marketing.models import Segment
+    from plugins.marketing.models import Campaign, CampaignTemplate, Segment, StaticList, Survey
     from plugins.sales.models import CommissionRule, Deal, Invoice, Lead, LeadForm, Payment, Quote
     from plugins.sales.models import Contract as SalesContract
     from plugins.service_dispatch.models import Attachment, Contract, Part, RequestLink, WorkOrder
@@ -123,6 +119,10 @@ def demo_ids() -> dict:
         "agent_statement_id": _first(AgentStatement),
         "carrier_statement_id": _first(CarrierStatement),
         "segment_id": _first(Segment),
+        "campaign_id": _first(Campaign),
+        "email_template_id": _first(CampaignTemplate),
+        "list_id": _first(StaticList),
+        "survey_id": _first(Survey),
         "token": "no-such-request",
         "number": db.session.scalar(select(Claim.number).limit(1)),  # its tracking page: 404
         "sales_key": db.session.scalar(select(LeadForm.key).limit(1)),

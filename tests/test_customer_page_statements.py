@@ -137,6 +137,7 @@ def test_the_customer_page_sends_at_most_ten_statements(login_as, full_customer)
         "policies",
         "claims",
         "visits",
+        "journey",
         "billing",
     ]
 

@@ -13,7 +13,16 @@ import pytest
 
 from core.api import DataScope, Role, db, utcnow
 
-TABS = ["overview", "timeline", "follow-ups", "consent", "deals", "work_orders", "billing"]
+TABS = [
+    "overview",
+    "timeline",
+    "follow-ups",
+    "consent",
+    "deals",
+    "work_orders",
+    "journey",
+    "billing",
+]
 
 
 @pytest.fixture
@@ -67,6 +76,7 @@ SHOWN = {
     "consent": "No decision recorded yet.",
     "deals": "Spring order",
     "work_orders": "WO-TABS-1",
+    "journey": 'id="journey-contacted"',
     "billing": "/sales/customers/",  # the billing details form posts there
 }
 

@@ -177,6 +177,7 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
     insurance = _seed_insurance(owner, marker, policy)
     his_followup = _seed_followup(owner, customer.id, visit.id)
     segment = _seed_segment(owner, own)  # the owner's, not the customer's: no customer marker
+    survey = _seed_survey(owner, customer, marker)
     upload = client.post(
         f"/api/v1/service/work-orders/{order.id}/attachments",
         data={"file": (io.BytesIO(_PNG), f"{marker}.png")},
@@ -207,7 +208,37 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
         **insurance,
         **his_followup,
         "segment_id": segment,
+        "list_id": _seed_list(owner, customer.id),
+        "survey_id": survey,
+        **_seed_campaign(owner, own, marker, segment, customer.id),
     }
+
+
+def _seed_campaign(owner, own: str, marker: str, segment_id: int, customer_id: int) -> dict:
+    """The owner's e-mail campaign (named with the owner's marker) to their
+    segment, sent to the customer's address (which carries the customer's
+    marker); the template is shared (no marker)."""
+    from plugins.marketing.models import Campaign, CampaignTemplate, Recipient
+
+    template = db.session.scalar(select(CampaignTemplate).limit(1))
+    if template is None:
+        template = CampaignTemplate(name="Walk mail", subject_en="Hi", body_en="<p>Hi</p>")
+        db.session.add(template)
+        db.session.flush()
+    campaign = Campaign(
+        name=f"{own} campaign",
+        segment_id=segment_id,
+        template_id=template.id,
+        owner_id=owner.id,
+        team_id=owner.team_id,
+        status="sent",
+    )
+    db.session.add(campaign)
+    db.session.flush()
+    address = f"{marker}@example.com"
+    db.session.add(Recipient(campaign_id=campaign.id, customer_id=customer_id, email=address))
+    db.session.commit()
+    return {"campaign_id": campaign.id, "email_template_id": template.id}
 
 
 def _seed_segment(owner, marker: str) -> int:
@@ -221,6 +252,30 @@ def _seed_segment(owner, marker: str) -> int:
     db.session.add(segment)
     db.session.commit()
     return segment.id
+
+
+def _seed_list(owner, customer_id: int) -> int:
+    """The owner's private static list, holding the owner's customer."""
+    from plugins.marketing.models import StaticList, StaticListMember
+
+    found = StaticList(name="Walk list", shared=False, owner_id=owner.id)
+    db.session.add(found)
+    db.session.flush()
+    db.session.add(StaticListMember(list_id=found.id, customer_id=customer_id))
+    db.session.commit()
+    return found.id
+
+
+def _seed_survey(owner, customer, marker: str) -> int:
+    """A survey every reader sees (no marker), answered by the customer with
+    a comment carrying the marker: only those who see the customer see it."""
+    from plugins.marketing.services.surveys import answer, create_survey, invite
+
+    text = {"key": "say", "type": "text", "text_en": "Say", "text_zh_CN": "说", "required": False}
+    survey = create_survey({"name": "Walk survey", "kind": "nps", "questions": [text]}, None)
+    (invitation, _link), *_rest = invite(survey, [customer], "walk", None, "link").created
+    answer(invitation, {"score": 3, "say": f"{marker} comment"})
+    return survey.id
 
 
 def _seed_followup(owner, customer_id: int, visit_id: int) -> dict:

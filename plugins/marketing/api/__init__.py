@@ -158,3 +158,6 @@ def count_members(segment_id: int):
     require("marketing.segment.read")
     segment = segments.visible_segment(segment_id, current_user)
     return {"count": segments.count_members(segment, current_user)}
+
+
+from . import campaigns, journey, lists, rfm, surveys  # noqa: E402, F401  # their routes join this blueprint

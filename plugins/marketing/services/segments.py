@@ -12,23 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from core.api import (
     Customer,
-    ForbiddenError,
-    NotFoundError,
     User,
     ValidationError,
     audit,
     check_version,
     db,
-    hidden_fields,
     load,
     scoped,
-    sees_all,
     snapshot,
-    text_contains,
     transaction,
     translator,
     utcnow,
@@ -36,7 +31,9 @@ from core.api import (
 
 from ..models import Segment
 from ..schemas import MarketingPreviewInput, MarketingSegmentChange, MarketingSegmentInput
+from . import sharing
 from .conditions import check, compile_conditions, hidden_condition_fields
+from .references import includes
 
 _, _l = translator("marketing")
 
@@ -44,46 +41,47 @@ _, _l = translator("marketing")
 def visible_segments(user: User | None) -> Select:
     """The live segments ``user`` may see: the shared ones and their own
     (every one for someone who sees every record)."""
-    query = select(Segment).where(Segment.deleted_at.is_(None))
-    if user is None or sees_all(user):
-        return query
-    return query.where(or_(Segment.shared.is_(True), Segment.owner_id == user.id))
+    return sharing.visible(Segment, user)
 
 
 def search_segments(user: User | None, args: dict) -> Select:
-    query = visible_segments(user)
-    if args.get("q"):
-        query = query.where(text_contains(Segment.name, args["q"]))
-    return query
+    return sharing.searched(Segment, user, args)
 
 
 def visible_segment(segment_id: int, user: User | None) -> Segment:
     """The segment if ``user`` may see it; ``NotFoundError`` otherwise."""
-    segment = db.session.scalar(visible_segments(user).where(Segment.id == segment_id))
-    if segment is None:
-        raise NotFoundError(_("segment %(id)s not found", id=segment_id))
-    return segment
+    return sharing.visible_one(
+        Segment, segment_id, user, _("segment %(id)s not found", id=segment_id)
+    )
 
 
 def may_change(segment: Segment, user: User | None) -> bool:
     """Its owner changes a segment, and someone who sees every record."""
-    return user is None or sees_all(user) or segment.owner_id == user.id
+    return sharing.may_change(segment, user)
 
 
-def checked(data: dict, user: User | None) -> dict:
+def checked(data: dict, user: User | None, segment_id: int | None = None) -> dict:
     """``data`` with its conditions checked: each problem is a 422 naming
-    ``conditions.<n>.<key>``; a condition on a field hidden from ``user``'s
-    role is refused as one."""
+    ``conditions.<n>.<key>``. Refused as one: a condition on a field hidden
+    from ``user``'s role (or a fact they may not ask), a segment they do not
+    see, and — saving segment ``segment_id`` — one that includes it."""
     errors: dict[str, list[str]] = {}
     conditions = data.get("conditions") or []
-    hidden = hidden_fields(user, "customer")
-    named = set(hidden_condition_fields(conditions, hidden))
     for n, condition in enumerate(conditions):
-        if condition.get("field") in named:
+        if hidden_condition_fields([condition], user):
             errors[f"conditions.{n}.field"] = [_("This field is hidden from your role.")]
             continue
-        for key, messages in check(condition).items():
-            errors[f"conditions.{n}.{key}"] = messages
+        errors.update({f"conditions.{n}.{k}": m for k, m in check(condition).items()})
+        if condition.get("field") != "segment" or f"conditions.{n}.value" in errors:
+            continue
+        if not db.session.scalar(
+            visible_segments(user)
+            .where(Segment.id == condition["value"])
+            .with_only_columns(Segment.id)
+        ):
+            errors[f"conditions.{n}.value"] = [_("Unknown segment.")]
+        elif segment_id is not None and includes([condition], segment_id):
+            errors[f"conditions.{n}.value"] = [_("A segment cannot include itself.")]
     if errors:
         raise ValidationError(errors)
     data["conditions"] = [_stored(c) for c in conditions]
@@ -122,7 +120,7 @@ def update_segment(
     _may_change(segment, actor)
     data = load(MarketingSegmentChange(), payload, partial=True)
     version = data.pop("version", version)
-    data = checked(data, actor) if "conditions" in data else data
+    data = checked(data, actor, segment.id) if "conditions" in data else data
     if isinstance(data.get("name"), str):
         data["name"] = data["name"].strip()
     check_version(segment, version)
@@ -145,8 +143,7 @@ def delete_segment(segment: Segment, actor: User | None, version: int | None = N
 
 
 def _may_change(segment: Segment, actor: User | None) -> None:
-    if not may_change(segment, actor):
-        raise ForbiddenError(_("Only the segment's owner may change it."))
+    sharing.check_may_change(segment, actor, _("Only the segment's owner may change it."))
 
 
 def members_query(segment: Segment | dict, user: User | None) -> Select:
@@ -154,13 +151,32 @@ def members_query(segment: Segment | dict, user: User | None) -> Select:
     or ``{"match", "conditions"}``), through core's scoped query."""
     match = segment.match if isinstance(segment, Segment) else segment["match"]
     conditions = segment.conditions if isinstance(segment, Segment) else segment["conditions"]
-    if named := hidden_condition_fields(conditions, hidden_fields(user, "customer")):
+    if named := hidden_condition_fields(conditions, user):
         message = _(
             "A condition names a field hidden from your role: %(fields)s.", fields=", ".join(named)
         )
         raise ValidationError({"conditions": [message]})
     query = scoped(select(Customer), Customer, user)
     return query.where(compile_conditions(match, conditions))
+
+
+def member_condition(value: str, user: User | None) -> ColumnElement[bool]:
+    """The customers list's ``filter=segment:<id>`` (core's
+    ``trellis_customer_filters``): the SQL condition of a segment ``user``
+    sees, which core applies under ``user``'s scope."""
+    if not value.isdigit() or (user is not None and not user.can("marketing.segment.read")):
+        raise ValidationError({"segment": [_("Unknown segment.")]})
+    segment = visible_segment(int(value), user)
+    members_query(segment, user)  # a condition on a field hidden from the user is refused
+    return compile_conditions(segment.match, segment.conditions or [], frozenset({segment.id}))
+
+
+def segment_options(user: User | None) -> list[tuple[str, str]]:
+    """The segments ``user`` may filter the customers list by."""
+    if user is not None and not user.can("marketing.segment.read"):
+        return []
+    shown = visible_segments(user).order_by(Segment.name)
+    return [(str(s.id), s.name) for s in db.session.scalars(shown)]
 
 
 def count_members(segment: Segment | dict, user: User | None) -> int:

@@ -4,9 +4,21 @@
 - :mod:`.segments`: the segment list, a segment's page with its members,
   the form with its condition builder (:mod:`.builder` reads and draws the
   condition rows)
+- :mod:`.lists`: static lists, a list's page, freezing a segment, putting a
+  customer on a list
+- :mod:`.journey`: the journey funnel across customers, a customer's Journey tab
+- :mod:`.kpis`: the account managers' four figures, per manager or team and by month
+- :mod:`.surveys`: surveys, their results and sends, a customer's Surveys tab
+  (the public answer page is :mod:`.survey_public`, a blueprint of its own
+  under ``/m``)
+- :mod:`.rfm`: RFM analysis (segments' counts, movement, the run log),
+  a segment's customers, the valuable customers at risk, a customer's RFM tab
+- :mod:`.campaigns`: e-mail campaigns, their results and recipients, the
+  campaign and template forms (the pages their e-mails link to are
+  :mod:`.public`, the blueprint ``marketing_mail`` under ``/m``)
 """
 
-from . import segments  # noqa: F401
+from . import campaigns, journey, kpis, lists, rfm, segments, surveys  # noqa: F401
 from .blueprint import bp
 
 __all__ = ["bp"]

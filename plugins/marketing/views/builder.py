@@ -10,10 +10,12 @@ from typing import Any
 from flask import request
 from sqlalchemy import select
 
-from core.api import Team, User, db, translator
+from core.api import Team, User, current_user, db, translator
 
+from ..models import Segment
 from ..services.conditions import NO_VALUE, OP_LABELS, field_for
 from ..services.fields import field_list
+from ..services.segments import visible_segments
 
 _, _l = translator("marketing")
 
@@ -37,6 +39,11 @@ def value_choices(key: str) -> list[tuple[str, str]]:
         return [(str(u.id), u.name) for u in db.session.scalars(users.order_by(User.name))]
     if key == "team_id":
         return [(str(t.id), t.name) for t in db.session.scalars(select(Team).order_by(Team.name))]
+    if key == "segment":
+        shown = visible_segments(current_user).order_by(Segment.name)
+        return [(str(s.id), s.name) for s in db.session.scalars(shown)]
+    if field.fact is not None:
+        return [(str(value), str(label)) for value, label in field.fact.choices]
     values = [str(getattr(c, "value", c)) for c in field.choices]
     labels = kind_labels()
     return [(v, labels.get(v, v)) for v in values]
@@ -60,7 +67,7 @@ def row(n: int, condition: dict | None) -> dict[str, Any]:
         "days": condition.get("days") or "",
         "negate": bool(condition.get("negate")),
         "choices": value_choices(key)
-        if field and field.choices or key in ("owner_id", "team_id")
+        if field and field.choices or key in ("owner_id", "team_id", "segment")
         else [],
     }
 
@@ -102,7 +109,7 @@ def posted_conditions(form=None) -> list[dict]:
 
 
 def _typed(kind: str, op: str, raw: list[str]) -> Any:
-    if kind == "id":
+    if kind in ("id", "segment"):
         values = [_number(v) for v in raw]
         return values if op == "in" else (values[0] if values else None)
     if op == "in":

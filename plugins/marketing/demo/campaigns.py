@@ -1,0 +1,45 @@
+"""A demo e-mail template in both languages and a draft campaign of it to
+the key accounts: ready for a test send once an SMTP server is set up (the
+demo sends nothing by itself)."""
+
+from __future__ import annotations
+
+from core.api import User, db
+
+from ..models import Campaign, CampaignTemplate, Segment
+
+TEMPLATE = {
+    "name": "Spring fair invitation / 春季展会邀请",
+    "subject_en": "{{ customer.name }}, you are invited to our spring fair",
+    "body_en": (
+        "<p>Dear {{ contact.name }},</p><p>We would be glad to welcome you at our spring fair."
+        "</p><p>{{ owner.name }}</p>"
+        '<p><small><a href="{{ unsubscribe_url }}">Unsubscribe</a></small></p>'
+    ),
+    "subject_zh_CN": "{{ customer.name }}，诚邀您参加春季展会",
+    "body_zh_CN": (
+        "<p>尊敬的{{ contact.name }}：</p><p>诚邀您莅临我们的春季展会。</p>"
+        "<p>{{ owner.name }}</p>"
+        '<p><small><a href="{{ unsubscribe_url }}">退订</a></small></p>'
+    ),
+}
+NAMES = {"en": "Spring fair invitation", "zh_CN": "春季展会邀请"}
+
+
+def load_demo_campaign(locale: str, segment: Segment, owner: User | None) -> None:
+    language = "zh_CN" if locale.startswith("zh") else "en"
+    template = CampaignTemplate(**TEMPLATE, owner_id=owner.id if owner else None)
+    db.session.add(template)
+    db.session.flush()
+    db.session.add(
+        Campaign(
+            name=NAMES[language],
+            segment_id=segment.id,
+            template_id=template.id,
+            language=language,
+            status="draft",
+            owner_id=owner.id if owner else None,
+            team_id=owner.team_id if owner else None,
+        )
+    )
+    db.session.flush()

@@ -1,0 +1,76 @@
+"""Who a campaign goes to, and the addresses nothing goes to.
+
+A :class:`Recipient` is one address of one campaign — unique per (campaign,
+address), which is what makes "never sent twice" hold: a second row for the
+same address cannot exist, and a row is sent only by the worker that
+claimed it (``queued`` → ``sending`` by a conditional UPDATE) — see
+``services.campaigns.sending``. ``token_hash`` is the sha256 of the token in
+the recipient's unsubscribe, open and click links (core.api tracking).
+
+A :class:`Suppression` is an address no campaign sends to any more: it
+bounced, its owner unsubscribed, or complained.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.api import TimestampMixin, UTCDateTime, db, translator
+
+_, _l = translator("marketing")
+
+#: queued → sending (claimed by a worker) → sent | failed | bounced; skipped:
+#: no longer allowed when its turn came (consent withdrawn, suppressed)
+RECIPIENT_STATES = {
+    "queued": _l("Queued"),
+    "sending": _l("Sending"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed"),
+    "bounced": _l("Bounced"),
+    "skipped": _l("Skipped"),
+}
+SUPPRESSION_REASONS = {
+    "bounced": _l("Bounced"),
+    "unsubscribed": _l("Unsubscribed"),
+    "complained": _l("Complained"),
+}
+
+
+class Recipient(TimestampMixin, db.Model):
+    __tablename__ = "marketing_recipient"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "email", name="uq_marketing_recipient_address"),
+        Index("ix_marketing_recipient_status", "campaign_id", "status", "id"),
+    )
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("marketing_campaign.id", ondelete="CASCADE")
+    )
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), index=True
+    )
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    email: Mapped[str] = mapped_column(String(254))
+    status: Mapped[str] = mapped_column(String(8), default="queued")
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    message_id: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[str | None] = mapped_column(String(500))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    clicked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Suppression(TimestampMixin, db.Model):
+    """An address no campaign sends to (lower case, unique)."""
+
+    __tablename__ = "marketing_suppression"
+
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    reason: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(String(500))

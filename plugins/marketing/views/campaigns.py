@@ -1,0 +1,305 @@
+"""``/marketing/campaigns`` and ``/marketing/templates``: the campaigns a
+user may see, a campaign's page (its figures, its recipients, the buttons
+of its state), the campaign form and the e-mail template form. Every page
+calls the same services and schemas as the API."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from core.api import (
+    ForbiddenError,
+    StaleVersionError,
+    StateError,
+    TrellisError,
+    ValidationError,
+    current_lang,
+    db,
+    form_datetime,
+    form_version,
+    list_page,
+    require,
+    translator,
+)
+
+from ..models import Campaign, CampaignTemplate, Recipient, Segment
+from ..models.campaign import CAMPAIGN, DEFAULT_RATE, LANGUAGES
+from ..models.recipient import RECIPIENT_STATES
+from ..schemas.campaign import RECIPIENT_FILTERS
+from ..services import segments
+from ..services.campaigns import lifecycle, results, templates
+from ..services.campaigns.merge import MERGE_FIELDS
+from .blueprint import bp
+
+_, _l = translator("marketing")
+
+PER_PAGE = 50
+TEMPLATE_FIELDS = ("name", "subject_en", "body_en", "subject_zh_CN", "body_zh_CN")
+
+
+def _labels() -> dict:
+    return {
+        "states": {k: str(v) for k, v in CAMPAIGN.states.items()},
+        "recipient_states": {k: str(v) for k, v in RECIPIENT_STATES.items()},
+        "languages": {k: str(v) for k, v in LANGUAGES.items()},
+        "filters": {
+            **{k: str(v) for k, v in RECIPIENT_STATES.items()},
+            "opened": _("Opened"),
+            "clicked": _("Clicked"),
+            "unsubscribed": _("Unsubscribed"),
+        },
+    }
+
+
+@bp.route("/campaigns")
+@login_required
+def campaigns_list():
+    require("marketing.campaign.read")
+    args = {"q": request.args.get("q", "").strip()}
+    found = db.session.scalars(
+        lifecycle.search_campaigns(current_user, args).order_by(
+            Campaign.created_at.desc(), Campaign.id.desc()
+        )
+    ).all()
+    return render_template("marketing/campaigns.html", campaigns=found, q=args["q"], **_labels())
+
+
+@bp.route("/campaigns/<int:campaign_id>")
+@login_required
+def campaign(campaign_id: int):
+    require("marketing.campaign.read")
+    found = lifecycle.visible_campaign(campaign_id, current_user)
+    status = request.args.get("status", "")
+    status = status if status in RECIPIENT_FILTERS else ""
+    page = list_page()
+    rows = db.session.scalars(
+        results.recipients_query(found, {"status": status})
+        .order_by(Recipient.id)
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE + 1)
+    ).all()
+    return render_template(
+        "marketing/campaign.html",
+        campaign=found,
+        figures=results.results(found),
+        recipients=rows[:PER_PAGE],
+        more=len(rows) > PER_PAGE,
+        page=page,
+        status=status,
+        actions=CAMPAIGN.allowed(found.status),
+        **_labels(),
+    )
+
+
+def _campaign_form(found, values, errors=None, status=200):
+    segment_choices = [
+        (str(s.id), s.name)
+        for s in db.session.scalars(segments.visible_segments(current_user).order_by(Segment.name))
+    ]
+    template_choices = [
+        (str(t.id), t.name)
+        for t in db.session.scalars(templates.search_templates({}).order_by(CampaignTemplate.name))
+    ]
+    return render_template(
+        "marketing/campaign_form.html",
+        campaign=found,
+        values=values,
+        errors=errors or {},
+        segment_choices=segment_choices,
+        template_choices=template_choices,
+        **_labels(),
+    ), status
+
+
+def _posted_campaign() -> dict:
+    form = request.form
+
+    def number(key):
+        text = form.get(key, "").strip()
+        return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else text or None
+
+    return {
+        "name": form.get("name", "").strip(),
+        "segment_id": number("segment_id"),
+        "template_id": number("template_id"),
+        "language": form.get("language", "en"),
+        "rate": number("rate"),
+    }
+
+
+@bp.route("/campaigns/new")
+@login_required
+def new_campaign():
+    require("marketing.campaign.write")
+    return _campaign_form(None, {"language": "en", "rate": DEFAULT_RATE})
+
+
+@bp.route("/campaigns/<int:campaign_id>/edit")
+@login_required
+def edit_campaign(campaign_id: int):
+    require("marketing.campaign.write")
+    found = lifecycle.visible_campaign(campaign_id, current_user)
+    values = {k: getattr(found, k) for k in ("name", "segment_id", "template_id", "language")}
+    return _campaign_form(found, {**values, "rate": found.rate, "version": found.version})
+
+
+@bp.route("/campaigns", methods=["POST"])
+@login_required
+def create_campaign():
+    require("marketing.campaign.write")
+    payload = _posted_campaign()
+    try:
+        created = lifecycle.create_campaign(payload, current_user)
+    except ValidationError as exc:
+        db.session.rollback()
+        return _campaign_form(None, payload, exc.errors, 422)
+    flash(_("Campaign %(name)s saved.", name=created.name), "success")
+    return redirect(url_for(".campaign", campaign_id=created.id))
+
+
+@bp.route("/campaigns/<int:campaign_id>", methods=["POST"])
+@login_required
+def save_campaign(campaign_id: int):
+    require("marketing.campaign.write")
+    found = lifecycle.visible_campaign(campaign_id, current_user)
+    payload = _posted_campaign()
+    try:
+        lifecycle.update_campaign(found, payload, current_user, form_version())
+    except StateError as exc:
+        db.session.rollback()
+        flash(exc.summary, "error")
+        return redirect(url_for(".campaign", campaign_id=campaign_id))
+    except ValidationError as exc:
+        db.session.rollback()
+        return _campaign_form(found, payload, exc.errors, 422)
+    except (TrellisError, StaleVersionError) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for(".campaign", campaign_id=campaign_id))
+    flash(_("Saved."), "success")
+    return redirect(url_for(".campaign", campaign_id=campaign_id))
+
+
+#: the buttons of a campaign's page: the permission each needs
+ACTIONS = {
+    "test": "marketing.campaign.write",
+    "schedule": "marketing.campaign.send",
+    "send": "marketing.campaign.send",
+    "pause": "marketing.campaign.send",
+    "cancel": "marketing.campaign.send",
+    "delete": "marketing.campaign.write",
+}
+
+
+@bp.route(
+    "/campaigns/<int:campaign_id>/<any(test,schedule,send,pause,cancel,delete):action>",
+    methods=["POST"],
+)
+@login_required
+def campaign_action(campaign_id: int, action: str):
+    require(ACTIONS[action])
+    found = lifecycle.visible_campaign(campaign_id, current_user)
+    try:
+        if action == "test":
+            sent = lifecycle.send_test(found, current_user, request.url_root)
+            flash(_("A test e-mail was sent to %(to)s.", to=sent["to"]), "success")
+        elif action == "schedule":
+            when = form_datetime(request.form.get("send_at"))
+            lifecycle.schedule(found, {"send_at": when}, current_user, request.url_root)
+            flash(_("Scheduled."), "success")
+        elif action == "send":
+            lifecycle.send_now(found, current_user, request.url_root)
+            flash(_("Sending has started."), "success")
+        elif action == "delete":
+            lifecycle.delete_campaign(found, current_user, form_version())
+            flash(_("Campaign %(name)s moved to the recycle bin.", name=found.name), "success")
+            return redirect(url_for(".campaigns_list"))
+        else:
+            getattr(lifecycle, action)(found, current_user)
+            flash(_("Done."), "success")
+    except (TrellisError, StaleVersionError) as exc:
+        db.session.rollback()
+        errors = getattr(exc, "errors", None)
+        text = " ".join(m for ms in errors.values() for m in ms) if errors else str(exc)
+        flash(text, "error")
+    return redirect(url_for(".campaign", campaign_id=campaign_id))
+
+
+@bp.route("/templates")
+@login_required
+def templates_list():
+    require("marketing.campaign.read")
+    found = db.session.scalars(templates.search_templates({}).order_by(CampaignTemplate.name))
+    return render_template(
+        "marketing/campaign_templates.html", templates=found.all(), zh=current_lang() == "zh_CN"
+    )
+
+
+def _template_form(found, values, errors=None, status=200):
+    return render_template(
+        "marketing/campaign_template_form.html",
+        template=found,
+        values=values,
+        errors=errors or {},
+        merge_fields={k: str(v) for k, v in MERGE_FIELDS.items()},
+        **_labels(),
+    ), status
+
+
+@bp.route("/templates/new")
+@login_required
+def new_template():
+    require("marketing.campaign.write")
+    return _template_form(None, {})
+
+
+@bp.route("/templates/<int:email_template_id>/edit")
+@login_required
+def edit_template(email_template_id: int):
+    require("marketing.campaign.write")
+    found = templates.visible_template(email_template_id)
+    values = {k: getattr(found, k) or "" for k in TEMPLATE_FIELDS}
+    return _template_form(found, {**values, "version": found.version})
+
+
+def _posted_template() -> dict:
+    return {k: request.form.get(k, "") for k in TEMPLATE_FIELDS}
+
+
+@bp.route("/templates", methods=["POST"])
+@login_required
+def create_template():
+    require("marketing.campaign.write")
+    payload = _posted_template()
+    try:
+        templates.create_template(payload, current_user)
+    except ValidationError as exc:
+        db.session.rollback()
+        return _template_form(None, payload, exc.errors, 422)
+    flash(_("Template saved."), "success")
+    return redirect(url_for(".templates_list"))
+
+
+@bp.route("/templates/<int:email_template_id>", methods=["POST"])
+@login_required
+def save_template(email_template_id: int):
+    require("marketing.campaign.write")
+    found = templates.visible_template(email_template_id)
+    payload = _posted_template()
+    try:
+        if "delete" in request.form:
+            templates.delete_template(found, current_user, form_version())
+            flash(_("Template moved to the recycle bin."), "success")
+            return redirect(url_for(".templates_list"))
+        templates.update_template(found, payload, current_user, form_version())
+    except (ValidationError, ForbiddenError) as exc:
+        db.session.rollback()
+        errors = exc.errors if isinstance(exc, ValidationError) else {"_schema": [str(exc)]}
+        return _template_form(found, payload, errors, 422)
+    except StaleVersionError:
+        db.session.rollback()
+        flash(_("Someone else changed this template meanwhile; look again and retry."), "error")
+        return redirect(url_for(".edit_template", email_template_id=email_template_id))
+    flash(_("Saved."), "success")
+    return redirect(url_for(".templates_list"))
