@@ -5,10 +5,12 @@ the key accounts (who was invited to the spring fair)."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from core.api import Customer, User, db
 
 from ..models import Segment, StaticList, StaticListMember
-from ..services.segments import members_query
+from ..services.conditions import compile_conditions
 from .campaigns import load_demo_campaign
 
 TEXT = {
@@ -83,7 +85,11 @@ def _freeze_demo_list(text: tuple[str, str], segment: Segment, owner: User | Non
     )
     db.session.add(found)
     db.session.flush()
-    ids = db.session.scalars(members_query(segment, None).with_only_columns(Customer.id)).all()
+    # the demo seeds as the system, which no user's scope stands for: every live customer
+    matching = compile_conditions(segment.match, segment.conditions)
+    ids = db.session.scalars(
+        select(Customer.id).where(Customer.deleted_at.is_(None), matching)
+    ).all()
     by = owner.id if owner else None
     db.session.add_all(
         StaticListMember(list_id=found.id, customer_id=i, added_by_id=by) for i in ids

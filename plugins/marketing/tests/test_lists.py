@@ -159,3 +159,16 @@ def test_the_pages_freeze_list_and_take_off(make_user, make_customer, login_as):
     )
     assert taken.status_code == 200 and "Lead one" not in taken.text.split("<table")[1]
     assert client.get("/marketing/lists").status_code == 200
+
+
+def test_the_demo_list_holds_the_key_accounts(make_user, trellis_load_demo, as_user):
+    """The demo freezes its "key accounts" segment into a list: the list holds
+    what the segment matches (it was empty when the freeze went through a
+    user's scope that the demo, seeding as the system, does not have)."""
+    admin = make_user(role="admin", email="demo-admin@example.com")
+    trellis_load_demo("en", admin)
+    api = as_user(admin)
+    found = db.session.scalar(select(StaticList).where(StaticList.segment_id.is_not(None)))
+    segment_count = api.get(f"{API}/segments/{found.segment_id}/count").json["count"]
+    assert segment_count > 0
+    assert api.get(f"{API}/lists/{found.id}/count").json == {"count": segment_count}
