@@ -25,7 +25,7 @@ from core.models import SoftDeleteMixin, TimestampMixin, UTCDateTime, VersionedM
 from core.events import emit, transaction
 from core.extensions import db
 from core.cells import add_to_cells
-from core.facts import customer_facts, money_rows
+from core.facts import customer_facts, journey_steps, money_events, money_rows
 from core.jobs import enqueue
 
 # -- Access control & scoped queries: who is asking, and the one helper every query goes through.
@@ -149,6 +149,7 @@ from core.tracking import new_tracking_token, tracked_record, tracking_match
 # -- Messages & one-time codes: SMS and e-mail sent after the commit, six digits proving a phone.
 from core.messaging import check_code, issue_code, send_message
 from core.messaging.mailer import MailError, Mailer
+from core.messaging.sms import SmsError, SmsGateway, SmsParts, sms_gateway, sms_number, sms_parts
 from core.models import Message
 
 # -- Translations: a plugin's own gettext domain (zh_CN and en).
@@ -156,7 +157,7 @@ from core.i18n import current_lang, instance_currency, instance_region, instance
 from core.i18n import translator
 
 # -- Declarations: the small frozen values a plugin returns from its hooks.
-from core.facts import CustomerFact, MoneyEvent
+from core.facts import CustomerFact, JourneyStep, MoneyEvent
 from core.declarations import (
     MENU_ADMIN,
     MENU_CUSTOMERS,
@@ -205,37 +206,37 @@ __all__ = [
     "CustomerAction", "CustomerColumn", "CustomerFact", "CustomerFilter", "CustomerKind",
     "CustomerTab", "DashboardWidget", "DataScope", "DueTask", "Encrypted", "FieldType", "Flag",
     "FollowUpPlan", "FollowUpRule", "ForbiddenError", "Grade", "IllegalTransition", "Job",
-    "ListArgs", "MailError", "Mailer", "Manifest", "MenuGroup", "MenuItem", "Message",
-    "MessageSender", "MissingReferenceError", "MoneyEvent", "NotBlank", "NotFoundError",
-    "Permission", "Phone", "RecycleCondition", "Role", "RoleTemplate", "RuleParam",
-    "SearchHit", "SearchSection", "Searchable", "SoftDeleteMixin", "SortArgs", "Stage",
-    "StaleVersionError", "StateError", "StateMachine", "Tag", "TakenError", "Team",
-    "TimestampMixin", "TrellisError", "UTCDateTime", "UnavailableError", "Upload", "User",
+    "JourneyStep", "ListArgs", "MailError", "Mailer", "Manifest", "MenuGroup", "MenuItem",
+    "Message", "MessageSender", "MissingReferenceError", "MoneyEvent", "NotBlank", "NotFoundError",
+    "Permission", "Phone", "RecycleCondition", "Role", "RoleTemplate", "RuleParam", "SearchHit",
+    "SearchSection", "Searchable", "SmsError", "SmsGateway", "SmsParts", "SoftDeleteMixin",
+    "SortArgs", "Stage", "StaleVersionError", "StateError", "StateMachine", "Tag", "TakenError",
+    "Team", "TimestampMixin", "TrellisError", "UTCDateTime", "UnavailableError", "Upload", "User",
     "ValidationError", "VersionedMixin", "accepted_file_types", "add_months", "add_to_cells",
     "approve_request", "attach", "attachment_of", "attachments_of", "audit", "best_matches",
     "binned_customer_ids", "call_hook", "check_attachment_kind", "check_code", "check_files",
     "check_number_pattern", "check_transfer", "check_version", "choose_approval_flow",
-    "chosen_files", "company_profile", "complete_task", "conceal", "consents_of",
-    "core_version", "create_contact", "create_customer", "create_followup_plan", "create_team",
-    "create_user", "csv_export", "csv_rows", "current_lang", "current_user",
-    "custom_field_definitions", "customer_facts", "customer_for", "customer_live",
-    "customer_timeline", "db", "delete_record", "delete_rows", "disclose", "emit", "enqueue",
-    "ensure_unlocked", "eventspec", "expected_version", "field_rules", "file_named",
-    "find_duplicates", "first_of_next_month", "form_datetime", "form_payload", "form_version",
-    "format_phone", "get_customer", "hidden_fields", "hookimpl", "hookspec",
-    "instance_currency", "instance_region", "instance_timezone", "is_id", "is_locked",
-    "issue_code", "json_body", "list_page", "list_sort", "load", "load_csv_rows",
-    "log_activity", "lookup_column", "mask_pii", "may_contact", "missing_attachment_kinds",
-    "money_rows", "new_tracking_token", "next_number", "normalize_national_id",
-    "normalize_phone", "normalize_tax_number", "not_to_contact", "open_followup_tasks",
-    "ordered", "page_schema", "paginate", "phone_type_label", "pii_match", "plugin_settings",
-    "public", "read_csv", "record_attempt", "record_consent", "refuse", "reject_request",
-    "remove_attachment", "remove_files", "remove_files_after_commit", "repoint", "require",
-    "sample_file", "sample_pdf", "save", "save_approval_flow", "scoped", "search_match",
-    "search_rank", "sees_all", "send_message", "send_stored_file", "snapshot", "sniff_file",
+    "chosen_files", "company_profile", "complete_task", "conceal", "consents_of", "core_version",
+    "create_contact", "create_customer", "create_followup_plan", "create_team", "create_user",
+    "csv_export", "csv_rows", "current_lang", "current_user", "custom_field_definitions",
+    "customer_facts", "customer_for", "customer_live", "customer_timeline", "db", "delete_record",
+    "delete_rows", "disclose", "emit", "enqueue", "ensure_unlocked", "eventspec",
+    "expected_version", "field_rules", "file_named", "find_duplicates", "first_of_next_month",
+    "form_datetime", "form_payload", "form_version", "format_phone", "get_customer",
+    "hidden_fields", "hookimpl", "hookspec", "instance_currency", "instance_region",
+    "instance_timezone", "is_id", "is_locked", "issue_code", "journey_steps", "json_body",
+    "list_page", "list_sort", "load", "load_csv_rows", "log_activity", "lookup_column", "mask_pii",
+    "may_contact", "missing_attachment_kinds", "money_events", "money_rows", "new_tracking_token",
+    "next_number", "normalize_national_id", "normalize_phone", "normalize_tax_number",
+    "not_to_contact", "open_followup_tasks", "ordered", "page_schema", "paginate",
+    "phone_type_label", "pii_match", "plugin_settings", "public", "read_csv", "record_attempt",
+    "record_consent", "refuse", "reject_request", "remove_attachment", "remove_files",
+    "remove_files_after_commit", "repoint", "require", "sample_file", "sample_pdf", "save",
+    "save_approval_flow", "scoped", "search_match", "search_rank", "sees_all", "send_message",
+    "send_stored_file", "sms_gateway", "sms_number", "sms_parts", "snapshot", "sniff_file",
     "sorted_by", "submit_for_approval", "team_subtree", "text_contains", "tracked_record",
-    "tracking_match", "transaction", "translator", "update_customer", "upload_folder",
-    "utcnow", "visible_customer", "visible_customer_ids", "visible_record", "visible_records",
-    "whole_days", "write_files",
+    "tracking_match", "transaction", "translator", "update_customer", "upload_folder", "utcnow",
+    "visible_customer", "visible_customer_ids", "visible_record", "visible_records", "whole_days",
+    "write_files",
 ]
 # fmt: on

@@ -48,6 +48,7 @@ from core.requests import TrellisRequest, refuse_nul
 from core.schemas import MAX_ID
 from core.search import check_searchable, core_searchables
 from core.themes import ThemedEnvironment, init_themes
+from core.webhooks import WEBHOOK_JOBS
 
 CORE_DIR = Path(__file__).parent
 CORE_PERMISSIONS = [
@@ -63,6 +64,7 @@ CORE_PERMISSIONS = [
     Permission("admin.users", _l("Manage users, teams and roles")),
     Permission("admin.settings", _l("Manage settings")),
     Permission("admin.approvals", _l("Manage approval flows and see every approval")),
+    Permission("admin.webhooks", _l("Manage webhooks and see their deliveries")),
 ]
 #: the roles a new instance starts with; admins may edit or add more
 CORE_ROLES = [
@@ -118,7 +120,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             "activity_kinds": [ActivityKind(k, _KIND_LABELS[k]) for k in CORE_ACTIVITY_KINDS],
             "field_types": CORE_FIELD_TYPES,
             "followup_rules": [*CORE_RULES, *APPROVAL_RULES],
-            "jobs": [*CORE_JOBS, *MESSAGE_JOBS],
+            "jobs": [*CORE_JOBS, *MESSAGE_JOBS, *WEBHOOK_JOBS],
             "searchables": core_searchables(),
         },
     )

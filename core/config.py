@@ -39,11 +39,13 @@ DEFAULTS: dict[str, Any] = {
     "PROXIES": 0,  # reverse proxies in front of Trellis whose X-Forwarded-* headers to trust
     "TOKEN_DAYS": 90,  # life of a new API token when its creator names none
     "TOKEN_MAX_DAYS": 365,  # the longest life a token may be given
+    "DOUBLE_OPT_IN": True,  # a marketing e-mail grant holds once the customer confirms it
     "LOG_FORMAT": "text",  # or "json": a JSON object per log line, with the request id
     "METRICS_TOKEN": None,  # set: /metrics answers Prometheus given this bearer token; unset: off
     "PII_KEYS": None,  # Fernet keys for personal data, first encrypts (core.pii); default: instance
     "SMTP_URL": None,  # e-mail out: smtp://user:password@host:587 (STARTTLS), smtps://, smtp+plain://
     "MAIL_FROM": None,  # the From of e-mail sent; default: trellis@<the SMTP host>
+    "SMS_URL": None,  # texts out: twilio://SID:TOKEN@api.twilio.com/?from=%2B1…; unset: the log
 }
 LOCALES = ("en", "zh_CN")
 #: settings that take one of a few values
@@ -146,8 +148,10 @@ def _validate(settings: dict[str, Any]) -> None:
             "of reverse proxies in front of Trellis (0, 1, 2, …)"
         ) from None
     _check_token_days(settings)
+    settings["TRELLIS_DOUBLE_OPT_IN"] = _flag(settings, "TRELLIS_DOUBLE_OPT_IN")
     _check_metrics_token(settings)
     _check_smtp_url(settings["TRELLIS_SMTP_URL"])
+    _check_sms_url(settings)
     from core.pii import parse_keys  # the Fernet key check; cryptography loads with it
 
     settings["TRELLIS_PII_KEYS"] = parse_keys(settings["TRELLIS_PII_KEYS"])
@@ -166,6 +170,19 @@ def _validate(settings: dict[str, Any]) -> None:
         settings["TRELLIS_PLUGINS"] = [p.strip() for p in plugins.split(",") if p.strip()]
     if not isinstance(settings["TRELLIS_PLUGINS"], (list, tuple, type(None))):
         raise ConfigError("TRELLIS_PLUGINS: expected a comma-separated list of plugin names")
+
+
+def _flag(settings: dict[str, Any], key: str) -> bool:
+    """An on/off setting: true or false (also 1/0, yes/no, on/off)."""
+    value = settings[key]
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off"):
+        return False
+    raise ConfigError(f"{key}: {value!r} is not true or false")
 
 
 def _check_money_and_region(settings: dict[str, Any]) -> None:
@@ -230,6 +247,20 @@ def _check_smtp_url(url: Any) -> None:
             f"TRELLIS_SMTP_URL: {scheme or 'no'} scheme; use smtp://, smtps:// or smtp+plain:// "
             "(e.g. smtp://user:password@mail.example.com:587)"
         )
+
+
+def _check_sms_url(settings: dict[str, Any]) -> None:
+    """Unset or empty: texts go to the log. Set: a gateway URL (core.messaging.sms)."""
+    url = settings["TRELLIS_SMS_URL"]
+    if url in (None, ""):
+        settings["TRELLIS_SMS_URL"] = None
+        return
+    from core.messaging.sms import parse_sms_url
+
+    try:
+        parse_sms_url(str(url))
+    except ValueError as exc:
+        raise ConfigError(f"TRELLIS_SMS_URL: {exc}") from None
 
 
 def _check_production_secret_key(key: Any) -> None:

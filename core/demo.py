@@ -20,6 +20,7 @@ from typing import Any
 
 from flask_babel import force_locale
 
+from core.consents import record_consent
 from core.extensions import db
 from core.followups import create_plan
 from core.models import User, utcnow
@@ -221,6 +222,7 @@ def _load_demo(locale: str, admin: User, seed: int) -> None:
                 },
                 admin,
             )
+    _demo_consents(customers, admin)
     create_plan(
         {
             "name": text["plan"],
@@ -233,3 +235,15 @@ def _load_demo(locale: str, admin: User, seed: int) -> None:
         locale=locale, customers=customers, users=[admin, *users]
     )
     db.session.commit()
+
+
+def _demo_consents(customers: list[Any], admin: User) -> None:
+    """Two customers in three agreed to marketing by e-mail and SMS — on a
+    list imported as already confirmed (double opt-in done elsewhere), so
+    the demo's campaigns have someone to reach and send no confirmation."""
+    for i, customer in enumerate(customers):
+        if i % 3 == 2:
+            continue
+        for channel in ("email", "sms"):
+            payload = {"channel": channel, "purpose": "marketing", "status": "granted"}
+            record_consent(customer, payload, admin, already_confirmed=True)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
@@ -72,16 +72,34 @@ def _table(exc: StaleDataError) -> str:
     return found.group(1) if found else "the record"
 
 
+_Listener = TypeVar("_Listener", bound=Callable[[str, dict[str, Any]], object])
+#: called with (event, kwargs) by :func:`emit`, inside the caller's transaction
+_ON_EMIT: list[Callable[[str, dict[str, Any]], object]] = []
+
+
+def on_emit(listener: _Listener) -> _Listener:
+    """Have ``listener(event, kwargs)`` called by every :func:`emit`, in the
+    transaction of the change: what it writes commits or rolls back with it.
+    Core's own wiring (:mod:`core.webhooks` writes its deliveries so), set
+    once at import — not a hook: nothing here is a plugin's to change."""
+    _ON_EMIT.append(listener)
+    return listener
+
+
 def emit(event: str, **kwargs: Any) -> None:
     """Queue ``trellis_<event>`` to fire when the current transaction commits.
 
     ``event`` must be declared with ``@eventspec`` (by core or a plugin's
     ``hookspecs``): a misspelt name would otherwise reach no subscriber and
     nobody would know. In development and tests that raises at once; in
-    production it is logged and the write still commits.
+    production it is logged and the write still commits. A webhook delivery
+    is written now, in the same transaction, for each subscription that
+    wants the event (:mod:`core.webhooks`, through :func:`on_emit`).
     """
     if _declared(event):
         db.session.info.setdefault(_PENDING, []).append((event, kwargs))
+        for listener in _ON_EMIT:
+            listener(event, kwargs)
 
 
 def fire(event: str, **kwargs) -> None:

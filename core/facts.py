@@ -1,11 +1,13 @@
-"""What plugins know of each customer, and the money customers bring.
+"""What plugins know of each customer, the money customers bring, and the
+steps of their journey.
 
 Segments, RFM scores, churn risk and automation rules ask the same
 questions of every industry — "won amount at least 10,000", "a paid visit in
 the last year" — but only the plugins hold the answers. They declare them
-(``trellis_customer_facts``, ``trellis_money_events``); these two readers
-hand them to whoever asks, so an analysis plugin depends on no industry
-plugin and an industry plugin on no analysis plugin.
+(``trellis_customer_facts``, ``trellis_money_events``,
+``trellis_journey_steps``); the readers here hand them to whoever asks, so
+an analysis plugin depends on no industry plugin and an industry plugin on
+no analysis plugin.
 """
 
 from __future__ import annotations
@@ -80,9 +82,42 @@ class MoneyEvent:
     permission: str | None = None
 
 
+@dataclass(frozen=True)
+class JourneyStep:
+    """A step of the customer journey (客户旅程) a plugin knows
+    (``trellis_journey_steps``): the first lead, the first deal won, the
+    first work order, the first claim, the first visit.
+
+    ``key`` is unique and starts with the plugin's name (``sales.won``).
+    ``reached()`` returns a select of two columns — the customer's id and
+    when the customer first reached the step (UTC) — with at most one row
+    per customer, over every customer (the caller adds the scope).
+    ``order`` places the step among the others; the steps every industry
+    shares are *known* 0, *contacted* 10, *bought* 50 and *bought again*
+    90 (a lead is about 20, a deal 30, a visit 40, a won deal 45, a work
+    order 60, a renewal 70, a claim 75). ``permission`` is what a user must
+    hold to see the step (it reveals the plugin's records).
+    """
+
+    key: str
+    label: Any
+    reached: Callable[[], Any]
+    order: int
+    permission: str | None = None
+
+
 def _registry() -> Any:
     # core.registry imports these declarations; the registry object is the app's
     return current_app.extensions["trellis"]
+
+
+def money_events(user: User | None = None) -> dict[str, MoneyEvent]:
+    """The kinds of money plugins declared, by key (their labels for a
+    report); with ``user``, only those whose amounts the user may see."""
+    events = _registry().money_events
+    if user is None:
+        return dict(events)
+    return {k: e for k, e in events.items() if e.permission is None or user.can(e.permission)}
 
 
 def customer_facts(user: User | None = None) -> dict[str, CustomerFact]:
@@ -92,6 +127,15 @@ def customer_facts(user: User | None = None) -> dict[str, CustomerFact]:
     if user is None:
         return dict(facts)
     return {k: f for k, f in facts.items() if f.permission is None or user.can(f.permission)}
+
+
+def journey_steps(user: User | None = None) -> dict[str, JourneyStep]:
+    """The journey steps plugins declared, by key, in their ``order``; with
+    ``user``, only those whose permission the user holds."""
+    steps = sorted(_registry().journey_steps.values(), key=lambda s: (s.order, s.key))
+    return {
+        s.key: s for s in steps if user is None or s.permission is None or user.can(s.permission)
+    }
 
 
 def money_rows(

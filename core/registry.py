@@ -27,7 +27,7 @@ from core.declarations import (
     Searchable,
 )
 from core.errors import PluginError
-from core.facts import FACT_KINDS, FACT_MEANINGS, CustomerFact, MoneyEvent
+from core.facts import FACT_KINDS, FACT_MEANINGS, CustomerFact, JourneyStep, MoneyEvent
 from core.plugins import PluginInfo
 
 
@@ -47,6 +47,8 @@ class Registry:
     #: what plugins know of each customer, and the money customers bring
     customer_facts: dict[str, CustomerFact] = field(default_factory=dict)
     money_events: dict[str, MoneyEvent] = field(default_factory=dict)
+    #: the steps of the customer journey plugins know (``trellis_journey_steps``)
+    journey_steps: dict[str, JourneyStep] = field(default_factory=dict)
     #: filters plugins add to the customers list (``trellis_customer_filters``)
     customer_filters: dict[str, CustomerFilter] = field(default_factory=dict)
     #: record type -> what can require approval (``trellis_approvables``)
@@ -138,6 +140,10 @@ def conventional_folder(module, hook: str) -> Path | None:
     return folder if folder.is_dir() else None
 
 
+#: the declarations whose key must start with the declaring plugin's name
+OWN_PREFIX = ("journey_steps",)
+
+
 def register_declarations(reg: Registry, core_items: dict[str, list]) -> None:
     """Fill the registry from core's own items and the plugins' hooks."""
     specs = {
@@ -152,6 +158,7 @@ def register_declarations(reg: Registry, core_items: dict[str, list]) -> None:
         "approvables": ("trellis_approvables", "record_type"),
         "customer_facts": ("trellis_customer_facts", "key"),
         "money_events": ("trellis_money_events", "key"),
+        "journey_steps": ("trellis_journey_steps", "key"),
         "customer_filters": ("trellis_customer_filters", "key"),
     }
     for attr, (hook, key) in specs.items():
@@ -161,6 +168,11 @@ def register_declarations(reg: Registry, core_items: dict[str, list]) -> None:
         ]
         for owner, item in pairs:
             name = getattr(item, key)
+            if attr in OWN_PREFIX and not str(name).startswith(f"{owner}."):
+                raise PluginError(
+                    f"plugin {owner!r} declares {attr.replace('_', ' ')[:-1]} {name!r}: "
+                    f"its key must start with {owner + '.'!r}"
+                )
             if name in target:
                 raise PluginError(
                     f"plugin {owner!r} declares {attr.replace('_', ' ')[:-1]} {name!r}, "

@@ -123,11 +123,45 @@ def demo_ids() -> dict:
         "email_template_id": _first(CampaignTemplate),
         "list_id": _first(StaticList),
         "survey_id": _first(Survey),
+        **_webhook_ids(),
         "token": "no-such-request",
         "number": db.session.scalar(select(Claim.number).limit(1)),  # its tracking page: 404
         "sales_key": db.session.scalar(select(LeadForm.key).limit(1)),
         "service_key": db.session.scalar(select(RequestLink.key).limit(1)),
     }
+
+
+def _webhook_ids() -> dict:
+    """The demo has no webhooks: a subscription (switched off) and a delivery of it."""
+    import uuid
+
+    from core.models import WebhookDelivery, WebhookSubscription, utcnow
+
+    subscription = WebhookSubscription(
+        name="ERP",
+        url="https://erp.example.com/hooks",
+        secret="whsec_demo_secret_0123456789",
+        events=["customer_created"],
+        active=False,
+        allow_internal=False,
+        consecutive_failures=0,
+    )
+    key = str(uuid.uuid4())
+    delivery = WebhookDelivery(
+        subscription=subscription,
+        event="customer_created",
+        key=key,
+        payload={"id": key, "event": "customer_created", "data": {}},
+        status="delivered",
+        attempts=1,
+        next_attempt_at=utcnow(),
+        retry_until=utcnow(),
+        status_code=200,
+        latency_ms=12,
+    )
+    db.session.add_all([subscription, delivery])
+    db.session.commit()
+    return {"subscription_id": subscription.id, "delivery_id": delivery.id}
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
-"""The ``trellis`` command line, run as a real process the way scripts and
-cron run it. User errors: one line on stderr, exit 1, no traceback."""
+"""The ``trellis`` command line. User errors: one line on stderr, exit 1,
+no traceback. The commands run in the test's process
+(``core.testing.run_trellis``: a new process costs seconds before the
+command starts); the console script itself runs as a real process the way
+scripts and cron run it (``cli.process``), as do ``serve`` and ``worker``."""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
+from core.testing.commands import run_trellis
+
 TRELLIS = str(Path(sys.executable).parent / "trellis")
 
 
@@ -19,17 +24,20 @@ TRELLIS = str(Path(sys.executable).parent / "trellis")
 def cli(empty_database_url, tmp_path):
     """``cli(*args, **env)`` runs ``trellis`` on an empty database."""
 
+    settings = {
+        "TRELLIS_INSTANCE_PATH": str(tmp_path / "instance"),
+        "TRELLIS_DATABASE_URL": empty_database_url,
+    }
+
     def run(*args, stdin: str | None = None, **env):
+        return run_trellis(*args, env={**settings, **env}, stdin=stdin)
+
+    def process(*args, **env):
+        """``trellis <args>`` as a real process of the console script."""
         environ = {k: v for k, v in os.environ.items() if not k.startswith("TRELLIS_")}
-        environ.update(
-            {
-                "TRELLIS_INSTANCE_PATH": str(tmp_path / "instance"),
-                "TRELLIS_DATABASE_URL": empty_database_url,
-                **env,
-            }
-        )
+        environ.update({**settings, **env})
         return subprocess.run(
-            [TRELLIS, *args], capture_output=True, text=True, env=environ, input=stdin, timeout=120
+            [TRELLIS, *args], capture_output=True, text=True, env=environ, timeout=120
         )
 
     def start(*args):
@@ -50,6 +58,7 @@ def cli(empty_database_url, tmp_path):
 
     run.url = empty_database_url
     run.start = start
+    run.process = process
     yield run
     create_engine(empty_database_url).dispose()
 
@@ -98,7 +107,8 @@ def test_init_twice_refuses_and_changes_nothing(cli):
 
 
 def test_init_without_an_admin_email_off_a_terminal_is_a_clear_error(cli):
-    one_line_error(cli("init"), "--admin-email is required")
+    """Through the console script, as a real process: stdin is no terminal."""
+    one_line_error(cli.process("init"), "--admin-email is required")
     assert count(cli.url, "customer") == -1  # nothing migrated, nothing written
 
 
@@ -234,7 +244,8 @@ def test_users_list_on_an_unreachable_database_is_one_line(cli):
 
 
 def test_run_refuses_a_database_that_is_not_migrated(cli):
-    one_line_error(cli("run", "--port", "5999"), "run `trellis db upgrade`")
+    # a real process: were it not to refuse, it would serve until the timeout
+    one_line_error(cli.process("run", "--port", "5999"), "run `trellis db upgrade`")
 
 
 def test_serve_answers_real_http_through_gunicorn(cli, tmp_path):

@@ -55,9 +55,9 @@ def test_a_backdated_decision_does_not_override_a_later_one(make_customer):
 
 def test_each_channel_and_purpose_is_decided_apart(make_customer):
     customer, other = make_customer(), make_customer()
-    decide(customer, "granted", channel="email")
+    decide(customer, "granted", channel="post")
     decide(customer, "withdrawn", channel="sms", purpose="service")
-    assert may_contact([customer.id, other.id], "email", "marketing") == {customer.id}
+    assert may_contact([customer.id, other.id], "post", "marketing") == {customer.id}
     assert may_contact([customer.id, other.id], "sms", "marketing") == set()
     assert may_contact([customer.id, other.id], "sms", "service") == {other.id}
     assert may_contact([customer.id, other.id], "email", "service") == {customer.id, other.id}

@@ -18,14 +18,14 @@ def test_the_api_records_and_lists_decisions(make_user, make_customer, as_user):
     client = as_user(rep)
     answer = client.post(
         f"/api/v1/customers/{customer.id}/consents",
-        json={"channel": "email", "purpose": "marketing", "status": "granted", "source": "form"},
+        json={"channel": "sms", "purpose": "marketing", "status": "granted", "source": "form"},
     )
     assert answer.status_code == 201, answer.get_json()
     assert answer.get_json()["status"] == "granted"
-    assert may_contact([customer.id], "email", "marketing") == {customer.id}
+    assert may_contact([customer.id], "sms", "marketing") == {customer.id}
     listed = client.get(f"/api/v1/customers/{customer.id}/consents").get_json()
     assert [(row["channel"], row["purpose"], row["source"]) for row in listed] == [
-        ("email", "marketing", "form")
+        ("sms", "marketing", "form")
     ]
 
 

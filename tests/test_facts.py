@@ -9,7 +9,18 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import Integer, Numeric, func, literal, select, union_all
 
-from core.api import Activity, CustomerFact, MoneyEvent, customer_facts, db, money_rows, utcnow
+from core.api import (
+    Activity,
+    CustomerFact,
+    JourneyStep,
+    MoneyEvent,
+    customer_facts,
+    db,
+    journey_steps,
+    money_events,
+    money_rows,
+    utcnow,
+)
 from core.errors import PluginError
 from core.testing import plugin_module
 
@@ -123,3 +134,52 @@ def test_money_rows_leave_out_the_events_a_user_may_not_see(register_plugin, mak
         "probe.open",
         "probe.closed",
     }
+    # the declarations themselves (a report's labels), under the same rule
+    probes = {k: str(e.label) for k, e in money_events(rep).items() if k.startswith("probe.")}
+    assert probes == {"probe.open": "Open"}
+    assert {"probe.open", "probe.closed"} <= set(money_events(admin)) == set(money_events())
+
+
+def first_activity():
+    return select(Activity.customer_id, func.min(Activity.occurred_at)).group_by(
+        Activity.customer_id
+    )
+
+
+STEPS = [
+    JourneyStep("probe.late", "Late", first_activity, order=70),
+    JourneyStep("probe.early", "Early", first_activity, order=20, permission="probe.secret.read"),
+]
+
+
+def test_hook_journey_steps(register_plugin, make_user, make_customer):
+    """Declared steps are listed by key in their ``order``; a user sees only
+    those whose permission they hold; ``reached()`` answers per customer."""
+    register_plugin(plugin_module("probe", trellis_journey_steps=lambda: STEPS))
+    probes = [k for k in journey_steps() if k.startswith("probe.")]
+    assert probes == ["probe.early", "probe.late"]
+    orders = [s.order for s in journey_steps().values()]
+    assert orders == sorted(orders)
+    rep, admin = make_user(role="sales"), make_user(role="admin")
+    assert "probe.late" in journey_steps(rep) and "probe.early" not in journey_steps(rep)
+    assert {"probe.early", "probe.late"} <= set(journey_steps(admin))
+
+    customer = make_customer()
+    first = datetime(2026, 2, 3, 9, 0, tzinfo=UTC)
+    for at in (datetime(2026, 4, 1, tzinfo=UTC), first):
+        db.session.add(Activity(customer_id=customer.id, kind="note", subject="x", occurred_at=at))
+    db.session.commit()
+    reached = dict(db.session.execute(journey_steps()["probe.late"].reached()).all())
+    assert reached[customer.id] == first
+
+
+def test_hook_journey_steps_refuses_a_key_declared_twice(register_plugin):
+    with pytest.raises(PluginError, match="already declared"):
+        register_plugin(plugin_module("probe", trellis_journey_steps=lambda: STEPS + STEPS[:1]))
+
+
+@pytest.mark.parametrize("key", ["sales.lead", "probe", "probeX.lead"])
+def test_hook_journey_steps_refuses_a_key_not_starting_with_the_plugin_name(register_plugin, key):
+    bad = JourneyStep(key, "Bad", first_activity, order=20)
+    with pytest.raises(PluginError, match="must start with 'probe.'"):
+        register_plugin(plugin_module("probe", trellis_journey_steps=lambda: [bad]))

@@ -211,7 +211,42 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
         "list_id": _seed_list(owner, customer.id),
         "survey_id": survey,
         **_seed_campaign(owner, own, marker, segment, customer.id),
+        **_seed_webhook(),
     }
+
+
+def _seed_webhook() -> dict:
+    """A webhook subscription (switched off: the walk's own writes send
+    nothing) and one failed delivery of it; admin pages, no owner."""
+    import uuid
+
+    from core.models import WebhookDelivery, WebhookSubscription
+
+    subscription = WebhookSubscription(
+        name="Walk hook",
+        url="https://hooks.example.com/trellis",
+        secret="whsec_walk_secret_0123456789",
+        events=["customer_created"],
+        active=False,
+        allow_internal=False,
+        consecutive_failures=0,
+    )
+    key = str(uuid.uuid4())
+    delivery = WebhookDelivery(
+        subscription=subscription,
+        event="customer_created",
+        key=key,
+        payload={"id": key, "event": "customer_created", "data": {}},
+        status="failed",
+        attempts=1,
+        next_attempt_at=utcnow(),
+        retry_until=utcnow(),
+        error="HTTP 500",
+        status_code=500,
+    )
+    db.session.add_all([subscription, delivery])
+    db.session.commit()
+    return {"subscription_id": subscription.id, "delivery_id": delivery.id}
 
 
 def _seed_campaign(owner, own: str, marker: str, segment_id: int, customer_id: int) -> dict:

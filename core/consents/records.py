@@ -8,6 +8,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from core.consents.confirmation import (
+    confirmation_address,
+    needs_confirmation,
+    send_confirmation,
+    sent_recently,
+)
 from core.consents.rules import DEFAULTS, ConsentInput
 from core.errors import ValidationError
 from core.events import transaction
@@ -21,22 +27,45 @@ from core.services.base import audit, load, snapshot
 BATCH = 500
 
 
-def record_consent(customer: Customer, payload: Any, actor: User | None) -> CustomerConsent:
+def record_consent(
+    customer: Customer, payload: Any, actor: User | None, *, already_confirmed: bool = False
+) -> CustomerConsent:
     """Record ``customer``'s decision (``channel``, ``purpose``, ``status``
     granted/withdrawn, ``source``, ``decided_at``, ``note``) as a new row,
-    in one transaction, audited. Earlier decisions stay as the history."""
+    in one transaction, audited. Earlier decisions stay as the history.
+
+    A grant that needs the customer's confirmation (marketing by e-mail,
+    :func:`~core.consents.confirmation.needs_confirmation`) is kept as
+    ``pending`` and a confirmation e-mail queued — unless the grant already
+    holds, or one went out minutes ago (that link still works). With no
+    e-mail address to confirm it, it is refused naming ``channel`` and
+    nothing is written. ``already_confirmed`` (code only — an import of a
+    list another mailing tool confirmed, demo data) makes a grant hold at
+    once, recorded with source ``import``. A withdrawal always holds at once."""
     data = load(ConsentInput(), payload)
     now = utcnow()
     decided_at = data.get("decided_at") or now
     if decided_at > now:
         raise ValidationError({"decided_at": [_("a decision cannot lie in the future")]})
+    channel, purpose = data["channel"], data["purpose"]
+    status, source = data["status"], data["source"]
+    confirm_to = None
+    if status == "granted" and already_confirmed:
+        source = "import"
+    elif status == "granted" and needs_confirmation(channel, purpose):
+        if not _latest([customer.id], channel, purpose).get(customer.id):
+            confirm_to = confirmation_address(customer)
+            if confirm_to is None:
+                message = _("The customer has no e-mail address to confirm this consent.")
+                raise ValidationError({"channel": [message]})
+            status = "pending"
     with transaction():
         row = CustomerConsent(
             customer_id=customer.id,
-            channel=data["channel"],
-            purpose=data["purpose"],
-            status=data["status"],
-            source=data["source"],
+            channel=channel,
+            purpose=purpose,
+            status=status,
+            source=source,
             decided_at=decided_at,
             note=data.get("note") or None,
             recorded_by_id=actor.id if actor else None,
@@ -44,6 +73,8 @@ def record_consent(customer: Customer, payload: Any, actor: User | None) -> Cust
         db.session.add(row)
         db.session.flush()
         audit(actor, customer, "consent", None, snapshot(row), entity="customer")
+        if confirm_to and not sent_recently(customer.id, channel, purpose):
+            send_confirmation(customer, row, confirm_to, actor)
     return row
 
 
@@ -70,8 +101,9 @@ def current_consents(customer_id: int) -> dict[tuple[str, str], CustomerConsent]
 
 def may_contact(customer_ids: Iterable[int], channel: str, purpose: str) -> set[int]:
     """Of ``customer_ids``, those who may be contacted by ``channel`` for
-    ``purpose``: their latest decision is ``granted`` or, with none recorded,
-    the purpose's default (service yes, marketing no, research no) — less the
+    ``purpose``: their latest decision is ``granted`` (a ``pending`` grant,
+    awaiting the customer's confirmation, is not a yes) or, with none
+    recorded, the purpose's default (service yes, marketing no, research no) — less the
     customers nobody may reach out to at all (``not_to_contact``: a deceased
     patient). Every sender asks this before it sends."""
     if purpose not in DEFAULTS:
@@ -86,7 +118,8 @@ def may_contact(customer_ids: Iterable[int], channel: str, purpose: str) -> set[
 
 
 def _latest(ids: list[int], channel: str, purpose: str) -> dict[int, bool]:
-    """For those of ``ids`` with a decision: whether the latest grants."""
+    """For those of ``ids`` with a decision: whether the latest grants
+    (``pending`` does not)."""
     rank = (
         func.row_number()
         .over(

@@ -1,6 +1,7 @@
 """What a plugin declares into core's registries: permissions, starting
 roles, activity kinds, custom field types, follow-up rules, recycle conditions, jobs,
-message senders, the facts it knows of customers and the money they bring."""
+message senders, the facts it knows of customers, the money they bring and the
+steps of their journey."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:  # annotations only: the models import much of core
         RoleTemplate,
         Searchable,
     )
-    from core.facts import CustomerFact, MoneyEvent
+    from core.facts import CustomerFact, JourneyStep, MoneyEvent
 
 
 # -------------------------------------------------------------- declarations
@@ -170,4 +171,31 @@ def trellis_money_events() -> list[MoneyEvent]:
     Called when the application is built; ``core.api.money_rows(since,
     until)`` unions every plugin's rows. A key declared twice stops
     start-up.
+    """
+
+
+@hookspec
+def trellis_journey_steps() -> list[JourneyStep]:
+    """Return a list of ``core.api.JourneyStep``: the steps of the customer
+    journey (客户旅程) the plugin knows — the first lead, the first deal won,
+    the first work order, the first claim, the first visit.
+
+    Called when the application is built; ``core.api.journey_steps(user)``
+    lists them in their ``order`` for whoever may see them (the step's
+    ``permission``), and the journey (a customer's steps on a time axis, the
+    funnel across customers) shows them among the steps every industry
+    shares: known 0, contacted 10, bought 50, bought again 90. A step's
+    ``reached()`` is a select of ``(customer_id, first_at)``, one row per
+    customer at most, over every customer. A key declared twice, or one not
+    starting with the plugin's name, stops start-up. Example::
+
+        @hookimpl
+        def trellis_journey_steps():
+            first_order = (
+                select(WorkOrder.customer_id, func.min(WorkOrder.created_at))
+                .where(WorkOrder.deleted_at.is_(None))
+                .group_by(WorkOrder.customer_id)
+            )
+            return [JourneyStep("acme.order", _l("First order"), lambda: first_order,
+                                order=60, permission="acme.order.read")]
     """

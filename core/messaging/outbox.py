@@ -140,7 +140,8 @@ def deliver(message_id: int) -> str:
         message = db.session.get(Message, message_id, populate_existing=True)
         assert message is not None
         message.error = f"{type(exc).__name__}: {exc}"[:500]
-        if message.attempts >= MAX_ATTEMPTS:
+        # a sender's error that is final (an SmsError refusing the number) is not retried
+        if message.attempts >= MAX_ATTEMPTS or getattr(exc, "final", False):
             message.status = "failed"
         db.session.commit()
         log.warning("message %s: %s failed: %s", message_id, message.channel, message.error)

@@ -9,6 +9,8 @@ gateway, a WeChat bridge — and core ships two:
 - ``smtp``: e-mail over SMTP when ``TRELLIS_SMTP_URL`` is set
   (``smtp://user:password@host:587`` with STARTTLS, ``smtps://…:465`` over
   TLS, ``smtp+plain://host:25`` neither), from ``TRELLIS_MAIL_FROM``;
+- ``sms``: texts through the gateway of ``TRELLIS_SMS_URL`` when it is set
+  (:mod:`.sms`: Twilio; a refused number or text is not tried again);
 - ``log``: for every channel, the last resort of a development or demo
   instance — it writes the message to the application log and counts it
   sent (Settings → Outbox shows it too).
@@ -28,6 +30,8 @@ from flask import current_app
 from core.declarations import MessageSender
 from core.models import Message
 from core.registry import current_registry
+
+from .sms import sms_gateway
 
 log = logging.getLogger("trellis.messages")
 #: seconds an SMTP server has to answer
@@ -70,10 +74,19 @@ def smtp_sender(message: Message) -> None:
         server.send_message(mail)
 
 
+def sms_sender(message: Message) -> None:
+    """Send a text through the gateway of ``TRELLIS_SMS_URL`` (an
+    :class:`~.sms.SmsError` when it is not sent)."""
+    sms_gateway().send(message.to, message.body)
+
+
 def core_senders() -> list[MessageSender]:
     found = [MessageSender(channel, "log", log_sender, order=1000) for channel in ("sms", "email")]
     if current_app.config.get("TRELLIS_SMTP_URL"):
         found.append(MessageSender("email", "smtp", smtp_sender, order=100))
+    url = current_app.config.get("TRELLIS_SMS_URL")
+    if url and not url.startswith("log:"):  # log://: the log sender below already is
+        found.append(MessageSender("sms", "twilio", sms_sender, order=100))
     return found
 
 

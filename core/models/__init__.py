@@ -5,7 +5,7 @@ from core.models.activities import CORE_ACTIVITY_KINDS, Activity
 from core.models.approvals import ApprovalFlow, ApprovalRequest, ApprovalStep, ApprovalTask
 from core.models.attachments import Attachment
 from core.models.base import SoftDeleteMixin, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
-from core.models.consents import CustomerConsent
+from core.models.consents import ConsentConfirmation, CustomerConsent
 from core.models.customers import (
     Contact,
     ContactPoint,
@@ -30,6 +30,7 @@ from core.models.settings import (
 )
 from core.models.tokens import ApiToken
 from core.models.users import DataScope, Role, Team, User
+from core.models.webhooks import WebhookDelivery, WebhookSubscription
 
 #: core's own tables (taken before any plugin's models are imported)
 CORE_TABLES = frozenset(db.metadata.tables)
@@ -45,6 +46,7 @@ __all__ = [
     "ApprovalTask",
     "Attachment",
     "AuditEntry",
+    "ConsentConfirmation",
     "Contact",
     "ContactPoint",
     "CustomFieldDefinition",
@@ -72,6 +74,8 @@ __all__ = [
     "UTCDateTime",
     "User",
     "VersionedMixin",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "customer_tag",
     "utcnow",
 ]

@@ -82,6 +82,7 @@ def init_api(app: Flask, plugin_blueprints: list[tuple[str, Blueprint]]) -> Api:
     from core.rest.meta import bp as meta
     from core.rest.pool import bp as pool
     from core.rest.records import bp as records
+    from core.rest.webhooks import bp as webhooks
 
     api.register_blueprint(customers, url_prefix="/api/v1/customers")
     api.register_blueprint(consents, url_prefix="/api/v1/customers")
@@ -92,6 +93,7 @@ def init_api(app: Flask, plugin_blueprints: list[tuple[str, Blueprint]]) -> Api:
     api.register_blueprint(directory, url_prefix="/api/v1")
     api.register_blueprint(approvals, url_prefix="/api/v1/approvals")
     api.register_blueprint(attachments, url_prefix="/api/v1")
+    api.register_blueprint(webhooks, url_prefix="/api/v1/webhooks")
     for name, bp in plugin_blueprints:
         # /api/v1/<plugin name>, or the plugin's own url_prefix below /api/v1/
         own = getattr(bp, "url_prefix", None) or ""

@@ -38,6 +38,7 @@ from core.testing.browser import (
     trellis_live_server,
     trellis_shoot,
 )
+from core.testing.commands import Completed, run_trellis
 from core.testing.database import (
     _no_ambient_trellis_settings,
     _trellis_spent_databases,
@@ -45,6 +46,7 @@ from core.testing.database import (
     trellis_empty_database_url,
 )
 from core.testing.passwords import _remembering_password_hasher
+from core.testing.receiver import trellis_webhook_receiver
 from core.testing.records import (
     trellis_load_demo,
     trellis_make_activity,
@@ -82,6 +84,8 @@ __all__ = [
     "_short_browser_timeouts",
     "pytest_configure",
     "plugin_module",
+    "run_trellis",
+    "Completed",
     "pytest_addoption",
     "pytest_collection_modifyitems",
     "trellis_app",
@@ -105,4 +109,5 @@ __all__ = [
     "trellis_scope_leak_check",
     "trellis_settings",
     "trellis_shoot",
+    "trellis_webhook_receiver",
 ]

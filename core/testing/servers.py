@@ -9,25 +9,37 @@ and :data:`SHARED_SETTINGS` are what every process of one installation must
 be given alike. ``tests/test_deploy_files.py`` holds the deployment files to
 them.
 
-Not imported by :mod:`core.testing` itself: a test that wants processes
-imports this module.
+Also a provider's server for the tests of what Trellis sends:
+:class:`TwilioLike` (the fixture ``trellis_sms_server``) answers like
+Twilio's Messages resource on a free local port.
+
+Not imported by :mod:`core.testing` itself: a test that wants processes or
+the SMS server imports this module.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, quote
+
+import pytest
 
 #: ``trellis`` as this interpreter runs it (the console script may not be on PATH)
 TRELLIS = (sys.executable, "-m", "core.cli")
@@ -211,3 +223,119 @@ def running(
         yield found
     finally:
         found.stop()
+
+
+#: the account and token the SMS server accepts (basic auth), and the sending number
+TWILIO_ACCOUNT, TWILIO_TOKEN, TWILIO_FROM = "AC" + "0" * 32, "test-token", "+15005550006"
+
+
+class TwilioLike:
+    """A local HTTP server answering like Twilio's Messages resource
+    (``POST /2010-04-01/Accounts/{sid}/Messages.json``): ``201`` with a
+    ``SM…`` sid for each text it takes, kept in :attr:`messages` (``To``,
+    ``From``, ``Body``, ``auth``: the basic-auth user and password); every
+    request, taken or not, in :attr:`requests`.
+
+    A test switches on the answers a provider gives: ``reject`` (numbers
+    answered ``400`` with Twilio's error 21211, an invalid number),
+    ``answers`` (HTTP statuses answered next, one per request: ``429``,
+    ``503``, ``500`` …), ``defer_after`` (after that many texts taken,
+    every request is answered ``429``). Wrong credentials are a ``401``
+    (error 20003). :attr:`url` is the ``TRELLIS_SMS_URL`` to send through it.
+    """
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = (
+            f"twilio+http://{TWILIO_ACCOUNT}:{TWILIO_TOKEN}@127.0.0.1:{self.port}/"
+            f"?from={quote(TWILIO_FROM)}"
+        )
+        self.messages: list[dict[str, str]] = []
+        self.requests: list[dict[str, str]] = []
+        self.reject: set[str] = set()
+        self.answers: list[int] = []
+        self.defer_after: int | None = None
+        self.lock = threading.Lock()
+        self.server: ThreadingHTTPServer | None = None
+
+    def to(self) -> list[str]:
+        """Every text's ``To``, in the order they came."""
+        return [m["To"] for m in self.messages]
+
+    def answer(self, path: str, form: dict[str, str], auth: str) -> tuple[int, dict]:
+        """The status and JSON body for one request (the handler's logic)."""
+        user, _, password = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
+        with self.lock:
+            self.requests.append({**form, "path": path, "auth": f"{user}:{password}"})
+            if (user, password) != (TWILIO_ACCOUNT, TWILIO_TOKEN):
+                return 401, _twilio_error(401, 20003, "Authenticate")
+            if path != f"/2010-04-01/Accounts/{TWILIO_ACCOUNT}/Messages.json":
+                return 404, _twilio_error(404, 20404, "The requested resource was not found")
+            if self.answers:
+                status = self.answers.pop(0)
+                return status, _twilio_error(status, 20429 if status == 429 else 20500, "Busy")
+            if self.defer_after is not None and len(self.messages) >= self.defer_after:
+                return 429, _twilio_error(429, 20429, "Too Many Requests")
+            if form.get("To") in self.reject:
+                text = f"The 'To' number {form['To']} is not a valid phone number."
+                return 400, _twilio_error(400, 21211, text)
+            sid = "SM" + uuid.uuid4().hex
+            self.messages.append({**form, "auth": f"{user}:{password}", "sid": sid})
+        body = {
+            "sid": sid,
+            "account_sid": TWILIO_ACCOUNT,
+            "to": form.get("To"),
+            "from": form.get("From"),
+            "body": form.get("Body"),
+            "status": "queued",
+            "num_segments": "1",
+            "uri": f"{path[:-5]}/{sid}.json",
+        }
+        return 201, body
+
+    def start(self) -> None:
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                size = int(self.headers.get("Content-Length") or 0)
+                raw = parse_qs(self.rfile.read(size).decode(), keep_blank_values=True)
+                form = {key: values[-1] for key, values in raw.items()}
+                auth = self.headers.get("Authorization", "")
+                status, body = owner.answer(self.path, form, auth)
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                """Quiet: the test asserts what arrived."""
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+
+def _twilio_error(status: int, code: int, message: str) -> dict:
+    return {
+        "code": code,
+        "message": message,
+        "more_info": f"https://www.twilio.com/docs/errors/{code}",
+        "status": status,
+    }
+
+
+@pytest.fixture
+def trellis_sms_server() -> Iterator[TwilioLike]:
+    """A :class:`TwilioLike` server, started; stopped after the test."""
+    server = TwilioLike()
+    server.start()
+    yield server
+    server.stop()

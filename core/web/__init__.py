@@ -19,7 +19,10 @@
 - :mod:`core.web.attachments` — a file attached to a record, as a download
   (``attachments``)
 - :mod:`core.web.outbox` — Settings → Outbox: the messages sent (``outbox``)
+- :mod:`core.web.webhooks` — Settings → Webhooks: subscriptions, deliveries (``webhooks``)
 - :mod:`core.web.consents` — the customer page's Consent tab and its form (``consents``)
+- :mod:`core.web.consent_public` — the public page of a consent confirmation link
+  (``consent_public``)
 
 Pages call the same schemas and service functions as the JSON API
 (:mod:`core.rest`); the form ↔ schema glue is :mod:`core.forms`, HTTP error
@@ -35,6 +38,7 @@ from core.web import (
     attachments,
     auth,
     base,
+    consent_public,
     consents,
     contacts,
     customers,
@@ -44,6 +48,7 @@ from core.web import (
     pool,
     pool_rules,
     search,
+    webhooks,
 )
 
 BLUEPRINTS = (
@@ -63,7 +68,9 @@ BLUEPRINTS = (
     approvals.bp,
     attachments.bp,
     consents.bp,
+    consent_public.bp,
     outbox.bp,
+    webhooks.bp,
 )
 
 __all__ = ["BLUEPRINTS"]

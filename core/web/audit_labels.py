@@ -55,6 +55,7 @@ ACTIONS = {
     "read": lazy_pgettext("audit", "Read"),
     "export": lazy_pgettext("audit", "Exported"),
     "consent": _l("Consent recorded"),
+    "consent_confirmation": _l("Consent confirmation sent"),
 }
 FIELDS = {
     "name": _l("Name"),

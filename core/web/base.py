@@ -136,6 +136,7 @@ ADMIN_ENTRIES = (
     (_l("Audit log"), "admin.audit_log", 8, "scroll-text", ("audit.read",)),
     (_l("Plugins"), "admin.plugins", 9, "puzzle", ("admin.settings",)),
     (_l("Outbox"), "outbox.index", 9, "mail", ("admin.settings",)),
+    (_l("Webhooks"), "webhooks.index", 9, "webhook", ("admin.webhooks",)),
     (_l("Site settings"), "admin.settings", 10, "settings", ("admin.settings",)),
 )
 

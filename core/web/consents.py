@@ -1,6 +1,8 @@
 """The Consent tab of a customer's page: what the customer agreed to per
-channel and purpose, the history of decisions, and the form that records a
-new one (blueprint ``consents``)."""
+channel and purpose, the history of decisions, the form that records a new
+one, and — for a grant awaiting the customer's confirmation (double
+opt-in) — when the request went out and a button to send it again
+(blueprint ``consents``)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from flask_login import current_user, login_required
 
 from core import consents
 from core.access import visible_customer
+from core.consents.confirmation import last_sent
 from core.errors import ValidationError
 from core.extensions import db
 from core.i18n import _
@@ -22,16 +25,24 @@ FIELDS = ("channel", "purpose", "status", "source", "note")
 def consent_panel(customer: Customer) -> str:
     """The tab's HTML: a row per purpose, a column per channel with what
     holds (a recorded decision or the default), then every decision."""
+    held = consents.current_consents(customer.id)
+    awaiting = {
+        pair: last_sent(customer.id, *pair) for pair, row in held.items() if row.status == "pending"
+    }
     return render_template(
         "core/_customer_tab_consent.html",
         customer=customer,
-        held=consents.current_consents(customer.id),
+        held=held,
+        awaiting=awaiting,
         history=consents.consents_of(customer.id),
         channels=consents.CHANNELS,
         purposes=consents.PURPOSES,
         defaults=consents.DEFAULTS,
         statuses=consents.STATUSES,
+        decisions=consents.DECISIONS,
         sources=consents.SOURCES,
+        entered_sources=consents.ENTERED_SOURCES,
+        double_opt_in=consents.needs_confirmation("email", "marketing"),
     )
 
 
@@ -50,4 +61,23 @@ def record(customer_id: int):
         flash(" ".join(m for messages in exc.errors.values() for m in messages), "error")
     else:
         flash(_("Consent recorded."), "success")
+    return redirect(url_for("customers.detail", customer_id=customer.id, tab="consent"), 303)
+
+
+@bp.route("/customers/<int:customer_id>/consents/confirmation", methods=["POST"])
+@login_required
+def send_again(customer_id: int):
+    """Send the confirmation e-mail of a grant awaiting it again (audited;
+    not more than once per ``RESEND_MINUTES``), then show the tab again."""
+    require("customer.write")
+    customer = visible_customer(customer_id, current_user)
+    channel = request.form.get("channel", "email")
+    purpose = request.form.get("purpose", "marketing")
+    try:
+        sent = consents.send_again(customer, current_user, channel, purpose)
+    except ValidationError as exc:
+        db.session.rollback()
+        flash(" ".join(m for messages in exc.errors.values() for m in messages), "error")
+    else:
+        flash(_("The confirmation was sent again to %(email)s.", email=sent.email), "success")
     return redirect(url_for("customers.detail", customer_id=customer.id, tab="consent"), 303)

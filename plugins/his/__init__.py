@@ -76,6 +76,13 @@ def trellis_money_events():
 
 
 @hookimpl
+def trellis_journey_steps():
+    from .services.facts import journey_steps
+
+    return journey_steps()
+
+
+@hookimpl
 def trellis_activity_kinds():
     return [
         ActivityKind("visit_record", _l("Visit record"), icon="stethoscope"),

@@ -101,6 +101,13 @@ def trellis_money_events():
 
 
 @hookimpl
+def trellis_journey_steps():
+    from .services.facts import journey_steps
+
+    return journey_steps()
+
+
+@hookimpl
 def trellis_activity_kinds():
     return [
         ActivityKind("policy", _l("Policy"), icon="shield"),

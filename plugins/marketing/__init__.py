@@ -9,6 +9,7 @@ the subpackages every Trellis plugin has and is imported inside the hooks.
 """
 
 from core.api import (
+    MENU_REPORTS,
     CustomerAction,
     CustomerFact,
     CustomerFilter,
@@ -184,6 +185,15 @@ def trellis_menu_items(user):
         items.append(
             MenuItem(
                 _l("Surveys"), "marketing.surveys_list", order=5, icon="message-square", group=MENU
+            )
+        )
+        items.append(
+            MenuItem(
+                _l("Survey results"),
+                "marketing.survey_report_page",
+                order=40,
+                icon="message-square",
+                group=MENU_REPORTS,
             )
         )
     if user.can("marketing.segment.read"):  # RFM and churn risk read as segments do

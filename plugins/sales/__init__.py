@@ -123,6 +123,13 @@ def trellis_money_events():
 
 
 @hookimpl
+def trellis_journey_steps():
+    from .services.facts import journey_steps
+
+    return journey_steps()
+
+
+@hookimpl
 def trellis_approvables():
     from .services.approvals import approvable
     from .services.contracts.approvals import approvable as contract_approvable

@@ -124,6 +124,13 @@ def trellis_money_events():
 
 
 @hookimpl
+def trellis_journey_steps():
+    from .services.facts import journey_steps
+
+    return journey_steps()
+
+
+@hookimpl
 def trellis_roles():
     # sees the work orders assigned to them (scope own) and works them on the road
     return [RoleTemplate("engineer", _l("Field engineer"), "own")]

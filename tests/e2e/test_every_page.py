@@ -66,7 +66,11 @@ RUN_AXE = """async (skip) => {
   );
 }"""
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
-FRAGMENT = "document.doctype === null"
+#: whether the page is a fragment, and its overflow: one round trip to the browser
+FRAGMENT_AND_OVERFLOW = f"[document.doctype === null, {OVERFLOW}]"
+#: how long the browser may keep a static file (CSS, scripts, icons) without
+#: asking again: loaded (and checked) once, not revalidated on every page
+STATIC_SECONDS = 3600
 LINK = re.compile(r'\s(?:href|hx-get)="(/[^"]*)"')
 
 
@@ -223,12 +227,13 @@ class Walk:
         if answer is None or answer.status != status:
             self.fail(f"answered {answer and answer.status}, not {status}")
             return
-        fragment = page.evaluate(FRAGMENT)
+        fragment, overflow = page.evaluate(FRAGMENT_AND_OVERFLOW)
         widths = (PHONE, DESKTOP) if page.viewport_size == PHONE else (DESKTOP, PHONE)
         for size in widths:
             if page.viewport_size != size:
                 page.set_viewport_size(size)
-            if (overflow := page.evaluate(OVERFLOW)) > 0:
+                overflow = page.evaluate(OVERFLOW)
+            if overflow > 0:
                 self.fail(f"{overflow}px too wide at {size['width']} px")
             if size == DESKTOP:
                 for violation in page.evaluate(RUN_AXE, DOCUMENT_RULES if fragment else []):
@@ -254,6 +259,8 @@ def test_every_page_works_for_every_role_in_both_languages_themes_and_widths(
         found[role], not_found = pages.found, not_found | pages.not_found
         failures += [f"{role}: {why}" for why in pages.problems(role == "admin")]
     visits = plan(found)
+    # the first load of each static file is checked; later pages use the browser's copy
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = STATIC_SECONDS
     walk = Walk(page, live_server)
     page.set_viewport_size(PHONE)
     for role, user in users.items():

@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from core.api import customer_facts, db, money_rows, utcnow
+from core.api import customer_facts, db, journey_steps, money_rows, utcnow
 from plugins.his.models import Survey, Visit
 from plugins.his.services import billing, visits
 from plugins.his.services.feedback import answer_survey, create_complaint, move_complaint
@@ -67,7 +67,7 @@ def ward(clinic):  # noqa: F811
     w = {"wang": wang, "li": li}
     w["early"] = seen(clinic, wang, 20)
     w["late"] = seen(clinic, wang, 5, department=clinic.dermatology, doctor=clinic.zhou)
-    plain_visit(wang, 400)
+    w["oldest"] = plain_visit(wang, 400)
     answer(w["early"], 4)
     answer(w["late"], 2)
     binned = plain_visit(wang, 1)
@@ -94,6 +94,20 @@ def test_last_visit_at_is_the_latest_live_visit(ward):
         ward["li"].id: ward["today"].visited_at,
     }
     assert customer_facts()["his.last_visit_at"].kind == "date"
+
+
+def test_the_journey_step_is_the_first_live_visit(ward, clinic):  # noqa: F811
+    binned = plain_visit(ward["wang"], 900)
+    binned.deleted_at = utcnow()  # in the recycle bin: not the first
+    db.session.commit()
+    step = journey_steps()["his.visit"]
+    assert dict(db.session.execute(step.reached()).all()) == {
+        ward["wang"].id: ward["oldest"].visited_at,
+        ward["li"].id: ward["today"].visited_at,
+    }
+    assert step.order == 40
+    assert "his.visit" in journey_steps(clinic.li)
+    assert "his.visit" not in journey_steps(clinic.clerk)  # no his.visit.read
 
 
 def test_visits_last_year_count_live_visits_of_the_last_365_days(ward):

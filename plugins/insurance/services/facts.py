@@ -23,6 +23,11 @@ Only live records count: a policy term, claim or payment in the recycle bin
   that same day in every time zone from UTC−11 to UTC+11, so a period cut
   at local midnight puts it on the right side. Only payments in the
   instance's currency (Trellis keeps no exchange rates).
+- journey steps: ``insurance.policy`` — the day the customer's first
+  policy term was issued (in force from then, whatever became of it
+  later); ``insurance.renewal`` — the day a renewal term was first issued
+  (both at noon UTC of the day, as premiums are); ``insurance.claim`` —
+  when the first claim was reported.
 """
 
 from __future__ import annotations
@@ -31,7 +36,14 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from core.api import CustomerFact, MoneyEvent, UTCDateTime, instance_currency, translator
+from core.api import (
+    CustomerFact,
+    JourneyStep,
+    MoneyEvent,
+    UTCDateTime,
+    instance_currency,
+    translator,
+)
 
 from ..models import LIVE_STATES, Claim, Policy, PremiumPayment
 
@@ -112,3 +124,39 @@ def customer_facts() -> list[CustomerFact]:
 
 def money_events() -> list[MoneyEvent]:
     return [MoneyEvent("insurance.premium", _l("Premiums paid"), premiums)]
+
+
+def _first_issued(*condition) -> Select:
+    return (
+        select(Policy.customer_id, noon_utc(func.min(Policy.issued_on)))
+        .where(Policy.issued_on.is_not(None), Policy.deleted_at.is_(None), *condition)
+        .group_by(Policy.customer_id)
+    )
+
+
+def first_policy() -> Select:
+    """``(customer_id, when the first term was issued)``."""
+    return _first_issued()
+
+
+def first_renewal() -> Select:
+    """``(customer_id, when the first renewal term was issued)``."""
+    return _first_issued(Policy.predecessor_id.is_not(None))
+
+
+def first_claim() -> Select:
+    """``(customer_id, when the first claim was reported)``."""
+    return (
+        select(Claim.customer_id, func.min(Claim.reported_at))
+        .where(Claim.deleted_at.is_(None))
+        .group_by(Claim.customer_id)
+    )
+
+
+def journey_steps() -> list[JourneyStep]:
+    policies, claims = "insurance.policy.read", "insurance.claim.read"
+    return [
+        JourneyStep("insurance.policy", _l("Policy in force"), first_policy, 45, policies),
+        JourneyStep("insurance.renewal", _l("Policy renewed"), first_renewal, 70, policies),
+        JourneyStep("insurance.claim", _l("Claim reported"), first_claim, 75, claims),
+    ]

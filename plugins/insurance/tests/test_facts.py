@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.api import customer_facts, db, instance_currency, money_rows, utcnow
+from core.api import customer_facts, db, instance_currency, journey_steps, money_rows, utcnow
 from plugins.insurance.models import PremiumPayment
 from plugins.insurance.services.policies.cancellation import cancel
 from plugins.insurance.services.premiums import payments
@@ -101,3 +101,35 @@ def test_facts_ask_for_the_policy_and_claim_read_permissions(book, make_user):  
     assert not {"insurance.policies_in_force", "insurance.open_claims"} & set(
         customer_facts(engineer)
     )
+
+
+def test_journey_steps_are_the_first_policy_renewal_and_claim(book):  # noqa: F811
+    """The day of the first live term issued and of the first renewal term
+    issued, and the first live claim's report; binned records count nowhere."""
+    day = book.day
+    book.ended.issued_on = day - timedelta(400)
+    book.back.issued_on = day - timedelta(300)
+    book.live.issued_on, book.live.predecessor_id = day - timedelta(100), book.ended.id
+    book.future.issued_on, book.future.deleted_at = day - timedelta(500), utcnow()
+    book.theirs.issued_on = day - timedelta(90)
+    db.session.commit()
+    binned = report(book)
+    binned.reported_at, binned.deleted_at = utcnow() - timedelta(days=50), utcnow()
+    first = report(book)
+    theirs = report(book, policy=book.theirs, actor=book.bob)
+    db.session.commit()
+
+    def reached(key):
+        return dict(db.session.execute(journey_steps()[key].reached()).all())
+
+    harbour, elsewhere = book.harbour.id, book.theirs.customer_id
+    assert reached("insurance.policy") == {
+        harbour: noon(day - timedelta(400)),
+        elsewhere: noon(day - timedelta(90)),
+    }
+    assert reached("insurance.renewal") == {harbour: noon(day - timedelta(100))}
+    assert reached("insurance.claim") == {harbour: first.reported_at, elsewhere: theirs.reported_at}
+    steps = journey_steps(book.assessor)  # claims, not policies
+    assert "insurance.claim" in steps and "insurance.policy" not in steps
+    orders = [journey_steps()[k].order for k in ("insurance.policy", "insurance.renewal")]
+    assert orders == [45, 70]

@@ -1,33 +1,28 @@
 """1a5000000002 carries the policies of 1a5000000001 into the book of
 business (a legacy carrier, a product per name, a term with its
 new-business transaction and a settled instalment) and back again —
-through the real command line, on the demo's book: each row goes back as a
+through the command line (in the test's process), on the demo's book: each row goes back as a
 policy of the first schema with a number of its own (a quote its quote
 number, an earlier term of a renewed policy ``<number>/<term>``) and comes
 again with its product's name, premium and status."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from core.testing.commands import run_trellis
+
 
 def test_the_demo_book_goes_back_to_the_first_schema_and_comes_again(empty_database_url, tmp_path):
-    trellis = str(Path(sys.executable).parent / "trellis")
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("TRELLIS_")}
-    environ.update(
-        TRELLIS_INSTANCE_PATH=str(tmp_path / "instance"), TRELLIS_DATABASE_URL=empty_database_url
-    )
+    environ = {
+        "TRELLIS_INSTANCE_PATH": str(tmp_path / "instance"),
+        "TRELLIS_DATABASE_URL": empty_database_url,
+    }
 
     def trellis_says(*args: str) -> None:
-        done = subprocess.run(
-            [trellis, *args], capture_output=True, text=True, env=environ, timeout=300
-        )
+        done = run_trellis(*args, env=environ)
         assert done.returncode == 0, done.stderr
 
     def rows(sql: str) -> list[tuple]:

@@ -1,4 +1,4 @@
-"""``/api/v1/marketing``: e-mail templates (``templates``), campaigns
+"""``/api/v1/marketing``: e-mail and SMS templates (``templates``), campaigns
 (``campaigns``; ``…/test``, ``…/schedule``, ``…/send``, ``…/pause``,
 ``…/cancel``, ``…/results``, ``…/recipients``) and suppressing an address
 (``unsubscribe``).
@@ -38,6 +38,7 @@ from ..schemas.campaign import (
     MarketingTemplateChange,
     MarketingTemplateInput,
     MarketingTemplateOut,
+    MarketingTestInput,
     MarketingTestOut,
     MarketingUnsubscribeInput,
     MarketingUnsubscribeOut,
@@ -52,21 +53,30 @@ CAMPAIGN_SORTABLE = {
     "created_at": Campaign.created_at,
     "updated_at": Campaign.updated_at,
 }
-RECIPIENT_SORTABLE = {"email": Recipient.email, "sent_at": Recipient.sent_at, "id": Recipient.id}
+RECIPIENT_SORTABLE = {
+    "email": Recipient.email,
+    "phone": Recipient.phone,
+    "sent_at": Recipient.sent_at,
+    "id": Recipient.id,
+}
 STALE = {"409": {"description": "the version sent is not the current one"}}
 MOVE = {"409": {"description": "not possible in the campaign's state"}}
 NO_SMTP = {"503": {"description": "no SMTP server is set up"}}
 #: what JSON Schema cannot say of a template, answered 422 naming the column
 TEMPLATE_RULES = field_rules(
     (
-        ("subject_en", "body_en", "subject_zh_CN", "body_zh_CN"),
-        "a subject and a body name only the merge fields customer.name, contact.name,"
-        " owner.name and unsubscribe_url, in Jinja syntax; a language has both or neither;"
-        " at least one language has them",
-    )
+        ("subject_en", "body_en", "subject_zh_CN", "body_zh_CN", "text_en", "text_zh_CN"),
+        "a subject, a body and an SMS text name only the merge fields customer.name,"
+        " contact.name, owner.name and unsubscribe_url, in Jinja syntax; an e-mail template"
+        " has a subject and a body in a language or neither, an SMS template only texts;"
+        " at least one language has them; an SMS text takes at most 5 SMS parts with the"
+        " opt-out line",
+    ),
+    (("channel",), "a template's channel cannot be changed"),
 )
 CAMPAIGN_RULES = field_rules(
-    (("language", "template_id"), "the template has a subject and a body in the language")
+    (("language", "template_id"), "the template has a subject and a body in the language"),
+    (("template_id", "channel"), "the template is written for the campaign's channel"),
 )
 
 
@@ -169,13 +179,20 @@ def delete_campaign(campaign_id: int):
 
 
 @bp.route("/campaigns/<int:campaign_id>/test", methods=["POST"])
-@bp.doc(responses=NO_SMTP)
+@bp.doc(
+    responses=NO_SMTP,
+    **_body(MarketingTestInput),
+    **field_rules((("to",), "an SMS campaign's test goes to a valid mobile number")),
+)
 @bp.response(200, MarketingTestOut)
 def test_campaign(campaign_id: int):
-    """Send the campaign's e-mail now to the caller's own address only."""
+    """Send the campaign's e-mail now to the caller's own address only; an
+    SMS campaign's text to the mobile number ``to`` of the body."""
     require("marketing.campaign.write")
     campaign = lifecycle.visible_campaign(campaign_id, current_user)
-    return lifecycle.send_test(campaign, current_user, request.url_root)
+    body = request.get_json(silent=True)
+    to = body.get("to") if isinstance(body, dict) and isinstance(body.get("to"), str) else None
+    return lifecycle.send_test(campaign, current_user, request.url_root, to)
 
 
 @bp.route("/campaigns/<int:campaign_id>/schedule", methods=["POST"])
@@ -220,7 +237,7 @@ def cancel_campaign(campaign_id: int):
 def campaign_results(campaign_id: int):
     """Recipients per state, opens, clicks, unsubscribes and their rates."""
     require("marketing.campaign.read")
-    return results.results(lifecycle.visible_campaign(campaign_id, current_user))
+    return results.results(lifecycle.visible_campaign(campaign_id, current_user), current_user)
 
 
 @bp.route("/campaigns/<int:campaign_id>/recipients", methods=["GET"])
@@ -236,10 +253,16 @@ def list_recipients(args, campaign_id: int):
 
 
 @bp.route("/unsubscribe", methods=["POST"])
-@bp.doc(**_body(MarketingUnsubscribeInput))
+@bp.doc(
+    **_body(MarketingUnsubscribeInput),
+    **field_rules(
+        (("email", "phone"), "exactly one of an e-mail address and a phone number"),
+        (("phone",), "a valid phone number"),
+    ),
+)
 @bp.response(200, MarketingUnsubscribeOut)
 def unsubscribe():
-    """Suppress an address (an unsubscribe by phone or letter, a complaint):
-    no campaign sends to it again."""
+    """Suppress an address or a mobile number (an unsubscribe by phone or
+    letter, a "TD" reply, a complaint): no campaign sends to it again."""
     require("marketing.campaign.send")
     return tracking.suppress_address(json_body(), current_user)

@@ -1,6 +1,7 @@
-"""A demo e-mail template in both languages and a draft campaign of it to
-the key accounts: ready for a test send once an SMTP server is set up (the
-demo sends nothing by itself)."""
+"""A demo e-mail template and a demo SMS template, each in both languages,
+and a draft campaign of each to the key accounts: ready for a test send
+once an SMTP server (or SMS provider) is set up (the demo sends nothing by
+itself)."""
 
 from __future__ import annotations
 
@@ -24,22 +25,33 @@ TEMPLATE = {
     ),
 }
 NAMES = {"en": "Spring fair invitation", "zh_CN": "春季展会邀请"}
+SMS_TEMPLATE = {
+    "name": "Spring fair reminder (SMS) / 春季展会短信提醒",
+    "channel": "sms",
+    "text_en": "{{ customer.name }}: our spring fair opens on Friday. We look forward to "
+    "seeing you! {{ owner.name }}",
+    "text_zh_CN": "【春季展会】{{ customer.name }}，我们的春季展会周五开幕，"
+    "期待您的光临！{{ owner.name }}",
+}
+SMS_NAMES = {"en": "Spring fair SMS reminder", "zh_CN": "春季展会短信提醒"}
 
 
 def load_demo_campaign(locale: str, segment: Segment, owner: User | None) -> None:
     language = "zh_CN" if locale.startswith("zh") else "en"
-    template = CampaignTemplate(**TEMPLATE, owner_id=owner.id if owner else None)
-    db.session.add(template)
-    db.session.flush()
-    db.session.add(
-        Campaign(
-            name=NAMES[language],
-            segment_id=segment.id,
-            template_id=template.id,
-            language=language,
-            status="draft",
-            owner_id=owner.id if owner else None,
-            team_id=owner.team_id if owner else None,
+    for content, names in ((TEMPLATE, NAMES), (SMS_TEMPLATE, SMS_NAMES)):
+        template = CampaignTemplate(**content, owner_id=owner.id if owner else None)
+        db.session.add(template)
+        db.session.flush()
+        db.session.add(
+            Campaign(
+                name=names[language],
+                segment_id=segment.id,
+                template_id=template.id,
+                language=language,
+                channel=template.channel,
+                status="draft",
+                owner_id=owner.id if owner else None,
+                team_id=owner.team_id if owner else None,
+            )
         )
-    )
     db.session.flush()

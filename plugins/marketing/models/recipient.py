@@ -1,14 +1,16 @@
 """Who a campaign goes to, and the addresses nothing goes to.
 
-A :class:`Recipient` is one address of one campaign — unique per (campaign,
-address), which is what makes "never sent twice" hold: a second row for the
+A :class:`Recipient` is one address of one campaign — an e-mail address
+(``email``) or, for an SMS campaign, a mobile number in E.164 (``phone``) —
+unique per (campaign, address), which is what makes "never sent twice" hold: a second row for the
 same address cannot exist, and a row is sent only by the worker that
 claimed it (``queued`` → ``sending`` by a conditional UPDATE) — see
 ``services.campaigns.sending``. ``token_hash`` is the sha256 of the token in
 the recipient's unsubscribe, open and click links (core.api tracking).
 
-A :class:`Suppression` is an address no campaign sends to any more: it
-bounced, its owner unsubscribed, or complained.
+A :class:`Suppression` is an address or a number no campaign sends to any
+more: it bounced (an SMS provider rejected the number), its owner
+unsubscribed, or complained.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ SUPPRESSION_REASONS = {
     "bounced": _l("Bounced"),
     "unsubscribed": _l("Unsubscribed"),
     "complained": _l("Complained"),
+    "rejected": _l("Number rejected"),
 }
 
 
@@ -43,6 +46,7 @@ class Recipient(TimestampMixin, db.Model):
     __tablename__ = "marketing_recipient"
     __table_args__ = (
         UniqueConstraint("campaign_id", "email", name="uq_marketing_recipient_address"),
+        UniqueConstraint("campaign_id", "phone", name="uq_marketing_recipient_phone"),
         Index("ix_marketing_recipient_status", "campaign_id", "status", "id"),
     )
 
@@ -53,7 +57,9 @@ class Recipient(TimestampMixin, db.Model):
         ForeignKey("customer.id", ondelete="CASCADE"), index=True
     )
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
-    email: Mapped[str] = mapped_column(String(254))
+    #: the address of an e-mail campaign's row, the E.164 number of an SMS campaign's
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(8), default="queued")
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     message_id: Mapped[str | None] = mapped_column(String(200))
@@ -65,12 +71,19 @@ class Recipient(TimestampMixin, db.Model):
     clicked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    @property
+    def address(self) -> str:
+        """Where the message goes: the number of an SMS row, else the address."""
+        return self.phone or self.email or ""
+
 
 class Suppression(TimestampMixin, db.Model):
-    """An address no campaign sends to (lower case, unique)."""
+    """An address (lower case) or a mobile number (E.164) no campaign sends
+    to; each unique."""
 
     __tablename__ = "marketing_suppression"
 
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     reason: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(String(500))

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+#: what a step's key is, for the OpenAPI document
+STEP_KEY = (
+    "known, contacted, bought, bought_again (the steps every industry shares) "
+    "or a step a plugin declares, named after it (sales.won, his.visit …)"
+)
 
-class MarketingJourneyArgs(Schema):
+
+class MarketingPeriodArgs(Schema):
     """The cohort: customers created from ``since`` to ``until`` (days,
     both included; a year to today by default), within segment
     ``segment_id`` if given."""
@@ -15,9 +21,23 @@ class MarketingJourneyArgs(Schema):
     segment_id = fields.Integer(strict=False, validate=validate.Range(1, 2**31 - 1))
 
 
+class MarketingJourneyArgs(MarketingPeriodArgs):
+    """The cohort, and the ``steps`` of the funnel (repeated or comma
+    lists; every step the caller may see by default), always in their
+    ``order``. A step the caller may not see is unknown: 422 naming
+    ``steps``."""
+
+    steps = fields.List(
+        fields.String(validate=validate.Length(min=1, max=400)),
+        validate=validate.Length(max=50),
+        metadata={"description": f"steps of the funnel: {STEP_KEY}; repeated or comma lists"},
+    )
+
+
 class MarketingFunnelStepOut(Schema):
-    step = fields.String(metadata={"enum": ["known", "contacted", "bought", "bought_again"]})
+    step = fields.String(metadata={"description": STEP_KEY})
     label = fields.String()
+    order = fields.Integer(metadata={"description": "its place among the steps"})
     count = fields.Integer()
     rate = fields.Float(allow_none=True, metadata={"description": "% of the step before"})
     dropped = fields.Integer(allow_none=True, metadata={"description": "stopped before it"})
@@ -31,9 +51,10 @@ class MarketingFunnelOut(Schema):
 
 
 class MarketingJourneyStepOut(Schema):
-    step = fields.String()
+    step = fields.String(metadata={"description": STEP_KEY})
     label = fields.String()
-    at = fields.DateTime(allow_none=True)
+    order = fields.Integer(metadata={"description": "its place among the steps"})
+    at = fields.DateTime(allow_none=True, metadata={"description": "first reached (none: not yet)"})
 
 
 class MarketingJourneyMonthOut(Schema):
@@ -47,7 +68,7 @@ class MarketingJourneyOut(Schema):
     months = fields.List(fields.Nested(MarketingJourneyMonthOut))
 
 
-class MarketingKpiArgs(MarketingJourneyArgs):
+class MarketingKpiArgs(MarketingPeriodArgs):
     """The period, and ``by``: per account manager (``owner``) or ``team``."""
 
     by = fields.String(load_default="owner", validate=validate.OneOf(("owner", "team")))

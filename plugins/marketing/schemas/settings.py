@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from .attribution import AttributionSettings
 from .rfm import RfmSettings
+from .sms import SmsSettings
 
 
-class MarketingSettings(RfmSettings):
+class MarketingSettings(RfmSettings, AttributionSettings, SmsSettings):
     """Every setting of the plugin: add a feature's settings as a base class."""

@@ -81,11 +81,12 @@ def mail_app(app, make_app, smtp_server):
 
 
 def consenting(customer, status: str = "granted"):
-    """Record ``customer``'s marketing e-mail consent."""
+    """Record ``customer``'s marketing e-mail consent (a grant as already
+    confirmed: the double opt-in is core's, tested there)."""
     from core.api import record_consent
 
     payload = {"channel": "email", "purpose": "marketing", "status": status, "source": "form"}
-    record_consent(customer, payload, None)
+    record_consent(customer, payload, None, already_confirmed=True)
     return customer
 
 

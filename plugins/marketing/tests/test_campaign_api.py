@@ -24,7 +24,7 @@ API = "/api/v1/marketing"
         ({"body_en": "Hi {{ customer.phone }}"}, "body_en", "customer.phone"),
         ({"subject_zh_CN": "{{ boss.name }}您好"}, "subject_zh_CN", "boss.name"),
         ({"body_en": "Hi {{ customer }}"}, "body_en", "customer"),
-        ({"body_en": "Tell us: {{ survey_url }}"}, "body_en", "reserved"),
+        ({"body_en": "Tell us: {{ survey.url }}"}, "body_en", "survey.url"),
         ({"body_en": "Hi {{ customer.name "}, "body_en", "cannot be read"),
         ({"body_en": ""}, "body_en", "both"),
     ],

@@ -13,12 +13,14 @@
   under ``/m``)
 - :mod:`.rfm`: RFM analysis (segments' counts, movement, the run log),
   a segment's customers, the valuable customers at risk, a customer's RFM tab
-- :mod:`.campaigns`: e-mail campaigns, their results and recipients, the
-  campaign and template forms (the pages their e-mails link to are
+- :mod:`.campaigns`: e-mail and SMS campaigns, their results and
+  recipients, the campaign form (the pages their messages link to are
   :mod:`.public`, the blueprint ``marketing_mail`` under ``/m``)
+- :mod:`.templates`: the e-mail and SMS templates and their form
+- :mod:`.reports`: the survey results report (in the Reports menu)
 """
 
-from . import campaigns, journey, kpis, lists, rfm, segments, surveys  # noqa: F401
+from . import campaigns, journey, kpis, lists, reports, rfm, segments, surveys, templates  # noqa: F401
 from .blueprint import bp
 
 __all__ = ["bp"]

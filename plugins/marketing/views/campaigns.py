@@ -1,6 +1,6 @@
-"""``/marketing/campaigns`` and ``/marketing/templates``: the campaigns a
-user may see, a campaign's page (its figures, its recipients, the buttons
-of its state), the campaign form and the e-mail template form. Every page
+"""``/marketing/campaigns``: the campaigns a user may see, a campaign's
+page (its figures, its recipients, the buttons of its state) and the
+campaign form (the templates' pages are :mod:`.templates`). Every page
 calls the same services and schemas as the API."""
 
 from __future__ import annotations
@@ -9,33 +9,31 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from core.api import (
-    ForbiddenError,
     StaleVersionError,
     StateError,
     TrellisError,
     ValidationError,
-    current_lang,
     db,
     form_datetime,
     form_version,
+    instance_currency,
     list_page,
     require,
     translator,
 )
 
-from ..models import Campaign, CampaignTemplate, Recipient, Segment
-from ..models.campaign import CAMPAIGN, DEFAULT_RATE, LANGUAGES
+from ..models import Campaign, CampaignTemplate, Recipient, Segment, Survey
+from ..models.campaign import CAMPAIGN, CHANNELS, DEFAULT_RATE, LANGUAGES
 from ..models.recipient import RECIPIENT_STATES
 from ..schemas.campaign import RECIPIENT_FILTERS
 from ..services import segments
 from ..services.campaigns import lifecycle, results, templates
-from ..services.campaigns.merge import MERGE_FIELDS
+from ..services.surveys.definitions import visible_surveys
 from .blueprint import bp
 
 _, _l = translator("marketing")
 
 PER_PAGE = 50
-TEMPLATE_FIELDS = ("name", "subject_en", "body_en", "subject_zh_CN", "body_zh_CN")
 
 
 def _labels() -> dict:
@@ -43,6 +41,7 @@ def _labels() -> dict:
         "states": {k: str(v) for k, v in CAMPAIGN.states.items()},
         "recipient_states": {k: str(v) for k, v in RECIPIENT_STATES.items()},
         "languages": {k: str(v) for k, v in LANGUAGES.items()},
+        "channels": {k: str(v) for k, v in CHANNELS.items()},
         "filters": {
             **{k: str(v) for k, v in RECIPIENT_STATES.items()},
             "opened": _("Opened"),
@@ -82,7 +81,8 @@ def campaign(campaign_id: int):
     return render_template(
         "marketing/campaign.html",
         campaign=found,
-        figures=results.results(found),
+        figures=results.results(found, current_user),
+        currency=instance_currency(),
         recipients=rows[:PER_PAGE],
         more=len(rows) > PER_PAGE,
         page=page,
@@ -98,8 +98,12 @@ def _campaign_form(found, values, errors=None, status=200):
         for s in db.session.scalars(segments.visible_segments(current_user).order_by(Segment.name))
     ]
     template_choices = [
-        (str(t.id), t.name)
+        (str(t.id), f"{t.name} ({CHANNELS[t.channel]})")
         for t in db.session.scalars(templates.search_templates({}).order_by(CampaignTemplate.name))
+    ]
+    survey_choices = [
+        (str(s.id), s.name)
+        for s in db.session.scalars(visible_surveys({"status": "active"}).order_by(Survey.name))
     ]
     return render_template(
         "marketing/campaign_form.html",
@@ -108,6 +112,7 @@ def _campaign_form(found, values, errors=None, status=200):
         errors=errors or {},
         segment_choices=segment_choices,
         template_choices=template_choices,
+        survey_choices=survey_choices,
         **_labels(),
     ), status
 
@@ -123,6 +128,7 @@ def _posted_campaign() -> dict:
         "name": form.get("name", "").strip(),
         "segment_id": number("segment_id"),
         "template_id": number("template_id"),
+        "survey_id": number("survey_id"),
         "language": form.get("language", "en"),
         "rate": number("rate"),
     }
@@ -140,7 +146,9 @@ def new_campaign():
 def edit_campaign(campaign_id: int):
     require("marketing.campaign.write")
     found = lifecycle.visible_campaign(campaign_id, current_user)
-    values = {k: getattr(found, k) for k in ("name", "segment_id", "template_id", "language")}
+    values = {
+        k: getattr(found, k) for k in ("name", "segment_id", "template_id", "survey_id", "language")
+    }
     return _campaign_form(found, {**values, "rate": found.rate, "version": found.version})
 
 
@@ -202,8 +210,12 @@ def campaign_action(campaign_id: int, action: str):
     found = lifecycle.visible_campaign(campaign_id, current_user)
     try:
         if action == "test":
-            sent = lifecycle.send_test(found, current_user, request.url_root)
-            flash(_("A test e-mail was sent to %(to)s.", to=sent["to"]), "success")
+            to = request.form.get("to")
+            sent = lifecycle.send_test(found, current_user, request.url_root, to)
+            if found.channel == "sms":
+                flash(_("A test SMS was sent to %(to)s.", to=sent["to"]), "success")
+            else:
+                flash(_("A test e-mail was sent to %(to)s.", to=sent["to"]), "success")
         elif action == "schedule":
             when = form_datetime(request.form.get("send_at"))
             lifecycle.schedule(found, {"send_at": when}, current_user, request.url_root)
@@ -224,82 +236,3 @@ def campaign_action(campaign_id: int, action: str):
         text = " ".join(m for ms in errors.values() for m in ms) if errors else str(exc)
         flash(text, "error")
     return redirect(url_for(".campaign", campaign_id=campaign_id))
-
-
-@bp.route("/templates")
-@login_required
-def templates_list():
-    require("marketing.campaign.read")
-    found = db.session.scalars(templates.search_templates({}).order_by(CampaignTemplate.name))
-    return render_template(
-        "marketing/campaign_templates.html", templates=found.all(), zh=current_lang() == "zh_CN"
-    )
-
-
-def _template_form(found, values, errors=None, status=200):
-    return render_template(
-        "marketing/campaign_template_form.html",
-        template=found,
-        values=values,
-        errors=errors or {},
-        merge_fields={k: str(v) for k, v in MERGE_FIELDS.items()},
-        **_labels(),
-    ), status
-
-
-@bp.route("/templates/new")
-@login_required
-def new_template():
-    require("marketing.campaign.write")
-    return _template_form(None, {})
-
-
-@bp.route("/templates/<int:email_template_id>/edit")
-@login_required
-def edit_template(email_template_id: int):
-    require("marketing.campaign.write")
-    found = templates.visible_template(email_template_id)
-    values = {k: getattr(found, k) or "" for k in TEMPLATE_FIELDS}
-    return _template_form(found, {**values, "version": found.version})
-
-
-def _posted_template() -> dict:
-    return {k: request.form.get(k, "") for k in TEMPLATE_FIELDS}
-
-
-@bp.route("/templates", methods=["POST"])
-@login_required
-def create_template():
-    require("marketing.campaign.write")
-    payload = _posted_template()
-    try:
-        templates.create_template(payload, current_user)
-    except ValidationError as exc:
-        db.session.rollback()
-        return _template_form(None, payload, exc.errors, 422)
-    flash(_("Template saved."), "success")
-    return redirect(url_for(".templates_list"))
-
-
-@bp.route("/templates/<int:email_template_id>", methods=["POST"])
-@login_required
-def save_template(email_template_id: int):
-    require("marketing.campaign.write")
-    found = templates.visible_template(email_template_id)
-    payload = _posted_template()
-    try:
-        if "delete" in request.form:
-            templates.delete_template(found, current_user, form_version())
-            flash(_("Template moved to the recycle bin."), "success")
-            return redirect(url_for(".templates_list"))
-        templates.update_template(found, payload, current_user, form_version())
-    except (ValidationError, ForbiddenError) as exc:
-        db.session.rollback()
-        errors = exc.errors if isinstance(exc, ValidationError) else {"_schema": [str(exc)]}
-        return _template_form(found, payload, errors, 422)
-    except StaleVersionError:
-        db.session.rollback()
-        flash(_("Someone else changed this template meanwhile; look again and retry."), "error")
-        return redirect(url_for(".edit_template", email_template_id=email_template_id))
-    flash(_("Saved."), "success")
-    return redirect(url_for(".templates_list"))

@@ -1,6 +1,7 @@
 """The customer journey on the web: the funnel across customers
 (``/marketing/journey``, a cohort by when customers were created, within a
-segment if asked) and one customer's journey (a tab of the customer page)."""
+segment if asked, through the steps picked) and one customer's journey (a
+tab of the customer page)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ _, _l = translator("marketing")
 def journey_page():
     require("marketing.segment.read")
     since, until, errors = cohort_bounds(request.args)
+    picked, unknown = journey.pick_steps(request.args.getlist("steps"), current_user)
+    errors |= unknown
     segment_id = request.args.get("segment_id", type=int)
     condition, segment = None, None
     if segment_id:
@@ -31,11 +34,13 @@ def journey_page():
             condition = segments.member_condition(str(segment.id), current_user)
         except ValidationError as exc:
             errors["segment_id"] = [exc.summary]
-    steps = journey.funnel(current_user, *as_instants(since, until), condition)
+    steps = journey.funnel(current_user, *as_instants(since, until), condition, picked)
     shown = segments.visible_segments(current_user).order_by(Segment.name)
     return render_template(
         "marketing/journey.html",
         steps=steps,
+        choices=journey.step_choices(current_user),
+        picked=picked,
         since=since,
         until=until,
         segment=segment,

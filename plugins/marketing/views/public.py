@@ -38,12 +38,17 @@ def unsubscribe(token: str):
         recipient = tracking.recipient_by_token(token)
         if request.method == "POST":
             tracking.unsubscribe(token)
-            return render_template("marketing/public_unsubscribed.html", email=recipient.email)
+            return render_template(
+                "marketing/public_unsubscribed.html",
+                email=recipient.address,
+                sms=recipient.phone is not None,
+            )
     except NotFoundError:
         return render_template("marketing/public_missing.html"), 404
     return render_template(
         "marketing/public_unsubscribe.html",
-        email=recipient.email,
+        email=recipient.address,
+        sms=recipient.phone is not None,
         done=recipient.unsubscribed_at is not None,
     )
 

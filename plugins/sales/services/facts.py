@@ -20,16 +20,20 @@ the index alone (SQLite, 200,000 deals of 20,000 customers: 0.1–0.3 s).
 - ``sales.last_won_at`` — when the customer's latest won deal was won (its
   ``closed_at``, UTC; none without one): the customer's last purchase;
 - money event ``sales.won_deal`` — each won deal in the instance's currency:
-  the customer, when it was won and its amount.
+  the customer, when it was won and its amount;
+- journey steps (``core.api.journey_steps``): ``sales.lead`` — when the
+  first lead that became the customer came in (a lead points at its
+  customer once converted); ``sales.deal`` — when the customer's first deal
+  was opened; ``sales.won`` — when the first deal was won (any currency).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Select, func, select
 
-from core.api import CustomerFact, MoneyEvent, instance_currency, translator
+from core.api import CustomerFact, JourneyStep, MoneyEvent, instance_currency, translator
 
-from ..models import Deal, Stage
+from ..models import Deal, Lead, Stage
 
 _, _l = translator("sales")
 
@@ -112,3 +116,38 @@ def customer_facts() -> list[CustomerFact]:
 
 def money_events() -> list[MoneyEvent]:
     return [MoneyEvent("sales.won_deal", _l("Won deals"), won_deals)]
+
+
+def first_lead() -> Select:
+    """``(customer_id, when the first lead that became the customer came in)``."""
+    return (
+        select(Lead.customer_id, func.min(Lead.created_at))
+        .where(Lead.customer_id.is_not(None), Lead.deleted_at.is_(None))
+        .group_by(Lead.customer_id)
+    )
+
+
+def first_deal() -> Select:
+    """``(customer_id, when the first deal was opened)``, lost ones included."""
+    return (
+        select(Deal.customer_id, func.min(Deal.created_at))
+        .where(Deal.deleted_at.is_(None))
+        .group_by(Deal.customer_id)
+    )
+
+
+def first_won() -> Select:
+    """``(customer_id, when the first deal was won)``."""
+    return (
+        select(Deal.customer_id, func.min(Deal.closed_at))
+        .where(*_live("won"), Deal.closed_at.is_not(None))
+        .group_by(Deal.customer_id)
+    )
+
+
+def journey_steps() -> list[JourneyStep]:
+    return [
+        JourneyStep("sales.lead", _l("Lead"), first_lead, 20, "sales.lead.read"),
+        JourneyStep("sales.deal", _l("Deal opened"), first_deal, 30, PERMISSION),
+        JourneyStep("sales.won", _l("Deal won"), first_won, 45, PERMISSION),
+    ]

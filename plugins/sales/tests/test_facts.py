@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.api import customer_facts, db, instance_currency, money_rows, utcnow
+from core.api import customer_facts, db, instance_currency, journey_steps, money_rows, utcnow
 from plugins.sales.services import deals as deal_service
 from plugins.sales.services import pipelines as pipeline_service
 
@@ -59,7 +59,7 @@ def book(pipeline, make_user, make_customer):
     b.binned_open = deal(b.ann, "400.00")
     b.binned_won = deal(b.ann, "9999.00", "Won")
     deal(b.ann, "800.00", "Lost", reason="price")
-    reopened = deal(b.bob, "123.00", "Won")  # won, then moved back: open again
+    b.reopened = reopened = deal(b.bob, "123.00", "Won")  # won, then moved back: open again
     deal_service.move_stage(reopened, stages["Proposal"].id, rep)
     b.bob_won = deal(b.bob, "42.00", "Won")
     b.won_early.closed_at = EARLY
@@ -119,3 +119,37 @@ def test_won_deals_are_money_rows_when_won(book):
         Decimal("42.00"),
         Decimal("2500.50"),
     ]
+
+
+def test_journey_steps_are_the_first_lead_deal_and_win(book, make_user):
+    """Each customer's first live lead, deal opened and deal won; binned
+    records and leads not converted count nowhere."""
+    from plugins.sales.services import leads as lead_service
+
+    long_ago = datetime(2025, 1, 5, 8, 0, tzinfo=UTC)
+    book.binned_open.created_at = long_ago  # in the recycle bin: not the first deal
+    book.binned_won.closed_at = long_ago  # nor the first win
+    first = lead_service.create_lead({"name": "Ann", "company": "Ann Tea"}, book.rep)
+    lead_service.convert(first, {"customer_id": book.ann.id}, book.rep)
+    again = lead_service.create_lead({"name": "Ann again"}, book.rep)
+    lead_service.convert(again, {"customer_id": book.ann.id}, book.rep)
+    binned = lead_service.create_lead({"name": "Ann, binned"}, book.rep)
+    lead_service.convert(binned, {"customer_id": book.ann.id}, book.rep)
+    lead_service.create_lead({"name": "Not converted"}, book.rep)
+    first.created_at = datetime(2026, 2, 1, 10, 0, tzinfo=UTC)
+    binned.created_at, binned.deleted_at = long_ago, utcnow()
+    db.session.commit()
+
+    def reached(key):
+        return dict(db.session.execute(journey_steps()[key].reached()).all())
+
+    assert reached("sales.lead") == {book.ann.id: first.created_at}
+    deals = reached("sales.deal")
+    assert deals[book.ann.id] == book.won_early.created_at
+    assert deals[book.bob.id] == book.reopened.created_at  # open again, still the first
+    assert book.cid.id not in deals
+    won = reached("sales.won")
+    assert won == {book.ann.id: EARLY, book.bob.id: book.bob_won.closed_at}
+    orders = [(k, s.order) for k, s in journey_steps(book.rep).items() if k.startswith("sales.")]
+    assert orders == [("sales.lead", 20), ("sales.deal", 30), ("sales.won", 45)]
+    assert not [k for k in journey_steps(make_user(role="engineer")) if k.startswith("sales.")]

@@ -154,24 +154,18 @@ def test_migrating_a_database_with_deals_counts_the_rows_the_hooks_kept(
 ):
     """The demo quarter, made through the services: stepped back before the
     customers' KPI rows and migrated again, it holds the rows the flush
-    hooks had kept. Through the real command line."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
+    hooks had kept. Through the command line (in this process)."""
     from sqlalchemy import create_engine, text
 
-    trellis = str(Path(sys.executable).parent / "trellis")
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("TRELLIS_")}
-    environ.update(
-        TRELLIS_INSTANCE_PATH=str(tmp_path / "instance"), TRELLIS_DATABASE_URL=empty_database_url
-    )
+    from core.testing.commands import run_trellis
+
+    environ = {
+        "TRELLIS_INSTANCE_PATH": str(tmp_path / "instance"),
+        "TRELLIS_DATABASE_URL": empty_database_url,
+    }
 
     def trellis_says(*args: str) -> None:
-        done = subprocess.run(
-            [trellis, *args], capture_output=True, text=True, env=environ, timeout=300
-        )
+        done = run_trellis(*args, env=environ)
         assert done.returncode == 0, done.stderr
 
     def rows() -> list[tuple]:

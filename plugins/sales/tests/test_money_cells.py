@@ -155,24 +155,18 @@ def test_migrating_a_database_with_money_adds_it_up_as_the_hooks_do(empty_databa
     """The demo's contracts and payments (made through the services, kept by
     the flush hooks): the money cells taken out by stepping back one
     revision and added up again by the migration are the same. Through the
-    real command line."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
+    command line (in this process)."""
     from sqlalchemy import create_engine, text
 
-    trellis = str(Path(sys.executable).parent / "trellis")
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("TRELLIS_")}
-    environ.update(
-        TRELLIS_INSTANCE_PATH=str(tmp_path / "instance"), TRELLIS_DATABASE_URL=empty_database_url
-    )
+    from core.testing.commands import run_trellis
+
+    environ = {
+        "TRELLIS_INSTANCE_PATH": str(tmp_path / "instance"),
+        "TRELLIS_DATABASE_URL": empty_database_url,
+    }
 
     def trellis_says(*args: str) -> None:
-        done = subprocess.run(
-            [trellis, *args], capture_output=True, text=True, env=environ, timeout=300
-        )
+        done = run_trellis(*args, env=environ)
         assert done.returncode == 0, done.stderr
 
     def money_cells() -> dict:

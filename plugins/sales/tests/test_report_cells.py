@@ -213,24 +213,18 @@ def test_migrating_a_database_with_deals_adds_them_up_as_the_hooks_do(empty_data
     """A database made with deals (the demo quarter, through the services):
     stepped back before the cells and migrated again, it holds the same
     cells and wins that the flush hooks had kept — the migration's adding up
-    and the hooks agree. Through the real command line."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
+    and the hooks agree. Through the command line (in this process)."""
     from sqlalchemy import create_engine, text
 
-    trellis = str(Path(sys.executable).parent / "trellis")
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("TRELLIS_")}
-    environ.update(
-        TRELLIS_INSTANCE_PATH=str(tmp_path / "instance"), TRELLIS_DATABASE_URL=empty_database_url
-    )
+    from core.testing.commands import run_trellis
+
+    environ = {
+        "TRELLIS_INSTANCE_PATH": str(tmp_path / "instance"),
+        "TRELLIS_DATABASE_URL": empty_database_url,
+    }
 
     def trellis_says(*args: str) -> None:
-        done = subprocess.run(
-            [trellis, *args], capture_output=True, text=True, env=environ, timeout=300
-        )
+        done = run_trellis(*args, env=environ)
         assert done.returncode == 0, done.stderr
 
     def tables() -> tuple[dict, dict]:

@@ -22,6 +22,8 @@ set) counts nowhere, nor does its revisit.
   again), at the time it was completed; orders without charges (covered by
   a warranty or contract) bring no row. Charges are in the instance's
   currency.
+- journey step ``service_dispatch.work_order`` — when the customer's first
+  work order was opened (a cancelled one too: the customer asked).
 
 Indexes: the grouping by customer uses ``ix_service_dispatch_work_order_customer_id``
 and reads the status, close time and ``deleted_at`` from the rows (no index
@@ -33,7 +35,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, func, select
 
-from core.api import CustomerFact, MoneyEvent, translator
+from core.api import CustomerFact, JourneyStep, MoneyEvent, translator
 
 from ..models import CLOSED, STATUSES, Revisit, WorkOrder
 
@@ -154,3 +156,17 @@ def customer_facts() -> list[CustomerFact]:
 
 def money_events() -> list[MoneyEvent]:
     return [MoneyEvent("service.charges", _l("Service charges"), charges)]
+
+
+def first_work_order() -> Select:
+    """``(customer_id, when the first work order was opened)``."""
+    return (
+        select(WorkOrder.customer_id, func.min(WorkOrder.created_at))
+        .where(LIVE)
+        .group_by(WorkOrder.customer_id)
+    )
+
+
+def journey_steps() -> list[JourneyStep]:
+    step = "service_dispatch.work_order"
+    return [JourneyStep(step, _l("Work order"), first_work_order, 60, PERMISSION)]

@@ -6,11 +6,12 @@ bin, cancelled and reopened orders handled."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
-from core.api import create_followup_plan, customer_facts, db, money_rows, utcnow
+from core.api import create_followup_plan, customer_facts, db, journey_steps, money_rows, utcnow
 from plugins.service_dispatch.services.lifecycle import transition
 from plugins.service_dispatch.services.revisits import record_revisit
 
@@ -106,3 +107,20 @@ def test_facts_ask_for_the_work_order_read_permission(world, make_user):
     keys = {"service.open_work_orders", "service.satisfaction"}
     assert keys <= set(customer_facts(make_user(role="engineer")))
     assert not keys & set(customer_facts(make_user(role="sales")))
+
+
+def test_the_journey_step_is_the_first_live_work_order(world, make_customer, make_user):
+    world["binned"].created_at = datetime(2025, 1, 5, tzinfo=UTC)  # binned: not the first
+    db.session.commit()
+    none_yet = make_customer()
+    step = journey_steps()["service_dispatch.work_order"]
+    reached = dict(db.session.execute(step.reached()).all())
+    assert reached == {
+        world["ann"].id: world["paid"].created_at,
+        world["bob"].id: world["escalated"].created_at,
+    }
+    assert none_yet.id not in reached
+    assert step.order == 60 and "service_dispatch.work_order" in journey_steps(
+        make_user(role="engineer")
+    )
+    assert "service_dispatch.work_order" not in journey_steps(make_user(role="sales"))

@@ -6,12 +6,13 @@ risk; see ``core.api.customer_facts`` and ``core.api.money_rows``).
 - :mod:`.money`: payments net of refunds
 
 Each fact asks the permission of the records it reveals: the visits'
-``his.visit.read``, the feedback's ``his.feedback.read``.
+``his.visit.read``, the feedback's ``his.feedback.read``; so does the
+journey step ``his.visit`` (the patient's first visit).
 """
 
 from __future__ import annotations
 
-from core.api import CustomerFact, MoneyEvent, translator
+from core.api import CustomerFact, JourneyStep, MoneyEvent, translator
 
 from . import care, money
 
@@ -60,3 +61,7 @@ def customer_facts() -> list[CustomerFact]:
 
 def money_events() -> list[MoneyEvent]:
     return [MoneyEvent("his.payment", _l("Payments (net of refunds)"), money.payments)]
+
+
+def journey_steps() -> list[JourneyStep]:
+    return [JourneyStep("his.visit", _l("Visit"), care.first_visit_at, 40, "his.visit.read")]

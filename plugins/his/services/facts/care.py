@@ -3,6 +3,7 @@
 Only live visits count: a visit in the recycle bin (``deleted_at`` set)
 counts nowhere, nor does the survey sent after it.
 
+- journey step ``his.visit`` — when the patient's first visit took place;
 - ``his.last_visit_at`` — when the patient's latest visit took place
   (``visited_at``, UTC; open or signed off; none without one);
 - ``his.visits_last_year`` — the patient's visits of the last 365 days,
@@ -41,6 +42,15 @@ def last_visit_at() -> Select:
     """``(customer_id, when the latest visit took place)``."""
     return (
         select(Visit.customer_id, func.max(Visit.visited_at))
+        .where(LIVE)
+        .group_by(Visit.customer_id)
+    )
+
+
+def first_visit_at() -> Select:
+    """``(customer_id, when the first visit took place)``."""
+    return (
+        select(Visit.customer_id, func.min(Visit.visited_at))
         .where(LIVE)
         .group_by(Visit.customer_id)
     )

@@ -4,8 +4,10 @@
 A campaign is seen through core's scoped query (its owner; their team's
 manager; whoever sees every record). A draft may be changed; once
 scheduled its content is fixed — pause it first. Scheduling and sending
-need an SMTP server (``TRELLIS_SMTP_URL``): without one they are refused
-rather than queued to fail.
+an e-mail campaign need an SMTP server (``TRELLIS_SMTP_URL``): without one
+they are refused rather than queued to fail. An SMS campaign goes through
+``TRELLIS_SMS_URL``'s provider — in development, without one, to the log;
+in production it is refused.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from core.api import (
     Mailer,
     MailError,
     NotFoundError,
+    SmsError,
     StateError,
     UnavailableError,
     User,
@@ -30,6 +33,8 @@ from core.api import (
     load,
     refuse,
     scoped,
+    sms_gateway,
+    sms_number,
     snapshot,
     text_contains,
     transaction,
@@ -47,7 +52,9 @@ from ...schemas.campaign import (
 from .. import segments
 from . import sending
 from .merge import Writer, merge_values
+from .surveys import check_survey
 from .templates import visible_template
+from .texts import TextWriter
 
 _, _l = translator("marketing")
 #: the job that sends one campaign now (the periodic one is ``marketing.send_campaigns``)
@@ -77,7 +84,8 @@ def visible_campaign(campaign_id: int, user: User | None) -> Campaign:
 def _checked(data: dict, actor: User | None) -> dict:
     """The segment and template exist for ``actor`` (a 404 naming the id's
     field otherwise); the template is written in the campaign's language (a
-    422 naming ``language``)."""
+    422 naming ``language``) for its channel (the template's when not given;
+    another is a 422 naming ``template_id``)."""
     invalid: dict[str, list[str]] = {}
     missing: dict[str, list[str]] = {}
     if "segment_id" in data:
@@ -91,7 +99,10 @@ def _checked(data: dict, actor: User | None) -> dict:
         except NotFoundError:
             missing["template_id"] = [_("Unknown template.")]
         else:
-            if not template.body(data.get("language", "en")):
+            data["channel"] = data.get("channel") or template.channel
+            if data["channel"] != template.channel:
+                invalid["template_id"] = [_("The template is not written for this channel.")]
+            elif not template.written_in(data.get("language", "en")):
                 invalid["language"] = [_("The template has no text in this language.")]
     refuse(invalid, missing=missing)
     if isinstance(data.get("name"), str):
@@ -101,6 +112,7 @@ def _checked(data: dict, actor: User | None) -> dict:
 
 def create_campaign(payload: dict, actor: User | None) -> Campaign:
     data = _checked(load(MarketingCampaignInput(), payload), actor)
+    check_survey(visible_template(data["template_id"]), data.get("survey_id"))
     with transaction():
         campaign = Campaign(
             **data,
@@ -125,7 +137,13 @@ def update_campaign(
     data = load(MarketingCampaignChange(), payload, partial=True)
     version = data.pop("version", version)
     whole = {"language": campaign.language, "template_id": campaign.template_id, **data}
-    _checked(whole if {"language", "template_id"} & set(data) else data, actor)
+    if {"language", "template_id", "channel"} & set(data):
+        data["channel"] = _checked(whole, actor)["channel"]  # a new template's, if not given
+    else:
+        _checked(data, actor)
+    if {"template_id", "survey_id"} & set(data):
+        template = visible_template(data.get("template_id", campaign.template_id))
+        check_survey(template, data["survey_id"] if "survey_id" in data else campaign.survey_id)
     check_version(campaign, version)
     with transaction():
         before = snapshot(campaign)
@@ -146,8 +164,15 @@ def delete_campaign(campaign: Campaign, actor: User | None, version: int | None 
         audit(actor, campaign, "delete", before, snapshot(campaign))
 
 
-def _need_smtp() -> None:
-    if not current_app.config.get("TRELLIS_SMTP_URL"):
+def _need_transport(campaign: Campaign) -> None:
+    """Refuse (503) a campaign its channel cannot send now."""
+    config = current_app.config
+    if campaign.channel == "sms":
+        if not config.get("TRELLIS_SMS_URL") and config.get("TRELLIS_ENV") == "production":
+            raise UnavailableError(
+                _("No SMS provider is set up (TRELLIS_SMS_URL): texts cannot be sent.")
+            )
+    elif not config.get("TRELLIS_SMTP_URL"):
         raise UnavailableError(
             _("No SMTP server is set up (TRELLIS_SMTP_URL): e-mail cannot be sent.")
         )
@@ -171,14 +196,14 @@ def schedule(campaign: Campaign, payload: dict, actor: User | None, base_url: st
     if send_at <= utcnow():
         raise ValidationError({"send_at": [_("Choose a time in the future.")]})
     CAMPAIGN.move(campaign.status, "schedule")
-    _need_smtp()
+    _need_transport(campaign)
     return _move(campaign, "schedule", actor, send_at=send_at, base_url=base_url[:300])
 
 
 def send_now(campaign: Campaign, actor: User | None, base_url: str) -> Campaign:
     """Start sending now: recipients decided, the sending job queued."""
     CAMPAIGN.move(campaign.status, "send")
-    _need_smtp()
+    _need_transport(campaign)
     if not campaign.base_url:
         with transaction():
             campaign.base_url = base_url[:300]
@@ -199,13 +224,16 @@ def cancel(campaign: Campaign, actor: User | None) -> Campaign:
     return _move(campaign, "cancel", actor)
 
 
-def send_test(campaign: Campaign, actor: User, base_url: str) -> dict:
-    """The campaign's e-mail, written for its first recipient-to-be (or a
-    sample), sent now to ``actor``'s own address only. Its unsubscribe link
-    leads nowhere (a test has no recipient)."""
-    _need_smtp()
-    template = campaign.template
-    writer = Writer(template.subject(campaign.language), template.body(campaign.language))
+def send_test(campaign: Campaign, actor: User, base_url: str, to: str | None = None) -> dict:
+    """The campaign's message, written for its first recipient-to-be (or a
+    sample), sent now to ``actor``'s own address only — or, for an SMS
+    campaign, to the mobile number ``to`` the actor gives (users have no
+    phone in Trellis; a 422 naming ``to`` without a mobile number). Its
+    unsubscribe link leads nowhere (a test has no recipient)."""
+    _need_transport(campaign)
+    number = sms_number(to) if campaign.channel == "sms" else None
+    if campaign.channel == "sms" and number is None:
+        raise ValidationError({"to": [_("Enter the mobile number to send the test to.")]})
     first = None
     try:
         first = db.session.scalar(segments.members_query(campaign.segment, actor).limit(1))
@@ -215,7 +243,18 @@ def send_test(campaign: Campaign, actor: User, base_url: str) -> dict:
     contact = first.contacts[0].name if first and first.contacts else None
     owner = first.owner.name if first and first.owner else actor.name
     unsubscribe = f"{base_url.rstrip('/')}/m/u/test"
-    subject, html, text = writer.write(merge_values(customer, contact, owner, unsubscribe))
+    values = merge_values(customer, contact, owner, unsubscribe)
+    template = campaign.template
+    if number is not None:
+        text = TextWriter(template.text(campaign.language), campaign.language).write(values)
+        try:
+            message_id = sms_gateway().send(number, _("[Test] %(subject)s", subject=text))
+        except SmsError as exc:
+            message = _("The test SMS was not sent: %(error)s", error=str(exc))
+            raise UnavailableError(message) from exc
+        return {"to": number, "message_id": message_id}
+    writer = Writer(template.subject(campaign.language), template.body(campaign.language))
+    subject, html, text = writer.write(values)
     try:
         with Mailer() as mailer:
             message_id = mailer.send(

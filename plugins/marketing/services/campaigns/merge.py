@@ -1,16 +1,17 @@
 """Merge fields (合并字段): what a template may say of its recipient, checked
-when the template is saved and filled in when each e-mail is written.
+when the template is saved and filled in when each e-mail or text is written.
 
 :data:`MERGE_FIELDS` is the one list of what a template may name —
 ``{{ customer.name }}``, ``{{ contact.name }}`` (the primary contact's),
 ``{{ owner.name }}`` (the customer's account manager), ``{{ unsubscribe_url
-}}``; ``{{ survey_url }}`` is reserved for surveys and refused until they
-exist. A template naming anything else is refused, the refusal naming the
+}}``, ``{{ survey_url }}`` (the recipient's invitation to the campaign's
+survey). A template naming anything else is refused, the refusal naming the
 column (``body_en``, ``subject_zh_CN`` …) and the field.
 
 Templates are rendered by Jinja's sandbox — an author cannot reach Python
 through a template — with HTML autoescaped in the body, so a customer named
-``<script>`` stays text. The subject is plain text, rendered unescaped.
+``<script>`` stays text. The subject and an SMS text are plain text,
+rendered unescaped.
 """
 
 from __future__ import annotations
@@ -32,9 +33,8 @@ MERGE_FIELDS = {
     "contact.name": _l("the primary contact's name"),
     "owner.name": _l("the account manager's name"),
     "unsubscribe_url": _l("the recipient's one-click unsubscribe link"),
+    "survey_url": _l("the recipient's link to the campaign's survey"),
 }
-#: named now, filled in by a later feature: refused with a message saying so
-RESERVED_FIELDS = {"survey_url"}
 
 HTML_ENV = SandboxedEnvironment(autoescape=True)
 TEXT_ENV = SandboxedEnvironment(autoescape=False)
@@ -76,26 +76,21 @@ def check_source(key: str, source: str | None) -> list[str]:
         ]
     problems = []
     for field in sorted(named - set(MERGE_FIELDS)):
-        if field in RESERVED_FIELDS:
-            problems.append(
-                _("%(field)s is reserved for surveys and cannot be used yet.", field=field)
+        problems.append(
+            _(
+                "Unknown merge field %(field)s; use one of: %(fields)s",
+                field=field,
+                fields=", ".join(MERGE_FIELDS),
             )
-        else:
-            problems.append(
-                _(
-                    "Unknown merge field %(field)s; use one of: %(fields)s",
-                    field=field,
-                    fields=", ".join(MERGE_FIELDS),
-                )
-            )
+        )
     return problems
 
 
 def check_template(values: dict[str, Any]) -> None:
-    """Refuse (422) every subject or body column naming an unknown field."""
+    """Refuse (422) every subject, body or SMS text column naming an unknown field."""
     errors = {}
     for key, source in values.items():
-        if key.startswith(("subject_", "body_")):
+        if key.startswith(("subject_", "body_", "text_")):
             if problems := check_source(key, source):
                 errors[key] = problems
     if errors:
@@ -125,11 +120,19 @@ def as_text(body: str) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
-def merge_values(customer: str, contact: str | None, owner: str | None, unsubscribe: str) -> dict:
-    """What the merge fields say for one recipient."""
+def merge_values(
+    customer: str,
+    contact: str | None,
+    owner: str | None,
+    unsubscribe: str,
+    survey: str | None = None,
+) -> dict:
+    """What the merge fields say for one recipient (``survey``: their
+    survey link, when the campaign names a survey)."""
     return {
         "customer": {"name": customer},
         "contact": {"name": contact or customer},
         "owner": {"name": owner or ""},
         "unsubscribe_url": unsubscribe,
+        "survey_url": survey or "",
     }

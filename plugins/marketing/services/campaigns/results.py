@@ -2,21 +2,22 @@
 
 Rates are over the messages sent (``sent``); an open is the pixel loaded or
 a link clicked (the pixel is often blocked, so opens are a floor). The
-revenue of deals won from a campaign is for later: deals do not say yet
-which campaign brought them.
+money the campaign brought is :mod:`.attribution`'s.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Select, func, select
 
-from core.api import customer_live, db, text_contains
+from core.api import User, customer_live, db, text_contains
 
 from ...models import Campaign, Recipient
 from ...models.recipient import RECIPIENT_STATES
+from .attribution import attributed
 
 
-def results(campaign: Campaign) -> dict:
+def results(campaign: Campaign, user: User | None) -> dict:
+    """The campaign's figures, its attributed money as ``user`` may see it."""
     by_status = dict.fromkeys(RECIPIENT_STATES, 0)
     rows = db.session.execute(
         select(Recipient.status, func.count(Recipient.id))
@@ -40,6 +41,7 @@ def results(campaign: Campaign) -> dict:
         "unsubscribed": unsubscribed,
         "open_rate": round(opened / sent, 4) if sent else None,
         "click_rate": round(clicked / sent, 4) if sent else None,
+        "attributed": attributed(campaign, user),
     }
 
 
@@ -56,5 +58,6 @@ def recipients_query(campaign: Campaign, args: dict) -> Select:
     elif status:
         query = query.where(Recipient.status == status)
     if args.get("q"):
-        query = query.where(text_contains(Recipient.email, args["q"]))
+        column = Recipient.phone if campaign.channel == "sms" else Recipient.email
+        query = query.where(text_contains(column, args["q"]))
     return query

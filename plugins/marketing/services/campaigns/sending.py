@@ -1,5 +1,6 @@
-"""Sending a campaign: a worker job, in batches over one SMTP connection,
-at the campaign's rate — and never the same address twice.
+"""Sending a campaign: a worker job, in batches over one connection (an
+SMTP server's, or the SMS provider's: ``.transports``), at the campaign's
+rate — and never the same address or number twice.
 
 How "never twice" holds:
 
@@ -15,38 +16,33 @@ the server, so it is not sent again — after :data:`INTERRUPTED_AFTER` it is
 marked ``failed`` ("interrupted") for people to see. We chose at-most-once:
 a duplicate marketing e-mail annoys a customer and cannot be taken back; a
 lost one shows in the results. Failures that certainly sent nothing (no
-server, a 4xx answer, the connection lost before the message's data) put
-the row back to ``queued`` and stop the run: the campaign stays
-``sending`` and the next run (the periodic job, every minute) resumes where
-this one stopped. A 550–554 answer is a bounce: the row is ``bounced`` and
-the address suppressed for every later campaign; another 5xx fails that one
-message (``failed``) and the run goes on.
+server, a 4xx answer, the connection lost before the message's data; an
+SMS provider's "too many requests") put the row back to ``queued`` and stop
+the run: the campaign stays ``sending`` and the next run (the periodic job,
+every minute) resumes where this one stopped. A refused address — an
+e-mail's 550–554 bounce, a number the SMS provider rejects — makes the row
+``bounced`` and suppresses the address or number for every later campaign;
+another refusal fails that one message (``failed``) and the run goes on.
+The protocol is the same for both channels: only the transport differs.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from core.api import (
-    Contact,
-    Customer,
-    Mailer,
-    MailError,
-    User,
-    db,
-    new_tracking_token,
-    transaction,
-    utcnow,
-)
+from core.api import Contact, Customer, User, db, new_tracking_token, transaction, utcnow
 
 from ...models import Campaign, Recipient
 from ...models.campaign import CAMPAIGN
 from . import links
-from .merge import Writer, merge_values
+from .merge import merge_values
 from .recipients import resolve, still_allowed, suppress
+from .surveys import survey_url
+from .transports import EmailTransport, NotSent, SmsTransport, transport_for
 
 #: recipients read, checked and sent per round (over the same connection)
 BATCH = 50
@@ -141,7 +137,7 @@ class Ledger:
         db.session.commit()
 
 
-def _claim(recipient: Recipient, token_hash: str, ledger: Ledger) -> bool:
+def _claim(recipient: Due, token_hash: str, ledger: Ledger) -> bool:
     ledger.write()
     claimed = _update(
         recipient.id,
@@ -155,7 +151,7 @@ def _claim(recipient: Recipient, token_hash: str, ledger: Ledger) -> bool:
     return claimed
 
 
-def _names(batch: list[Recipient]) -> tuple[dict, dict]:
+def _names(batch: list[Due]) -> tuple[dict, dict]:
     """(customer id → (name, owner's name), contact id → name) for a batch."""
     customers = {
         row[0]: (row[1], row[2])
@@ -175,48 +171,79 @@ def _names(batch: list[Recipient]) -> tuple[dict, dict]:
     return customers, contacts
 
 
-def _next_batch(campaign_id: int, size: int) -> list[Recipient]:
-    return list(
-        db.session.scalars(
-            select(Recipient)
-            .where(Recipient.campaign_id == campaign_id, Recipient.status == "queued")
-            .order_by(Recipient.id)
-            .limit(size)
+@dataclass(frozen=True)
+class Due:
+    """What sending needs of a queued recipient row, read once: a commit
+    expires the ORM objects, and reloading each after every claim cost a
+    query or two a message."""
+
+    id: int
+    customer_id: int | None
+    contact_id: int | None
+    email: str | None
+    phone: str | None
+    attempts: int
+
+    @property
+    def address(self) -> str:
+        return self.phone or self.email or ""
+
+
+@dataclass(frozen=True)
+class Sending:
+    """The campaign as a run sends it (read once, for the same reason)."""
+
+    id: int
+    owner_id: int | None
+    channel: str
+    language: str
+    base_url: str
+    survey_id: int | None
+
+
+def _next_batch(campaign_id: int, size: int) -> list[Due]:
+    rows = db.session.execute(
+        select(
+            Recipient.id,
+            Recipient.customer_id,
+            Recipient.contact_id,
+            Recipient.email,
+            Recipient.phone,
+            Recipient.attempts,
         )
+        .where(Recipient.campaign_id == campaign_id, Recipient.status == "queued")
+        .order_by(Recipient.id)
+        .limit(size)
     )
+    return [Due(*row) for row in rows]
 
 
 def _send_one(
-    mailer: Mailer, campaign: Campaign, writer: Writer, recipient, names, ledger: Ledger
+    transport: EmailTransport | SmsTransport,
+    campaign: Sending,
+    recipient: Due,
+    names: tuple[dict, dict],
+    ledger: Ledger,
 ) -> bool:
-    """Claim, write and send one recipient's e-mail; whether it was sent."""
+    """Claim, write and send one recipient's message; whether it was sent."""
     token, token_hash = new_tracking_token()
     if not _claim(recipient, token_hash, ledger):
         return False  # another run has it
-    base = campaign.base_url or ""
     customers, contacts = names
     customer, owner = customers.get(recipient.customer_id, ("", None))
-    unsubscribe = links.unsubscribe_url(base, token)
-    values = merge_values(customer, contacts.get(recipient.contact_id), owner, unsubscribe)
-    subject, html, text = writer.write(values)
-    headers = {
-        "List-Unsubscribe": f"<{unsubscribe}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
+    unsubscribe = links.unsubscribe_url(campaign.base_url, token)
+    survey = survey_url(campaign, recipient, campaign.language)
+    if survey:
+        db.session.commit()  # the invitation exists before its link goes out
+    values = merge_values(customer, contacts.get(recipient.contact_id), owner, unsubscribe, survey)
     try:
-        message_id = mailer.send(
-            recipient.email,
-            subject,
-            text=text,
-            html=links.tracked(html, base, token),
-            headers=headers,
-        )
-    except MailError as exc:
+        message_id = transport.send(recipient, values, token)
+    except NotSent as exc:
         error = str(exc)[:500]
-        if exc.kind == "bounce":
+        if exc.kind == "rejected":  # the address or number itself: never again
             _mark(recipient.id, "sending", status="bounced", error=error)
             with transaction():
-                suppress(recipient.email, "bounced", error)
+                suppress(transport.channel, recipient.address, transport.rejected_reason, error)
             return False
         if exc.kind == "failed":  # refused for good, not for the address's sake
             _mark(recipient.id, "sending", status="failed", error=error)
@@ -253,28 +280,35 @@ def run(campaign_id: int, budget: int | None = None, pace: bool = True) -> str:
         return "not sending"
     _settle_interrupted(campaign.id)
     budget = budget or campaign.rate
-    template = campaign.template
-    writer = Writer(template.subject(campaign.language), template.body(campaign.language))
+    rate = campaign.rate
+    plan = Sending(
+        campaign.id,
+        campaign.owner_id,
+        campaign.channel,
+        campaign.language,
+        campaign.base_url or "",
+        campaign.survey_id,
+    )
     sent = tried = 0
     began = time.monotonic()
     ledger = Ledger()
     try:
         try:
-            with Mailer() as mailer:
+            with transport_for(campaign) as transport:
                 while tried < budget:
                     batch = _next_batch(campaign.id, min(BATCH, budget - tried))
                     if not batch:
                         break
-                    keep, refused = still_allowed(batch)
+                    keep, refused = still_allowed(batch, campaign.channel)
                     for recipient_id, why in refused.items():
                         _update(recipient_id, "queued", status="skipped", error=why)
                     names = _names(keep)
                     for recipient in keep:
-                        sent += _send_one(mailer, campaign, writer, recipient, names, ledger)
+                        sent += _send_one(transport, plan, recipient, names, ledger)
                     tried += len(batch)
                     ledger.commit()
                     if pace and tried < budget:
-                        ahead = tried * 60 / campaign.rate - (time.monotonic() - began)
+                        ahead = tried * 60 / rate - (time.monotonic() - began)
                         if ahead > 0:
                             time.sleep(ahead)
                     db.session.refresh(campaign)
@@ -282,7 +316,7 @@ def run(campaign_id: int, budget: int | None = None, pace: bool = True) -> str:
                         return f"{sent} sent, then paused"
         finally:
             ledger.commit()
-    except (MailError, Stopped) as exc:
+    except (NotSent, Stopped) as exc:
         db.session.rollback()
         with transaction():
             campaign.last_error = str(exc)[:500]

@@ -1,6 +1,8 @@
-"""E-mail templates: a library every user who may see campaigns shares;
-changed by their author (or someone who sees every record). A template's
-merge fields are checked on every save (:func:`.merge.check_template`)."""
+"""Templates (e-mail and SMS): a library every user who may see campaigns
+shares; changed by their author (or someone who sees every record). A
+template's merge fields are checked on every save
+(:func:`.merge.check_template`), an SMS text's length too
+(:func:`.texts.check_lengths`); its channel is fixed once saved."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from core.api import (
     ForbiddenError,
     NotFoundError,
     User,
+    ValidationError,
     audit,
     check_version,
     db,
@@ -25,8 +28,20 @@ from core.api import (
 from ...models import CampaignTemplate
 from ...schemas.campaign import MarketingTemplateChange, MarketingTemplateInput
 from .merge import check_template
+from .texts import check_lengths
 
 _, _l = translator("marketing")
+#: what a template holds, as its schema reads it
+CONTENT = (
+    "name",
+    "channel",
+    "subject_en",
+    "body_en",
+    "subject_zh_CN",
+    "body_zh_CN",
+    "text_en",
+    "text_zh_CN",
+)
 
 
 def search_templates(args: dict) -> Select:
@@ -57,6 +72,7 @@ def _cleaned(data: dict) -> dict:
 def create_template(payload: dict, actor: User | None) -> CampaignTemplate:
     data = _cleaned(load(MarketingTemplateInput(), payload))
     check_template(data)
+    check_lengths(data)
     with transaction():
         template = CampaignTemplate(**data, owner_id=actor.id if actor else None)
         db.session.add(template)
@@ -72,12 +88,12 @@ def update_template(
         raise ForbiddenError(_("Only the template's author may change it."))
     data = _cleaned(load(MarketingTemplateChange(), payload, partial=True))
     version = data.pop("version", version)
+    if data.get("channel", template.channel) != template.channel:
+        raise ValidationError({"channel": [_("A template's channel cannot be changed.")]})
     check_template(data)
+    check_lengths(data)
     check_version(template, version)
-    whole = {
-        key: data.get(key, getattr(template, key))
-        for key in ("name", "subject_en", "body_en", "subject_zh_CN", "body_zh_CN")
-    }
+    whole = {key: data.get(key, getattr(template, key)) for key in CONTENT}
     load(MarketingTemplateInput(), whole)  # the template as it would be: still sendable
     with transaction():
         before = snapshot(template)

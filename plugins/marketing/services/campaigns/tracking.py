@@ -1,11 +1,12 @@
-"""What recipients do with an e-mail: open it, click a link, unsubscribe.
+"""What recipients do with a message: open it, click a link, unsubscribe.
 
 The public pages find the recipient by the token of their links (core.api
 ``tracked_record``: only the token's hash is stored; a forged or truncated
 token is a ``NotFoundError``, a 404). Unsubscribing records the customer's
-consent as withdrawn (e-mail, marketing — core.api ``record_consent``, the
-same consent every other plugin asks) and suppresses the address, so no
-campaign reaches it again, whatever consent says later.
+consent as withdrawn (the message's channel, e-mail or SMS, for marketing —
+core.api ``record_consent``, the same consent every other plugin asks) and
+suppresses the address or number, so no campaign reaches it again, whatever
+consent says later.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from core.api import (
 from ...models import Recipient
 from ...schemas.campaign import MarketingUnsubscribeInput
 from .recipients import normal, suppress
+
+#: what the note of a withdrawal calls each channel
+CHANNEL_NOTE = {"email": "e-mail", "sms": "SMS"}
 
 
 def recipient_by_token(token: str | None) -> Recipient:
@@ -58,14 +62,14 @@ def clicked(token: str | None) -> None:
         _stamp_once(recipient, "clicked_at")
 
 
-def _withdraw(customer_id: int | None, note: str) -> int:
-    """Record the customer's marketing e-mail consent as withdrawn (unless
-    nothing grants it now: no need to write the same decision twice)."""
+def _withdraw(customer_id: int | None, note: str, channel: str = "email") -> int:
+    """Record the customer's marketing consent on ``channel`` as withdrawn
+    (unless nothing grants it now: no need to write the same decision twice)."""
     customer = db.session.get(Customer, customer_id) if customer_id else None
-    if customer is None or customer.id not in may_contact([customer.id], "email", "marketing"):
+    if customer is None or customer.id not in may_contact([customer.id], channel, "marketing"):
         return 0
     payload = {
-        "channel": "email",
+        "channel": channel,
         "purpose": "marketing",
         "status": "withdrawn",
         "source": "api",
@@ -78,27 +82,40 @@ def _withdraw(customer_id: int | None, note: str) -> int:
 def unsubscribe(token: str | None) -> Recipient:
     """One click: consent withdrawn, the address suppressed (twice is once)."""
     recipient = recipient_by_token(token)
-    _withdraw(recipient.customer_id, "unsubscribed from a campaign e-mail")
+    channel = "sms" if recipient.phone else "email"
+    _withdraw(
+        recipient.customer_id, f"unsubscribed from a campaign {CHANNEL_NOTE[channel]}", channel
+    )
     with transaction():
         _stamp_once(recipient, "unsubscribed_at")
-        suppress(recipient.email, "unsubscribed")
+        suppress(channel, recipient.address, "unsubscribed")
     return recipient
 
 
 def suppress_address(payload: dict, actor: User | None) -> dict:
-    """An address to suppress by hand (said on the phone, a complaint): the
-    customers it was sent to as a campaign recipient withdraw their consent."""
+    """An address or a mobile number to suppress by hand (said on the phone,
+    a "TD" reply, a complaint): the customers it was sent to as a campaign
+    recipient withdraw their consent on that channel."""
     data = load(MarketingUnsubscribeInput(), payload)
-    address = normal(data["email"]) or data["email"].lower()
+    if data.get("phone"):
+        channel, address, column = "sms", data["phone"], Recipient.phone
+    else:
+        channel, column = "email", Recipient.email
+        address = normal(data["email"]) or data["email"].lower()
     customer_ids = set(
         db.session.scalars(
             select(Recipient.customer_id).where(
-                Recipient.email == address, Recipient.customer_id.is_not(None)
+                column == address, Recipient.customer_id.is_not(None)
             )
         )
     )
     note = data.get("note") or f"{data['reason']} ({actor.email if actor else 'api'})"
-    withdrawn = sum(_withdraw(cid, note) for cid in sorted(customer_ids))
+    withdrawn = sum(_withdraw(cid, note, channel) for cid in sorted(customer_ids))
     with transaction():
-        suppress(address, data["reason"], note)
-    return {"email": address, "reason": data["reason"], "consent_withdrawn": withdrawn}
+        suppress(channel, address, data["reason"], note)
+    return {
+        "email": address if channel == "email" else None,
+        "phone": address if channel == "sms" else None,
+        "reason": data["reason"],
+        "consent_withdrawn": withdrawn,
+    }

@@ -55,21 +55,27 @@ def survey_results(survey: Survey, user: User | None) -> dict[str, Any]:
     if survey.kind in SCORE_RANGES:
         low, high = SCORE_RANGES[survey.kind]
         results["distribution"] = {str(s): by_score.get(s, 0) for s in range(low, high + 1)}
-    scored = sum(by_score.values())
-    if survey.kind == "nps" and scored:
-        promoters = sum(n for s, n in by_score.items() if s >= PROMOTER_AT_LEAST)
-        detractors = sum(n for s, n in by_score.items() if s <= DETRACTOR_AT_MOST)
-        results.update(
-            promoters=promoters,
-            detractors=detractors,
-            passives=scored - promoters - detractors,
-            nps=round(100 * (promoters - detractors) / scored, 1),
-        )
-    if survey.kind == "csat" and scored:
-        total = sum(s * n for s, n in by_score.items())
-        results["csat"] = round(total / scored, 2)
+    results.update(score_figures(survey.kind, by_score))
     results.update(_answers(survey, answered))
     return results
+
+
+def score_figures(kind: str, by_score: dict[int, int]) -> dict[str, Any]:
+    """NPS with its promoters, passives and detractors, or CSAT, from the
+    count of answers per score (nothing for a survey without a score)."""
+    scored = sum(by_score.values())
+    if kind == "nps" and scored:
+        promoters = sum(n for s, n in by_score.items() if s >= PROMOTER_AT_LEAST)
+        detractors = sum(n for s, n in by_score.items() if s <= DETRACTOR_AT_MOST)
+        return {
+            "promoters": promoters,
+            "detractors": detractors,
+            "passives": scored - promoters - detractors,
+            "nps": round(100 * (promoters - detractors) / scored, 1),
+        }
+    if kind == "csat" and scored:
+        return {"csat": round(sum(s * n for s, n in by_score.items()) / scored, 2)}
+    return {}
 
 
 def _answers(survey: Survey, answered) -> dict[str, Any]:

@@ -1,0 +1,90 @@
+"""Writing deliveries in the transaction of the change.
+
+:func:`core.events.emit` calls :func:`stage` (registered with
+:func:`~core.events.on_emit`) for every event it queues: a
+``webhook_delivery`` row is added for each active subscription that wants
+the event, in the caller's session — a rolled-back change writes none. The
+rows are sent by the ``core.deliver_webhooks`` job: queued through the job
+outbox with the change when a queue runs, right after the commit in
+immediate mode (tests), as messages are (:mod:`core.messaging.outbox`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from core.events import on_emit
+from core.extensions import db
+from core.jobs import enqueue
+from core.models import WebhookDelivery, WebhookSubscription, utcnow
+from core.webhooks.payloads import build
+from core.webhooks.subscriptions import wants
+
+DELIVER = "core.deliver_webhooks"
+#: how long a delivery is retried after its first try
+RETRY_FOR = timedelta(hours=24)
+#: session.info: deliveries to send once the session commits (immediate mode)
+_AFTER_COMMIT = "trellis_webhooks_after_commit"
+
+
+@on_emit
+def stage(event_name: str, kwargs: dict[str, Any]) -> list[WebhookDelivery]:
+    """Add a delivery of ``event_name`` for each active subscription that wants it."""
+    subscriptions = [
+        s
+        for s in db.session.scalars(
+            select(WebhookSubscription).where(
+                WebhookSubscription.active.is_(True), WebhookSubscription.deleted_at.is_(None)
+            )
+        )
+        if wants(s, event_name)
+    ]
+    if not subscriptions:
+        return []
+    now = utcnow()
+    deliveries = []
+    for subscription in subscriptions:
+        key = str(uuid.uuid4())
+        deliveries.append(
+            WebhookDelivery(
+                subscription_id=subscription.id,
+                event=event_name,
+                key=key,
+                payload=build(event_name, kwargs, key, subscription.created_by),
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+                retry_until=now + RETRY_FOR,
+            )
+        )
+    db.session.add_all(deliveries)
+    db.session.flush()
+    send_after_commit([d.id for d in deliveries])
+    return deliveries
+
+
+def send_after_commit(ids: list[int]) -> None:
+    """Have deliveries ``ids`` sent once the caller's transaction commits."""
+    if current_app.config["TRELLIS_JOBS"] == "immediate":
+        # the job would run now, in a session of its own that cannot see these rows yet
+        db.session.info.setdefault(_AFTER_COMMIT, []).extend(ids)
+    else:
+        enqueue(DELIVER, delivery_ids=ids)
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    ids = session.info.pop(_AFTER_COMMIT, None)
+    if ids:
+        enqueue(DELIVER, delivery_ids=ids)
+
+
+@event.listens_for(Session, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
