@@ -44,7 +44,7 @@ run: install
 ## starts compiles Trellis's 600-odd modules again, most of a second each time.
 test: install browser
 	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX="$(CURDIR)/$(VENV)/pycache" \
-	  $(BIN)/pytest -n 2 --dist loadgroup -q --durations=25
+	  $(BIN)/pytest -n 2 --dist loadgroup -q --durations=25 $(PYTEST_ARGS)
 
 ## Debian's Chromium for the browser tests (Playwright drives it; it never downloads one),
 ## and a CJK font so Chinese pages render in screenshots.

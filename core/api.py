@@ -63,6 +63,7 @@ from core.approvals import approve as approve_request, reject as reject_request
 from core.approvals import choose_flow as choose_approval_flow, save_flow as save_approval_flow
 from core.approvals import ensure_unlocked, is_locked
 from core.approvals import submit as submit_for_approval
+from core.automation import ActionParam, AutomationAction, RunContext
 
 # -- Service building blocks: what a plugin's own services use to write like core's do.
 from core.services.base import (
@@ -110,6 +111,7 @@ from core.normalize import normalize_national_id, normalize_phone, normalize_tax
 from core.schemas import Amount, Flag, NotBlank, Phone, is_id
 from core.services.base import load
 from core.csv_import import csv_rows, load_rows as load_csv_rows, read_csv
+from core.imports import Importer, checked_import_values
 
 # -- Errors: exceptions whose message is meant for a person; views and the API map them to HTTP.
 from core.errors import (
@@ -132,7 +134,7 @@ from core.company import CompanyProfile, company_profile
 # -- JSON API: blueprints, request bodies, lists, pages and CSV exports under /api/v1/<plugin>.
 from core.rest import ApiBlueprint
 from core.rest.customers import body as json_body, expected_version
-from core.rest.exports import CSV_RESPONSE, csv_export
+from core.rest.exports import CSV_RESPONSE, csv_export, export_args
 from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate, sorted_by
 from core.rest.openapi import field_rules
 
@@ -200,43 +202,45 @@ hookimpl = _pluggy.HookimplMarker("trellis")
 # The names packed, several a line, so that the module stays short enough to read.
 # fmt: off
 __all__ = [
-    "CSV_RESPONSE", "MENU_ADMIN", "MENU_CUSTOMERS", "MENU_REPORTS", "Activity", "ActivityKind",
-    "Amount", "ApiBlueprint", "Approvable", "ApprovalRequest", "Attachment", "AttachmentList",
-    "AttachmentOut", "AuditEntry", "CompanyProfile", "ConflictError", "Contact", "Customer",
-    "CustomerAction", "CustomerColumn", "CustomerFact", "CustomerFilter", "CustomerKind",
-    "CustomerTab", "DashboardWidget", "DataScope", "DueTask", "Encrypted", "FieldType", "Flag",
-    "FollowUpPlan", "FollowUpRule", "ForbiddenError", "Grade", "IllegalTransition", "Job",
-    "JourneyStep", "ListArgs", "MailError", "Mailer", "Manifest", "MenuGroup", "MenuItem",
-    "Message", "MessageSender", "MissingReferenceError", "MoneyEvent", "NotBlank", "NotFoundError",
-    "Permission", "Phone", "RecycleCondition", "Role", "RoleTemplate", "RuleParam", "SearchHit",
+    "CSV_RESPONSE", "MENU_ADMIN", "MENU_CUSTOMERS", "MENU_REPORTS", "ActionParam", "Activity",
+    "ActivityKind", "Amount", "ApiBlueprint", "Approvable", "ApprovalRequest", "Attachment",
+    "AttachmentList", "AttachmentOut", "AuditEntry", "AutomationAction", "CompanyProfile",
+    "ConflictError", "Contact", "Customer", "CustomerAction", "CustomerColumn", "CustomerFact",
+    "CustomerFilter", "CustomerKind", "CustomerTab", "DashboardWidget", "DataScope", "DueTask",
+    "Encrypted", "FieldType", "Flag", "FollowUpPlan", "FollowUpRule", "ForbiddenError",
+    "Grade", "IllegalTransition", "Importer", "Job", "JourneyStep", "ListArgs", "MailError",
+    "Mailer", "Manifest", "MenuGroup", "MenuItem", "Message", "MessageSender",
+    "MissingReferenceError", "MoneyEvent", "NotBlank", "NotFoundError", "Permission", "Phone",
+    "RecycleCondition", "Role", "RoleTemplate", "RuleParam", "RunContext", "SearchHit",
     "SearchSection", "Searchable", "SmsError", "SmsGateway", "SmsParts", "SoftDeleteMixin",
-    "SortArgs", "Stage", "StaleVersionError", "StateError", "StateMachine", "Tag", "TakenError",
-    "Team", "TimestampMixin", "TrellisError", "UTCDateTime", "UnavailableError", "Upload", "User",
-    "ValidationError", "VersionedMixin", "accepted_file_types", "add_months", "add_to_cells",
-    "approve_request", "attach", "attachment_of", "attachments_of", "audit", "best_matches",
-    "binned_customer_ids", "call_hook", "check_attachment_kind", "check_code", "check_files",
-    "check_number_pattern", "check_transfer", "check_version", "choose_approval_flow",
-    "chosen_files", "company_profile", "complete_task", "conceal", "consents_of", "core_version",
-    "create_contact", "create_customer", "create_followup_plan", "create_team", "create_user",
-    "csv_export", "csv_rows", "current_lang", "current_user", "custom_field_definitions",
-    "customer_facts", "customer_for", "customer_live", "customer_timeline", "db", "delete_record",
-    "delete_rows", "disclose", "emit", "enqueue", "ensure_unlocked", "eventspec",
-    "expected_version", "field_rules", "file_named", "find_duplicates", "first_of_next_month",
+    "SortArgs", "Stage", "StaleVersionError", "StateError", "StateMachine", "Tag",
+    "TakenError", "Team", "TimestampMixin", "TrellisError", "UTCDateTime", "UnavailableError",
+    "Upload", "User", "ValidationError", "VersionedMixin", "accepted_file_types", "add_months",
+    "add_to_cells", "approve_request", "attach", "attachment_of", "attachments_of", "audit",
+    "best_matches", "binned_customer_ids", "call_hook", "check_attachment_kind", "check_code",
+    "check_files", "check_number_pattern", "check_transfer", "check_version",
+    "checked_import_values", "choose_approval_flow", "chosen_files", "company_profile",
+    "complete_task", "conceal", "consents_of", "core_version", "create_contact",
+    "create_customer", "create_followup_plan", "create_team", "create_user", "csv_export",
+    "csv_rows", "current_lang", "current_user", "custom_field_definitions", "customer_facts",
+    "customer_for", "customer_live", "customer_timeline", "db", "delete_record", "delete_rows",
+    "disclose", "emit", "enqueue", "ensure_unlocked", "eventspec", "expected_version",
+    "export_args", "field_rules", "file_named", "find_duplicates", "first_of_next_month",
     "form_datetime", "form_payload", "form_version", "format_phone", "get_customer",
     "hidden_fields", "hookimpl", "hookspec", "instance_currency", "instance_region",
     "instance_timezone", "is_id", "is_locked", "issue_code", "journey_steps", "json_body",
-    "list_page", "list_sort", "load", "load_csv_rows", "log_activity", "lookup_column", "mask_pii",
-    "may_contact", "missing_attachment_kinds", "money_events", "money_rows", "new_tracking_token",
-    "next_number", "normalize_national_id", "normalize_phone", "normalize_tax_number",
-    "not_to_contact", "open_followup_tasks", "ordered", "page_schema", "paginate",
-    "phone_type_label", "pii_match", "plugin_settings", "public", "read_csv", "record_attempt",
-    "record_consent", "refuse", "reject_request", "remove_attachment", "remove_files",
-    "remove_files_after_commit", "repoint", "require", "sample_file", "sample_pdf", "save",
-    "save_approval_flow", "scoped", "search_match", "search_rank", "sees_all", "send_message",
-    "send_stored_file", "sms_gateway", "sms_number", "sms_parts", "snapshot", "sniff_file",
-    "sorted_by", "submit_for_approval", "team_subtree", "text_contains", "tracked_record",
-    "tracking_match", "transaction", "translator", "update_customer", "upload_folder", "utcnow",
-    "visible_customer", "visible_customer_ids", "visible_record", "visible_records", "whole_days",
-    "write_files",
+    "list_page", "list_sort", "load", "load_csv_rows", "log_activity", "lookup_column",
+    "mask_pii", "may_contact", "missing_attachment_kinds", "money_events", "money_rows",
+    "new_tracking_token", "next_number", "normalize_national_id", "normalize_phone",
+    "normalize_tax_number", "not_to_contact", "open_followup_tasks", "ordered", "page_schema",
+    "paginate", "phone_type_label", "pii_match", "plugin_settings", "public", "read_csv",
+    "record_attempt", "record_consent", "refuse", "reject_request", "remove_attachment",
+    "remove_files", "remove_files_after_commit", "repoint", "require", "sample_file",
+    "sample_pdf", "save", "save_approval_flow", "scoped", "search_match", "search_rank",
+    "sees_all", "send_message", "send_stored_file", "sms_gateway", "sms_number", "sms_parts",
+    "snapshot", "sniff_file", "sorted_by", "submit_for_approval", "team_subtree",
+    "text_contains", "tracked_record", "tracking_match", "transaction", "translator",
+    "update_customer", "upload_folder", "utcnow", "visible_customer", "visible_customer_ids",
+    "visible_record", "visible_records", "whole_days", "write_files",
 ]
 # fmt: on

@@ -32,8 +32,9 @@ EXTERNAL: dict[str, str] = {
         ``@bp.response`` and marshmallow schemas, as flask-smorest documents.
     """,
     "CSV_RESPONSE": """
-        The OpenAPI description of a CSV download (``text/csv``, UTF-8 with a
-        BOM so spreadsheets open Chinese text right), for an export endpoint:
+        The OpenAPI description of an export's download: CSV (``text/csv``,
+        UTF-8 with a BOM so spreadsheets open Chinese text right) or, with
+        ``format=xlsx``, XLSX. For an export endpoint:
         ``@bp.doc(responses=CSV_RESPONSE)`` next to a view returning
         ``csv_export(...)``.
     """,

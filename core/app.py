@@ -21,6 +21,7 @@ from werkzeug.routing import IntegerConverter
 from core import config as cfg
 from core import models  # noqa: F401  (registers core's tables)
 from core.approvals.reminders import APPROVAL_RULES
+from core.automation import AUTOMATION_JOBS
 from core.custom_fields import CORE_FIELD_TYPES
 from core.declarations import ActivityKind, Permission, RoleTemplate
 from core.errors import PluginError
@@ -35,6 +36,7 @@ from core.i18n import (
     template_ngettext,
     unread_catalogues,
 )
+from core.imports import CORE_IMPORTERS, IMPORT_JOBS
 from core.jobs import CORE_JOBS, QUEUE_FILE, check_job, init_jobs
 from core.messaging import MESSAGE_JOBS
 from core.models import CORE_ACTIVITY_KINDS, CORE_TABLES
@@ -60,11 +62,13 @@ CORE_PERMISSIONS = [
     Permission("customer.export", _l("Export customers")),
     Permission("customer.merge", _l("Merge duplicate customers")),
     Permission("customer.transfer", _l("Transfer customers")),
+    Permission("customer.import", _l("Import customers and contacts, and undo an import")),
     Permission("pool.claim", _l("Claim from the customer pool")),
     Permission("admin.users", _l("Manage users, teams and roles")),
     Permission("admin.settings", _l("Manage settings")),
     Permission("admin.approvals", _l("Manage approval flows and see every approval")),
     Permission("admin.webhooks", _l("Manage webhooks and see their deliveries")),
+    Permission("admin.automation", _l("Manage automation rules and see their runs")),
 ]
 #: the roles a new instance starts with; admins may edit or add more
 CORE_ROLES = [
@@ -79,6 +83,7 @@ CORE_ROLES = [
             "customer.export",
             "customer.transfer",
             "customer.merge",
+            "customer.import",
             "pool.claim",
         ),
     ),
@@ -120,8 +125,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             "activity_kinds": [ActivityKind(k, _KIND_LABELS[k]) for k in CORE_ACTIVITY_KINDS],
             "field_types": CORE_FIELD_TYPES,
             "followup_rules": [*CORE_RULES, *APPROVAL_RULES],
-            "jobs": [*CORE_JOBS, *MESSAGE_JOBS, *WEBHOOK_JOBS],
+            "jobs": [*CORE_JOBS, *MESSAGE_JOBS, *WEBHOOK_JOBS, *IMPORT_JOBS, *AUTOMATION_JOBS],
             "searchables": core_searchables(),
+            "importers": CORE_IMPORTERS,
         },
     )
     for job in reg.jobs.values():

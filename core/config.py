@@ -45,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "PII_KEYS": None,  # Fernet keys for personal data, first encrypts (core.pii); default: instance
     "SMTP_URL": None,  # e-mail out: smtp://user:password@host:587 (STARTTLS), smtps://, smtp+plain://
     "MAIL_FROM": None,  # the From of e-mail sent; default: trellis@<the SMTP host>
+    "IMPORT_MAX_MB": 50,  # the largest file an import takes, in MB
     "SMS_URL": None,  # texts out: twilio://SID:TOKEN@api.twilio.com/?from=%2B1…; unset: the log
 }
 LOCALES = ("en", "zh_CN")

@@ -3,12 +3,12 @@ is written, so a file is imported whole or not at all.
 
 :func:`csv_rows` is what an import calls: it reads the file (UTF-8 with or
 without the byte-order mark Excel writes, else GB18030 — what Excel saves on
-a Chinese Windows), checks the header row, and loads every row through a
-marshmallow schema. Bad rows do not stop the reading: the one
-:class:`RowErrors` raised lists them all, by line, each with its fields'
-messages. :func:`read_csv` and :func:`load_rows` are its two halves, for an
-import that reports its bad rows its own way (the sales plugin's leads may
-skip them).
+a Chinese Windows — else an encoding charset-normalizer detects), checks
+the header row, and loads every row through a marshmallow schema. Bad rows
+do not stop the reading: the one :class:`RowErrors` raised lists them all,
+by line, each with its fields' messages. :func:`read_csv` and
+:func:`load_rows` are its two halves, for an import that reports its bad
+rows its own way (the sales plugin's leads may skip them).
 """
 
 from __future__ import annotations
@@ -53,17 +53,39 @@ class RowErrors(ValidationError):
         )
 
 
-def decode_csv(data: bytes | str) -> str:
-    """The text of an uploaded CSV: UTF-8, with or without the byte-order
-    mark, else GB18030; a 422 naming ``file`` when it is neither."""
-    if isinstance(data, str):
-        return data.removeprefix("\ufeff")
+#: what charset-normalizer may name when a file is neither UTF-8 nor GB18030:
+#: encodings whose guess is trustworthy (a short Latin text in cp1252 is often
+#: guessed as some code page nobody saves spreadsheets in — refused, not garbled)
+DETECTABLE = frozenset(
+    {"utf_16", "utf_32", "big5", "cp950", "shift_jis", "cp932", "euc_jp", "cp1252", "latin_1"}
+)
+
+
+def detect_encoding(data: bytes) -> str:
+    """The encoding of an uploaded text file: UTF-8 (with or without the
+    byte-order mark), else GB18030 (which GBK and GB2312 are part of: what
+    Excel saves on a Chinese Windows), else what charset-normalizer detects
+    among :data:`DETECTABLE`; a 422 naming ``file`` when it is none of these."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
+            data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        return encoding
+    from charset_normalizer import from_bytes  # only for the rare file that needs it
+
+    best = from_bytes(data).best()
+    if best is not None and best.encoding in DETECTABLE:
+        return best.encoding
     raise ValidationError({"file": [_("the file is not text in UTF-8 or GB18030")]})
+
+
+def decode_csv(data: bytes | str) -> str:
+    """The text of an uploaded CSV in the encoding :func:`detect_encoding`
+    finds; a 422 naming ``file`` when it finds none."""
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff")
+    return data.decode(detect_encoding(data)).removeprefix("\ufeff")
 
 
 def read_csv(

@@ -20,6 +20,7 @@ from typing import Any
 
 from flask_babel import force_locale
 
+from core.automation import save_rule
 from core.consents import record_consent
 from core.extensions import db
 from core.followups import create_plan
@@ -76,6 +77,7 @@ TEXT: dict[str, dict[str, Any]] = {
         ],
         "task": "Call back about the quote",
         "plan": "Grade A revisit every 14 days",
+        "rule": ("New customer → call within a day", "Call the new customer"),
         "sources": ["website", "referral", "exhibition", "cold call", "advertising"],
         "tags": ["key account", "price sensitive", "renewal due"],
         "timezone": "America/New_York",
@@ -113,6 +115,7 @@ TEXT: dict[str, dict[str, Any]] = {
         ],
         "task": "回电确认报价",
         "plan": "A 级客户每 14 天回访",
+        "rule": ("新客户 → 1 天内电话联系", "电话联系新客户"),
         "sources": ["官网", "转介绍", "展会", "电话陌拜", "广告投放"],
         "tags": ["重点客户", "价格敏感", "即将续约"],
         "timezone": "Asia/Shanghai",
@@ -233,6 +236,16 @@ def _load_demo(locale: str, admin: User, seed: int) -> None:
     )
     current_registry().pm.hook.trellis_demo_data(
         locale=locale, customers=customers, users=[admin, *users]
+    )
+    rule_name, task = text["rule"]
+    save_rule(  # last: the demo's own customers do not run it
+        {
+            "name": rule_name,
+            "trigger": {"kind": "event", "event": "customer_created"},
+            "actions": [{"type": "create_task", "params": {"title": task, "due_in_days": 1}}],
+        },
+        None,
+        admin,
     )
     db.session.commit()
 

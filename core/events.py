@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from flask import current_app
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.errors import PluginError, StaleVersionError
@@ -27,6 +29,38 @@ log = logging.getLogger(__name__)
 _PENDING = "trellis_pending_events"
 #: session.info: how deep the current :func:`transaction` blocks are nested
 _DEPTH = "trellis_depth"
+
+
+#: session.info: what :func:`read_once` read in the current transaction, by key
+_READ_ONCE = "trellis_read_once"
+
+
+def read_once(key: str, load: Callable[[], list[Any]], watched: type) -> list[Any]:
+    """``load()``'s answer, read once per transaction of the session: what
+    :func:`emit`'s listeners ask of every event (the active webhook
+    subscriptions, the active rules) costs one query for an import's or a
+    bulk change's thousand events, not one each. Forgotten when the
+    transaction ends, and as soon as a ``watched`` row is written in it (a
+    subscription saved meanwhile counts for the next events)."""
+    found = db.session.info.setdefault(_READ_ONCE, {})
+    if key not in found:
+        found[key] = (watched, load())
+    return found[key][1]
+
+
+@sa_event.listens_for(Session, "after_flush")
+def _forget_written(session: Session, _context: Any) -> None:
+    found = session.info.get(_READ_ONCE)
+    if found:
+        written = {type(o) for o in (*session.new, *session.dirty, *session.deleted)}
+        for key in [k for k, (watched, _rows) in found.items() if watched in written]:
+            del found[key]
+
+
+@sa_event.listens_for(Session, "after_commit")
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_all(session: Session) -> None:
+    session.info.pop(_READ_ONCE, None)
 
 
 def in_transaction() -> bool:

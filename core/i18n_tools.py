@@ -129,6 +129,10 @@ def problems() -> list[str]:
                 out.append(f"{po.relative_to(ROOT)}: stale, lacks {msg!r}")
             for msg in sorted(map(str, have - wanted)):
                 out.append(f"{po.relative_to(ROOT)}: stale, has unused {msg!r}")
+            # what `pybabel compile` would drop: placeholders that do not match the msgid's
+            for message, errors in catalog.check():
+                for error in errors:
+                    out.append(f"{po.relative_to(ROOT)}: {message.id!r}: {error}")
             if locale == "zh_Hans_CN":
                 for m in catalog:
                     if m.id and (

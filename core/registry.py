@@ -53,6 +53,8 @@ class Registry:
     customer_filters: dict[str, CustomerFilter] = field(default_factory=dict)
     #: record type -> what can require approval (``trellis_approvables``)
     approvables: dict[str, Approvable] = field(default_factory=dict)
+    #: target name -> what imports it (``trellis_importers``; ``core.imports.Importer``)
+    importers: dict[str, Any] = field(default_factory=dict)
     #: mapped class -> its searchable (the index's writer looks records up by class)
     searchable_models: dict[type, Searchable] = field(default_factory=dict)
     #: table name -> plugin name (``"core"`` for core's tables)
@@ -160,6 +162,7 @@ def register_declarations(reg: Registry, core_items: dict[str, list]) -> None:
         "money_events": ("trellis_money_events", "key"),
         "journey_steps": ("trellis_journey_steps", "key"),
         "customer_filters": ("trellis_customer_filters", "key"),
+        "importers": ("trellis_importers", "name"),
     }
     for attr, (hook, key) in specs.items():
         target: dict = getattr(reg, attr)

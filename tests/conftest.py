@@ -124,6 +124,8 @@ def demo_ids() -> dict:
         "list_id": _first(StaticList),
         "survey_id": _first(Survey),
         **_webhook_ids(),
+        "import_id": _import_id(),
+        **_automation_ids(),
         "token": "no-such-request",
         "number": db.session.scalar(select(Claim.number).limit(1)),  # its tracking page: 404
         "sales_key": db.session.scalar(select(LeadForm.key).limit(1)),
@@ -162,6 +164,39 @@ def _webhook_ids() -> dict:
     db.session.add_all([subscription, delivery])
     db.session.commit()
     return {"subscription_id": subscription.id, "delivery_id": delivery.id}
+
+
+def _automation_ids() -> dict:
+    """The demo's rule (``core.demo``) and a run of it, made here: the demo runs none."""
+    from core.models import AutomationRule, AutomationRun, utcnow
+
+    rule = db.session.scalars(select(AutomationRule).order_by(AutomationRule.id)).first()
+    if rule is None:
+        rule = AutomationRule(
+            name="Demo rule",
+            active=False,
+            trigger={"kind": "event", "event": "customer_created"},
+            event="customer_created",
+            conditions=[],
+            actions=[{"type": "create_task", "params": {"title": "Call"}}],
+        )
+    run = AutomationRun(
+        rule=rule, event="customer_created", status="done", next_attempt_at=utcnow(), results=[]
+    )
+    db.session.add_all([rule, run])
+    db.session.commit()
+    return {"automation_rule_id": rule.id, "run_id": run.id}
+
+
+def _import_id() -> int:
+    """The demo has no imports: the first admin's upload of a small CSV (not run)."""
+    from core.imports import upload
+    from core.models import Role, User
+
+    admin = db.session.scalar(
+        select(User).join(Role, Role.id == User.role_id).where(Role.name == "admin").limit(1)
+    )
+    return upload("名称,手机\n演示导入,13800138998\n".encode(), "demo.csv", "customers", admin).id
 
 
 @pytest.fixture

@@ -80,14 +80,20 @@ def test_periodic_jobs_come_from_the_one_schedule(app):
     every_minute = {
         "trellis.every.marketing.send_campaigns",  # due e-mail campaigns
         "trellis.every.core.retry_webhooks",  # webhook deliveries due for a retry
+        "trellis.every.core.retry_automation",  # automation runs due for a retry
     }
     assert due(10, 0) == {
         "trellis.every.core.follow_ups",
+        "trellis.every.core.resume_imports",  # every 5 minutes: imports whose worker stopped
         "trellis.every.core.pool_recycle",
         "trellis.every.sales.start_contracts",  # hourly: signed contracts whose day came
         *every_minute,
     }
-    assert due(10, 15) == {"trellis.every.core.follow_ups", *every_minute}
+    assert due(10, 15) == {
+        "trellis.every.core.follow_ups",
+        "trellis.every.core.resume_imports",
+        *every_minute,
+    }
     assert due(10, 7) == every_minute
     assert "trellis.every.marketing.rfm" in due(0, 0)  # daily, at midnight
 

@@ -20,6 +20,8 @@ MATRIX = {
     "audit_log": (403, 403, 200, 403),
     "customer_audit": (200, 200, 200, 403),
     "transfer_user": (403, 403, 200, 403),
+    "automation": (403, 403, 200, 403),
+    "imports": (403, 200, 200, 403),
 }
 ROLES = ("sales", "manager", "admin", None)
 
@@ -42,6 +44,8 @@ def call(client, action, own, other, victim):
         "transfer_user": lambda: client.post(
             f"/api/v1/users/{victim.id}/transfer", json={"to_user_id": own.owner_id or victim.id}
         ),
+        "automation": lambda: client.get("/api/v1/automation/rules"),
+        "imports": lambda: client.get("/api/v1/imports/jobs"),
     }[action]()
 
 

@@ -212,7 +212,45 @@ def _seed(owner, marker: str, pipeline, stage, client, own: str) -> dict[str, in
         "survey_id": survey,
         **_seed_campaign(owner, own, marker, segment, customer.id),
         **_seed_webhook(),
+        **_seed_automation(),
+        "import_id": _seed_import(owner, own),
     }
+
+
+def _seed_import(owner, own: str) -> int:
+    """The owner's import of a CSV naming the owner's marker (uploaded, not
+    run); an import is its starter's, so the file name carries ``own``."""
+    from core.imports import upload
+
+    data = f"name,phone\n{own} import row,13800138999\n".encode()
+    return upload(data, f"{own} import.csv", "customers", owner).id
+
+
+def _seed_automation() -> dict:
+    """An automation rule (switched off: the walk's own writes run nothing)
+    and one failed run of it; admin pages, no owner."""
+    from core.models import AutomationRule, AutomationRun
+
+    rule = AutomationRule(
+        name="Walk rule",
+        active=False,
+        trigger={"kind": "event", "event": "customer_created"},
+        event="customer_created",
+        conditions=[],
+        actions=[{"type": "create_task", "params": {"title": "Call"}}],
+    )
+    run = AutomationRun(
+        rule=rule,
+        event="customer_created",
+        status="failed",
+        attempts=5,
+        next_attempt_at=utcnow(),
+        results=[],
+        error="HTTP 500",
+    )
+    db.session.add_all([rule, run])
+    db.session.commit()
+    return {"automation_rule_id": rule.id, "run_id": run.id}
 
 
 def _seed_webhook() -> dict:

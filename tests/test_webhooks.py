@@ -194,3 +194,39 @@ def test_two_workers_never_send_one_delivery_twice(hook, trellis_webhook_receive
     assert attempt(delivery.id, later) == "delivered"
     assert attempt(delivery.id, later) == "nothing to send"
     assert len(trellis_webhook_receiver.requests) == 2
+
+
+def test_a_bulk_change_reads_the_subscriptions_once_and_sees_one_saved_in_it(
+    hook, admin, trellis_webhook_receiver
+):
+    from sqlalchemy import event as sa_event
+
+    reads: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if "FROM webhook_subscription" in statement:
+            reads.append(statement)
+
+    engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", count)
+    try:
+        with transaction():
+            for n in range(5):
+                create_customer({"name": f"Bulk {n}"}, None)
+            assert len(reads) == 1  # five events, one read of the subscriptions
+            second = {
+                "name": "Second",
+                "url": trellis_webhook_receiver.url,
+                "events": ["customer_created"],
+                "allow_internal": True,
+            }
+            save_subscription(second, None, admin)
+            create_customer({"name": "After the second"}, None)
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", count)
+    by_subscription = db.session.execute(
+        select(WebhookDelivery.subscription_id, func.count()).group_by(
+            WebhookDelivery.subscription_id
+        )
+    ).all()
+    assert sorted(n for _, n in by_subscription) == [1, 6]

@@ -10,6 +10,7 @@ per command or group.
 - :mod:`core.cli.backup` — ``backup``, ``restore``
 - :mod:`core.cli.search` — ``search rebuild``
 - :mod:`core.cli.pii` — ``pii new-key|rotate``
+- :mod:`core.cli.imports` — ``import FILE --target … [--mapping NAME] [--dry-run]``
 - :mod:`core.cli.base` — the app a command runs in, one-line errors, the group
 
 Every command works without prompts (scripts and CI drive it); ``init``
@@ -25,6 +26,7 @@ import click
 from core import __version__
 from core.cli import backup, db, init, jobs, pii, plugins, search, server, users
 from core.cli.base import TrellisGroup
+from core.cli.imports import import_file
 
 CORE_COMMANDS = (
     "init",
@@ -39,6 +41,7 @@ CORE_COMMANDS = (
     "restore",
     "search",
     "pii",
+    "import",
 )
 
 
@@ -61,5 +64,6 @@ for command in (
     backup.restore,
     search.search,
     pii.pii,
+    import_file,
 ):
     main.add_command(command)

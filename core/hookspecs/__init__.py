@@ -23,9 +23,11 @@ from core.hookspecs.approvals import (
 )
 from core.hookspecs.declarations import (
     trellis_activity_kinds,
+    trellis_automation_actions,
     trellis_custom_field_types,
     trellis_customer_facts,
     trellis_followup_rules,
+    trellis_importers,
     trellis_jobs,
     trellis_journey_steps,
     trellis_message_senders,
@@ -93,6 +95,7 @@ __all__ = [
     "trellis_approvables",
     "trellis_approval_decided",
     "trellis_approval_submitted",
+    "trellis_automation_actions",
     "trellis_blueprints",
     "trellis_cli_commands",
     "trellis_contact_created",
@@ -114,6 +117,7 @@ __all__ = [
     "trellis_dashboard_widgets",
     "trellis_demo_data",
     "trellis_followup_rules",
+    "trellis_importers",
     "trellis_jobs",
     "trellis_journey_steps",
     "trellis_menu_items",

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from core.hookspecs.markers import hookspec
 
 if TYPE_CHECKING:  # annotations only: the models import much of core
+    from core.automation.base import AutomationAction
     from core.declarations import (
         ActivityKind,
         FieldType,
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # annotations only: the models import much of core
         Searchable,
     )
     from core.facts import CustomerFact, JourneyStep, MoneyEvent
+    from core.imports.declaration import Importer
 
 
 # -------------------------------------------------------------- declarations
@@ -198,4 +200,57 @@ def trellis_journey_steps() -> list[JourneyStep]:
             )
             return [JourneyStep("acme.order", _l("First order"), lambda: first_order,
                                 order=60, permission="acme.order.read")]
+    """
+
+
+@hookspec
+def trellis_automation_actions() -> list[AutomationAction]:
+    """Return a list of ``core.api.AutomationAction`` instances: what an
+    automation rule may do besides core's actions (create a task, assign an
+    owner, update a field, add a tag, call a webhook).
+
+    Called when a rule is saved (its actions are checked) and when a run
+    runs. Subclass ``AutomationAction``: a ``code`` unique across core and
+    the plugins (start it with the plugin's name), a ``label``, ``params``
+    (``core.api.ActionParam``), ``check(params, entity, actor)`` returning
+    errors by parameter, ``preview(params, record, rule)`` (the dry run:
+    words, no writes) and ``run(params, record, context)``, which writes in
+    the run's transaction and returns a short text for the run log; raising
+    fails the run, which is retried. Example::
+
+        class OpenWorkOrder(AutomationAction):
+            code = "acme.open_order"
+            label = _l("Open a work order")
+            params = (ActionParam("title", _l("Title")),)
+
+            def run(self, params, record, context):
+                order = open_order(record, params["title"])
+                return f"work order {order.id}"
+
+        @hookimpl
+        def trellis_automation_actions():
+            return [OpenWorkOrder()]
+    """
+
+
+@hookspec
+def trellis_importers() -> list[Importer]:
+    """Return a list of ``core.api.Importer``: the plugin's records that
+    users may import from a CSV, XLSX or vCard file (leads, products, work
+    orders, policies, patients) with mapping, preview, dedupe and undo.
+
+    Called when the application is built. An importer's ``name`` is the
+    target an import names (unique; start it with the plugin's name,
+    ``sales.lead``); ``validate(payload, actor)`` loads a row's mapped text
+    through the plugin's schema and rules (a ``ValidationError`` naming the
+    fields), ``find(values, actor)`` returns the existing record the row
+    duplicates, ``keys(values)`` its dedupe keys (``"phone:+86…"``),
+    ``create``/``update``/``delete`` write through the plugin's services in
+    the import's transaction, ``visible(record, actor)`` says whether the
+    importing user may change a record. Core's customers and contacts are
+    importers too; a name declared twice stops start-up. Example::
+
+        @hookimpl
+        def trellis_importers():
+            return [Importer("acme.product", _l("Products"), ProductInput, Product, ...)]
     """

@@ -4,6 +4,7 @@ from core.extensions import db
 from core.models.activities import CORE_ACTIVITY_KINDS, Activity
 from core.models.approvals import ApprovalFlow, ApprovalRequest, ApprovalStep, ApprovalTask
 from core.models.attachments import Attachment
+from core.models.automation import AutomationRule, AutomationRun
 from core.models.base import SoftDeleteMixin, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 from core.models.consents import ConsentConfirmation, CustomerConsent
 from core.models.customers import (
@@ -16,6 +17,7 @@ from core.models.customers import (
     Tag,
     customer_tag,
 )
+from core.models.imports import ImportJob, ImportJobError, ImportJobItem, ImportMapping
 from core.models.messages import Message, OneTimeCode
 from core.models.numbering import NumberSequence
 from core.models.outbox import JobOutbox
@@ -44,6 +46,8 @@ __all__ = [
     "ApprovalRequest",
     "ApprovalStep",
     "ApprovalTask",
+    "AutomationRule",
+    "AutomationRun",
     "Attachment",
     "AuditEntry",
     "ConsentConfirmation",
@@ -56,6 +60,10 @@ __all__ = [
     "DataScope",
     "FollowUpPlan",
     "Grade",
+    "ImportJob",
+    "ImportJobError",
+    "ImportJobItem",
+    "ImportMapping",
     "Message",
     "NumberSequence",
     "OneTimeCode",

@@ -76,9 +76,11 @@ def init_api(app: Flask, plugin_blueprints: list[tuple[str, Blueprint]]) -> Api:
     from core.rest.admin import bp as admin
     from core.rest.approvals import bp as approvals
     from core.rest.attachments import bp as attachments
+    from core.rest.automation import bp as automation
     from core.rest.consents import bp as consents
     from core.rest.customers import bp as customers
     from core.rest.directory import bp as directory
+    from core.rest.imports import bp as imports
     from core.rest.meta import bp as meta
     from core.rest.pool import bp as pool
     from core.rest.records import bp as records
@@ -94,6 +96,8 @@ def init_api(app: Flask, plugin_blueprints: list[tuple[str, Blueprint]]) -> Api:
     api.register_blueprint(approvals, url_prefix="/api/v1/approvals")
     api.register_blueprint(attachments, url_prefix="/api/v1")
     api.register_blueprint(webhooks, url_prefix="/api/v1/webhooks")
+    api.register_blueprint(imports, url_prefix="/api/v1/imports")
+    api.register_blueprint(automation, url_prefix="/api/v1/automation")
     for name, bp in plugin_blueprints:
         # /api/v1/<plugin name>, or the plugin's own url_prefix below /api/v1/
         own = getattr(bp, "url_prefix", None) or ""

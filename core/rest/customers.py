@@ -18,7 +18,7 @@ from core.i18n import _
 from core.models import AuditEntry, Customer, CustomerKind, Grade, Stage, Tag, customer_tag
 from core.registry import current_registry
 from core.rest.auth import require
-from core.rest.exports import CSV_RESPONSE, csv_export
+from core.rest.exports import CSV_RESPONSE, csv_export, export_args
 from core.rest.lists import ListArgs, SortArgs, ordered, page_schema, paginate, sorted_by
 from core.rest.schemas import AuditOut, CustomerCreated, CustomerOut, MergeInput
 from core.schemas import CustomerInput, Id, is_id
@@ -153,10 +153,11 @@ def list_customers(args):
 
 
 @bp.route("/export", methods=["GET"])
-@bp.arguments(sorted_by(CustomerExportArgs, SORTABLE), location="query", as_kwargs=False)
+@bp.arguments(export_args(CustomerExportArgs, SORTABLE), location="query", as_kwargs=False)
 @bp.doc(responses=CSV_RESPONSE)
 def export_customers(args):
-    """Every customer the list would show (same filters), as CSV; needs ``customer.export``.
+    """Every customer the list would show (same filters), as CSV or XLSX
+    (``format``); needs ``customer.export``.
 
     Fields the caller's role hides are left out of the file.
     """

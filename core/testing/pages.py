@@ -23,7 +23,19 @@ from werkzeug.routing import Rule
 
 #: Latin words a Chinese page may show: the product's name, abbreviations Chinese
 #: uses too, and the names of file formats and units
-LATIN_IN_CHINESE = {"Trellis", "CSV", "VIP", "PDF", "JPEG", "PNG", "WebP", "HEIC", "KB", "MB"}
+LATIN_IN_CHINESE = {
+    "Trellis",
+    "CSV",
+    "XLSX",
+    "VIP",
+    "PDF",
+    "JPEG",
+    "PNG",
+    "WebP",
+    "HEIC",
+    "KB",
+    "MB",
+}
 _STATIC = {"static", "core.theme_static"}
 
 

@@ -20,6 +20,9 @@
   (``attachments``)
 - :mod:`core.web.outbox` — Settings → Outbox: the messages sent (``outbox``)
 - :mod:`core.web.webhooks` — Settings → Webhooks: subscriptions, deliveries (``webhooks``)
+- :mod:`core.web.imports` — Customers → Import: upload, mapping, preview, progress, undo
+  (``imports``)
+- :mod:`core.web.automation` — Settings → Automation: rules, their run log (``automation``)
 - :mod:`core.web.consents` — the customer page's Consent tab and its form (``consents``)
 - :mod:`core.web.consent_public` — the public page of a consent confirmation link
   (``consent_public``)
@@ -37,6 +40,7 @@ from core.web import (
     approvals,
     attachments,
     auth,
+    automation,
     base,
     consent_public,
     consents,
@@ -44,6 +48,7 @@ from core.web import (
     customers,
     directory,
     health,
+    imports,
     outbox,
     pool,
     pool_rules,
@@ -70,7 +75,9 @@ BLUEPRINTS = (
     consents.bp,
     consent_public.bp,
     outbox.bp,
+    imports.bp,
     webhooks.bp,
+    automation.bp,
 )
 
 __all__ = ["BLUEPRINTS"]

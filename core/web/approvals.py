@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
@@ -34,11 +35,11 @@ KIND_LABELS = {
 }
 MODE_LABELS = {"any": _l("One approval is enough"), "all": _l("Every approver must approve")}
 STATUS_LABELS = {
-    "pending": _l("Waiting"),
+    "pending": lazy_pgettext("approval", "Waiting"),
     "approved": _l("Approved"),
     "rejected": _l("Rejected"),
     "withdrawn": _l("Withdrawn"),
-    "waiting": _l("Waiting"),
+    "waiting": lazy_pgettext("approval", "Waiting"),
     "delegated": _l("Handed on"),
     "skipped": _l("Not needed"),
 }

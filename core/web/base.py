@@ -69,6 +69,7 @@ def main_menu() -> dict:
             (_l("My tasks"), "tasks.index", 3, "list-todo", None),
             (_l("Customer pool"), "pool.index", 4, "inbox", "pool.claim"),
             (_l("Approvals"), "approvals.index", 5, "stamp", None),
+            (_l("Import"), "imports.index", 6, "upload", "customer.import"),
         )
         if needs is None or current_user.can(needs)
     ]
@@ -137,6 +138,7 @@ ADMIN_ENTRIES = (
     (_l("Plugins"), "admin.plugins", 9, "puzzle", ("admin.settings",)),
     (_l("Outbox"), "outbox.index", 9, "mail", ("admin.settings",)),
     (_l("Webhooks"), "webhooks.index", 9, "webhook", ("admin.webhooks",)),
+    (_l("Automation"), "automation.index", 9, "zap", ("admin.automation",)),
     (_l("Site settings"), "admin.settings", 10, "settings", ("admin.settings",)),
 )
 

@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from core.events import on_emit
+from core.events import on_emit, read_once
 from core.extensions import db
 from core.jobs import enqueue
 from core.models import WebhookDelivery, WebhookSubscription, utcnow
@@ -36,15 +36,7 @@ _AFTER_COMMIT = "trellis_webhooks_after_commit"
 @on_emit
 def stage(event_name: str, kwargs: dict[str, Any]) -> list[WebhookDelivery]:
     """Add a delivery of ``event_name`` for each active subscription that wants it."""
-    subscriptions = [
-        s
-        for s in db.session.scalars(
-            select(WebhookSubscription).where(
-                WebhookSubscription.active.is_(True), WebhookSubscription.deleted_at.is_(None)
-            )
-        )
-        if wants(s, event_name)
-    ]
+    subscriptions = [s for s in _active() if wants(s, event_name)]
     if not subscriptions:
         return []
     now = utcnow()
@@ -67,6 +59,21 @@ def stage(event_name: str, kwargs: dict[str, Any]) -> list[WebhookDelivery]:
     db.session.flush()
     send_after_commit([d.id for d in deliveries])
     return deliveries
+
+
+def _active() -> list[WebhookSubscription]:
+    """The active subscriptions, read once per transaction (:func:`read_once`)."""
+    return read_once(
+        "webhook_subscriptions",
+        lambda: list(
+            db.session.scalars(
+                select(WebhookSubscription).where(
+                    WebhookSubscription.active.is_(True), WebhookSubscription.deleted_at.is_(None)
+                )
+            )
+        ),
+        WebhookSubscription,
+    )
 
 
 def send_after_commit(ids: list[int]) -> None:

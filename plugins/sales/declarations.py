@@ -17,7 +17,7 @@ PERMISSIONS = (
     ),
     Permission("sales.deal.read", _l("View deals"), default_roles=("manager", "sales")),
     Permission("sales.deal.write", _l("Create and edit deals"), default_roles=("manager", "sales")),
-    Permission("sales.deal.export", _l("Export deals (CSV)"), default_roles=("manager",)),
+    Permission("sales.deal.export", _l("Export deals (CSV, XLSX)"), default_roles=("manager",)),
     Permission("sales.report.read", _l("View sales reports"), default_roles=("manager", "sales")),
     Permission("sales.admin", _l("Administer pipelines")),
     Permission(

@@ -96,7 +96,7 @@ def trellis_permissions():
         Permission("service.engineer", _l("Work as a field engineer"), default_roles=("engineer",)),
         Permission("service.report.read", _l("View service reports"), default_roles=("manager",)),
         Permission(
-            "service.order.export", _l("Export work orders (CSV)"), default_roles=("manager",)
+            "service.order.export", _l("Export work orders (CSV, XLSX)"), default_roles=("manager",)
         ),
         Permission("service.admin", _l("Administer service dispatch")),
     ]

@@ -31,6 +31,7 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from flask import Flask
 from playwright.sync_api import Page, Response
 from sqlalchemy import select
@@ -243,6 +244,7 @@ class Walk:
                 self.fail(f"untranslated: {message!r}")
 
 
+@pytest.mark.one_database
 def test_every_page_works_for_every_role_in_both_languages_themes_and_widths(
     page: Page, live_server, app, load_demo_as_admin, demo_pages, login_as
 ):

@@ -98,6 +98,8 @@ class InsuranceProduct(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model
     outpatient_deductible: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
     outpatient_limit: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     outpatient_categories: Mapped[list] = mapped_column(JSON, default=list)
+    #: the deductible and limit are the policy's, shared by everyone it insures (家庭共享)
+    outpatient_shared: Mapped[bool] = mapped_column(Boolean, default=False)
     effective_from: Mapped[date] = mapped_column(Date)
     effective_to: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

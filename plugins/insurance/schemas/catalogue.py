@@ -77,6 +77,7 @@ class InsuranceProductOut(Schema):
     outpatient_deductible = fields.Decimal(as_string=True)
     outpatient_limit = fields.Decimal(allow_none=True, as_string=True)
     outpatient_categories = fields.List(fields.String())
+    outpatient_shared = fields.Boolean()
     effective_from = fields.Date()
     effective_to = fields.Date(allow_none=True)
     active = fields.Boolean()

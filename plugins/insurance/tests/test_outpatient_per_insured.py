@@ -53,6 +53,39 @@ def test_each_insured_person_has_their_own_deductible_and_limit(desk, make_custo
     assert {c.customer_id for c in claims} == {holder.id}  # the policyholder's claims
 
 
+def test_a_family_shared_cover_has_one_deductible_and_limit_for_all_it_insures(desk, make_customer):
+    holder, spouse = desk.patient, make_customer(name="Li Na")
+    policy = insure(
+        holder,
+        outpatient_deductible=Decimal("50.00"),
+        outpatient_limit=Decimal("100.00"),
+        outpatient_shared=True,
+    )
+    _insure_spouse(policy, holder, spouse)
+    first = desk.pay(holder, desk.owe(holder, ("drug", "40.00")), cash("40.00"))
+    assert first.status_code == 201  # inside the family's deductible: 10 of it left
+    hers = desk.pay(spouse, desk.owe(spouse, ("drug", "60.00")), insurance(), cash("20.00"))
+    assert hers.status_code == 201 and hers.json["covered"] == "40.00"  # (60 − 10) × 80 %
+    mine = desk.pay(holder, desk.owe(holder, ("drug", "100.00")), insurance(), cash("40.00"))
+    assert mine.json["covered"] == "60.00"  # 80, capped by the 60 left of the family's 100
+    spent = desk.pay(spouse, desk.owe(spouse, ("drug", "10.00")), insurance(), cash("10.00"))
+    assert spent.status_code == 409 and "tenders" in spent.json["errors"]
+    paid = [c.paid_amount for c in claims_of(policy)]
+    assert paid == [Decimal("0.00"), Decimal("40.00"), Decimal("60.00")]
+
+
+def test_the_product_form_offers_the_shared_cover_and_its_page_says_so(desk, login_as, make_user):
+    from plugins.insurance.models import InsuranceProduct
+
+    policy = insure(desk.patient, outpatient_shared=True)
+    url = f"/insurance/products/{db.session.get(InsuranceProduct, policy.product_id).id}"
+    form = login_as(desk.admin).get(url).get_data(as_text=True)
+    assert 'name="outpatient_shared" value="1" checked' in form  # the admin's form, ticked
+    page = login_as(make_user(role="manager")).get(url)
+    assert page.status_code == 200
+    assert "<dd>Shared by the family</dd>" in page.get_data(as_text=True)  # the terms, said
+
+
 def test_a_policyholder_insured_by_a_row_of_their_own_keeps_one_deductible(desk):
     holder = desk.patient
     policy = insure(holder, outpatient_deductible=Decimal("100.00"))

@@ -1,5 +1,6 @@
 """A demo e-mail template and a demo SMS template, each in both languages,
-and a draft campaign of each to the key accounts: ready for a test send
+and a draft campaign of each to the key accounts (the e-mail one A/B-tests
+a second subject on a fifth of them): ready for a test send
 once an SMTP server (or SMS provider) is set up (the demo sends nothing by
 itself)."""
 
@@ -34,6 +35,11 @@ SMS_TEMPLATE = {
     "期待您的光临！{{ owner.name }}",
 }
 SMS_NAMES = {"en": "Spring fair SMS reminder", "zh_CN": "春季展会短信提醒"}
+#: the e-mail campaign's A/B test: a second subject, in the campaign's language
+SUBJECT_B = {
+    "en": "Free tasting at our spring fair, {{ customer.name }}",
+    "zh_CN": "{{ customer.name }}，春季展会免费品鉴等您来",
+}
 
 
 def load_demo_campaign(locale: str, segment: Segment, owner: User | None) -> None:
@@ -50,6 +56,11 @@ def load_demo_campaign(locale: str, segment: Segment, owner: User | None) -> Non
                 language=language,
                 channel=template.channel,
                 status="draft",
+                **(
+                    {"subject_b": SUBJECT_B[language], "test_percent": 20, "test_hours": 4}
+                    if template.channel == "email"
+                    else {}
+                ),
                 owner_id=owner.id if owner else None,
                 team_id=owner.team_id if owner else None,
             )

@@ -40,6 +40,12 @@ LANGUAGES = {"en": _l("English language"), "zh_CN": _l("Chinese language")}
 CHANNELS = {"email": _l("E-mail"), "sms": _l("SMS")}
 #: messages per minute when the campaign does not say, and the most it may say
 DEFAULT_RATE, MAX_RATE = 600, 60_000
+#: what decides an A/B test of the subject: the better open rate, or click rate
+WINNER_BY = {"open": _l("Open rate"), "click": _l("Click rate")}
+#: the share of recipients an A/B test may take (half get each subject), in per cent
+TEST_PERCENT = (10, 50)
+#: how long an A/B test may run before the winner goes to the rest, in hours
+TEST_HOURS = (1, 72)
 
 CAMPAIGN = StateMachine(
     _l("campaign"),
@@ -131,8 +137,22 @@ class Campaign(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     #: the owner's team when it was made: a team's manager sees its campaigns
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    #: an A/B test of the subject (e-mail): ``subject_b`` against the template's,
+    #: each on half of ``test_percent`` of the recipients (0: no test); after
+    #: ``test_hours`` the better by ``winner_by`` (``winner``: a or b) goes to the rest
+    subject_b: Mapped[str | None] = mapped_column(String(200))
+    test_percent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    test_hours: Mapped[int] = mapped_column(Integer, default=4, server_default="4")
+    winner_by: Mapped[str] = mapped_column(String(8), default="open", server_default="open")
+    winner: Mapped[str | None] = mapped_column(String(1))
+    winner_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     owner: Mapped[User | None] = relationship()
     segment: Mapped[Segment] = relationship()
     template: Mapped[CampaignTemplate] = relationship()
     survey: Mapped[Survey | None] = relationship(Survey)  # by class: his has a Survey too
+
+    @property
+    def ab_test(self) -> bool:
+        """Whether the campaign tries a second subject on part of its recipients."""
+        return bool(self.test_percent and self.subject_b)

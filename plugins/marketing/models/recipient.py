@@ -25,7 +25,8 @@ from core.api import TimestampMixin, UTCDateTime, db, translator
 _, _l = translator("marketing")
 
 #: queued → sending (claimed by a worker) → sent | failed | bounced; skipped:
-#: no longer allowed when its turn came (consent withdrawn, suppressed)
+#: no longer allowed when its turn came (consent withdrawn, suppressed); held:
+#: kept back by an A/B test until its winner is known (then queued)
 RECIPIENT_STATES = {
     "queued": _l("Queued"),
     "sending": _l("Sending"),
@@ -33,6 +34,7 @@ RECIPIENT_STATES = {
     "failed": _l("Failed"),
     "bounced": _l("Bounced"),
     "skipped": _l("Skipped"),
+    "held": _l("Held for the A/B test's winner"),
 }
 SUPPRESSION_REASONS = {
     "bounced": _l("Bounced"),
@@ -61,6 +63,8 @@ class Recipient(TimestampMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(8), default="queued")
+    #: the subject an A/B-tested campaign sent: ``a`` (the template's) or ``b``
+    variant: Mapped[str | None] = mapped_column(String(1))
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     message_id: Mapped[str | None] = mapped_column(String(200))
     error: Mapped[str | None] = mapped_column(String(500))

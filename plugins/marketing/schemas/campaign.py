@@ -7,7 +7,16 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from core.api import ListArgs, NotBlank, normalize_phone, translator
 
-from ..models.campaign import CAMPAIGN, CHANNELS, DEFAULT_RATE, LANGUAGES, MAX_RATE
+from ..models.campaign import (
+    CAMPAIGN,
+    CHANNELS,
+    DEFAULT_RATE,
+    LANGUAGES,
+    MAX_RATE,
+    TEST_HOURS,
+    TEST_PERCENT,
+    WINNER_BY,
+)
 from ..models.recipient import RECIPIENT_STATES, SUPPRESSION_REASONS
 from .attribution import MarketingAttributionOut
 
@@ -92,7 +101,10 @@ class MarketingCampaignInput(Schema):
     """A campaign: a segment, a template and the language it is sent in,
     its ``channel`` (``email`` or ``sms``: the template's when not given; a
     template of another channel is refused), when (``send_at``, for
-    scheduling) and how fast (``rate``: messages a minute)."""
+    scheduling) and how fast (``rate``: messages a minute). An e-mail
+    campaign may A/B-test a second subject (``subject_b``) on
+    ``test_percent`` (10–50, or 0: no test) of its recipients for
+    ``test_hours``, the winner by ``winner_by`` going to the rest."""
 
     name = fields.String(required=True, validate=[validate.Length(min=1, max=120), NotBlank()])
     segment_id = fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
@@ -109,6 +121,19 @@ class MarketingCampaignInput(Schema):
     )
     send_at = fields.AwareDateTime(load_default=None, allow_none=True)
     rate = fields.Integer(load_default=DEFAULT_RATE, validate=validate.Range(1, MAX_RATE))
+    subject_b = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "an A/B test's second subject, with merge fields"},
+    )
+    test_percent = fields.Integer(
+        load_default=0,
+        validate=validate.Range(0, TEST_PERCENT[1]),
+        metadata={"description": "the recipients the A/B test takes, in per cent (0: no test)"},
+    )
+    test_hours = fields.Integer(load_default=4, validate=validate.Range(*TEST_HOURS))
+    winner_by = fields.String(load_default="open", validate=validate.OneOf(list(WINNER_BY)))
 
 
 class MarketingCampaignChange(MarketingCampaignInput):
@@ -135,6 +160,12 @@ class MarketingCampaignOut(Schema):
     started_at = fields.DateTime(allow_none=True)
     finished_at = fields.DateTime(allow_none=True)
     last_error = fields.String(allow_none=True)
+    subject_b = fields.String(allow_none=True)
+    test_percent = fields.Integer()
+    test_hours = fields.Integer()
+    winner_by = fields.String(metadata={"enum": list(WINNER_BY)})
+    winner = fields.String(allow_none=True, metadata={"enum": ["a", "b"]})
+    winner_at = fields.DateTime(allow_none=True)
     owner_id = fields.Integer(allow_none=True)
     version = fields.Integer()
     created_at = fields.DateTime()
@@ -147,10 +178,21 @@ class MarketingCampaignArgs(ListArgs):
     status = fields.String(validate=validate.OneOf(list(CAMPAIGN.states)))
 
 
+class MarketingVariantOut(Schema):
+    """One subject of an A/B test: its messages sent, opened, clicked, and rates."""
+
+    sent = fields.Integer()
+    opened = fields.Integer()
+    clicked = fields.Integer()
+    open_rate = fields.Float(allow_none=True)
+    click_rate = fields.Float(allow_none=True)
+
+
 class MarketingResultsOut(Schema):
     """A campaign's figures: recipients per state, opens, clicks,
-    unsubscribes and their rates (over the messages sent), and the money
-    attributed to it."""
+    unsubscribes and their rates (over the messages sent), the money
+    attributed to it, and an A/B test's figures per subject (``variants``:
+    ``a``, the template's, and ``b``; null without a test)."""
 
     recipients = fields.Integer()
     by_status = fields.Dict(keys=fields.String(), values=fields.Integer())
@@ -160,6 +202,9 @@ class MarketingResultsOut(Schema):
     open_rate = fields.Float(allow_none=True)
     click_rate = fields.Float(allow_none=True)
     attributed = fields.Nested(MarketingAttributionOut)
+    variants = fields.Dict(
+        keys=fields.String(), values=fields.Nested(MarketingVariantOut), allow_none=True
+    )
 
 
 class MarketingRecipientArgs(ListArgs):

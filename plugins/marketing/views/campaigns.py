@@ -6,6 +6,7 @@ calls the same services and schemas as the API."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_percent
 from flask_login import current_user, login_required
 
 from core.api import (
@@ -23,7 +24,7 @@ from core.api import (
 )
 
 from ..models import Campaign, CampaignTemplate, Recipient, Segment, Survey
-from ..models.campaign import CAMPAIGN, CHANNELS, DEFAULT_RATE, LANGUAGES
+from ..models.campaign import CAMPAIGN, CHANNELS, DEFAULT_RATE, LANGUAGES, TEST_PERCENT, WINNER_BY
 from ..models.recipient import RECIPIENT_STATES
 from ..schemas.campaign import RECIPIENT_FILTERS
 from ..services import segments
@@ -34,6 +35,19 @@ from .blueprint import bp
 _, _l = translator("marketing")
 
 PER_PAGE = 50
+#: the campaign's columns its form shows (and the edit page fills in)
+FORM_FIELDS = (
+    "name",
+    "segment_id",
+    "template_id",
+    "survey_id",
+    "language",
+    "rate",
+    "subject_b",
+    "test_percent",
+    "test_hours",
+    "winner_by",
+)
 
 
 def _labels() -> dict:
@@ -88,6 +102,7 @@ def campaign(campaign_id: int):
         page=page,
         status=status,
         actions=CAMPAIGN.allowed(found.status),
+        winner_by={k: str(v) for k, v in WINNER_BY.items()},
         **_labels(),
     )
 
@@ -113,6 +128,9 @@ def _campaign_form(found, values, errors=None, status=200):
         segment_choices=segment_choices,
         template_choices=template_choices,
         survey_choices=survey_choices,
+        percent_choices=[("0", _("No test"))]
+        + [(str(p), format_percent(p / 100)) for p in range(TEST_PERCENT[0], 51, 10)],
+        winner_by={k: str(v) for k, v in WINNER_BY.items()},
         **_labels(),
     ), status
 
@@ -131,6 +149,10 @@ def _posted_campaign() -> dict:
         "survey_id": number("survey_id"),
         "language": form.get("language", "en"),
         "rate": number("rate"),
+        "subject_b": form.get("subject_b", "").strip() or None,
+        "test_percent": number("test_percent") or 0,
+        "test_hours": number("test_hours") or 4,
+        "winner_by": form.get("winner_by", "open"),
     }
 
 
@@ -138,7 +160,9 @@ def _posted_campaign() -> dict:
 @login_required
 def new_campaign():
     require("marketing.campaign.write")
-    return _campaign_form(None, {"language": "en", "rate": DEFAULT_RATE})
+    return _campaign_form(
+        None, {"language": "en", "rate": DEFAULT_RATE, "test_hours": 4, "winner_by": "open"}
+    )
 
 
 @bp.route("/campaigns/<int:campaign_id>/edit")
@@ -146,10 +170,8 @@ def new_campaign():
 def edit_campaign(campaign_id: int):
     require("marketing.campaign.write")
     found = lifecycle.visible_campaign(campaign_id, current_user)
-    values = {
-        k: getattr(found, k) for k in ("name", "segment_id", "template_id", "survey_id", "language")
-    }
-    return _campaign_form(found, {**values, "rate": found.rate, "version": found.version})
+    values = {k: getattr(found, k) for k in FORM_FIELDS}
+    return _campaign_form(found, {**values, "version": found.version})
 
 
 @bp.route("/campaigns", methods=["POST"])

@@ -16,6 +16,7 @@ from core.api import (
     CSV_RESPONSE,
     csv_export,
     expected_version,
+    export_args,
     json_body,
     ordered,
     page_schema,
@@ -64,10 +65,11 @@ def list_contracts(args):
 
 
 @bp.route("/contracts/export", methods=["GET"])
-@bp.arguments(sorted_by(SalesContractArgs, SORTABLE), location="query", as_kwargs=False)
+@bp.arguments(export_args(SalesContractArgs, SORTABLE), location="query", as_kwargs=False)
 @bp.doc(responses=CSV_RESPONSE)
 def export_contracts(args):
-    """Every contract the list would show (same filters and ``sort``), as CSV."""
+    """Every contract the list would show (same filters and ``sort``), as CSV or
+    XLSX (``format``)."""
     require("sales.contract.read")
     query = search_contracts(current_user, args, lifecycle.today()).options(
         joinedload(Contract.customer), joinedload(Contract.owner)

@@ -16,6 +16,7 @@ from core.api import (
     csv_export,
     db,
     expected_version,
+    export_args,
     field_rules,
     json_body,
     ordered,
@@ -49,11 +50,11 @@ def list_deals(args):
 
 
 @bp.route("/deals/export", methods=["GET"])
-@bp.arguments(sorted_by(DealArgs, SORTABLE), location="query", as_kwargs=False)
+@bp.arguments(export_args(DealArgs, SORTABLE), location="query", as_kwargs=False)
 @bp.doc(responses=CSV_RESPONSE)
 def export_deals(args):
     """Every deal the list would show (same filters and ``sort``; newest
-    change first by default), as CSV; needs ``sales.deal.export``."""
+    change first by default), as CSV or XLSX (``format``); needs ``sales.deal.export``."""
     require("sales.deal.export")
     query = search_deals(current_user, args).options(
         joinedload(Deal.customer), joinedload(Deal.stage), joinedload(Deal.owner)

@@ -17,6 +17,7 @@ from core.api import (
     ValidationError,
     csv_export,
     expected_version,
+    export_args,
     json_body,
     ordered,
     page_schema,
@@ -61,11 +62,11 @@ def list_work_orders(args):
 
 
 @bp.route("/work-orders/export", methods=["GET"])
-@bp.arguments(sorted_by(WorkOrderArgs, SORTABLE), location="query", as_kwargs=False)
+@bp.arguments(export_args(WorkOrderArgs, SORTABLE), location="query", as_kwargs=False)
 @bp.doc(responses=CSV_RESPONSE)
 def export_work_orders(args):
     """Every work order the list would show (same filters and ``sort``;
-    newest first by default), as CSV; needs ``service.order.export``."""
+    newest first by default), as CSV or XLSX (``format``); needs ``service.order.export``."""
     require("service.order.export")
     query = search_orders(current_user, args).options(joinedload(WorkOrder.customer))
     return csv_export(

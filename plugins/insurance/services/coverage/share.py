@@ -3,7 +3,9 @@ policy year, what the patient used of it, and the share.
 
 The deductible and the limit are the patient's (per insured person, as
 health cover works): a policy insuring a family keeps one deductible and
-one limit for each of them. ``lock`` holds the covering terms' rows until
+one limit for each of them — unless its product shares them
+(``outpatient_shared``, 家庭共享): then everyone the policy insures uses up
+the same ones. ``lock`` holds the covering terms' rows until
 the hospital's payment commits (PostgreSQL ``FOR UPDATE``; SQLite has one
 writer at a time), and the claim is written in that same transaction, so a
 second payment at the same moment waits and then sees the first's use."""
@@ -118,8 +120,9 @@ def year_used(
     policy: Policy, customer_id: int, on: date, *, before: int | None = None
 ) -> tuple[Decimal, Decimal]:
     """``(claimed, paid)``: the sums of the patient's outpatient claims on
-    the term this policy year (not deleted); with ``before``, only those of
-    a smaller id (the claims made before that one)."""
+    the term this policy year (not deleted) — of everyone it insures when
+    the product shares the deductible and limit; with ``before``, only those
+    of a smaller id (the claims made before that one)."""
     first, last = policy_year(policy, on)
     query = select(
         func.coalesce(func.sum(Claim.claimed_amount), 0),
@@ -130,8 +133,9 @@ def year_used(
         Claim.deleted_at.is_(None),
         Claim.loss_date >= first,
         Claim.loss_date <= last,
-        patients_claims(policy, customer_id),
     )
+    if not policy.product.outpatient_shared:
+        query = query.where(patients_claims(policy, customer_id))
     if before is not None:
         query = query.where(Claim.id < before)
     claimed, paid = db.session.execute(query).one()

@@ -43,7 +43,7 @@ from core.api import (
 )
 
 from ...models import Campaign
-from ...models.campaign import CAMPAIGN
+from ...models.campaign import CAMPAIGN, TEST_PERCENT
 from ...schemas.campaign import (
     MarketingCampaignChange,
     MarketingCampaignInput,
@@ -51,7 +51,7 @@ from ...schemas.campaign import (
 )
 from .. import segments
 from . import sending
-from .merge import Writer, merge_values
+from .merge import Writer, check_template, merge_values
 from .surveys import check_survey
 from .templates import visible_template
 from .texts import TextWriter
@@ -110,8 +110,43 @@ def _checked(data: dict, actor: User | None) -> dict:
     return data
 
 
+#: what an A/B test is made of (checked together: :func:`_check_ab`)
+AB_KEYS = ("subject_b", "test_percent", "channel")
+
+
+def _check_ab(values: dict) -> None:
+    """An A/B test has both a second subject and its share (10–50 per
+    cent), on an e-mail campaign; the subject's merge fields are known. A
+    422 naming the field otherwise."""
+    subject = (values.get("subject_b") or "").strip()
+    percent = values.get("test_percent") or 0
+    values_b = {"subject_b": subject} if "subject_b" in values else {}
+    if percent and values.get("channel") == "sms":
+        refuse({"test_percent": [_("An SMS has no subject to test.")]})
+    if percent and not subject:
+        refuse({"subject_b": [_("Write the second subject to test.")]})
+    if subject and not percent:
+        refuse({"test_percent": [_("Choose how many recipients the test takes.")]})
+    if percent and percent < TEST_PERCENT[0]:
+        refuse(
+            {
+                "test_percent": [
+                    _(
+                        "A test takes from %(least)s to %(most)s in a hundred recipients.",
+                        least=TEST_PERCENT[0],
+                        most=TEST_PERCENT[1],
+                    )
+                ]
+            }
+        )
+    check_template(values_b)
+    if "subject_b" in values:
+        values["subject_b"] = subject or None
+
+
 def create_campaign(payload: dict, actor: User | None) -> Campaign:
     data = _checked(load(MarketingCampaignInput(), payload), actor)
+    _check_ab(data)
     check_survey(visible_template(data["template_id"]), data.get("survey_id"))
     with transaction():
         campaign = Campaign(
@@ -144,6 +179,10 @@ def update_campaign(
     if {"template_id", "survey_id"} & set(data):
         template = visible_template(data.get("template_id", campaign.template_id))
         check_survey(template, data["survey_id"] if "survey_id" in data else campaign.survey_id)
+    if set(AB_KEYS) & set(data):
+        whole = {key: getattr(campaign, key) for key in AB_KEYS} | data
+        _check_ab(whole)
+        data.update({key: whole[key] for key in data if key in whole})
     check_version(campaign, version)
     with transaction():
         before = snapshot(campaign)
@@ -226,10 +265,11 @@ def cancel(campaign: Campaign, actor: User | None) -> Campaign:
 
 def send_test(campaign: Campaign, actor: User, base_url: str, to: str | None = None) -> dict:
     """The campaign's message, written for its first recipient-to-be (or a
-    sample), sent now to ``actor``'s own address only — or, for an SMS
-    campaign, to the mobile number ``to`` the actor gives (users have no
-    phone in Trellis; a 422 naming ``to`` without a mobile number). Its
-    unsubscribe link leads nowhere (a test has no recipient)."""
+    sample), sent now to ``actor``'s own address only — once per subject of
+    an A/B test — or, for an SMS campaign, to the mobile number ``to`` the
+    actor gives (users have no phone in Trellis; a 422 naming ``to`` without
+    a mobile number). Its unsubscribe link leads nowhere (a test has no
+    recipient)."""
     _need_transport(campaign)
     number = sms_number(to) if campaign.channel == "sms" else None
     if campaign.channel == "sms" and number is None:
@@ -253,13 +293,17 @@ def send_test(campaign: Campaign, actor: User, base_url: str, to: str | None = N
             message = _("The test SMS was not sent: %(error)s", error=str(exc))
             raise UnavailableError(message) from exc
         return {"to": number, "message_id": message_id}
-    writer = Writer(template.subject(campaign.language), template.body(campaign.language))
-    subject, html, text = writer.write(values)
+    body = template.body(campaign.language)
+    subjects = [template.subject(campaign.language)]
+    if campaign.ab_test:  # an A/B test's both subjects, one message each
+        subjects.append(campaign.subject_b or "")
     try:
         with Mailer() as mailer:
-            message_id = mailer.send(
-                actor.email, _("[Test] %(subject)s", subject=subject), text=text, html=html
-            )
+            for source in subjects:
+                subject, html, text = Writer(source, body).write(values)
+                message_id = mailer.send(
+                    actor.email, _("[Test] %(subject)s", subject=subject), text=text, html=html
+                )
     except MailError as exc:
         message = _("The test e-mail was not sent: %(error)s", error=str(exc))
         raise UnavailableError(message) from exc

@@ -13,6 +13,7 @@ from core.api import User, customer_live, db, text_contains
 
 from ...models import Campaign, Recipient
 from ...models.recipient import RECIPIENT_STATES
+from . import abtest
 from .attribution import attributed
 
 
@@ -42,6 +43,7 @@ def results(campaign: Campaign, user: User | None) -> dict:
         "open_rate": round(opened / sent, 4) if sent else None,
         "click_rate": round(clicked / sent, 4) if sent else None,
         "attributed": attributed(campaign, user),
+        "variants": abtest.figures(campaign) if campaign.ab_test else None,
     }
 
 

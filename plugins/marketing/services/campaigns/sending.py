@@ -38,7 +38,7 @@ from core.api import Contact, Customer, User, db, new_tracking_token, transactio
 
 from ...models import Campaign, Recipient
 from ...models.campaign import CAMPAIGN
-from . import links
+from . import abtest, links
 from .merge import merge_values
 from .recipients import resolve, still_allowed, suppress
 from .surveys import survey_url
@@ -63,6 +63,8 @@ def start(campaign: Campaign) -> int:
         first = campaign.started_at is None
         campaign.started_at = campaign.started_at or utcnow()
         count = resolve(campaign) if first else 0
+        if first:
+            abtest.split(campaign)
     return count
 
 
@@ -183,6 +185,8 @@ class Due:
     email: str | None
     phone: str | None
     attempts: int
+    #: the subject of an A/B test it gets (``a``, ``b``), or None
+    variant: str | None
 
     @property
     def address(self) -> str:
@@ -210,6 +214,7 @@ def _next_batch(campaign_id: int, size: int) -> list[Due]:
             Recipient.email,
             Recipient.phone,
             Recipient.attempts,
+            Recipient.variant,
         )
         .where(Recipient.campaign_id == campaign_id, Recipient.status == "queued")
         .order_by(Recipient.id)
@@ -258,10 +263,11 @@ def _send_one(
 
 
 def _finish_if_done(campaign: Campaign) -> bool:
-    """``sent`` once no row waits or is in flight."""
+    """``sent`` once no row waits, is in flight or is held for an A/B test's winner."""
     left = db.session.scalar(
         select(func.count(Recipient.id)).where(
-            Recipient.campaign_id == campaign.id, Recipient.status.in_(("queued", "sending"))
+            Recipient.campaign_id == campaign.id,
+            Recipient.status.in_(("queued", "sending", "held")),
         )
     )
     if left:
@@ -329,9 +335,10 @@ def run(campaign_id: int, budget: int | None = None, pace: bool = True) -> str:
 
 
 def run_sending() -> str:
-    """The periodic job: start the campaigns that are due, then one run of
-    each campaign that is sending."""
+    """The periodic job: start the campaigns that are due, decide the A/B
+    tests whose time has come, then one run of each campaign that is sending."""
     started = start_due()
+    abtest.pick_winners()
     sending = db.session.scalars(
         select(Campaign.id).where(Campaign.status == "sending", Campaign.deleted_at.is_(None))
     ).all()

@@ -44,7 +44,12 @@ class EmailTransport:
 
     def __init__(self, campaign: Campaign):
         template = campaign.template
-        self.writer = Writer(template.subject(campaign.language), template.body(campaign.language))
+        body = template.body(campaign.language)
+        self.writer = Writer(template.subject(campaign.language), body)
+        #: an A/B test's second subject, for its half of the test group and,
+        #: once it has won, for everyone else
+        self.writer_b = Writer(campaign.subject_b, body) if campaign.ab_test else self.writer
+        self.winner = campaign.winner
         self.base = campaign.base_url or ""
         self.mailer: Mailer | None = None
 
@@ -68,7 +73,9 @@ class EmailTransport:
     def send(self, recipient: Any, values: dict[str, Any], token: str) -> str:
         """Hand ``recipient``'s e-mail to the server; its Message-ID."""
         assert self.mailer is not None
-        subject, html, text = self.writer.write(values)
+        variant = getattr(recipient, "variant", None) or self.winner
+        writer = self.writer_b if variant == "b" else self.writer
+        subject, html, text = writer.write(values)
         headers = {
             "List-Unsubscribe": f"<{values['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
