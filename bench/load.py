@@ -27,6 +27,7 @@ from bench.common import SCALES, parse_scale
 from core.declarations import Searchable
 from core.extensions import db
 from core.models import Customer, User
+from core.models.customers import name_key
 from core.registry import current_registry
 from core.search.writer import document
 from core.services.users import create_team, create_user, ensure_default_roles
@@ -63,6 +64,7 @@ TABLES = ("customer", "contact_point", "contact", "activity", "search_document")
 CUSTOMER_COLUMNS = (
     "id",
     "name",
+    "name_key",  # the duplicate check's (core.models.customers.name_key)
     "kind",
     "stage",
     "grade",
@@ -192,6 +194,7 @@ class Generator:
             yield (
                 n,
                 title,
+                name_key(title),
                 "company",
                 rng.choice(STAGES),
                 rng.choice("ABCD"),

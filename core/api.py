@@ -55,6 +55,7 @@ from core.services.activities import complete_task, customer_timeline, log_activ
 from core.services.activities import record_attempt
 from core.services.contacts import create_contact
 from core.services.customers import create_customer, find_duplicates, get_customer, update_customer
+from core.services.customers import delete_customer
 from core.services.users import create_team, create_user
 from core.consents import consents_of, may_contact, record_consent
 
@@ -223,24 +224,25 @@ __all__ = [
     "complete_task", "conceal", "consents_of", "core_version", "create_contact",
     "create_customer", "create_followup_plan", "create_team", "create_user", "csv_export",
     "csv_rows", "current_lang", "current_user", "custom_field_definitions", "customer_facts",
-    "customer_for", "customer_live", "customer_timeline", "db", "delete_record", "delete_rows",
-    "disclose", "emit", "enqueue", "ensure_unlocked", "eventspec", "expected_version",
-    "export_args", "field_rules", "file_named", "find_duplicates", "first_of_next_month",
-    "form_datetime", "form_payload", "form_version", "format_phone", "get_customer",
-    "hidden_fields", "hookimpl", "hookspec", "instance_currency", "instance_region",
-    "instance_timezone", "is_id", "is_locked", "issue_code", "journey_steps", "json_body",
-    "list_page", "list_sort", "load", "load_csv_rows", "log_activity", "lookup_column",
-    "mask_pii", "may_contact", "missing_attachment_kinds", "money_events", "money_rows",
-    "new_tracking_token", "next_number", "normalize_national_id", "normalize_phone",
-    "normalize_tax_number", "not_to_contact", "open_followup_tasks", "ordered", "page_schema",
-    "paginate", "phone_type_label", "pii_match", "plugin_settings", "public", "read_csv",
-    "record_attempt", "record_consent", "refuse", "reject_request", "remove_attachment",
-    "remove_files", "remove_files_after_commit", "repoint", "require", "sample_file",
-    "sample_pdf", "save", "save_approval_flow", "scoped", "search_match", "search_rank",
-    "sees_all", "send_message", "send_stored_file", "sms_gateway", "sms_number", "sms_parts",
-    "snapshot", "sniff_file", "sorted_by", "submit_for_approval", "team_subtree",
-    "text_contains", "tracked_record", "tracking_match", "transaction", "translator",
-    "update_customer", "upload_folder", "utcnow", "visible_customer", "visible_customer_ids",
-    "visible_record", "visible_records", "whole_days", "write_files",
+    "customer_for", "customer_live", "customer_timeline", "db", "delete_customer",
+    "delete_record", "delete_rows", "disclose", "emit", "enqueue", "ensure_unlocked",
+    "eventspec", "expected_version", "export_args", "field_rules", "file_named",
+    "find_duplicates", "first_of_next_month", "form_datetime", "form_payload", "form_version",
+    "format_phone", "get_customer", "hidden_fields", "hookimpl", "hookspec",
+    "instance_currency", "instance_region", "instance_timezone", "is_id", "is_locked",
+    "issue_code", "journey_steps", "json_body", "list_page", "list_sort", "load",
+    "load_csv_rows", "log_activity", "lookup_column", "mask_pii", "may_contact",
+    "missing_attachment_kinds", "money_events", "money_rows", "new_tracking_token",
+    "next_number", "normalize_national_id", "normalize_phone", "normalize_tax_number",
+    "not_to_contact", "open_followup_tasks", "ordered", "page_schema", "paginate",
+    "phone_type_label", "pii_match", "plugin_settings", "public", "read_csv", "record_attempt",
+    "record_consent", "refuse", "reject_request", "remove_attachment", "remove_files",
+    "remove_files_after_commit", "repoint", "require", "sample_file", "sample_pdf", "save",
+    "save_approval_flow", "scoped", "search_match", "search_rank", "sees_all", "send_message",
+    "send_stored_file", "sms_gateway", "sms_number", "sms_parts", "snapshot", "sniff_file",
+    "sorted_by", "submit_for_approval", "team_subtree", "text_contains", "tracked_record",
+    "tracking_match", "transaction", "translator", "update_customer", "upload_folder",
+    "utcnow", "visible_customer", "visible_customer_ids", "visible_record", "visible_records",
+    "whole_days", "write_files",
 ]
 # fmt: on

@@ -123,6 +123,24 @@ def _read_config_file(path: Path) -> dict[str, Any]:
     return data
 
 
+#: the largest import a setting may allow: a request body above 110 MB is refused anyway
+MAX_IMPORT_MB = 100
+
+
+def _import_max_mb(value: Any) -> int:
+    """``TRELLIS_IMPORT_MAX_MB`` as a whole number of megabytes, 1 to 100."""
+    try:
+        megabytes = int(str(value).strip())
+    except (TypeError, ValueError):
+        megabytes = 0
+    if not 1 <= megabytes <= MAX_IMPORT_MB:
+        raise ConfigError(
+            f"TRELLIS_IMPORT_MAX_MB: {value!r} is not a whole number of megabytes "
+            f"from 1 to {MAX_IMPORT_MB}"
+        )
+    return megabytes
+
+
 def _validate(settings: dict[str, Any]) -> None:
     url = settings["TRELLIS_DATABASE_URL"]
     if url:
@@ -149,6 +167,7 @@ def _validate(settings: dict[str, Any]) -> None:
             "of reverse proxies in front of Trellis (0, 1, 2, …)"
         ) from None
     _check_token_days(settings)
+    settings["TRELLIS_IMPORT_MAX_MB"] = _import_max_mb(settings["TRELLIS_IMPORT_MAX_MB"])
     settings["TRELLIS_DOUBLE_OPT_IN"] = _flag(settings, "TRELLIS_DOUBLE_OPT_IN")
     _check_metrics_token(settings)
     _check_smtp_url(settings["TRELLIS_SMTP_URL"])

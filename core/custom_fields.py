@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from core.declarations import FieldType
 from core.errors import ValidationError
+from core.events import read_once
 from core.extensions import db
 from core.i18n import _, _l
 from core.models import CustomFieldDefinition
@@ -83,10 +84,16 @@ CORE_FIELD_TYPES = [
 def definitions_for(entity: str) -> dict[str, CustomFieldDefinition]:
     """The active custom-field definitions of ``entity`` ("customer",
     "contact" …), by key: what a record of it may hold besides its columns."""
-    rows = db.session.scalars(
-        select(CustomFieldDefinition).where(
-            CustomFieldDefinition.entity == entity, CustomFieldDefinition.active.is_(True)
-        )
+    rows = read_once(  # an import checks thousands of rows in one transaction
+        f"custom_fields:{entity}",
+        lambda: list(
+            db.session.scalars(
+                select(CustomFieldDefinition).where(
+                    CustomFieldDefinition.entity == entity, CustomFieldDefinition.active.is_(True)
+                )
+            )
+        ),
+        CustomFieldDefinition,
     )
     return {d.key: d for d in rows}
 

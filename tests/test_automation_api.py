@@ -109,6 +109,15 @@ def test_the_events_list_core_and_plugin_events_with_their_record_fields(api):
             "actions.0.params.url",
         ),
         ({"actions": []}, "actions"),
+        (  # a plugin's or core's other records have rules only their services know
+            {
+                "trigger": {"kind": "event", "event": "approval_submitted"},
+                "actions": [
+                    {"type": "update_field", "params": {"field": "status", "value": "approved"}}
+                ],
+            },
+            "actions.0.type",
+        ),
     ],
 )
 def test_a_bad_rule_is_refused_naming_the_field_and_nothing_is_written(api, fields, field):
@@ -211,3 +220,52 @@ def test_a_dry_run_says_what_would_happen_and_changes_nothing(api, make_user):
     assert web.owner_id is None and web.tags == [] and web.stage.value == "lead"
     gone = api.post(f"/api/v1/automation/rules/{made['id']}/try", json={"record_id": 999999})
     assert gone.status_code == 404
+
+
+def test_the_events_list_the_date_fields_a_date_trigger_may_watch(api):
+    events = {e["name"]: e for e in api.get("/api/v1/automation/events").json}
+    assert "next_follow_up_at" in events["customer_created"]["record"]["date_fields"]
+    assert sorted(events["contact_created"]["record"]["date_fields"]) == ["birthday", "created_at"]
+    assert "updated_at" not in events["customer_created"]["record"]["date_fields"]
+    policy = events["insurance_policy_issued"]["record"]
+    assert policy["type"] == "insurance_policy" and "end_date" in policy["date_fields"]
+    actions = {a["type"] for a in api.get("/api/v1/automation/actions").json}
+    assert {"send_email", "send_sms"} <= actions
+
+
+def test_clock_rules_are_defined_and_a_bad_cron_refused_naming_it(api):
+    bad = define(api, trigger={"kind": "schedule", "cron": "0 25 * * *", "record_type": "customer"})
+    assert bad.status_code == 422 and list(bad.json["errors"]) == ["trigger.cron"]
+    weekly = define(
+        api,
+        trigger={"kind": "schedule", "cron": "0 9 * * 1", "record_type": "customer"},
+        conditions=[{"field": "grade", "op": "eq", "value": "A"}],
+    )
+    assert weekly.status_code == 201, weekly.json
+    assert weekly.json["trigger"] == {
+        "kind": "schedule",
+        "event": "@schedule",
+        "cron": "0 9 * * 1",
+        "record_type": "customer",
+    }
+    assert weekly.json["next_run_at"] is not None
+    birthday = {"kind": "date", "record_type": "contact", "field": "birthday", "yearly": True}
+    made = define(api, trigger=birthday, actions=[TASK])
+    assert made.status_code == 201, made.json
+    assert made.json["trigger"] == {**birthday, "event": "@date", "offset_days": 0, "hour": 9}
+    wrong = define(api, trigger={**birthday, "field": "name"})
+    assert wrong.status_code == 422 and "trigger.field" in wrong.json["errors"]
+
+
+def test_a_date_rule_is_tried_on_a_record_of_its_type(api, admin):
+    from core.services.contacts import create_contact
+
+    customer = create_customer({"name": "Acme"}, admin).customer
+    li = create_contact({"customer_id": customer.id, "name": "Li", "birthday": "1990-05-01"}, admin)
+    trigger = {"kind": "date", "record_type": "contact", "field": "birthday", "yearly": True}
+    made = define(api, trigger=trigger, actions=[TASK]).json
+    tried = api.post(f"/api/v1/automation/rules/{made['id']}/try", json={"record_id": li.id})
+    assert tried.status_code == 200, tried.json
+    assert tried.json["record_type"] == "contact" and tried.json["matched"] is True
+    assert tried.json["actions"][0]["would"].startswith("create the task Call within a day on Li")
+    assert db.session.scalar(select(func.count()).select_from(Activity)) == 0

@@ -149,3 +149,57 @@ def test_a_rule_is_tried_on_a_record_from_its_page_writing_nothing(admin_page, l
         f"/admin/automation/{rule.id}/try", data={"csrf_token": csrf, "record_id": "99999"}
     )
     assert gone.status_code == 302
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_an_admin_defines_schedule_and_date_rules_in_the_form(admin_page, locale):
+    client = admin_page(locale)
+    page = client.get("/admin/automation/new").get_data(as_text=True)
+    assert 'name="trigger.cron"' in page and 'value="date"' in page
+    assert "birthday" in page  # a contact's date field, offered to a date trigger
+    csrf = _csrf(page)
+    clock = {"trigger.event": "", "conditions.0.field": ""}
+    bad = client.post(
+        "/admin/automation/new",
+        data=_form(
+            csrf,
+            **clock,
+            **{
+                "trigger.kind": "schedule",
+                "trigger.cron": "0 9 * *",
+                "trigger.record_type": "customer",
+            },
+        ),
+    )
+    assert bad.status_code == 422 and 'id="e-trigger.cron"' in bad.get_data(as_text=True)
+    assert db.session.scalar(select(AutomationRule.id)) is None
+    saved = client.post(
+        "/admin/automation/new",
+        data=_form(
+            csrf,
+            **clock,
+            **{
+                "trigger.kind": "date",
+                "trigger.record_type": "contact",
+                "trigger.field": "birthday",
+                "trigger.offset_days": "-3",
+                "trigger.hour": "8",
+                "trigger.yearly": "1",
+            },
+        ),
+    )
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    rule = db.session.scalars(select(AutomationRule)).one()
+    assert rule.trigger == {
+        "kind": "date",
+        "event": "@date",
+        "record_type": "contact",
+        "field": "birthday",
+        "offset_days": -3,
+        "hour": 8,
+        "yearly": True,
+    }
+    edit = client.get(f"/admin/automation/{rule.id}").get_data(as_text=True)
+    assert 'name="trigger.offset_days"' in edit and 'value="-3"' in edit
+    listing = client.get("/admin/automation/").get_data(as_text=True)
+    assert "contact.birthday" in listing and "-3" in listing

@@ -62,6 +62,8 @@ def test_currency_and_region_follow_the_locale_unless_set(tmp_path, locale, curr
         ("TRELLIS_PROXIES", "-1", "TRELLIS_PROXIES: -1 is not the number"),
         ("TRELLIS_CURRENCY", "RMB", "TRELLIS_CURRENCY: 'RMB' is not an ISO 4217 code"),
         ("TRELLIS_REGION", "ZZ", "TRELLIS_REGION: 'ZZ' is not a two-letter country code"),
+        ("TRELLIS_IMPORT_MAX_MB", "lots", "TRELLIS_IMPORT_MAX_MB: 'lots' is not a whole number"),
+        ("TRELLIS_IMPORT_MAX_MB", "500", "TRELLIS_IMPORT_MAX_MB: '500' .* from 1 to 100"),
     ],
 )
 def test_a_wrong_setting_stops_start_up_naming_it(tmp_path, setting, value, message):

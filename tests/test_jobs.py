@@ -81,6 +81,7 @@ def test_periodic_jobs_come_from_the_one_schedule(app):
         "trellis.every.marketing.send_campaigns",  # due e-mail campaigns
         "trellis.every.core.retry_webhooks",  # webhook deliveries due for a retry
         "trellis.every.core.retry_automation",  # automation runs due for a retry
+        "trellis.every.core.run_schedules",  # schedule and date automation rules due
     }
     assert due(10, 0) == {
         "trellis.every.core.follow_ups",

@@ -30,7 +30,7 @@ BEFORE = {
 #: branches whose tables had the partial index from their first revision
 BORN_PARTIAL = {"marketing"}
 #: tables of a branch above made after its revision in BEFORE, partial from the first
-BORN_AFTER = {"webhook_subscription"}
+BORN_AFTER = {"webhook_subscription", "automation_rule"}
 #: soft-deletable tables there are today (more may come; none may go unchecked)
 KNOWN = {
     "activity",

@@ -14,15 +14,19 @@ the change that triggered it commits, and each run is logged.
 - :mod:`.runs`: a run written with the change, run after it, retried, the
   loop guard; :mod:`.dry_run`: trying a rule on one record, writing nothing
 
-Not in this slice: schedule (cron) and date-offset triggers, e-mail/SMS
-actions, assignment by territory or workload.
+- :mod:`.schedules`: ``schedule`` (cron) and ``date`` (N days before or
+  after a date) triggers, staged by ``core.run_schedules`` every minute
+- :mod:`.message_actions`: e-mail and SMS through core's outbox
+
+Not in this slice: assignment by territory; date triggers on custom fields.
 """
 
 from core.automation.actions import all_actions
 from core.automation.base import ActionParam, AutomationAction, RunContext
 from core.automation.dry_run import try_rule
-from core.automation.rules import MANAGE, RuleInput, delete_rule, save_rule
+from core.automation.rules import MANAGE, AutomationRuleInput, delete_rule, save_rule
 from core.automation.runs import RETRY, RUN, execute, retry_due, retry_run, run_job, stage
+from core.automation.schedules import RUN_SCHEDULES, record_types, run_schedules
 from core.automation.triggers import events
 from core.declarations import Job
 from core.i18n import _l
@@ -31,6 +35,12 @@ from core.i18n import _l
 AUTOMATION_JOBS = [
     Job(RUN, _l("Run automation rules"), run_job),
     Job(RETRY, _l("Run the automation rules due for a retry"), retry_due, every_minutes=1),
+    Job(
+        RUN_SCHEDULES,
+        _l("Run the scheduled and date automation rules"),
+        run_schedules,
+        every_minutes=1,
+    ),
 ]
 
 __all__ = [
@@ -38,15 +48,17 @@ __all__ = [
     "MANAGE",
     "ActionParam",
     "AutomationAction",
-    "RuleInput",
+    "AutomationRuleInput",
     "RunContext",
     "all_actions",
     "delete_rule",
     "events",
     "execute",
+    "record_types",
     "retry_due",
     "retry_run",
     "run_job",
+    "run_schedules",
     "save_rule",
     "stage",
     "try_rule",

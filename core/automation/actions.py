@@ -2,8 +2,9 @@
 their checks, a dry-run description and ``run()``.
 
 The interface is :mod:`.base`. Core's actions (:mod:`.record_actions`,
-:mod:`.webhook_action`) are create a task, assign an owner, update a
-field, add a tag and call a webhook;
+:mod:`.message_actions`, :mod:`.webhook_action`) are create a task,
+assign an owner, update a field, add a tag, send an e-mail or an SMS and
+call a webhook;
 plugins add theirs through the ``trellis_automation_actions`` hook — a list
 of :class:`AutomationAction` instances, each with a ``code`` unique across
 core and the plugins (start it with the plugin's name).
@@ -18,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.automation.base import AutomationAction
+from core.automation.message_actions import MESSAGE_ACTIONS
 from core.automation.record_actions import RECORD_ACTIONS
 from core.automation.records import Entity
 from core.automation.webhook_action import CallWebhook
@@ -29,7 +31,7 @@ MAX_ACTIONS = 20
 
 
 def core_actions() -> list[AutomationAction]:
-    return [*RECORD_ACTIONS, CallWebhook()]
+    return [*RECORD_ACTIONS, *MESSAGE_ACTIONS, CallWebhook()]
 
 
 def all_actions() -> dict[str, AutomationAction]:

@@ -15,6 +15,7 @@ from typing import Any
 from core.access import hidden_fields, visible_customer, visible_record
 from core.automation.actions import all_actions
 from core.automation.conditions import _holds, value_of
+from core.automation.schedules import record_types
 from core.automation.triggers import event_info
 from core.errors import NotFoundError, ValidationError
 from core.extensions import db
@@ -43,11 +44,13 @@ def _visible(model: Any, record_id: int, user: User | None) -> Any:
 def try_rule(rule: AutomationRule, record_id: int, user: User | None) -> dict[str, Any]:
     """``{"matched", "conditions": [... "actual", "holds"], "actions": [{"type", "would"}]}``."""
     info = event_info(rule.event)
-    if info is None or info.entity is None:
+    clock_type = str(rule.trigger.get("record_type") or "")
+    entity = info.entity if info is not None else record_types().get(clock_type)
+    if entity is None:
         raise ValidationError({"record_id": [_("this rule's event is about no record")]})
     try:
-        record = _visible(info.entity.model, record_id, user)
-        hidden = hidden_fields(user, info.entity.type)
+        record = _visible(entity.model, record_id, user)
+        hidden = hidden_fields(user, entity.type)
         conditions = [
             {
                 **c,
@@ -68,7 +71,7 @@ def try_rule(rule: AutomationRule, record_id: int, user: User | None) -> dict[st
             )
             actions.append({"type": item["type"], "would": str(would) if matched else None})
         return {
-            "record_type": info.entity.type,
+            "record_type": entity.type,
             "record_id": record.id,
             "matched": matched,
             "conditions": conditions,

@@ -15,14 +15,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.automation.base import ActionParam, AutomationAction, RunContext
 from core.automation.records import Entity
 from core.errors import ValidationError
 from core.extensions import db
 from core.i18n import _, _l
-from core.models import AutomationRule, Customer, Team, User, utcnow
+from core.models import Activity, AutomationRule, Customer, Team, User, utcnow
 from core.schemas import CustomerInput
 from core.services.activities import log_activity
 from core.services.base import audit, load, snapshot
@@ -30,6 +30,8 @@ from core.services.customers import change_owner, update_customer
 
 #: fields no rule may set: the row's identity and bookkeeping
 FIXED = frozenset({"id", "created_at", "updated_at", "deleted_at", "version"})
+#: how ``assign_owner`` picks within a team
+METHODS = ("round_robin", "workload")
 
 
 def _has_customer(entity: Entity | None) -> bool:
@@ -125,14 +127,17 @@ def _user(params: dict[str, Any], name: str, errors: dict[str, list[str]]) -> No
 
 
 class AssignOwner(AutomationAction):
-    """Give the record to ``user_id``, or round robin to the active users of
-    ``team_id`` (by id, after the one the rule gave the last record to)."""
+    """Give the record to ``user_id``, or to an active user of ``team_id``:
+    ``method`` ``round_robin`` (by id, after the one the rule gave the last
+    record to) or ``workload`` (the one with the fewest open follow-up tasks
+    — tasks not done and not deleted — ties to the lowest id)."""
 
     code = "assign_owner"
     label = _l("Assign an owner")
     params = (
         ActionParam("user_id", _l("User"), required=False, kind="user"),
         ActionParam("team_id", _l("Round robin within team"), required=False, kind="team"),
+        ActionParam("method", _l("round_robin or workload"), required=False),
     )
 
     def check(self, params, entity, actor):
@@ -147,6 +152,8 @@ class AssignOwner(AutomationAction):
             not str(team).isdigit() or db.session.get(Team, int(team)) is None
         ):
             errors["team_id"] = [_("no team with this id")]
+        if params.get("method") not in (None, "", *METHODS):
+            errors["method"] = [_("must be one of: %(options)s", options=", ".join(METHODS))]
         return errors
 
     def next_user(self, params: dict[str, Any], rule: AutomationRule) -> User | None:
@@ -165,6 +172,9 @@ class AssignOwner(AutomationAction):
         )
         if not members:
             return None
+        if params.get("method") == "workload":
+            load = open_tasks(members)
+            return min(members, key=lambda u: (load.get(u.id, 0), u.id))
         after = [u for u in members if rule.last_assigned_id and u.id > rule.last_assigned_id]
         return (after or members)[0]
 
@@ -176,7 +186,7 @@ class AssignOwner(AutomationAction):
         user = self.next_user(params, context.rule)
         if user is None or not user.is_active:
             raise ValueError(_("no active user to assign to"))
-        if params.get("team_id") and not params.get("user_id"):
+        if params.get("team_id") and not params.get("user_id"):  # workload: kept, not used
             context.rule.last_assigned_id = user.id
         if isinstance(record, Customer):
             change_owner(record, user.id, context.actor)
@@ -190,9 +200,28 @@ class AssignOwner(AutomationAction):
         return _("assigned to %(name)s", name=user.name)
 
 
+def open_tasks(users: list[User]) -> dict[int, int]:
+    """Open follow-up tasks (not done, not deleted) by owner, of ``users``."""
+    rows = db.session.execute(
+        select(Activity.owner_id, func.count())
+        .where(
+            Activity.owner_id.in_([u.id for u in users]),
+            Activity.kind == "task",
+            Activity.done_at.is_(None),
+            Activity.deleted_at.is_(None),
+        )
+        .group_by(Activity.owner_id)
+    ).all()
+    return {owner: count for owner, count in rows if owner is not None}
+
+
 class UpdateField(AutomationAction):
-    """Set a field of the record to ``value`` (a column, or on a customer
-    ``custom_fields.<key>``); a customer's value is checked as its form checks it."""
+    """Set a field of a customer to ``value`` (a column, or
+    ``custom_fields.<key>``), checked as its form checks it and written
+    through the customer service (audit, events). Only customers: a plugin's
+    record has rules of its own (states, approvals) that only its services
+    know, so a plugin offers its own actions for them
+    (``trellis_automation_actions``)."""
 
     code = "update_field"
     label = _l("Update a field")
@@ -205,6 +234,8 @@ class UpdateField(AutomationAction):
         field = params["field"]
         if entity is None:
             return {"": [_("this event is about no record")]}
+        if entity.type != "customer":
+            return {"": [_("this action changes customers only")]}
         settable = [f for f in entity.fields() if f not in FIXED]
         if field not in settable:
             return {
@@ -229,13 +260,9 @@ class UpdateField(AutomationAction):
         return _("set %(field)s to %(value)s", field=params["field"], value=params.get("value"))
 
     def run(self, params, record, context):
-        if isinstance(record, Customer):
-            update_customer(record, self._payload(params), context.actor)
-        else:
-            before = snapshot(record)
-            setattr(record, params["field"], params.get("value"))
-            db.session.flush()
-            audit(context.actor, record, "update", before, snapshot(record))
+        if not isinstance(record, Customer):
+            raise ValueError(_("this action changes customers only"))
+        update_customer(record, self._payload(params), context.actor)
         return _("%(field)s set", field=params["field"])
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Date, DateTime, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
 from sqlalchemy.orm import Mapper
 
 from core.extensions import Model, db
@@ -20,6 +20,8 @@ from core.models import CustomFieldDefinition
 
 #: columns no condition or update may name (secrets, look-up hashes)
 HIDDEN_COLUMNS = frozenset({"password_hash", "secret", "token_hash", "version"})
+#: date columns no date trigger may name
+NOT_DATES = frozenset({"updated_at", "deleted_at"})
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,24 @@ class Entity:
 
     def fields(self) -> list[str]:
         return self.columns() + self.custom_fields()
+
+    def date_fields(self) -> list[str]:
+        """The date and datetime columns a date trigger may name (a
+        customer's birthday, a contract's end, a policy's expiry) — less
+        the bookkeeping ``updated_at`` and ``deleted_at``."""
+        mapper: Mapper[Any] = sa_inspect(self.model)
+        found = []
+        for attr in mapper.column_attrs:
+            kind = attr.columns[0].type
+            kind = getattr(kind, "impl", kind)  # a TypeDecorator (UTCDateTime)
+            if isinstance(kind, (Date, DateTime)) and attr.key not in NOT_DATES:
+                found.append(attr.key)
+        return found
+
+    def is_datetime(self, field: str) -> bool:
+        """Whether ``field`` holds a moment (compared by the instance's day), not a date."""
+        kind = sa_inspect(self.model).column_attrs[field].columns[0].type
+        return isinstance(getattr(kind, "impl", kind), DateTime)
 
 
 def models_by_table() -> dict[str, Any]:

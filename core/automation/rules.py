@@ -15,6 +15,7 @@ from marshmallow import Schema, fields, validate
 from core.automation.actions import check_actions
 from core.automation.conditions import check as check_conditions
 from core.automation.records import Entity
+from core.automation.schedules import CLOCK_EVENTS, check_clock, next_slot
 from core.automation.triggers import TRIGGER_KINDS, event_info
 from core.automation.webhook_action import CallWebhook
 from core.errors import ValidationError
@@ -28,9 +29,16 @@ from core.services.base import audit, check_version, load, snapshot
 MANAGE = "admin.automation"
 #: a ``field_changed`` trigger that names no event watches customers
 DEFAULT_CHANGE_EVENT = "customer_updated"
+#: what a rule keeps of each kind of trigger
+TRIGGER_KEYS = {
+    "event": ("kind", "event"),
+    "field_changed": ("kind", "event", "field", "value"),
+    "schedule": ("kind", "event", "cron", "record_type"),
+    "date": ("kind", "event", "record_type", "field", "offset_days", "hour", "yearly"),
+}
 
 
-class RuleInput(Schema):
+class AutomationRuleInput(Schema):
     """A rule as the API and the admin form send it."""
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
@@ -38,8 +46,11 @@ class RuleInput(Schema):
     trigger = fields.Dict(
         required=True,
         metadata={
-            "description": '{"kind": "event", "event": "customer_created"} or {"kind": '
-            '"field_changed", "event": "customer_updated", "field": "grade", "value": "A"}'
+            "description": '{"kind": "event", "event": "customer_created"}, {"kind": '
+            '"field_changed", "event": "customer_updated", "field": "grade", "value": "A"}, '
+            '{"kind": "schedule", "cron": "0 9 * * 1", "record_type": "customer"} or '
+            '{"kind": "date", "record_type": "contact", "field": "birthday", '
+            '"offset_days": -7, "hour": 9, "yearly": true}'
         },
     )
     conditions = fields.List(
@@ -62,6 +73,8 @@ def check_trigger(trigger: dict[str, Any]) -> tuple[dict[str, list[str]], Entity
         return {
             "trigger.kind": [_("must be one of: %(options)s", options=", ".join(TRIGGER_KINDS))]
         }, None
+    if kind in CLOCK_EVENTS:
+        return check_clock(trigger)
     if kind == "field_changed":
         trigger.setdefault("event", DEFAULT_CHANGE_EVENT)
     info = event_info(str(trigger.get("event", "")))
@@ -95,7 +108,7 @@ def _checked(data: dict[str, Any], actor: User | None) -> dict[str, Any]:
         errors.update(check_actions(data["actions"], entity, actor))
     if errors:
         raise ValidationError(errors)
-    kept = {k: trigger[k] for k in ("kind", "event", "field", "value") if k in trigger}
+    kept = {k: trigger[k] for k in TRIGGER_KEYS.get(trigger["kind"], ()) if k in trigger}
     actions = [
         {
             "type": a["type"],
@@ -111,7 +124,7 @@ def _checked(data: dict[str, Any], actor: User | None) -> dict[str, Any]:
 def save_rule(payload: dict, rule: AutomationRule | None, actor: User | None) -> AutomationRule:
     """Create a rule (``rule`` None) or change one (a partial ``payload``;
     send ``version``). The whole rule is checked, the parts not sent included."""
-    data = load(RuleInput(), payload, partial=rule is not None)
+    data = load(AutomationRuleInput(), payload, partial=rule is not None)
     if rule is not None:
         check_version(rule, data.pop("version", None))
         for key in ("name", "active", "trigger", "conditions", "actions"):
@@ -128,6 +141,8 @@ def save_rule(payload: dict, rule: AutomationRule | None, actor: User | None) ->
         rule.event = data["trigger"]["event"]
         rule.conditions = data["conditions"]
         rule.actions = data["actions"]
+        clock = rule.trigger["kind"] in CLOCK_EVENTS
+        rule.next_run_at = next_slot(rule.trigger, utcnow()) if clock else None
         db.session.add(rule)
         db.session.flush()
         audit(actor, rule, "update" if before else "create", before, _audited(rule))

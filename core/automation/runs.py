@@ -226,7 +226,10 @@ def _record(run: AutomationRun) -> Any:
     if run.record_type is None or run.record_id is None:
         return None
     entity = entity_of(run.record_type)
-    return db.session.get(entity.model, run.record_id) if entity is not None else None
+    record = db.session.get(entity.model, run.record_id) if entity is not None else None
+    if getattr(record, "deleted_at", None) is not None:
+        return None  # in the recycle bin: no rule acts on it
+    return record
 
 
 def _settle(

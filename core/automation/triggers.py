@@ -26,7 +26,7 @@ from core.automation.records import Entity, models_by_table
 from core.registry import current_registry
 from core.webhooks import declared_events
 
-TRIGGER_KINDS = ("event", "field_changed")
+TRIGGER_KINDS = ("event", "field_changed", "schedule", "date")
 #: the argument of an event that holds ``{field: (before, after)}``
 CHANGES = "changes"
 #: app.extensions: the declared events with their records, worked out once

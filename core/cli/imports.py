@@ -112,6 +112,8 @@ def _actor(email: str | None):
         user = db.session.scalar(query.where(func.lower(User.email) == email.strip().lower()))
         if user is None:
             _fail(_("no active user with this e-mail") + f": {email}")
+        elif not user.can("customer.import"):
+            _fail(_("this user may not import customers") + f": {email}")
         return user
     user = db.session.scalar(
         query.join(Role, Role.id == User.role_id)

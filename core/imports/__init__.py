@@ -7,6 +7,8 @@ a phone's contacts, with mapping, preview, dedupe, batches and undo.
 - :mod:`.mapping`: columns → fields, suggested and saved by name
 - :mod:`.dedupe`: each row checked and matched to the record it duplicates
 - :mod:`.batches`: upload, configure, preview, and the run in batches on the job queue
+- :mod:`.rows`: one row imported on its own, in a savepoint
+- :mod:`.bulk`: a batch of new customers checked, matched and written at once
 - :mod:`.undo`: an import undone as a whole
 """
 

@@ -24,15 +24,15 @@ from typing import Any, cast
 from marshmallow import Schema, fields, validate
 from sqlalchemy import CursorResult, func, select, update
 
-from core import events
 from core.attachments.storage import folder
 from core.errors import StateError, TrellisError, ValidationError
 from core.events import transaction
 from core.extensions import db
 from core.i18n import _
-from core.imports.dedupe import CheckedRow, check_row, flag_repeats
+from core.imports.bulk import check_rows, import_batch
+from core.imports.dedupe import CheckedRow, flag_repeats
 from core.imports.files import Table, read_table
-from core.imports.importers import Importer, current_values, importer_of
+from core.imports.importers import importer_of
 from core.imports.mapping import check_mapping, mapping_named, save_mapping, suggest
 from core.jobs import enqueue
 from core.models import ImportJob, ImportJobError, ImportJobItem, User, utcnow
@@ -160,17 +160,20 @@ def preview(job: ImportJob, actor: User | None, table: Table | None = None) -> P
     found = Preview()
     seen: dict[str, int] = {}
     plain: list[CheckedRow] = []
+    rows = (table or table_of(job)).rows
     with db.session.no_autoflush:
-        for line, cells in (table or table_of(job)).rows:
-            row = check_row(job, importer, line, cells, actor)
-            flag_repeats(row, importer, seen)
-            found.total += 1
-            found.actions[row.action] = found.actions.get(row.action, 0) + 1
-            found.errors += row.values is None
-            found.matches += row.match is not None
-            found.repeats += row.repeats is not None
-            notable = row.values is None or row.match is not None or row.repeats is not None
-            (found.rows if notable else plain).append(row)
+        for start in range(0, len(rows), BATCH):
+            for row in check_rows(job, importer, rows[start : start + BATCH], actor):
+                flag_repeats(row, importer, seen)
+                found.total += 1
+                found.actions[row.action] = found.actions.get(row.action, 0) + 1
+                found.errors += row.values is None
+                found.matches += row.match is not None
+                found.repeats += row.repeats is not None
+                notable = row.values is None or row.match is not None or row.repeats is not None
+                listed = found.rows if notable else plain
+                if len(listed) < PREVIEW_ROWS:  # a million rows are counted, not kept
+                    listed.append(row)
     found.rows = (found.rows + plain)[:PREVIEW_ROWS]
     return found
 
@@ -209,9 +212,7 @@ def run_batch(job_id: int, start: int, chain: bool = True) -> str:
                     break  # another worker ran this batch (a resumed job raced the first)
                 job.status = "running"
                 job.started_at = job.started_at or utcnow()
-                for line, cells in rows[start : start + BATCH]:
-                    _import_row(job, importer, line, cells, actor)
-                    job.processed += 1
+                import_batch(job, importer, rows[start : start + BATCH], actor)
                 start += BATCH
                 if start >= job.total_rows:
                     job.status, job.finished_at = "done", utcnow()
@@ -268,101 +269,6 @@ def _fail(job_id: int, message: str) -> None:
     if job is not None:
         job.status, job.error, job.finished_at = "failed", message[:500], utcnow()
         db.session.commit()
-
-
-def _import_row(
-    job: ImportJob, importer: Importer, line: int, cells: list[str | None], actor: User | None
-) -> None:
-    """One row, in a savepoint: created, updated, skipped, or failed (its
-    writes and the events they emitted taken back, its line in the error file)."""
-    pending = db.session.info.setdefault(events._PENDING, [])
-    held = len(pending)
-    try:
-        with db.session.begin_nested():
-            row = check_row(job, importer, line, cells, actor)
-            action = _write(job, importer, row, actor)
-    except TrellisError as exc:
-        del pending[held:]
-        errors = getattr(exc, "errors", None)
-        row = CheckedRow(line, cells, None, errors if isinstance(errors, dict) else {})
-        _failed(job, line, cells, row.message or str(exc))
-        return
-    if action == "error":
-        _failed(job, line, cells, row.message)
-    elif action == "skip":
-        job.skipped += 1
-    elif action == "update":
-        job.updated += 1
-    elif action == "create":
-        job.created += 1
-
-
-def _failed(job: ImportJob, line: int, cells: list[str | None], message: str) -> None:
-    job.failed += 1
-    db.session.add(ImportJobError(job_id=job.id, line=line, cells=cells, message=message))
-
-
-def _write(job: ImportJob, importer: Importer, row: CheckedRow, actor: User | None) -> str:
-    """Do what the row's action says; the action done (``skip`` when an
-    update changes nothing)."""
-    if row.action == "error" or row.values is None:
-        return "error"
-    if row.action == "skip":
-        return "skip"
-    if row.action == "create":
-        record = importer.create(row.values, actor)
-        db.session.flush()
-        _remember(job, importer, row.line, record, "create", None)
-        return "create"
-    record = row.match
-    if not importer.visible(record, actor):
-        raise ValidationError(
-            {"_row": [_("it matches a record you may not change; choose skip or create")]}
-        )
-    changes = _changes(importer, record, row.values)
-    if not changes:
-        return "skip"
-    before = current_values(record, list(changes))
-    importer.update(record, changes, actor)
-    db.session.flush()
-    _remember(job, importer, row.line, record, "update", before)
-    return "update"
-
-
-def _changes(importer: Importer, record: Any, values: dict[str, Any]) -> dict[str, Any]:
-    """The values that differ from the record's; a list field's new values
-    are added to those it has."""
-    now = current_values(record, [k for k in values if hasattr(record, k)])
-    changes: dict[str, Any] = {}
-    for key, value in values.items():
-        if key not in now:
-            continue
-        if key in importer.list_fields:
-            value = list(dict.fromkeys([*(now[key] or []), *value]))
-        if value != now[key]:
-            changes[key] = value
-    return changes
-
-
-def _remember(
-    job: ImportJob,
-    importer: Importer,
-    line: int,
-    record: Any,
-    action: str,
-    before: dict[str, Any] | None,
-) -> None:
-    db.session.add(
-        ImportJobItem(
-            job_id=job.id,
-            line=line,
-            record_type=importer.name,
-            record_id=record.id,
-            action=action,
-            before=before,
-            version=getattr(record, "version", None),
-        )
-    )
 
 
 def error_rows(job: ImportJob) -> list[ImportJobError]:

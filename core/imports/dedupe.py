@@ -51,6 +51,19 @@ def check_row(
     job: ImportJob, importer: Importer, line: int, cells: list[str | None], actor: User | None
 ) -> CheckedRow:
     """Load one row and find the record it duplicates (nothing is written)."""
+    row = load_row(job, importer, line, cells, actor)
+    if row.values is None:
+        return row
+    row.match = importer.find(row.values, actor)
+    row.match_visible = row.match is not None and importer.visible(row.match, actor)
+    row.action = action_of(job, row)
+    return row
+
+
+def load_row(
+    job: ImportJob, importer: Importer, line: int, cells: list[str | None], actor: User | None
+) -> CheckedRow:
+    """One row's values through the importer, or its errors by field (no match looked for)."""
     payload = row_values(cells, job.columns, job.mapping, importer)
     try:
         values = importer.validate(payload, actor)
@@ -58,11 +71,7 @@ def check_row(
         return CheckedRow(line, cells, None, dict(exc.errors), action="error")
     except TrellisError as exc:
         return CheckedRow(line, cells, None, {"_row": [str(exc)]}, action="error")
-    row = CheckedRow(line, cells, values)
-    row.match = importer.find(values, actor)
-    row.match_visible = row.match is not None and importer.visible(row.match, actor)
-    row.action = action_of(job, row)
-    return row
+    return CheckedRow(line, cells, values)
 
 
 def action_of(job: ImportJob, row: CheckedRow) -> str:

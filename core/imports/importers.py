@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from marshmallow import Schema
@@ -28,6 +29,7 @@ from core.extensions import db
 from core.i18n import _, _l
 from core.imports.declaration import Importer
 from core.models import Contact, ContactPoint, Customer, User
+from core.models.customers import name_key
 from core.normalize import clean_contact_points
 from core.registry import current_registry
 from core.schemas import ContactInput, CustomerInput
@@ -40,6 +42,8 @@ from core.services.customers import (
     update_customer,
 )
 
+#: the schemas rows load through, made once (a schema costs more to make than to use)
+_CUSTOMER_INPUT, _CONTACT_INPUT = CustomerInput(), ContactInput()
 #: what importing needs (besides the target's own write permission)
 IMPORT = "customer.import"
 
@@ -75,6 +79,8 @@ def current_values(record: Any, names: list[str]) -> dict[str, Any]:
             value = value.value
         elif isinstance(value, date):
             value = value.isoformat()
+        elif isinstance(value, Decimal):  # a money column: its text, as JSON can hold it
+            value = str(value)
         elif isinstance(value, (list, dict)):
             value = type(value)(value)
         out[name] = value
@@ -168,7 +174,7 @@ def owner_of(values: dict[str, Any], actor: User | None) -> None:
 def _validate_customer(payload: dict[str, Any], actor: User | None) -> dict[str, Any]:
     values = dict(payload)
     owner_of(values, actor)
-    return checked(CustomerInput(), values)
+    return checked(_CUSTOMER_INPUT, values)
 
 
 def _find_customer(values: dict[str, Any], actor: User | None) -> Customer | None:
@@ -182,7 +188,7 @@ def _customer_keys(values: dict[str, Any]) -> list[str]:
     return (
         [f"phone:{p}" for p in values.get("phones", [])]
         + [f"email:{e}" for e in values.get("emails", [])]
-        + [f"name:{values.get('name', '').strip().lower()}"]
+        + [f"name:{name_key(values.get('name', ''))}"]
     )
 
 
@@ -264,7 +270,7 @@ def _validate_contact(payload: dict[str, Any], actor: User | None) -> dict[str, 
     if company is None:
         raise ValidationError({"customer": [_("a contact needs the name of its customer")]})
     query = select(Customer.id).where(
-        func.lower(Customer.name) == str(company).strip().lower(), Customer.deleted_at.is_(None)
+        Customer.name_key == name_key(str(company)), Customer.deleted_at.is_(None)
     )
     if actor is not None:
         query = query.where(Customer.id.in_(visible_customer_ids(actor)))
@@ -272,7 +278,7 @@ def _validate_contact(payload: dict[str, Any], actor: User | None) -> dict[str, 
     if customer_id is None:
         raise ValidationError({"customer": [_("no customer you may see is called so")]})
     values["customer_id"] = customer_id
-    return checked(ContactInput(), values)
+    return checked(_CONTACT_INPUT, values)
 
 
 def _find_contact(values: dict[str, Any], actor: User | None) -> Contact | None:

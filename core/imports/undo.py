@@ -31,6 +31,7 @@ def changed_since(job: ImportJob) -> list[tuple[str, int]]:
     latest: dict[tuple[str, int], ImportJobItem] = {}
     for item in _items(job):
         latest[(item.record_type, item.record_id)] = item  # a record written twice: its last
+    held = _load(list(latest))  # noqa: F841 (the session keeps only what is referenced)
     changed = []
     for (record_type, record_id), item in latest.items():
         record = _record(record_type, record_id)
@@ -54,8 +55,10 @@ def undo(job: ImportJob, actor: User | None) -> ImportJob:
                 ]
             }
         )
+    items = _items(job)
+    held = _load([(item.record_type, item.record_id) for item in items])  # noqa: F841
     with transaction():
-        for item in reversed(_items(job)):
+        for item in reversed(items):
             importer = importer_of(item.record_type)
             record = _record(item.record_type, item.record_id)
             if item.action == "create":
@@ -72,6 +75,22 @@ def _items(job: ImportJob) -> list[ImportJobItem]:
             select(ImportJobItem).where(ImportJobItem.job_id == job.id).order_by(ImportJobItem.id)
         )
     )
+
+
+def _load(records: list[tuple[str, int]], chunk: int = 500) -> list[Any]:
+    """Read the records into the session a chunk at a time (not one query
+    each); hold the list while they are used: the session's identity map
+    keeps an unchanged record only as long as something refers to it."""
+    loaded: list[Any] = []
+    by_type: dict[str, list[int]] = {}
+    for record_type, record_id in records:
+        by_type.setdefault(record_type, []).append(record_id)
+    for record_type, ids in by_type.items():
+        model: Any = importer_of(record_type).model
+        for first in range(0, len(ids), chunk):
+            part = ids[first : first + chunk]
+            loaded.extend(db.session.scalars(select(model).where(model.id.in_(part))))
+    return loaded
 
 
 def _record(record_type: str, record_id: int) -> Any:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import Model
@@ -31,6 +31,9 @@ class AutomationRule(TimestampMixin, VersionedMixin, SoftDeleteMixin, Model):
     "grade", "value": "A"}`` (no ``value``: any change of the field).
     ``conditions``: ``[{"field", "op", "value"}]``, all of which must hold.
     ``actions``: ``[{"type": "create_task", "params": {...}}]``, in order.
+    A ``schedule`` or ``date`` trigger (:mod:`core.automation.schedules`)
+    is due at ``next_run_at``; its ``event`` is ``@schedule`` or ``@date``,
+    which no emitted event is named.
     """
 
     __tablename__ = "automation_rule"
@@ -45,6 +48,8 @@ class AutomationRule(TimestampMixin, VersionedMixin, SoftDeleteMixin, Model):
     #: the user a round-robin assignment gave the last record to
     last_assigned_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: a schedule or date rule's next slot (UTC); claimed by a conditional UPDATE
+    next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     created_by = relationship("User", foreign_keys=[created_by_id])
 
@@ -58,12 +63,16 @@ class AutomationRun(TimestampMixin, Model):
     __table_args__ = (
         Index("ix_automation_run_due", "status", "next_attempt_at"),
         Index("ix_automation_run_rule", "rule_id", "id"),
+        # a date rule runs once per (rule, record, date); NULLs (event runs) never clash
+        UniqueConstraint("rule_id", "record_type", "record_id", "slot"),
     )
 
     rule_id: Mapped[int] = mapped_column(ForeignKey("automation_rule.id", ondelete="CASCADE"))
     event: Mapped[str] = mapped_column(String(100))
     record_type: Mapped[str | None] = mapped_column(String(100))
     record_id: Mapped[int | None] = mapped_column(Integer)
+    #: a schedule run's slot or a date run's date (ISO); None for an event's run
+    slot: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(10), default="queued")
     #: whether the conditions held (None: not evaluated yet, or skipped)
     matched: Mapped[bool | None] = mapped_column(Boolean)

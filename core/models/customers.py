@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -20,7 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from core.extensions import Model, db
 from core.models.base import SoftDeleteMixin, TimestampMixin, UTCDateTime, VersionedMixin
@@ -70,6 +72,25 @@ class Tag(TimestampMixin, Model):
     color: Mapped[str | None] = mapped_column(String(16))
 
 
+#: the longest name key kept (NFKC and case folding may lengthen a name)
+NAME_KEY_LENGTH = 600
+
+
+def name_key(name: str | None) -> str:
+    """A name as duplicates are found by it: NFKC-normalised (full-width
+    ``ＡＢＣ`` is ``ABC``), case-folded (``Straße`` is ``strasse``; Chinese is
+    unchanged), its runs of white space one space, stripped."""
+    if not name:
+        return ""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return " ".join(folded.split())[:NAME_KEY_LENGTH]
+
+
+def _name_key_default(context: Any) -> str:
+    """An INSERT that names no key gets the name's: Core and bulk inserts too."""
+    return name_key(context.get_current_parameters().get("name"))
+
+
 class Customer(TimestampMixin, VersionedMixin, SoftDeleteMixin, Model):
     """A company or a person the business serves.
 
@@ -98,6 +119,12 @@ class Customer(TimestampMixin, VersionedMixin, SoftDeleteMixin, Model):
     )
 
     name: Mapped[str] = mapped_column(String(200), index=True)
+    #: :func:`name_key` of ``name``, kept by the model on every write (an
+    #: attribute set, or an INSERT that leaves it out): duplicates by name
+    #: are one indexed look-up
+    name_key: Mapped[str] = mapped_column(
+        String(NAME_KEY_LENGTH), index=True, default=_name_key_default, server_default=""
+    )
     kind: Mapped[CustomerKind] = mapped_column(
         Enum(CustomerKind, native_enum=False, length=16), default=CustomerKind.company
     )
@@ -131,6 +158,11 @@ class Customer(TimestampMixin, VersionedMixin, SoftDeleteMixin, Model):
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="customer", order_by="(Contact.is_primary.desc(), Contact.name)"
     )
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, value: str) -> str:
+        self.name_key = name_key(value)
+        return value
 
     def __repr__(self) -> str:
         return f"<Customer {self.id} {self.name!r}>"

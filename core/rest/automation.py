@@ -28,6 +28,10 @@ MANAGE = service.MANAGE
 class RecordOut(Schema):
     type = fields.String()
     field_names = fields.Function(lambda e: e.fields(), data_key="fields")
+    date_fields = fields.Function(
+        lambda e: e.date_fields(),
+        metadata={"description": "the date columns a date trigger may name"},
+    )
 
 
 class EventOut(Schema):
@@ -51,7 +55,7 @@ class ParamOut(Schema):
     kind = fields.String()
 
 
-class ActionOut(Schema):
+class AutomationActionOut(Schema):
     type = fields.String(attribute="code")
     label = fields.Function(lambda a: str(a.label))
     params = fields.List(fields.Nested(ParamOut))
@@ -65,6 +69,9 @@ class RuleOut(Schema):
     conditions = fields.List(fields.Dict())
     actions = fields.List(fields.Dict())
     last_assigned_id = fields.Integer(allow_none=True)
+    next_run_at = fields.DateTime(
+        allow_none=True, metadata={"description": "a schedule or date rule's next slot (UTC)"}
+    )
     created_by_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
     version = fields.Integer()
@@ -76,6 +83,9 @@ class RunOut(Schema):
     event = fields.String()
     record_type = fields.String(allow_none=True)
     record_id = fields.Integer(allow_none=True)
+    slot = fields.String(
+        allow_none=True, metadata={"description": "a schedule run's slot, a date run's date"}
+    )
     status = fields.String()
     matched = fields.Boolean(allow_none=True)
     depth = fields.Integer()
@@ -106,10 +116,22 @@ class RunArgs(ListArgs):
 
 
 RULES = field_rules(
-    (("trigger",), "a declared event (GET /api/v1/automation/events); field: one of its fields"),
-    (("conditions",), "fields of the event's record; op one of eq ne in contains empty …"),
-    (("actions",), "declared actions (GET /api/v1/automation/actions) with their params"),
+    (
+        ("trigger", "trigger.*"),
+        "a declared event (GET /api/v1/automation/events); field: one of its fields; "
+        "schedule: cron (5 fields, instance time zone); date: record_type, field (a date "
+        "field), offset_days (-365..365), hour (0..23), yearly",
+    ),
+    (
+        ("conditions", "conditions.*"),
+        "fields of the event's record; op one of eq ne in contains empty …",
+    ),
+    (
+        ("actions", "actions.*"),
+        "declared actions (GET /api/v1/automation/actions) with their params",
+    ),
 )
+RULE_BODY = {"content": {"application/json": {"schema": service.AutomationRuleInput}}}
 RULE_SORT = {"name": AutomationRule.name, "created_at": AutomationRule.created_at}
 RUN_SORT = {"created_at": AutomationRun.created_at, "status": AutomationRun.status}
 
@@ -132,13 +154,14 @@ def run_of(run_id: int) -> AutomationRun:
 @bp.response(200, EventOut(many=True))
 def events():
     """The declared events (core's and the enabled plugins') a rule may be
-    triggered by, with the record each is about and that record's fields."""
+    triggered by, with the record each is about, that record's fields and
+    its date fields (what a ``date`` trigger may watch)."""
     require(MANAGE)
     return service.events()
 
 
 @bp.route("/actions", methods=["GET"])
-@bp.response(200, ActionOut(many=True))
+@bp.response(200, AutomationActionOut(many=True))
 def actions():
     """The actions a rule may run (core's and the plugins') with their parameters."""
     require(MANAGE)
@@ -157,13 +180,15 @@ def list_rules(args):
 
 
 @bp.route("/rules", methods=["POST"])
-@bp.doc(requestBody={"content": {"application/json": {"schema": service.RuleInput}}}, **RULES)
+@bp.doc(
+    requestBody={"content": {"application/json": {"schema": service.AutomationRuleInput}}}, **RULES
+)
 @bp.response(201, RuleOut)
 def create_rule():
     """Define a rule. Refused with a 422 naming the field: an unknown event
     (``trigger.event``) or field (``trigger.field``, ``conditions.0.field``),
     an unknown action (``actions.0.type``) or a missing parameter
-    (``actions.0.params.title``)."""
+    (``actions.0.params.title``), a bad cron expression (``trigger.cron``)."""
     require(MANAGE)
     return service.save_rule(body(), None, current_user)
 
@@ -176,7 +201,9 @@ def get_rule(automation_rule_id: int):
 
 
 @bp.route("/rules/<int:automation_rule_id>", methods=["PATCH"])
-@bp.doc(requestBody={"content": {"application/json": {"schema": service.RuleInput}}}, **RULES)
+@bp.doc(
+    requestBody={"content": {"application/json": {"schema": service.AutomationRuleInput}}}, **RULES
+)
 @bp.response(200, RuleOut)
 def update_rule(automation_rule_id: int):
     """Change some parts (send ``version``: a stale one is a 409); the whole rule is checked."""

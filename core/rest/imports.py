@@ -31,6 +31,7 @@ from core.rest.auth import require
 from core.rest.customers import body
 from core.rest.exports import cell
 from core.rest.lists import ListArgs, page_schema, paginate, sorted_by
+from core.rest.openapi import field_rules
 
 bp = Blueprint("api_imports", __name__, description="Imports: files in, mapped, deduped, undone")
 IMPORT = service.IMPORT
@@ -127,6 +128,12 @@ class ImportMappingArgs(Schema):
     target = fields.String(required=True, validate=validate.Length(min=1, max=60))
 
 
+#: the targets are the enabled plugins' (``trellis_importers``), so not an enum of the document
+TARGET_RULE = field_rules(
+    (("target",), "an import target the caller may use (GET /api/v1/imports/targets)")
+)
+
+
 def targets_for(user: User) -> list[dict[str, Any]]:
     """The targets ``user`` may import into, with their fields."""
     found = []
@@ -208,7 +215,7 @@ def list_jobs(args):
 
 
 @bp.route("/jobs", methods=["POST"])
-@bp.doc(requestBody=MULTIPART)
+@bp.doc(requestBody=MULTIPART, **TARGET_RULE)
 @bp.response(201, ImportJobOut)
 def create_job():
     """Upload a file for a target: checked (encoding, columns, size, rows;
@@ -279,6 +286,7 @@ def job_errors(import_id: int):
 
 
 @bp.route("/mappings", methods=["GET"])
+@bp.doc(**TARGET_RULE)
 @bp.arguments(ImportMappingArgs, location="query", as_kwargs=False)
 @bp.response(200, ImportMappingOut(many=True))
 def list_mappings(args):
@@ -289,7 +297,7 @@ def list_mappings(args):
 
 @bp.route("/mappings", methods=["POST"])
 @bp.arguments(ImportMappingArgs, location="query", as_kwargs=False)
-@bp.doc(requestBody={"content": {"application/json": {"schema": MappingInput}}})
+@bp.doc(requestBody={"content": {"application/json": {"schema": MappingInput}}}, **TARGET_RULE)
 @bp.response(201, ImportMappingOut)
 def create_mapping(args) -> ImportMapping:
     """Save ``{column: field}`` under ``name`` for a target (one of that name is replaced)."""

@@ -3,10 +3,11 @@ recycle bin, restore, change owner, merge."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from core.access import check_transfer
 from core.attachments import purge_attachments, repoint_attachments
@@ -28,6 +29,7 @@ from core.models import (
     User,
     utcnow,
 )
+from core.models.customers import name_key
 from core.normalize import clean_contact_points
 from core.registry import current_registry
 from core.schemas import CustomerInput
@@ -57,12 +59,8 @@ def get_customer(customer_id: int, *, include_deleted: bool = False) -> Customer
 
 def create_customer(payload: dict, actor: User | None) -> Created:
     """Create a customer; report likely duplicates (same phone, e-mail or name)."""
-    data = _clean(load(_schema, payload))
     with transaction():
-        tags = _tags(data.pop("tags"))
-        customer = Customer(**data, tags=tags)
-        if customer.owner_id and customer.team_id is None:
-            customer.team_id = cast(User, db.session.get(User, customer.owner_id)).team_id
+        customer = new_customer(payload)
         db.session.add(customer)
         db.session.flush()
         duplicates = find_duplicates(
@@ -72,6 +70,17 @@ def create_customer(payload: dict, actor: User | None) -> Created:
         audit(actor, customer, "create", None, snapshot(customer))
         emit("customer_created", customer=customer)
     return Created(customer, duplicates)
+
+
+def new_customer(payload: dict, tags: Callable[[list[str]], list[Tag]] | None = None) -> Customer:
+    """The unsaved, checked customer of ``payload`` (a ``ValidationError``
+    naming the fields), in its owner's team; ``tags`` finds its tags by name."""
+    data = _clean(load(_schema, payload))
+    names = data.pop("tags")
+    customer = Customer(**data, tags=(tags or tags_named)(names))
+    if customer.owner_id and customer.team_id is None:
+        customer.team_id = cast(User, db.session.get(User, customer.owner_id)).team_id
+    return customer
 
 
 def update_customer(
@@ -85,7 +94,7 @@ def update_customer(
     with transaction():
         before = snapshot(customer)
         if "tags" in data:
-            customer.tags = _tags(data.pop("tags"))
+            customer.tags = tags_named(data.pop("tags"))
         if "custom_fields" in data:
             merged = {**customer.custom_fields, **data.pop("custom_fields")}
             data["custom_fields"] = {k: v for k, v in merged.items() if v is not None}
@@ -153,19 +162,8 @@ def restore_customer(customer: Customer, actor: User | None) -> Customer:
 
 
 MERGEABLE = (
-    "name",
-    "kind",
-    "industry",
-    "grade",
-    "source",
-    "stage",
-    "owner_id",
-    "team_id",
-    "region",
-    "city",
-    "address",
-    "website",
-    "notes",
+    *("name", "kind", "industry", "grade", "source", "stage", "owner_id", "team_id"),
+    *("region", "city", "address", "website", "notes"),
 )
 
 
@@ -310,9 +308,10 @@ def find_duplicates(
     name: str, phones: list[str], emails: list[str], exclude_id: int | None = None, limit: int = 10
 ) -> list[Customer]:
     """Customers sharing a normalised phone or e-mail (customer's or a
-    contact's), or the same name ignoring case (an empty name: none)."""
+    contact's), or the same ``name_key`` (an empty name: none): indexed."""
     points = [("phone", p) for p in phones] + [("email", e) for e in emails]
-    matches = [func.lower(Customer.name) == name.strip().lower()] if name.strip() else []
+    key = name_key(name)
+    matches = [Customer.name_key == key] if key else []
     if points:
         matches.append(
             Customer.id.in_(
@@ -368,7 +367,8 @@ def _active_user(user_id: int, field: str) -> User:
     return user
 
 
-def _tags(names: list[str]) -> list[Tag]:
+def tags_named(names: list[str]) -> list[Tag]:
+    """The tags of these names, those missing added (in the current transaction)."""
     names = list(dict.fromkeys(n.strip() for n in names if n.strip()))
     if not names:
         return []

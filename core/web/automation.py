@@ -28,6 +28,7 @@ from core.forms import list_page
 from core.i18n import _, _l
 from core.models import AutomationRule, AutomationRun
 from core.rest.auth import require
+from core.schemas import is_id
 
 bp = Blueprint("automation", __name__, url_prefix="/admin/automation")
 PER_PAGE = 50
@@ -56,7 +57,12 @@ OP_LABELS = {
     "gt": _l("is greater than"),
     "lt": _l("is less than"),
 }
-TRIGGER_LABELS = {"event": _l("An event happens"), "field_changed": _l("A field changes")}
+TRIGGER_LABELS = {
+    "event": _l("An event happens"),
+    "field_changed": _l("A field changes"),
+    "schedule": _l("On a schedule"),
+    "date": _l("Days before or after a date"),
+}
 
 
 def _rule(rule_id: int) -> AutomationRule:
@@ -136,6 +142,7 @@ def form(automation_rule_id: int | None = None):
         errors=errors,
         events=events,
         field_names=sorted({f for e in events if e.entity for f in e.entity.fields()}),
+        record_types=service.record_types(),
         actions=service.all_actions(),
         ops=OP_LABELS,
         triggers=TRIGGER_LABELS,
@@ -156,15 +163,30 @@ def _values(rule: AutomationRule) -> dict[str, Any]:
     }
 
 
+def _trigger(form: MultiDict[str, str]) -> dict[str, Any]:
+    kind = form.get("trigger.kind", "event")
+    trigger: dict[str, Any] = {"kind": kind, "event": form.get("trigger.event", "")}
+    if kind in ("field_changed", "date"):
+        trigger["field"] = form.get("trigger.field", "").strip()
+    if kind == "field_changed" and form.get("trigger.value", "").strip():
+        trigger["value"] = form["trigger.value"].strip()
+    if kind in ("schedule", "date"):
+        del trigger["event"]
+        trigger["record_type"] = form.get("trigger.record_type", "").strip()
+    if kind == "schedule":
+        trigger["cron"] = form.get("trigger.cron", "").strip()
+    if kind == "date":
+        trigger["offset_days"] = form.get("trigger.offset_days", "").strip() or "0"
+        trigger["hour"] = form.get("trigger.hour", "").strip() or "9"
+        trigger["yearly"] = "trigger.yearly" in form
+    return trigger
+
+
 def form_values(form: MultiDict[str, str]) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """The form as the payload ``save_rule`` reads, and the errors of its
     JSON-ish fields (an action's parameters that are not a JSON object)."""
     errors: dict[str, list[str]] = {}
-    trigger = {"kind": form.get("trigger.kind", "event"), "event": form.get("trigger.event", "")}
-    if trigger["kind"] == "field_changed":
-        trigger["field"] = form.get("trigger.field", "").strip()
-        if form.get("trigger.value", "").strip():
-            trigger["value"] = form["trigger.value"].strip()
+    trigger = _trigger(form)
     conditions = []
     for i in range(int(form.get("condition_rows", "0") or 0)):
         field = form.get(f"conditions.{i}.field", "").strip()
@@ -242,7 +264,7 @@ def runs():
     query = select(AutomationRun).join(AutomationRule).where(AutomationRule.deleted_at.is_(None))
     args: dict[str, Any] = {}
     rule_id = request.args.get("rule_id", "")
-    if rule_id.isdigit():
+    if rule_id.isdigit() and is_id(int(rule_id)):
         query = query.where(AutomationRun.rule_id == int(rule_id))
         args["rule_id"] = int(rule_id)
     if request.args.get("failed"):

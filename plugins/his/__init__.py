@@ -62,6 +62,13 @@ def trellis_roles():
 
 
 @hookimpl
+def trellis_importers():
+    from .importers import IMPORTERS  # patients from a spreadsheet
+
+    return IMPORTERS
+
+
+@hookimpl
 def trellis_customer_facts():
     from .services.facts import customer_facts
 

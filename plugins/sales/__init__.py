@@ -99,6 +99,13 @@ def trellis_roles():
 
 
 @hookimpl
+def trellis_importers():
+    from .importers import IMPORTERS  # leads and products from a spreadsheet
+
+    return IMPORTERS
+
+
+@hookimpl
 def trellis_searchables():
     from .models import Deal, Lead
 

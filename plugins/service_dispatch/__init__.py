@@ -103,6 +103,13 @@ def trellis_permissions():
 
 
 @hookimpl
+def trellis_importers():
+    from .importers import IMPORTERS  # work orders from a spreadsheet
+
+    return IMPORTERS
+
+
+@hookimpl
 def trellis_searchables():
     from .models import WorkOrder
 

@@ -186,12 +186,8 @@ class InsuranceProductChange(_Stripped):
             "insured person; null: none"
         },
     )
-    outpatient_shared = Flag(
-        metadata={
-            "description": "outpatient: one deductible and limit for everyone the policy "
-            "insures (a family-shared cover) instead of each insured person's"
-        }
-    )
+    #: one deductible and limit for everyone the policy insures (family-shared cover)
+    outpatient_shared = Flag()
     outpatient_categories = fields.List(
         fields.String(validate=validate.OneOf(CHARGE_CATEGORIES)),
         validate=validate.Length(max=len(CHARGE_CATEGORIES)),

@@ -55,6 +55,7 @@ def test_the_api_keeps_the_outpatient_terms(as_user, make_user, carrier):
         "outpatient_deductible": "300.00",
         "outpatient_limit": "10000.00",
         "outpatient_categories": ["drug", "lab"],
+        "outpatient_shared": False,  # each insured person's own deductible and limit
     }
     changed = api.patch(
         f"/api/v1/insurance/products/{made.json['id']}",
