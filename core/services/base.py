@@ -14,7 +14,7 @@ from sqlalchemy import CursorResult, inspect
 from core.errors import StaleVersionError, ValidationError
 from core.extensions import db
 from core.i18n import _, _l, translate_validation
-from core.models import AuditEntry, User
+from core.models import AuditEntry, User, utcnow
 from core.pii import hidden_in_audit, is_encrypted, mask
 from core.requests import nul_field
 
@@ -115,6 +115,18 @@ def save(model: type[Any], record: Any, data: dict[str, Any], actor: User | None
         db.session.flush()
         audit(actor, record, "update" if before else "create", before, snapshot(record))
     return record
+
+
+def move_to_bin(record: Any, actor: User | None) -> None:
+    """Put a soft-deletable ``record`` in the recycle bin (``deleted_at``
+    now), audited as ``delete``, in one transaction — what undoing an import
+    of a plugin's records does, for a record that has no delete service."""
+    from core.events import transaction
+
+    with transaction():
+        before = snapshot(record)
+        record.deleted_at = utcnow()
+        audit(actor, record, "delete", before, snapshot(record))
 
 
 def delete_record(record: Any, actor: User | None) -> None:

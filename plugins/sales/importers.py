@@ -24,14 +24,11 @@ from core.api import (
     Importer,
     User,
     ValidationError,
-    audit,
     db,
     delete_record,
     load,
-    snapshot,
-    transaction,
+    move_to_bin,
     translator,
-    utcnow,
 )
 
 from .models import LEAD_SOURCES, DealLine, Lead, Product
@@ -145,14 +142,6 @@ def _lead_visible(lead: Lead, actor: User | None) -> bool:
     return found is not None
 
 
-def discard_lead(lead: Lead, actor: User | None) -> None:
-    """Move a lead to the recycle bin (an import undone), audited."""
-    with transaction():
-        before = snapshot(lead)
-        lead.deleted_at = utcnow()
-        audit(actor, lead, "delete", before, snapshot(lead))
-
-
 LEADS = Importer(
     name="sales.lead",
     label=_l("Leads"),
@@ -165,7 +154,7 @@ LEADS = Importer(
     keys=_lead_keys,
     create=create_lead,
     update=lambda lead, values, actor: update_lead(lead, values, actor),
-    delete=discard_lead,
+    delete=move_to_bin,
     visible=_lead_visible,
     permission="sales.lead.write",
     order=30,

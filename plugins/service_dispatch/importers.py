@@ -26,15 +26,12 @@ from core.api import (
     Importer,
     User,
     ValidationError,
-    audit,
     db,
     find_duplicates,
     load,
+    move_to_bin,
     normalize_phone,
-    snapshot,
-    transaction,
     translator,
-    utcnow,
     visible_customer_ids,
 )
 
@@ -172,14 +169,6 @@ def _visible(order: WorkOrder, actor: User | None) -> bool:
     return db.session.scalar(query) is not None
 
 
-def discard_order(order: WorkOrder, actor: User | None) -> None:
-    """Move a work order to the recycle bin (an import undone), audited."""
-    with transaction():
-        before = snapshot(order)
-        order.deleted_at = utcnow()
-        audit(actor, order, "delete", before, snapshot(order))
-
-
 WORK_ORDERS = Importer(
     name="service_dispatch.work_order",
     label=_l("Work orders"),
@@ -192,7 +181,7 @@ WORK_ORDERS = Importer(
     keys=_keys,
     create=create_work_order,
     update=lambda order, values, actor: update_work_order(order, values, actor),
-    delete=discard_order,
+    delete=move_to_bin,
     visible=_visible,
     permission="service.order.write",
     order=40,
