@@ -38,7 +38,11 @@ def _form(csrf: str, **fields) -> dict:
         "conditions.0.value": "A, B",
         "action_rows": "2",
         "actions.0.type": "create_task",
-        "actions.0.params": '{"title": "Call within a day", "due_in_days": 1}',
+        "actions.0.p.create_task.title": "Call within a day",
+        "actions.0.p.create_task.due_in_days": "1",
+        "actions.0.p.create_task.due_in_hours": "",
+        # another action's fields are in the form too (shown when chosen): not read
+        "actions.0.p.add_tag.tag": "ignored",
         **fields,
     }
 
@@ -54,11 +58,14 @@ def test_an_admin_defines_a_rule_and_reads_the_run_log(admin_page, locale):
     )
     assert refused.status_code == 422
     assert 'id="e-conditions.0.field"' in refused.get_data(as_text=True)
-    bad_json = client.post(
-        "/admin/automation/new", data=_form(csrf, **{"actions.0.params": "{oops"})
+    no_title = client.post(
+        "/admin/automation/new", data=_form(csrf, **{"actions.0.p.create_task.title": ""})
     )
-    assert bad_json.status_code == 422
-    assert 'id="e-actions.0.params"' in bad_json.get_data(as_text=True)
+    assert no_title.status_code == 422  # the parameter's own field says so
+    assert 'id="e-actions.0.params.title"' in no_title.get_data(as_text=True)
+    form_page = form.get_data(as_text=True)
+    assert 'name="actions.0.p.assign_owner.team_id"' in form_page  # a team is chosen, not typed
+    assert 'name="actions.0.p.send_email.purpose"' in form_page
     assert db.session.scalar(select(AutomationRule.id)) is None
     saved = client.post("/admin/automation/new", data=_form(csrf))
     assert saved.status_code == 302, saved.get_data(as_text=True)
@@ -82,7 +89,6 @@ def test_an_admin_defines_a_rule_and_reads_the_run_log(admin_page, locale):
 def test_a_failed_run_is_shown_and_retried_by_hand(admin_page, trellis_webhook_receiver):
     client = admin_page("en")
     csrf = _csrf(client.get("/admin/automation/new").get_data(as_text=True))
-    hook = f'{{"url": "{trellis_webhook_receiver.url}", "allow_internal": true}}'
     saved = client.post(
         "/admin/automation/new",
         data=_form(
@@ -90,7 +96,8 @@ def test_a_failed_run_is_shown_and_retried_by_hand(admin_page, trellis_webhook_r
             **{
                 "conditions.0.field": "",
                 "actions.0.type": "call_webhook",
-                "actions.0.params": hook,
+                "actions.0.p.call_webhook.url": trellis_webhook_receiver.url,
+                "actions.0.p.call_webhook.allow_internal": "1",
             },
         ),
     )

@@ -18,13 +18,15 @@ from core.models import AutomationRule, AutomationRun, User
 @dataclass(frozen=True)
 class ActionParam:
     """A parameter of an action: its name, what users read, whether it
-    must be given, and its kind (``text``, ``number``, ``user``, ``team``,
-    ``field``, ``url``, ``flag``) — a hint for the form."""
+    must be given, and its kind (``text``, ``longtext``, ``number``,
+    ``user``, ``team``, ``field``, ``url``, ``flag``) — what the rule form
+    offers for it; ``choices`` (value, label) make it a choice of those."""
 
     name: str
     label: Any
     required: bool = True
     kind: str = "text"
+    choices: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass

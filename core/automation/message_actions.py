@@ -34,6 +34,11 @@ from core.messaging import send_message
 from core.models import Customer
 
 PURPOSES = ("marketing", "service")
+#: what the rule form offers for ``purpose``
+PURPOSE_CHOICES = (
+    ("marketing", _l("Marketing (only with consent)")),
+    ("service", _l("Service (unless refused)")),
+)
 MERGE = re.compile(r"\{\{\s*(customer|record)\.([A-Za-z_][\w.]*)\s*\}\}")
 
 
@@ -151,8 +156,8 @@ class SendEmail(_SendAction):
     channel, address, max_body = "email", "emails", 20000
     params = (
         ActionParam("subject", _l("Subject")),
-        ActionParam("body", _l("Body")),
-        ActionParam("purpose", _l("marketing or service"), required=False),
+        ActionParam("body", _l("Body"), kind="longtext"),
+        ActionParam("purpose", _l("Purpose"), required=False, choices=PURPOSE_CHOICES),
     )
 
 
@@ -163,8 +168,8 @@ class SendSms(_SendAction):
     label = _l("Send an SMS")
     channel, address, max_body = "sms", "phones", 500
     params = (
-        ActionParam("body", _l("Text")),
-        ActionParam("purpose", _l("marketing or service"), required=False),
+        ActionParam("body", _l("Text"), kind="longtext"),
+        ActionParam("purpose", _l("Purpose"), required=False, choices=PURPOSE_CHOICES),
     )
 
 

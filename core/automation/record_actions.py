@@ -137,7 +137,15 @@ class AssignOwner(AutomationAction):
     params = (
         ActionParam("user_id", _l("User"), required=False, kind="user"),
         ActionParam("team_id", _l("Round robin within team"), required=False, kind="team"),
-        ActionParam("method", _l("round_robin or workload"), required=False),
+        ActionParam(
+            "method",
+            _l("How the team member is chosen"),
+            required=False,
+            choices=(
+                ("round_robin", _l("In turn (round robin)")),
+                ("workload", _l("Fewest open tasks")),
+            ),
+        ),
     )
 
     def check(self, params, entity, actor):

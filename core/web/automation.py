@@ -5,7 +5,6 @@ filtered by rule or failures, and retrying a failed run by hand."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -26,7 +25,7 @@ from core.errors import (
 from core.extensions import db
 from core.forms import list_page
 from core.i18n import _, _l
-from core.models import AutomationRule, AutomationRun
+from core.models import AutomationRule, AutomationRun, Team, User
 from core.rest.auth import require
 from core.schemas import is_id
 
@@ -148,7 +147,12 @@ def form(automation_rule_id: int | None = None):
         triggers=TRIGGER_LABELS,
         conditions=[*values["conditions"], *[{}] * SPARE_CONDITIONS],
         action_rows=[*values["actions"], *[{}] * SPARE_ACTIONS],
-        json=json,
+        users=db.session.execute(
+            select(User.id, User.name)
+            .where(User.active.is_(True), User.deleted_at.is_(None))
+            .order_by(User.name)
+        ).all(),
+        teams=db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all(),
     ), status
 
 
@@ -182,9 +186,42 @@ def _trigger(form: MultiDict[str, str]) -> dict[str, Any]:
     return trigger
 
 
+def action_params(form: MultiDict[str, str], prefix: str, action: Any) -> dict[str, Any]:
+    """An action's parameters as its fields in the form give them: each
+    named ``<prefix><param>``; a number (a user's or a team's id too) as a
+    number when it is one, else as typed (the rule's check names it); a
+    flag ticked or not; an empty field left out."""
+    params: dict[str, Any] = {}
+    for param in action.params:
+        key = prefix + param.name
+        if param.kind == "flag":
+            if key in form:
+                params[param.name] = True
+            continue
+        raw = form.get(key, "").strip()
+        if not raw:
+            continue
+        if param.kind in ("number", "user", "team"):
+            params[param.name] = _number(raw)
+        else:
+            params[param.name] = raw
+    return params
+
+
+def _number(raw: str) -> Any:
+    try:
+        return int(raw)
+    except ValueError:
+        pass
+    try:
+        return float(raw)
+    except ValueError:
+        return raw
+
+
 def form_values(form: MultiDict[str, str]) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """The form as the payload ``save_rule`` reads, and the errors of its
-    JSON-ish fields (an action's parameters that are not a JSON object)."""
+    """The form as the payload ``save_rule`` reads (its own checks name
+    what is wrong), and the errors of the form itself (none today)."""
     errors: dict[str, list[str]] = {}
     trigger = _trigger(form)
     conditions = []
@@ -199,20 +236,13 @@ def form_values(form: MultiDict[str, str]) -> tuple[dict[str, Any], dict[str, li
             condition["value"] = [v.strip() for v in raw.split(",")] if op == "in" else raw
         conditions.append(condition)
     actions: list[dict[str, Any]] = []
+    declared = service.all_actions()
     for i in range(int(form.get("action_rows", "0") or 0)):
         kind = form.get(f"actions.{i}.type", "").strip()
         if not kind:
             continue
-        raw = form.get(f"actions.{i}.params", "").strip() or "{}"
-        try:
-            params = json.loads(raw)
-        except ValueError:
-            params = None
-        if not isinstance(params, dict):
-            errors[f"actions.{len(actions)}.params"] = [
-                _('expected a JSON object such as {"title": "Call"}')
-            ]
-            params = {}
+        action = declared.get(kind)
+        params = action_params(form, f"actions.{i}.p.{kind}.", action) if action else {}
         actions.append({"type": kind, "params": params})
     values: dict[str, Any] = {
         "name": form.get("name", "").strip(),

@@ -7,7 +7,6 @@ both runs done, and a lead of another source matched nothing."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -64,10 +63,11 @@ def test_a_new_web_lead_is_assigned_round_robin_and_gets_a_call_task(
     page.locator("select[name='conditions.0.op']").select_option("eq")
     page.locator("input[name='conditions.0.value']").fill("website")
     page.locator("select[name='actions.0.type']").select_option("assign_owner")
-    page.locator("textarea[name='actions.0.params']").fill(json.dumps({"team_id": east.id}))
+    page.locator("select[name='actions.0.p.assign_owner.team_id']").select_option("Sales East")
     page.locator("select[name='actions.1.type']").select_option("create_task")
-    task = {"title": "Call the new lead", "due_in_hours": 1}
-    page.locator("textarea[name='actions.1.params']").fill(json.dumps(task))
+    expect(page.locator("[name='actions.1.p.add_tag.tag']")).to_be_hidden()  # only the chosen's
+    page.locator("input[name='actions.1.p.create_task.title']").fill("Call the new lead")
+    page.locator("input[name='actions.1.p.create_task.due_in_hours']").fill("1")
     page.locator(SAVE).first.click()
     expect(page).to_have_url(re.compile(r"/admin/automation/\d+$"))
     shoot(page, f"automation-rule-{locale}")
