@@ -237,6 +237,7 @@ def test_the_kind_migration_moves_the_index_both_ways(empty_database_url, tmp_pa
                 else select(Model.id).where(Model.name == "迁移测试公司")
             ).all()
             assert len(old) == 1
+            db.session.commit()  # as above: the upgrade alters the customer table
             mig.upgrade()
             assert found("测试") == {"迁移测试公司"}
         finally:

@@ -82,7 +82,10 @@ def check_words(page: Page, locale: str, found: dict[str, list[str]]) -> None:
 
 
 def fits(page: Page) -> bool:
-    """The page needs no sideways scrolling at its viewport's width."""
+    """The page needs no sideways scrolling at its viewport's width (once a
+    navigation a click began has loaded: its document may not exist yet)."""
+    page.wait_for_load_state()
+    page.wait_for_function("document.documentElement !== null && document.body !== null")
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
@@ -167,6 +170,7 @@ def test_an_outpatient_day_from_online_booking_to_survey(
     check_words(page, locale, english)
     page.locator(f"a[href*='/his/book/{h.department.id}']").first.click()
     page.locator(f"a[href*='/his/book/session/{h.session.id}']").first.click()
+    page.locator("input[name=national_id]").wait_for()  # the session's form has loaded
     check_words(page, locale, english)
     assert fits(page)
     page.locator("input[name=name]").fill(NAME[locale])
