@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from core.api import db
@@ -41,9 +41,9 @@ def test_rows_are_added_to_the_premium_table_and_saved(page: Page, live_server, 
     sign_in(page, live_server, admin.email)
     page.goto(f"{live_server}/insurance/products/{product.id}")
     rates = page.locator("#rates")
-    assert rates.locator("tbody tr:visible").count() == 1  # one blank row, the spares hidden
+    expect(rates.locator("tbody tr:visible")).to_have_count(1)  # one blank row, spares hidden
     rates.get_by_role("button", name="Add a row").click()
-    assert rates.locator("tbody tr:visible").count() == 2
+    expect(rates.locator("tbody tr:visible")).to_have_count(2)
     for i, (low, high, premium) in enumerate([("18", "40", "800"), ("41", "60", "1500")]):
         rates.locator(f"select[name='rates.{i}.cover_code']").select_option("DEATH")
         rates.locator(f"input[name='rates.{i}.age_from']").fill(low)
@@ -56,5 +56,5 @@ def test_rows_are_added_to_the_premium_table_and_saved(page: Page, live_server, 
     page.locator("input[name='start_date']").fill("2026-03-01")
     page.locator("input[name='birth_date']").fill("1990-05-01")
     page.get_by_role("button", name="Price it").click()
-    assert "800.00" in page.locator("#price").inner_text()
+    expect(page.locator("#price table")).to_contain_text("800.00")
     shoot(page, "insurance-product-page")

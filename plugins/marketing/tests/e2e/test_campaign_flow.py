@@ -131,6 +131,10 @@ def test_segment_rfm_campaign_unsubscribe_detractor_task_and_dashboard(
     expect(page.locator("#rfm-latest")).to_contain_text("6")
     page.locator("select[name=segment_id]").select_option(label="Leads")
     page.locator("form.compact button[type=submit]").first.click()
+    # the filter is a GET form: read the tiles of the page it loads, not
+    # of the one being replaced
+    expect(page).to_have_url(re.compile(r"[?&]segment_id=\d+"))
+    page.wait_for_load_state()
     tiles = page.locator("#rfm-segments .big")
     assert sum(int(t) for t in tiles.all_inner_texts()) == 2
     shoot(page, f"marketing-rfm-segment-{locale}")
