@@ -114,6 +114,7 @@ from core.schemas import Amount, Flag, NotBlank, Phone, is_id
 from core.services.base import load
 from core.csv_import import csv_rows, load_rows as load_csv_rows, read_csv
 from core.imports import Importer, checked_import_values
+from core.imports.activities import row_customer
 
 # -- Errors: exceptions whose message is meant for a person; views and the API map them to HTTP.
 from core.errors import (
@@ -238,10 +239,10 @@ __all__ = [
     "normalize_tax_number", "not_to_contact", "open_followup_tasks", "ordered", "page_schema",
     "paginate", "phone_type_label", "pii_match", "plugin_settings", "public", "read_csv",
     "record_attempt", "record_consent", "refuse", "reject_request", "remove_attachment",
-    "remove_files", "remove_files_after_commit", "repoint", "require", "sample_file",
-    "sample_pdf", "save", "save_approval_flow", "scoped", "search_match", "search_rank",
-    "sees_all", "send_message", "send_stored_file", "sms_gateway", "sms_number", "sms_parts",
-    "snapshot", "sniff_file", "sorted_by", "submit_for_approval", "team_subtree",
+    "remove_files", "remove_files_after_commit", "repoint", "require", "row_customer",
+    "sample_file", "sample_pdf", "save", "save_approval_flow", "scoped", "search_match",
+    "search_rank", "sees_all", "send_message", "send_stored_file", "sms_gateway", "sms_number",
+    "sms_parts", "snapshot", "sniff_file", "sorted_by", "submit_for_approval", "team_subtree",
     "text_contains", "tracked_record", "tracking_match", "transaction", "translator",
     "update_customer", "upload_folder", "utcnow", "visible_customer", "visible_customer_ids",
     "visible_record", "visible_records", "whole_days", "write_files",

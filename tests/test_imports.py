@@ -385,7 +385,7 @@ def test_an_owner_column_needs_the_right_to_assign(api, make_user, as_user):
     assert other.id not in owners.values()
 
 
-def test_an_update_never_reaches_a_record_the_importer_may_not_see(
+def test_a_record_the_importer_may_not_see_is_no_match_and_is_never_updated(
     make_user, as_user, make_customer
 ):
     from core.api import DataScope, Role
@@ -404,14 +404,18 @@ def test_an_update_never_reaches_a_record_the_importer_may_not_see(
     hidden = make_customer(name="Hidden Co", phones=["13800138080"], owner_id=other.id)
     clerk_api = as_user(clerk)
     job = upload(clerk_api, b"name,phone,city\nHidden Co,13800138080,Dalian\n").json
+    # a record outside the clerk's scope is no match for them — no hint of
+    # it in the preview — and the row creates a customer of their own, as
+    # the customer form does
     preview = clerk_api.get(f"/api/v1/imports/jobs/{job['id']}/preview").json
-    assert preview["matches"] == 1 and preview["rows"][0]["match_id"] is None  # no hint of it
+    assert preview["matches"] == 0 and preview["rows"][0]["match_id"] is None
+    assert preview["actions"] == {"create": 1}
     done = run(clerk_api, job["id"], on_duplicate="update")
-    assert (done["updated"], done["failed"]) == (0, 1)
+    assert (done["created"], done["updated"], done["failed"]) == (1, 0, 0)
     db.session.expire_all()
     assert hidden.city is None
-    text = clerk_api.get(f"/api/v1/imports/jobs/{job['id']}/errors.csv").get_data(as_text=True)
-    assert "may not change" in text
+    mine = db.session.scalars(select(Customer).where(Customer.owner_id == clerk.id)).one()
+    assert (mine.name, mine.city) == ("Hidden Co", "Dalian")
 
 
 def test_an_import_whose_worker_stopped_is_resumed_and_no_batch_runs_twice(api, admin, monkeypatch):

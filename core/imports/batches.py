@@ -71,8 +71,20 @@ def path_of(job: ImportJob) -> Path:
     return folder("core") / job.stored_name
 
 
+#: the table last read, by its stored file's name (one at a time)
+_last_table: dict[str, Table] = {}
+
+
 def table_of(job: ImportJob) -> Table:
-    return read_table(path_of(job).read_bytes(), job.filename)
+    """The job's file, read; the last one read is kept, so the batches of
+    one import (the CLI asks for them one at a time, a worker slice after
+    slice) parse the file once, not once per batch."""
+    kept = _last_table.get(job.stored_name)
+    if kept is None:
+        kept = read_table(path_of(job).read_bytes(), job.filename)
+        _last_table.clear()
+        _last_table[job.stored_name] = kept
+    return kept
 
 
 def upload(data: bytes, filename: str, target: str, actor: User) -> ImportJob:

@@ -36,14 +36,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import ColumnElement, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from core import events
 from core.access import visible_customer_ids
 from core.errors import TrellisError
 from core.extensions import db
-from core.imports.dedupe import CheckedRow, action_of, load_row
+from core.imports.dedupe import CheckedRow, action_of, load_row, visible_match
 from core.imports.importers import CUSTOMERS, Importer, owner_of
 from core.imports.mapping import row_values
 from core.imports.rows import failed_row, import_row
@@ -104,7 +104,7 @@ class CustomerBatch:
 
     def run(self, rows: Rows) -> None:
         checked = [self.check(line, cells) for line, cells in rows]
-        self.existing = holders(checked)
+        self.existing = holders(checked, self.actor)
         for number, row in enumerate(checked):
             if row.customer is None:
                 failed_row(self.job, row.line, row.cells, row.message)
@@ -121,7 +121,7 @@ class CustomerBatch:
             else:  # an update, row by row, on what is written so far
                 self.write()
                 import_row(self.job, self.importer, row.line, row.cells, self.actor)
-                self.existing = holders(checked[number + 1 :])
+                self.existing = holders(checked[number + 1 :], self.actor)
         self.write()
 
     def check(self, line: int, cells: list[str | None]) -> _Row:
@@ -202,21 +202,28 @@ def keys_of(importer: Importer, customer: Customer) -> list[str]:
     return [k for k in importer.keys(values) if not k.endswith(":")]
 
 
-def holders(rows: list[_Row]) -> dict[str, int]:
-    """Dedupe key → the oldest live customer holding it, for the keys of ``rows``."""
+def holders(rows: list[_Row], actor: User | None) -> dict[str, int]:
+    """Dedupe key → the oldest live customer ``actor`` may see holding it,
+    for the keys of ``rows``."""
     customers = [r.customer for r in rows if r.customer is not None]
     return holders_of(
         {p for c in customers for p in c.phones},
         {e for c in customers for e in c.emails},
         {c.name_key for c in customers},
+        actor,
     )
 
 
-def holders_of(phones: set[str], emails: set[str], names: set[str]) -> dict[str, int]:
-    """Dedupe key → the oldest live customer holding it: a customer's or a
+def holders_of(
+    phones: set[str], emails: set[str], names: set[str], actor: User | None
+) -> dict[str, int]:
+    """Dedupe key → the oldest live customer holding it that ``actor`` may
+    see (:func:`~core.imports.dedupe.visible_match`): a customer's or a
     contact's phone or e-mail, or a name key; three queries."""
     found: dict[str, int] = {}
-    live = Customer.deleted_at.is_(None)
+    live: ColumnElement[bool] = Customer.deleted_at.is_(None)
+    if actor is not None:
+        live = live & Customer.id.in_(visible_customer_ids(actor, per_row=True))
     for kind, values in (("phone", phones), ("email", emails)):
         if values:
             query = (
@@ -243,8 +250,7 @@ def check_rows(
     valid = [r for r in checked if r.values is not None]
     if importer.name != CUSTOMERS.name:
         for row in valid:
-            row.match = importer.find(cast(dict, row.values), actor)
-            row.match_visible = row.match is not None and importer.visible(row.match, actor)
+            row.match = visible_match(importer, importer.find(cast(dict, row.values), actor), actor)
             row.action = action_of(job, row)
         return checked
     keys = [[k for k in importer.keys(cast(dict, r.values)) if not k.endswith(":")] for r in valid]
@@ -253,17 +259,13 @@ def check_rows(
         {k.removeprefix("phone:") for k in every if k.startswith("phone:")},
         {k.removeprefix("email:") for k in every if k.startswith("email:")},
         {k.removeprefix("name:") for k in every if k.startswith("name:")},
+        actor,
     )
     ids = [min((found[k] for k in row_keys if k in found), default=None) for row_keys in keys]
     wanted = {i for i in ids if i is not None}
     records = {c.id: c for c in db.session.scalars(select(Customer).where(Customer.id.in_(wanted)))}
-    seen = set(wanted)
-    if actor is not None:
-        scoped = visible_customer_ids(actor, per_row=True).where(Customer.id.in_(wanted))
-        seen = set(db.session.scalars(scoped))
     for row, match_id in zip(valid, ids, strict=True):
         row.match = records.get(match_id) if match_id is not None else None
-        row.match_visible = match_id in seen
         row.action = action_of(job, row)
     return checked
 

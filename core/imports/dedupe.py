@@ -3,6 +3,7 @@ values through the importer (per-field errors), the existing record it
 duplicates — by normalised phone, lower-cased e-mail, or name (and
 company) — and, in the preview, the earlier line of the file it repeats.
 
+Only a record the importing user may see is a match (:func:`visible_match`).
 What a row does (:func:`action_of`): ``error`` when it does not load;
 ``create`` when nothing matches; else the action chosen for its line or
 for the import (``create``, ``update`` or ``skip``). Within the file, a
@@ -33,13 +34,11 @@ class CheckedRow:
     match: Any = None
     repeats: int | None = None
     action: str = "create"
-    #: whether the importing user may see (and so change) ``match``
-    match_visible: bool = False
 
     @property
     def match_id(self) -> int | None:
-        """The matched record's id, if the user may see it (else no hint of it)."""
-        return getattr(self.match, "id", None) if self.match_visible else None
+        """The matched record's id (only a record the user may see is a match)."""
+        return getattr(self.match, "id", None)
 
     @property
     def message(self) -> str:
@@ -54,10 +53,16 @@ def check_row(
     row = load_row(job, importer, line, cells, actor)
     if row.values is None:
         return row
-    row.match = importer.find(row.values, actor)
-    row.match_visible = row.match is not None and importer.visible(row.match, actor)
+    row.match = visible_match(importer, importer.find(row.values, actor), actor)
     row.action = action_of(job, row)
     return row
+
+
+def visible_match(importer: Importer, match: Any, actor: User | None) -> Any:
+    """``match`` if ``actor`` may see it, else ``None``: a record outside the
+    user's scope is no duplicate for them — the row creates, as the form
+    does — and the preview gives no hint that it exists."""
+    return match if match is not None and importer.visible(match, actor) else None
 
 
 def load_row(

@@ -27,6 +27,7 @@ from core.access import visible_customer_ids
 from core.errors import ValidationError, refuse
 from core.extensions import db
 from core.i18n import _, _l
+from core.imports.activities import ACTIVITIES
 from core.imports.declaration import Importer
 from core.models import Contact, ContactPoint, Customer, User
 from core.models.customers import name_key
@@ -334,5 +335,6 @@ CONTACTS = Importer(
     order=20,
 )
 
-#: core's importers, registered like the plugins' (``trellis_importers``)
-CORE_IMPORTERS = [CUSTOMERS, CONTACTS]
+#: core's importers, registered like the plugins' (``trellis_importers``);
+#: activities in their own module (:mod:`core.imports.activities`)
+CORE_IMPORTERS = [CUSTOMERS, CONTACTS, ACTIVITIES]

@@ -57,7 +57,9 @@ def undo(job: ImportJob, actor: User | None) -> ImportJob:
         )
     items = _items(job)
     held = _load([(item.record_type, item.record_id) for item in items])  # noqa: F841
-    with transaction():
+    # no flush before each record's checks (a plugin's veto reads its own
+    # tables, not the records undone before it): one flush a record, not two
+    with transaction(), db.session.no_autoflush:
         for item in reversed(items):
             importer = importer_of(item.record_type)
             record = _record(item.record_type, item.record_id)

@@ -101,7 +101,7 @@ class ImportPreviewRowOut(Schema):
     action = fields.String(metadata={"description": "create, update, skip or error"})
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
     match_id = fields.Integer(
-        allow_none=True, metadata={"description": "the existing record matched, if you may see it"}
+        allow_none=True, metadata={"description": "the existing record matched (only one you may see is a match)"}
     )
     repeats = fields.Integer(
         allow_none=True, metadata={"description": "the earlier line of the file it repeats"}

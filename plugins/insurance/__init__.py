@@ -6,7 +6,8 @@ Anatomy: ``models/`` (the tables, by concern), ``services/`` (the rules;
 ``states.py`` the policy's and the claim's state tables), ``declarations``
 (permissions, roles, menu), ``hookspecs`` (the events other plugins hear),
 ``views`` and ``templates/`` (pages), ``renewals`` (the renewal follow-up
-rule), ``demo``, ``migrations/``, ``tests/``."""
+rule), ``importers`` (a policy book from another system), ``demo``,
+``migrations/``, ``tests/``."""
 
 from core.api import (
     ActivityKind,
@@ -73,6 +74,13 @@ def trellis_permissions():
 @hookimpl
 def trellis_roles():
     return list(declarations.ROLES)
+
+
+@hookimpl
+def trellis_importers():
+    from .importers import IMPORTERS  # a policy book from another system
+
+    return IMPORTERS
 
 
 @hookimpl
