@@ -15,10 +15,10 @@ the change that triggered it commits, and each run is logged.
   loop guard; :mod:`.dry_run`: trying a rule on one record, writing nothing
 
 - :mod:`.schedules`: ``schedule`` (cron) and ``date`` (N days before or
-  after a date) triggers, staged by ``core.run_schedules`` every minute
+  after a date, a custom field's too) triggers, staged by
+  ``core.run_schedules`` every minute; missed slots and days caught up
 - :mod:`.message_actions`: e-mail and SMS through core's outbox
-
-Not in this slice: assignment by territory; date triggers on custom fields.
+- :mod:`.territory`: ``assign_owner`` by territory (value → team lines)
 """
 
 from core.automation.actions import all_actions

@@ -1,6 +1,6 @@
 """Core's actions on the event's record: create a task (跟进任务) on its
-customer, assign an owner (a user, or round robin within a team), update a
-field, add a tag.
+customer, assign an owner (a user, round robin within a team, by workload
+or by territory — :mod:`.territory`), update a field, add a tag.
 
 They write through the services where there is one — a customer's edit is
 :func:`~core.services.customers.update_customer`, a task is
@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from core.automation import territory
 from core.automation.base import ActionParam, AutomationAction, RunContext
 from core.automation.records import Entity
 from core.errors import ValidationError
@@ -31,7 +32,7 @@ from core.services.customers import change_owner, update_customer
 #: fields no rule may set: the row's identity and bookkeeping
 FIXED = frozenset({"id", "created_at", "updated_at", "deleted_at", "version"})
 #: how ``assign_owner`` picks within a team
-METHODS = ("round_robin", "workload")
+METHODS = ("round_robin", "workload", "territory")
 
 
 def _has_customer(entity: Entity | None) -> bool:
@@ -130,7 +131,10 @@ class AssignOwner(AutomationAction):
     """Give the record to ``user_id``, or to an active user of ``team_id``:
     ``method`` ``round_robin`` (by id, after the one the rule gave the last
     record to) or ``workload`` (the one with the fewest open follow-up tasks
-    — tasks not done and not deleted — ties to the lowest id)."""
+    — tasks not done and not deleted — ties to the lowest id); or
+    ``territory``: the team of the first of ``territories`` that the
+    record's ``territory_field`` matches, in turn within it, else
+    ``user_id`` or ``team_id`` (:mod:`.territory`)."""
 
     code = "assign_owner"
     label = _l("Assign an owner")
@@ -144,7 +148,20 @@ class AssignOwner(AutomationAction):
             choices=(
                 ("round_robin", _l("In turn (round robin)")),
                 ("workload", _l("Fewest open tasks")),
+                ("territory", _l("By territory (the lines below), in turn within the team")),
             ),
+        ),
+        ActionParam(
+            "territory_field",
+            _l("Territory field"),
+            required=False,
+            choices=territory.TERRITORY_FIELDS,
+        ),
+        ActionParam(
+            "territories",
+            _l("Territories, one a line: value → team (none matches: the user or team above)"),
+            required=False,
+            kind="longtext",
         ),
     )
 
@@ -162,39 +179,64 @@ class AssignOwner(AutomationAction):
             errors["team_id"] = [_("no team with this id")]
         if params.get("method") not in (None, "", *METHODS):
             errors["method"] = [_("must be one of: %(options)s", options=", ".join(METHODS))]
+        elif params.get("method") == "territory" and entity is not None:
+            errors.update(territory.check(params, entity.columns(), _has_customer(entity)))
+        elif params.get("territories") or params.get("territory_field"):
+            errors["method"] = [_("territory lines need the method By territory")]
         return errors
 
     def next_user(self, params: dict[str, Any], rule: AutomationRule) -> User | None:
         if params.get("user_id"):
             return db.session.get(User, int(params["user_id"]))
-        members = list(
-            db.session.scalars(
-                select(User)
-                .where(
-                    User.team_id == int(params["team_id"]),
-                    User.active.is_(True),
-                    User.deleted_at.is_(None),
-                )
-                .order_by(User.id)
-            )
-        )
+        members = team_members(int(params["team_id"]))
         if not members:
             return None
         if params.get("method") == "workload":
             load = open_tasks(members)
             return min(members, key=lambda u: (load.get(u.id, 0), u.id))
-        after = [u for u in members if rule.last_assigned_id and u.id > rule.last_assigned_id]
-        return (after or members)[0]
+        return round_robin(members, rule.last_assigned_id)
+
+    def by_territory(
+        self, params: dict[str, Any], record: Any, rule: AutomationRule
+    ) -> tuple[User | None, Team | None, str]:
+        """The user, the team they were chosen in turn from (None: the
+        fallback user) and why, in words."""
+        field = params.get("territory_field") or territory.DEFAULT_FIELD
+        value = territory.value_of(record, field, customer_of(record))
+        line = territory.match(territory.parse(params.get("territories") or "")[0], value)
+        if line is None:
+            why = _("no territory matches %(value)s", value=value or "-")
+            if params.get("user_id"):
+                return db.session.get(User, int(params["user_id"])), None, why
+            team = db.session.get(Team, int(params["team_id"]))
+        else:
+            team = territory.team_named(line.team)
+            if team is None:
+                return None, None, _("no such team: %(team)s", team=line.team)
+            why = f"{value} → {team.name}"
+        members = team_members(team.id) if team is not None else []
+        if team is None or not members:
+            return None, team, why
+        return round_robin(members, territory.last_given(rule, team)), team, why
+
+    def _pick(self, params, record, rule) -> tuple[User | None, Team | None, str]:
+        if params.get("method") == "territory":
+            return self.by_territory(params, record, rule)
+        return self.next_user(params, rule), None, ""
 
     def preview(self, params, record, rule):
-        user = self.next_user(params, rule)
-        return _("assign to %(name)s", name=user.name if user else "-")
+        user, _team, why = self._pick(params, record, rule)
+        done = _("assign to %(name)s", name=user.name if user else "-")
+        return f"{done} ({why})" if why else done
 
     def run(self, params, record, context):
-        user = self.next_user(params, context.rule)
+        user, team, why = self._pick(params, record, context.rule)
         if user is None or not user.is_active:
-            raise ValueError(_("no active user to assign to"))
-        if params.get("team_id") and not params.get("user_id"):  # workload: kept, not used
+            problem = _("no active user to assign to")
+            raise ValueError(f"{problem} ({why})" if why else problem)
+        if team is not None:
+            territory.remember(context.rule, team, user.id)
+        elif params.get("team_id") and not params.get("user_id"):  # workload: kept, not used
             context.rule.last_assigned_id = user.id
         if isinstance(record, Customer):
             change_owner(record, user.id, context.actor)
@@ -205,7 +247,25 @@ class AssignOwner(AutomationAction):
                 record.team_id = user.team_id
             db.session.flush()
             audit(context.actor, record, "update", before, snapshot(record))
-        return _("assigned to %(name)s", name=user.name)
+        done = _("assigned to %(name)s", name=user.name)
+        return f"{done} ({why})" if why else done
+
+
+def team_members(team_id: int) -> list[User]:
+    """The active users of a team, by id."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.team_id == team_id, User.active.is_(True), User.deleted_at.is_(None))
+            .order_by(User.id)
+        )
+    )
+
+
+def round_robin(members: list[User], last_id: int | None) -> User:
+    """The member after ``last_id`` by id (the first after the last one)."""
+    after = [u for u in members if last_id and u.id > last_id]
+    return (after or members)[0]
 
 
 def open_tasks(users: list[User]) -> dict[int, int]:

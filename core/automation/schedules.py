@@ -18,13 +18,26 @@ A rule's next slot is ``next_run_at``, computed with croniter. The periodic
 ``core.run_schedules`` job (every minute) takes each due rule with a
 conditional ``UPDATE … SET next_run_at = <the slot after now> WHERE
 next_run_at = <the slot>`` and stages its runs in that same transaction, so
-two workers never run one slot twice; slots missed while no worker ran are
-not caught up, the next one is. A date run's ``slot`` is the date it fired
-for, unique per (rule, record): a date fires once, a changed date again.
+two workers never run one slot twice. A date run's ``slot`` is the date it
+fired for, unique per (rule, record): a date fires once, a changed date again.
+
+Slots missed while no worker ran are caught up as anacron and Odoo's cron
+(without ``doall``) do: a schedule rule due for several slots runs **once**,
+for the latest, and logs a ``skipped`` run saying how many slots that one
+run stands for; a date rule works through each missed day (at most
+:data:`MAX_CATCH_UP_DAYS`), so a record whose date fell on a missed day
+still fires — once, by the (rule, record, date) guard.
+
+A date trigger's ``field`` may also be a date custom field of the record
+type, ``custom_fields.<key>``: its value is the ISO text the custom field
+keeps (``2026-12-06``), read from the JSON with SQLAlchemy's JSON index
+(``custom_fields[key].as_string()``, as the segments read it) on SQLite and
+PostgreSQL alike.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,7 +48,7 @@ from sqlalchemy import extract, or_, select, update
 from core.automation.conditions import holds
 from core.automation.records import Entity, entity_of
 from core.automation.runs import start_after_commit
-from core.automation.triggers import events
+from core.automation.triggers import CUSTOM, custom_date_fields, date_field_choices, events
 from core.events import transaction
 from core.extensions import db
 from core.i18n import _, instance_timezone
@@ -50,7 +63,12 @@ MAX_RECORDS_PER_SLOT = 1000
 DEFAULT_HOUR = 9
 MAX_OFFSET = 365
 OVER_CAP = "skipped: over the cap"
+#: the days a date rule works through after the worker was down; older ones are dropped
+MAX_CATCH_UP_DAYS = 365
+#: missed slots counted for the log; more are logged as "more than"
+MAX_COUNTED = 10_000
 _BATCH = 500
+log = logging.getLogger(__name__)
 
 
 def record_types() -> dict[str, Entity]:
@@ -101,7 +119,8 @@ def check_clock(trigger: dict[str, Any]) -> tuple[dict[str, list[str]], Entity |
     if hour is None:
         errors["trigger.hour"] = [_("expected an hour from 0 to 23")]
     trigger.update(offset_days=offset, hour=hour, yearly=bool(trigger.get("yearly")))
-    if entity is not None and trigger.get("field") not in entity.date_fields():
+    dates = [f for f, _label in date_field_choices(entity)] if entity is not None else []
+    if entity is not None and trigger.get("field") not in dates:
         errors["trigger.field"] = [
             _(
                 "no such date field of %(record)s: %(field)s",
@@ -109,7 +128,12 @@ def check_clock(trigger: dict[str, Any]) -> tuple[dict[str, list[str]], Entity |
                 field=trigger.get("field"),
             )
         ]
-    elif entity is not None and trigger["yearly"] and entity.is_datetime(trigger["field"]):
+    elif (
+        entity is not None
+        and trigger["yearly"]
+        and trigger["field"] not in custom_date_fields(entity)
+        and entity.is_datetime(trigger["field"])
+    ):
         errors["trigger.yearly"] = [_("a yearly date trigger needs a date field")]
     return errors, entity
 
@@ -153,7 +177,8 @@ def run_schedules(now: datetime | None = None) -> str:
 
 def run_slot(rule_id: int, slot: datetime, now: datetime) -> int | None:
     """Claim ``slot`` of rule ``rule_id`` and stage its runs, in one
-    transaction: the runs staged, or None when another worker had it."""
+    transaction: the runs staged, or None when another worker had it.
+    Slots missed since ``slot`` are caught up (the module's docstring)."""
     with transaction():
         rule = db.session.get(AutomationRule, rule_id, populate_existing=True)
         if rule is None:
@@ -167,11 +192,93 @@ def run_slot(rule_id: int, slot: datetime, now: datetime) -> int | None:
         )
         if getattr(claimed, "rowcount", 0) != 1:
             return None
-        runs = _date_runs(rule, slot) if rule.event == DATE else _schedule_runs(rule, slot)
+        if rule.event == DATE:
+            runs = _date_catch_up(rule, slot, now)
+        else:
+            runs = _schedule_catch_up(rule, slot, now)
         db.session.add_all(runs)
         db.session.flush()
         start_after_commit([r.id for r in runs if r.status == "queued"])
         return len(runs)
+
+
+def _due_slots(
+    trigger: dict[str, Any], slot: datetime, now: datetime
+) -> tuple[list[datetime], bool]:
+    """``slot`` and the slots after it up to ``now`` (at most
+    :data:`MAX_COUNTED`), and whether there were more."""
+    zone = ZoneInfo(instance_timezone())
+    following = croniter(cron_of(trigger), slot.astimezone(zone))
+    found = [slot]
+    while len(found) < MAX_COUNTED:
+        upcoming = following.get_next(datetime).astimezone(ZoneInfo("UTC"))
+        if upcoming > now:
+            return found, False
+        found.append(upcoming)
+    return found, next_slot(trigger, found[-1]) <= now
+
+
+def _latest_slot(trigger: dict[str, Any], now: datetime) -> datetime:
+    """The last slot of ``trigger`` at or before ``now``."""
+    local = (now + timedelta(seconds=1)).astimezone(ZoneInfo(instance_timezone()))
+    found: datetime = croniter(cron_of(trigger), local).get_prev(datetime)
+    return found.astimezone(ZoneInfo("UTC"))
+
+
+def _key(slot: datetime) -> str:
+    return slot.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def _schedule_catch_up(rule: AutomationRule, slot: datetime, now: datetime) -> list[AutomationRun]:
+    """The runs of the due slot; when several slots were missed, of the
+    latest only, and a ``skipped`` run saying how many it stands for."""
+    missed, more = _due_slots(rule.trigger, slot, now)
+    if len(missed) == 1:
+        return _schedule_runs(rule, slot)
+    latest = _latest_slot(rule.trigger, now) if more else missed[-1]
+    count = f"{MAX_COUNTED}+" if more else str(len(missed))
+    log.warning(
+        "automation rule %s: %s missed slots (%s to %s) caught up by one run",
+        rule.id,
+        count,
+        _key(slot),
+        _key(latest),
+    )
+    runs = _schedule_runs(rule, latest)
+    note = _run(rule, _key(latest))
+    note.status, note.finished_at = "skipped", utcnow()
+    note.error = _(
+        "caught up: %(n)s slots were missed while no worker ran (%(first)s to %(last)s); "
+        "one run, at %(last)s, stands for them",
+        n=count,
+        first=_key(slot),
+        last=_key(latest),
+    )[:500]
+    return [*runs, note]
+
+
+def _date_catch_up(rule: AutomationRule, slot: datetime, now: datetime) -> list[AutomationRun]:
+    """The runs of each day from ``slot`` to ``now`` (the last
+    :data:`MAX_CATCH_UP_DAYS`), a record at most once."""
+    oldest = now - timedelta(days=MAX_CATCH_UP_DAYS)
+    start = slot if slot > oldest else next_slot(rule.trigger, oldest)
+    days, _more = _due_slots(rule.trigger, min(start, now), now)
+    if len(days) > 1 or start != slot:
+        log.warning(
+            "automation rule %s: catching up %d missed days from %s (%s)",
+            rule.id,
+            len(days),
+            _key(days[0]),
+            "older ones dropped" if start != slot else "none dropped",
+        )
+    runs: list[AutomationRun] = []
+    seen: set[int | None] = set()
+    for day in days:
+        for run in _date_runs(rule, day):
+            if run.record_id not in seen:
+                seen.add(run.record_id)
+                runs.append(run)
+    return runs
 
 
 def _run(rule: AutomationRule, slot: str, record: Any = None) -> AutomationRun:
@@ -199,7 +306,7 @@ def _records(entity: Entity, *where: Any):
 
 
 def _schedule_runs(rule: AutomationRule, slot: datetime) -> list[AutomationRun]:
-    key = slot.strftime("%Y-%m-%dT%H:%MZ")
+    key = _key(slot)
     entity = entity_of(rule.trigger.get("record_type") or "")
     if entity is None:
         return [_run(rule, key)]
@@ -224,11 +331,11 @@ def _date_runs(rule: AutomationRule, slot: datetime) -> list[AutomationRun]:
     """A run for each record whose date plus ``offset_days`` is the slot's day."""
     trigger = rule.trigger
     entity = entity_of(trigger["record_type"])
-    if entity is None or trigger.get("field") not in entity.date_fields():
-        return []  # its plugin was switched off, or the column is gone
+    field = str(trigger.get("field"))
+    if entity is None or field not in [f for f, _label in date_field_choices(entity)]:
+        return []  # its plugin was switched off, or the column or custom field is gone
     zone = ZoneInfo(instance_timezone())
     target = slot.astimezone(zone).date() - timedelta(days=int(trigger.get("offset_days", 0)))
-    column = getattr(entity.model, trigger["field"])
     done = set(
         db.session.scalars(
             select(AutomationRun.record_id).where(
@@ -239,13 +346,19 @@ def _date_runs(rule: AutomationRule, slot: datetime) -> list[AutomationRun]:
         )
     )
     runs = []
-    for record in _records(entity, _on_day(column, target, zone, entity, trigger)):
+    for record in _records(entity, _on_day(target, zone, entity, trigger)):
         if record.id not in done and holds(rule.conditions, record):
             runs.append(_run(rule, target.isoformat(), record))
     return runs
 
 
-def _on_day(column: Any, target: date, zone: ZoneInfo, entity: Entity, trigger: dict) -> Any:
+def _on_day(target: date, zone: ZoneInfo, entity: Entity, trigger: dict) -> Any:
+    field = trigger["field"]
+    if field.startswith(CUSTOM):
+        return _custom_on_day(
+            entity.model.custom_fields[field[len(CUSTOM) :]].as_string(), target, trigger
+        )
+    column = getattr(entity.model, field)
     if trigger.get("yearly"):
         day = extract("day", column) == target.day
         same = (extract("month", column) == target.month) & day
@@ -253,10 +366,21 @@ def _on_day(column: Any, target: date, zone: ZoneInfo, entity: Entity, trigger: 
             leap_day = (extract("month", column) == 2) & (extract("day", column) == 29)
             return or_(same, leap_day)
         return same
-    if entity.is_datetime(trigger["field"]):
+    if entity.is_datetime(field):
         start = datetime.combine(target, time(), zone)
         return (column >= start) & (column < start + timedelta(days=1))
     return column == target
+
+
+def _custom_on_day(value: Any, target: date, trigger: dict) -> Any:
+    """A custom date is kept as ISO text (``YYYY-MM-DD``): the day is the
+    text, every year its ``-MM-DD`` ending."""
+    if not trigger.get("yearly"):
+        return value == target.isoformat()
+    same = value.like(f"%-{target:%m-%d}")
+    if (target.month, target.day) == (2, 28) and not _leap(target.year):
+        return or_(same, value.like("%-02-29"))
+    return same
 
 
 def _leap(year: int) -> bool:

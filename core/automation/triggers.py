@@ -10,6 +10,10 @@ event, by the plugin's table of that name (``deal`` of ``sales`` is
 Its columns (and its custom fields) are the fields a condition or a
 ``field_changed`` trigger may name. An event whose arguments hold a
 ``changes`` dict (``customer_updated``) may be a ``field_changed`` trigger.
+
+A ``date`` trigger names one of :func:`date_field_choices`: a date or
+datetime column of the record, or one of its custom fields of type date
+(``custom_fields.<key>``, labelled as the admin named it).
 """
 
 from __future__ import annotations
@@ -20,15 +24,20 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
 from sqlalchemy.exc import NoInspectionAvailable
 
 from core.automation.records import Entity, models_by_table
+from core.extensions import db
+from core.models import CustomFieldDefinition
 from core.registry import current_registry
 from core.webhooks import declared_events
 
 TRIGGER_KINDS = ("event", "field_changed", "schedule", "date")
 #: the argument of an event that holds ``{field: (before, after)}``
 CHANGES = "changes"
+#: how a rule names a custom field of its record
+CUSTOM = "custom_fields."
 #: app.extensions: the declared events with their records, worked out once
 _CACHE = "trellis_automation_events"
 
@@ -129,6 +138,31 @@ def changed_to(trigger: dict[str, Any], kwargs: dict[str, Any]) -> bool:
     return str(plain(after)) == str(trigger["value"])
 
 
+def custom_date_fields(entity: Entity) -> dict[str, str]:
+    """``custom_fields.<key>`` → label of each active custom field of type
+    date on ``entity``'s records (none when it keeps no custom fields)."""
+    if "custom_fields" not in entity.columns():
+        return {}
+    rows = db.session.execute(
+        select(CustomFieldDefinition.key, CustomFieldDefinition.label)
+        .where(
+            CustomFieldDefinition.entity == entity.type,
+            CustomFieldDefinition.type == "date",
+            CustomFieldDefinition.active.is_(True),
+        )
+        .order_by(CustomFieldDefinition.position, CustomFieldDefinition.key)
+    )
+    return {f"{CUSTOM}{key}": label for key, label in rows}
+
+
+def date_field_choices(entity: Entity) -> list[tuple[str, str]]:
+    """(field, label) of each field a ``date`` trigger on ``entity`` may
+    name: its date and datetime columns, then its date custom fields."""
+    columns = [(name, name) for name in entity.date_fields()]
+    custom = [(name, f"{label} ({name})") for name, label in custom_date_fields(entity).items()]
+    return columns + custom
+
+
 def record_of(info: EventInfo | None, kwargs: dict[str, Any]) -> Any:
     """The record an emitted event is about (None if it names none)."""
     if info is None or info.record_argument is None:
@@ -143,9 +177,12 @@ def record_of(info: EventInfo | None, kwargs: dict[str, Any]) -> Any:
 
 __all__ = [
     "CHANGES",
+    "CUSTOM",
     "EventInfo",
     "TRIGGER_KINDS",
     "changed_to",
+    "custom_date_fields",
+    "date_field_choices",
     "event_info",
     "events",
     "plain",

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from core import automation as service
+from core.automation.triggers import date_field_choices
 from core.errors import NotFoundError
 from core.extensions import db
 from core.i18n import _
@@ -29,8 +30,11 @@ class RecordOut(Schema):
     type = fields.String()
     field_names = fields.Function(lambda e: e.fields(), data_key="fields")
     date_fields = fields.Function(
-        lambda e: e.date_fields(),
-        metadata={"description": "the date columns a date trigger may name"},
+        lambda e: [name for name, _label in date_field_choices(e)],
+        metadata={
+            "description": "the date columns and date custom fields (custom_fields.<key>) "
+            "a date trigger may name"
+        },
     )
 
 

@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from core import automation as service
 from core.automation.conditions import UNARY
 from core.automation.runs import LOOP, OWN_CHANGE
+from core.automation.triggers import date_field_choices
 from core.errors import (
     ConflictError,
     ForbiddenError,
@@ -142,6 +143,7 @@ def form(automation_rule_id: int | None = None):
         events=events,
         field_names=sorted({f for e in events if e.entity for f in e.entity.fields()}),
         record_types=service.record_types(),
+        date_fields={n: date_field_choices(e) for n, e in service.record_types().items()},
         actions=service.all_actions(),
         ops=OP_LABELS,
         triggers=TRIGGER_LABELS,
