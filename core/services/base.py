@@ -4,12 +4,14 @@ ids it names, the stale version check, saving and writing the audit log."""
 from __future__ import annotations
 
 import enum
+import functools
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
 import marshmallow
 from sqlalchemy import CursorResult, inspect
+from sqlalchemy.orm import Mapper
 
 from core.errors import StaleVersionError, ValidationError
 from core.extensions import db
@@ -56,13 +58,21 @@ def snapshot(record: Any) -> dict[str, Any]:
     if state.persistent and state.modified:  # what ``record in session.dirty`` asks, in O(1)
         db.session.flush()
     return {
-        attr.key: mask(getattr(record, attr.key))
-        if is_encrypted(attr)
-        else _json_safe(getattr(record, attr.key))
-        for attr in state.mapper.column_attrs
+        key: mask(getattr(record, key)) if encrypted else _json_safe(getattr(record, key))
+        for key, encrypted in _audited_columns(state.mapper)
+    }
+
+
+@functools.cache
+def _audited_columns(mapper: Mapper) -> tuple[tuple[str, bool], ...]:
+    """The columns an audit snapshot records, with whether each is
+    encrypted: worked out once per model, not once per record."""
+    return tuple(
+        (attr.key, is_encrypted(attr))
+        for attr in mapper.column_attrs
         if attr.key not in ("created_at", "updated_at", "password_hash")
         and not hidden_in_audit(attr)
-    }
+    )
 
 
 def _json_safe(value):
