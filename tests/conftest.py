@@ -40,6 +40,8 @@ def demo_ids() -> dict:
         User,
     )
     from plugins.his.models import (
+        Admission,
+        Bed,
         Booking,
         ClinicSession,
         Complaint,
@@ -55,6 +57,7 @@ def demo_ids() -> dict:
         PriceItem,
         Refund,
         Visit,
+        Ward,
     )
     from plugins.insurance.models import (
         Agent,
@@ -103,6 +106,9 @@ def demo_ids() -> dict:
         "person_id": _first(Person),
         "patient_id": _first(Patient),
         "department_id": _first(Department),
+        "ward_id": _first(Ward),
+        "bed_id": _first(Bed),
+        "admission_id": _first(Admission),
         "session_id": _first(ClinicSession),
         "booking_id": _first(Booking),
         "template_id": _first(FollowupTemplate),

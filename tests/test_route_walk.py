@@ -652,7 +652,21 @@ def _clinic_day(make_user) -> dict[str, int]:
     complaint = create_complaint(
         {"customer_id": walker.id, "category": "other", "description": "Walk"}, None
     )
+    from plugins.his.services import inpatient
+
+    ward = inpatient.create_ward(
+        {"code": "WALK-W", "name": "Walk ward", "department_id": department.id}, None
+    )
+    bed = inpatient.create_bed({"ward_id": ward.id, "code": "W1"}, None)
+    admission = inpatient.admit(
+        {"customer_id": walker.id, "department_id": department.id, "ward_id": ward.id}
+        | {"bed_id": bed.id, "doctor_id": doctor.id, "diagnosis_code": "I10"},
+        None,
+    )
     return {
+        "ward_id": ward.id,
+        "bed_id": bed.id,
+        "admission_id": admission.id,
         "complaint_id": complaint.id,
         "department_id": department.id,
         "session_id": session.id,

@@ -188,6 +188,22 @@ def trellis_customer_actions(customer, user):
     return [CustomerAction(_l("Register as patient"), url, order=45)]
 
 
+@hookimpl(specname="trellis_customer_actions")
+def admit_action(customer, user):
+    """ "Admit" in the header of a patient not in hospital (住院)."""
+    if not user.can("his.inpatient.write"):
+        return []
+    from flask import url_for
+
+    from .services.inpatient import open_admission
+    from .services.patients import patient_of
+
+    if patient_of(customer.id) is None or open_admission(customer.id) is not None:
+        return []
+    url = url_for("his.admit", customer_id=customer.id)
+    return [CustomerAction(_l("Admit"), url, order=46)]
+
+
 @hookimpl
 def trellis_followup_rules():
     from .recalls import recall_due, recall_params

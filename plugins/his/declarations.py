@@ -95,6 +95,16 @@ PERMISSIONS = (
         _l("View hospital reports (a doctor: their department's)"),
         default_roles=("manager", DOCTOR),
     ),
+    Permission(
+        "his.inpatient.read",
+        _l("View wards, beds and admissions"),
+        default_roles=("manager", *CLINICAL),
+    ),
+    Permission(
+        "his.inpatient.write",
+        _l("Admit, transfer and discharge patients"),
+        default_roles=("manager", *CLINICAL),
+    ),
     Permission("his.admin", _l("Administer the hospital module")),
 )
 
@@ -143,6 +153,8 @@ def menu_items(user) -> list[MenuItem]:
     if user.can("his.visit.write"):
         entries.append(MenuItem(_l("My queue"), "his.my_queue", order=6, icon="timer"))
         entries.append(MenuItem(_l("Workbench"), "his.workbench", order=6, icon="heart-pulse"))
+    if user.can("his.inpatient.read"):
+        entries.append(MenuItem(_l("Wards"), "his.wards", order=7, icon="bed-double"))
     if user.can("his.followup.read"):
         entries.append(MenuItem(_l("My follow-ups"), "his.my_followups", order=7, icon="phone"))
     if user.can("his.admin"):

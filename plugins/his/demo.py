@@ -165,6 +165,9 @@ def load_demo(locale, customers, users) -> None:
     from .demo_feedback import load_feedback
 
     load_feedback(locale, users[0])
+    from .demo_inpatient import load_inpatient
+
+    load_inpatient(locale, patients[1], doctor, users[0])
 
 
 def load_registrations(patients, clerk) -> None:

@@ -47,6 +47,21 @@ def trellis_his_refund_paid(refund, charges):
     insurer gives back what its share paid of them here."""
 
 
+@eventspec
+def trellis_his_patient_admitted(admission):
+    """A patient was admitted (入院): ``admission`` is the ``his_admission``
+    row — its patient customer, department, ward, bed (maybe none yet),
+    attending doctor, admitting diagnosis (ICD-10) and ``admitted_at``."""
+
+
+@eventspec
+def trellis_his_patient_discharged(admission):
+    """A patient was discharged (出院): ``admission`` is the
+    ``his_admission`` row, now ``discharged`` with ``discharged_at``, the
+    discharge diagnosis and note, and ``followup_plan_id`` — the
+    post-discharge follow-up plan (day 7 and day 30) it started."""
+
+
 @hookspec(firstresult=True)
 def trellis_his_coverage(customer_id, on, charges):
     """Called when a cashier takes a payment with an insurance tender, to

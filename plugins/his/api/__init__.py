@@ -13,6 +13,7 @@
 - :mod:`.followup`: follow-up (随访) templates, plans, contact attempts and answers
 - :mod:`.billing`: price items, charges, payments, refunds, settlements (收费)
 - :mod:`.reports`: the hospital reports (visits, bookings, waits, revenue, follow-up, voice)
+- :mod:`.inpatient`: wards, beds, admissions (入院), transfers and discharge (出院)
 """
 
 # their routes join the blueprint in this order, which the OpenAPI document follows
@@ -28,6 +29,7 @@ from . import feedback  # noqa: F401  # isort: skip
 from . import followup  # noqa: F401  # isort: skip
 from . import billing  # noqa: F401  # isort: skip
 from . import reports  # noqa: F401  # isort: skip
+from . import inpatient  # noqa: F401  # isort: skip
 from .blueprint import bp
 
 __all__ = ["bp"]

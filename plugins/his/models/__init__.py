@@ -20,6 +20,7 @@ from .clinic import PERIODS, REGISTRATION_TYPES, SESSION_STATES, ClinicSession, 
 from .diagnosis import Diagnosis, VisitAmendment
 from .feedback import COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, Complaint, Survey
 from .followup import FollowupAnswer, FollowupPlan, FollowupStep, FollowupTemplate
+from .inpatient import ADMISSION_STATES, BED_STATES, DEPOSIT_METHODS, Admission, Bed, Deposit, Ward
 from .orders import (
     DRUG_CATEGORIES,
     EXAM_KINDS,
@@ -47,8 +48,16 @@ MODELS += [Drug, Prescription, PrescriptionLine, RxOverride, ExamOrder]  # order
 MODELS += [Survey, Complaint]  # feedback
 MODELS += [FollowupTemplate, FollowupPlan, FollowupStep, FollowupAnswer]  # follow-up
 MODELS += [VisitCell]  # the visits added up for the department report
+MODELS += [Ward, Bed, Admission, Deposit]  # inpatient care
 
 __all__ = [
+    "ADMISSION_STATES",
+    "BED_STATES",
+    "DEPOSIT_METHODS",
+    "Admission",
+    "Bed",
+    "Deposit",
+    "Ward",
     "FollowupAnswer",
     "FollowupPlan",
     "FollowupStep",

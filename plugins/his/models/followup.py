@@ -58,6 +58,8 @@ class FollowupTemplate(TimestampMixin, VersionedMixin, db.Model):
     #: failed attempts on a step before the patient is lost to follow-up (失访)
     attempts_before_lost: Mapped[int] = mapped_column(Integer, default=3)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: what starts its plans: a closed ``visit`` or a ``discharge`` (出院)
+    starts_after: Mapped[str] = mapped_column(String(10), default="visit", server_default="visit")
     #: the core follow-up plan (rule ``his_followup``) that makes its tasks
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("followup_plan.id"))
 

@@ -19,6 +19,7 @@
 - :mod:`.drugs`: the formulary (药品目录)
 - :mod:`.followup`: follow-up templates, My follow-ups, the follow-up call page
 - :mod:`.reports`: the Hospital reports page; the dashboard cards
+- :mod:`.inpatient`: wards, the bed board, admissions, admit, transfer, discharge
 """
 
 # their routes join the blueprint in this order
@@ -38,6 +39,7 @@ from . import orders  # noqa: F401  # isort: skip
 from . import drugs  # noqa: F401  # isort: skip
 from . import followup  # noqa: F401  # isort: skip
 from . import reports  # noqa: F401  # isort: skip
+from . import inpatient  # noqa: F401  # isort: skip
 from .blueprint import bp
 from .visits import LIST_SIZE, patient_visits_query
 

@@ -182,8 +182,9 @@ def matching_templates(
     conditions = codes + _normal(chronic_conditions)
     candidates = db.session.scalars(
         templates_query(active_only=True).where(
+            FollowupTemplate.starts_after == "visit",
             FollowupTemplate.department_id.is_(None)
-            | (FollowupTemplate.department_id == department_id)
+            | (FollowupTemplate.department_id == department_id),
         )
     ).all()
     ordinary = [t for t in candidates if not t.chronic and _starts(t.diagnosis_prefix, codes)]
