@@ -26,7 +26,7 @@ from core.events import emit, transaction
 from core.extensions import db
 from core.cells import add_to_cells
 from core.facts import customer_facts, journey_steps, money_events, money_rows
-from core.jobs import enqueue
+from core.jobs import enqueue, enqueue_after_commit
 
 # -- Access control & scoped queries: who is asking, and the one helper every query goes through.
 from flask_login import current_user
@@ -227,10 +227,10 @@ __all__ = [
     "create_customer", "create_followup_plan", "create_team", "create_user", "csv_export",
     "csv_rows", "current_lang", "current_user", "custom_field_definitions", "customer_facts",
     "customer_for", "customer_live", "customer_timeline", "db", "delete_customer",
-    "delete_record", "delete_rows", "disclose", "emit", "enqueue", "ensure_unlocked",
-    "eventspec", "expected_version", "export_args", "field_rules", "file_named",
-    "find_duplicates", "first_of_next_month", "form_datetime", "form_payload", "form_version",
-    "format_phone", "get_customer", "hidden_fields", "hookimpl", "hookspec",
+    "delete_record", "delete_rows", "disclose", "emit", "enqueue", "enqueue_after_commit",
+    "ensure_unlocked", "eventspec", "expected_version", "export_args", "field_rules",
+    "file_named", "find_duplicates", "first_of_next_month", "form_datetime", "form_payload",
+    "form_version", "format_phone", "get_customer", "hidden_fields", "hookimpl", "hookspec",
     "instance_currency", "instance_region", "instance_timezone", "is_id", "is_locked",
     "issue_code", "journey_steps", "json_body", "list_page", "list_sort", "load",
     "load_csv_rows", "log_activity", "lookup_column", "mask_pii", "may_contact",

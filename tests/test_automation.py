@@ -1,6 +1,6 @@
 """Automation rules end to end: a rule on an event (or a field changing to
 a value) writes a run with the change, the run evaluates its conditions
-after the commit and runs its actions through the services — a task, an
+(again) after the commit and runs its actions through the services — a task, an
 owner (a user, or round robin in a team), a field, a tag, a signed webhook
 to a real local receiver — each logged; a failing action is retried with
 back-off and ends failed; two rules that feed each other stop at the depth."""
@@ -317,22 +317,26 @@ def test_two_rules_that_update_each_others_field_stop_at_the_depth(admin):
     update_customer(customer, {"notes": "start"}, admin)
     log = [(r.rule.name, r.depth, r.status, r.error) for r in runs()]
     # each write of a run emits customer_updated: the other rule runs one deeper,
-    # the rule itself is skipped on its own change, and past MAX_DEPTH all stop
+    # the rule itself is skipped on its own change, and past MAX_DEPTH all stop.
+    # A and B run in one batch (one commit): A's write stages B's next run, B's
+    # (industry "a" → "b") A's; B's next run finds "b" already and changes nothing
     assert MAX_DEPTH == 3
     assert log == [
         ("A", 0, "done", None),
-        ("B", 0, "done", None),  # found industry already "b": changed nothing
+        ("B", 0, "done", None),
         ("A", 1, "skipped", OWN_CHANGE),
-        ("B", 1, "done", None),
-        ("A", 2, "done", None),
-        ("B", 2, "skipped", OWN_CHANGE),
-        ("A", 3, "skipped", OWN_CHANGE),
-        ("B", 3, "done", None),
-        ("A", 4, "skipped", LOOP),
-        ("B", 4, "skipped", OWN_CHANGE),
+        ("B", 1, "done", None),  # found industry already "b": changed nothing
+        ("A", 1, "done", None),
+        ("B", 1, "skipped", OWN_CHANGE),
+        ("A", 2, "skipped", OWN_CHANGE),
+        ("B", 2, "done", None),
+        ("A", 3, "done", None),
+        ("B", 3, "skipped", OWN_CHANGE),
+        ("A", 4, "skipped", OWN_CHANGE),
+        ("B", 4, "skipped", LOOP),
     ]
     db.session.refresh(customer)
-    assert customer.industry == "b"
+    assert customer.industry == "a"
 
 
 def test_an_inactive_or_deleted_rule_does_not_run(admin):

@@ -22,6 +22,12 @@ transaction, and once that commits a relay hands it to Huey. A rolled-back
 write queues nothing; a committed one keeps its job while Redis is down,
 and the worker's relay (every minute) or the next enqueue hands it over.
 
+:func:`enqueue_after_commit` queues a job for rows its caller has just
+written: the job starts only once they commit, and not at all if their
+transaction (or the savepoint they were written in) rolls back. Through the
+outbox when a queue runs; in immediate mode after the commit, since a job
+run at once, in a session of its own, could not see the rows yet.
+
 A job queued during a request carries the request's id, and the worker's
 log lines about it show that id (:mod:`core.ops.logs`).
 """
@@ -39,6 +45,8 @@ from typing import Any, cast
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from redis import ConnectionPool
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from core.declarations import Job
 from core.errors import PluginError, TrellisError
@@ -57,6 +65,9 @@ MINUTES_PER_DAY = 24 * 60
 #: how long handing a job to Redis waits for a connection: a Redis out of
 #: reach (a dropped route, not only a refused port) must not hold a request
 REDIS_CONNECT_TIMEOUT = 2.0
+#: session.info (immediate mode): jobs to run once the session commits, each
+#: with the (innermost) transaction it was queued in
+_AFTER_COMMIT = "trellis_jobs_after_commit"
 
 
 def _follow_ups() -> str:
@@ -193,6 +204,33 @@ def enqueue(code: str, **kwargs: Any) -> None:
     commit, and not at all if they roll back. Otherwise it is queued at
     once. Either way it waits in the outbox while the queue (Redis) is out
     of reach. In immediate mode (tests) it runs now."""
+    meta = _meta(code, kwargs)
+    if current_app.config["TRELLIS_JOBS"] == "immediate":
+        current_app.extensions["trellis_jobs"].task(code, kwargs, meta)
+    else:
+        outbox.stage(code, kwargs, meta)
+
+
+def enqueue_after_commit(code: str, **kwargs: Any) -> None:
+    """Queue job ``code`` once the caller's transaction commits — the job
+    of rows just written (``run_ids=…``, ``delivery_ids=…``): nothing is
+    queued if the transaction rolls back, or the savepoint
+    (``begin_nested``) the call was made in does.
+
+    With a queue the job goes through the outbox with the caller's writes
+    (as :func:`enqueue` inside a transaction); in immediate mode (tests) it
+    runs right after the commit, when its own session can see the rows."""
+    meta = _meta(code, kwargs)
+    if current_app.config["TRELLIS_JOBS"] != "immediate":
+        outbox.stage(code, kwargs, meta)
+        return
+    session = db.session()
+    current = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_AFTER_COMMIT, []).append((current, code, kwargs, meta))
+
+
+def _meta(code: str, kwargs: dict[str, Any]) -> dict[str, Any] | None:
+    """Refuse an unknown job or kwargs JSON cannot hold; the request's id to carry."""
     if code not in current_registry().jobs:
         raise TrellisError(_("No such job: %(code)s", code=code))
     try:
@@ -200,11 +238,40 @@ def enqueue(code: str, **kwargs: Any) -> None:
     except (TypeError, ValueError) as exc:
         raise TypeError(f"job {code!r}: kwargs must be JSON-serialisable ({exc})") from None
     request_id = current_request_id()
-    meta = {"request_id": request_id} if request_id else None
-    if current_app.config["TRELLIS_JOBS"] == "immediate":
-        current_app.extensions["trellis_jobs"].task(code, kwargs, meta)
-    else:
-        outbox.stage(code, kwargs, meta)
+    return {"request_id": request_id} if request_id else None
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: its jobs wait for the commit
+        return
+    waiting = session.info.pop(_AFTER_COMMIT, None)
+    if waiting:
+        task = current_app.extensions["trellis_jobs"].task
+        for _tx, code, kwargs, meta in waiting:
+            task(code, kwargs, meta)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, rolled_back: SessionTransaction) -> None:
+    """Forget the jobs queued in the transaction rolled back or any inside it."""
+    waiting = session.info.get(_AFTER_COMMIT)
+    if waiting:
+        waiting[:] = [job for job in waiting if not _within(job[0], rolled_back)]
+
+
+def _within(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # committed (and run), rolled back or closed
+        session.info.pop(_AFTER_COMMIT, None)
 
 
 def run_all_periodic(now: datetime | None = None) -> list[tuple[str, str | None]]:

@@ -261,6 +261,8 @@ def _executed(state: ORMExecuteState) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: not committed yet
+        return
     staged = session.info.pop(_STAGED, None)
     if staged:
         # the keys flushed rows got (read without loading: the commit expired them)

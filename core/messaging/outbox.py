@@ -2,9 +2,10 @@
 transaction, and delivered by a job once that commits.
 
 :func:`send_message` adds the row (status ``queued``) to the caller's unit
-of work and queues the ``core.deliver_message`` job with it: through the job
-outbox when a queue runs (queued at the commit, not at all on a rollback),
-right after the commit in immediate mode (tests). :func:`deliver` claims one
+of work and queues the ``core.deliver_message`` job with it
+(:func:`~core.jobs.enqueue_after_commit`: through the job outbox when a
+queue runs, right after the commit in immediate mode; not at all on a
+rollback). :func:`deliver` claims one
 try of a queued message — an ``UPDATE … WHERE attempts = n``, so two
 deliveries never send it twice — and hands it to the channel's sender
 (:mod:`.senders`): ``sent``, or after :data:`MAX_ATTEMPTS` failures
@@ -18,15 +19,13 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import event, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
 
 from core.declarations import Job
 from core.errors import ValidationError
 from core.extensions import db
 from core.i18n import _, _l
-from core.jobs import enqueue
+from core.jobs import enqueue_after_commit
 from core.models import Message, utcnow
 from core.models.messages import MESSAGE_CHANNELS
 from core.normalize import normalize_phone
@@ -43,8 +42,6 @@ RETRY_AFTER = timedelta(minutes=2)
 BATCH = 200
 #: how often the periodic job looks for waiting messages (off the other jobs' minutes)
 RESEND_EVERY = 7
-#: session.info: messages to deliver once the session commits (immediate mode)
-_AFTER_COMMIT = "trellis_messages_after_commit"
 
 
 def normalised_recipient(channel: str, to: str) -> str:
@@ -94,24 +91,8 @@ def send_message(
     )
     db.session.add(message)
     db.session.flush()
-    if current_app.config["TRELLIS_JOBS"] == "immediate":
-        # the job would run now, in a session of its own that cannot see
-        # this row yet: deliver it when the caller's transaction commits
-        db.session.info.setdefault(_AFTER_COMMIT, []).append(message.id)
-    else:
-        enqueue(DELIVER, message_id=message.id)
+    enqueue_after_commit(DELIVER, message_id=message.id)
     return message
-
-
-@event.listens_for(Session, "after_commit")
-def _committed(session: Session) -> None:
-    for message_id in session.info.pop(_AFTER_COMMIT, []):
-        enqueue(DELIVER, message_id=message_id)
-
-
-@event.listens_for(Session, "after_rollback")
-def _rolled_back(session: Session) -> None:
-    session.info.pop(_AFTER_COMMIT, None)
 
 
 def deliver(message_id: int) -> str:

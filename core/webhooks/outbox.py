@@ -4,9 +4,9 @@
 :func:`~core.events.on_emit`) for every event it queues: a
 ``webhook_delivery`` row is added for each active subscription that wants
 the event, in the caller's session — a rolled-back change writes none. The
-rows are sent by the ``core.deliver_webhooks`` job: queued through the job
-outbox with the change when a queue runs, right after the commit in
-immediate mode (tests), as messages are (:mod:`core.messaging.outbox`).
+rows are sent by the ``core.deliver_webhooks`` job, queued with
+:func:`~core.jobs.enqueue_after_commit`: through the job outbox with the
+change when a queue runs, right after the commit in immediate mode (tests).
 """
 
 from __future__ import annotations
@@ -15,13 +15,11 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from core.events import on_emit, read_once
 from core.extensions import db
-from core.jobs import enqueue
+from core.jobs import enqueue_after_commit
 from core.models import WebhookDelivery, WebhookSubscription, utcnow
 from core.webhooks.payloads import build
 from core.webhooks.subscriptions import wants
@@ -29,8 +27,6 @@ from core.webhooks.subscriptions import wants
 DELIVER = "core.deliver_webhooks"
 #: how long a delivery is retried after its first try
 RETRY_FOR = timedelta(hours=24)
-#: session.info: deliveries to send once the session commits (immediate mode)
-_AFTER_COMMIT = "trellis_webhooks_after_commit"
 
 
 @on_emit
@@ -78,20 +74,5 @@ def _active() -> list[WebhookSubscription]:
 
 def send_after_commit(ids: list[int]) -> None:
     """Have deliveries ``ids`` sent once the caller's transaction commits."""
-    if current_app.config["TRELLIS_JOBS"] == "immediate":
-        # the job would run now, in a session of its own that cannot see these rows yet
-        db.session.info.setdefault(_AFTER_COMMIT, []).extend(ids)
-    else:
-        enqueue(DELIVER, delivery_ids=ids)
-
-
-@event.listens_for(Session, "after_commit")
-def _committed(session: Session) -> None:
-    ids = session.info.pop(_AFTER_COMMIT, None)
     if ids:
-        enqueue(DELIVER, delivery_ids=ids)
-
-
-@event.listens_for(Session, "after_rollback")
-def _rolled_back(session: Session) -> None:
-    session.info.pop(_AFTER_COMMIT, None)
+        enqueue_after_commit(DELIVER, delivery_ids=ids)
