@@ -18,11 +18,12 @@ from core.i18n import _l
 from .batches import BATCH, RUN, configure, preview, resume_stalled, run_batch, start, upload
 from .importers import CORE_IMPORTERS, IMPORT, Importer, importer_of, importers, may_import
 from .importers import checked as checked_import_values
-from .undo import changed_since, undo
+from .undo import UNDO, changed_since, run_undo, undo
 
 #: the jobs of imports (the app factory registers them with core's)
 IMPORT_JOBS = [
     Job(RUN, _l("Import a batch of rows"), run_batch),
+    Job(UNDO, _l("Undo an import"), run_undo),
     Job(
         "core.resume_imports",
         _l("Resume the imports whose worker stopped"),
@@ -37,6 +38,7 @@ __all__ = [
     "IMPORT",
     "IMPORT_JOBS",
     "RUN",
+    "UNDO",
     "Importer",
     "changed_since",
     "checked_import_values",
@@ -47,6 +49,7 @@ __all__ = [
     "preview",
     "resume_stalled",
     "run_batch",
+    "run_undo",
     "start",
     "undo",
     "upload",

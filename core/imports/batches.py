@@ -43,6 +43,8 @@ from core.services.base import load
 BATCH = 500
 #: the job that runs one batch
 RUN = "core.import_batch"
+#: the job that undoes an import (:mod:`core.imports.undo`)
+UNDO = "core.import_undo"
 #: how long one job goes on with the next batches before queueing the rest
 SLICE_SECONDS = 20.0
 #: an import waiting or running untouched this long has lost its worker
@@ -266,12 +268,15 @@ def resume_stalled(now: datetime | None = None) -> str:
     claimed (:func:`_claim`), so one still under way is not written twice."""
     since = (now or utcnow()) - STALLED_AFTER
     stalled = db.session.execute(
-        select(ImportJob.id, ImportJob.processed).where(
-            ImportJob.status.in_(("queued", "running")), ImportJob.updated_at < since
+        select(ImportJob.id, ImportJob.processed, ImportJob.status, ImportJob.created_by_id).where(
+            ImportJob.status.in_(("queued", "running", "undoing")), ImportJob.updated_at < since
         )
     ).all()
-    for job_id, processed in stalled:
-        enqueue(RUN, job_id=job_id, start=processed)
+    for job_id, processed, status, user_id in stalled:
+        if status == "undoing":  # an undo is one transaction: it starts again
+            enqueue(UNDO, job_id=job_id, user_id=user_id)
+        else:
+            enqueue(RUN, job_id=job_id, start=processed)
     return f"{len(stalled)} stalled imports queued again"
 
 

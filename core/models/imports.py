@@ -21,8 +21,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.extensions import Model
 from core.models.base import TimestampMixin, UTCDateTime
 
-#: uploaded → mapped → queued → running → done | failed; done → undone
-JOB_STATES = ("uploaded", "mapped", "queued", "running", "done", "failed", "undone")
+#: uploaded → mapped → queued → running → done | failed; done | failed →
+#: undoing → undone (or back, with ``undo_error``, if the undo is refused)
+JOB_STATES = (*("uploaded", "mapped", "queued", "running", "done", "failed", "undoing", "undone"),)
 #: what a row that matches an existing record does
 DUPLICATE_ACTIONS = ("create", "update", "skip")
 
@@ -60,6 +61,8 @@ class ImportJob(TimestampMixin, Model):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: why the last undo was refused when it ran (the import is as it was)
+    undo_error: Mapped[str | None] = mapped_column(String(500))
 
     created_by = relationship("User", foreign_keys=[created_by_id])
 

@@ -93,6 +93,9 @@ class ImportJobOut(Schema):
     started_at = fields.DateTime(allow_none=True)
     finished_at = fields.DateTime(allow_none=True)
     undone_at = fields.DateTime(allow_none=True)
+    undo_error = fields.String(
+        allow_none=True, metadata={"description": "why the last undo was refused when it ran"}
+    )
 
 
 class ImportPreviewRowOut(Schema):
@@ -101,7 +104,8 @@ class ImportPreviewRowOut(Schema):
     action = fields.String(metadata={"description": "create, update, skip or error"})
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
     match_id = fields.Integer(
-        allow_none=True, metadata={"description": "the existing record matched (only one you may see is a match)"}
+        allow_none=True,
+        metadata={"description": "the existing record matched (only one you may see is a match)"},
     )
     repeats = fields.Integer(
         allow_none=True, metadata={"description": "the earlier line of the file it repeats"}
@@ -271,8 +275,11 @@ def run_job(import_id: int):
 @bp.route("/jobs/<int:import_id>/undo", methods=["POST"])
 @bp.response(200, ImportJobOut)
 def undo_job(import_id: int):
-    """Undo the whole import: created records to the recycle bin, updated
-    ones back to their values before. 409 when a record was changed since."""
+    """Undo the whole import, on the job queue: created records to the
+    recycle bin, updated ones back to their values before. The answer's
+    ``status`` is ``undoing`` until the job has run (then ``undone``, or the
+    state before with ``undo_error``). 409 when a record was changed since,
+    or the import is not finished, undone or being undone."""
     require(IMPORT)
     return service.undo(job_of(import_id, current_user), current_user)
 

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
@@ -37,9 +46,13 @@ STATUS_LABELS = {
     "running": _l("Importing"),
     "done": _l("Done"),
     "failed": _l("Failed"),
+    "undoing": _l("Undoing"),
     "undone": _l("Undone"),
 }
-STATUS_TONES = {"done": "ok", "failed": "bad", "running": "warn", "queued": "info", "undone": ""}
+STATUS_TONES = {
+    **{"done": "ok", "failed": "bad", "running": "warn", "queued": "info"},
+    **{"undoing": "warn", "undone": ""},
+}
 ACTION_LABELS = {
     "create": _l("Create a new record"),
     "update": _l("Update the existing record"),
@@ -162,12 +175,15 @@ def job(import_id: int):
 def progress(import_id: int):
     """The progress panel alone (htmx reloads it every 2 s while the import runs)."""
     require(service.IMPORT)
-    return render_template(
-        "core/imports/_progress.html",
-        job=_job(import_id),
-        statuses=STATUS_LABELS,
-        tones=STATUS_TONES,
+    job = _job(import_id)
+    response = make_response(
+        render_template(
+            "core/imports/_progress.html", job=job, statuses=STATUS_LABELS, tones=STATUS_TONES
+        )
     )
+    if request.args.get("was") == "undoing" and job.status != "undoing":
+        response.headers["HX-Refresh"] = "true"  # undone, or refused: the whole page changes
+    return response
 
 
 @bp.route("/<int:import_id>/run", methods=["POST"])
@@ -195,12 +211,17 @@ def run(import_id: int):
 def undo(import_id: int):
     require(service.IMPORT)
     try:
-        service.undo(_job(import_id), current_user)
+        job = service.undo(_job(import_id), current_user)
     except TrellisError as exc:
         db.session.rollback()
         flash(_message(exc), "error")
     else:
-        flash(_("The import is undone."), "success")
+        if job.status == "undone":
+            flash(_("The import is undone."), "success")
+        elif job.status == "undoing":
+            flash(_("The import is being undone; this page shows when it is done."), "info")
+        else:  # refused when it ran (the job ran at once)
+            flash(job.undo_error or _("The import could not be undone."), "error")
     return redirect(url_for(".job", import_id=import_id))
 
 
