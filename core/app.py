@@ -43,6 +43,7 @@ from core.models import CORE_ACTIVITY_KINDS, CORE_TABLES
 from core.ops.logs import configure_logging, init_request_ids
 from core.ops.metrics import init_metrics
 from core.ops.models import OPS_TABLES
+from core.ops.retention import RETENTION_JOBS
 from core.pii import init_pii
 from core.plugins import load_plugins, make_plugin_manager
 from core.registry import Registry, register_declarations
@@ -125,7 +126,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             "activity_kinds": [ActivityKind(k, _KIND_LABELS[k]) for k in CORE_ACTIVITY_KINDS],
             "field_types": CORE_FIELD_TYPES,
             "followup_rules": [*CORE_RULES, *APPROVAL_RULES],
-            "jobs": [*CORE_JOBS, *MESSAGE_JOBS, *WEBHOOK_JOBS, *IMPORT_JOBS, *AUTOMATION_JOBS],
+            "jobs": [
+                *(*CORE_JOBS, *MESSAGE_JOBS, *WEBHOOK_JOBS, *IMPORT_JOBS, *AUTOMATION_JOBS),
+                *RETENTION_JOBS,
+            ],
             "searchables": core_searchables(),
             "importers": CORE_IMPORTERS,
         },

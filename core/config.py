@@ -46,6 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_URL": None,  # e-mail out: smtp://user:password@host:587 (STARTTLS), smtps://, smtp+plain://
     "MAIL_FROM": None,  # the From of e-mail sent; default: trellis@<the SMTP host>
     "IMPORT_MAX_MB": 50,  # the largest file an import takes, in MB
+    "KEEP_LOGS_DAYS": 90,  # automation runs, webhook deliveries, import files: kept this long
     "SMS_URL": None,  # texts out: twilio://SID:TOKEN@api.twilio.com/?from=%2B1…; unset: the log
 }
 LOCALES = ("en", "zh_CN")
@@ -141,6 +142,19 @@ def _import_max_mb(value: Any) -> int:
     return megabytes
 
 
+def _keep_logs_days(value: Any) -> int:
+    """``TRELLIS_KEEP_LOGS_DAYS`` as a whole number of days, 1 to 3650."""
+    try:
+        days = int(str(value).strip())
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= 3650:
+        raise ConfigError(
+            f"TRELLIS_KEEP_LOGS_DAYS: {value!r} is not a whole number of days from 1 to 3650"
+        )
+    return days
+
+
 def _validate(settings: dict[str, Any]) -> None:
     url = settings["TRELLIS_DATABASE_URL"]
     if url:
@@ -168,6 +182,7 @@ def _validate(settings: dict[str, Any]) -> None:
         ) from None
     _check_token_days(settings)
     settings["TRELLIS_IMPORT_MAX_MB"] = _import_max_mb(settings["TRELLIS_IMPORT_MAX_MB"])
+    settings["TRELLIS_KEEP_LOGS_DAYS"] = _keep_logs_days(settings["TRELLIS_KEEP_LOGS_DAYS"])
     settings["TRELLIS_DOUBLE_OPT_IN"] = _flag(settings, "TRELLIS_DOUBLE_OPT_IN")
     _check_metrics_token(settings)
     _check_smtp_url(settings["TRELLIS_SMTP_URL"])

@@ -97,6 +97,7 @@ def test_periodic_jobs_come_from_the_one_schedule(app):
     }
     assert due(10, 7) == every_minute
     assert "trellis.every.marketing.rfm" in due(0, 0)  # daily, at midnight
+    assert "trellis.every.core.purge_logs" in due(0, 0)  # daily: old runs, deliveries, files
 
 
 def test_a_wrong_jobs_setting_names_itself(make_app):

@@ -6,6 +6,8 @@
 - :mod:`core.ops.heartbeat` — the job worker says it is alive; ``/readyz`` reads it
 - :mod:`core.ops.models` — the two tables behind claims and heartbeats
 - :mod:`core.ops.gunicorn_config` — the gunicorn settings ``trellis serve`` passes
+- :mod:`core.ops.retention` — old automation runs, webhook deliveries and import files,
+  deleted nightly
 
 The endpoints that expose them (``/healthz``, ``/readyz``, ``/metrics``) are
 :mod:`core.web.health`.
