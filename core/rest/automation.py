@@ -38,7 +38,7 @@ class RecordOut(Schema):
     )
 
 
-class EventOut(Schema):
+class AutomationEventOut(Schema):
     name = fields.String()
     arguments = fields.List(fields.String())
     description = fields.String()
@@ -65,7 +65,7 @@ class AutomationActionOut(Schema):
     params = fields.List(fields.Nested(ParamOut))
 
 
-class RuleOut(Schema):
+class AutomationRuleOut(Schema):
     id = fields.Integer(required=True)
     name = fields.String()
     active = fields.Boolean()
@@ -155,7 +155,7 @@ def run_of(run_id: int) -> AutomationRun:
 
 
 @bp.route("/events", methods=["GET"])
-@bp.response(200, EventOut(many=True))
+@bp.response(200, AutomationEventOut(many=True))
 def events():
     """The declared events (core's and the enabled plugins') a rule may be
     triggered by, with the record each is about, that record's fields and
@@ -174,7 +174,7 @@ def actions():
 
 @bp.route("/rules", methods=["GET"])
 @bp.arguments(sorted_by(ListArgs, RULE_SORT), location="query", as_kwargs=False)
-@bp.response(200, page_schema(RuleOut, "AutomationRulePage"))
+@bp.response(200, page_schema(AutomationRuleOut, "AutomationRulePage"))
 def list_rules(args):
     require(MANAGE)
     query = select(AutomationRule).where(AutomationRule.deleted_at.is_(None))
@@ -187,7 +187,7 @@ def list_rules(args):
 @bp.doc(
     requestBody={"content": {"application/json": {"schema": service.AutomationRuleInput}}}, **RULES
 )
-@bp.response(201, RuleOut)
+@bp.response(201, AutomationRuleOut)
 def create_rule():
     """Define a rule. Refused with a 422 naming the field: an unknown event
     (``trigger.event``) or field (``trigger.field``, ``conditions.0.field``),
@@ -198,7 +198,7 @@ def create_rule():
 
 
 @bp.route("/rules/<int:automation_rule_id>", methods=["GET"])
-@bp.response(200, RuleOut)
+@bp.response(200, AutomationRuleOut)
 def get_rule(automation_rule_id: int):
     require(MANAGE)
     return rule_of(automation_rule_id)
@@ -208,7 +208,7 @@ def get_rule(automation_rule_id: int):
 @bp.doc(
     requestBody={"content": {"application/json": {"schema": service.AutomationRuleInput}}}, **RULES
 )
-@bp.response(200, RuleOut)
+@bp.response(200, AutomationRuleOut)
 def update_rule(automation_rule_id: int):
     """Change some parts (send ``version``: a stale one is a 409); the whole rule is checked."""
     require(MANAGE)

@@ -76,7 +76,7 @@ class DeliveryDetailOut(DeliveryOut):
     response = fields.Function(lambda d: ResponseOut().dump(d))
 
 
-class EventOut(Schema):
+class WebhookEventOut(Schema):
     name = fields.String()
     arguments = fields.List(fields.String())
     description = fields.String()
@@ -115,7 +115,7 @@ def delivery_of(delivery_id: int) -> WebhookDelivery:
 
 
 @bp.route("/events", methods=["GET"])
-@bp.response(200, EventOut(many=True))
+@bp.response(200, WebhookEventOut(many=True))
 def events():
     """The declared events (core's and the enabled plugins') a subscription
     may name, with the arguments its payload's ``data`` holds; ``*`` names all."""
