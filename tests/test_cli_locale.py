@@ -30,9 +30,16 @@ def msgids() -> frozenset[str]:
 
 def _pattern(msgid: str) -> re.Pattern:
     parts = re.split(r"%\((\w+)\)[sdr]", msgid)
-    regex = "".join(
-        re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
-    )
+    seen: set[str] = set()
+    regex = ""
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            regex += re.escape(part)
+        elif part in seen:  # a placeholder used twice holds the same text twice
+            regex += f"(?P={part})"
+        else:
+            seen.add(part)
+            regex += f"(?P<{part}>.+?)"
     return re.compile(regex.replace("%%", "%"), re.S)
 
 
