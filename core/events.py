@@ -100,6 +100,21 @@ def transaction() -> Iterator[None]:
             fire(event, **kwargs)
 
 
+@contextmanager
+def savepoint() -> Iterator[None]:
+    """A savepoint in the current transaction: if the block raises, its
+    writes are rolled back and the events it emitted will not fire (the
+    error goes on to the caller, who decides what the failure means)."""
+    pending = db.session.info.setdefault(_PENDING, [])
+    held = len(pending)
+    try:
+        with db.session.begin_nested():
+            yield
+    except BaseException:
+        del pending[held:]
+        raise
+
+
 def _table(exc: StaleDataError) -> str:
     """The table a lost optimistic-locking race was on, from SQLAlchemy's message."""
     found = re.search(r"on table '([^']+)'", str(exc))

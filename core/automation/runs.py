@@ -36,14 +36,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy import inspect as sa_inspect
 
-from core import events
 from core.automation.actions import all_actions
 from core.automation.base import RunContext
 from core.automation.conditions import holds
 from core.automation.records import entity_of
 from core.automation.triggers import changed_to, event_info, record_of
 from core.errors import ConflictError
-from core.events import on_emit, read_once, transaction
+from core.events import on_emit, read_once, savepoint, transaction
 from core.extensions import db
 from core.i18n import _
 from core.jobs import enqueue_after_commit
@@ -134,8 +133,8 @@ def _holds_now(rule: AutomationRule, record: Any) -> bool:
     that cannot be made here (it raises) counts as holding: the run decides."""
     try:
         return holds(rule.conditions, record)
-    except Exception:  # noqa: BLE001 - the run evaluates it again, and logs what fails
-        return True
+    except (AttributeError, KeyError, TypeError, ValueError, ArithmeticError):  # not the database
+        return True  # the run evaluates it again and logs what fails
 
 
 def _active_rules() -> list[AutomationRule]:
@@ -308,16 +307,13 @@ def _run_one(run: AutomationRun, rule: AutomationRule, records: dict[tuple[str, 
         "rule_id": rule.id,
         "record": [run.record_type, run.record_id],
     }
-    pending = db.session.info.setdefault(events._PENDING, [])
-    held = len(pending)
     results: list[dict[str, Any]] = []
     try:
-        with db.session.begin_nested():
+        with savepoint():
             matched = holds(rule.conditions, record) if record is not None else True
             if matched:
                 _run_actions(rule, run, record, results)
-    except Exception as exc:  # an action failed: this run's writes are undone
-        del pending[held:]  # and the events they would have fired
+    except Exception as exc:  # an action failed: this run's writes (and events) are undone
         return _failed(run, results, exc, started)
     finally:
         db.session.info.pop(_CONTEXT, None)

@@ -42,6 +42,7 @@ from sqlalchemy.exc import DBAPIError
 from core import events
 from core.access import visible_customer_ids
 from core.errors import TrellisError
+from core.events import savepoint
 from core.extensions import db
 from core.imports.dedupe import CheckedRow, action_of, load_row, visible_match
 from core.imports.importers import CUSTOMERS, Importer, owner_of
@@ -61,13 +62,10 @@ def import_batch(job: ImportJob, importer: Importer, rows: Rows, actor: User | N
     new customers together (:class:`CustomerBatch`), anything else row by
     row; a batch the database refuses row by row (the module's docstring)."""
     if importer.name == CUSTOMERS.name:
-        pending = db.session.info.setdefault(events._PENDING, [])
-        held = len(pending)
         try:
-            with db.session.begin_nested():
+            with savepoint():
                 CustomerBatch(job, importer, actor).run(rows)
         except DBAPIError as exc:
-            del pending[held:]
             log.warning("import %s: batch refused (%s); row by row", job.id, exc.orig)
         else:
             job.processed += len(rows)

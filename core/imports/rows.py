@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
-from core import events
 from core.errors import TrellisError, ValidationError
+from core.events import savepoint
 from core.extensions import db
 from core.i18n import _
 from core.imports.dedupe import CheckedRow, check_row
@@ -24,20 +24,16 @@ def import_row(
 ) -> None:
     """One row, in a savepoint: created, updated, skipped, or failed (its
     writes and the events they emitted taken back, its line in the error file)."""
-    pending = db.session.info.setdefault(events._PENDING, [])
-    held = len(pending)
     try:
-        with db.session.begin_nested():
+        with savepoint():
             row = check_row(job, importer, line, cells, actor)
             action = write_row(job, importer, row, actor)
     except TrellisError as exc:
-        del pending[held:]
         errors = getattr(exc, "errors", None)
         row = CheckedRow(line, cells, None, errors if isinstance(errors, dict) else {})
         failed_row(job, line, cells, row.message or str(exc))
         return
     except (IntegrityError, DataError) as exc:  # the database refused what the checks let by
-        del pending[held:]
         failed_row(job, line, cells, refused(exc))
         return
     if action == "error":
