@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from core.api import Customer, TrellisError, db, form_payload, require, scoped, translator
 
@@ -134,6 +135,11 @@ def admissions_list():
     query = inpatient.visible_admissions(current_user)
     if not show_all:
         query = query.where(Admission.status == "admitted")
+    query = query.options(  # the list names each row's patient, department and ward
+        selectinload(Admission.customer),
+        selectinload(Admission.department),
+        selectinload(Admission.ward),
+    )
     rows = list(db.session.scalars(query.order_by(Admission.admitted_at.desc()).limit(200)))
     return render_template("his/inpatient_admissions.html", rows=rows, show_all=show_all)
 
